@@ -1,0 +1,28 @@
+export interface Change {
+  id: string;
+  tsMs: number;
+  cluster: string;
+  component: string;
+  kind: 'deploy' | 'config' | 'maintenance';
+  fromVersion?: string;
+  toVersion?: string;
+  author: string;
+  /** Deploy/sync outcome as reported by the source. */
+  status: 'succeeded' | 'failed' | 'running';
+  description: string;
+  /** End of a maintenance window, when kind is `maintenance`. */
+  endMs?: number;
+}
+
+export interface ChangeQuery {
+  clusters: string[];
+  startMs: number;
+  endMs: number;
+  abortSignal?: AbortSignal;
+}
+
+/** Deploy, config-change and maintenance history (Argo CD in production). */
+export interface ChangeSource {
+  /** Changes in the range, oldest first. */
+  listChanges(q: ChangeQuery): Promise<Change[]>;
+}

@@ -1,0 +1,49 @@
+/** A chat message as posted or read back. Text fields are untrusted data. */
+export interface ChatMessage {
+  ts: string;
+  threadTs?: string;
+  user?: string;
+  botId?: string;
+  appId?: string;
+  subtype?: string;
+  /** Present when the message was edited. */
+  edited?: { user: string; ts: string };
+  text: string;
+  reactions?: { name: string; users: string[]; count: number }[];
+  metadata?: { eventType: string; payload: Record<string, unknown> };
+}
+
+export interface ChatBlockMessage {
+  channel: string;
+  /** Fallback text (notifications, accessibility). */
+  text: string;
+  /** Slack Block Kit blocks, already within Slack's limits. */
+  blocks: Record<string, unknown>[];
+  threadTs?: string;
+  /** Idempotency key carried in message metadata so a rerun finds and edits the message. */
+  idempotencyKey: string;
+}
+
+export interface ChatUser {
+  id: string;
+  isBot: boolean;
+  deleted: boolean;
+  /** Guests (restricted / ultra-restricted) and users of another organisation are not full members. */
+  isFullMember: boolean;
+}
+
+/** Where people read findings and answer proposals (Slack, or the file outbox). */
+export interface ChatChannel {
+  /** Post, or edit the message that carries the same idempotency key (found by metadata). Returns its ts. */
+  upsertMessage(msg: ChatBlockMessage): Promise<{ channel: string; ts: string; permalink?: string; created: boolean }>;
+  /** Replies of a thread, oldest first, paginated to the end. */
+  listReplies(channel: string, threadTs: string): Promise<ChatMessage[]>;
+  /** Messages of a channel in [oldestTs, latestTs], paginated. */
+  history(channel: string, range: { oldestTs: string; latestTs: string }): Promise<ChatMessage[]>;
+  /** Upload a file (e.g. a chart PNG) into a channel or thread. */
+  uploadFile(file: { channel: string; threadTs?: string; filename: string; title: string; data: Uint8Array }): Promise<{ fileId: string }>;
+  /** Who a user is (bot, guest, deleted). */
+  getUser(userId: string): Promise<ChatUser>;
+  /** Members of a user group (approvers). */
+  listGroupMembers(groupId: string): Promise<string[]>;
+}

@@ -1,0 +1,28 @@
+export interface LogLine {
+  tsMs: number;
+  cluster: string;
+  namespace: string;
+  pod: string;
+  node?: string;
+  component: string;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface LogQuery {
+  clusters: string[];
+  startMs: number;
+  endMs: number;
+  component?: string;
+  /** Free text matched against the message. */
+  text?: string;
+  /** Upper bound on returned lines (implementations cap it further). */
+  limit: number;
+  abortSignal?: AbortSignal;
+}
+
+/** Container logs. Text returned is data, never instructions. */
+export interface LogSearch {
+  /** Lines in the range, newest first, at most `limit`. */
+  search(q: LogQuery): Promise<LogLine[]>;
+}

@@ -1,0 +1,228 @@
+/**
+ * The store port. Two implementations (SQLite embedded, PostgreSQL production) pass one test suite.
+ * Timestamps are epoch milliseconds; JSON columns hold plain objects. Every write is idempotent
+ * where the domain allows it (deterministic ids, insert-or-ignore, upserts keyed by id).
+ */
+
+export type RunStatus = 'running' | 'ok' | 'partial' | 'failed' | 'bad-input';
+
+export interface RunRecord {
+  id: string;
+  job: string;
+  startedAtMs: number;
+  finishedAtMs?: number;
+  status: RunStatus;
+  exitCode?: number;
+  shard?: string;
+  summary?: Record<string, unknown>;
+}
+
+export interface AnomalyRow {
+  /** Deterministic: hash of cluster, component, signal, kind and start, so a rescan upserts. */
+  id: string;
+  runId: string;
+  cluster: string;
+  component: string;
+  signal: string;
+  kind: 'anomaly' | 'level-shift' | 'peer-outlier' | 'dip' | 'missing-data';
+  severity: 'info' | 'warning' | 'critical';
+  startMs: number;
+  endMs: number;
+  score: number;
+  details: Record<string, unknown>;
+}
+
+export interface IncidentGroupRow {
+  id: string;
+  runId: string;
+  day: string;
+  title: string;
+  startMs: number;
+  endMs: number;
+  clusters: string[];
+  anomalyIds: string[];
+  attributes: Record<string, unknown>;
+}
+
+export interface EvidenceRow {
+  /** Content hash: the same observation always gets the same id. */
+  id: string;
+  groupId: string;
+  source: 'metrics' | 'events' | 'logs' | 'changes' | 'topology' | 'runbooks' | 'history';
+  query: string;
+  startMs: number;
+  endMs: number;
+  excerpt: string;
+  link?: string;
+  data: Record<string, unknown>;
+  createdAtMs: number;
+}
+
+export interface RcaRow {
+  groupId: string;
+  runId: string;
+  engine: 'template' | 'bedrock';
+  verdict: 'root-cause' | 'inconclusive';
+  body: Record<string, unknown>;
+  createdAtMs: number;
+}
+
+export type ProposalState =
+  | 'proposed' | 'approved' | 'executing' | 'succeeded' | 'failed' | 'rolled-back'
+  | 'rejected' | 'expired' | 'recovered';
+
+export interface ProposalRow {
+  /** Hash of the proposal's content (operation, target, parameters, group). */
+  id: string;
+  groupId: string;
+  operation: string;
+  cluster: string;
+  target: Record<string, unknown>;
+  params: Record<string, unknown>;
+  risk: 'low' | 'medium' | 'high';
+  state: ProposalState;
+  createdAtMs: number;
+  expiresAtMs: number;
+  /** Slack channel and thread ts once posted. */
+  channel?: string;
+  threadTs?: string;
+  /** Execution checkpoint (resumable state machine). */
+  checkpoint?: Record<string, unknown>;
+  leaseOwner?: string;
+  leaseUntilMs?: number;
+  updatedAtMs: number;
+}
+
+export interface ApprovalRow {
+  proposalId: string;
+  userId: string;
+  decision: 'approve' | 'reject';
+  messageTs: string;
+  reason?: string;
+  recordedAtMs: number;
+}
+
+export interface AuditEntry {
+  seq: number;
+  atMs: number;
+  actor: string;
+  action: string;
+  subject: string;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface FeedbackRow {
+  id: string;
+  signature: string;
+  subjectKind: 'rca' | 'proposal';
+  subjectId: string;
+  userId: string;
+  value: 1 | -1;
+  atMs: number;
+}
+
+export interface PublicationRow {
+  /** Idempotency key, e.g. `digest:2026-11-29:parent`. */
+  key: string;
+  sink: string;
+  externalId: string;
+  url?: string;
+  contentHash: string;
+  updatedAtMs: number;
+}
+
+export interface RunRepo {
+  start(run: RunRecord): Promise<void>;
+  finish(id: string, patch: { status: RunStatus; exitCode: number; finishedAtMs: number; summary?: Record<string, unknown> }): Promise<void>;
+  get(id: string): Promise<RunRecord | undefined>;
+  list(filter: { job?: string; limit: number }): Promise<RunRecord[]>;
+}
+
+export interface AnomalyRepo {
+  /** Upsert by id; returns how many ids were new. */
+  upsertMany(rows: AnomalyRow[]): Promise<{ inserted: number; updated: number }>;
+  list(filter: { startMs: number; endMs: number; cluster?: string; kinds?: AnomalyRow['kind'][] }): Promise<AnomalyRow[]>;
+}
+
+export interface IncidentRepo {
+  upsert(group: IncidentGroupRow): Promise<void>;
+  list(filter: { day?: string; startMs?: number; endMs?: number }): Promise<IncidentGroupRow[]>;
+  get(id: string): Promise<IncidentGroupRow | undefined>;
+}
+
+export interface EvidenceRepo {
+  /** Insert-or-ignore by id; evidence is immutable (same id, different content → error). */
+  insertMany(rows: EvidenceRow[]): Promise<number>;
+  get(ids: string[]): Promise<EvidenceRow[]>;
+  listByGroup(groupId: string): Promise<EvidenceRow[]>;
+}
+
+export interface RcaRepo {
+  upsert(rca: RcaRow): Promise<void>;
+  get(groupId: string): Promise<RcaRow | undefined>;
+}
+
+export interface ProposalRepo {
+  /** Insert-or-ignore by id; returns true when it was new. */
+  insert(p: ProposalRow): Promise<boolean>;
+  get(id: string): Promise<ProposalRow | undefined>;
+  list(filter: { states?: ProposalState[]; groupId?: string }): Promise<ProposalRow[]>;
+  /**
+   * Atomic compare-and-set of the state (`UPDATE … WHERE state IN (from) RETURNING`).
+   * Returns the updated row, or undefined when another process changed it first.
+   */
+  transition(id: string, from: ProposalState[], to: ProposalState, patch?: Partial<Pick<ProposalRow, 'checkpoint' | 'channel' | 'threadTs'>>, nowMs?: number): Promise<ProposalRow | undefined>;
+  /** Take or renew the execution lease when free, expired or already ours; false when held by another. */
+  acquireLease(id: string, owner: string, nowMs: number, ttlMs: number): Promise<boolean>;
+  /** Save the execution checkpoint while holding the lease; false when the lease was lost. */
+  saveCheckpoint(id: string, owner: string, checkpoint: Record<string, unknown>, nowMs: number): Promise<boolean>;
+}
+
+export interface ApprovalRepo {
+  /** Insert-or-ignore by (proposalId, messageTs). */
+  record(a: ApprovalRow): Promise<boolean>;
+  list(proposalId: string): Promise<ApprovalRow[]>;
+}
+
+export interface AuditRepo {
+  /** Append under a lock so concurrent writers extend one hash chain. */
+  append(e: Pick<AuditEntry, 'atMs' | 'actor' | 'action' | 'subject' | 'details'>): Promise<AuditEntry>;
+  list(filter: { sinceMs?: number; limit?: number }): Promise<AuditEntry[]>;
+  head(): Promise<AuditEntry | undefined>;
+}
+
+export interface FeedbackRepo {
+  record(f: FeedbackRow): Promise<boolean>;
+  listBySignature(signature: string): Promise<FeedbackRow[]>;
+  list(filter: { sinceMs: number }): Promise<FeedbackRow[]>;
+}
+
+export interface PublicationRepo {
+  get(key: string): Promise<PublicationRow | undefined>;
+  put(p: PublicationRow): Promise<void>;
+}
+
+export interface BaselineRepo {
+  get(key: string): Promise<{ state: Uint8Array; updatedAtMs: number; throughMs: number } | undefined>;
+  put(key: string, state: Uint8Array, throughMs: number, updatedAtMs: number): Promise<void>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Apply pending migrations; safe when several processes start at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  runs: RunRepo;
+  anomalies: AnomalyRepo;
+  incidents: IncidentRepo;
+  evidence: EvidenceRepo;
+  rcas: RcaRepo;
+  proposals: ProposalRepo;
+  approvals: ApprovalRepo;
+  audit: AuditRepo;
+  feedback: FeedbackRepo;
+  publications: PublicationRepo;
+  baselines: BaselineRepo;
+}

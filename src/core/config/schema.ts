@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/** Config schema: every section strict (unknown keys are errors), every field defaulted. */
+
+const durationMs = z.number().int().positive();
+const url = z.string().url();
+
+const SimulatorConfig = z.strictObject({
+  seed: z.number().int().nonnegative().default(1),
+  clusters: z.number().int().min(1).max(20_000).default(1400),
+  days: z.number().int().min(1).max(35).default(7),
+  stepSeconds: z.number().int().min(60).max(3600).default(300),
+  scenarios: z.enum(['default', 'random']).default('default'),
+  /** End of the simulated range (ISO 8601); default: start of the current UTC hour. */
+  endTime: z.string().datetime({ offset: true }).optional(),
+});
+
+const PrometheusAuth = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({ kind: z.literal('bearer'), tokenEnv: z.string().default('PROMETHEUS_BEARER_TOKEN') }),
+  z.strictObject({ kind: z.literal('basic'), username: z.string(), passwordEnv: z.string().default('PROMETHEUS_PASSWORD') }),
+  z.strictObject({ kind: z.literal('sigv4'), region: z.string(), service: z.string().default('aps') }),
+]);
+
+const PrometheusConfig = z.strictObject({
+  url: url.default('http://127.0.0.1:9090'),
+  headers: z.record(z.string(), z.string()).default({}),
+  tenant: z.string().optional(),
+  auth: PrometheusAuth.default({ kind: 'none' }),
+  timeoutMs: durationMs.default(60_000),
+  concurrency: z.number().int().min(1).max(64).default(4),
+  maxPointsPerSeries: z.number().int().min(100).max(11_000).default(11_000),
+  maxSamplesPerQuery: z.number().int().min(1000).default(5_000_000),
+  retries: z.number().int().min(0).max(10).default(3),
+});
+
+const MetricsConfig = z.strictObject({
+  kind: z.enum(['simulator', 'prometheus']).default('simulator'),
+  prometheus: PrometheusConfig.prefault({}),
+});
+
+const InventoryConfig = z.strictObject({
+  kind: z.enum(['simulator', 'file', 'prometheus']).default('simulator'),
+  /** YAML or CSV file of clusters, for kind `file`. */
+  file: z.string().optional(),
+});
+
+const StoreConfig = z.strictObject({
+  kind: z.enum(['sqlite', 'postgres']).default('sqlite'),
+  /** SQLite file, relative to the output folder unless absolute. */
+  sqlitePath: z.string().default('fleetops.db'),
+  /** Name of the environment variable holding the PostgreSQL URL (a secret). */
+  postgresUrlEnv: z.string().default('FLEETOPS_DATABASE_URL'),
+});
+
+const SlackConfig = z.strictObject({
+  tokenEnv: z.string().default('SLACK_BOT_TOKEN'),
+  apiUrl: url.optional(),
+  digestChannel: z.string().default('#fleet-availability'),
+  oncallChannel: z.string().default('#fleet-oncall'),
+  alertChannel: z.string().default('#fleet-alerts'),
+  auditChannel: z.string().default('#fleetops-audit'),
+});
+
+const ChatConfig = z.strictObject({
+  kind: z.enum(['outbox', 'slack']).default('outbox'),
+  slack: SlackConfig.prefault({}),
+});
+
+const DocsConfig = z.strictObject({
+  kind: z.enum(['files', 'google']).default('files'),
+  google: z.strictObject({
+    sharedDriveFolderId: z.string().optional(),
+    shareWithGroup: z.string().email().optional(),
+    impersonate: z.string().email().optional(),
+    rootUrl: url.optional(),
+  }).prefault({}),
+});
+
+const LlmConfig = z.strictObject({
+  kind: z.enum(['none', 'bedrock']).default('none'),
+  bedrock: z.strictObject({
+    region: z.string().default('us-east-1'),
+    modelId: z.string().default('anthropic.claude-3-5-sonnet-20240620-v1:0'),
+    endpoint: url.optional(),
+    maxSteps: z.number().int().min(1).max(20).default(6),
+    tokenBudgetPerRun: z.number().int().min(1000).default(200_000),
+    maxCallsPerDigest: z.number().int().min(0).default(20),
+  }).prefault({}),
+});
+
+const ClusterOpsConfig = z.strictObject({
+  kind: z.enum(['dry-run', 'kubernetes', 'argo-workflows']).default('dry-run'),
+});
+
+const ScanConfig = z.strictObject({
+  /** Shard count when JOB_COMPLETION_INDEX is set (Indexed Job); FLEETOPS_SHARD_COUNT overrides. */
+  shards: z.number().int().min(1).max(1024).default(1),
+  lookbackHours: z.number().int().min(1).max(24 * 35).default(24),
+  signals: z.array(z.string()).default([]),
+  slo: z.record(z.string(), z.number().gt(0).lt(1)).default({}),
+});
+
+export const FleetopsConfig = z.strictObject({
+  outDir: z.string().default('out'),
+  clusterLabel: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/).default('cluster'),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  deadlineSeconds: z.number().int().min(10).default(3300),
+  simulator: SimulatorConfig.prefault({}),
+  inventory: InventoryConfig.prefault({}),
+  metrics: MetricsConfig.prefault({}),
+  store: StoreConfig.prefault({}),
+  chat: ChatConfig.prefault({}),
+  docs: DocsConfig.prefault({}),
+  llm: LlmConfig.prefault({}),
+  clusterOps: ClusterOpsConfig.prefault({}),
+  scan: ScanConfig.prefault({}),
+});
+export type FleetopsConfig = z.infer<typeof FleetopsConfig>;
+
+/** Environment variables that hold secrets; `config print` masks them and the file may not set them. */
+export const SECRET_ENV_FIELDS = ['store.postgresUrlEnv', 'chat.slack.tokenEnv'] as const;
