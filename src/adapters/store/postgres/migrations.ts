@@ -1,0 +1,18 @@
+import type { Migration } from '../migrations.js';
+import { initialSchema } from '../sql/initial-schema.js';
+
+export const postgresMigrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initialSchema({ json: 'JSONB', blob: 'BYTEA', real: 'DOUBLE PRECISION' }) },
+  {
+    version: 2,
+    name: 'audit-append-only',
+    sql: `
+CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'audit is append-only: % is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE TRIGGER audit_no_update_delete BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+`,
+  },
+];

@@ -1,0 +1,38 @@
+import { computeAuditHash, GENESIS_HASH } from '../audit-chain.js';
+import type { AuditEntry, AuditRepo } from '../types.js';
+import { toAudit, type Raw } from './rows.js';
+import { json, type SqlDb, type SqlParam, type SqlQuery } from './sql-db.js';
+
+/** Advisory-lock key serialising appends across processes (PostgreSQL). */
+export const AUDIT_LOCK_KEY = 'fleetops.audit';
+
+async function head(q: SqlQuery): Promise<AuditEntry | undefined> {
+  const rows = await q.query<Raw>('SELECT * FROM audit ORDER BY seq DESC LIMIT 1');
+  return rows[0] && toAudit(rows[0]);
+}
+
+export function createAuditRepo(db: SqlDb): AuditRepo {
+  return {
+    async append(e) {
+      return db.transaction(async (tx) => {
+        const last = await head(tx);
+        const linked = { ...e, seq: (last?.seq ?? 0) + 1, prevHash: last?.hash ?? GENESIS_HASH };
+        const entry: AuditEntry = { ...linked, hash: computeAuditHash(linked) };
+        await tx.query(
+          `INSERT INTO audit (seq, at_ms, actor, action, subject, details, prev_hash, hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [entry.seq, entry.atMs, entry.actor, entry.action, entry.subject, json(entry.details), entry.prevHash, entry.hash],
+        );
+        return entry;
+      }, { lockKey: AUDIT_LOCK_KEY });
+    },
+    /** In chain (seq) order. */
+    async list({ sinceMs, limit }) {
+      const args: SqlParam[] = [sinceMs ?? Number.MIN_SAFE_INTEGER];
+      const limitSql = limit === undefined ? '' : ` LIMIT $${args.push(limit)}`;
+      const rows = await db.query<Raw>(`SELECT * FROM audit WHERE at_ms >= $1 ORDER BY seq${limitSql}`, args);
+      return rows.map(toAudit);
+    },
+    head: () => head(db),
+  };
+}

@@ -1,0 +1,32 @@
+import type { IncidentRepo } from '../types.js';
+import { toIncident, type Raw } from './rows.js';
+import { json, type SqlDb, type SqlParam } from './sql-db.js';
+
+export function createIncidentRepo(db: SqlDb): IncidentRepo {
+  return {
+    async upsert(g) {
+      await db.query(
+        `INSERT INTO incident_groups (id, run_id, day, title, start_ms, end_ms, clusters, anomaly_ids, attributes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, day = excluded.day, title = excluded.title,
+           start_ms = excluded.start_ms, end_ms = excluded.end_ms, clusters = excluded.clusters,
+           anomaly_ids = excluded.anomaly_ids, attributes = excluded.attributes`,
+        [g.id, g.runId, g.day, g.title, g.startMs, g.endMs, json(g.clusters), json(g.anomalyIds), json(g.attributes)],
+      );
+    },
+    /** Groups of `day` and/or overlapping [startMs, endMs), by start time. */
+    async list({ day, startMs, endMs }) {
+      const where = ['1 = 1'];
+      const args: SqlParam[] = [];
+      if (day !== undefined) where.push(`day = $${args.push(day)}`);
+      if (startMs !== undefined) where.push(`end_ms >= $${args.push(startMs)}`);
+      if (endMs !== undefined) where.push(`start_ms < $${args.push(endMs)}`);
+      const rows = await db.query<Raw>(`SELECT * FROM incident_groups WHERE ${where.join(' AND ')} ORDER BY start_ms, id`, args);
+      return rows.map(toIncident);
+    },
+    async get(id) {
+      const rows = await db.query<Raw>('SELECT * FROM incident_groups WHERE id = $1', [id]);
+      return rows[0] && toIncident(rows[0]);
+    },
+  };
+}

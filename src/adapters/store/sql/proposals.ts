@@ -1,0 +1,80 @@
+import type { Clock } from '../../../core/clock.js';
+import type { ProposalRepo, ProposalRow, ProposalState } from '../types.js';
+import { toProposal, type Raw } from './rows.js';
+import { json, placeholders, type SqlDb, type SqlParam } from './sql-db.js';
+
+type TransitionPatch = Partial<Pick<ProposalRow, 'checkpoint' | 'channel' | 'threadTs'>>;
+
+async function insert(db: SqlDb, p: ProposalRow): Promise<boolean> {
+  const rows = await db.query(
+    `INSERT INTO proposals (id, group_id, operation, cluster, target, params, risk, state, created_at_ms, expires_at_ms,
+       channel, thread_ts, checkpoint, lease_owner, lease_until_ms, updated_at_ms)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+     ON CONFLICT (id) DO NOTHING RETURNING id`,
+    [p.id, p.groupId, p.operation, p.cluster, json(p.target), json(p.params), p.risk, p.state, p.createdAtMs,
+      p.expiresAtMs, p.channel ?? null, p.threadTs ?? null, json(p.checkpoint), p.leaseOwner ?? null,
+      p.leaseUntilMs ?? null, p.updatedAtMs],
+  );
+  return rows.length > 0;
+}
+
+async function list(db: SqlDb, { states, groupId }: { states?: ProposalState[]; groupId?: string }): Promise<ProposalRow[]> {
+  const where = ['1 = 1'];
+  const args: SqlParam[] = [];
+  if (groupId !== undefined) where.push(`group_id = $${args.push(groupId)}`);
+  if (states && states.length > 0) {
+    where.push(`state IN (${placeholders(states, args.length)})`);
+    args.push(...states);
+  }
+  const rows = await db.query<Raw>(`SELECT * FROM proposals WHERE ${where.join(' AND ')} ORDER BY created_at_ms, id`, args);
+  return rows.map(toProposal);
+}
+
+async function transition(
+  db: SqlDb, id: string, from: ProposalState[], to: ProposalState, patch: TransitionPatch, nowMs: number,
+): Promise<ProposalRow | undefined> {
+  if (from.length === 0) return undefined;
+  const sets = ['state = $2', 'updated_at_ms = $3'];
+  const args: SqlParam[] = [id, to, nowMs];
+  if (patch.checkpoint !== undefined) sets.push(`checkpoint = $${args.push(json(patch.checkpoint))}`);
+  if (patch.channel !== undefined) sets.push(`channel = $${args.push(patch.channel)}`);
+  if (patch.threadTs !== undefined) sets.push(`thread_ts = $${args.push(patch.threadTs)}`);
+  const rows = await db.query<Raw>(
+    `UPDATE proposals SET ${sets.join(', ')} WHERE id = $1 AND state IN (${placeholders(from, args.length)}) RETURNING *`,
+    [...args, ...from],
+  );
+  return rows[0] && toProposal(rows[0]);
+}
+
+async function acquireLease(db: SqlDb, id: string, owner: string, nowMs: number, ttlMs: number): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE proposals SET lease_owner = $2, lease_until_ms = $4, updated_at_ms = $3
+     WHERE id = $1 AND (lease_owner IS NULL OR lease_until_ms < $3 OR lease_owner = $2) RETURNING id`,
+    [id, owner, nowMs, nowMs + ttlMs],
+  );
+  return rows.length > 0;
+}
+
+/** Only while the lease is ours and unexpired (an expired lease may be taken over at any moment). */
+async function saveCheckpoint(db: SqlDb, id: string, owner: string, checkpoint: Record<string, unknown>, nowMs: number): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE proposals SET checkpoint = $3, updated_at_ms = $4
+     WHERE id = $1 AND lease_owner = $2 AND lease_until_ms >= $4 RETURNING id`,
+    [id, owner, json(checkpoint), nowMs],
+  );
+  return rows.length > 0;
+}
+
+export function createProposalRepo(db: SqlDb, clock: Clock): ProposalRepo {
+  return {
+    insert: (p) => insert(db, p),
+    async get(id) {
+      const rows = await db.query<Raw>('SELECT * FROM proposals WHERE id = $1', [id]);
+      return rows[0] && toProposal(rows[0]);
+    },
+    list: (filter) => list(db, filter),
+    transition: (id, from, to, patch = {}, nowMs = clock.nowMs()) => transition(db, id, from, to, patch, nowMs),
+    acquireLease: (id, owner, nowMs, ttlMs) => acquireLease(db, id, owner, nowMs, ttlMs),
+    saveCheckpoint: (id, owner, checkpoint, nowMs) => saveCheckpoint(db, id, owner, checkpoint, nowMs),
+  };
+}

@@ -1,0 +1,93 @@
+import type { ApprovalRepo, BaselineRepo, FeedbackRepo, PublicationRepo, RcaRepo } from '../types.js';
+import { num, toApproval, toFeedback, toPublication, toRca, type Raw } from './rows.js';
+import { json, type SqlDb } from './sql-db.js';
+
+export function createRcaRepo(db: SqlDb): RcaRepo {
+  return {
+    async upsert(r) {
+      await db.query(
+        `INSERT INTO rcas (group_id, run_id, engine, verdict, body, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (group_id) DO UPDATE SET run_id = excluded.run_id, engine = excluded.engine,
+           verdict = excluded.verdict, body = excluded.body, created_at_ms = excluded.created_at_ms`,
+        [r.groupId, r.runId, r.engine, r.verdict, json(r.body), r.createdAtMs],
+      );
+    },
+    async get(groupId) {
+      const rows = await db.query<Raw>('SELECT * FROM rcas WHERE group_id = $1', [groupId]);
+      return rows[0] && toRca(rows[0]);
+    },
+  };
+}
+
+export function createApprovalRepo(db: SqlDb): ApprovalRepo {
+  return {
+    async record(a) {
+      const rows = await db.query(
+        `INSERT INTO approvals (proposal_id, user_id, decision, message_ts, reason, recorded_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (proposal_id, message_ts) DO NOTHING RETURNING proposal_id`,
+        [a.proposalId, a.userId, a.decision, a.messageTs, a.reason ?? null, a.recordedAtMs],
+      );
+      return rows.length > 0;
+    },
+    async list(proposalId) {
+      const rows = await db.query<Raw>('SELECT * FROM approvals WHERE proposal_id = $1 ORDER BY message_ts', [proposalId]);
+      return rows.map(toApproval);
+    },
+  };
+}
+
+export function createFeedbackRepo(db: SqlDb): FeedbackRepo {
+  return {
+    async record(f) {
+      const rows = await db.query(
+        `INSERT INTO feedback (id, signature, subject_kind, subject_id, user_id, value, at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [f.id, f.signature, f.subjectKind, f.subjectId, f.userId, f.value, f.atMs],
+      );
+      return rows.length > 0;
+    },
+    async listBySignature(signature) {
+      const rows = await db.query<Raw>('SELECT * FROM feedback WHERE signature = $1 ORDER BY at_ms, id', [signature]);
+      return rows.map(toFeedback);
+    },
+    async list({ sinceMs }) {
+      const rows = await db.query<Raw>('SELECT * FROM feedback WHERE at_ms >= $1 ORDER BY at_ms, id', [sinceMs]);
+      return rows.map(toFeedback);
+    },
+  };
+}
+
+export function createPublicationRepo(db: SqlDb): PublicationRepo {
+  return {
+    async get(key) {
+      const rows = await db.query<Raw>('SELECT * FROM publications WHERE key = $1', [key]);
+      return rows[0] && toPublication(rows[0]);
+    },
+    async put(p) {
+      await db.query(
+        `INSERT INTO publications (key, sink, external_id, url, content_hash, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (key) DO UPDATE SET sink = excluded.sink, external_id = excluded.external_id, url = excluded.url,
+           content_hash = excluded.content_hash, updated_at_ms = excluded.updated_at_ms`,
+        [p.key, p.sink, p.externalId, p.url ?? null, p.contentHash, p.updatedAtMs],
+      );
+    },
+  };
+}
+
+export function createBaselineRepo(db: SqlDb): BaselineRepo {
+  return {
+    async get(key) {
+      const rows = await db.query<Raw>('SELECT * FROM baselines WHERE key = $1', [key]);
+      const r = rows[0];
+      return r && { state: Uint8Array.from(r.state as Uint8Array), updatedAtMs: num(r.updated_at_ms), throughMs: num(r.through_ms) };
+    },
+    async put(key, state, throughMs, updatedAtMs) {
+      await db.query(
+        `INSERT INTO baselines (key, state, through_ms, updated_at_ms) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (key) DO UPDATE SET state = excluded.state, through_ms = excluded.through_ms,
+           updated_at_ms = excluded.updated_at_ms`,
+        [key, Buffer.from(state), throughMs, updatedAtMs],
+      );
+    },
+  };
+}

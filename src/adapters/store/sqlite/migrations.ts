@@ -1,0 +1,14 @@
+import type { Migration } from '../migrations.js';
+import { initialSchema } from '../sql/initial-schema.js';
+
+export const sqliteMigrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initialSchema({ json: 'TEXT', blob: 'BLOB', real: 'REAL' }) },
+  {
+    version: 2,
+    name: 'audit-append-only',
+    sql: `
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+`,
+  },
+];

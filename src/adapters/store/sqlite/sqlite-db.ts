@@ -1,0 +1,95 @@
+import type Database from 'better-sqlite3';
+import { ExternalServiceError } from '../../../core/errors.js';
+import { pendingMigrations, type Migration } from '../migrations.js';
+import type { SqlDb, SqlParam, SqlQuery } from '../sql/sql-db.js';
+
+export interface SqliteDb extends SqlDb {
+  migrate(migrations: readonly Migration[], nowMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Compiled {
+  statement: Database.Statement;
+  /** Which `$n` parameter feeds each positional `?`. */
+  order: number[];
+}
+
+function wrap(err: unknown): ExternalServiceError {
+  const code = (err as { code?: string }).code ?? '';
+  const message = `SQLite statement failed (${code || 'error'}): ${(err as Error).message}`;
+  return new ExternalServiceError(message, { service: 'sqlite', retryable: code.startsWith('SQLITE_BUSY') }, { cause: err });
+}
+
+/**
+ * better-sqlite3 is synchronous and has one connection, so every statement goes through an in-process
+ * queue: a transaction that awaits between statements never sees foreign statements inside it.
+ * Other processes are kept out by `BEGIN IMMEDIATE` and wait up to busy_timeout for the write lock.
+ */
+export function createSqliteDb(raw: Database.Database): SqliteDb {
+  const cache = new Map<string, Compiled>();
+  let tail: Promise<unknown> = Promise.resolve();
+
+  function serial<T>(fn: () => T | Promise<T>): Promise<T> {
+    const run = tail.then(fn);
+    tail = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  function compile(sql: string): Compiled {
+    let compiled = cache.get(sql);
+    if (!compiled) {
+      const order: number[] = [];
+      const text = sql.replace(/\$(\d+)/g, (_, n: string) => { order.push(Number(n) - 1); return '?'; });
+      compiled = { statement: raw.prepare(text), order };
+      cache.set(sql, compiled);
+    }
+    return compiled;
+  }
+
+  function run<Row>(sql: string, params: readonly SqlParam[] = []): Row[] {
+    try {
+      const { statement, order } = compile(sql);
+      const args = order.map((i) => (params[i] instanceof Uint8Array ? Buffer.from(params[i]) : params[i]));
+      if (statement.reader) return statement.all(...args) as Row[];
+      statement.run(...args);
+      return [];
+    } catch (err) {
+      throw wrap(err);
+    }
+  }
+
+  const direct: SqlQuery = { query: async (sql, params) => run(sql, params) };
+
+  async function inTransaction<T>(fn: (tx: SqlQuery) => Promise<T>): Promise<T> {
+    run('BEGIN IMMEDIATE');
+    try {
+      const result = await fn(direct);
+      run('COMMIT');
+      return result;
+    } catch (err) {
+      if (raw.inTransaction) raw.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  function migrate(migrations: readonly Migration[], nowMs: number): void {
+    raw.transaction(() => {
+      raw.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)');
+      const applied = new Set(raw.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+      for (const m of pendingMigrations(migrations, applied)) {
+        raw.exec(m.sql);
+        raw.prepare('INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)').run(m.version, m.name, nowMs);
+      }
+    }).immediate();
+  }
+
+  return {
+    dialect: 'sqlite',
+    query: (sql, params) => serial(() => run(sql, params)),
+    transaction: (fn) => serial(() => inTransaction(fn)),
+    migrate: (migrations, nowMs) => serial(() => {
+      try { migrate(migrations, nowMs); } catch (err) { throw wrap(err); }
+    }),
+    close: () => serial(() => { raw.close(); }),
+  };
+}

@@ -1,0 +1,62 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/adapters/store/sqlite/index.js';
+import { ConfigError } from '../../../src/core/errors.js';
+import { anomaly, type StoreHarness } from './fixtures.js';
+import { registerStoreSuite } from './store-suite.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fleetops-sqlite-'));
+let count = 0;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const harness: StoreHarness = {
+  kind: 'sqlite',
+  newTarget: async () => join(dir, `store-${(count += 1)}.db`),
+  open: (path) => createSqliteStore({ path }),
+  async raw(path, sql) {
+    const db = new Database(path);
+    try {
+      const statement = db.prepare(sql);
+      if (statement.reader) return statement.all() as Record<string, unknown>[];
+      statement.run();
+      return [];
+    } finally {
+      db.close();
+    }
+  },
+};
+
+registerStoreSuite('sqlite store', () => harness);
+
+describe('sqlite store specifics', () => {
+  it('works in memory', async () => {
+    const store = await createSqliteStore({ path: ':memory:' });
+    await store.migrate();
+
+    const result = await store.anomalies.upsertMany([anomaly('a1')]);
+
+    expect(result).toEqual({ inserted: 1, updated: 0 });
+    await store.close();
+  });
+
+  it('uses WAL mode on files', async () => {
+    const path = join(dir, 'wal.db');
+    const store = await createSqliteStore({ path });
+    await store.migrate();
+
+    const [mode] = await harness.raw(path, 'PRAGMA journal_mode');
+
+    expect(mode).toEqual({ journal_mode: 'wal' });
+    await store.close();
+  });
+
+  it('reports an unopenable path as a ConfigError naming it', async () => {
+    const opening = createSqliteStore({ path: join(dir, 'no', 'such', 'dir', 'x.db') });
+
+    await expect(opening).rejects.toBeInstanceOf(ConfigError);
+    await expect(opening).rejects.toThrow(/no\/such\/dir/);
+  });
+});

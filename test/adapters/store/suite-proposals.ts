@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { proposal, T0 } from './fixtures.js';
+import type { StoreContext } from './store-suite.js';
+
+export function registerProposalTests(ctx: StoreContext): void {
+  describe('proposals', () => {
+    it('inserts or ignores by id, gets and lists', async () => {
+      const inserted = [
+        await ctx.store.proposals.insert(proposal('p1', { state: 'proposed' })),
+        await ctx.store.proposals.insert(proposal('p1', { state: 'approved' })),
+        await ctx.store.proposals.insert(proposal('p2', { groupId: 'g-2', createdAtMs: T0 + 1 })),
+      ];
+
+      expect(inserted).toEqual([true, false, true]);
+      expect(await ctx.store.proposals.get('p1')).toEqual(proposal('p1', { state: 'proposed' }));
+      expect((await ctx.store.proposals.list({ states: ['approved', 'executing'] })).map((p) => p.id)).toEqual(['p2']);
+      expect((await ctx.store.proposals.list({ groupId: 'g-1' })).map((p) => p.id)).toEqual(['p1']);
+      expect((await ctx.store.proposals.list({})).map((p) => p.id)).toEqual(['p1', 'p2']);
+    });
+
+    it('transitions atomically from an expected state, applying the patch', async () => {
+      await ctx.store.proposals.insert(proposal('p1', { state: 'proposed' }));
+
+      const posted = await ctx.store.proposals.transition('p1', ['proposed'], 'proposed', { channel: 'C1', threadTs: '1.5' }, T0 + 1);
+      const approved = await ctx.store.proposals.transition('p1', ['proposed'], 'approved', {}, T0 + 2);
+      const stale = await ctx.store.proposals.transition('p1', ['proposed', 'rejected'], 'expired', {}, T0 + 3);
+
+      expect(posted).toEqual(proposal('p1', { state: 'proposed', channel: 'C1', threadTs: '1.5', updatedAtMs: T0 + 1 }));
+      expect(approved?.state).toBe('approved');
+      expect(approved?.channel).toBe('C1');
+      expect(stale).toBeUndefined();
+      expect(await ctx.store.proposals.transition('missing', ['approved'], 'executing')).toBeUndefined();
+    });
+
+    it('lets exactly one of two store instances claim a proposal', async () => {
+      await ctx.store.proposals.insert(proposal('p1'));
+      const other = await ctx.harness.open(ctx.target);
+
+      const results = await Promise.all([
+        ctx.store.proposals.transition('p1', ['approved'], 'executing', { checkpoint: { by: 'a' } }),
+        other.proposals.transition('p1', ['approved'], 'executing', { checkpoint: { by: 'b' } }),
+      ]);
+      await other.close();
+
+      expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+      const winner = results.find((r) => r !== undefined);
+      expect((await ctx.store.proposals.get('p1'))?.checkpoint).toEqual(winner?.checkpoint);
+    });
+  });
+
+  describe('leases', () => {
+    it('is taken when free, renewed by its owner, refused to others until it expires', async () => {
+      await ctx.store.proposals.insert(proposal('p1'));
+      const lease = ctx.store.proposals;
+
+      const steps = [
+        await lease.acquireLease('p1', 'pod-a', T0, 60_000),
+        await lease.acquireLease('p1', 'pod-b', T0 + 10_000, 60_000),
+        await lease.acquireLease('p1', 'pod-a', T0 + 30_000, 60_000),
+        await lease.acquireLease('p1', 'pod-b', T0 + 80_000, 60_000),
+        await lease.acquireLease('p1', 'pod-b', T0 + 90_001, 60_000),
+        await lease.acquireLease('missing', 'pod-a', T0, 60_000),
+      ];
+
+      expect(steps).toEqual([true, false, true, false, true, false]);
+      expect(await lease.get('p1')).toMatchObject({ leaseOwner: 'pod-b', leaseUntilMs: T0 + 150_001 });
+    });
+
+    it('saves checkpoints only while the lease is ours', async () => {
+      await ctx.store.proposals.insert(proposal('p1'));
+      await ctx.store.proposals.acquireLease('p1', 'pod-a', T0, 60_000);
+
+      const ours = await ctx.store.proposals.saveCheckpoint('p1', 'pod-a', { step: 2 }, T0 + 1_000);
+      const notOurs = await ctx.store.proposals.saveCheckpoint('p1', 'pod-b', { step: 9 }, T0 + 1_000);
+      const expired = await ctx.store.proposals.saveCheckpoint('p1', 'pod-a', { step: 3 }, T0 + 61_000);
+
+      expect([ours, notOurs, expired]).toEqual([true, false, false]);
+      expect((await ctx.store.proposals.get('p1'))?.checkpoint).toEqual({ step: 2 });
+    });
+  });
+}
