@@ -1,0 +1,75 @@
+/**
+ * Level-shift detection: two-sided CUSUM on residuals standardised by a robust reference
+ * (median and MAD of the first `referenceRows` points, re-anchored at every confirmed
+ * change on the median of the next referenceRows points, so each shift is reported once).
+ */
+
+export interface ChangePoint {
+  /** First index of the new level (where the triggering CUSUM last left zero). */
+  readonly index: number;
+  /** Index at which the change was confirmed (causal detection time). */
+  readonly confirmedAt: number;
+  readonly direction: 'up' | 'down';
+  /** New level minus old level, in the series' units. */
+  readonly magnitude: number;
+}
+
+export interface ChangePointOptions {
+  /** Points used to estimate the reference level and scale. */
+  readonly referenceRows: number;
+  /** CUSUM slack, in robust sigmas: shifts below ~2k are ignored. */
+  readonly k: number;
+  /** CUSUM decision threshold, in robust sigmas. */
+  readonly h: number;
+}
+
+export const DEFAULT_CHANGE_POINT_OPTIONS: ChangePointOptions = { referenceRows: 24, k: 0.5, h: 8 };
+
+/** Median of the first n entries of scratch (sorted in place). */
+function medianOf(scratch: Float64Array, n: number): number {
+  const s = scratch.subarray(0, n).sort();
+  return n % 2 ? s[(n - 1) >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/** Robust level and scale (1.4826 MAD, floored) of values[from, from+n) ignoring NaN. */
+export function robustLevel(values: Float64Array, from: number, n: number, scratch: Float64Array): [number, number] {
+  let m = 0;
+  for (let i = from; i < Math.min(values.length, from + n); i++) if (!Number.isNaN(values[i])) scratch[m++] = values[i];
+  if (m === 0) return [NaN, NaN];
+  const med = medianOf(scratch, m);
+  for (let i = 0; i < m; i++) scratch[i] = Math.abs(scratch[i] - med);
+  const mad = 1.4826 * medianOf(scratch, m);
+  return [med, Math.max(mad, 1e-9 * (Math.abs(med) + 1))];
+}
+
+export function detectChangePoints(values: Float64Array, options: Partial<ChangePointOptions> = {}): ChangePoint[] {
+  const { referenceRows, k, h } = { ...DEFAULT_CHANGE_POINT_OPTIONS, ...options };
+  const scratch = new Float64Array(referenceRows);
+  const out: ChangePoint[] = [];
+  let [level, sigma] = robustLevel(values, 0, referenceRows, scratch);
+  let up = 0, down = 0, upStart = 0, downStart = 0;
+  let pending: { start: number; at: number; direction: 'up' | 'down' } | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (pending) {
+      // the new level is measured over referenceRows points from the change, not the few that triggered it
+      if (i < pending.start + referenceRows - 1 && i < values.length - 1) continue;
+      const [newLevel, newSigma] = robustLevel(values, pending.start, i - pending.start + 1, scratch);
+      out.push({ index: pending.start, confirmedAt: pending.at, direction: pending.direction, magnitude: newLevel - level });
+      [level, sigma] = [newLevel, Math.max(newSigma, sigma / 4)];
+      pending = undefined;
+      continue;
+    }
+    if (Number.isNaN(x) || Number.isNaN(level)) continue;
+    const z = (x - level) / sigma;
+    if (up === 0) upStart = i;
+    if (down === 0) downStart = i;
+    up = Math.max(0, up + z - k);
+    down = Math.max(0, down - z - k);
+    if (up <= h && down <= h) continue;
+    pending = up > h ? { start: upStart, at: i, direction: 'up' } : { start: downStart, at: i, direction: 'down' };
+    up = 0;
+    down = 0;
+  }
+  return out;
+}
