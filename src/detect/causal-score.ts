@@ -35,6 +35,7 @@ export const DEFAULT_CAUSAL_PARAMS: CausalScoreParams = {
   maxSeasonRows: 2_016,
 };
 
+const STATE_VERSION = 1;
 const BINS = 512; // histogram of log2(1 + surprise) in 1/32 steps
 const SQRT_PI_2 = Math.sqrt(Math.PI / 2); // mean |N(0,1)| -> sigma
 
@@ -55,6 +56,37 @@ export class CausalScorer {
     const p = stepSeconds > 0 ? Math.round(seasonSeconds / stepSeconds) : 0;
     this.period = p >= 2 && p <= maxSeasonRows ? p : 0;
     this.season = new Float64Array(Math.max(1, this.period));
+  }
+
+  /** Current long-run level (EW mean) of the series: the reference a deviation is measured from. */
+  get level(): number {
+    return this.mean;
+  }
+
+  /**
+   * The whole state as one array (params, scalars, seasonal ring, histogram), so an hourly scan can
+   * store it and feed only the new points: fromState(toState()) continues exactly like an unbroken run.
+   */
+  toState(): Float64Array {
+    const p = this.params;
+    const scalars = [this.n, this.histN, this.mean, this.dev, this.dDev, this.sDev, this.short, this.prev, this.lo, this.hi, this.peak, this.sincePeak, this.calib];
+    const head = [STATE_VERSION, p.longSpan, p.shortSpan, p.warmupRows, p.restRows, p.calibQuantile, p.seasonSeconds, p.stepSeconds, p.maxSeasonRows, ...scalars];
+    const out = new Float64Array(head.length + this.season.length + this.fenwick.length);
+    out.set(head, 0);
+    out.set(this.season, head.length);
+    out.set(this.fenwick, head.length + this.season.length);
+    return out;
+  }
+
+  static fromState(state: Float64Array): CausalScorer {
+    if (state[0] !== STATE_VERSION) throw new Error(`CausalScorer state version ${state[0]} is not ${STATE_VERSION}; rebuild baselines (--full)`);
+    const [, longSpan, shortSpan, warmupRows, restRows, calibQuantile, seasonSeconds, stepSeconds, maxSeasonRows] = state;
+    const s = new CausalScorer({ longSpan, shortSpan, warmupRows, restRows, calibQuantile, seasonSeconds, stepSeconds, maxSeasonRows });
+    const o = 9;
+    [s.n, s.histN, s.mean, s.dev, s.dDev, s.sDev, s.short, s.prev, s.lo, s.hi, s.peak, s.sincePeak, s.calib] = state.subarray(o, o + 13);
+    s.season.set(state.subarray(o + 13, o + 13 + s.season.length));
+    s.fenwick.set(state.subarray(o + 13 + s.season.length, o + 13 + s.season.length + s.fenwick.length));
+    return s;
   }
 
   /** Scores values into out (same length); call repeatedly to stream consecutive chunks. */

@@ -127,3 +127,21 @@ describe('SeasonalBaseline', () => {
     expect(Math.abs(z[shifted.length - 1])).toBeLessThan(5);
   });
 });
+
+describe('CausalScorer state', () => {
+  it('continues exactly like an unbroken run after toState/fromState', () => {
+    const values = Float64Array.from({ length: 3000 }, (_, i) => Math.sin(i / 20) * 5 + (i > 2500 ? 30 : 0) + ((i * 7919) % 13) / 10);
+    const whole = causalScore(values, { stepSeconds: 300 });
+
+    const first = new CausalScorer({ stepSeconds: 300 });
+    const a = new Float64Array(1800);
+    first.scoreInto(values.subarray(0, 1800), a);
+    const resumed = CausalScorer.fromState(first.toState());
+    const b = new Float64Array(1200);
+    resumed.scoreInto(values.subarray(1800), b);
+
+    expect(Array.from(a)).toEqual(Array.from(whole.subarray(0, 1800)));
+    expect(Array.from(b)).toEqual(Array.from(whole.subarray(1800)));
+    expect(Math.max(...b.subarray(650))).toBeGreaterThan(0.5);
+  });
+});
