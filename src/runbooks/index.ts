@@ -1,0 +1,17 @@
+export { REQUIRED_SECTIONS, RUNBOOK_SEVERITIES, RunbookSymptom, AllowedOperation, RunbookFrontMatter, sectionText } from './runbook-schema.js';
+export type { Runbook, RunbookSection } from './runbook-schema.js';
+export { parseRunbook, splitSections } from './parse-runbook.js';
+export type { RawRunbook } from './parse-runbook.js';
+export { loadRunbooks, listRunbookFiles, toRunbook, RunbookFormatError } from './load-runbooks.js';
+export { tokenize, stem } from './tokenize.js';
+export { createBm25Index } from './bm25.js';
+export type { Bm25Document, Bm25Index, Bm25Options } from './bm25.js';
+export { chunkRunbook } from './chunk-runbook.js';
+export type { RunbookChunk } from './chunk-runbook.js';
+export { createRunbookIndex, queryTokens } from './runbook-index.js';
+export type { RunbookIndex, RunbookHit, RunbookQuery, StructuredRunbookQuery, SearchOptions } from './runbook-index.js';
+export { sectionSimilarity } from './section-similarity.js';
+export { lintRunbooks, formatFinding } from './lint.js';
+export type { Finding, Severity, LintOptions } from './lint.js';
+export { runRunbooksLint } from './lint-command.js';
+export type { RunbooksLintArgs } from './lint-command.js';

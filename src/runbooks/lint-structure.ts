@@ -1,0 +1,55 @@
+import { basename } from 'node:path';
+import type { RawRunbook } from './parse-runbook.js';
+import { REQUIRED_SECTIONS, RunbookFrontMatter, type Runbook } from './runbook-schema.js';
+import type { Finding } from './lint-finding.js';
+
+function getPath(value: unknown, path: PropertyKey[]): unknown {
+  return path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined), value);
+}
+
+function frontMatterFindings(raw: RawRunbook): { findings: Finding[]; runbook?: Runbook } {
+  const at = (line: number, rule: string, message: string): Finding => ({ file: raw.file, line, severity: 'error', rule, message });
+  if (raw.frontMatterError) return { findings: [at(raw.frontMatterError.line, 'front-matter', raw.frontMatterError.message)] };
+  const result = RunbookFrontMatter.safeParse(raw.frontMatter ?? {});
+  if (!result.success) {
+    return {
+      findings: result.error.issues.map((issue) => {
+        const where = issue.path.map(String).join('.');
+        const missing = issue.code === 'invalid_type' && getPath(raw.frontMatter, issue.path) === undefined;
+        return missing
+          ? at(raw.lineOf(issue.path as (string | number)[]), 'missing-field', `front matter has no ${where}`)
+          : at(raw.lineOf(issue.path as (string | number)[]), 'invalid-field', `${where}: ${issue.message}`);
+      }),
+    };
+  }
+  const findings = result.data.id === basename(raw.file, '.md') ? []
+    : [at(raw.lineOf(['id']), 'id-mismatch', `id ${result.data.id} does not match the file name ${basename(raw.file)}`)];
+  return { findings, runbook: { id: result.data.id, file: raw.file, meta: result.data, sections: raw.sections } };
+}
+
+/** Missing fixed sections point at the heading they should precede, or the end of the file. */
+function sectionFindings(raw: RawRunbook): Finding[] {
+  const names = raw.sections.map((s) => s.name);
+  const last = raw.sections.at(-1);
+  const endLine = last ? last.line + last.lines.length : 1;
+  return REQUIRED_SECTIONS.flatMap((name, i) => {
+    if (names.includes(name)) return [];
+    const next = REQUIRED_SECTIONS.slice(i + 1).map((n) => raw.sections.find((s) => s.name === n)).find(Boolean);
+    return [{ file: raw.file, line: next?.line ?? endLine, severity: 'error' as const, rule: 'missing-section', message: `missing section "## ${name}"` }];
+  });
+}
+
+function evidenceFindings(raw: RawRunbook): Finding[] {
+  const diagnosis = raw.sections.find((s) => s.name === 'Diagnosis');
+  if (!diagnosis || diagnosis.lines.some((line) => /^\s*```/.test(line) || /\bkubectl\b/.test(line))) return [];
+  return [{
+    file: raw.file, line: diagnosis.line, severity: 'warning', rule: 'diagnosis-without-evidence',
+    message: 'Diagnosis has no query or kubectl read: give each step the evidence it needs',
+  }];
+}
+
+/** Structural rules on one parsed runbook; returns the validated runbook when the front matter is sound. */
+export function lintStructure(raw: RawRunbook): { findings: Finding[]; runbook?: Runbook } {
+  const { findings, runbook } = frontMatterFindings(raw);
+  return { findings: [...findings, ...sectionFindings(raw), ...evidenceFindings(raw)], runbook };
+}
