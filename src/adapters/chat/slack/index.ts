@@ -1,0 +1,102 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { WebClient, type FetchFunction } from '@slack/web-api';
+import type { Clock } from '../../../core/clock.js';
+import { ExternalServiceError } from '../../../core/errors.js';
+import type { Logger } from '../../../core/logger.js';
+import type { PublicationRepo } from '../../store/types.js';
+import type { ChatChannel, ChatUser } from '../types.js';
+import { createChannelResolver } from './channel-resolver.js';
+import { createPublishedIndex } from './find-published-message.js';
+import { compareTs, mapSlackMessage } from './map-slack-message.js';
+import { paginate } from './paginate.js';
+import { AuthTestResponse, MessagesPage, UploadV2Response, UserInfoResponse, UsergroupUsersResponse, type SlackMessage } from './schema.js';
+import { createSlackCaller, slackSdkLogger, type Sleep } from './slack-call.js';
+import { upsertMessage } from './upsert-message.js';
+
+export interface SlackChatOptions {
+  /** Bot token (`xoxb-…`). */
+  token: string;
+  /** Web API base URL; default `https://slack.com/api/`. */
+  apiUrl?: string;
+  logger: Logger;
+  clock: Clock;
+  /** Where idempotency key → channel and ts is recorded; without it, reruns find messages by metadata. */
+  publications?: PublicationRepo;
+  /** Our workspace; users of another team are not full members. Default: from auth.test. */
+  teamId?: string;
+  /** How far back a top-level message is searched by metadata. Default 8 days. */
+  searchWindowDays?: number;
+  /** Retries on 429 (after Retry-After) and 5xx (backoff). Default 3. */
+  maxRetries?: number;
+  sleep?: Sleep;
+  /** Per-request timeout. Default 30 s. */
+  timeoutMs?: number;
+  /** The job deadline: aborts requests and waits. */
+  signal?: AbortSignal;
+  /** Page size asked of paginated methods. Default 200. */
+  pageSize?: number;
+}
+
+const defaultSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal });
+
+function fetchWithSignal(signal?: AbortSignal): FetchFunction | undefined {
+  if (!signal) return undefined;
+  return (url, init) => fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+}
+
+/** ChatChannel on Slack's Web API: idempotent upserts by message metadata, paginated reads, own retries. */
+export function createSlackChat(opts: SlackChatOptions): ChatChannel {
+  const pageSize = opts.pageSize ?? 200;
+  const client = new WebClient(opts.token, {
+    slackApiUrl: opts.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true,
+    timeout: opts.timeoutMs ?? 30_000, fetch: fetchWithSignal(opts.signal), logger: slackSdkLogger(opts.logger),
+  });
+  const caller = createSlackCaller({ client, logger: opts.logger, sleep: opts.sleep ?? defaultSleep, maxRetries: opts.maxRetries ?? 3, signal: opts.signal });
+  const resolveChannel = createChannelResolver(caller, pageSize);
+  let identity: Promise<AuthTestResponse> | undefined;
+  const whoAmI = () => (identity ??= caller.call('auth.test', {}, AuthTestResponse));
+  const ourMessages = async () => {
+    const me = await whoAmI();
+    return (m: SlackMessage) => (me.bot_id ? m.bot_id === me.bot_id : !me.user_id || m.user === me.user_id);
+  };
+  const published = createPublishedIndex(caller, pageSize, ourMessages);
+  const readAll = async (method: string, args: Record<string, unknown>) => {
+    const out: SlackMessage[] = [];
+    for await (const page of paginate(caller, method, { ...args, include_all_metadata: true, limit: pageSize }, MessagesPage)) out.push(...page.messages);
+    return out.sort((a, b) => compareTs(a.ts, b.ts));
+  };
+
+  return {
+    async upsertMessage(msg) {
+      const channel = await resolveChannel(msg.channel);
+      const deps = { caller, logger: opts.logger, clock: opts.clock, publications: opts.publications, searchWindowDays: opts.searchWindowDays ?? 8, published };
+      return upsertMessage(deps, channel, msg);
+    },
+    async listReplies(channel, threadTs) {
+      const messages = await readAll('conversations.replies', { channel: await resolveChannel(channel), ts: threadTs });
+      return messages.filter((m) => m.ts !== threadTs).map(mapSlackMessage);
+    },
+    async history(channel, range) {
+      const args = { channel: await resolveChannel(channel), oldest: range.oldestTs, latest: range.latestTs, inclusive: true };
+      return (await readAll('conversations.history', args)).map(mapSlackMessage);
+    },
+    async uploadFile(f) {
+      const channel_id = await resolveChannel(f.channel);
+      const file = Buffer.from(f.data);
+      const args = f.threadTs ? { channel_id, thread_ts: f.threadTs, filename: f.filename, title: f.title, file } : { channel_id, filename: f.filename, title: f.title, file };
+      const res = UploadV2Response.safeParse(await caller.run('files.uploadV2', () => client.files.uploadV2(args)));
+      if (!res.success) throw new ExternalServiceError('files.uploadV2: unexpected response shape; check the Slack API URL', { service: 'slack', retryable: false }, { cause: res.error });
+      return { fileId: res.data.files[0].files[0].id };
+    },
+    async getUser(userId): Promise<ChatUser> {
+      const { user } = await caller.call('users.info', { user: userId }, UserInfoResponse);
+      const teamId = opts.teamId ?? (await whoAmI()).team_id;
+      const external = user.is_stranger || (teamId !== undefined && user.team_id !== teamId);
+      const guest = user.is_restricted || user.is_ultra_restricted;
+      return { id: user.id, isBot: user.is_bot, deleted: user.deleted, isFullMember: !(external || guest || user.is_bot || user.deleted) };
+    },
+    async listGroupMembers(groupId) {
+      return (await caller.call('usergroups.users.list', { usergroup: groupId, include_disabled: false }, UsergroupUsersResponse)).users;
+    },
+  };
+}
