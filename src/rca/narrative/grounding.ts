@@ -1,0 +1,69 @@
+import type { EvidenceRow } from '../../adapters/store/types.js';
+import { parseLlmAnswer, type LlmAnswer } from './llm-answer.js';
+import { NumberPool, numberTokens } from './number-tokens.js';
+
+export type GroundingResult = { ok: true; answer: LlmAnswer } | { ok: false; reasons: string[] };
+
+interface Statement {
+  where: string;
+  text: string;
+  /** Undefined for summary and next steps: they are checked against everything the answer cites. */
+  evidenceIds?: string[];
+}
+
+/**
+ * Accepts an LLM answer only when it is valid JSON of the `LlmAnswer` schema, every cited id is in
+ * the ledger, every claim, the root cause and every rejected hypothesis cites at least one id, and
+ * every number it states appears in the evidence it cites (excerpt, query, data, time range) or in
+ * the group facts: as written (`97.2%`, `1.11.3`), or with the same value and unit (`5.0m` = `5m`);
+ * a bare number in structured data matches on value. Pure; the reasons are meant for people.
+ */
+export function checkGrounding(answer: unknown, ledger: readonly EvidenceRow[], facts: readonly string[]): GroundingResult {
+  const parsed = parseLlmAnswer(answer);
+  if (!parsed.ok) return parsed;
+  const byId = new Map(ledger.map((row) => [row.id, row]));
+  const statements = statementsOf(parsed.answer);
+  const reasons = statements.flatMap((s) => citationProblems(s, byId));
+  const cited = [...new Set(statements.flatMap((s) => s.evidenceIds ?? []))].filter((id) => byId.has(id));
+  for (const s of statements) reasons.push(...numberProblems(s, s.evidenceIds ?? cited, byId, facts), ...commandProblems(s));
+  return reasons.length === 0 ? { ok: true, answer: parsed.answer } : { ok: false, reasons };
+}
+
+function statementsOf(a: LlmAnswer): Statement[] {
+  return [
+    { where: 'summary', text: a.summary },
+    { where: 'rootCause', text: a.rootCause.statement, evidenceIds: a.rootCause.evidenceIds },
+    ...a.claims.map((c, i) => ({ where: `claims[${i}]`, text: c.text, evidenceIds: c.evidenceIds })),
+    ...a.rejectedHypotheses.map((c, i) => ({ where: `rejectedHypotheses[${i}]`, text: c.text, evidenceIds: c.evidenceIds })),
+    ...a.nextSteps.map((text, i) => ({ where: `nextSteps[${i}]`, text })),
+  ];
+}
+
+function citationProblems(s: Statement, byId: Map<string, EvidenceRow>): string[] {
+  if (!s.evidenceIds) return [];
+  if (s.evidenceIds.length === 0) return [`${s.where}: cites no evidence`];
+  return s.evidenceIds.filter((id) => !byId.has(id)).map((id) => `${s.where}: cites evidence id ${JSON.stringify(id)} that is not in the ledger`);
+}
+
+function numberProblems(s: Statement, ids: string[], byId: Map<string, EvidenceRow>, facts: readonly string[]): string[] {
+  const pool = new NumberPool();
+  facts.forEach((f) => pool.addText(f));
+  for (const id of ids) {
+    const row = byId.get(id);
+    if (row) pool.addText(evidenceText(row)).addData(row.data);
+  }
+  const missing = [...new Set(numberTokens(s.text).filter((t) => !pool.has(t)).map((t) => t.raw))];
+  return missing.map((raw) => `${s.where}: states ${JSON.stringify(raw)}, which appears neither in its cited evidence nor in the group facts`);
+}
+
+/** Approvals are thread replies `approve <id8>`: an answer must never carry one, even quoted from a log. */
+function commandProblems(s: Statement): string[] {
+  return APPROVAL_COMMAND.test(s.text) ? [`${s.where}: contains an approval command, which an answer may never carry`] : [];
+}
+
+const APPROVAL_COMMAND = /\b(?:approve|reject)\s+[0-9a-f]{8}\b/i;
+
+function evidenceText(row: EvidenceRow): string {
+  const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ');
+  return [row.excerpt, row.query, time(row.startMs), time(row.endMs)].join('\n');
+}
