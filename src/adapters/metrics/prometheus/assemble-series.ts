@@ -1,0 +1,55 @@
+import type { Logger } from '../../../core/logger.js';
+import type { Series } from '../../../fleet/types.js';
+import type { PlannedQuery } from '../../../signals/query-planner.js';
+import type { MetricsAnswer } from '../types.js';
+import type { QueryGrid } from './decode-matrix.js';
+import type { RangeAnswer } from './lean-client.js';
+
+export type QueryOutcome =
+  | { kind: 'ok'; query: PlannedQuery; answer: RangeAnswer }
+  | { kind: 'failed'; query: PlannedQuery; error: unknown };
+
+interface AssembleOptions {
+  /** The request's grid; every query's grid is a slice of it. */
+  grid: QueryGrid;
+  clusterLabel: string;
+  logger: Logger;
+}
+
+/** Stitch query answers (time pieces, cluster batches) into one Series per cluster × component × labels. */
+export function assembleSeries(outcomes: QueryOutcome[], opts: AssembleOptions): MetricsAnswer {
+  const byKey = new Map<string, Series>();
+  const warnings = new Set<string>();
+  const failed = new Set<string>();
+  let bytesFetched = 0;
+  for (const o of outcomes) {
+    if (o.kind === 'failed') {
+      o.query.clusters.forEach((c) => failed.add(c));
+      warnings.add(`${o.query.signal}/${o.query.component}: query for ${o.query.clusters.length} clusters failed: ${(o.error as Error).message}`);
+      continue;
+    }
+    bytesFetched += o.answer.bytes;
+    o.answer.warnings.forEach((w) => warnings.add(w));
+    place(o.query, o.answer, byKey, opts);
+  }
+  return { series: [...byKey.values()], warnings: [...warnings], failedClusters: [...failed], bytesFetched };
+}
+
+function place(q: PlannedQuery, answer: RangeAnswer, byKey: Map<string, Series>, opts: AssembleOptions): void {
+  const offset = Math.round((q.startMs - opts.grid.startMs) / opts.grid.stepMs);
+  for (const s of answer.series) {
+    const cluster = s.metric[opts.clusterLabel];
+    if (cluster === undefined) {
+      opts.logger.warn({ signal: q.signal, labels: s.metric }, 'series without cluster label dropped');
+      continue;
+    }
+    const labels = Object.fromEntries(q.labels.map((l) => [l, s.metric[l] ?? '']));
+    const key = JSON.stringify([cluster, q.component, labels]);
+    let series = byKey.get(key);
+    if (!series) {
+      series = { cluster, component: q.component, signal: q.signal, startMs: opts.grid.startMs, stepMs: opts.grid.stepMs, values: new Float64Array(opts.grid.n).fill(NaN), ...(q.labels.length ? { labels } : {}) };
+      byKey.set(key, series);
+    }
+    series.values.set(s.values.subarray(0, Math.max(0, opts.grid.n - offset)), offset);
+  }
+}

@@ -1,0 +1,103 @@
+import PQueue from 'p-queue';
+import type { Clock } from '../../../core/clock.js';
+import type { Logger } from '../../../core/logger.js';
+import type { Series } from '../../../fleet/types.js';
+import type { CatalogEntry, SignalCatalog } from '../../../signals/catalog.js';
+import { planQueries, splitFurther, type PlanLimits, type PlannedQuery } from '../../../signals/query-planner.js';
+import type { MetricsAnswer, MetricsRequest, MetricsSource } from '../types.js';
+import { assembleSeries, type QueryOutcome } from './assemble-series.js';
+import type { PrometheusConnection } from './connection.js';
+import { createDriverRangeClient } from './driver-client.js';
+import { createLeanRangeClient, type RangeClient } from './lean-client.js';
+import { PrometheusError } from './prometheus-error.js';
+import { probeRecordingRules, type UseRecordingRules } from './recording-rule-probe.js';
+import { abortableSleep, withRetries } from './retry.js';
+
+export type { PrometheusAuth, AwsCredentials } from './connection.js';
+
+export interface PrometheusMetricsOptions extends PrometheusConnection {
+  catalog: SignalCatalog;
+  /** Label naming the cluster in the TSDB (often `cluster`, sometimes `cluster_id` or `k8s_cluster`). */
+  clusterLabel?: string;
+  /** Concurrent queries against the server. */
+  concurrency?: number;
+  /** Retries of one query on 429/5xx/network errors (not on 422). */
+  retries?: number;
+  limits?: Partial<PlanLimits>;
+  /** `auto` (default): lean for answers of ≥ leanThresholdSamples, prometheus-query below. */
+  decoder?: 'prometheus-query' | 'lean' | 'auto';
+  leanThresholdSamples?: number;
+  useRecordingRules?: UseRecordingRules;
+  rateWindow?: string;
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  logger: Logger;
+  clock: Clock;
+  fetch?: typeof fetch;
+  /** Injected for tests; default setTimeout. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** MetricsSource over the Prometheus HTTP API (also Thanos, Mimir, Amazon Managed Prometheus). */
+export function createPrometheusMetrics(opts: PrometheusMetricsOptions): MetricsSource {
+  const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });
+  const clients = { lean: createLeanRangeClient(opts, { fetch: opts.fetch ?? fetch, clock: opts.clock }), driver: createDriverRangeClient(opts, opts.clock) };
+  let rules: Promise<Set<string>> | undefined;
+  const ruleFilter = async (req: MetricsRequest, signal: AbortSignal): Promise<(e: CatalogEntry) => boolean> => {
+    const mode = opts.useRecordingRules ?? 'auto';
+    if (mode !== 'auto') return () => mode === 'always';
+    rules ??= probeRecordingRules(opts.catalog, opts, opts, { startMs: req.startMs, endMs: Math.min(req.endMs, req.startMs + 3_600_000) }, signal);
+    const present = await rules;
+    return (e) => present.has(e.recordingRule ?? '');
+  };
+
+  return {
+    async query(req) {
+      const stepMs = req.stepSeconds * 1000;
+      const firstMs = Math.ceil(req.startMs / stepMs) * stepMs;
+      const n = Math.max(0, Math.ceil((req.endMs - firstMs) / stepMs));
+      if (n === 0 || req.clusters.length === 0) return { series: [], warnings: [], failedClusters: [], bytesFetched: 0 };
+      const signal = req.abortSignal ?? new AbortController().signal;
+      const plan = planQueries({
+        catalog: opts.catalog, signal: req.signal, component: req.component, clusters: req.clusters, startMs: firstMs, endMs: firstMs + (n - 1) * stepMs,
+        stepSeconds: req.stepSeconds, clusterLabel: opts.clusterLabel ?? 'cluster', rateWindow: opts.rateWindow, limits: opts.limits, useRecordingRule: await ruleFilter(req, signal),
+      });
+      const outcomes = (await Promise.all(plan.map((q) => execute(q, signal)))).flat();
+      return assembleSeries(outcomes, { grid: { startMs: firstMs, stepMs, n }, clusterLabel: opts.clusterLabel ?? 'cluster', logger: opts.logger });
+    },
+  };
+
+  /** One planned query through the queue; a 422 splits it and runs the pieces, never the same again. */
+  async function execute(q: PlannedQuery, signal: AbortSignal): Promise<QueryOutcome[]> {
+    const outcome = await queue.add(() => attempt(q, signal), { signal });
+    if (outcome.kind !== 'split') return [outcome];
+    const pieces = splitFurther(q);
+    if (pieces.length === 0) return [{ kind: 'failed', query: q, error: outcome.error }];
+    opts.logger.info({ signal: q.signal, component: q.component, clusters: q.clusters.length, pieces: pieces.length }, 'query too large; split');
+    return (await Promise.all(pieces.map((p) => execute(p, signal)))).flat();
+  }
+
+  async function attempt(q: PlannedQuery, signal: AbortSignal): Promise<QueryOutcome | { kind: 'split'; error: PrometheusError }> {
+    const client = pickClient(q);
+    try {
+      const answer = await withRetries(() => client(q, AbortSignal.any([signal, AbortSignal.timeout(opts.timeoutMs ?? 60_000)])), {
+        retries: opts.retries ?? 3, baseDelayMs: opts.retryBaseDelayMs ?? 500, maxDelayMs: opts.retryMaxDelayMs ?? 30_000, sleep: opts.sleep ?? abortableSleep,
+        onRetry: (err, n, delayMs) => opts.logger.warn({ status: err.details.status, attempt: n, delayMs, signal: q.signal }, 'prometheus query retried'),
+      }, signal);
+      return { kind: 'ok', query: q, answer };
+    } catch (err) {
+      if (err instanceof PrometheusError && err.tooLarge) return { kind: 'split', error: err };
+      opts.logger.warn({ err, signal: q.signal, component: q.component, clusters: q.clusters.length }, 'prometheus query failed');
+      return { kind: 'failed', query: q, error: err };
+    }
+  }
+
+  function pickClient(q: PlannedQuery): RangeClient {
+    const mode = opts.decoder ?? 'auto';
+    if (mode !== 'auto') return mode === 'lean' ? clients.lean : clients.driver;
+    const samples = q.clusters.length * (Math.floor((q.endMs - q.startMs) / (q.stepSeconds * 1000)) + 1);
+    return samples >= (opts.leanThresholdSamples ?? 50_000) ? clients.lean : clients.driver;
+  }
+}
+
+export type { MetricsAnswer, Series };

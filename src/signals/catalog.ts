@@ -1,0 +1,72 @@
+import { ConfigError } from '../core/errors.js';
+import { checkPromqlTemplate } from './check-promql-template.js';
+import { DEFAULT_COMPONENT_MATCHERS } from './component-matchers.js';
+import { defaultSignalDefinitions } from './default-signals.js';
+import { SignalDefinition } from './schema.js';
+
+/** One signal of one component, with its template ready for the planner. */
+export interface CatalogEntry extends SignalDefinition {
+  /** Concrete component id (never `*`). */
+  component: string;
+}
+
+export interface SignalCatalog {
+  readonly entries: readonly CatalogEntry[];
+  /** Entries of `signal`, restricted to `component` when given; empty for an unknown signal. */
+  entriesFor(signal: string, component?: string): CatalogEntry[];
+}
+
+export interface BuildCatalogOptions {
+  /** Component → label matchers substituted for `{{componentMatcher}}`; defaults cover COMPONENTS. */
+  componentMatchers?: Readonly<Record<string, string>>;
+  /** Leave the built-in signals out (tests, or a fully user-defined catalog). */
+  withDefaults?: boolean;
+}
+
+/**
+ * The built-in catalog plus the user's signals (validated; a user entry replaces a built-in one with
+ * the same signal id and component). Throws ConfigError naming the first bad signal.
+ */
+export function buildCatalog(userSignals: readonly unknown[] = [], opts: BuildCatalogOptions = {}): SignalCatalog {
+  const matchers = opts.componentMatchers ?? DEFAULT_COMPONENT_MATCHERS;
+  const user = userSignals.map((raw, i) => parseUserSignal(raw, i));
+  const defs = [...(opts.withDefaults === false ? [] : defaultSignalDefinitions()), ...user];
+  const byKey = new Map<string, CatalogEntry>();
+  for (const def of defs) {
+    for (const entry of expand(def, matchers)) byKey.set(`${entry.id}\u0000${entry.component}`, entry);
+  }
+  const entries = [...byKey.values()];
+  return {
+    entries,
+    entriesFor: (signal, component) => entries.filter((e) => e.id === signal && (component === undefined || e.component === component)),
+  };
+}
+
+function parseUserSignal(raw: unknown, index: number): SignalDefinition {
+  const parsed = SignalDefinition.safeParse(raw);
+  const name = describe(raw, index);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`signal ${name}: ${issue.path.join('.') || '(root)'}: ${issue.message}; fix the signals section of the config`);
+  }
+  const problem = checkPromqlTemplate(parsed.data.promql, { needsComponentMatcher: parsed.data.component === '*' });
+  if (problem) throw new ConfigError(`signal ${name}: malformed PromQL template: ${problem}; fix its promql field`);
+  return parsed.data;
+}
+
+function describe(raw: unknown, index: number): string {
+  const obj = (raw ?? {}) as { id?: unknown; component?: unknown };
+  const id = typeof obj.id === 'string' ? obj.id : `#${index}`;
+  return typeof obj.component === 'string' ? `${id} (${obj.component})` : id;
+}
+
+/** `component: '*'` → one entry per component matcher, the matcher inlined into the template. */
+function expand(def: SignalDefinition, matchers: Readonly<Record<string, string>>): CatalogEntry[] {
+  if (def.component !== '*') return [def];
+  return Object.entries(matchers).map(([component, matcher]) => ({
+    ...def,
+    component,
+    promql: def.promql.replace(/\{\{\s*componentMatcher\s*\}\}/g, matcher),
+    recordingRule: def.kind === 'golden' ? `${def.recordingRule ?? 'fleetops'}:${component.replace(/-/g, '_')}:${def.id}` : undefined,
+  }));
+}

@@ -1,0 +1,152 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPrometheusMetrics, type PrometheusMetricsOptions } from '../../../src/adapters/metrics/prometheus/index.js';
+import { fixedClock } from '../../../src/core/clock.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { buildCatalog } from '../../../src/signals/catalog.js';
+import { errorBody, matrixBody, startPrometheusFake, type PrometheusFake, type RecordedRequest } from '../../fakes/prometheus-fake.js';
+
+const T0 = Date.UTC(2025, 5, 4); // 2025-06-04T00:00:00Z
+const STEP = 300;
+const catalog = buildCatalog();
+let fake: PrometheusFake;
+let sleeps: number[];
+
+beforeEach(async () => {
+  fake = await startPrometheusFake();
+  sleeps = [];
+});
+afterEach(async () => {
+  expect(fake.unexpected).toEqual([]);
+  await fake.close();
+});
+
+function source(extra: Partial<PrometheusMetricsOptions> = {}) {
+  return createPrometheusMetrics({
+    baseUrl: fake.url, catalog, logger: silentLogger, clock: fixedClock(T0), useRecordingRules: 'never', retries: 3,
+    sleep: async (ms) => { sleeps.push(ms); }, ...extra,
+  });
+}
+
+/** Four 5-minute points from T0 for one cluster. */
+function points(...values: (number | string)[]): [number, number | string][] {
+  return values.map((v, i) => [T0 / 1000 + i * STEP, v]);
+}
+
+function clustersOf(req: RecordedRequest): string {
+  return /cluster=~?"([^"]*)"/.exec(req.params.get('query') ?? '')?.[1] ?? '';
+}
+
+const request = { signal: 'availability', component: 'coredns', clusters: ['c1', 'c2'], startMs: T0, endMs: T0 + 4 * STEP * 1000, stepSeconds: STEP };
+
+describe('createPrometheusMetrics', () => {
+  it.each(['lean', 'prometheus-query'] as const)('assembles step-aligned series with NaN, "+Inf" and gaps (%s decoder)', async (decoder) => {
+    fake.route('/api/v1/query_range', () => ({ body: matrixBody([
+      { metric: { cluster: 'c1' }, values: points(0.999, 'NaN', '+Inf', '-Inf') },
+      { metric: { cluster: 'c2' }, values: [[T0 / 1000 + STEP, '1']] },
+    ]) }));
+
+    const answer = await source({ decoder }).query(request);
+
+    const c1 = answer.series.find((s) => s.cluster === 'c1');
+    const c2 = answer.series.find((s) => s.cluster === 'c2');
+    expect(Array.from(c1?.values ?? [])).toEqual([0.999, NaN, Infinity, -Infinity]);
+    expect(Array.from(c2?.values ?? [])).toEqual([NaN, 1, NaN, NaN]);
+    expect(c1).toMatchObject({ component: 'coredns', signal: 'availability', startMs: T0, stepMs: STEP * 1000 });
+    expect(answer.failedClusters).toEqual([]);
+    expect(answer.bytesFetched).toBeGreaterThan(100);
+    expect(fake.requests[0].method).toBe('POST');
+    expect(fake.requests[0].params.get('step')).toBe('300');
+  });
+
+  it('honours Retry-After on 429, then succeeds', async () => {
+    fake.route('/api/v1/query_range', (_req, nth) => (nth === 0
+      ? { status: 429, headers: { 'retry-after': '7' }, body: errorBody('too_many_requests', 'slow down') }
+      : { body: matrixBody([{ metric: { cluster: 'c1' }, values: points(1, 1, 1, 1) }]) }));
+
+    const answer = await source().query(request);
+
+    expect(sleeps).toEqual([7000]);
+    expect(fake.requests).toHaveLength(2);
+    expect(answer.series).toHaveLength(1);
+  });
+
+  it.each(['lean', 'prometheus-query'] as const)('retries a 503 with backoff, then succeeds (%s)', async (decoder) => {
+    fake.route('/api/v1/query_range', (_req, nth) => (nth === 0 ? { status: 503, body: 'upstream unavailable' } : { body: matrixBody([{ metric: { cluster: 'c1' }, values: points(1, 1, 1, 1) }]) }));
+
+    const answer = await source({ decoder, retryBaseDelayMs: 100 }).query(request);
+
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(50);
+    expect(sleeps[0]).toBeLessThanOrEqual(100);
+    expect(answer.failedClusters).toEqual([]);
+  });
+
+  it('splits a query refused with 422 and never retries the same query', async () => {
+    fake.route('/api/v1/query_range', (req) => (clustersOf(req).includes('|')
+      ? { status: 422, body: errorBody('execution', 'query processing would load too many samples into memory') }
+      : { body: matrixBody([{ metric: { cluster: clustersOf(req) }, values: points(1, 1, 1, 1) }]) }));
+
+    const answer = await source().query(request);
+
+    expect(fake.requests.map(clustersOf)).toEqual(['c1|c2', 'c1', 'c2']);
+    expect(sleeps).toEqual([]);
+    expect(answer.series.map((s) => s.cluster).sort()).toEqual(['c1', 'c2']);
+  });
+
+  it('reports the clusters of a timed-out query as failed', async () => {
+    fake.route('/api/v1/query_range', () => ({ hang: true }));
+
+    const answer = await source({ timeoutMs: 150, retries: 0 }).query(request);
+
+    expect(answer.failedClusters.sort()).toEqual(['c1', 'c2']);
+    expect(answer.series).toEqual([]);
+    expect(answer.warnings[0]).toMatch(/failed/);
+  });
+
+  it.each(['lean', 'prometheus-query'] as const)('returns Thanos/Mimir warnings as partial data (%s)', async (decoder) => {
+    fake.route('/api/v1/query_range', () => ({ body: matrixBody([{ metric: { cluster: 'c1' }, values: points(1, 1, 1, 1) }], ['store eu-1 unavailable: partial response']) }));
+
+    const answer = await source({ decoder }).query(request);
+
+    expect(answer.warnings).toEqual(['store eu-1 unavailable: partial response']);
+    expect(answer.failedClusters).toEqual([]);
+  });
+
+  it.each([
+    ['custom header and tenant', { headers: { 'x-team': 'sre' }, tenant: 'fleet' }, { 'x-team': 'sre', 'x-scope-orgid': 'fleet' }],
+    ['bearer', { auth: { kind: 'bearer', token: 't0k' } }, { authorization: 'Bearer t0k' }],
+    ['basic', { auth: { kind: 'basic', username: 'u', password: 'p' } }, { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }],
+  ] as const)('sends %s to the server (both decoders)', async (_name, extra, expected) => {
+    fake.route('/api/v1/query_range', () => ({ body: matrixBody([]) }));
+
+    await source({ ...extra, decoder: 'lean' } as Partial<PrometheusMetricsOptions>).query(request);
+    await source({ ...extra, decoder: 'prometheus-query' } as Partial<PrometheusMetricsOptions>).query(request);
+
+    for (const req of fake.requests) expect(req.headers).toMatchObject(expected);
+  });
+
+  it.each(['lean', 'prometheus-query'] as const)('signs requests with SigV4 at the clock time (%s)', async (decoder) => {
+    fake.route('/api/v1/query_range', () => ({ body: matrixBody([]) }));
+    const credentials = async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' });
+
+    await source({ decoder, auth: { kind: 'sigv4', region: 'eu-west-1', credentials } }).query(request);
+
+    const { headers } = fake.requests[0];
+    expect(headers['x-amz-date']).toBe('20250604T000000Z');
+    expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20250604\/eu-west-1\/aps\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
+  });
+
+  it('uses a recording rule found by the once-per-run probe', async () => {
+    fake.route('/api/v1/label/__name__/values', () => ({ body: { status: 'success', data: ['fleetops:coredns:availability'] } }));
+    fake.route('/api/v1/query_range', () => ({ body: matrixBody([]) }));
+    const metrics = source({ useRecordingRules: 'auto' });
+
+    await metrics.query(request);
+    await metrics.query({ ...request, component: 'apiserver' });
+
+    const queries = fake.requests.filter((r) => r.path.endsWith('query_range')).map((r) => r.params.get('query'));
+    expect(queries[0]).toBe('fleetops:coredns:availability{cluster=~"c1|c2"}');
+    expect(queries[1]).toContain('apiserver_request_total');
+    expect(fake.requests.filter((r) => r.path.includes('label'))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/errors.js';
+import { COMPONENTS, SIGNALS } from '../../src/fleet/types.js';
+import { buildCatalog } from '../../src/signals/catalog.js';
+import { checkPromqlTemplate } from '../../src/signals/check-promql-template.js';
+
+const good = { id: 'queue_depth', component: 'workload', unit: 'count', badDirection: 'up', promql: 'sum by ({{clusterLabel}}) (queue_depth{ {{clusterMatcher}} })' };
+
+describe('buildCatalog', () => {
+  it('holds every golden signal for every component, each template passing the sanity check', () => {
+    const catalog = buildCatalog();
+
+    for (const signal of SIGNALS) for (const component of COMPONENTS) {
+      // No standard exporter reports the traffic of the kubelet (a host process).
+      const expected = component === 'kubelet' && signal === 'network_saturation' ? 0 : 1;
+      expect(catalog.entriesFor(signal, component), `${signal}/${component}`).toHaveLength(expected);
+    }
+    for (const e of catalog.entries) expect(checkPromqlTemplate(e.promql), `${e.id}/${e.component}`).toBeUndefined();
+    expect(catalog.entriesFor('availability', 'coredns')[0]).toMatchObject({ unit: 'ratio', badDirection: 'down', slo: 0.9995 });
+  });
+
+  it.each(['node_network_saturation', 'node_disk_usage', 'pod_restarts', 'oom_kills', 'dns_timeouts', 'cert_expiry_seconds'])('has drill-down signal %s', (id) => {
+    const [entry] = buildCatalog().entriesFor(id);
+
+    expect(entry.kind).toBe('drilldown');
+    expect(entry.labels.length).toBeGreaterThan(0);
+  });
+
+  it('adds a user signal and lets a user entry replace a built-in one', () => {
+    const catalog = buildCatalog([good, { ...good, id: 'availability', component: 'coredns', unit: 'ratio', badDirection: 'down' }]);
+
+    expect(catalog.entriesFor('queue_depth')).toHaveLength(1);
+    expect(catalog.entriesFor('availability', 'coredns')[0].promql).toContain('queue_depth');
+  });
+
+  it.each([
+    ['unbalanced paren', 'sum by ({{clusterLabel}}) (rate(x{ {{clusterMatcher}} }[5m])', /unclosed '\('/],
+    ['unbalanced brace', 'sum by ({{clusterLabel}}) (x{ {{clusterMatcher}} )', /unbalanced '\)'/],
+    ['unclosed quote', 'sum by ({{clusterLabel}}) (x{ {{clusterMatcher}}, job="a })', /unclosed " string/],
+    ['no cluster matcher', 'sum by ({{clusterLabel}}) (x)', /missing placeholder \{\{clusterMatcher\}\}/],
+    ['no cluster label', 'sum(x{ {{clusterMatcher}} })', /missing placeholder \{\{clusterLabel\}\}/],
+    ['unknown placeholder', 'sum by ({{clusterLabel}}) (x{ {{clusterMatcher}}, {{team}} })', /unknown placeholder \{\{team\}\}/],
+  ])('rejects a template with %s, naming the signal', (_name, promql, reason) => {
+    const build = () => buildCatalog([{ ...good, promql }]);
+
+    expect(build).toThrow(ConfigError);
+    expect(build).toThrow(/signal queue_depth \(workload\): malformed PromQL template/);
+    expect(build).toThrow(reason);
+  });
+
+  it('rejects a bad field with its path', () => {
+    expect(() => buildCatalog([{ ...good, badDirection: 'sideways' }])).toThrow(/signal queue_depth \(workload\): badDirection/);
+  });
+
+  it('ignores brackets inside string literals', () => {
+    expect(checkPromqlTemplate('sum by ({{clusterLabel}}) (x{ {{clusterMatcher}}, path=~"/a(b" })')).toBeUndefined();
+  });
+});
