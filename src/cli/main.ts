@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import type { CliIo, Command } from './command.js';
+import { defaultIo } from './default-io.js';
 import { COMMANDS } from './commands/index.js';
 import { COMMON_OPTIONS, parseCommandArgs } from './parse-args.js';
 
@@ -73,11 +74,5 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  const io: CliIo = {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    env: process.env,
-    isTty: Boolean(process.stdout.isTTY),
-  };
-  main(process.argv.slice(2), io).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2), defaultIo()).then((code) => { process.exitCode = code; });
 }

@@ -1,8 +1,18 @@
 import type { Command } from '../command.js';
 import { configPrint, configValidate } from './config-commands.js';
+import { demoCommand } from './demo-command.js';
+import { runbooksLint } from './runbooks-lint-command.js';
+import { scanCommand } from './scan-command.js';
+import { simulateExport, simulateGroundTruth, simulateInventory } from './simulate-commands.js';
 
 /** Every CLI command, in the order `--help` lists them. */
 export const COMMANDS: Command[] = [
+  demoCommand,
+  scanCommand,
+  runbooksLint,
   configValidate,
   configPrint,
+  simulateExport,
+  simulateInventory,
+  simulateGroundTruth,
 ];

@@ -96,9 +96,15 @@ const ClusterOpsConfig = z.strictObject({
 const ScanConfig = z.strictObject({
   /** Shard count when JOB_COMPLETION_INDEX is set (Indexed Job); FLEETOPS_SHARD_COUNT overrides. */
   shards: z.number().int().min(1).max(1024).default(1),
-  lookbackHours: z.number().int().min(1).max(24 * 35).default(24),
-  signals: z.array(z.string()).default([]),
+  lookbackHours: z.number().int().min(1).max(24 * 35).default(168),
+  /** SLO overrides by signal id or `signal:component`, e.g. `availability:coredns: 0.9995`. */
   slo: z.record(z.string(), z.number().gt(0).lt(1)).default({}),
+  /** Findings and context: hours of history for a first (or --full) scan; context before the new window. */
+  contextHours: z.number().int().min(1).max(72).default(6),
+  missingAfterMinutes: z.number().int().min(5).default(30),
+  concurrency: z.number().int().min(1).max(32).default(4),
+  peerZThreshold: z.number().positive().default(6),
+  fleetWideMinClusters: z.number().int().min(2).default(5),
 });
 
 export const FleetopsConfig = z.strictObject({
@@ -115,6 +121,8 @@ export const FleetopsConfig = z.strictObject({
   llm: LlmConfig.prefault({}),
   clusterOps: ClusterOpsConfig.prefault({}),
   scan: ScanConfig.prefault({}),
+  /** User signals added to the built-in catalog (validated by the catalog: id, component, promql, unit, badDirection, slo). */
+  signals: z.array(z.record(z.string(), z.unknown())).default([]),
 });
 export type FleetopsConfig = z.infer<typeof FleetopsConfig>;
 

@@ -12,9 +12,17 @@ function params(a: AnomalyRow): SqlParam[] {
   return [a.id, a.runId, a.cluster, a.component, a.signal, a.kind, a.severity, a.startMs, a.endMs, a.score, json(a.details)];
 }
 
+/** Chunked: SQLite allows 32,766 variables per statement and PostgreSQL 65,535 parameters. */
+const ID_CHUNK = 5000;
+
 async function existingIds(tx: SqlQuery, ids: string[]): Promise<Set<string>> {
-  const rows = await tx.query<{ id: string }>(`SELECT id FROM anomalies WHERE id IN (${placeholders(ids, 0)})`, ids);
-  return new Set(rows.map((r) => r.id));
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += ID_CHUNK) {
+    const chunk = ids.slice(i, i + ID_CHUNK);
+    const rows = await tx.query<{ id: string }>(`SELECT id FROM anomalies WHERE id IN (${placeholders(chunk, 0)})`, chunk);
+    rows.forEach((r) => found.add(r.id));
+  }
+  return found;
 }
 
 export function createAnomalyRepo(db: SqlDb): AnomalyRepo {

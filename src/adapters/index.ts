@@ -1,0 +1,105 @@
+import { join, isAbsolute } from 'node:path';
+import type { Clock } from '../core/clock.js';
+import type { FleetopsConfig } from '../core/config/schema.js';
+import { ConfigError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { createSimulatedAdapters, createSimulatedFleet, type SimulatedFleet } from '../simulator/index.js';
+import { createOutboxChat } from './chat/outbox/index.js';
+import type { ChatChannel } from './chat/types.js';
+import { createFileDocWriter } from './docs/files/index.js';
+import type { DocWriter } from './docs/types.js';
+import { createFileInventory } from './inventory/file/index.js';
+import type { Inventory } from './inventory/types.js';
+import type { MetricsSource } from './metrics/types.js';
+import type { LogSearch } from './logs/types.js';
+import type { EventSource } from './events/types.js';
+import type { ChangeSource } from './changes/types.js';
+import type { AlertHistory } from './alerts/types.js';
+import { createStore } from './store/index.js';
+import type { Store } from './store/types.js';
+
+/** Everything a job may need, built lazily from config: the only place that maps config → implementations. */
+export interface Adapters {
+  config: FleetopsConfig;
+  fleet(): SimulatedFleet;
+  inventory(): Inventory;
+  metrics(): MetricsSource;
+  logs(): LogSearch;
+  events(): EventSource;
+  changes(): ChangeSource;
+  alerts(): AlertHistory;
+  chat(): ChatChannel;
+  docs(): DocWriter;
+  store(): Promise<Store>;
+  close(): Promise<void>;
+}
+
+export interface AdapterDeps {
+  config: FleetopsConfig;
+  outDir: string;
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  logger: Logger;
+}
+
+function once<T>(make: () => T): (() => T) & { made: () => boolean } {
+  let value: T | undefined;
+  let made = false;
+  const get = () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value as T;
+  };
+  return Object.assign(get, { made: () => made });
+}
+
+export function buildAdapters(deps: AdapterDeps): Adapters {
+  const { config, env, clock, outDir } = deps;
+  const fleet = once(() => createSimulatedFleet({
+    seed: config.simulator.seed, clusters: config.simulator.clusters, days: config.simulator.days,
+    stepSeconds: config.simulator.stepSeconds, scenarios: config.simulator.scenarios,
+    endMs: config.simulator.endTime ? Date.parse(config.simulator.endTime) : Math.floor(clock.nowMs() / 3_600_000) * 3_600_000,
+  }));
+  const sim = once(() => createSimulatedAdapters(fleet()));
+  const store = once(async () => {
+    const s = config.store.kind === 'postgres'
+      ? await createStore({ kind: 'postgres', url: requireSecret(env, config.store.postgresUrlEnv, 'store.postgresUrlEnv') })
+      : await createStore({ kind: 'sqlite', path: isAbsolute(config.store.sqlitePath) ? config.store.sqlitePath : join(outDir, config.store.sqlitePath) });
+    await s.migrate();
+    return s;
+  });
+  return {
+    config,
+    fleet,
+    inventory: once(() => (config.inventory.kind === 'file'
+      ? createFileInventory({ path: config.inventory.file ?? missing('inventory.file', 'a YAML or CSV path when inventory.kind is file') })
+      : config.inventory.kind === 'simulator' ? sim().inventory : unsupported('inventory.kind', config.inventory.kind))),
+    metrics: once(() => (config.metrics.kind === 'simulator' ? sim().metrics : unsupported('metrics.kind', config.metrics.kind))),
+    logs: once(() => sim().logs),
+    events: once(() => sim().events),
+    changes: once(() => sim().changes),
+    alerts: once(() => sim().alerts),
+    chat: once(() => (config.chat.kind === 'outbox' ? createOutboxChat({ dir: join(outDir, 'slack'), clock }) : unsupported('chat.kind', config.chat.kind))),
+    docs: once(() => (config.docs.kind === 'files' ? createFileDocWriter({ dir: join(outDir, 'docs') }) : unsupported('docs.kind', config.docs.kind))),
+    store,
+    async close() {
+      if (store.made()) await (await store()).close();
+    },
+  };
+}
+
+export function requireSecret(env: NodeJS.ProcessEnv, name: string, field: string): string {
+  const v = env[name];
+  if (!v) throw new ConfigError(`${field}: environment variable ${name} is not set (secrets come only from the environment)`);
+  return v;
+}
+
+function missing(field: string, what: string): never {
+  throw new ConfigError(`${field}: expected ${what}, found nothing`);
+}
+
+function unsupported(field: string, kind: string): never {
+  throw new ConfigError(`${field}: "${kind}" is not available in this build yet`);
+}

@@ -1,0 +1,52 @@
+import { join, relative } from 'node:path';
+import { createAppContext } from '../app-context.js';
+import type { CliIo, Command } from '../command.js';
+import type { ParsedArgs } from '../parse-args.js';
+import { runbooksLint } from './runbooks-lint-command.js';
+import { scanCommand } from './scan-command.js';
+
+interface Step {
+  name: string;
+  command: Command;
+  extraArgs: Record<string, string | boolean>;
+}
+
+/** The daily pipeline in order; later steps are added as their jobs land. */
+const STEPS: Step[] = [
+  { name: 'runbooks lint', command: runbooksLint, extraArgs: {} },
+  { name: 'fleet-scan', command: scanCommand, extraArgs: { full: true } },
+];
+
+/** Demo defaults: two days of history is enough for the detectors and keeps `npm start` quick. */
+const DEMO_ENV = { FLEETOPS__SCAN__LOOKBACKHOURS: '48', FLEETOPS__LOGLEVEL: 'warn' };
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'Run every job once, in pipeline order, on the embedded defaults (simulated fleet, SQLite, outbox), and summarise',
+  async run(args, io) {
+    const env = { ...DEMO_ENV, ...io.env };
+    const app = createAppContext(args, { env, clock: io.clock, logger: io.logger });
+    const started = Date.now();
+    const results: { name: string; code: number; seconds: number; output: string }[] = [];
+    for (const step of STEPS) {
+      const t0 = Date.now();
+      let output = '';
+      const stepIo: CliIo = { ...io, env, stdout: (t) => { output += t; } };
+      const stepArgs: ParsedArgs = { values: { ...args.values, ...step.extraArgs }, positionals: [] };
+      const code = await step.command.run(stepArgs, stepIo).catch((err: Error) => { io.stderr(`${step.name}: ${err.message}\n`); return 1; });
+      results.push({ name: step.name, code, seconds: (Date.now() - t0) / 1000, output });
+    }
+    io.stdout(summary(results, app.outDir, (Date.now() - started) / 1000));
+    return Math.max(...results.map((r) => r.code)) > 0 ? 1 : 0;
+  },
+};
+
+function summary(results: { name: string; code: number; seconds: number; output: string }[], outDir: string, seconds: number): string {
+  const lines = results.map((r) => {
+    const last = r.output.trim().split('\n').filter(Boolean);
+    const headline = r.name === 'runbooks lint' ? last[last.length - 1] : last.join('\n    ');
+    return `${r.code === 0 ? '✔' : '✘'} ${r.name} (${r.seconds.toFixed(1)} s, exit ${r.code})\n    ${headline ?? ''}`;
+  });
+  const rel = relative(process.cwd(), outDir) || '.';
+  return `\nfleetops demo: the daily pipeline on a simulated fleet\n\n${lines.join('\n')}\n\nOutputs in ${rel}/: ${join(rel, 'slack/index.html')} (Slack outbox preview), ${join(rel, 'docs/')} (documents), ${join(rel, 'scan/')} (scan summaries), ${join(rel, 'fleetops.db')} (SQLite store)\nTotal ${seconds.toFixed(1)} s.\n`;
+}

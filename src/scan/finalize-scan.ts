@@ -1,0 +1,94 @@
+import type { ChatChannel } from '../adapters/chat/types.js';
+import type { AnomalyRow, Store } from '../adapters/store/types.js';
+import type { JobContext } from '../core/run-job.js';
+import { computePeerStats, scorePeerOutliers } from '../detect/index.js';
+import type { Cluster } from '../fleet/types.js';
+import type { SignalCatalog } from '../signals/catalog.js';
+import { findingId } from './finding-id.js';
+import { decodeShardPeers, mergeShardPeers, type ShardPeers } from './peer-window.js';
+import { fleetAlertMessage, fleetWideGroups } from './fleet-alert.js';
+
+export const PEERS_KEY = (endMs: number, index: number, count: number) => `peers:${endMs}:${index}/${count}`;
+
+export interface FinalizeOptions {
+  endMs: number;
+  shardCount: number;
+  /** In-process shard results (unsharded run); otherwise read from the store. */
+  peers?: ShardPeers[];
+  peerZThreshold: number;
+  /** Outlier points (of PEER_WINDOW_POINTS) needed to report a cluster. */
+  peerMinPoints: number;
+  /** A severe finding is fleet-wide when at least this many clusters share it. */
+  fleetWideMinClusters: number;
+  alertChannel?: string;
+  lookbackHours: number;
+}
+
+export interface FinalizeResult {
+  missingShards: string[];
+  peerOutliers: AnomalyRow[];
+  fleetAlerts: number;
+}
+
+/** Merge shards, compute fleet-wide peer outliers, report missing shards, alert on new fleet-wide severe findings. */
+export async function finalizeScan(
+  deps: { store: Store; catalog: SignalCatalog; clusters: Cluster[]; chat?: ChatChannel },
+  ctx: Pick<JobContext, 'runId' | 'fail'>, opts: FinalizeOptions,
+): Promise<FinalizeResult> {
+  const { parts, missingShards } = opts.peers ? { parts: opts.peers, missingShards: [] } : await loadShards(deps.store, opts);
+  missingShards.forEach((s) => ctx.fail(`shard:${s}`, new Error(`shard ${s} did not finish: its clusters were not scanned for ${new Date(opts.endMs).toISOString()}`)));
+  const peerOutliers = peerFindings(mergeShardPeers(parts), deps, ctx.runId, opts);
+  await deps.store.anomalies.upsertMany(peerOutliers);
+  const fleetAlerts = deps.chat && opts.alertChannel ? await alertFleetWide(deps as Required<typeof deps>, ctx, opts) : 0;
+  return { missingShards, peerOutliers, fleetAlerts };
+}
+
+async function loadShards(store: Store, opts: FinalizeOptions): Promise<{ parts: ShardPeers[]; missingShards: string[] }> {
+  const parts: ShardPeers[] = [];
+  const missingShards: string[] = [];
+  for (let i = 0; i < opts.shardCount; i++) {
+    const blob = await store.baselines.get(PEERS_KEY(opts.endMs, i, opts.shardCount));
+    if (blob) parts.push(decodeShardPeers(blob.state));
+    else missingShards.push(`${i}/${opts.shardCount}`);
+  }
+  return { parts, missingShards };
+}
+
+function peerFindings(peers: ShardPeers, deps: { catalog: SignalCatalog; clusters: Cluster[] }, runId: string, opts: FinalizeOptions): AnomalyRow[] {
+  const byId = new Map(deps.clusters.map((c) => [c.id, c]));
+  const out: AnomalyRow[] = [];
+  for (const [key, { clusters, rows }] of [...peers.series].sort(([a], [b]) => a.localeCompare(b))) {
+    const [signal, component] = key.split('|');
+    const entry = deps.catalog.entriesFor(signal, component)[0];
+    if (!entry) continue;
+    const groups = clusters.map((id) => `${byId.get(id)?.versions[component as never] ?? '?'}|${byId.get(id)?.region ?? '?'}`);
+    const stats = computePeerStats(rows, groups);
+    rows.forEach((row, r) => {
+      const z = scorePeerOutliers(row, stats.groups.get(groups[r])!, { minPeers: 5, minScale: 0.01 * Math.abs(stats.groups.get(groups[r])!.median[0] || 1) });
+      const bad = [...z].map((v, t) => ({ v: entry.badDirection === 'up' ? v : -v, t })).filter((p) => p.v > opts.peerZThreshold);
+      if (bad.length < opts.peerMinPoints) return;
+      const startMs = peers.endMs - (row.length - 1 - bad[0].t) * peers.stepMs;
+      out.push({
+        id: findingId({ cluster: clusters[r], component, signal, kind: 'peer-outlier', startMs }), runId, cluster: clusters[r], component, signal,
+        kind: 'peer-outlier', severity: 'warning', startMs, endMs: peers.endMs, score: Math.min(1, Math.max(...bad.map((b) => b.v)) / (4 * opts.peerZThreshold)),
+        details: { peerGroup: groups[r], peers: stats.groups.get(groups[r])!.count[bad[0].t], maxRobustZ: Math.round(Math.max(...bad.map((b) => b.v)) * 10) / 10, outlierPoints: bad.length },
+      });
+    });
+  }
+  return out;
+}
+
+async function alertFleetWide(deps: { store: Store; chat: ChatChannel }, ctx: Pick<JobContext, 'fail'>, opts: FinalizeOptions): Promise<number> {
+  const rows = await deps.store.anomalies.list({ startMs: opts.endMs - opts.lookbackHours * 3_600_000, endMs: opts.endMs, kinds: ['dip', 'missing-data'] });
+  const groups = fleetWideGroups(rows.filter((r) => r.severity === 'critical' && r.endMs >= opts.endMs - 3_600_000), opts.fleetWideMinClusters);
+  let posted = 0;
+  for (const g of groups) {
+    try {
+      const r = await deps.chat.upsertMessage(fleetAlertMessage(g, opts.alertChannel!));
+      if (r.created) posted++;
+    } catch (err) {
+      ctx.fail('sink:chat', err);
+    }
+  }
+  return posted;
+}

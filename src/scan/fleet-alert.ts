@@ -1,0 +1,46 @@
+import type { ChatBlockMessage } from '../adapters/chat/types.js';
+import type { AnomalyRow } from '../adapters/store/types.js';
+
+export interface FleetWideGroup {
+  kind: string;
+  component: string;
+  signal: string;
+  startMs: number;
+  clusters: string[];
+}
+
+/** Severe findings of the same kind, component and signal across at least `minClusters` clusters. */
+export function fleetWideGroups(rows: AnomalyRow[], minClusters: number): FleetWideGroup[] {
+  const by = new Map<string, FleetWideGroup>();
+  for (const r of rows) {
+    const key = `${r.kind}|${r.component}|${r.signal}`;
+    const g = by.get(key) ?? { kind: r.kind, component: r.component, signal: r.signal, startMs: r.startMs, clusters: [] };
+    g.startMs = Math.min(g.startMs, r.startMs);
+    if (!g.clusters.includes(r.cluster)) g.clusters.push(r.cluster);
+    by.set(key, g);
+  }
+  return [...by.values()].filter((g) => g.clusters.length >= minClusters).sort((a, b) => b.clusters.length - a.clusters.length);
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * One alert per fleet-wide group. The key is the group's identity and its start hour, so the next
+ * hourly run edits the same message instead of paging again.
+ */
+export function fleetAlertMessage(g: FleetWideGroup, channel: string): ChatBlockMessage {
+  const hour = new Date(Math.floor(g.startMs / 3_600_000) * 3_600_000).toISOString();
+  const what = g.kind === 'missing-data' ? 'stopped reporting' : `${esc(g.component)} ${esc(g.signal)} below SLO`;
+  const text = `Fleet-wide: ${g.clusters.length} clusters ${what} since ${hour}`;
+  const sample = g.clusters.slice(0, 20).map(esc).join(', ') + (g.clusters.length > 20 ? `, … (+${g.clusters.length - 20})` : '');
+  return {
+    channel, text, idempotencyKey: `scan-alert:${g.kind}:${g.component}:${g.signal}:${hour}`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: text.slice(0, 150) } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*Clusters:* ${sample}`.slice(0, 3000) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'fleetops fleet-scan · the daily digest will group and explain it' }] },
+    ],
+  };
+}

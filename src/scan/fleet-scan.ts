@@ -1,0 +1,181 @@
+import PQueue from 'p-queue';
+import type { Inventory } from '../adapters/inventory/types.js';
+import type { MetricsSource } from '../adapters/metrics/types.js';
+import type { AnomalyRow, Store } from '../adapters/store/types.js';
+import type { JobContext } from '../core/run-job.js';
+import { selectShard } from '../fleet/sharding.js';
+import type { Cluster } from '../fleet/types.js';
+import type { CatalogEntry, SignalCatalog } from '../signals/catalog.js';
+import { findingId } from './finding-id.js';
+import { collectShardPeers, type ShardPeers } from './peer-window.js';
+import { decodeClusterState, encodeClusterState } from './scan-state-codec.js';
+import { DEFAULT_SCAN_OPTIONS, scanSeries, type SeriesScanState } from './series-scan.js';
+
+export interface FleetScanDeps {
+  inventory: Inventory;
+  metrics: MetricsSource;
+  store: Store;
+  catalog: SignalCatalog;
+  /** Called after each signal × component batch: (done, total). */
+  progress?: (done: number, total: number) => void;
+}
+
+export interface FleetScanOptions {
+  shard: { index: number; count: number };
+  /** End of the scan window (aligned down to the step). */
+  endMs: number;
+  stepSeconds: number;
+  /** History fetched for a cluster without state, or on a full rebuild. */
+  lookbackHours: number;
+  /** Context fetched before the new window so burn-rate windows are complete. */
+  contextHours: number;
+  fullRebuild: boolean;
+  /** Per-signal or per `signal:component` SLO overrides. */
+  slo: Record<string, number>;
+  /** A cluster is missing when no signal has a sample in this many minutes before endMs. */
+  missingAfterMinutes: number;
+  concurrency: number;
+}
+
+export interface ShardScanResult {
+  clusters: number;
+  series: number;
+  findings: AnomalyRow[];
+  inserted: number;
+  failedClusters: string[];
+  missingClusters: string[];
+  bytesFetched: number;
+  window: { startMs: number; endMs: number };
+  peers: ShardPeers;
+}
+
+const STATE_KEY = (cluster: string) => `scan:${cluster}`;
+
+/** Scan one shard: inventory → per signal × component queries → detectors → findings and states stored. */
+export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runId' | 'signal' | 'fail' | 'logger'>, opts: FleetScanOptions): Promise<ShardScanResult> {
+  const stepMs = opts.stepSeconds * 1000;
+  const endMs = Math.floor(opts.endMs / stepMs) * stepMs;
+  const clusters = selectShard(await deps.inventory.listClusters(ctx.signal), opts.shard.index, opts.shard.count);
+  const states = await loadStates(deps.store, clusters, opts.fullRebuild);
+  const startMs = windowStart(states, endMs, opts);
+  const entries = deps.catalog.entries.filter((e) => e.kind === 'golden');
+  const acc = newAccumulator(clusters, endMs, stepMs);
+  const queue = new PQueue({ concurrency: opts.concurrency });
+  let done = 0;
+  for (const entry of entries) {
+    void queue.add(async () => {
+      await scanEntry(deps, ctx, opts, entry, clusters, states, acc, { startMs, endMs });
+      deps.progress?.(++done, entries.length);
+    });
+  }
+  await queue.onIdle();
+  const missing = missingFindings(clusters, acc, states, endMs, opts, ctx.runId);
+  acc.findings.push(...missing.map((m) => m.row));
+  const { inserted } = await deps.store.anomalies.upsertMany(acc.findings);
+  await saveStates(deps.store, states, endMs);
+  return {
+    clusters: clusters.length, series: acc.series, findings: acc.findings, inserted,
+    failedClusters: [...acc.failed], missingClusters: missing.map((m) => m.cluster), bytesFetched: acc.bytes,
+    window: { startMs, endMs }, peers: acc.peers,
+  };
+}
+
+interface Accumulator {
+  findings: AnomalyRow[];
+  series: number;
+  bytes: number;
+  failed: Set<string>;
+  lastSeenMs: Map<string, number>;
+  peers: ShardPeers;
+}
+
+function newAccumulator(clusters: Cluster[], endMs: number, stepMs: number): Accumulator {
+  return { findings: [], series: 0, bytes: 0, failed: new Set(), lastSeenMs: new Map(), peers: collectShardPeers.empty(clusters, endMs, stepMs) };
+}
+
+async function scanEntry(
+  deps: FleetScanDeps, ctx: Pick<JobContext, 'runId' | 'signal' | 'fail'>, opts: FleetScanOptions, entry: CatalogEntry,
+  clusters: Cluster[], states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, range: { startMs: number; endMs: number },
+): Promise<void> {
+  const ids = clusters.map((c) => c.id);
+  let answer;
+  try {
+    answer = await deps.metrics.query({ signal: entry.id, component: entry.component, clusters: ids, ...range, stepSeconds: opts.stepSeconds, abortSignal: ctx.signal });
+  } catch (err) {
+    ctx.fail(`signal:${entry.id}:${entry.component}`, err);
+    ids.forEach((id) => acc.failed.add(id));
+    return;
+  }
+  acc.bytes += answer.bytesFetched;
+  answer.failedClusters.forEach((id) => acc.failed.add(id));
+  if (answer.failedClusters.length) ctx.fail(`signal:${entry.id}:${entry.component}`, new Error(`no answer for ${answer.failedClusters.length} clusters: ${answer.failedClusters.slice(0, 5).join(', ')}`));
+  const slo = opts.slo[`${entry.id}:${entry.component}`] ?? opts.slo[entry.id] ?? entry.slo;
+  for (const s of answer.series) {
+    const clusterStates = states.get(s.cluster);
+    if (!clusterStates) continue;
+    const key = `${entry.id}|${entry.component}`;
+    const prev = clusterStates.get(key);
+    const newFromMs = prev ? prev.throughMs + s.stepMs : range.startMs;
+    const spec = { cluster: s.cluster, component: entry.component, signal: entry.id, badDirection: entry.badDirection, slo: entry.id === 'availability' ? slo : undefined };
+    const { findings, state } = scanSeries(spec, s.values, s.startMs, prev, { stepSeconds: opts.stepSeconds, newFromMs, runId: ctx.runId, ...DEFAULT_SCAN_OPTIONS });
+    clusterStates.set(key, state);
+    acc.findings.push(...findings);
+    acc.series++;
+    noteLastSeen(acc, s.cluster, s.values, s.startMs, s.stepMs);
+    collectShardPeers.add(acc.peers, key, s);
+  }
+}
+
+function noteLastSeen(acc: Accumulator, cluster: string, values: Float64Array, startMs: number, stepMs: number): void {
+  for (let i = values.length - 1; i >= 0; i--) {
+    if (Number.isNaN(values[i])) continue;
+    const t = startMs + i * stepMs;
+    if (t > (acc.lastSeenMs.get(cluster) ?? -Infinity)) acc.lastSeenMs.set(cluster, t);
+    return;
+  }
+}
+
+function missingFindings(clusters: Cluster[], acc: Accumulator, states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions, runId: string): { cluster: string; row: AnomalyRow }[] {
+  const limit = endMs - opts.missingAfterMinutes * 60_000;
+  return clusters.filter((c) => !acc.failed.has(c.id) && (acc.lastSeenMs.get(c.id) ?? -Infinity) < limit).map((c) => {
+    const lastSeen = acc.lastSeenMs.get(c.id) ?? previousLastSeen(states.get(c.id));
+    const startMs = lastSeen !== undefined ? lastSeen + opts.stepSeconds * 1000 : endMs - opts.lookbackHours * 3_600_000;
+    return {
+      cluster: c.id,
+      row: {
+        id: findingId({ cluster: c.id, component: '*', signal: '*', kind: 'missing-data', startMs }), runId, cluster: c.id, component: '*', signal: '*',
+        kind: 'missing-data', severity: 'critical', startMs, endMs, score: 1,
+        details: { expectedBy: 'inventory', lastSampleMs: lastSeen ?? null, region: c.region, tier: c.tier },
+      },
+    };
+  });
+}
+
+function previousLastSeen(states: Map<string, SeriesScanState> | undefined): number | undefined {
+  const v = Math.max(...[...(states?.values() ?? [])].map((s) => s.lastSeenMs ?? -Infinity));
+  return Number.isFinite(v) ? v : undefined;
+}
+
+async function loadStates(store: Store, clusters: Cluster[], fullRebuild: boolean): Promise<Map<string, Map<string, SeriesScanState>>> {
+  const out = new Map<string, Map<string, SeriesScanState>>();
+  for (const c of clusters) {
+    const saved = fullRebuild ? undefined : await store.baselines.get(STATE_KEY(c.id));
+    out.set(c.id, saved ? decodeClusterState(saved.state) : new Map());
+  }
+  return out;
+}
+
+async function saveStates(store: Store, states: Map<string, Map<string, SeriesScanState>>, endMs: number): Promise<void> {
+  for (const [cluster, s] of states) if (s.size) await store.baselines.put(STATE_KEY(cluster), encodeClusterState(s), endMs, Date.now());
+}
+
+/** Earliest point any cluster needs: its last scanned point minus the context, or the full lookback. */
+function windowStart(states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions): number {
+  const full = endMs - opts.lookbackHours * 3_600_000;
+  let start = endMs;
+  for (const s of states.values()) {
+    if (s.size === 0) return full;
+    for (const st of s.values()) start = Math.min(start, st.throughMs - opts.contextHours * 3_600_000);
+  }
+  return Math.max(full, start);
+}

@@ -1,0 +1,75 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { Cluster, Series } from '../fleet/types.js';
+
+/** Points of the latest window every shard hands to the finalize step for fleet-wide peer statistics. */
+export const PEER_WINDOW_POINTS = 12;
+
+/** One shard's latest-window values per `signal|component`, one row per cluster. */
+export interface ShardPeers {
+  endMs: number;
+  stepMs: number;
+  series: Map<string, { clusters: string[]; rows: Float64Array[] }>;
+}
+
+function empty(_clusters: Cluster[], endMs: number, stepMs: number): ShardPeers {
+  return { endMs, stepMs, series: new Map() };
+}
+
+/** Copy the last PEER_WINDOW_POINTS points ending at `endMs` (NaN where the series has none). */
+function add(peers: ShardPeers, key: string, s: Series): void {
+  const row = new Float64Array(PEER_WINDOW_POINTS).fill(NaN);
+  const firstMs = peers.endMs - (PEER_WINDOW_POINTS - 1) * peers.stepMs;
+  for (let j = 0; j < PEER_WINDOW_POINTS; j++) {
+    const i = Math.round((firstMs + j * peers.stepMs - s.startMs) / s.stepMs);
+    if (i >= 0 && i < s.values.length) row[j] = s.values[i];
+  }
+  const entry = peers.series.get(key) ?? { clusters: [], rows: [] };
+  entry.clusters.push(s.cluster);
+  entry.rows.push(row);
+  peers.series.set(key, entry);
+}
+
+export const collectShardPeers = { empty, add };
+
+export function encodeShardPeers(p: ShardPeers): Uint8Array {
+  const keys = [...p.series.keys()].sort();
+  const header = { endMs: p.endMs, stepMs: p.stepMs, keys: keys.map((k) => [k, p.series.get(k)!.clusters]) };
+  const json = Buffer.from(JSON.stringify(header));
+  const rows = keys.flatMap((k) => p.series.get(k)!.rows);
+  const buf = Buffer.alloc(4 + json.length + rows.length * PEER_WINDOW_POINTS * 8);
+  buf.writeUInt32LE(json.length, 0);
+  json.copy(buf, 4);
+  rows.forEach((r, i) => Buffer.from(r.buffer, r.byteOffset, r.byteLength).copy(buf, 4 + json.length + i * PEER_WINDOW_POINTS * 8));
+  return deflateRawSync(buf, { level: 3 });
+}
+
+export function decodeShardPeers(blob: Uint8Array): ShardPeers {
+  const buf = inflateRawSync(blob);
+  const n = buf.readUInt32LE(0);
+  const header = JSON.parse(buf.subarray(4, 4 + n).toString()) as { endMs: number; stepMs: number; keys: [string, string[]][] };
+  let off = 4 + n;
+  const series = new Map<string, { clusters: string[]; rows: Float64Array[] }>();
+  for (const [key, clusters] of header.keys) {
+    const rows = clusters.map(() => {
+      const r = new Float64Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + PEER_WINDOW_POINTS * 8));
+      off += PEER_WINDOW_POINTS * 8;
+      return r;
+    });
+    series.set(key, { clusters, rows });
+  }
+  return { endMs: header.endMs, stepMs: header.stepMs, series };
+}
+
+/** Merge shards' windows (finalize). */
+export function mergeShardPeers(parts: ShardPeers[]): ShardPeers {
+  const out: ShardPeers = { endMs: parts[0]?.endMs ?? 0, stepMs: parts[0]?.stepMs ?? 0, series: new Map() };
+  for (const p of parts) {
+    for (const [key, e] of p.series) {
+      const acc = out.series.get(key) ?? { clusters: [], rows: [] };
+      acc.clusters.push(...e.clusters);
+      acc.rows.push(...e.rows);
+      out.series.set(key, acc);
+    }
+  }
+  return out;
+}

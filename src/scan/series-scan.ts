@@ -1,0 +1,142 @@
+import { CausalScorer, detectChangePoints, detectDips } from '../detect/index.js';
+import type { AnomalyRow } from '../adapters/store/types.js';
+import { findingId } from './finding-id.js';
+
+export interface SeriesSpec {
+  cluster: string;
+  component: string;
+  signal: string;
+  badDirection: 'up' | 'down';
+  /** SLO target for availability-like signals (dips are found only when set). */
+  slo?: number;
+}
+
+export interface SeriesScanState {
+  /** CausalScorer state after the last scanned point. */
+  scorer?: Float64Array;
+  /** Time of the last point fed to the scorer. */
+  throughMs: number;
+  /** Start of an anomaly event still open at `throughMs` (keeps its id stable across runs). */
+  openEventStartMs?: number;
+  /** Time of the last non-missing point seen. */
+  lastSeenMs?: number;
+}
+
+export interface SeriesScanOptions {
+  stepSeconds: number;
+  /** Report only findings that touch [newFromMs, end]; earlier points are context. */
+  newFromMs: number;
+  scoreThreshold: number;
+  /** Minimum relative deviation from the scorer's level for an anomaly point (filters noise on flat series). */
+  minRelativeChange: number;
+  runId: string;
+}
+
+export const DEFAULT_SCAN_OPTIONS = { scoreThreshold: 0.75, minRelativeChange: 0.25 } as const;
+
+type Finding = Omit<AnomalyRow, 'runId'>;
+
+/**
+ * Scan one series: causal anomaly events (direction-aware), SLO dips with burn rates, level shifts.
+ * Pure apart from the scorer state it carries forward; a rescan of the same window gives the same ids.
+ */
+export function scanSeries(spec: SeriesSpec, values: Float64Array, startMs: number, state: SeriesScanState | undefined, opts: SeriesScanOptions): { findings: AnomalyRow[]; state: SeriesScanState } {
+  const stepMs = opts.stepSeconds * 1000;
+  const { findings: events, state: next } = scoreEvents(spec, values, startMs, stepMs, state, opts);
+  const findings: Finding[] = [...events];
+  if (spec.slo !== undefined) findings.push(...dipFindings(spec, values, startMs, opts));
+  findings.push(...shiftFindings(spec, values, startMs, stepMs, opts));
+  return { findings: findings.map((f) => ({ ...f, runId: opts.runId })), state: next };
+}
+
+function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, stepMs: number, state: SeriesScanState | undefined, opts: SeriesScanOptions): { findings: Finding[]; state: SeriesScanState } {
+  const scorer = state?.scorer ? CausalScorer.fromState(state.scorer) : new CausalScorer({ stepSeconds: opts.stepSeconds });
+  const findings: Finding[] = [];
+  let open: { startMs: number; endMs: number; peak: number; worst: number; level: number } | undefined =
+    state?.openEventStartMs !== undefined ? { startMs: state.openEventStartMs, endMs: state.throughMs, peak: 0, worst: NaN, level: NaN } : undefined;
+  let throughMs = state?.throughMs ?? -Infinity;
+  let lastSeenMs = state?.lastSeenMs;
+  const close = () => {
+    if (open && open.endMs >= opts.newFromMs) findings.push(eventFinding(spec, open));
+    open = undefined;
+  };
+  for (let i = 0; i < values.length; i++) {
+    const t = startMs + i * stepMs;
+    if (t <= throughMs) continue;
+    const x = values[i];
+    const level = scorer.level;
+    const score = scorer.push(x);
+    throughMs = t;
+    if (Number.isNaN(x)) continue;
+    lastSeenMs = t;
+    const bad = spec.badDirection === 'up' ? x - level : level - x;
+    const relative = bad / Math.max(Math.abs(level), 1e-9);
+    const flagged = score >= opts.scoreThreshold && relative >= opts.minRelativeChange;
+    const continuing = open !== undefined && bad > 0 && relative >= opts.minRelativeChange / 2;
+    if (flagged || continuing) {
+      open ??= { startMs: t, endMs: t, peak: 0, worst: x, level };
+      open.endMs = t;
+      open.peak = Math.max(open.peak, score);
+      if (Number.isNaN(open.level)) open.level = level;
+      if (Number.isNaN(open.worst) || (spec.badDirection === 'up' ? x > open.worst : x < open.worst)) open.worst = x;
+    } else if (open && t - open.endMs > 2 * stepMs) {
+      close();
+    }
+  }
+  const stillOpen = open as typeof open;
+  if (stillOpen && stillOpen.endMs >= opts.newFromMs) findings.push(eventFinding(spec, stillOpen));
+  return { findings, state: { scorer: scorer.toState(), throughMs, openEventStartMs: stillOpen?.startMs, lastSeenMs } };
+}
+
+function eventFinding(spec: SeriesSpec, e: { startMs: number; endMs: number; peak: number; worst: number; level: number }): Finding {
+  const severity = e.peak >= 0.9 && e.endMs - e.startMs >= 15 * 60_000 ? 'warning' : 'info';
+  return {
+    id: findingId({ ...spec, kind: 'anomaly', startMs: e.startMs }), cluster: spec.cluster, component: spec.component, signal: spec.signal,
+    kind: 'anomaly', severity, startMs: e.startMs, endMs: e.endMs, score: round(e.peak),
+    details: { direction: spec.badDirection, baseline: round(e.level), worst: round(e.worst) },
+  };
+}
+
+function dipFindings(spec: SeriesSpec, values: Float64Array, startMs: number, opts: SeriesScanOptions): Finding[] {
+  const dips = detectDips(values, { stepSeconds: opts.stepSeconds, slo: spec.slo!, startMs });
+  return dips.filter((d) => d.endMs! >= opts.newFromMs).map((d) => ({
+    id: findingId({ ...spec, kind: 'dip', startMs: d.startMs! }), cluster: spec.cluster, component: spec.component, signal: spec.signal,
+    kind: 'dip' as const, severity: d.severity === 'page' ? 'critical' as const : 'warning' as const,
+    startMs: d.startMs!, endMs: d.endMs! + opts.stepSeconds * 1000, score: round(Math.min(1, d.peakBurnRate / 14.4)),
+    details: { slo: spec.slo, minAvailability: round(d.minAvailability), budgetBurnedFraction: round(d.budgetBurnedFraction), peakBurnRate: round(d.peakBurnRate) },
+  }));
+}
+
+/**
+ * Level shifts on hourly means with the daily pattern removed (each hour minus the same hour a day
+ * earlier), so the daily cycle is not mistaken for a shift and the CUSUM runs on 12× fewer points.
+ */
+function shiftFindings(spec: SeriesSpec, values: Float64Array, startMs: number, stepMs: number, opts: SeriesScanOptions): Finding[] {
+  const per = Math.max(1, Math.round(3_600_000 / stepMs));
+  const hours = Math.floor(values.length / per);
+  if (hours < 24 + 2 * 6) return [];
+  const hourly = new Float64Array(hours);
+  for (let h = 0; h < hours; h++) hourly[h] = meanOf(values, h * per, per);
+  const resid = new Float64Array(hours - 24);
+  for (let h = 24; h < hours; h++) resid[h - 24] = hourly[h] - hourly[h - 24];
+  const hourMs = per * stepMs;
+  return detectChangePoints(resid, { referenceRows: 6 }).filter((c) => c.direction === spec.badDirection)
+    .map((c) => ({ ...c, startMs: startMs + (c.index + 24) * hourMs, confirmedMs: startMs + (c.confirmedAt + 25) * hourMs - stepMs, before: hourly[c.index + 23] }))
+    .filter((c) => c.confirmedMs >= opts.newFromMs && Math.abs(c.magnitude) >= opts.minRelativeChange * Math.max(Math.abs(c.before), 1e-9))
+    .map((c) => ({
+      id: findingId({ ...spec, kind: 'level-shift', startMs: c.startMs }), cluster: spec.cluster, component: spec.component, signal: spec.signal,
+      kind: 'level-shift' as const, severity: 'info' as const, startMs: c.startMs, endMs: c.confirmedMs, score: 1,
+      details: { direction: c.direction, magnitude: round(c.magnitude), levelBefore: round(c.before) },
+    }));
+}
+
+function meanOf(values: Float64Array, from: number, n: number): number {
+  let sum = 0;
+  let k = 0;
+  for (let i = from; i < from + n; i++) if (!Number.isNaN(values[i])) { sum += values[i]; k++; }
+  return k ? sum / k : NaN;
+}
+
+function round(x: number): number {
+  return Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : x;
+}
