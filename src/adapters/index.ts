@@ -16,6 +16,11 @@ import type { EventSource } from './events/types.js';
 import type { ChangeSource } from './changes/types.js';
 import type { AlertHistory } from './alerts/types.js';
 import { createStore } from './store/index.js';
+import { createPrometheusInventory } from './inventory/prometheus/index.js';
+import { createPrometheusMetrics } from './metrics/prometheus/index.js';
+import type { PrometheusAuth, PrometheusConnection } from './metrics/prometheus/connection.js';
+import { buildCatalog } from '../signals/catalog.js';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { Store } from './store/types.js';
 
 /** Everything a job may need, built lazily from config: the only place that maps config → implementations. */
@@ -75,8 +80,15 @@ export function buildAdapters(deps: AdapterDeps): Adapters {
     fleet,
     inventory: once(() => (config.inventory.kind === 'file'
       ? createFileInventory({ path: config.inventory.file ?? missing('inventory.file', 'a YAML or CSV path when inventory.kind is file') })
-      : config.inventory.kind === 'simulator' ? sim().inventory : unsupported('inventory.kind', config.inventory.kind))),
-    metrics: once(() => (config.metrics.kind === 'simulator' ? sim().metrics : unsupported('metrics.kind', config.metrics.kind))),
+      : config.inventory.kind === 'simulator' ? sim().inventory
+        : createPrometheusInventory({ ...prometheusConnection(config, env), clusterLabel: config.clusterLabel, logger: deps.logger, clock }))),
+    metrics: once(() => (config.metrics.kind === 'simulator' ? sim().metrics : createPrometheusMetrics({
+      ...prometheusConnection(config, env), catalog: buildCatalog(config.signals), clusterLabel: config.clusterLabel,
+      concurrency: config.metrics.prometheus.concurrency, retries: config.metrics.prometheus.retries,
+      limits: { maxPointsPerSeries: config.metrics.prometheus.maxPointsPerSeries, maxSamplesPerQuery: config.metrics.prometheus.maxSamplesPerQuery },
+      decoder: config.metrics.prometheus.decoder, useRecordingRules: config.metrics.prometheus.useRecordingRules,
+      rateWindow: config.metrics.prometheus.rateWindow, logger: deps.logger, clock,
+    }))),
     logs: once(() => sim().logs),
     events: once(() => sim().events),
     changes: once(() => sim().changes),
@@ -88,6 +100,17 @@ export function buildAdapters(deps: AdapterDeps): Adapters {
       if (store.made()) await (await store()).close();
     },
   };
+}
+
+/** Connection settings with secrets resolved from the environment (never from the file). */
+function prometheusConnection(config: FleetopsConfig, env: NodeJS.ProcessEnv): PrometheusConnection {
+  const p = config.metrics.prometheus;
+  const a = p.auth;
+  const auth: PrometheusAuth = a.kind === 'bearer' ? { kind: 'bearer', token: requireSecret(env, a.tokenEnv, 'metrics.prometheus.auth.tokenEnv') }
+    : a.kind === 'basic' ? { kind: 'basic', username: a.username, password: requireSecret(env, a.passwordEnv, 'metrics.prometheus.auth.passwordEnv') }
+      : a.kind === 'sigv4' ? { kind: 'sigv4', region: a.region, service: a.service, credentials: defaultProvider() }
+        : { kind: 'none' };
+  return { baseUrl: p.url, headers: p.headers, tenant: p.tenant, auth, timeoutMs: p.timeoutMs };
 }
 
 export function requireSecret(env: NodeJS.ProcessEnv, name: string, field: string): string {

@@ -32,6 +32,10 @@ const PrometheusConfig = z.strictObject({
   maxPointsPerSeries: z.number().int().min(100).max(11_000).default(11_000),
   maxSamplesPerQuery: z.number().int().min(1000).default(5_000_000),
   retries: z.number().int().min(0).max(10).default(3),
+  decoder: z.enum(['auto', 'lean', 'prometheus-query']).default('auto'),
+  useRecordingRules: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** Rate window for counters; at least one scrape interval plus a step (6m suits 5-minute data). */
+  rateWindow: z.string().regex(/^\d+[smh]$/).default('5m'),
 });
 
 const MetricsConfig = z.strictObject({
