@@ -1,13 +1,26 @@
 import { escapeHtml } from '../../../reporting/render-html.js';
 import type { OutboxMessage } from './index.js';
 
-/** Slack mrkdwn subset → HTML; input is already Slack-escaped (&amp; &lt; &gt;). */
-function mrkdwn(text: string): string {
-  return text
-    .replace(/<(https?:[^|>]+|file:[^|>]+)\|([^>]+)>/g, '<a href="$1">$2</a>')
+const LINK = /<((?:https?|file):[^|>\s]+)\|([^>]*)>/g;
+
+/** Slack entities back to text, then HTML-escaped: the preview is safe whatever the sender escaped. */
+function plain(text: string): string {
+  const decoded = text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return escapeHtml(decoded)
     .replace(/\*([^*\n]+)\*/g, '<strong>$1</strong>')
     .replace(/`([^`\n]+)`/g, '<code>$1</code>')
     .replace(/\n/g, '<br>');
+}
+
+/** Slack mrkdwn subset → HTML: links become anchors, everything else is escaped text. */
+function mrkdwn(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(LINK)) {
+    out += plain(text.slice(last, m.index)) + `<a href="${escapeHtml(m[1])}">${plain(m[2])}</a>`;
+    last = m.index + m[0].length;
+  }
+  return out + plain(text.slice(last));
 }
 
 function block(b: Record<string, unknown>): string {

@@ -1,0 +1,51 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/core/config/load-config.js';
+import { ConfigError } from '../../src/core/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fleetops-config-'));
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('loadConfig', () => {
+  it('applies defaults, then the file, then the environment, then flags', () => {
+    const path = file('layers.yaml', 'outDir: from-file\nscan:\n  shards: 4\n  lookbackHours: 24\n');
+
+    const config = loadConfig({ file: path, env: { FLEETOPS__SCAN__SHARDS: '8', FLEETOPS__OUTDIR: 'from-env' }, overrides: { outDir: 'from-flag' } });
+
+    expect(config.outDir).toBe('from-flag');
+    expect(config.scan.shards).toBe(8);
+    expect(config.scan.lookbackHours).toBe(24);
+    expect(config.store.kind).toBe('sqlite');
+  });
+
+  it('maps upper-case environment segments onto camelCase keys', () => {
+    const config = loadConfig({ env: { FLEETOPS__METRICS__PROMETHEUS__MAX_POINTS_PER_SERIES: '5000', FLEETOPS__CHAT__SLACK__DIGEST_CHANNEL: '#x' } });
+
+    expect(config.metrics.prometheus.maxPointsPerSeries).toBe(5000);
+    expect(config.chat.slack.digestChannel).toBe('#x');
+  });
+
+  it.each([
+    ['a wrong type', 'scan:\n  shards: many\n', /bad\.yaml:2: scan\.shards: expected number, found string "many"/],
+    ['an unknown key', 'metrics:\n  prometheus:\n    urll: x\n', /bad\.yaml:3: metrics\.prometheus\.urll: unknown key/],
+    ['a bad enum', 'llm:\n  kind: gpt\n', /bad\.yaml:2: llm\.kind: expected one of "none", "bedrock", found string "gpt"/],
+    ['a secret in the file', 'chat:\n  slack:\n    token: xoxb-1\n', /bad\.yaml:3: chat\.slack\.token: unknown key/],
+    ['broken YAML', 'scan: [\n', /bad\.yaml:\d+: invalid YAML/],
+    ['a list at the root', '- a\n', /bad\.yaml:1: config must be a YAML mapping, found a list/],
+  ])('rejects %s with file, line and field', (_case, text, message) => {
+    const path = file('bad.yaml', text);
+
+    expect(() => loadConfig({ file: path })).toThrow(ConfigError);
+    expect(() => loadConfig({ file: path })).toThrow(message);
+  });
+
+  it('names an environment override that has the wrong type', () => {
+    expect(() => loadConfig({ env: { FLEETOPS__SCAN__SHARDS: 'lots' } })).toThrow(/scan\.shards: expected number, found string "lots"/);
+  });
+});
