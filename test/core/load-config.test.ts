@@ -49,3 +49,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: { FLEETOPS__SCAN__SHARDS: 'lots' } })).toThrow(/scan\.shards: expected number, found string "lots"/);
   });
 });
+
+describe('fleetops.example.yaml', () => {
+  it('is a valid config', () => {
+    const config = loadConfig({ file: 'fleetops.example.yaml' });
+
+    expect(config.metrics.prometheus.maxPointsPerSeries).toBe(11000);
+  });
+});
