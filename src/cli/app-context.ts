@@ -31,6 +31,9 @@ export function createAppContext(args: ParsedArgs, opts: AppContextOptions = {})
   if (typeof args.values['log-level'] === 'string') overrides.logLevel = args.values['log-level'];
   const file = typeof args.values.config === 'string' ? args.values.config : env.FLEETOPS_CONFIG;
   const config = loadConfig({ file, env, overrides });
+  if (env.KUBERNETES_SERVICE_HOST && config.store.kind === 'sqlite' && env.FLEETOPS_ALLOW_SQLITE !== '1') {
+    throw new ConfigError('store.kind: expected postgres inside Kubernetes (CronJob pods share one database), found sqlite; set FLEETOPS_ALLOW_SQLITE=1 only for a single-pod `fleetops schedule`');
+  }
   const outDir = resolve(config.outDir);
   ensureWritable(outDir, typeof args.values.out === 'string' ? '--out' : 'outDir');
   const logger = opts.logger ?? createLogger({ level: config.logLevel });

@@ -76,3 +76,12 @@ describe('config print', () => {
     expect(run.stdout).toContain('X-Scope-OrgID: team-a');
   });
 });
+
+describe('inside Kubernetes', () => {
+  it('rejects the SQLite store', async () => {
+    const run = await runCli(['config', 'validate', '--out', tmp], { KUBERNETES_SERVICE_HOST: '10.0.0.1' });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('store.kind: expected postgres inside Kubernetes');
+  });
+});

@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { renderCronJobs } from '../../src/deploy/cronjob-manifests.js';
+import { checkProjectRules } from '../../src/deploy/validate-manifests.js';
+import { validateKubernetesObject } from './kubernetes-schemas.js';
+
+const kubectl = (() => {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!kubectl) console.warn('manifest build tests skipped: kubectl (with kustomize) is not on PATH');
+
+function build(dir: string): Record<string, unknown>[] {
+  const out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+  return parseAllDocuments(out).map((d) => d.toJS()).filter(Boolean);
+}
+
+describe('k8s-cronjobs', () => {
+  it('base CronJobs are generated from the schedule table (run `npm run manifests`)', () => {
+    expect(readFileSync('k8s-cronjobs/base/cronjobs.yaml', 'utf8')).toBe(renderCronJobs());
+  });
+
+  describe.skipIf(!kubectl).each(['staging', 'production'])('overlay %s', (overlay) => {
+    const docs = kubectl ? build(`k8s-cronjobs/overlays/${overlay}`) : [];
+
+    it('validates every object against the Kubernetes schemas', () => {
+      const errors = docs.map((d) => validateKubernetesObject(d)).filter(Boolean);
+
+      expect(docs.length).toBeGreaterThan(8);
+      expect(errors).toEqual([]);
+    });
+
+    it('holds the project rules', () => {
+      expect(checkProjectRules(docs)).toEqual([]);
+      expect(docs.filter((d) => d.kind === 'CronJob')).toHaveLength(6);
+    });
+  });
+
+  it.skipIf(!kubectl)('rejects an overlay that uses SQLite or breaks the shard count', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetops-overlay-'));
+    cpSync('k8s-cronjobs', join(dir, 'k8s-cronjobs'), { recursive: true });
+    const overlay = join(dir, 'k8s-cronjobs/overlays/staging');
+    writeFileSync(join(overlay, 'fleetops.yaml'), 'store:\n  kind: sqlite\n');
+    writeFileSync(join(overlay, 'kustomization.yaml'), readFileSync(join(overlay, 'kustomization.yaml'), 'utf8').replace('value: "2"', 'value: "3"'));
+
+    const problems = checkProjectRules(build(overlay));
+
+    expect(problems.some((p) => /^ConfigMap\/fleetops-config-\w+: fleetops.yaml: store.kind must be postgres/.test(p))).toBe(true);
+    expect(problems).toContain('CronJob/fleet-scan: FLEETOPS_SHARD_COUNT (3) must equal completions (2)');
+  });
+
+  it('flags root containers, literal secrets and missing deadlines', () => {
+    const cj = { kind: 'CronJob', metadata: { name: 'x' }, spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'fleetops', env: [{ name: 'SLACK_BOT_TOKEN', value: 'xoxb' }], securityContext: { runAsUser: 0 } }] } } } } } };
+
+    const problems = checkProjectRules([cj, { kind: 'Secret', metadata: { name: 's' }, data: { a: 'Yg==' } }]);
+
+    expect(problems).toEqual(expect.arrayContaining([
+      'CronJob/x: concurrencyPolicy must be Forbid', 'CronJob/x: activeDeadlineSeconds must be set', 'CronJob/x: container fleetops may run as root',
+      'CronJob/x: env SLACK_BOT_TOKEN holds a literal value; use secretKeyRef', 'Secret/s: Secret values must not be in manifests; reference an existing Secret',
+    ]));
+  });
+});
