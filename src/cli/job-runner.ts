@@ -1,4 +1,5 @@
 import { buildAdapters, type Adapters } from '../adapters/index.js';
+import { pushJobMetrics } from '../core/job-metrics.js';
 import { runJob, type JobContext, type JobResult } from '../core/run-job.js';
 import { createAppContext, type AppContext } from './app-context.js';
 import type { CliIo } from './command.js';
@@ -14,7 +15,14 @@ export async function runJobCommand(
   const adapters = buildAdapters({ config: app.config, outDir: app.outDir, env: app.env, clock: app.clock, logger: app.logger });
   try {
     const store = await adapters.store();
+    const startedAtMs = Date.now();
     const result = await runJob({ job, logger: app.logger, clock: app.clock, deadlineSeconds: app.config.deadlineSeconds, store, shard }, (ctx) => body(app, adapters, ctx));
+    const url = app.config.jobMetrics.pushgatewayUrl;
+    if (url) {
+      // metrics are a sink like any other: a failed push is reported, not fatal
+      await pushJobMetrics({ url, job, instance: shard ?? 'all', result, startedAtMs, finishedAtMs: Date.now() })
+        .catch((err: Error) => app.logger.warn({ err: err.message, url }, 'job metrics push failed'));
+    }
     return { ...result, app };
   } finally {
     await adapters.close();

@@ -17,7 +17,7 @@ function env(s: JobSchedule): Record<string, unknown>[] {
     { name: 'FLEETOPS__DEADLINESECONDS', value: String(s.activeDeadlineSeconds - 30) },
     { name: 'FLEETOPS_DATABASE_URL', valueFrom: { secretKeyRef: { name: 'fleetops-secrets', key: 'database-url' } } },
     { name: 'SLACK_BOT_TOKEN', valueFrom: { secretKeyRef: { name: 'fleetops-secrets', key: 'slack-bot-token', optional: true } } },
-    { name: 'FLEETOPS_PUSHGATEWAY_URL', valueFrom: { configMapKeyRef: { name: 'fleetops-endpoints', key: 'pushgateway-url', optional: true } } },
+    { name: 'FLEETOPS__JOBMETRICS__PUSHGATEWAYURL', valueFrom: { configMapKeyRef: { name: 'fleetops-endpoints', key: 'pushgateway-url', optional: true } } },
   ];
   if (s.job === 'fleet-scan') base.push({ name: 'FLEETOPS_SHARD_COUNT', value: String(BASE_SHARD_COUNT) });
   return base;

@@ -7,6 +7,12 @@ import { resolveShard } from '../parse-args.js';
 import { createProgress } from '../progress.js';
 import { join } from 'node:path';
 
+/** Shard label for the run record and job metrics (the full resolution happens inside the job). */
+function shardLabel(flag: unknown, env: NodeJS.ProcessEnv): string | undefined {
+  if (typeof flag === 'string') return flag;
+  return env.JOB_COMPLETION_INDEX !== undefined ? `${env.JOB_COMPLETION_INDEX}/${env.FLEETOPS_SHARD_COUNT ?? '?'}` : undefined;
+}
+
 export const scanCommand: Command = {
   name: 'scan',
   summary: 'fleet-scan: find anomalies, SLO dips, peer outliers and silent clusters (hourly, incremental, sharded)',
@@ -25,7 +31,7 @@ export const scanCommand: Command = {
       summary = await fleetScanJob(adapters, ctx, { shard, fullRebuild: args.values.full === true, finalizeOnly: args.values.finalize === true, endMs, progress: progress.update });
       writeFileAtomic(join(app.outDir, 'scan', `summary-${summary.shard.replace('/', 'of')}.json`), JSON.stringify({ runId: ctx.runId, ...summary }, null, 1));
       return summary;
-    });
+    }, shardLabel(args.values.shard, io.env));
     progress.stop();
     if (summary) io.stdout(formatScanSummary(summary));
     for (const f of result.failures) io.stderr(`  failed: ${f.part}: ${f.message}\n`);

@@ -125,6 +125,10 @@ export const FleetopsConfig = z.strictObject({
   llm: LlmConfig.prefault({}),
   clusterOps: ClusterOpsConfig.prefault({}),
   scan: ScanConfig.prefault({}),
+  jobMetrics: z.strictObject({
+    /** Pushgateway for job health (last success, duration, failures); unset: no push. */
+    pushgatewayUrl: url.optional(),
+  }).prefault({}),
   /** User signals added to the built-in catalog (validated by the catalog: id, component, promql, unit, badDirection, slo). */
   signals: z.array(z.record(z.string(), z.unknown())).default([]),
 });

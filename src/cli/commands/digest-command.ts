@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-write.js';
+import { availabilityDigestJob, type DigestSummary } from '../../digest/availability-digest-job.js';
+import { createDefaultDigestEngine } from '../../digest/default-digest-engine.js';
+import { createDigestLlm } from '../../digest/digest-llm.js';
+import { resolveDigestWindow } from '../../digest/digest-window.js';
+import { formatDigestSummary } from '../../digest/format-digest-summary.js';
+import type { Command } from '../command.js';
+import { runJobCommand } from '../job-runner.js';
+
+export const digestCommand: Command = {
+  name: 'digest',
+  summary: 'availability-digest: explain the last day\'s dips (groups, evidence, RCA), write the document and the Slack digest',
+  usage: `  --day YYYY-MM-DD   the UTC day to digest (default: the 24 hours ending now; on the simulator, at the simulated end)
+Reruns for the same day edit the document and the Slack messages instead of posting new ones.`,
+  options: { day: { type: 'string' } },
+  async run(args, io) {
+    const day = typeof args.values.day === 'string' ? args.values.day : undefined;
+    if (day !== undefined) resolveDigestWindow(day, 0);
+    let summary: DigestSummary | undefined;
+    const result = await runJobCommand('availability-digest', args, io, async (app, adapters, ctx) => {
+      const endMs = app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : app.clock.nowMs();
+      summary = await availabilityDigestJob(adapters, ctx, { day, endMs, engine: createDefaultDigestEngine(), llm: createDigestLlm(app.config, ctx.logger) });
+      writeFileAtomic(join(app.outDir, 'digest', `summary-${summary.day}.json`), JSON.stringify({ runId: ctx.runId, ...summary }, null, 1));
+      return summary;
+    });
+    if (summary) io.stdout(formatDigestSummary(summary, { outDir: result.app.outDir, channel: result.app.config.chat.slack.digestChannel }));
+    for (const f of result.failures) io.stderr(`  failed: ${f.part}: ${f.message}\n`);
+    return result.exitCode;
+  },
+};

@@ -1,0 +1,51 @@
+import type { Adapters } from '../../adapters/index.js';
+import { ConfigError } from '../../core/errors.js';
+import type { JobContext } from '../../core/run-job.js';
+import { proposalsJob, type ProposalsJobDeps, type ProposalsJobSummary } from '../../remediation/proposals-job.js';
+import { RemediationConfig } from '../../remediation/remediation-config.js';
+import type { AppContext } from '../app-context.js';
+import type { Command } from '../command.js';
+import { runJobCommand } from '../job-runner.js';
+
+/** Builds the job's dependencies from the configured adapters (ClusterOps, guardrail gate, symptom verifier). */
+export type ProposalsWiring = (app: AppContext, adapters: Adapters, ctx: JobContext, config: RemediationConfig) => Promise<ProposalsJobDeps>;
+
+/** The `remediation` config section (defaults when the lead's schema has not wired it yet). */
+export function remediationConfigOf(app: AppContext): RemediationConfig {
+  const raw = (app.config as { remediation?: unknown }).remediation ?? {};
+  const parsed = RemediationConfig.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`remediation.${issue.path.join('.')}: ${issue.message}`, { cause: parsed.error });
+  }
+  return parsed.data;
+}
+
+export function formatProposalsSummary(s: ProposalsJobSummary): string {
+  const kv = (o: Record<string, number | undefined>) => Object.entries(o).map(([k, v]) => `${k}=${v}`).join(' ') || 'none';
+  return `proposals: open=${s.open} approved=${s.approved} executions: ${kv(s.executed)} closed: ${kv(s.closed)} audit-head=${s.auditHeadPosted ? 'posted' : 'already'} feedback=${s.feedbackRecorded}\n`;
+}
+
+/** The `proposals` command (the CronJob body), with the wiring injected. */
+export function createProposalsCommand(wiring: ProposalsWiring): Command {
+  return {
+    name: 'proposals',
+    summary: 'proposals: read approvals in Slack threads, execute approved safe operations (resumable), verify, audit (every 2 minutes)',
+    async run(args, io) {
+      let summary: ProposalsJobSummary | undefined;
+      const result = await runJobCommand('proposals', args, io, async (app, adapters, ctx) => {
+        const deps = await wiring(app, adapters, ctx, remediationConfigOf(app));
+        summary = await proposalsJob(deps, ctx);
+        return { ...summary };
+      });
+      if (summary) io.stdout(formatProposalsSummary(summary));
+      for (const f of result.failures) io.stderr(`  failed: ${f.part}: ${f.message}\n`);
+      return result.exitCode;
+    },
+  };
+}
+
+/** Until ClusterOps, guardrails and the symptom verifier are wired into the adapters, refuse clearly (exit 2). */
+export const proposalsCommand: Command = createProposalsCommand(async () => {
+  throw new ConfigError('proposals: ClusterOps, guardrails and the symptom verifier are not wired in this build yet (see createProposalsCommand)');
+});
