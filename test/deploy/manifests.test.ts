@@ -68,3 +68,32 @@ describe('k8s-cronjobs', () => {
     ]));
   });
 });
+
+describe('monitoring', () => {
+  it('alert rules and dashboard are generated from the schedule table', async () => {
+    const { renderJobAlerts } = await import('../../src/deploy/job-alerts.js');
+    const { renderGrafanaDashboard } = await import('../../src/deploy/grafana-dashboard.js');
+
+    const alerts = renderJobAlerts();
+
+    expect(readFileSync('k8s-cronjobs/monitoring/fleetops-job-alerts.rules.yaml', 'utf8')).toBe(alerts.rulesFile);
+    expect(readFileSync('k8s-cronjobs/monitoring/fleetops-job-alerts.prometheusrule.yaml', 'utf8')).toBe(alerts.prometheusRule);
+    expect(readFileSync('k8s-cronjobs/monitoring/grafana-dashboard.json', 'utf8')).toBe(renderGrafanaDashboard());
+    expect(alerts.rulesFile).toContain('> 7200');
+  });
+
+  it.skipIf(!hasPromtool())('promtool accepts the alert rules', () => {
+    const out = execFileSync('promtool', ['check', 'rules', 'k8s-cronjobs/monitoring/fleetops-job-alerts.rules.yaml'], { encoding: 'utf8' });
+
+    expect(out).toMatch(/SUCCESS: 12 rules found/);
+  });
+});
+
+function hasPromtool(): boolean {
+  try {
+    execFileSync('promtool', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
