@@ -3,6 +3,7 @@ import { configPrint, configValidate } from './config-commands.js';
 import { demoCommand } from './demo-command.js';
 import { runbooksLint } from './runbooks-lint-command.js';
 import { scanCommand } from './scan-command.js';
+import { scheduleCommand } from './schedule-command.js';
 import { simulateExport, simulateGroundTruth, simulateInventory } from './simulate-commands.js';
 
 /** Every CLI command, in the order `--help` lists them. */
@@ -10,6 +11,7 @@ export const COMMANDS: Command[] = [
   demoCommand,
   scanCommand,
   runbooksLint,
+  scheduleCommand,
   configValidate,
   configPrint,
   simulateExport,

@@ -1,0 +1,33 @@
+import { createLogger } from '../../core/logger.js';
+import { createScheduler } from '../../core/scheduler.js';
+import { JOB_SCHEDULES } from '../../core/schedules.js';
+import type { Command } from '../command.js';
+
+/** Seconds to let a running job finish after SIGTERM; jobs checkpoint their state as they go. */
+const GRACE_SECONDS = 120;
+
+export const scheduleCommand: Command = {
+  name: 'schedule',
+  summary: 'Run every job on its schedule in this one process (node-cron); for installs without Kubernetes',
+  usage: `  Schedules are the same as the CronJobs' (src/core/schedules.ts). On SIGTERM or SIGINT no new run starts;
+  a running job gets ${GRACE_SECONDS} s to finish (its progress is checkpointed in the store), then the process exits.`,
+  async run(args, io) {
+    const { main } = await import('../main.js');
+    const logger = io.logger ?? createLogger({ bindings: { job: 'scheduler' } });
+    const passthrough = Object.entries(args.values).flatMap(([k, v]) => (typeof v === 'string' ? [`--${k}`, v] : v === true ? [`--${k}`] : []));
+    const scheduler = createScheduler({ schedules: JOB_SCHEDULES, logger, run: (s) => main([...s.args, ...passthrough], io) });
+    scheduler.start();
+    await new Promise<void>((resolve) => {
+      const onSignal = (signal: string) => {
+        logger.info({ signal, running: scheduler.running() }, 'stopping scheduler');
+        void scheduler.stop(GRACE_SECONDS * 1000).then((left) => {
+          if (left.length) logger.warn({ jobs: left }, 'jobs still running at exit; their next run resumes from the checkpoint');
+          resolve();
+        });
+      };
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+    });
+    return 0;
+  },
+};
