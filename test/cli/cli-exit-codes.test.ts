@@ -85,3 +85,21 @@ describe('inside Kubernetes', () => {
     expect(run.stderr).toContain('store.kind: expected postgres inside Kubernetes');
   });
 });
+
+describe('fleetops schedule', () => {
+  it('exits cleanly on SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'schedule', '--out', tmp], { env: { ...process.env, FLEETOPS__LOGLEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    await new Promise<void>((ok) => {
+      const poll = setInterval(() => { if (stderr.includes('scheduler started')) { clearInterval(poll); ok(); } }, 50);
+    });
+
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((ok) => child.once('exit', ok));
+
+    expect(code).toBe(0);
+    expect(stderr).toContain('stopping scheduler');
+  }, 30_000);
+});
