@@ -8,6 +8,9 @@ import { findingId } from './finding-id.js';
 import { decodeShardPeers, mergeShardPeers, type ShardPeers } from './peer-window.js';
 import { fleetAlertMessage, fleetWideGroups } from './fleet-alert.js';
 
+const PEER_MIN_PEERS = 5;
+const PEER_MIN_SCALE = 0.05;
+
 export const PEERS_KEY = (endMs: number, index: number, count: number) => `peers:${endMs}:${index}/${count}`;
 
 export interface FinalizeOptions {
@@ -64,7 +67,9 @@ function peerFindings(peers: ShardPeers, deps: { catalog: SignalCatalog; cluster
     const groups = clusters.map((id) => `${byId.get(id)?.versions[component as never] ?? '?'}|${byId.get(id)?.region ?? '?'}`);
     const stats = computePeerStats(rows, groups);
     rows.forEach((row, r) => {
-      const z = scorePeerOutliers(row, stats.groups.get(groups[r])!, { minPeers: 5, minScale: 0.01 * Math.abs(stats.groups.get(groups[r])!.median[0] || 1) });
+      // rows are relative departures from each cluster's own level: a floor of 5% keeps peers that
+      // all sit still (MAD ≈ 0) from turning ordinary noise into huge z
+      const z = scorePeerOutliers(row, stats.groups.get(groups[r])!, { minPeers: PEER_MIN_PEERS, minScale: PEER_MIN_SCALE });
       const bad = [...z].map((v, t) => ({ v: entry.badDirection === 'up' ? v : -v, t })).filter((p) => p.v > opts.peerZThreshold);
       if (bad.length < opts.peerMinPoints) return;
       const startMs = peers.endMs - (row.length - 1 - bad[0].t) * peers.stepMs;

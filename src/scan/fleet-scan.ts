@@ -8,7 +8,7 @@ import type { Cluster } from '../fleet/types.js';
 import type { CatalogEntry, SignalCatalog } from '../signals/catalog.js';
 import { findingId } from './finding-id.js';
 import { collectShardPeers, type ShardPeers } from './peer-window.js';
-import { decodeClusterState, encodeClusterState } from './scan-state-codec.js';
+import { decodeClusterState, encodeClusterStateAsync } from './scan-state-codec.js';
 import { DEFAULT_SCAN_OPTIONS, scanSeries, type SeriesScanState } from './series-scan.js';
 
 export interface FleetScanDeps {
@@ -49,6 +49,9 @@ export interface ShardScanResult {
   peers: ShardPeers;
 }
 
+/** Smallest level relative changes are measured against, by unit (0.1% of requests; 1 ms). */
+const RELATIVE_FLOOR: Record<string, number | undefined> = { ratio: 1e-3, seconds: 1e-3 };
+
 const STATE_KEY = (cluster: string) => `scan:${cluster}`;
 
 /** Scan one shard: inventory → per signal × component queries → detectors → findings and states stored. */
@@ -85,12 +88,14 @@ interface Accumulator {
   series: number;
   bytes: number;
   failed: Set<string>;
+  /** Clusters at least one query answered for: only these can be called silent. */
+  answered: Set<string>;
   lastSeenMs: Map<string, number>;
   peers: ShardPeers;
 }
 
 function newAccumulator(clusters: Cluster[], endMs: number, stepMs: number): Accumulator {
-  return { findings: [], series: 0, bytes: 0, failed: new Set(), lastSeenMs: new Map(), peers: collectShardPeers.empty(clusters, endMs, stepMs) };
+  return { findings: [], series: 0, bytes: 0, failed: new Set(), answered: new Set(), lastSeenMs: new Map(), peers: collectShardPeers.empty(clusters, endMs, stepMs) };
 }
 
 async function scanEntry(
@@ -108,6 +113,8 @@ async function scanEntry(
   }
   acc.bytes += answer.bytesFetched;
   answer.failedClusters.forEach((id) => acc.failed.add(id));
+  const failed = new Set(answer.failedClusters);
+  for (const id of ids) if (!failed.has(id)) acc.answered.add(id);
   if (answer.failedClusters.length) ctx.fail(`signal:${entry.id}:${entry.component}`, new Error(`no answer for ${answer.failedClusters.length} clusters: ${answer.failedClusters.slice(0, 5).join(', ')}`));
   const slo = opts.slo[`${entry.id}:${entry.component}`] ?? opts.slo[entry.id] ?? entry.slo;
   for (const s of answer.series) {
@@ -116,7 +123,7 @@ async function scanEntry(
     const key = `${entry.id}|${entry.component}`;
     const prev = clusterStates.get(key);
     const newFromMs = prev ? prev.throughMs + s.stepMs : range.startMs;
-    const spec = { cluster: s.cluster, component: entry.component, signal: entry.id, badDirection: entry.badDirection, slo: entry.id === 'availability' ? slo : undefined };
+    const spec = { cluster: s.cluster, component: entry.component, signal: entry.id, badDirection: entry.badDirection, slo: entry.id === 'availability' ? slo : undefined, floor: RELATIVE_FLOOR[entry.unit] };
     const { findings, state } = scanSeries(spec, s.values, s.startMs, prev, { stepSeconds: opts.stepSeconds, newFromMs, runId: ctx.runId, ...DEFAULT_SCAN_OPTIONS });
     clusterStates.set(key, state);
     acc.findings.push(...findings);
@@ -137,7 +144,8 @@ function noteLastSeen(acc: Accumulator, cluster: string, values: Float64Array, s
 
 function missingFindings(clusters: Cluster[], acc: Accumulator, states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions, runId: string): { cluster: string; row: AnomalyRow }[] {
   const limit = endMs - opts.missingAfterMinutes * 60_000;
-  return clusters.filter((c) => !acc.failed.has(c.id) && (acc.lastSeenMs.get(c.id) ?? -Infinity) < limit).map((c) => {
+  // one failing signal must not hide a silent cluster: any query that answered for it is enough
+  return clusters.filter((c) => acc.answered.has(c.id) && (acc.lastSeenMs.get(c.id) ?? -Infinity) < limit).map((c) => {
     const lastSeen = acc.lastSeenMs.get(c.id) ?? previousLastSeen(states.get(c.id));
     const startMs = lastSeen !== undefined ? lastSeen + opts.stepSeconds * 1000 : endMs - opts.lookbackHours * 3_600_000;
     return {
@@ -165,8 +173,14 @@ async function loadStates(store: Store, clusters: Cluster[], fullRebuild: boolea
   return out;
 }
 
+/** Compress in batches on the thread pool (in parallel), write in order. */
 async function saveStates(store: Store, states: Map<string, Map<string, SeriesScanState>>, endMs: number): Promise<void> {
-  for (const [cluster, s] of states) if (s.size) await store.baselines.put(STATE_KEY(cluster), encodeClusterState(s), endMs, Date.now());
+  const todo = [...states].filter(([, s]) => s.size);
+  for (let i = 0; i < todo.length; i += 64) {
+    const batch = todo.slice(i, i + 64);
+    const blobs = await Promise.all(batch.map(([, s]) => encodeClusterStateAsync(s)));
+    for (let j = 0; j < batch.length; j++) await store.baselines.put(STATE_KEY(batch[j][0]), blobs[j], endMs, Date.now());
+  }
 }
 
 /** Earliest point any cluster needs: its last scanned point minus the context, or the full lookback. */

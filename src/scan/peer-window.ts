@@ -3,6 +3,8 @@ import type { Cluster, Series } from '../fleet/types.js';
 
 /** Points of the latest window every shard hands to the finalize step for fleet-wide peer statistics. */
 export const PEER_WINDOW_POINTS = 12;
+/** Points before the window whose median is the series' own level (6 h at 5 min: inside every scan's context). */
+export const PEER_BASELINE_POINTS = 72;
 
 /** One shard's latest-window values per `signal|component`, one row per cluster. */
 export interface ShardPeers {
@@ -15,18 +17,35 @@ function empty(_clusters: Cluster[], endMs: number, stepMs: number): ShardPeers 
   return { endMs, stepMs, series: new Map() };
 }
 
-/** Copy the last PEER_WINDOW_POINTS points ending at `endMs` (NaN where the series has none). */
+/**
+ * The last PEER_WINDOW_POINTS points ending at `endMs` as relative departures from the series' own
+ * median over the PEER_BASELINE_POINTS before them (NaN where there is no point or no level).
+ * Clusters differ in size and load, so raw values of peers are not comparable; a departure is: a
+ * cluster that moved while its peers did not is an outlier, a cluster that is merely bigger is not.
+ */
 function add(peers: ShardPeers, key: string, s: Series): void {
   const row = new Float64Array(PEER_WINDOW_POINTS).fill(NaN);
   const firstMs = peers.endMs - (PEER_WINDOW_POINTS - 1) * peers.stepMs;
+  const first = Math.round((firstMs - s.startMs) / s.stepMs);
+  const level = ownLevel(s.values, first);
+  const scale = Math.max(Math.abs(level), 1e-12);
   for (let j = 0; j < PEER_WINDOW_POINTS; j++) {
-    const i = Math.round((firstMs + j * peers.stepMs - s.startMs) / s.stepMs);
-    if (i >= 0 && i < s.values.length) row[j] = s.values[i];
+    const i = first + j;
+    if (i >= 0 && i < s.values.length) row[j] = (s.values[i] - level) / scale;
   }
   const entry = peers.series.get(key) ?? { clusters: [], rows: [] };
   entry.clusters.push(s.cluster);
   entry.rows.push(row);
   peers.series.set(key, entry);
+}
+
+function ownLevel(values: Float64Array, before: number): number {
+  const from = Math.max(0, before - PEER_BASELINE_POINTS);
+  const xs: number[] = [];
+  for (let i = from; i < Math.min(before, values.length); i++) if (Number.isFinite(values[i])) xs.push(values[i]);
+  if (xs.length < PEER_BASELINE_POINTS / 4) return NaN;
+  xs.sort((a, b) => a - b);
+  return xs[xs.length >> 1];
 }
 
 export const collectShardPeers = { empty, add };

@@ -9,6 +9,11 @@ export interface SeriesSpec {
   badDirection: 'up' | 'down';
   /** SLO target for availability-like signals (dips are found only when set). */
   slo?: number;
+  /**
+   * Smallest level a relative change is measured against (default 0): an error ratio moving from
+   * 0.0001 to 0.0002 doubles but matters to nobody; with a floor of 0.001 it is a 10% change.
+   */
+  floor?: number;
 }
 
 export interface SeriesScanState {
@@ -18,6 +23,8 @@ export interface SeriesScanState {
   throughMs: number;
   /** Start of an anomaly event still open at `throughMs` (keeps its id stable across runs). */
   openEventStartMs?: number;
+  /** The open event's peak score, worst value and baseline, so the next run reports it as one unbroken run would. */
+  openEvent?: { peak: number; worst: number; level: number };
   /** Time of the last non-missing point seen. */
   lastSeenMs?: number;
 }
@@ -53,7 +60,7 @@ function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, st
   const scorer = state?.scorer ? CausalScorer.fromState(state.scorer) : new CausalScorer({ stepSeconds: opts.stepSeconds });
   const findings: Finding[] = [];
   let open: { startMs: number; endMs: number; peak: number; worst: number; level: number } | undefined =
-    state?.openEventStartMs !== undefined ? { startMs: state.openEventStartMs, endMs: state.throughMs, peak: 0, worst: NaN, level: NaN } : undefined;
+    state?.openEventStartMs !== undefined ? { startMs: state.openEventStartMs, endMs: state.throughMs, peak: 0, worst: NaN, level: NaN, ...state.openEvent } : undefined;
   let throughMs = state?.throughMs ?? -Infinity;
   let lastSeenMs = state?.lastSeenMs;
   const close = () => {
@@ -70,7 +77,7 @@ function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, st
     if (Number.isNaN(x)) continue;
     lastSeenMs = t;
     const bad = spec.badDirection === 'up' ? x - level : level - x;
-    const relative = bad / Math.max(Math.abs(level), 1e-9);
+    const relative = bad / Math.max(Math.abs(level), spec.floor ?? 0, 1e-9);
     const flagged = score >= opts.scoreThreshold && relative >= opts.minRelativeChange;
     const continuing = open !== undefined && bad > 0 && relative >= opts.minRelativeChange / 2;
     if (flagged || continuing) {
@@ -85,7 +92,8 @@ function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, st
   }
   const stillOpen = open as typeof open;
   if (stillOpen && stillOpen.endMs >= opts.newFromMs) findings.push(eventFinding(spec, stillOpen));
-  return { findings, state: { scorer: scorer.toState(), throughMs, openEventStartMs: stillOpen?.startMs, lastSeenMs } };
+  const openEvent = stillOpen ? { peak: stillOpen.peak, worst: stillOpen.worst, level: stillOpen.level } : undefined;
+  return { findings, state: { scorer: scorer.toState(), throughMs, openEventStartMs: stillOpen?.startMs, openEvent, lastSeenMs } };
 }
 
 function eventFinding(spec: SeriesSpec, e: { startMs: number; endMs: number; peak: number; worst: number; level: number }): Finding {
@@ -122,7 +130,7 @@ function shiftFindings(spec: SeriesSpec, values: Float64Array, startMs: number, 
   const hourMs = per * stepMs;
   return detectChangePoints(resid, { referenceRows: 6 }).filter((c) => c.direction === spec.badDirection)
     .map((c) => ({ ...c, startMs: startMs + (c.index + 24) * hourMs, confirmedMs: startMs + (c.confirmedAt + 25) * hourMs - stepMs, before: hourly[c.index + 23] }))
-    .filter((c) => c.confirmedMs >= opts.newFromMs && Math.abs(c.magnitude) >= opts.minRelativeChange * Math.max(Math.abs(c.before), 1e-9))
+    .filter((c) => c.confirmedMs >= opts.newFromMs && Math.abs(c.magnitude) >= opts.minRelativeChange * Math.max(Math.abs(c.before), spec.floor ?? 0, 1e-9))
     .map((c) => ({
       id: findingId({ ...spec, kind: 'level-shift', startMs: c.startMs }), cluster: spec.cluster, component: spec.component, signal: spec.signal,
       kind: 'level-shift' as const, severity: 'info' as const, startMs: c.startMs, endMs: c.confirmedMs, score: 1,

@@ -1,0 +1,49 @@
+/** A simulated fleet, an in-memory store and a scan context for the fleet-scan tests. */
+import type { MetricsSource } from '../../src/adapters/metrics/types.js';
+import { createSqliteStore } from '../../src/adapters/store/sqlite/index.js';
+import type { AnomalyRow, Store } from '../../src/adapters/store/types.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { finalizeScan, PEERS_KEY, type FinalizeOptions } from '../../src/scan/finalize-scan.js';
+import { scanShard, type FleetScanOptions } from '../../src/scan/fleet-scan.js';
+import { encodeShardPeers } from '../../src/scan/peer-window.js';
+import { buildCatalog } from '../../src/signals/catalog.js';
+import { createSimulatedAdapters, type SimulatedFleet } from '../../src/simulator/index.js';
+
+export const catalog = buildCatalog();
+
+export async function memoryStore(): Promise<Store> {
+  const store = await createSqliteStore({ path: ':memory:' });
+  await store.migrate();
+  return store;
+}
+
+export function scanContext(runId = 'run-1') {
+  const failures: { part: string; message: string }[] = [];
+  return { runId, signal: new AbortController().signal, logger: silentLogger, failures, fail: (part: string, err: unknown) => { failures.push({ part, message: String((err as Error)?.message ?? err) }); } };
+}
+
+export function scanOptions(fleet: SimulatedFleet, extra: Partial<FleetScanOptions> = {}): FleetScanOptions {
+  return {
+    shard: { index: 0, count: 1 }, endMs: fleet.rangeMs.endMs, stepSeconds: fleet.stepSeconds, lookbackHours: 48, contextHours: 6,
+    fullRebuild: false, slo: {}, missingAfterMinutes: 30, concurrency: 2, ...extra,
+  };
+}
+
+export function finalizeOptions(fleet: SimulatedFleet, extra: Partial<FinalizeOptions> = {}): FinalizeOptions {
+  return { endMs: fleet.rangeMs.endMs, shardCount: 1, peerZThreshold: 6, peerMinPoints: 3, fleetWideMinClusters: 5, lookbackHours: 24, ...extra };
+}
+
+/** One shard (or the whole fleet when count is 1) as the job runs it: scan, then hand peers to finalize. */
+export async function runShard(fleet: SimulatedFleet, store: Store, index: number, count: number, metrics?: MetricsSource, ctx = scanContext()) {
+  const adapters = createSimulatedAdapters(fleet);
+  const result = await scanShard({ inventory: adapters.inventory, metrics: metrics ?? adapters.metrics, store, catalog }, ctx, scanOptions(fleet, { shard: { index, count } }));
+  if (count > 1) await store.baselines.put(PEERS_KEY(result.window.endMs, index, count), encodeShardPeers(result.peers), result.window.endMs, 0);
+  else await finalizeScan({ store, catalog, clusters: fleet.clusters }, ctx, finalizeOptions(fleet, { peers: [result.peers] }));
+  return result;
+}
+
+/** Stored rows without the run id, sorted by id: what two equivalent scans must agree on. */
+export async function storedRows(store: Store, fleet: SimulatedFleet): Promise<Omit<AnomalyRow, 'runId'>[]> {
+  const rows = await store.anomalies.list({ startMs: 0, endMs: fleet.rangeMs.endMs + 86_400_000 });
+  return rows.map(({ runId: _runId, ...rest }) => rest).sort((a, b) => a.id.localeCompare(b.id));
+}

@@ -1,0 +1,100 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MetricsSource } from '../../src/adapters/metrics/types.js';
+import type { Store } from '../../src/adapters/store/types.js';
+import { fixedClock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { runJob } from '../../src/core/run-job.js';
+import { finalizeScan } from '../../src/scan/finalize-scan.js';
+import { createSimulatedAdapters, createSimulatedFleet, type SimulatedFleet } from '../../src/simulator/index.js';
+import { catalog, finalizeOptions, memoryStore, runShard, scanContext, storedRows } from './fleet-fixtures.js';
+
+let fleet: SimulatedFleet;
+const stores: Store[] = [];
+const open = async () => {
+  const s = await memoryStore();
+  stores.push(s);
+  return s;
+};
+
+beforeAll(() => {
+  fleet = createSimulatedFleet({
+    seed: 7, clusters: 60, days: 2,
+    scenarios: [{ kind: 'stopped-reporting', hoursBeforeEnd: 3 }, { kind: 'cert-expiry', hoursBeforeEnd: 6, durationMinutes: 90 }, { kind: 'bad-rollout', component: 'coredns', clusterCount: 6, hoursBeforeEnd: 10 }],
+  });
+});
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+describe('scanShard and finalizeScan on a 60-cluster, 2-day simulated fleet', () => {
+  it('stores the same rows when the 8 shards are merged as an unsharded scan does', async () => {
+    const whole = await open();
+    const sharded = await open();
+    await runShard(fleet, whole, 0, 1);
+
+    const results = [];
+    for (let i = 0; i < 8; i++) results.push(await runShard(fleet, sharded, i, 8));
+    const fin = await finalizeScan({ store: sharded, catalog, clusters: fleet.clusters }, scanContext(), finalizeOptions(fleet, { shardCount: 8 }));
+
+    expect(results.reduce((n, r) => n + r.clusters, 0)).toBe(60);
+    expect(fin.missingShards).toEqual([]);
+    const expected = await storedRows(whole, fleet);
+    expect(expected.some((r) => r.severity === 'critical')).toBe(true);
+    expect(await storedRows(sharded, fleet)).toEqual(expected);
+  });
+
+  it('reports a shard that did not finish', async () => {
+    const store = await open();
+    for (const i of [0, 1, 2, 4, 5, 6, 7]) await runShard(fleet, store, i, 8);
+    const ctx = scanContext();
+
+    const fin = await finalizeScan({ store, catalog, clusters: fleet.clusters }, ctx, finalizeOptions(fleet, { shardCount: 8 }));
+
+    expect(fin.missingShards).toEqual(['3/8']);
+    expect(ctx.failures.map((f) => f.part)).toEqual(['shard:3/8']);
+  });
+
+  it('stores nothing twice when the same window is scanned again', async () => {
+    const store = await open();
+    const first = await runShard(fleet, store, 0, 1);
+    const before = await storedRows(store, fleet);
+
+    const second = await runShard(fleet, store, 0, 1, undefined, scanContext('run-2'));
+
+    expect(first.inserted).toBeGreaterThan(0);
+    expect(second.inserted).toBe(0);
+    expect(await storedRows(store, fleet)).toEqual(before);
+  });
+
+  it('reports an expected cluster that sent no data as a critical missing-data finding', async () => {
+    const store = await open();
+    const silent = fleet.groundTruth.find((g) => g.kind === 'stopped-reporting')!;
+
+    const result = await runShard(fleet, store, 0, 1);
+
+    expect(result.missingClusters).toEqual(silent.clusters);
+    const rows = (await storedRows(store, fleet)).filter((r) => r.kind === 'missing-data');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ cluster: silent.clusters[0], severity: 'critical' });
+    expect(Math.abs(rows[0].startMs - silent.startMs)).toBeLessThanOrEqual(5 * 60_000);
+  });
+
+  it('finishes the run, records the failing signal and exits 1 when the source throws for one signal', async () => {
+    const store = await open();
+    const sim = createSimulatedAdapters(fleet).metrics;
+    const flaky: MetricsSource = { query: async (req) => { if (req.signal === 'latency_p99') throw new Error('HTTP 503 from upstream'); return sim.query(req); } };
+    let series = 0;
+
+    const result = await runJob({ job: 'fleet-scan', logger: silentLogger, clock: fixedClock(fleet.rangeMs.endMs), deadlineSeconds: 60, store }, async (ctx) => {
+      const r = await runShard(fleet, store, 0, 1, flaky, ctx as never);
+      series = r.series;
+      return { series: r.series };
+    });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.failures.length).toBeGreaterThan(0);
+    expect(result.failures.every((f) => f.part.startsWith('signal:latency_p99:') && f.message.includes('503'))).toBe(true);
+    expect(series).toBeGreaterThan(60 * 50);
+    expect((await storedRows(store, fleet)).filter((r) => r.kind === 'missing-data')).toHaveLength(1);
+  });
+});

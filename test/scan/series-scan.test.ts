@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { scanSeries, type SeriesSpec } from '../../src/scan/series-scan.js';
+import { at, DAY, noise, opts, series, STEP_MS } from './series-fixtures.js';
+
+const spec = (signal: string, badDirection: 'up' | 'down', slo?: number): SeriesSpec => ({ cluster: 'c1', component: 'coredns', signal, badDirection, slo });
+
+describe('scanSeries', () => {
+  it('finds an availability dip with its start, end and the budget it burned', () => {
+    // 12 points (1 h) at 90% against a 99.9% SLO: 12 × 0.1 of a 30-day budget of 8,640 × 0.001
+    const avail = series(2 * DAY, (i) => (i >= 400 && i < 412 ? 0.9 : 1 - 0.0002 * (1 + noise(i))));
+
+    const { findings } = scanSeries(spec('availability', 'down', 0.999), avail, at(0), undefined, opts());
+
+    const dips = findings.filter((f) => f.kind === 'dip');
+    expect(dips).toHaveLength(1);
+    expect(dips[0]).toMatchObject({ severity: 'critical', startMs: at(400), endMs: at(412), runId: 'run-1' });
+    expect(dips[0].details.budgetBurnedFraction).toBeCloseTo((12 * 0.1) / (30 * DAY * 0.001), 5);
+    expect(dips[0].details.minAvailability).toBeCloseTo(0.9, 9);
+  });
+
+  it.each([
+    { badDirection: 'up' as const, expected: 1 },
+    { badDirection: 'down' as const, expected: 0 },
+  ])('reports a latency spike only when up is bad (bad direction $badDirection → $expected)', ({ badDirection, expected }) => {
+    const latency = series(2 * DAY, (i) => (i >= 420 && i < 426 ? 0.5 : 0.1 + 0.005 * noise(i)));
+
+    const { findings } = scanSeries(spec('latency_p99', badDirection), latency, at(0), undefined, opts());
+
+    const anomalies = findings.filter((f) => f.kind === 'anomaly');
+    expect(anomalies).toHaveLength(expected);
+    if (expected) expect(anomalies[0]).toMatchObject({ severity: 'warning', startMs: at(420), endMs: at(425) });
+  });
+
+  it.each([
+    { badDirection: 'down' as const, shifts: 1 },
+    { badDirection: 'up' as const, shifts: 0 },
+  ])('finds a halving of the request rate as a level shift when down is bad ($badDirection → $shifts)', ({ badDirection, shifts }) => {
+    const rate = series(2 * DAY, (i) => (i >= 420 ? 50 : 100) + 2 * noise(i));
+
+    const { findings } = scanSeries(spec('request_rate', badDirection), rate, at(0), undefined, opts());
+
+    const found = findings.filter((f) => f.kind === 'level-shift');
+    expect(found).toHaveLength(shifts);
+    if (shifts) {
+      expect(found[0].startMs).toBe(at(420));
+      expect(found[0].details.magnitude).toBeGreaterThan(-55);
+      expect(found[0].details.magnitude).toBeLessThan(-45);
+    }
+  });
+
+  it('measures tiny ratios against the floor, so 0.0001 → 0.0003 is not an anomaly', () => {
+    const errors = series(2 * DAY, (i) => (i >= 420 && i < 432 ? 3e-4 : 1e-4 * (1 + 0.1 * noise(i))));
+
+    const bare = scanSeries(spec('error_ratio', 'up'), errors, at(0), undefined, opts());
+    const floored = scanSeries({ ...spec('error_ratio', 'up'), floor: 1e-3 }, errors, at(0), undefined, opts());
+
+    expect(bare.findings.filter((f) => f.kind === 'anomaly').length).toBeGreaterThan(0);
+    expect(floored.findings.filter((f) => f.kind === 'anomaly')).toEqual([]);
+  });
+
+  it('continues from stored state exactly like one unbroken scan (same findings, same ids)', () => {
+    // an event that is still open at the end of day 1 must keep its id, peak and worst value
+    const latency = series(2 * DAY, (i) => (i >= DAY - 4 && i < DAY + 6 ? 0.6 + 0.01 * noise(i) : 0.1 + 0.005 * noise(i)));
+    const s = spec('latency_p99', 'up');
+
+    const whole = scanSeries(s, latency, at(0), undefined, opts());
+    const day1 = scanSeries(s, latency.subarray(0, DAY), at(0), undefined, opts());
+    const contextFrom = DAY - 72; // the hourly run re-fetches 6 h of context before its new points
+    const day2 = scanSeries(s, latency.subarray(contextFrom), at(contextFrom), day1.state, opts({ newFromMs: at(DAY) }));
+
+    const merged = new Map([...day1.findings, ...day2.findings].map((f) => [f.id, f]));
+    const anomalies = (rows: Iterable<{ kind: string }>) => [...rows].filter((f) => f.kind === 'anomaly');
+    expect(anomalies(merged.values())).toEqual(anomalies(whole.findings));
+    expect(anomalies(whole.findings)).toHaveLength(1);
+    expect(day2.state.scorer).toEqual(whole.state.scorer);
+    expect(day2.state.throughMs).toBe(at(2 * DAY - 1));
+  });
+
+  it('gives the same ids when the same window is scanned twice', () => {
+    const latency = series(2 * DAY, (i) => (i >= 420 && i < 426 ? 0.5 : 0.1 + 0.005 * noise(i)));
+
+    const a = scanSeries(spec('latency_p99', 'up'), latency, at(0), undefined, opts());
+    const b = scanSeries(spec('latency_p99', 'up'), latency, at(0), undefined, opts({ runId: 'run-2' }));
+
+    expect(b.findings.map((f) => f.id)).toEqual(a.findings.map((f) => f.id));
+    expect(a.findings.length).toBeGreaterThan(0);
+  });
+
+  it('skips points it has already scored and tracks the last non-missing point', () => {
+    const values = series(DAY, (i) => (i >= DAY - 10 ? NaN : 1));
+
+    const { state } = scanSeries(spec('availability', 'down', 0.999), values, at(0), undefined, opts());
+    const again = scanSeries(spec('availability', 'down', 0.999), values, at(0), state, opts({ newFromMs: at(DAY) }));
+
+    expect(state.lastSeenMs).toBe(at(DAY - 11));
+    expect(again.state.scorer).toEqual(state.scorer);
+    expect(STEP_MS).toBe(300_000);
+  });
+});
