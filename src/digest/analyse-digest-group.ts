@@ -1,0 +1,76 @@
+import type { Inventory } from '../adapters/inventory/types.js';
+import type { MetricsSource } from '../adapters/metrics/types.js';
+import type { Store } from '../adapters/store/types.js';
+import type { JobContext } from '../core/run-job.js';
+import type { Cluster, Topology } from '../fleet/types.js';
+import type { LlmCallCap } from '../rca/narrative/llm-call-cap.js';
+import type { SignalCatalog } from '../signals/catalog.js';
+import type { DigestKnowledge } from './digest-knowledge.js';
+import { buildGroupView, type DigestGroupView } from './digest-model.js';
+import { groupFacts } from './group-facts.js';
+import { narrateGroup, type DigestLlm } from './narrate-group.js';
+import type { DigestEngine, DigestIncidentGroup, RcaPorts } from './rca-contract.js';
+import { recordProposal } from './record-proposal.js';
+import { checkSymptomPresent } from './symptom-check.js';
+import { templateNarrative } from './template-narrative.js';
+
+export interface GroupRunDeps {
+  engine: DigestEngine;
+  ports: RcaPorts & { inventory: Inventory; metrics: MetricsSource };
+  store: Store;
+  knowledge: DigestKnowledge;
+  signals: SignalCatalog;
+  sloOverrides: Record<string, number>;
+  clusters: Cluster[];
+  feedbackPriors: Map<string, number>;
+  topology(clusterIds: readonly string[]): Promise<Map<string, Topology>>;
+  llm?: DigestLlm;
+  cap?: LlmCallCap;
+  day: string;
+  /** The data's "now" (end of the window; symptom check). */
+  dataNowMs: number;
+  stepSeconds: number;
+  symptomWindowMs: number;
+  channel: string;
+}
+
+/**
+ * One group, end to end: evidence (stored, immutable) → RCA → proposal when the symptom is still
+ * present → narrative (template, or the model's when it passes the checks) → incident and RCA rows.
+ */
+export async function analyseDigestGroup(group: DigestIncidentGroup, deps: GroupRunDeps, ctx: JobContext): Promise<DigestGroupView> {
+  const evidence = await deps.engine.collectEvidence(group, deps.ports, {
+    signal: ctx.signal, nowMs: deps.dataNowMs, fleetSize: deps.clusters.length, fail: (part, err) => ctx.fail(`group:${group.id}:${part}`, err),
+  });
+  await deps.store.evidence.insertMany(evidence);
+  const rca = deps.engine.analyseGroup(group, evidence, {
+    failureModel: deps.knowledge.failureModel, runbookIndex: deps.knowledge.runbookIndex, catalog: deps.knowledge.safeOperations,
+    topology: await deps.topology(group.clusters), clusters: deps.clusters, feedbackPriors: deps.feedbackPriors,
+  });
+  let symptom: { present: boolean; detail: string } | undefined;
+  let proposal: Awaited<ReturnType<typeof recordProposal>>;
+  if (rca.operation) {
+    symptom = await checkSymptomPresent(group.findings, {
+      metrics: deps.ports.metrics, catalog: deps.signals, sloOverrides: deps.sloOverrides, nowMs: deps.dataNowMs,
+      windowMs: deps.symptomWindowMs, stepSeconds: deps.stepSeconds, signal: ctx.signal,
+    });
+    if (symptom.present) proposal = await recordProposal(rca, { store: deps.store, catalog: deps.knowledge.safeOperations, nowMs: ctx.clock.nowMs(), channel: deps.channel });
+  }
+  const p = proposal?.view;
+  const template = templateNarrative({ group, rca, ledger: evidence, proposal: p && { id8: p.id8, operation: p.operation, target: p.target } });
+  const facts = groupFacts(group);
+  const told = await narrateGroup({ group: { id: group.id, title: group.title, facts }, ledger: evidence, template, llm: deps.llm, cap: deps.cap, runbookIndex: deps.knowledge.runbookIndex, logger: ctx.logger, signal: ctx.signal });
+  await deps.store.incidents.upsert({
+    id: group.id, runId: ctx.runId, day: deps.day, title: group.title, startMs: group.startMs, endMs: group.endMs, clusters: group.clusters,
+    anomalyIds: group.findings.map((f) => f.id),
+    attributes: { severity: group.severity, components: group.components, signals: group.signals, sharedAttributes: group.sharedAttributes },
+  });
+  await deps.store.rcas.upsert({
+    groupId: group.id, runId: ctx.runId, engine: told.engine, verdict: rca.verdict, createdAtMs: ctx.clock.nowMs(),
+    body: {
+      rca, narrative: told.narrative, evidenceIds: evidence.map((e) => e.id), symptom, proposalId: p?.id,
+      llm: { used: told.engine !== 'template', rejection: told.rejection, toolCalls: told.toolCalls, usage: told.usage },
+    } as unknown as Record<string, unknown>,
+  });
+  return buildGroupView({ group, rca, ledger: evidence, engine: told.engine, narrative: told.narrative, llmRejection: told.rejection?.reasons, proposal: p, symptom });
+}

@@ -1,0 +1,112 @@
+import PQueue from 'p-queue';
+import type { Adapters } from '../adapters/index.js';
+import type { Store } from '../adapters/store/types.js';
+import type { JobContext, PartFailure } from '../core/run-job.js';
+import type { Topology } from '../fleet/types.js';
+import { createLlmCallCap } from '../rca/narrative/llm-call-cap.js';
+import { buildCatalog } from '../signals/catalog.js';
+import { analyseDigestGroup, type GroupRunDeps } from './analyse-digest-group.js';
+import { loadDigestKnowledge, loadFeedbackPriors, type DigestKnowledge } from './digest-knowledge.js';
+import { buildDigestModel, type DigestGroupView, type DigestModel } from './digest-model.js';
+import { isDigestFinding, resolveDigestWindow } from './digest-window.js';
+import type { DigestLlm } from './narrate-group.js';
+import { publishDigest, type PublishResult } from './publish-digest.js';
+import type { DigestEngine } from './rca-contract.js';
+import { summariseSlo } from './slo-summary.js';
+
+export type DigestDeps = Pick<Adapters, 'config' | 'inventory' | 'metrics' | 'logs' | 'events' | 'changes' | 'chat' | 'docs' | 'store'>;
+
+export interface DigestJobOptions {
+  /** `YYYY-MM-DD` (a UTC day); default: the 24 hours ending at `endMs`. */
+  day?: string;
+  /** The data's "now": the clock, or the simulated fleet's end. */
+  endMs: number;
+  engine: DigestEngine;
+  /** Default: loaded from the shipped failure model, catalog and `runbooks/`. */
+  knowledge?: DigestKnowledge;
+  /** Absent or kind `none`: template narratives only. */
+  llm?: DigestLlm;
+  /** How recent the symptom must be for a proposal (default 15 minutes). */
+  symptomWindowMs?: number;
+  /** Groups analysed at once (default 4). */
+  concurrency?: number;
+}
+
+export interface DigestSummary extends Record<string, unknown> {
+  day: string;
+  window: { startMs: number; endMs: number };
+  findings: number;
+  groups: number;
+  failedGroups: number;
+  rootCauses: number;
+  inconclusive: number;
+  proposals: number;
+  llmCalls: number;
+  llmAccepted: number;
+  topCauses: { groupId: string; title: string; cause: string; clusters: number }[];
+  publication: PublishResult;
+}
+
+/**
+ * The availability-digest job body. Read (findings of the day, inventory) → compute (groups,
+ * evidence, RCA, narratives; incident, evidence, RCA and proposal rows stored) → publish (document,
+ * Slack parent and one reply per group). One failing group or sink is recorded; the rest goes on.
+ */
+export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, opts: DigestJobOptions): Promise<DigestSummary> {
+  const window = resolveDigestWindow(opts.day, opts.endMs);
+  const store = await deps.store();
+  const findings = (await store.anomalies.list({ startMs: window.startMs, endMs: window.endMs })).filter(isDigestFinding);
+  const clusters = await deps.inventory().listClusters(ctx.signal);
+  const groups = opts.engine.correlate(findings, clusters);
+  ctx.logger.info({ day: window.day, findings: findings.length, groups: groups.length }, 'digest groups found');
+  const groupDeps = await buildGroupDeps(deps, store, ctx, opts, { day: window.day, clusters, groups: groups.length });
+  const views: (DigestGroupView | undefined)[] = new Array(groups.length);
+  const failedGroups: PartFailure[] = [];
+  const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });
+  await queue.addAll(groups.map((group, i) => async () => {
+    try {
+      views[i] = await analyseDigestGroup(group, groupDeps, ctx);
+    } catch (err) {
+      ctx.fail(`group:${group.id}`, err);
+      failedGroups.push({ part: `group:${group.id}`, message: err instanceof Error ? err.message : String(err) });
+    }
+  }));
+  const model = buildDigestModel({
+    day: window.day, window, generatedAtMs: ctx.clock.nowMs(), runId: ctx.runId, findings,
+    slo: summariseSlo(findings), groups: views.filter((v): v is DigestGroupView => v !== undefined), failedGroups,
+  });
+  const publication = await publishDigest(model, { chat: deps.chat, docs: deps.docs, store, channel: deps.config.chat.slack.digestChannel }, ctx);
+  return summarise(model, publication, groupDeps);
+}
+
+async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, opts: DigestJobOptions, run: { day: string; clusters: GroupRunDeps['clusters']; groups: number }): Promise<GroupRunDeps> {
+  const inventory = deps.inventory();
+  const topologies = new Map<string, Promise<Topology | undefined>>();
+  const topologyOf = (id: string) => {
+    if (!topologies.has(id)) topologies.set(id, inventory.getTopology(id, ctx.signal).catch((err: unknown) => (ctx.fail(`topology:${id}`, err), undefined)));
+    return topologies.get(id)!;
+  };
+  const llm = opts.llm && opts.llm.client.kind !== 'none' ? opts.llm : undefined;
+  return {
+    engine: opts.engine, store, clusters: run.clusters, day: run.day, llm,
+    ports: { inventory, metrics: deps.metrics(), logs: deps.logs(), events: deps.events(), changes: deps.changes() },
+    knowledge: opts.knowledge ?? loadDigestKnowledge(),
+    signals: buildCatalog(deps.config.signals), sloOverrides: deps.config.scan.slo,
+    feedbackPriors: await loadFeedbackPriors(store, ctx.clock.nowMs()),
+    topology: async (ids) => new Map((await Promise.all(ids.map(async (id) => [id, await topologyOf(id)] as const))).filter((e): e is [string, Topology] => e[1] !== undefined)),
+    cap: llm ? createLlmCallCap(Math.min(run.groups, llm.maxCalls)) : undefined,
+    dataNowMs: opts.endMs, stepSeconds: deps.config.simulator.stepSeconds,
+    symptomWindowMs: opts.symptomWindowMs ?? 15 * 60_000, channel: deps.config.chat.slack.digestChannel,
+  };
+}
+
+function summarise(model: DigestModel, publication: PublishResult, deps: GroupRunDeps): DigestSummary {
+  const t = model.totals;
+  return {
+    day: model.day, window: model.window, findings: t.findings, groups: t.groups, failedGroups: model.failedGroups.length,
+    rootCauses: t.rootCauses, inconclusive: t.inconclusive, proposals: t.proposals,
+    llmCalls: deps.cap?.taken() ?? 0, llmAccepted: model.groups.filter((g) => g.engine !== 'template').length,
+    topCauses: model.groups.slice(0, 5).map((g) => ({ groupId: g.id, title: g.title, clusters: g.clusters.length, cause: g.top && g.verdict === 'root-cause' ? `${g.top.failureMode} (${g.top.entity})` : 'inconclusive' })),
+    publication,
+  };
+}

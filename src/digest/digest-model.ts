@@ -1,0 +1,143 @@
+import type { AnomalyRow, EvidenceRow } from '../adapters/store/types.js';
+import type { PartFailure } from '../core/run-job.js';
+import type { Narrative } from '../rca/narrative/llm-narrative.js';
+import { describeEntity, groupFacts } from './group-facts.js';
+import type { DigestIncidentGroup, DigestRcaResult, SharedAttribute } from './rca-contract.js';
+import type { SloSummaryRow } from './slo-summary.js';
+
+/** The digest as renderers see it: data only, already decided; the renderers escape it. */
+export interface DigestModel {
+  /** `YYYY-MM-DD`, the key of every publication. */
+  day: string;
+  window: { startMs: number; endMs: number };
+  generatedAtMs: number;
+  runId: string;
+  totals: DigestTotals;
+  slo: SloSummaryRow[];
+  groups: DigestGroupView[];
+  /** Groups that failed (recorded with ctx.fail) and are therefore missing from `groups`. */
+  failedGroups: PartFailure[];
+}
+
+export interface DigestTotals {
+  findings: number;
+  dips: number;
+  missingData: number;
+  groups: number;
+  clustersAffected: number;
+  rootCauses: number;
+  inconclusive: number;
+  proposals: number;
+}
+
+export interface DigestEvidenceView {
+  id: string;
+  source: EvidenceRow['source'];
+  query: string;
+  startMs: number;
+  endMs: number;
+  excerpt: string;
+  link?: string;
+}
+
+export interface DigestProposalView {
+  id: string;
+  id8: string;
+  operation: string;
+  /** `Deployment kube-system/coredns in c-eu-1`. */
+  target: string;
+  risk: 'low' | 'medium' | 'high';
+  state: string;
+  expiresAtMs: number;
+}
+
+export interface DigestGroupView {
+  id: string;
+  title: string;
+  severity: 'critical' | 'warning';
+  startMs: number;
+  endMs: number;
+  clusters: string[];
+  components: string[];
+  signals: string[];
+  findingCount: number;
+  facts: string[];
+  sharedAttributes: SharedAttribute[];
+  verdict: 'root-cause' | 'inconclusive';
+  engine: 'template' | 'bedrock';
+  narrative: Narrative;
+  top?: { failureMode: string; entity: string; score: number };
+  /** Evidence cited by the narrative, in order of first citation. */
+  evidence: DigestEvidenceView[];
+  ledgerSize: number;
+  missing: string[];
+  runbook?: { id: string; title: string; section: string; line: number };
+  proposal?: DigestProposalView;
+  /** Why a model's narrative was not used (the template was). */
+  llmRejection?: string[];
+  /** Whether the symptom was still present when a proposal was considered. */
+  symptom?: { present: boolean; detail: string };
+}
+
+export interface GroupViewInput {
+  group: DigestIncidentGroup;
+  rca: DigestRcaResult;
+  ledger: readonly EvidenceRow[];
+  engine: 'template' | 'bedrock';
+  narrative: Narrative;
+  llmRejection?: string[];
+  proposal?: DigestProposalView;
+  symptom?: { present: boolean; detail: string };
+}
+
+/** One group's section of the digest. Pure. */
+export function buildGroupView(input: GroupViewInput): DigestGroupView {
+  const { group, rca, narrative } = input;
+  const byId = new Map(input.ledger.map((r) => [r.id, r]));
+  const cited = [narrative.rootCause, ...narrative.claims, ...narrative.rejectedHypotheses].flatMap((c) => c.evidenceIds);
+  const evidence = [...new Set(cited)].flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [{ id: r.id, source: r.source, query: r.query, startMs: r.startMs, endMs: r.endMs, excerpt: r.excerpt, link: r.link }] : [];
+  });
+  return {
+    id: group.id, title: group.title, severity: group.severity, startMs: group.startMs, endMs: group.endMs,
+    clusters: group.clusters, components: group.components, signals: group.signals, findingCount: group.findings.length,
+    facts: groupFacts(group), sharedAttributes: [...group.sharedAttributes].sort((a, b) => b.lift - a.lift),
+    verdict: rca.verdict, engine: input.engine, narrative,
+    top: rca.top ? { failureMode: rca.top.failureMode, entity: describeEntity(rca.top.entity), score: rca.top.score } : undefined,
+    evidence, ledgerSize: input.ledger.length, missing: rca.missing, runbook: rca.runbook,
+    proposal: input.proposal, llmRejection: input.llmRejection, symptom: input.symptom,
+  };
+}
+
+export interface DigestModelInput {
+  day: string;
+  window: { startMs: number; endMs: number };
+  generatedAtMs: number;
+  runId: string;
+  findings: readonly AnomalyRow[];
+  slo: SloSummaryRow[];
+  groups: DigestGroupView[];
+  failedGroups: PartFailure[];
+}
+
+/** The whole digest, groups ordered critical first, then by size and start. Pure. */
+export function buildDigestModel(input: DigestModelInput): DigestModel {
+  const groups = [...input.groups].sort((a, b) => rank(a) - rank(b) || b.clusters.length - a.clusters.length || a.startMs - b.startMs || a.id.localeCompare(b.id));
+  const verdicts = (v: DigestGroupView['verdict']) => groups.filter((g) => g.verdict === v).length;
+  return {
+    day: input.day, window: input.window, generatedAtMs: input.generatedAtMs, runId: input.runId, slo: input.slo, groups, failedGroups: input.failedGroups,
+    totals: {
+      findings: input.findings.length,
+      dips: input.findings.filter((f) => f.kind === 'dip').length,
+      missingData: input.findings.filter((f) => f.kind === 'missing-data').length,
+      groups: groups.length,
+      clustersAffected: new Set(groups.flatMap((g) => g.clusters)).size,
+      rootCauses: verdicts('root-cause'),
+      inconclusive: verdicts('inconclusive'),
+      proposals: groups.filter((g) => g.proposal).length,
+    },
+  };
+}
+
+const rank = (g: DigestGroupView) => (g.severity === 'critical' ? 0 : 1);

@@ -1,0 +1,34 @@
+import type { AnomalyRow } from '../adapters/store/types.js';
+import { ConfigError } from '../core/errors.js';
+
+const DAY_MS = 86_400_000;
+
+export interface DigestWindow {
+  /** `YYYY-MM-DD`: the publication key. */
+  day: string;
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * `day` given: that UTC calendar day. Otherwise the last 24 hours ending at `endMs` (the clock, or
+ * the simulated fleet's end), labelled with the UTC date the window starts on — a daily run at
+ * 06:00 describes "yesterday", and a rerun the same morning keeps the same key.
+ */
+export function resolveDigestWindow(day: string | undefined, endMs: number): DigestWindow {
+  if (day === undefined) {
+    const startMs = endMs - DAY_MS;
+    return { day: new Date(startMs).toISOString().slice(0, 10), startMs, endMs };
+  }
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  const startMs = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
+  if (!m || Number.isNaN(startMs) || new Date(startMs).toISOString().slice(0, 10) !== day) {
+    throw new ConfigError(`--day: expected a calendar date YYYY-MM-DD such as 2026-11-29, found ${JSON.stringify(day)}`);
+  }
+  return { day, startMs, endMs: startMs + DAY_MS };
+}
+
+/** What the digest explains: SLO dips, silent clusters, and warning or critical anomalies. */
+export function isDigestFinding(f: AnomalyRow): boolean {
+  return f.kind === 'dip' || f.kind === 'missing-data' || f.severity === 'warning' || f.severity === 'critical';
+}

@@ -1,0 +1,64 @@
+import type { LlmClient, LlmTool, TokenBudget } from '../adapters/llm/types.js';
+import type { EvidenceRow } from '../adapters/store/types.js';
+import type { Logger } from '../core/logger.js';
+import type { LlmCallCap } from '../rca/narrative/llm-call-cap.js';
+import { narrateWithLlm, type NarrateResult, type Narrative } from '../rca/narrative/llm-narrative.js';
+import type { RunbookIndex } from '../runbooks/index.js';
+
+/** The model side of a digest run: one client, one budget and one call cap shared by every group. */
+export interface DigestLlm {
+  client: LlmClient;
+  budget: TokenBudget;
+  maxSteps: number;
+  /** Calls per digest (config `llm.bedrock.maxCallsPerDigest`, default 20); also ≤ the number of groups. */
+  maxCalls: number;
+}
+
+export interface NarrateGroupInput {
+  group: { id: string; title: string; facts: string[] };
+  ledger: EvidenceRow[];
+  template: Narrative;
+  llm?: DigestLlm;
+  cap?: LlmCallCap;
+  runbookIndex: RunbookIndex;
+  logger: Logger;
+  signal?: AbortSignal;
+}
+
+/** The template narrative, or the model's when a model is configured and its answer passes the checks. */
+export async function narrateGroup(input: NarrateGroupInput): Promise<NarrateResult> {
+  if (!input.llm || input.llm.client.kind === 'none') {
+    return { engine: 'template', narrative: input.template, toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 } };
+  }
+  return narrateWithLlm({
+    llm: input.llm.client, group: input.group, ledger: input.ledger, templateNarrative: input.template,
+    tools: readOnlyTools(input.ledger, input.runbookIndex), budget: input.llm.budget, maxSteps: input.llm.maxSteps,
+    logger: input.logger, cap: input.cap, abortSignal: input.signal,
+  });
+}
+
+/** Read-only tools: look up the group's evidence rows and search the runbooks. Nothing else. */
+export function readOnlyTools(ledger: readonly EvidenceRow[], runbooks: RunbookIndex): LlmTool[] {
+  const byId = new Map(ledger.map((r) => [r.id, r]));
+  return [
+    {
+      name: 'read_evidence',
+      description: 'Read one evidence row of this incident group by id (query, time range, excerpt, data).',
+      inputSchema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      async run(input) {
+        const row = byId.get(String((input as { id?: unknown })?.id ?? ''));
+        if (!row) throw new Error('no evidence row with that id in this group');
+        return JSON.stringify({ id: row.id, source: row.source, query: row.query, startMs: row.startMs, endMs: row.endMs, excerpt: row.excerpt, data: row.data });
+      },
+    },
+    {
+      name: 'search_runbooks',
+      description: 'Search the runbooks; returns up to 3 sections (runbook id, section, line, excerpt).',
+      inputSchema: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+      async run(input) {
+        const query = String((input as { query?: unknown })?.query ?? '').slice(0, 500);
+        return JSON.stringify(runbooks.search(query, 3));
+      },
+    },
+  ];
+}

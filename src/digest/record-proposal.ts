@@ -1,0 +1,49 @@
+import type { OperationTarget } from '../adapters/cluster-ops/types.js';
+import type { ProposalRow, Store } from '../adapters/store/types.js';
+import type { SafeOperationCatalog } from '../remediation/catalog/index.js';
+import { checkAgainstCatalog, withDefaults } from '../remediation/proposals/create-proposal.js';
+import { proposalId, shortId } from '../remediation/proposals/proposal-id.js';
+import type { DigestProposalView } from './digest-model.js';
+import type { DigestRcaResult } from './rca-contract.js';
+
+export const PROPOSAL_EXPIRY_MS = 30 * 60_000;
+
+export interface RecordProposalDeps {
+  store: Store;
+  catalog: SafeOperationCatalog;
+  nowMs: number;
+  channel?: string;
+}
+
+/**
+ * Records the RCA's operation as a `proposed` ProposalRow (the approval flow takes it from there).
+ * The operation must be in the safe-operation catalog with valid parameters (SafetyViolationError
+ * otherwise). Idempotent: the id is the sha256 of operation, target, parameters and group, so a
+ * rerun finds the stored row (and its current state) instead of adding one.
+ */
+export async function recordProposal(rca: DigestRcaResult, deps: RecordProposalDeps): Promise<{ view: DigestProposalView; created: boolean } | undefined> {
+  if (!rca.operation) return undefined;
+  const target = { ...rca.operation.target } as OperationTarget;
+  const op = checkAgainstCatalog(deps.catalog, { operation: rca.operation.id, target, params: rca.operation.params });
+  const params = withDefaults(op, rca.operation.params);
+  const row: ProposalRow = {
+    id: proposalId({ groupId: rca.groupId, operation: op.id, target, params }), groupId: rca.groupId, operation: op.id, cluster: target.cluster,
+    target: target as unknown as Record<string, unknown>, params, risk: op.risk, state: 'proposed',
+    createdAtMs: deps.nowMs, expiresAtMs: deps.nowMs + PROPOSAL_EXPIRY_MS, channel: deps.channel, updatedAtMs: deps.nowMs,
+  };
+  const created = await deps.store.proposals.insert(row);
+  const stored = created ? row : (await deps.store.proposals.get(row.id)) ?? row;
+  if (created) {
+    await deps.store.audit.append({
+      atMs: deps.nowMs, actor: 'fleetops:availability-digest', action: 'proposal.proposed', subject: row.id,
+      details: { operation: row.operation, cluster: row.cluster, target: row.target, params: row.params, risk: row.risk, groupId: row.groupId, source: 'digest', expiresAtMs: row.expiresAtMs },
+    });
+  }
+  return { view: toView(stored), created };
+}
+
+function toView(p: ProposalRow): DigestProposalView {
+  const t = p.target as { kind?: string; namespace?: string; name?: string; cluster?: string };
+  const name = t.namespace ? `${t.namespace}/${t.name}` : String(t.name);
+  return { id: p.id, id8: shortId(p.id), operation: p.operation, target: `${t.kind ?? 'object'} ${name} in ${p.cluster}`, risk: p.risk, state: p.state, expiresAtMs: p.expiresAtMs };
+}

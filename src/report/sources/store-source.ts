@@ -1,0 +1,25 @@
+import type { AnomalyRow, FeedbackRow, IncidentGroupRow, ProposalRow, RcaRow, Store } from '../../adapters/store/types.js';
+
+export interface StoreFacts {
+  incidents: IncidentGroupRow[];
+  rcas: Map<string, RcaRow>;
+  proposals: ProposalRow[];
+  feedback: FeedbackRow[];
+  findings: AnomalyRow[];
+}
+
+/** Everything the store holds about the week: incident groups and their RCAs, proposals, feedback, scan findings. */
+export async function readStoreFacts(store: Store, week: { startMs: number; endMs: number }): Promise<StoreFacts> {
+  const [incidents, proposals, feedback, findings] = await Promise.all([
+    store.incidents.list({ startMs: week.startMs, endMs: week.endMs }),
+    store.proposals.list({}),
+    store.feedback.list({ sinceMs: week.startMs }),
+    store.anomalies.list({ startMs: week.startMs, endMs: week.endMs }),
+  ]);
+  const rcas = new Map<string, RcaRow>();
+  for (const g of incidents) {
+    const rca = await store.rcas.get(g.id);
+    if (rca) rcas.set(g.id, rca);
+  }
+  return { incidents, rcas, proposals: proposals.filter((p) => p.createdAtMs >= week.startMs && p.createdAtMs < week.endMs), feedback, findings };
+}

@@ -1,0 +1,92 @@
+import type { DigestGroupView, DigestModel } from '../../digest/digest-model.js';
+import { context, escapeSlackText as esc, fields, fitMessage, header, link, section, type FittedMessage, type SlackBlock } from '../slack/index.js';
+import { clip, groupDocUrl, oneLine, pct, utcTime, verdictLabel } from './digest-format.js';
+
+const PARENT_GROUPS_LISTED = 15;
+const EVIDENCE_IN_REPLY = 5;
+const REPLY_EXCERPT_CHARS = 300;
+
+/** The parent message: the day's numbers, worst SLO and budget, the groups, and the document link. */
+export function renderDigestParent(m: DigestModel, docUrl: string): FittedMessage {
+  const t = m.totals;
+  const worst = [...m.slo].filter((r) => r.worstAvailability !== undefined).sort((a, b) => sloGap(b) - sloGap(a))[0];
+  const burned = m.slo[0];
+  const blocks: SlackBlock[] = [
+    header(`Availability digest — ${m.day}`),
+    section(`*${t.dips}* SLO dips and *${t.missingData}* silent clusters (${t.findings} findings) → *${t.groups}* incident groups over *${t.clustersAffected}* clusters: ${t.rootCauses} with a root cause, ${t.inconclusive} inconclusive, ${t.proposals} remediation proposals.`, { docUrl }),
+    fields([
+      ['Worst SLO', worst ? esc(`${worst.component} ${worst.signal} ${pct(worst.worstAvailability)} vs SLO ${pct(worst.slo)} (${worst.worstCluster ?? '?'})`) : 'no dips'],
+      ['Most error budget burned', burned ? esc(`${pct(burned.maxBudgetBurnedFraction, 1)} of 30 days (${burned.maxBudgetCluster ?? '?'}, ${burned.component} ${burned.signal})`) : 'none'],
+      ['Window', esc(`${utcTime(m.window.startMs)} → ${utcTime(m.window.endMs)}`)],
+      ['Full RCAs', docUrl ? link(docUrl, 'open the document') : 'document not available'],
+    ], { docUrl }),
+    ...groupList(m, docUrl),
+    context(`One thread reply per group below · run \`${esc(m.runId)}\``),
+  ];
+  return fitMessage(blocks, { docUrl, text: esc(`Availability digest ${m.day}: ${t.groups} incident groups, ${t.dips} dips`) });
+}
+
+/** How far the worst dip fell below its SLO, as a share of the budget (bigger is worse). */
+function sloGap(r: { worstAvailability?: number; slo?: number }): number {
+  return r.slo !== undefined && r.worstAvailability !== undefined ? (r.slo - r.worstAvailability) / Math.max(1e-9, 1 - r.slo) : 0;
+}
+
+function groupList(m: DigestModel, docUrl: string): SlackBlock[] {
+  if (m.groups.length === 0) return [section('No incident groups: nothing dipped below its SLO.')];
+  const shown = m.groups.slice(0, PARENT_GROUPS_LISTED).map((g) => `• ${link(groupDocUrl(docUrl, g.id), clip(oneLine(g.title), 120))} — ${esc(causeLine(g))}`);
+  const more = m.groups.length - shown.length;
+  if (more > 0) shown.push(`_… and ${more} more groups in the thread and the document_`);
+  return [section(shown.join('\n'), { docUrl })];
+}
+
+function causeLine(g: DigestGroupView): string {
+  const cause = g.verdict === 'root-cause' && g.top ? `${g.top.failureMode} (${g.top.entity})` : 'inconclusive — needs a human';
+  return `${g.clusters.length} clusters, ${g.severity}: ${clip(oneLine(cause), 200)}`;
+}
+
+/** One thread reply per group: the RCA, top evidence with links, runbook and proposal. */
+export function renderGroupReply(g: DigestGroupView, docUrl: string): FittedMessage {
+  const url = groupDocUrl(docUrl, g.id);
+  const n = g.narrative;
+  const blocks: SlackBlock[] = [
+    header(`${g.severity === 'critical' ? '🔴' : '🟠'} ${oneLine(g.title)}`),
+    section(esc(n.summary), { docUrl: url }),
+    fields([
+      ['Verdict', esc(verdictLabel(g.verdict))],
+      ['Top cause', esc(g.top ? `${g.top.failureMode} — ${g.top.entity} (score ${g.top.score.toFixed(2)})` : 'none')],
+      ['Clusters', esc(`${g.clusters.length}: ${clip(g.clusters.join(', '), 300)}`)],
+      ['Window', esc(`${utcTime(g.startMs)} → ${utcTime(g.endMs)}`)],
+    ], { docUrl: url }),
+    section(`*Root cause:* ${esc(n.rootCause.statement)} ${ids(n.rootCause.evidenceIds)}`, { docUrl: url }),
+    ...evidenceSection(g, url),
+    ...(n.rejectedHypotheses.length ? [section(`*Checked and rejected:*\n${n.rejectedHypotheses.map((c) => `• ${esc(oneLine(c.text))} ${ids(c.evidenceIds)}`).join('\n')}`, { docUrl: url })] : []),
+    ...(g.verdict === 'inconclusive' ? [section(`*Needs a human:* ${esc(g.missing.join('; ') || 'the evidence does not single out one cause')}`, { docUrl: url })] : []),
+    section(actions(g), { docUrl: url }),
+    context(`${url ? link(url, 'Full RCA in the document') : 'Full RCA in the document'} · narrative: ${esc(g.engine)} · group \`${esc(g.id)}\``),
+  ];
+  return fitMessage(blocks, { docUrl: url, text: esc(`${g.title}: ${verdictLabel(g.verdict)}`) });
+}
+
+function ids(evidenceIds: readonly string[]): string {
+  return evidenceIds.length ? `[${evidenceIds.map((id) => `\`${esc(id)}\``).join(', ')}]` : '[no evidence]';
+}
+
+function evidenceSection(g: DigestGroupView, url: string): SlackBlock[] {
+  if (g.evidence.length === 0) return [];
+  const lines = g.evidence.slice(0, EVIDENCE_IN_REPLY).map((e) => {
+    const open = e.link ? ` ${link(e.link, 'open')}` : '';
+    return `• _${esc(e.source)}_ \`${esc(e.id)}\`: ${esc(clip(oneLine(e.excerpt), REPLY_EXCERPT_CHARS))}${open}`;
+  });
+  const more = g.evidence.length - EVIDENCE_IN_REPLY;
+  if (more > 0) lines.push(`_… ${more} more cited in ${url ? link(url, 'the document') : 'the document'}_`);
+  return [section(`*Top evidence:*\n${lines.join('\n')}`, { docUrl: url })];
+}
+
+function actions(g: DigestGroupView): string {
+  const rb = g.runbook;
+  const lines = [rb ? `*Runbook:* \`runbooks/${esc(rb.id)}.md\` — ${esc(rb.title)}, section ${esc(rb.section)} (line ${rb.line})` : '*Runbook:* none matched'];
+  const p = g.proposal;
+  if (p) lines.push(`*Proposal* \`${esc(p.id8)}\`: ${esc(`${p.operation} on ${p.target}`)}, risk ${esc(p.risk)}, ${esc(p.state)}, expires ${esc(utcTime(p.expiresAtMs))}. Approval happens in this thread.`);
+  else if (g.symptom) lines.push(`*No proposal:* ${esc(g.symptom.detail)}`);
+  return lines.join('\n');
+}

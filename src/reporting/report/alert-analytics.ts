@@ -1,0 +1,133 @@
+/**
+ * Alert analytics over firing episodes (pure). An episode belongs to the week in which it started;
+ * a label set (alertname + cluster + other labels) is one alert series, and each of its episodes is
+ * one fire/resolve cycle.
+ */
+import type { AlertEpisode } from '../../adapters/alerts/types.js';
+
+export interface DayBucket { date: string; startMs: number; endMs: number }
+
+export interface AlertAnalyticsInput {
+  current: readonly AlertEpisode[];
+  previous: readonly AlertEpisode[];
+  week: { startMs: number; endMs: number; previous: { startMs: number; endMs: number }; days: readonly DayBucket[] };
+  topN: number;
+  flappingMinCycles: number;
+}
+
+export interface AlertRuleRow {
+  alertname: string;
+  episodes: number;
+  previousEpisodes: number;
+  clusters: number;
+  severity: string;
+  /** Median episode duration in the week, minutes (an alert still firing at the week's end counts until then). */
+  medianMinutes: number;
+  firingMinutes: number;
+}
+
+export interface FlappingRow { alertname: string; cluster: string; labels: Record<string, string>; cycles: number; medianMinutes: number }
+
+export interface AlertAnalytics {
+  total: number;
+  previousTotal: number;
+  /** Week-over-week change in percent, rounded to an integer; undefined when last week had none. */
+  changePct?: number;
+  byDay: { date: string; total: number; bySeverity: Record<string, number>; previous: number }[];
+  bySeverity: { severity: string; episodes: number }[];
+  byCluster: { cluster: string; episodes: number }[];
+  clustersAffected: number;
+  rules: AlertRuleRow[];
+  /** The first `topN` rules by episodes (the noisiest). */
+  noisiest: AlertRuleRow[];
+  flapping: FlappingRow[];
+  firingMinutes: number;
+}
+
+const SEVERITY_ORDER = ['critical', 'error', 'warning', 'info', 'none'];
+const severityRank = (s: string) => (SEVERITY_ORDER.indexOf(s) === -1 ? SEVERITY_ORDER.length : SEVERITY_ORDER.indexOf(s));
+
+const inRange = (e: AlertEpisode, r: { startMs: number; endMs: number }) => e.startMs >= r.startMs && e.startMs < r.endMs;
+const minutes = (ms: number) => Math.round(ms / 60_000);
+
+/** Stable identity of one alert series. */
+export function seriesKey(e: AlertEpisode): string {
+  const rest = Object.entries(e.labels).filter(([k]) => k !== 'alertname' && k !== 'severity' && k !== 'cluster').sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([e.alertname, e.cluster, rest]);
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function countBy<T>(items: readonly T[], key: (t: T) => string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const i of items) out.set(key(i), (out.get(key(i)) ?? 0) + 1);
+  return out;
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const i of items) {
+    const list = out.get(key(i));
+    if (list) list.push(i);
+    else out.set(key(i), [i]);
+  }
+  return out;
+}
+
+const byCountThenName = <T extends { episodes: number }>(name: (t: T) => string) => (a: T, b: T) => b.episodes - a.episodes || name(a).localeCompare(name(b));
+
+function ruleRows(current: AlertEpisode[], previous: AlertEpisode[], clip: (e: AlertEpisode) => number): AlertRuleRow[] {
+  const prev = countBy(previous, (e) => e.alertname);
+  return [...groupBy(current, (e) => e.alertname)].map(([alertname, eps]) => ({
+    alertname,
+    episodes: eps.length,
+    previousEpisodes: prev.get(alertname) ?? 0,
+    clusters: new Set(eps.map((e) => e.cluster)).size,
+    severity: [...new Set(eps.map((e) => e.severity))].sort((a, b) => severityRank(a) - severityRank(b))[0],
+    medianMinutes: minutes(median(eps.map(clip))),
+    firingMinutes: minutes(eps.reduce((s, e) => s + clip(e), 0)),
+  })).sort(byCountThenName((r) => r.alertname));
+}
+
+function flappingRows(current: AlertEpisode[], minCycles: number, clip: (e: AlertEpisode) => number): FlappingRow[] {
+  return [...groupBy(current, seriesKey).values()].filter((eps) => eps.length >= minCycles).map((eps) => ({
+    alertname: eps[0].alertname, cluster: eps[0].cluster, labels: eps[0].labels, cycles: eps.length,
+    medianMinutes: minutes(median(eps.map(clip))),
+  })).sort((a, b) => b.cycles - a.cycles || a.alertname.localeCompare(b.alertname) || a.cluster.localeCompare(b.cluster));
+}
+
+export function analyseAlerts(input: AlertAnalyticsInput): AlertAnalytics {
+  const { week } = input;
+  const current = input.current.filter((e) => inRange(e, week));
+  const previous = input.previous.filter((e) => inRange(e, week.previous));
+  // Sources differ on episodes still firing at the end (Prometheus clips them): measure within the week.
+  const clip = (e: AlertEpisode) => Math.max(0, Math.min(e.endMs, week.endMs) - e.startMs);
+  const offset = week.startMs - week.previous.startMs;
+  const byDay = week.days.map((d) => {
+    const eps = current.filter((e) => inRange(e, d));
+    return {
+      date: d.date, total: eps.length, bySeverity: Object.fromEntries(countBy(eps, (e) => e.severity)),
+      previous: previous.filter((e) => inRange({ ...e, startMs: e.startMs + offset }, d)).length,
+    };
+  });
+  const rules = ruleRows(current, previous, clip);
+  return {
+    total: current.length,
+    previousTotal: previous.length,
+    changePct: previous.length === 0 ? undefined : Math.round(((current.length - previous.length) / previous.length) * 100),
+    byDay,
+    bySeverity: [...countBy(current, (e) => e.severity)].map(([severity, episodes]) => ({ severity, episodes }))
+      .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.severity.localeCompare(b.severity)),
+    byCluster: [...countBy(current, (e) => e.cluster)].map(([cluster, episodes]) => ({ cluster, episodes })).sort(byCountThenName((r) => r.cluster)),
+    clustersAffected: new Set(current.map((e) => e.cluster)).size,
+    rules,
+    noisiest: rules.slice(0, input.topN),
+    flapping: flappingRows(current, input.flappingMinCycles, clip),
+    firingMinutes: minutes(current.reduce((s, e) => s + clip(e), 0)),
+  };
+}

@@ -1,0 +1,114 @@
+/** The weekly report as a DocModel (rendered to Markdown, HTML and Google Docs by the DocWriters). Pure. */
+import type { DocBlock, DocModel, Inline } from '../doc-model.js';
+import { dayLabel } from './alert-trend-chart.js';
+import type { Highlights } from './highlights.js';
+import { formatChange, formatDate, formatLocal, formatMinutes } from './report-format.js';
+import type { WeeklyReport } from './weekly-report.js';
+
+export interface ReportLinks {
+  /** Link to one on-call thread (e.g. a Slack permalink built from the channel archive URL). */
+  thread?: (ts: string) => string | undefined;
+  /** Link to an alert rule's history (e.g. a Prometheus graph of ALERTS{alertname=…}). */
+  alert?: (alertname: string) => string | undefined;
+}
+
+const linked = (text: string, href: string | undefined): Inline => (href ? { text, href } : text);
+const h2 = (text: string): DocBlock => ({ kind: 'heading', level: 2, text });
+const p = (...spans: Inline[]): DocBlock => ({ kind: 'paragraph', spans });
+const cells = (...values: (Inline | number)[]): Inline[][] => values.map((v) => [typeof v === 'number' ? String(v) : v]);
+
+export function reportTitle(r: WeeklyReport): string {
+  return `On-call report: week of ${formatDate(r.week.startMs, r.week.timeZone)}`;
+}
+
+function alertBlocks(r: WeeklyReport, links: ReportLinks, chartSvg: string): DocBlock[] {
+  const a = r.alerts;
+  const tz = r.week.timeZone;
+  const change = a.previousTotal === 0 ? 'no episodes last week to compare with' : `${formatChange(a.total, a.previousTotal)} on last week's ${a.previousTotal}`;
+  return [
+    h2('Alerts'),
+    p(`${a.total} alert episodes started on ${a.clustersAffected} clusters (${change}); ${formatMinutes(a.firingMinutes)} of firing in all.`),
+    { kind: 'image', alt: `Alert episodes per day, ${dayLabel(r.week.days[0].date)} to ${dayLabel(r.week.days[6].date)}, by severity, with last week dashed`, svg: chartSvg },
+    { kind: 'table', header: ['Day', 'Episodes', 'Last week'], rows: a.byDay.map((d) => cells(dayLabel(d.date), d.total, d.previous)) },
+    { kind: 'heading', level: 3, text: 'Top alerts' },
+    a.noisiest.length === 0 ? p('No alert fired this week.') : {
+      kind: 'table', header: ['Alert', 'Episodes', 'Last week', 'Change', 'Clusters', 'Severity', 'Median duration'],
+      rows: a.noisiest.map((n) => cells(linked(n.alertname, links.alert?.(n.alertname)), n.episodes, n.previousEpisodes, formatChange(n.episodes, n.previousEpisodes), n.clusters, n.severity, formatMinutes(n.medianMinutes))),
+    },
+    { kind: 'heading', level: 3, text: 'By severity and cluster' },
+    { kind: 'table', header: ['Severity', 'Episodes'], rows: a.bySeverity.map((s) => cells(s.severity, s.episodes)) },
+    { kind: 'table', header: ['Cluster', 'Episodes'], rows: a.byCluster.slice(0, 10).map((c) => cells({ text: c.cluster, code: true }, c.episodes)) },
+    { kind: 'heading', level: 3, text: 'Flapping alerts' },
+    a.flapping.length === 0 ? p('No alert series fired and resolved repeatedly.') : {
+      kind: 'table', header: ['Alert', 'Cluster', 'Fire/resolve cycles', 'Median duration'],
+      rows: a.flapping.slice(0, 15).map((f) => cells(f.alertname, { text: f.cluster, code: true }, f.cycles, formatMinutes(f.medianMinutes))),
+    },
+    { kind: 'heading', level: 3, text: 'Tuning candidates: alerts nobody acted on' },
+    r.tuningCandidates.length === 0 ? p('Every alert that fired was discussed in an on-call thread or grouped into an incident.') : {
+      kind: 'bullets', items: r.tuningCandidates.map((t) => [{ text: t.alertname, bold: true }, `: ${t.episodes} episodes on ${t.clusters} clusters (${t.severity}), never mentioned in an on-call thread nor grouped into an incident`]),
+    },
+    h2('Firing at handoff'),
+    r.firing === undefined ? p('Unavailable (see Data sources).') : r.firing.length === 0 ? p('Nothing is firing.') : {
+      kind: 'table', header: ['Alert', 'Cluster', 'Severity', 'Since', 'Silenced'],
+      rows: r.firing.slice(0, 30).map((f) => cells(f.alertname, { text: f.cluster, code: true }, f.severity, formatLocal(f.sinceMs, tz), f.silenced ? 'yes' : 'no')),
+    },
+  ];
+}
+
+function threadBlocks(r: WeeklyReport, links: ReportLinks): DocBlock[] {
+  const t = r.threads;
+  if (!t) return [h2('On-call threads'), p('Unavailable (see Data sources).')];
+  const ack = t.medianAckMinutes === undefined ? 'no replies to time' : `median time to first answer ${formatMinutes(t.medianAckMinutes)}`;
+  const res = t.medianResolveMinutes === undefined ? 'no "resolved" replies to time' : `median time to a "resolved" reply ${formatMinutes(t.medianResolveMinutes)}`;
+  return [
+    h2('Open investigations to hand off'),
+    t.open.length === 0 ? p('None: every on-call thread of the week is resolved.') : {
+      kind: 'bullets', items: t.open.map((o) => [linked(o.title, links.thread?.(o.ts)), ` (started ${formatLocal(Math.round(Number(o.ts) * 1000), r.week.timeZone)}, ${o.replies} replies${o.responders.length ? `, answered by ${o.responders.join(', ')}` : ', unanswered'})`]),
+    },
+    h2('On-call threads'),
+    p(`${t.total} threads, ${t.resolved} resolved; ${ack}; ${res}.`),
+    ...(t.responders.length ? [{ kind: 'bullets', items: t.responders.slice(0, 10).map((x) => [`${x.user}: answered in ${x.threads} threads`]) } satisfies DocBlock] : []),
+  ];
+}
+
+function outcomeBlocks(r: WeeklyReport): DocBlock[] {
+  const tz = r.week.timeZone;
+  const m = r.remediation;
+  return [
+    h2('Incidents'),
+    !r.incidents ? p('Unavailable (see Data sources).') : r.incidents.length === 0 ? p('No incident groups this week.') : {
+      kind: 'table', header: ['Incident', 'Started', 'Clusters', 'RCA', 'Root cause'],
+      rows: r.incidents.map((i) => cells(i.title, formatLocal(i.startMs, tz), i.clusters, i.verdict, i.rootCause ?? '—')),
+    },
+    h2('Remediation'),
+    !m ? p('Unavailable (see Data sources).') : {
+      kind: 'table', header: ['Proposed', 'Approved', 'Rejected', 'Expired', 'Executed', 'Verified', 'Failed', 'Rolled back'],
+      rows: [cells(m.proposed, m.approved, m.rejected, m.expired, m.executed, m.verified, m.failed, m.rolledBack)],
+    },
+    h2('Scan findings and feedback'),
+    { kind: 'bullets', items: [
+      [r.findings ? `${r.findings.total} fleet-scan findings (${r.findings.critical} critical): ${r.findings.byKind.map((k) => `${k.count} ${k.kind}`).join(', ') || 'none'}` : 'Fleet-scan findings unavailable'],
+      [r.feedback ? `Feedback on RCAs and proposals: ${r.feedback.helpful} helpful, ${r.feedback.unhelpful} not helpful` : 'Feedback unavailable'],
+    ] },
+    h2('Toil saved'),
+    p(`${formatMinutes(r.toil.totalMinutes)} this week, counted as items × minutes per item (report.toilMinutes):`),
+    { kind: 'code', text: r.toil.formula },
+  ];
+}
+
+export function reportDocModel(r: WeeklyReport, highlights: Highlights, chartSvg: string, links: ReportLinks = {}): DocModel {
+  const tz = r.week.timeZone;
+  return {
+    title: reportTitle(r),
+    blocks: [
+      p(`Rotation week ${formatLocal(r.week.startMs, tz)} to ${formatLocal(r.week.endMs, tz)} (${tz}). Generated ${formatLocal(r.generatedAtMs, tz)}.`),
+      h2('Highlights'),
+      p(highlights.text),
+      ...alertBlocks(r, links, chartSvg),
+      ...threadBlocks(r, links),
+      ...outcomeBlocks(r),
+      h2('Data sources'),
+      r.unavailable.length === 0 ? p('Every source answered.') : { kind: 'bullets', items: r.unavailable.map((u) => [`${u}: could not be read; figures from it are missing`]) },
+    ],
+  };
+}

@@ -1,0 +1,79 @@
+/** The week's incidents, remediation outcomes, feedback and scan findings, from store rows (pure). */
+import type { AnomalyRow, FeedbackRow, IncidentGroupRow, ProposalRow, ProposalState, RcaRow } from '../../adapters/store/types.js';
+
+export interface IncidentLine {
+  id: string;
+  title: string;
+  startMs: number;
+  endMs: number;
+  clusters: number;
+  verdict: 'root-cause' | 'inconclusive' | 'no RCA';
+  rootCause?: string;
+}
+
+export interface RemediationFigures {
+  proposed: number;
+  approved: number;
+  rejected: number;
+  expired: number;
+  executed: number;
+  verified: number;
+  failed: number;
+  rolledBack: number;
+}
+
+export interface FindingFigures {
+  total: number;
+  byKind: { kind: string; count: number }[];
+  critical: number;
+}
+
+export interface FeedbackFigures { helpful: number; unhelpful: number }
+
+/** Proposal states grouped by how far a proposal got; a state implies the earlier steps. */
+const APPROVED: ProposalState[] = ['approved', 'executing', 'succeeded', 'failed', 'rolled-back', 'recovered'];
+const EXECUTED: ProposalState[] = ['succeeded', 'failed', 'rolled-back', 'recovered'];
+
+/** Proposals opened in the week, counted by how far each got (state now). */
+export function remediationFigures(proposals: readonly ProposalRow[], week: { startMs: number; endMs: number }): RemediationFigures {
+  const ps = proposals.filter((p) => p.createdAtMs >= week.startMs && p.createdAtMs < week.endMs);
+  const count = (states: ProposalState[]) => ps.filter((p) => states.includes(p.state)).length;
+  return {
+    proposed: ps.length,
+    approved: count(APPROVED),
+    rejected: count(['rejected']),
+    expired: count(['expired']),
+    executed: count(EXECUTED),
+    verified: count(['succeeded']),
+    failed: count(['failed']),
+    rolledBack: count(['rolled-back']),
+  };
+}
+
+function rootCauseOf(rca: RcaRow | undefined): string | undefined {
+  const body = rca?.body as { rootCause?: { statement?: unknown } | string; summary?: unknown } | undefined;
+  const rc = typeof body?.rootCause === 'string' ? body.rootCause : body?.rootCause?.statement ?? body?.summary;
+  return typeof rc === 'string' && rc.length > 0 ? rc : undefined;
+}
+
+export function incidentLines(groups: readonly IncidentGroupRow[], rcas: ReadonlyMap<string, RcaRow>): IncidentLine[] {
+  return [...groups].sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id)).map((g) => {
+    const rca = rcas.get(g.id);
+    return { id: g.id, title: g.title, startMs: g.startMs, endMs: g.endMs, clusters: g.clusters.length, verdict: rca?.verdict ?? 'no RCA', rootCause: rootCauseOf(rca) };
+  });
+}
+
+export function findingFigures(rows: readonly AnomalyRow[]): FindingFigures {
+  const kinds = new Map<string, number>();
+  for (const r of rows) kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
+  return {
+    total: rows.length,
+    byKind: [...kinds].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind)),
+    critical: rows.filter((r) => r.severity === 'critical').length,
+  };
+}
+
+export function feedbackFigures(rows: readonly FeedbackRow[], week: { startMs: number; endMs: number }): FeedbackFigures {
+  const inWeek = rows.filter((f) => f.atMs >= week.startMs && f.atMs < week.endMs);
+  return { helpful: inWeek.filter((f) => f.value === 1).length, unhelpful: inWeek.filter((f) => f.value === -1).length };
+}

@@ -1,0 +1,92 @@
+/** The weekly on-call report model: every figure the renderers show, computed from the gathered data (pure). */
+import type { AlertEpisode } from '../../adapters/alerts/types.js';
+import type { AnomalyRow, FeedbackRow, IncidentGroupRow, ProposalRow, RcaRow } from '../../adapters/store/types.js';
+import { analyseAlerts, type AlertAnalytics, type DayBucket } from './alert-analytics.js';
+import { threadFigures, type ThreadFigures, type ThreadSummary } from './oncall-threads.js';
+import { feedbackFigures, findingFigures, incidentLines, remediationFigures, type FeedbackFigures, type FindingFigures, type IncidentLine, type RemediationFigures } from './store-figures.js';
+import { toilSaved, type ToilMinutes, type ToilSaved } from './toil.js';
+
+export interface ReportPeriod {
+  /** Local date of the starting handoff, `YYYY-MM-DD`. */
+  id: string;
+  startMs: number;
+  endMs: number;
+  previous: { startMs: number; endMs: number };
+  days: DayBucket[];
+  timeZone: string;
+}
+
+/** An alert firing at handoff (Alertmanager, or the alert history's still-firing episodes). */
+export interface FiringAlert { alertname: string; cluster: string; severity: string; sinceMs: number; silenced: boolean; summary?: string }
+
+export interface WeeklyReportInput {
+  week: ReportPeriod;
+  generatedAtMs: number;
+  /** Each source is undefined when it could not be read (named in `unavailable`). */
+  episodes?: { current: AlertEpisode[]; previous: AlertEpisode[] };
+  firing?: FiringAlert[];
+  threads?: ThreadSummary[];
+  incidents?: IncidentGroupRow[];
+  rcas?: ReadonlyMap<string, RcaRow>;
+  proposals?: ProposalRow[];
+  feedback?: FeedbackRow[];
+  findings?: AnomalyRow[];
+  unavailable: string[];
+  options: { topN: number; flappingMinCycles: number; toilMinutes: ToilMinutes };
+  links?: { oncallChannel?: string };
+}
+
+export interface TuningCandidate { alertname: string; episodes: number; clusters: number; severity: string }
+
+export interface WeeklyReport {
+  week: ReportPeriod;
+  generatedAtMs: number;
+  alerts: AlertAnalytics;
+  /** Alert names that fired but were never mentioned in an on-call thread nor grouped into an incident. */
+  tuningCandidates: TuningCandidate[];
+  /** Episodes on an incident's cluster while the incident lasted. */
+  groupedAlerts: number;
+  firing?: FiringAlert[];
+  threads?: ThreadFigures;
+  incidents?: IncidentLine[];
+  remediation?: RemediationFigures;
+  feedback?: FeedbackFigures;
+  findings?: FindingFigures;
+  toil: ToilSaved;
+  unavailable: string[];
+}
+
+function isGrouped(e: AlertEpisode, incidents: readonly IncidentGroupRow[]): boolean {
+  return incidents.some((g) => g.clusters.includes(e.cluster) && e.startMs < g.endMs && e.endMs > g.startMs);
+}
+
+function tuningCandidates(alerts: AlertAnalytics, acted: ReadonlySet<string>, topN: number): TuningCandidate[] {
+  return alerts.rules.filter((r) => !acted.has(r.alertname)).slice(0, topN)
+    .map((r) => ({ alertname: r.alertname, episodes: r.episodes, clusters: r.clusters, severity: r.severity }));
+}
+
+export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
+  const { week, options } = input;
+  const current = (input.episodes?.current ?? []).filter((e) => e.startMs >= week.startMs && e.startMs < week.endMs);
+  const alerts = analyseAlerts({ current, previous: input.episodes?.previous ?? [], week, topN: options.topN, flappingMinCycles: options.flappingMinCycles });
+  const incidents = input.incidents ?? [];
+  const grouped = current.filter((e) => isGrouped(e, incidents));
+  const acted = new Set([...grouped.map((e) => e.alertname), ...(input.threads ?? []).flatMap((t) => t.alertnames)]);
+  const remediation = input.proposals && remediationFigures(input.proposals, week);
+  const rcas = input.rcas ?? new Map<string, RcaRow>();
+  return {
+    week,
+    generatedAtMs: input.generatedAtMs,
+    alerts,
+    tuningCandidates: tuningCandidates(alerts, acted, options.topN),
+    groupedAlerts: grouped.length,
+    firing: input.firing && [...input.firing].sort((a, b) => a.sinceMs - b.sinceMs || a.alertname.localeCompare(b.alertname)),
+    threads: input.threads && threadFigures(input.threads),
+    incidents: input.incidents && incidentLines(input.incidents, rcas),
+    remediation,
+    feedback: input.feedback && feedbackFigures(input.feedback, week),
+    findings: input.findings && findingFigures(input.findings),
+    toil: toilSaved({ reports: 1, rcas: incidents.filter((g) => rcas.has(g.id)).length, remediations: remediation?.executed ?? 0, groupedAlerts: grouped.length }, options.toilMinutes),
+    unavailable: [...input.unavailable],
+  };
+}

@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { episodesFromSamples } from '../../../src/adapters/alerts/prometheus/episodes-from-samples.js';
+import { createPrometheusAlertHistory } from '../../../src/adapters/alerts/prometheus/index.js';
+import { fixedClock } from '../../../src/core/clock.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { errorBody, matrixBody, startPrometheusFake, type PrometheusFake } from '../../fakes/prometheus-fake.js';
+
+const M = 60_000;
+const T0 = Date.UTC(2026, 10, 23, 9);
+const range = { startMs: T0, endMs: T0 + 600 * M };
+const labels = { alertname: 'KubeJobFailed', alertstate: 'firing', severity: 'warning', cluster: 'c1', namespace: 'batch' };
+
+describe('episodesFromSamples', () => {
+  it.each([
+    ['one run', [0, 1, 2, 3], { intervalMs: M }, [[0, 4]]],
+    ['a gap splits the run', [0, 1, 2, 10, 11], { intervalMs: M }, [[0, 3], [10, 12]]],
+    ['a missed evaluation (gap of 2) is jitter, not a new episode', [0, 2, 3], { intervalMs: 1.5 * M }, [[0, 4.5]]],
+    ['inferred 5-minute interval', [0, 5, 10, 30, 35], {}, [[0, 15], [30, 40]]],
+    ['still firing at the range end is clipped', [595, 596, 597, 598, 599], { intervalMs: M }, [[595, 600]]],
+    ['fired before the range start is clipped', [-3, -2, -1, 0, 1], { intervalMs: M }, [[0, 2]]],
+  ])('%s', (_name, minutes, opts, expected) => {
+    const eps = episodesFromSamples([{ labels, timestampsMs: minutes.map((m) => T0 + m * M) }], { clusterLabel: 'cluster', fallbackIntervalMs: M, range, ...opts });
+
+    expect(eps.map((e) => [(e.startMs - T0) / M, (e.endMs - T0) / M])).toEqual(expected);
+  });
+
+  it('maps labels: alertname, cluster, severity apart, alertstate dropped', () => {
+    const [e] = episodesFromSamples([{ labels: { ...labels, cluster: undefined as never, k8s_cluster: 'c9' }, timestampsMs: [T0] }], { clusterLabel: 'k8s_cluster', fallbackIntervalMs: M, range });
+
+    expect(e).toEqual({ alertname: 'KubeJobFailed', cluster: 'c9', severity: 'warning', labels: { namespace: 'batch' }, startMs: T0, endMs: T0 + M });
+  });
+});
+
+describe('createPrometheusAlertHistory against the Prometheus fake', () => {
+  let fake: PrometheusFake;
+  let sleeps: number[];
+  const history = (extra: Partial<Parameters<typeof createPrometheusAlertHistory>[0]> = {}) => createPrometheusAlertHistory({
+    baseUrl: fake.url, logger: silentLogger, clock: fixedClock(T0), sleep: async (ms) => void sleeps.push(ms), ...extra,
+  });
+  /** Answers with the sample timestamp at every step while "firing" in minutes [10, 20) and [30, 35). */
+  const answer = (params: URLSearchParams) => {
+    const start = Number(params.get('start'));
+    const end = Number(params.get('end'));
+    const values: [number, number][] = [];
+    for (let t = start; t <= end; t += 60) {
+      const min = (t * 1000 - T0) / M;
+      if ((min >= 10 && min < 20) || (min >= 30 && min < 35)) values.push([t, t]);
+    }
+    // timestamp() drops the metric name; the fake answers as Prometheus would, with the alert's labels.
+    return matrixBody(values.length ? [{ metric: labels, values }] : []);
+  };
+
+  beforeEach(async () => {
+    fake = await startPrometheusFake();
+    sleeps = [];
+  });
+  afterEach(async () => {
+    expect(fake.unexpected).toEqual([]);
+    await fake.close();
+  });
+
+  it('queries timestamp(ALERTS) in pieces under the points limit and stitches the episodes', async () => {
+    fake.route('/api/v1/query_range', (req) => ({ body: answer(req.params) }));
+
+    const eps = await history({ maxPointsPerQuery: 100, matchers: 'env="prod"' }).listEpisodes(range);
+
+    expect(fake.requests.map((r) => r.params.get('query'))).toEqual(Array(6).fill('timestamp(ALERTS{alertstate="firing", env="prod"})'));
+    expect(fake.requests.every((r) => (Number(r.params.get('end')) - Number(r.params.get('start'))) / 60 < 100)).toBe(true);
+    expect(eps.map((e) => [(e.startMs - T0) / M, (e.endMs - T0) / M, e.alertname, e.cluster])).toEqual([[10, 20, 'KubeJobFailed', 'c1'], [30, 35, 'KubeJobFailed', 'c1']]);
+  });
+
+  it('retries 503 and 429 (after Retry-After) and splits a 422 in halves', async () => {
+    fake.route('/api/v1/query_range', (req, nth) => {
+      if (nth === 0) return { status: 503, body: errorBody('unavailable', 'try later') };
+      if (nth === 1) return { status: 429, headers: { 'retry-after': '7' }, body: errorBody('too_many', 'slow down') };
+      if (nth === 2) return { status: 422, body: errorBody('execution', 'query processing would load too many samples') };
+      return { body: answer(req.params) };
+    });
+
+    const eps = await history({ retryBaseDelayMs: 100 }).listEpisodes(range);
+
+    expect(sleeps[1]).toBe(7000);
+    expect(sleeps).toHaveLength(2);
+    expect(fake.requests).toHaveLength(5);
+    expect(eps).toHaveLength(2);
+  });
+
+  it('fails with the server\'s message after the retries', async () => {
+    fake.route('/api/v1/query_range', () => ({ status: 502, body: 'bad gateway' }));
+
+    await expect(history({ retries: 1 }).listEpisodes(range)).rejects.toThrow(/Prometheus answered 502: bad gateway/);
+    expect(fake.requests).toHaveLength(2);
+  });
+});

@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { availabilityDigestJob, type DigestSummary } from '../../src/digest/availability-digest-job.js';
+import { DAY, dipFindings, END_MS, handEngine, harness, constantMetrics, type Harness } from './digest-fixtures.js';
+
+const CHANNEL = 'fleet-availability';
+const ROLLOUT = { id: 'rollout-restart', target: { cluster: 'c-eu-west-1-0000', kind: 'Deployment', namespace: 'kube-system', name: 'coredns' }, params: {} };
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.store.close();
+  h = undefined;
+});
+
+async function digest(hh: Harness, engine = handEngine(), extra: { day?: string } = {}) {
+  let summary: DigestSummary | undefined;
+  const result = await hh.run(async (ctx) => (summary = await availabilityDigestJob(hh.deps, ctx, { day: extra.day ?? DAY, endMs: END_MS, engine })));
+  return { result, summary: summary! };
+}
+
+describe('availabilityDigestJob (hand-made engine, outbox and files)', () => {
+  it('writes the document with every group and one parent plus one thread reply per group', async () => {
+    h = await harness({ findings: dipFindings(3, 4), clusterCount: 12 });
+
+    const { result, summary } = await digest(h);
+
+    expect(result.exitCode).toBe(0);
+    expect(summary.groups).toBe(3);
+    const doc = readFileSync(join(h.dir, 'docs', `digest_${DAY}.md`), 'utf8');
+    for (const g of ['g-0', 'g-1', 'g-2']) expect(doc).toContain(`\`${g}\``);
+    expect(doc).toMatch(/Checked and rejected/);
+    expect(doc).toContain('ev-1-2');
+    const msgs = h.outbox.readAll(CHANNEL);
+    const parent = msgs.filter((m) => !m.threadTs);
+    expect(parent).toHaveLength(1);
+    expect(msgs.filter((m) => m.threadTs === parent[0].ts)).toHaveLength(3);
+    expect(JSON.stringify(parent[0].blocks)).toContain('digest_2026-11-29.html');
+    expect(await h.store.incidents.list({ day: DAY })).toHaveLength(3);
+    expect((await h.store.rcas.get('g-1'))?.verdict).toBe('root-cause');
+    expect(await h.store.evidence.listByGroup('g-2')).toHaveLength(2);
+  });
+
+  it('edits on a rerun for the same day: no new messages, the same document', async () => {
+    h = await harness({ findings: dipFindings(2, 3), clusterCount: 6 });
+    const first = await digest(h);
+    const before = h.outbox.readAll(CHANNEL).map((m) => m.ts);
+
+    const second = await digest(h);
+
+    expect(second.result.exitCode).toBe(0);
+    expect(h.outbox.readAll(CHANNEL).map((m) => m.ts)).toEqual(before);
+    expect(second.summary.publication).toMatchObject({ docCreated: false, repliesPosted: 0, repliesEdited: 2, docUrl: first.summary.publication.docUrl });
+    expect((await h.store.publications.get(`digest:${DAY}:parent`))?.externalId).toBe(`#${CHANNEL}:${before[0]}`);
+  });
+
+  it.each([
+    { name: 'symptom still present', value: 0.95, proposals: 1 },
+    { name: 'symptom recovered', value: 1, proposals: 0 },
+  ])('records a proposal only when the $name', async ({ value, proposals }) => {
+    const metrics = constantMetrics(() => value);
+    h = await harness({ findings: dipFindings(2, 2), clusterCount: 4, metrics });
+    const engine = handEngine({ rca: (_g, _e, i) => (i === 0 ? { operation: ROLLOUT } : {}) });
+
+    const { summary } = await digest(h, engine);
+
+    expect(summary.proposals).toBe(proposals);
+    const rows = await h.store.proposals.list({ groupId: 'g-0' });
+    expect(rows).toHaveLength(proposals);
+    expect(metrics.requests.every((r) => r.endMs === END_MS && r.endMs - r.startMs === 15 * 60_000)).toBe(true);
+    const reply = JSON.stringify(h.outbox.readAll(CHANNEL).find((m) => m.metadata?.payload.idempotency_key === `digest:${DAY}:group:g-0`)?.blocks);
+    expect(reply.includes(`Proposal* \`${rows[0]?.id.slice(0, 8)}\``)).toBe(proposals === 1);
+    if (proposals) expect(rows[0]).toMatchObject({ state: 'proposed', risk: 'low', operation: 'rollout-restart', expiresAtMs: rows[0].createdAtMs + 30 * 60_000 });
+  });
+
+  it('keeps one proposal across reruns (content-hash id)', async () => {
+    h = await harness({ findings: dipFindings(1, 2), clusterCount: 2, metrics: constantMetrics(() => 0.9) });
+    const engine = handEngine({ rca: () => ({ operation: ROLLOUT }) });
+
+    await digest(h, engine);
+    await digest(h, engine);
+
+    expect(await h.store.proposals.list({})).toHaveLength(1);
+  });
+
+  it('records a failing group and publishes the others', async () => {
+    h = await harness({ findings: dipFindings(3, 2), clusterCount: 6 });
+
+    const { result, summary } = await digest(h, handEngine({ failing: [1] }));
+
+    expect(result.exitCode).toBe(1);
+    expect(result.failures.map((f) => f.part)).toEqual(['group:g-1']);
+    expect(summary).toMatchObject({ groups: 2, failedGroups: 1 });
+    expect(h.outbox.readAll(CHANNEL)).toHaveLength(3);
+    expect(readFileSync(join(h.dir, 'docs', `digest_${DAY}.md`), 'utf8')).toContain('evidence source down for group 1');
+  });
+
+  it('still posts to Slack when the document sink fails', async () => {
+    h = await harness({ findings: dipFindings(2, 2), clusterCount: 4, docs: { upsertDocument: async () => { throw new Error('docs down'); } } });
+
+    const { result } = await digest(h);
+
+    expect(result.failures.map((f) => f.part)).toEqual(['sink:docs']);
+    expect(h.outbox.readAll(CHANNEL)).toHaveLength(3);
+  });
+
+  it('says "inconclusive — needs a human" with what is missing', async () => {
+    h = await harness({ findings: dipFindings(1, 2), clusterCount: 2 });
+    const engine = handEngine({ rca: () => ({ verdict: 'inconclusive', missing: ['no logs for coredns in the window'] }) });
+
+    const { summary } = await digest(h, engine);
+
+    expect(summary.inconclusive).toBe(1);
+    const rca = await h.store.rcas.get('g-0');
+    expect(JSON.stringify(rca?.body)).toContain('inconclusive — needs a human: no logs for coredns in the window');
+  });
+
+  it('rejects a malformed --day with a clear error (exit 2)', async () => {
+    h = await harness({ findings: [], clusterCount: 1 });
+
+    const { result } = await digest(h, handEngine(), { day: '2026-02-30' });
+
+    expect(result.exitCode).toBe(2);
+    expect(result.failures[0].message).toMatch(/--day: expected a calendar date YYYY-MM-DD/);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../../src/adapters/chat/types.js';
+import { summariseThread, threadFigures } from '../../../src/reporting/report/oncall-threads.js';
+
+const T0 = 1_780_000_000;
+const msg = (offsetMin: number, user: string | undefined, text: string, extra: Partial<ChatMessage> = {}): ChatMessage => ({ ts: `${T0 + offsetMin * 60}.000100`, user, text, ...extra });
+const rules = { resolutionReaction: 'white_check_mark', resolutionWords: ['resolved', 'fixed'], alertnames: ['KubeJobFailed', 'CoreDNSDown'] };
+const parent = msg(0, 'UALICE', 'CoreDNSDown firing on c-eu-west-1-0001, anyone?');
+
+describe('summariseThread', () => {
+  it.each([
+    ['a "resolved" reply', [msg(5, 'UBOB', 'looking'), msg(40, 'UBOB', 'Resolved: restarted coredns')], {}, { resolved: true, resolvedBy: 'reply', resolveMinutes: 40 }],
+    ['the resolution reaction on the parent', [msg(5, 'UBOB', 'on it')], { reactions: [{ name: 'white_check_mark', users: ['UBOB'], count: 1 }] }, { resolved: true, resolvedBy: 'reaction', resolveMinutes: undefined }],
+    ['a negated word', [msg(5, 'UBOB', 'not resolved yet, still flapping')], {}, { resolved: false }],
+    ['"unresolved"', [msg(5, 'UBOB', 'still unresolved')], {}, { resolved: false }],
+    ['another reaction', [msg(5, 'UBOB', 'hmm')], { reactions: [{ name: 'eyes', users: ['UBOB'], count: 1 }] }, { resolved: false }],
+    ['a bot saying resolved', [msg(5, undefined, 'resolved', { botId: 'BALERTS' })], {}, { resolved: false }],
+  ])('resolution by %s', (_name, replies, parentExtra, expected) => {
+    const s = summariseThread({ ...parent, ...parentExtra }, replies, rules);
+
+    expect(s).toMatchObject(expected);
+  });
+
+  it('names who answered, the time to the first answer and the alerts mentioned', () => {
+    const replies = [msg(2, 'UALICE', 'KubeJobFailed too'), msg(7, 'UBOB', 'on it'), msg(9, undefined, 'bot', { botId: 'B1' }), msg(12, 'UCAROL', 'me too'), msg(15, 'UBOB', 'x')];
+
+    const s = summariseThread(parent, replies, rules);
+
+    expect(s.responders).toEqual(['UBOB', 'UCAROL']);
+    expect(s.ackMinutes).toBe(7);
+    expect(s.alertnames).toEqual(['CoreDNSDown', 'KubeJobFailed']);
+    expect(s.title).toBe(parent.text);
+  });
+
+  it('sums threads into figures with the open ones to hand off', () => {
+    const a = summariseThread(parent, [msg(10, 'UBOB', 'fixed')], rules);
+    const b = summariseThread(msg(100, 'UCAROL', 'disk pressure on c2'), [msg(130, 'UBOB', 'looking')], rules);
+    const c = summariseThread(msg(200, 'UDAN', 'who owns this?'), [], rules);
+
+    const f = threadFigures([a, b, c]);
+
+    expect(f).toMatchObject({ total: 3, resolved: 1, medianAckMinutes: 20, medianResolveMinutes: 10 });
+    expect(f.open.map((t) => t.title)).toEqual(['disk pressure on c2', 'who owns this?']);
+    expect(f.responders).toEqual([{ user: 'UBOB', threads: 2 }]);
+  });
+});
