@@ -1,8 +1,12 @@
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { createAppContext } from '../app-context.js';
 import type { CliIo, Command } from '../command.js';
 import type { ParsedArgs } from '../parse-args.js';
+import { runShardProcesses } from '../parallel-shards.js';
 import { runbooksLint } from './runbooks-lint-command.js';
+import { digestCommand } from './digest-command.js';
+import { reportCommand } from './report-command.js';
 import { scanCommand } from './scan-command.js';
 
 interface Step {
@@ -11,10 +15,33 @@ interface Step {
   extraArgs: Record<string, string | boolean>;
 }
 
+const SHARDS = Math.max(1, Math.min(4, availableParallelism()));
+
+/**
+ * The fleet scan as production runs it: shards in parallel processes (one per core, like the Indexed
+ * Job's pods), then the finalize step in this process.
+ */
+const shardedScan: Command = {
+  name: 'fleet-scan',
+  summary: 'sharded scan + finalize',
+  async run(args, io) {
+    const passthrough = ['--full', '--end', String(args.values.end), ...(typeof args.values.out === 'string' ? ['--out', args.values.out] : []), ...(typeof args.values.config === 'string' ? ['--config', args.values.config] : [])];
+    const shards = await runShardProcesses(['scan', ...passthrough], io.env, SHARDS);
+    for (const s of shards) {
+      io.stdout(s.stdout);
+      if (s.code !== 0) io.stderr(s.stderr.split('\n').filter((l) => !l.startsWith('{')).join('\n'));
+    }
+    const finalize = await scanCommand.run({ values: { ...args.values, finalize: true }, positionals: [] }, { ...io, env: { ...io.env, FLEETOPS_SHARD_COUNT: String(SHARDS) } });
+    return Math.max(finalize, ...shards.map((s) => s.code));
+  },
+};
+
 /** The daily pipeline in order; later steps are added as their jobs land. */
 const STEPS: Step[] = [
   { name: 'runbooks lint', command: runbooksLint, extraArgs: {} },
-  { name: 'fleet-scan', command: scanCommand, extraArgs: { full: true } },
+  { name: 'fleet-scan', command: shardedScan, extraArgs: {} },
+  { name: 'availability-digest', command: digestCommand, extraArgs: {} },
+  { name: 'oncall-report', command: reportCommand, extraArgs: {} },
 ];
 
 /** Demo defaults: two days of history is enough for the detectors and keeps `npm start` quick. */
@@ -24,15 +51,18 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'Run every job once, in pipeline order, on the embedded defaults (simulated fleet, SQLite, outbox), and summarise',
   async run(args, io) {
-    const env = { ...DEMO_ENV, ...io.env };
-    const app = createAppContext(args, { env, clock: io.clock, logger: io.logger });
+    const base = { ...DEMO_ENV, ...io.env };
+    const app = createAppContext(args, { env: base, clock: io.clock, logger: io.logger });
+    // every step and shard process must see the same simulated week, even if the hour turns meanwhile
+    const endIso = app.config.simulator.endTime ?? new Date(Math.floor(app.clock.nowMs() / 3_600_000) * 3_600_000).toISOString();
+    const env = { ...base, FLEETOPS__SIMULATOR__ENDTIME: endIso };
     const started = Date.now();
     const results: { name: string; code: number; seconds: number; output: string }[] = [];
     for (const step of STEPS) {
       const t0 = Date.now();
       let output = '';
       const stepIo: CliIo = { ...io, env, stdout: (t) => { output += t; } };
-      const stepArgs: ParsedArgs = { values: { ...args.values, ...step.extraArgs }, positionals: [] };
+      const stepArgs: ParsedArgs = { values: { ...args.values, end: endIso, ...step.extraArgs }, positionals: [] };
       const code = await step.command.run(stepArgs, stepIo).catch((err: Error) => { io.stderr(`${step.name}: ${err.message}\n`); return 1; });
       results.push({ name: step.name, code, seconds: (Date.now() - t0) / 1000, output });
     }

@@ -1,6 +1,8 @@
 import type { Command } from '../command.js';
 import { configPrint, configValidate } from './config-commands.js';
 import { demoCommand } from './demo-command.js';
+import { digestCommand } from './digest-command.js';
+import { reportCommand } from './report-command.js';
 import { runbooksLint } from './runbooks-lint-command.js';
 import { scanCommand } from './scan-command.js';
 import { scheduleCommand } from './schedule-command.js';
@@ -10,6 +12,8 @@ import { simulateExport, simulateGroundTruth, simulateInventory } from './simula
 export const COMMANDS: Command[] = [
   demoCommand,
   scanCommand,
+  digestCommand,
+  reportCommand,
   runbooksLint,
   scheduleCommand,
   configValidate,

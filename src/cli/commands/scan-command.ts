@@ -26,9 +26,12 @@ export const scanCommand: Command = {
     const progress = createProgress('scan', io.isTty);
     let summary: FleetScanSummary | undefined;
     const result = await runJobCommand('fleet-scan', args, io, async (app, adapters, ctx) => {
-      const shard = resolveShard(args.values.shard as string | undefined, app.env, app.config.scan.shards);
+      const finalizeOnly = args.values.finalize === true;
+      // the finalize step runs once for all shards: it needs only their count
+      const shard = resolveShard(args.values.shard as string | undefined, app.env, app.config.scan.shards)
+        ?? (finalizeOnly ? { index: 0, count: Number(app.env.FLEETOPS_SHARD_COUNT ?? app.config.scan.shards) } : undefined);
       const endMs = end ?? (app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : app.clock.nowMs());
-      summary = await fleetScanJob(adapters, ctx, { shard, fullRebuild: args.values.full === true, finalizeOnly: args.values.finalize === true, endMs, progress: progress.update });
+      summary = await fleetScanJob(adapters, ctx, { shard, fullRebuild: args.values.full === true, finalizeOnly, endMs, progress: progress.update });
       writeFileAtomic(join(app.outDir, 'scan', `summary-${summary.shard.replace('/', 'of')}.json`), JSON.stringify({ runId: ctx.runId, ...summary }, null, 1));
       return summary;
     }, shardLabel(args.values.shard, io.env));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReportConfig } from '../../report/report-config.js';
 
 /** Config schema: every section strict (unknown keys are errors), every field defaulted. */
 
@@ -125,6 +126,8 @@ export const FleetopsConfig = z.strictObject({
   llm: LlmConfig.prefault({}),
   clusterOps: ClusterOpsConfig.prefault({}),
   scan: ScanConfig.prefault({}),
+  /** The weekly on-call report: handoff weekday/time/zone, resolution markers, toil minutes. */
+  report: ReportConfig.prefault({}),
   jobMetrics: z.strictObject({
     /** Pushgateway for job health (last success, duration, failures); unset: no push. */
     pushgatewayUrl: url.optional(),

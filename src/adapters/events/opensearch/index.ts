@@ -1,0 +1,59 @@
+import type { EventQuery, EventSource, KubeEvent } from '../types.js';
+import { createOpenSearchSearch, type OpenSearchConnection } from '../../logs/opensearch/opensearch-search.js';
+import { DEFAULT_EVENT_FIELDS, toKubeEvent, type EventFieldMap } from './event-fields.js';
+
+export { DEFAULT_EVENT_FIELDS, type EventFieldMap } from './event-fields.js';
+
+export interface OpenSearchEventsOptions extends OpenSearchConnection {
+  /** Index or pattern, e.g. `kube-events-*`. */
+  indexPattern: string;
+  fieldMap?: Partial<EventFieldMap>;
+  /** Appended to the fields used in `terms` filters (cluster, reason); `.keyword` for dynamic mappings. */
+  keywordSuffix?: string;
+  /** Cap on events per search whatever the caller asks. Default 500. */
+  maxSize?: number;
+}
+
+/**
+ * EventSource over an OpenSearch index of Kubernetes events (kubernetes-event-exporter and the like).
+ * The server orders by the first timestamp field; events carrying only a later candidate
+ * (`eventTime`) sort after those, so under truncation the newest of them may be missed.
+ */
+export function createOpenSearchEvents(opts: OpenSearchEventsOptions): EventSource {
+  const fields: EventFieldMap = { ...DEFAULT_EVENT_FIELDS, ...opts.fieldMap };
+  const search = createOpenSearchSearch(opts);
+  const maxSize = opts.maxSize ?? 500;
+  return {
+    async listEvents(q) {
+      const size = Math.min(Math.floor(q.limit), maxSize);
+      if (size <= 0 || q.clusters.length === 0 || q.endMs <= q.startMs || q.reasons?.length === 0) return [];
+      const body = buildEventQuery(q, size, fields, opts.keywordSuffix ?? '', opts.timeoutMs ?? 30_000);
+      const result = await search({ index: opts.indexPattern, body, signal: q.abortSignal });
+      const events: KubeEvent[] = [];
+      for (const hit of result.hits) {
+        const e = toKubeEvent(hit, fields);
+        if (e) events.push(e);
+      }
+      const skipped = result.hits.length - events.length;
+      if (skipped > 0) opts.logger.warn({ index: opts.indexPattern, skipped, timestampFields: fields.timestamps }, 'opensearch event hits without timestamp or reason skipped');
+      // Re-check the range on the timestamp actually read: a doc may match through another candidate field.
+      return events.filter((e) => e.tsMs >= q.startMs && e.tsMs < q.endMs).sort((a, b) => b.tsMs - a.tsMs);
+    },
+  };
+}
+
+export function buildEventQuery(q: EventQuery, size: number, f: EventFieldMap, keywordSuffix: string, timeoutMs: number): Record<string, unknown> {
+  const ranges = f.timestamps.map((field) => ({ range: { [field]: { gte: q.startMs, lt: q.endMs, format: 'epoch_millis' } } }));
+  const filter: unknown[] = [
+    ranges.length === 1 ? ranges[0] : { bool: { should: ranges, minimum_should_match: 1 } },
+    { terms: { [f.cluster + keywordSuffix]: [...new Set(q.clusters)] } },
+  ];
+  if (q.reasons) filter.push({ terms: { [f.reason + keywordSuffix]: [...new Set(q.reasons)] } });
+  return {
+    size,
+    track_total_hits: size + 1,
+    timeout: `${timeoutMs}ms`,
+    query: { bool: { filter } },
+    sort: f.timestamps.map((field) => ({ [field]: { order: 'desc', unmapped_type: 'date', missing: '_last' } })),
+  };
+}

@@ -1,0 +1,93 @@
+import type { LogLine, LogQuery, LogSearch } from '../types.js';
+import { DEFAULT_LOG_FIELDS, toLogLine, type LogFieldMap } from './log-fields.js';
+import { createOpenSearchSearch, type OpenSearchConnection } from './opensearch-search.js';
+
+export type { OpenSearchAuth, OpenSearchConnection } from './opensearch-search.js';
+export { DEFAULT_LOG_FIELDS, type LogFieldMap } from './log-fields.js';
+
+export interface OpenSearchLogsOptions extends OpenSearchConnection {
+  /** Index or pattern, e.g. `logs-k8s-*` (comma-separated lists work too). */
+  indexPattern: string;
+  fieldMap?: Partial<LogFieldMap>;
+  /**
+   * Appended to the fields used in `terms` filters (cluster, component, container): `.keyword` when
+   * the index is dynamically mapped (strings as text with a keyword sub-field). Default none.
+   */
+  keywordSuffix?: string;
+  /** Extra label/container values per component, e.g. `{ coredns: ['kube-dns'] }`. */
+  componentAliases?: Record<string, string[]>;
+  /** Cap on lines per search whatever the caller asks. Default 500. */
+  maxSize?: number;
+}
+
+/** Phrases longer than this are cut: a phrase of a prefix still finds the line. */
+const MAX_TEXT_CHARS = 1024;
+
+/** LogSearch over an OpenSearch index of container logs shipped by Fluent Bit or Fluentd. */
+export function createOpenSearchLogs(opts: OpenSearchLogsOptions): LogSearch {
+  const fields: LogFieldMap = { ...DEFAULT_LOG_FIELDS, ...opts.fieldMap };
+  const search = createOpenSearchSearch(opts);
+  const maxSize = opts.maxSize ?? 500;
+  const componentOf = componentResolver(opts.componentAliases ?? {});
+  return {
+    async search(q) {
+      const size = Math.min(Math.floor(q.limit), maxSize);
+      if (size <= 0 || q.clusters.length === 0 || q.endMs <= q.startMs) return [];
+      const body = buildLogQuery(q, size, fields, { keywordSuffix: opts.keywordSuffix ?? '', aliases: opts.componentAliases ?? {}, timeoutMs: opts.timeoutMs ?? 30_000 });
+      const result = await search({ index: opts.indexPattern, body, signal: q.abortSignal });
+      const lines: LogLine[] = [];
+      let unreadable = 0;
+      for (const hit of result.hits) {
+        const line = toLogLine(hit, fields, (label, container) => q.component ?? componentOf(label, container));
+        if (line) lines.push(line);
+        else unreadable++;
+      }
+      if (unreadable > 0) opts.logger.warn({ index: opts.indexPattern, unreadable, timestampField: fields.timestamp, messageFields: fields.message }, 'opensearch log hits without timestamp or message skipped');
+      if (result.total?.relation === 'gte' || (result.total && result.total.value > size)) opts.logger.debug({ index: opts.indexPattern, returned: lines.length }, 'log search truncated at size');
+      return lines.sort((a, b) => b.tsMs - a.tsMs);
+    },
+  };
+}
+
+interface QueryBounds {
+  keywordSuffix: string;
+  aliases: Record<string, string[]>;
+  timeoutMs: number;
+}
+
+/** The search body: everything in filter context (no scoring), newest first, bounded in time and size. */
+export function buildLogQuery(q: LogQuery, size: number, f: LogFieldMap, b: QueryBounds): Record<string, unknown> {
+  const filter: unknown[] = [
+    { range: { [f.timestamp]: { gte: q.startMs, lt: q.endMs, format: 'epoch_millis' } } },
+    { terms: { [f.cluster + b.keywordSuffix]: [...new Set(q.clusters)] } },
+  ];
+  if (q.component) {
+    const values = [q.component, ...(b.aliases[q.component] ?? [])];
+    filter.push(anyOf([{ terms: { [f.component + b.keywordSuffix]: values } }, { terms: { [f.container + b.keywordSuffix]: values } }]));
+  }
+  const text = q.text?.trim().slice(0, MAX_TEXT_CHARS);
+  // match_phrase analyses the text as data: no query syntax (`OR`, `*:*`, quotes) is interpreted.
+  if (text) filter.push(anyOf(f.message.map((field) => ({ match_phrase: { [field]: text } }))));
+  return {
+    size,
+    track_total_hits: size + 1,
+    timeout: `${b.timeoutMs}ms`,
+    query: { bool: { filter } },
+    sort: [{ [f.timestamp]: { order: 'desc', unmapped_type: 'date' } }],
+    _source: [f.timestamp, f.cluster, f.namespace, f.pod, f.node, f.component, f.container, f.level, ...f.message],
+  };
+}
+
+function anyOf(clauses: unknown[]): unknown {
+  return clauses.length === 1 ? clauses[0] : { bool: { should: clauses, minimum_should_match: 1 } };
+}
+
+/** The domain component of a line: an alias maps back to its component; else the label, else the container. */
+function componentResolver(aliases: Record<string, string[]>): (label: string | undefined, container: string | undefined) => string {
+  const back = new Map<string, string>();
+  for (const [component, names] of Object.entries(aliases)) for (const n of names) back.set(n, component);
+  return (label, container) => {
+    const raw = label ?? container ?? '';
+    return back.get(raw) ?? (container !== undefined ? back.get(container) : undefined) ?? raw;
+  };
+}

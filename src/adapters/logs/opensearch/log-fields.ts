@@ -1,0 +1,73 @@
+/** Where a log document keeps each field, and turning one hit into a LogLine. */
+import type { LogLine } from '../types.js';
+import type { SearchHit } from './schema.js';
+import { firstString, getString, getTimestampMs } from './source-fields.js';
+
+export interface LogFieldMap {
+  /** Not set by Fluent Bit/Fluentd: add it in the shipper (record_modifier / add_field). */
+  cluster: string;
+  namespace: string;
+  pod: string;
+  node: string;
+  /** Label naming the component; the container name is the fallback. */
+  component: string;
+  container: string;
+  /** Often absent: the level is then read from the message (klog prefix, `level=`, `[ERROR]`). */
+  level: string;
+  /** Candidates in order: Docker/CRI parsers put the line in `log`, others in `message`. */
+  message: string[];
+  timestamp: string;
+}
+
+/** The Fluent Bit / Fluentd Kubernetes filter layout. */
+export const DEFAULT_LOG_FIELDS: LogFieldMap = {
+  cluster: 'cluster',
+  namespace: 'kubernetes.namespace_name',
+  pod: 'kubernetes.pod_name',
+  node: 'kubernetes.host',
+  component: 'kubernetes.labels.app',
+  container: 'kubernetes.container_name',
+  level: 'level',
+  message: ['log', 'message'],
+  timestamp: '@timestamp',
+};
+
+/** A hit as a LogLine; undefined when it has no readable timestamp or message. */
+export function toLogLine(hit: SearchHit, f: LogFieldMap, componentOf: (label: string | undefined, container: string | undefined) => string): LogLine | undefined {
+  const src = hit._source;
+  const tsMs = getTimestampMs(src, [f.timestamp]);
+  const message = firstString(src, f.message)?.replace(/\r?\n$/, '');
+  if (tsMs === undefined || message === undefined) return undefined;
+  const node = getString(src, f.node);
+  return {
+    tsMs,
+    cluster: getString(src, f.cluster) ?? '',
+    namespace: getString(src, f.namespace) ?? '',
+    pod: getString(src, f.pod) ?? '',
+    ...(node ? { node } : {}),
+    component: componentOf(getString(src, f.component), getString(src, f.container)),
+    level: normaliseLevel(getString(src, f.level)) ?? levelFromMessage(message),
+    message,
+  };
+}
+
+const LEVELS: Record<string, LogLine['level']> = {
+  trace: 'debug', debug: 'debug', info: 'info', notice: 'info', warn: 'warn', warning: 'warn',
+  err: 'error', error: 'error', crit: 'error', critical: 'error', fatal: 'error', panic: 'error', emerg: 'error', alert: 'error',
+};
+
+export function normaliseLevel(value: string | undefined): LogLine['level'] | undefined {
+  return value === undefined ? undefined : LEVELS[value.toLowerCase()];
+}
+
+const KLOG = /^([IWEF])\d{4} \d\d:\d\d:\d\d/;
+const KLOG_LEVELS: Record<string, LogLine['level']> = { I: 'info', W: 'warn', E: 'error', F: 'error' };
+const MARKED = /^\[(\w+)\]|\blevel=(\w+)|"level"\s*:\s*"(\w+)"/i;
+
+/** Only explicit markers count: a message saying "no error" is not an error. */
+export function levelFromMessage(message: string): LogLine['level'] {
+  const klog = KLOG.exec(message);
+  if (klog) return KLOG_LEVELS[klog[1]];
+  const m = MARKED.exec(message);
+  return normaliseLevel(m?.[1] ?? m?.[2] ?? m?.[3]) ?? 'info';
+}

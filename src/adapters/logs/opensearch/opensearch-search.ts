@@ -1,0 +1,112 @@
+/**
+ * One bounded `_search` through @opensearch-project/opensearch, shared by the logs and events
+ * adapters: the client never retries (maxRetries 0), we do, on 429/5xx/network only.
+ */
+import { Client, errors } from '@opensearch-project/opensearch';
+import type { Clock } from '../../../core/clock.js';
+import { ExternalServiceError } from '../../../core/errors.js';
+import type { Logger } from '../../../core/logger.js';
+import { abortableSleep, HttpServiceError, parseRetryAfterMs, withBackoff } from './retry.js';
+import { SearchErrorBody, SearchResponse, type SearchHit } from './schema.js';
+
+export type OpenSearchAuth = { username: string; password: string } | { bearer: string };
+
+export interface OpenSearchConnection {
+  /** Base URL, e.g. `https://logs.example.com:9200`. */
+  node: string;
+  auth?: OpenSearchAuth;
+  /** Per request, client and server side. Default 30 s. */
+  timeoutMs?: number;
+  /** Retries of one search on 429/5xx/network errors. Default 3. */
+  retries?: number;
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  logger: Logger;
+  clock: Clock;
+  /** Injected for tests; default setTimeout. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface SearchRequest {
+  index: string;
+  body: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Matches counted by the server, capped by `track_total_hits`; `gte` when there were more. */
+  total?: { value: number; relation: 'eq' | 'gte' };
+}
+
+export type OpenSearchSearch = (req: SearchRequest) => Promise<SearchResult>;
+
+export function createOpenSearchSearch(conn: OpenSearchConnection): OpenSearchSearch {
+  const timeoutMs = conn.timeoutMs ?? 30_000;
+  const client = new Client({
+    node: conn.node, maxRetries: 0, requestTimeout: timeoutMs,
+    ...(conn.auth && 'username' in conn.auth ? { auth: { username: conn.auth.username, password: conn.auth.password } } : {}),
+    ...(conn.auth && 'bearer' in conn.auth ? { headers: { authorization: `Bearer ${conn.auth.bearer}` } } : {}),
+  });
+  const backoff = {
+    retries: conn.retries ?? 3, baseDelayMs: conn.retryBaseDelayMs ?? 500, maxDelayMs: conn.retryMaxDelayMs ?? 30_000, sleep: conn.sleep ?? abortableSleep,
+  };
+  return (req) => withBackoff(() => searchOnce(client, req, timeoutMs, conn.clock), {
+    ...backoff,
+    onRetry: (err, attempt, delayMs) => conn.logger.warn({ index: req.index, status: err.details.status, attempt, delayMs }, 'opensearch search retried'),
+  }, req.signal);
+}
+
+async function searchOnce(client: Client, req: SearchRequest, timeoutMs: number, clock: Clock): Promise<SearchResult> {
+  req.signal?.throwIfAborted();
+  const pending = client.search({ index: req.index, body: req.body as never }, { requestTimeout: timeoutMs });
+  // Braces matter: an EventTarget listener returning the thenable would turn its rejection into an uncaught exception.
+  const onAbort = (): void => { pending.abort(); };
+  req.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const res = await pending;
+    return parseResponse(res.body, req.index);
+  } catch (err) {
+    throw toServiceError(err, req.index, clock.nowMs());
+  } finally {
+    req.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function parseResponse(body: unknown, index: string): SearchResult {
+  const parsed = SearchResponse.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ExternalServiceError(`OpenSearch search on "${index}" answered an unexpected shape at ${issue.path.join('.') || '(root)'}: ${issue.message}`, { service: 'opensearch', retryable: false });
+  }
+  const total = parsed.data.hits.total;
+  return { hits: parsed.data.hits.hits, total: typeof total === 'number' ? { value: total, relation: 'eq' } : total };
+}
+
+function toServiceError(err: unknown, index: string, nowMs: number): ExternalServiceError {
+  if (err instanceof ExternalServiceError) return err;
+  if (err instanceof errors.ResponseError) {
+    // The HTTP status, not the body's `status` the client prefers: proxies send bodies of their own.
+    const status = err.meta?.statusCode ?? err.statusCode;
+    const msg = `OpenSearch search on "${index}" failed with status ${status}: ${reasonOf(err.body)}${hintFor(status)}`;
+    return new HttpServiceError(msg, { service: 'opensearch', status }, parseRetryAfterMs(err.headers?.['retry-after'], nowMs), { cause: err });
+  }
+  if (err instanceof errors.RequestAbortedError) {
+    return new ExternalServiceError(`OpenSearch search on "${index}" was aborted`, { service: 'opensearch', retryable: false }, { cause: err });
+  }
+  const what = err instanceof errors.TimeoutError ? 'timed out' : `failed: ${(err as Error).message}`;
+  return new HttpServiceError(`OpenSearch search on "${index}" ${what}`, { service: 'opensearch' }, undefined, { cause: err });
+}
+
+function reasonOf(body: unknown): string {
+  const parsed = SearchErrorBody.safeParse(body);
+  if (!parsed.success) return typeof body === 'string' && body ? body.slice(0, 200) : 'no reason given';
+  const e = parsed.data.error;
+  return typeof e === 'string' ? e.slice(0, 300) : [e.type, e.reason].filter(Boolean).join(': ').slice(0, 300) || 'no reason given';
+}
+
+function hintFor(status: number): string {
+  if (status === 401 || status === 403) return ' (check the OpenSearch credentials and that the role may read this index)';
+  if (status === 404) return ' (no such index: check the configured index pattern)';
+  return '';
+}

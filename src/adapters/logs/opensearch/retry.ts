@@ -1,0 +1,59 @@
+/**
+ * Backoff for the read adapters (OpenSearch, Argo CD): retry only errors marked retryable
+ * (429, 5xx, network), honouring the server's Retry-After.
+ */
+import { ExternalServiceError } from '../../../core/errors.js';
+
+export { abortableSleep } from '../../metrics/prometheus/retry.js';
+
+/** An ExternalServiceError that may carry the server's Retry-After, in ms. */
+export class HttpServiceError extends ExternalServiceError {
+  constructor(message: string, details: { service: string; status?: number }, readonly retryAfterMs?: number, options?: { cause?: unknown }) {
+    super(message, { ...details, retryable: isRetryableStatus(details.status) }, options);
+  }
+}
+
+/** 429 and 5xx are retried; no status means a network error or timeout, also retried. */
+export function isRetryableStatus(status: number | undefined): boolean {
+  return status === undefined || status === 429 || status >= 500;
+}
+
+export interface BackoffOptions {
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  onRetry?: (err: ExternalServiceError, attempt: number, delayMs: number) => void;
+}
+
+export async function withBackoff<T>(fn: () => Promise<T>, opts: BackoffOptions, signal?: AbortSignal): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const retryable = err instanceof ExternalServiceError && err.details.retryable === true;
+      if (!retryable || attempt >= opts.retries || signal?.aborted) throw err;
+      const delayMs = delayFor(err, attempt, opts);
+      opts.onRetry?.(err, attempt + 1, delayMs);
+      await opts.sleep(delayMs, signal);
+    }
+  }
+}
+
+function delayFor(err: ExternalServiceError, attempt: number, opts: BackoffOptions): number {
+  const retryAfterMs = err instanceof HttpServiceError ? err.retryAfterMs : undefined;
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, opts.maxDelayMs);
+  const backoff = opts.baseDelayMs * 2 ** attempt;
+  return Math.min(opts.maxDelayMs, backoff / 2 + (opts.random ?? Math.random)() * (backoff / 2));
+}
+
+/** Retry-After is seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfterMs(header: unknown, nowMs: number): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (typeof value !== 'string' || value === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}

@@ -1,0 +1,116 @@
+/**
+ * Config sub-schemas for the production read backends (OpenSearch logs/events, Argo CD changes)
+ * and the builders that turn them into adapters. Secrets are named by environment variable only.
+ */
+import { z } from 'zod';
+import type { Clock } from '../core/clock.js';
+import { ConfigError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { createArgoCdChanges, defaultClusterFromApp } from './changes/argocd/index.js';
+import type { ChangeSource } from './changes/types.js';
+import { createOpenSearchEvents } from './events/opensearch/index.js';
+import type { EventSource } from './events/types.js';
+import { createOpenSearchLogs, type OpenSearchAuth } from './logs/opensearch/index.js';
+import type { LogSearch } from './logs/types.js';
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+
+const OpenSearchAuthConfig = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({ kind: z.literal('basic'), username: z.string().min(1), passwordEnv: envName.default('OPENSEARCH_PASSWORD') }),
+  z.strictObject({ kind: z.literal('bearer'), tokenEnv: envName.default('OPENSEARCH_TOKEN') }),
+]);
+
+export const OpenSearchConfig = z.strictObject({
+  node: z.string().url().default('http://127.0.0.1:9200'),
+  auth: OpenSearchAuthConfig.default({ kind: 'none' }),
+  timeoutMs: z.number().int().positive().default(30_000),
+  retries: z.number().int().min(0).max(10).default(3),
+  /** Cap on lines/events per search. */
+  maxSize: z.number().int().min(1).max(10_000).default(500),
+  /** `.keyword` when the indices are dynamically mapped (strings as text + keyword sub-field). */
+  keywordSuffix: z.string().default(''),
+  logs: z.strictObject({
+    indexPattern: z.string().min(1).default('logs-k8s-*'),
+    /** Document fields; defaults are the Fluent Bit/Fluentd Kubernetes layout plus `cluster`. */
+    fields: z.strictObject({
+      cluster: z.string(), namespace: z.string(), pod: z.string(), node: z.string(), component: z.string(),
+      container: z.string(), level: z.string(), message: z.array(z.string()).min(1), timestamp: z.string(),
+    }).partial().default({}),
+    /** Extra label/container values per component, e.g. `coredns: [kube-dns]`. */
+    componentAliases: z.record(z.string(), z.array(z.string())).default({}),
+  }).prefault({}),
+  events: z.strictObject({
+    indexPattern: z.string().min(1).default('kube-events-*'),
+    clusterField: z.string().default('cluster'),
+    timestampFields: z.array(z.string()).min(1).default(['lastTimestamp', 'eventTime']),
+  }).prefault({}),
+});
+export type OpenSearchConfig = z.infer<typeof OpenSearchConfig>;
+
+export const ArgoCdConfig = z.strictObject({
+  /** Argo CD server, e.g. `https://argocd.example.com`; required when changes come from Argo CD. */
+  url: z.string().url().optional(),
+  tokenEnv: envName.default('ARGOCD_TOKEN'),
+  appSelector: z.string().optional(),
+  projects: z.array(z.string()).default([]),
+  /** Application label holding the cluster id; checked before the destination. */
+  clusterLabel: z.string().optional(),
+  /** Destination server URL → cluster id, for apps whose destination has no name. */
+  clusterByServer: z.record(z.string(), z.string()).default({}),
+  componentLabel: z.string().default('app.kubernetes.io/name'),
+  timeoutMs: z.number().int().positive().default(30_000),
+  retries: z.number().int().min(0).max(10).default(3),
+  cacheTtlMs: z.number().int().min(0).default(60_000),
+});
+export type ArgoCdConfig = z.infer<typeof ArgoCdConfig>;
+
+export interface ReadBackendDeps {
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  clock: Clock;
+  /** Config path of the section, for error messages (e.g. `logs.opensearch`). */
+  field: string;
+}
+
+export function buildOpenSearchLogs(cfg: OpenSearchConfig, deps: ReadBackendDeps): LogSearch {
+  return createOpenSearchLogs({
+    ...connection(cfg, deps), indexPattern: cfg.logs.indexPattern, fieldMap: cfg.logs.fields, componentAliases: cfg.logs.componentAliases,
+    keywordSuffix: cfg.keywordSuffix, maxSize: cfg.maxSize,
+  });
+}
+
+export function buildOpenSearchEvents(cfg: OpenSearchConfig, deps: ReadBackendDeps): EventSource {
+  return createOpenSearchEvents({
+    ...connection(cfg, deps), indexPattern: cfg.events.indexPattern, fieldMap: { cluster: cfg.events.clusterField, timestamps: cfg.events.timestampFields },
+    keywordSuffix: cfg.keywordSuffix, maxSize: cfg.maxSize,
+  });
+}
+
+export function buildArgoCdChanges(cfg: ArgoCdConfig, deps: ReadBackendDeps): ChangeSource {
+  const byDestination = defaultClusterFromApp(cfg.clusterByServer);
+  const label = cfg.clusterLabel;
+  return createArgoCdChanges({
+    baseUrl: cfg.url ?? missing(`${deps.field}.url`, 'the Argo CD server URL'), token: secret(deps, cfg.tokenEnv, `${deps.field}.tokenEnv`), appSelector: cfg.appSelector, projects: cfg.projects,
+    clusterFromApp: (app) => (label ? app.metadata.labels?.[label] : undefined) ?? byDestination(app),
+    componentFromApp: (app) => app.metadata.labels?.[cfg.componentLabel] ?? app.spec.source?.chart ?? app.metadata.name,
+    timeoutMs: cfg.timeoutMs, retries: cfg.retries, cacheTtlMs: cfg.cacheTtlMs, logger: deps.logger, clock: deps.clock,
+  });
+}
+
+function connection(cfg: OpenSearchConfig, deps: ReadBackendDeps) {
+  const a = cfg.auth;
+  const auth: OpenSearchAuth | undefined = a.kind === 'basic' ? { username: a.username, password: secret(deps, a.passwordEnv, `${deps.field}.auth.passwordEnv`) }
+    : a.kind === 'bearer' ? { bearer: secret(deps, a.tokenEnv, `${deps.field}.auth.tokenEnv`) } : undefined;
+  return { node: cfg.node, auth, timeoutMs: cfg.timeoutMs, retries: cfg.retries, logger: deps.logger, clock: deps.clock };
+}
+
+function missing(field: string, what: string): never {
+  throw new ConfigError(`${field}: required (${what})`);
+}
+
+function secret(deps: ReadBackendDeps, name: string, field: string): string {
+  const v = deps.env[name];
+  if (!v) throw new ConfigError(`${field}: environment variable ${name} is not set (secrets come only from the environment)`);
+  return v;
+}
