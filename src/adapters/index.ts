@@ -21,6 +21,12 @@ import { createPrometheusMetrics } from './metrics/prometheus/index.js';
 import type { PrometheusAuth, PrometheusConnection } from './metrics/prometheus/connection.js';
 import { buildCatalog } from '../signals/catalog.js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { google } from 'googleapis';
+import { createPrometheusAlertHistory } from './alerts/prometheus/index.js';
+import { createSlackChat } from './chat/slack/index.js';
+import { createGoogleDocWriter } from './docs/google/index.js';
+import { buildArgoCdChanges, buildOpenSearchEvents, buildOpenSearchLogs } from './read-backends-config.js';
+import type { PublicationRepo } from './store/types.js';
 import type { Store } from './store/types.js';
 
 /** Everything a job may need, built lazily from config: the only place that maps config → implementations. */
@@ -89,17 +95,39 @@ export function buildAdapters(deps: AdapterDeps): Adapters {
       decoder: config.metrics.prometheus.decoder, useRecordingRules: config.metrics.prometheus.useRecordingRules,
       rateWindow: config.metrics.prometheus.rateWindow, logger: deps.logger, clock,
     }))),
-    logs: once(() => sim().logs),
-    events: once(() => sim().events),
-    changes: once(() => sim().changes),
-    alerts: once(() => sim().alerts),
-    chat: once(() => (config.chat.kind === 'outbox' ? createOutboxChat({ dir: join(outDir, 'slack'), clock }) : unsupported('chat.kind', config.chat.kind))),
-    docs: once(() => (config.docs.kind === 'files' ? createFileDocWriter({ dir: join(outDir, 'docs') }) : unsupported('docs.kind', config.docs.kind))),
+    logs: once(() => (config.logs.kind === 'opensearch' ? buildOpenSearchLogs(config.opensearch, { env, logger: deps.logger, clock, field: 'opensearch' }) : sim().logs)),
+    events: once(() => (config.events.kind === 'opensearch' ? buildOpenSearchEvents(config.opensearch, { env, logger: deps.logger, clock, field: 'opensearch' }) : sim().events)),
+    changes: once(() => (config.changes.kind === 'argocd' ? buildArgoCdChanges(config.changes.argocd, { env, logger: deps.logger, clock, field: 'changes.argocd' }) : sim().changes)),
+    alerts: once(() => (config.metrics.kind === 'prometheus'
+      ? createPrometheusAlertHistory({ ...prometheusConnection(config, env), clusterLabel: config.clusterLabel, stepSeconds: config.report.alertHistoryStepSeconds, logger: deps.logger, clock })
+      : sim().alerts)),
+    chat: once(() => (config.chat.kind === 'outbox' ? createOutboxChat({ dir: join(outDir, 'slack'), clock })
+      : createSlackChat({
+        token: requireSecret(env, config.chat.slack.tokenEnv, 'chat.slack.tokenEnv'), apiUrl: config.chat.slack.apiUrl, logger: deps.logger, clock,
+        publications: lazyPublications(store),
+      }))),
+    docs: once(() => (config.docs.kind === 'files' ? createFileDocWriter({ dir: join(outDir, 'docs') }) : googleDocs(config, deps))),
     store,
     async close() {
       if (store.made()) await (await store()).close();
     },
   };
+}
+
+/** The store is opened lazily (async); Slack only needs its publications when it publishes. */
+function lazyPublications(store: () => Promise<Store>): PublicationRepo {
+  return { get: async (key) => (await store()).publications.get(key), put: async (p) => (await store()).publications.put(p) };
+}
+
+/** Google Docs with Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS or workload identity). */
+function googleDocs(config: FleetopsConfig, deps: AdapterDeps): DocWriter {
+  const g = config.docs.google;
+  const folderId = g.sharedDriveFolderId ?? missing('docs.google.sharedDriveFolderId', 'the Shared Drive folder id for documents');
+  const auth = new google.auth.GoogleAuth({
+    scopes: ['https://www.googleapis.com/auth/documents', 'https://www.googleapis.com/auth/drive'],
+    clientOptions: g.impersonate ? { subject: g.impersonate } : undefined,
+  });
+  return createGoogleDocWriter({ auth, rootUrl: g.rootUrl, folderId, shareWithGroup: g.shareWithGroup, logger: deps.logger, clock: deps.clock });
 }
 
 /** Connection settings with secrets resolved from the environment (never from the file). */
@@ -123,6 +151,3 @@ function missing(field: string, what: string): never {
   throw new ConfigError(`${field}: expected ${what}, found nothing`);
 }
 
-function unsupported(field: string, kind: string): never {
-  throw new ConfigError(`${field}: "${kind}" is not available in this build yet`);
-}

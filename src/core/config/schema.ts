@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ReportConfig } from '../../report/report-config.js';
+import { ArgoCdConfig, OpenSearchConfig } from '../../adapters/read-backends-config.js';
 
 /** Config schema: every section strict (unknown keys are errors), every field defaulted. */
 
@@ -49,6 +50,8 @@ const InventoryConfig = z.strictObject({
   /** YAML or CSV file of clusters, for kind `file`. */
   file: z.string().optional(),
 });
+
+const ReadBackendKind = (others: [string, ...string[]]) => z.strictObject({ kind: z.enum(['simulator', ...others]).default('simulator') });
 
 const StoreConfig = z.strictObject({
   kind: z.enum(['sqlite', 'postgres']).default('sqlite'),
@@ -121,6 +124,11 @@ export const FleetopsConfig = z.strictObject({
   inventory: InventoryConfig.prefault({}),
   metrics: MetricsConfig.prefault({}),
   store: StoreConfig.prefault({}),
+  logs: ReadBackendKind(['opensearch']).prefault({}),
+  events: ReadBackendKind(['opensearch']).prefault({}),
+  changes: z.strictObject({ kind: z.enum(['simulator', 'argocd']).default('simulator'), argocd: ArgoCdConfig.prefault({}) }).prefault({}),
+  /** Shared by logs and events when their kind is opensearch. */
+  opensearch: OpenSearchConfig.prefault({}),
   chat: ChatConfig.prefault({}),
   docs: DocsConfig.prefault({}),
   llm: LlmConfig.prefault({}),
@@ -138,4 +146,4 @@ export const FleetopsConfig = z.strictObject({
 export type FleetopsConfig = z.infer<typeof FleetopsConfig>;
 
 /** Environment variables that hold secrets; `config print` masks them and the file may not set them. */
-export const SECRET_ENV_FIELDS = ['store.postgresUrlEnv', 'chat.slack.tokenEnv'] as const;
+export const SECRET_ENV_FIELDS = ['store.postgresUrlEnv', 'chat.slack.tokenEnv', 'changes.argocd.tokenEnv'] as const;
