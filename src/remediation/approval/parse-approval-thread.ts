@@ -1,0 +1,103 @@
+import type { ChatMessage, ChatUser } from '../../adapters/chat/types.js';
+
+export type RefusalReason =
+  | 'replayed' | 'has-subtype' | 'bot-or-app' | 'edited' | 'unknown-user' | 'deleted-user' | 'not-a-full-member'
+  | 'older-proposal' | 'unknown-proposal' | 'before-posting' | 'after-expiry'
+  | 'self-approval' | 'not-an-approver' | 'out-of-order' | 'same-approver' | 'suggest-only' | 'reaction';
+
+/** A reply that counts as a decision on the current proposal (who it is from is judged by the policy). */
+export interface ThreadDecision {
+  userId: string;
+  decision: 'approve' | 'reject';
+  messageTs: string;
+  reason?: string;
+}
+
+/** A reply (or reaction) that tried to decide and does not count, with why. */
+export interface RefusedReply {
+  messageTs: string;
+  userId?: string;
+  decision?: 'approve' | 'reject';
+  reason: RefusalReason;
+  detail: string;
+}
+
+export interface ApprovalThreadContext {
+  proposalId: string;
+  /** ts of the proposal message; replies at or before it never count. */
+  postedTs: string;
+  /** Expiry as a Slack ts; replies after it never count. */
+  expiresTs: string;
+  /** Other proposals: naming an open one is that proposal's business (skipped), naming a closed one is refused. */
+  otherProposals: readonly { id: string; open: boolean }[];
+  /** Users who wrote decision replies, resolved beforehand (this function does no I/O). */
+  users: ReadonlyMap<string, ChatUser>;
+  /** Message ts already counted for another proposal: seeing one again is a replay. */
+  consumedTs: ReadonlySet<string>;
+}
+
+export interface ParsedThread {
+  decisions: ThreadDecision[];
+  refused: RefusedReply[];
+}
+
+/** `approve <id8>` or `reject <id8> <reason>`, optionally after a mention; the whole message, nothing before. */
+const COMMAND = /^\s*(?:<@[A-Z0-9]+>\s*)?(approve|reject)\s+([0-9a-f]{8,64})\b\s*([\s\S]*)$/i;
+
+interface Command { decision: 'approve' | 'reject'; idPrefix: string; rest: string }
+
+export function parseCommand(text: string): Command | undefined {
+  const m = COMMAND.exec(text);
+  if (!m) return undefined;
+  return { decision: m[1].toLowerCase() as Command['decision'], idPrefix: m[2].toLowerCase(), rest: m[3].trim() };
+}
+
+function messageProblem(m: ChatMessage, users: ReadonlyMap<string, ChatUser>): [RefusalReason, string] | undefined {
+  if (m.subtype) return ['has-subtype', `message subtype ${m.subtype}`];
+  if (m.botId || m.appId) return ['bot-or-app', 'posted by a bot or app'];
+  if (m.edited) return ['edited', 'the message was edited'];
+  const user = m.user === undefined ? undefined : users.get(m.user);
+  if (!user) return ['unknown-user', 'the author could not be identified'];
+  if (user.isBot) return ['bot-or-app', 'the author is a bot user'];
+  if (user.deleted) return ['deleted-user', 'the author is deactivated'];
+  if (!user.isFullMember) return ['not-a-full-member', 'the author is a guest or from another organisation'];
+  return undefined;
+}
+
+function idProblem(prefix: string, ctx: ApprovalThreadContext): 'skip' | [RefusalReason, string] | undefined {
+  if (ctx.proposalId.startsWith(prefix)) return undefined;
+  const other = ctx.otherProposals.find((p) => p.id.startsWith(prefix));
+  if (other?.open) return 'skip';
+  return other ? ['older-proposal', `names an earlier proposal ${prefix}`] : ['unknown-proposal', `names no known proposal (${prefix})`];
+}
+
+/**
+ * Reads decisions on one proposal from its thread. Pure: users are resolved by the caller. Only
+ * replies that are commands are considered; of those, a reply counts only if it has no subtype, bot
+ * or app id, was never edited, comes from a full member, names this proposal and its ts (compared
+ * as a string) lies after posting and not after expiry. Each ts counts once.
+ */
+export function parseApprovalThread(messages: readonly ChatMessage[], ctx: ApprovalThreadContext): ParsedThread {
+  const decisions: ThreadDecision[] = [];
+  const refused: RefusedReply[] = [];
+  const seen = new Set<string>();
+  for (const m of messages) {
+    const cmd = parseCommand(m.text);
+    if (!cmd) continue;
+    const idCheck = idProblem(cmd.idPrefix, ctx);
+    if (idCheck === 'skip') continue;
+    const base = { messageTs: m.ts, userId: m.user, decision: cmd.decision };
+    const replay = seen.has(m.ts) || ctx.consumedTs.has(m.ts);
+    seen.add(m.ts);
+    const problem: [RefusalReason, string] | undefined = replay ? ['replayed', 'this message was already counted']
+      : messageProblem(m, ctx.users) ?? idCheck
+        ?? (m.ts <= ctx.postedTs ? ['before-posting', 'sent before the proposal was posted'] : undefined)
+        ?? (m.ts > ctx.expiresTs ? ['after-expiry', 'sent after the proposal expired'] : undefined);
+    if (problem) {
+      refused.push({ ...base, reason: problem[0], detail: problem[1] });
+      continue;
+    }
+    decisions.push({ userId: m.user as string, decision: cmd.decision, messageTs: m.ts, ...(cmd.decision === 'reject' && cmd.rest ? { reason: cmd.rest.slice(0, 500) } : {}) });
+  }
+  return { decisions, refused };
+}

@@ -1,0 +1,85 @@
+import type { ProposalRow } from '../adapters/store/types.js';
+import type { JobContext } from '../core/run-job.js';
+import { postDailyAuditHead } from './audit/audit-log-tools.js';
+import { collectReactionFeedback, type FeedbackSubject } from './feedback/collect-feedback.js';
+import { claimExecution } from './proposals/claim-execution.js';
+import { loadProposalContext } from './proposals/proposal-context.js';
+import { shortId } from './proposals/proposal-id.js';
+import { OPEN_STATES } from './proposals/proposal-state.js';
+import { findProposalPost } from './proposals/proposal-thread.js';
+import { reconcileProposed } from './proposals/reconcile-proposed.js';
+import type { RemediationDeps } from './proposals/remediation-deps.js';
+import { runExecution, type ExecutionResult } from './proposals/run-execution.js';
+
+export interface ProposalsJobDeps extends Omit<RemediationDeps, 'owner' | 'signal' | 'logger' | 'clock'> {
+  /** Channel for the daily audit chain head. */
+  auditChannel: string;
+  /** RCA replies to read 👍/👎 from (the digest's publications); proposals are added here. */
+  rcaFeedbackSubjects?: () => Promise<FeedbackSubject[]>;
+}
+
+export interface ProposalsJobSummary {
+  open: number;
+  approved: number;
+  executed: Partial<Record<ExecutionResult, number>>;
+  closed: Partial<Record<ProposalRow['state'], number>>;
+  auditHeadPosted: boolean;
+  feedbackRecorded: number;
+}
+
+async function reconcileOne(deps: RemediationDeps, p: ProposalRow, summary: ProposalsJobSummary): Promise<void> {
+  let row: ProposalRow | undefined = p;
+  if (row.state === 'proposed') {
+    row = await reconcileProposed(deps, row);
+    if (row) summary.approved += 1;
+  }
+  if (row?.state === 'approved') row = await claimExecution(deps, row);
+  if (row?.state === 'executing') {
+    const result = await runExecution(deps, row);
+    summary.executed[result] = (summary.executed[result] ?? 0) + 1;
+  }
+  const final = await deps.store.proposals.get(p.id);
+  if (final && !OPEN_STATES.includes(final.state) && final.state !== p.state) summary.closed[final.state] = (summary.closed[final.state] ?? 0) + 1;
+}
+
+async function proposalSubjects(deps: RemediationDeps, sinceMs: number): Promise<FeedbackSubject[]> {
+  const subjects: FeedbackSubject[] = [];
+  for (const p of (await deps.store.proposals.list({})).filter((x) => x.createdAtMs >= sinceMs)) {
+    const [post, context] = await Promise.all([findProposalPost(deps.store, p), loadProposalContext(deps.store, p.id)]);
+    if (post && context) subjects.push({ kind: 'proposal', id: p.id, signature: context.signature, channel: post.channel, ts: post.ts, threadTs: post.threadTs });
+  }
+  return subjects;
+}
+
+/**
+ * The proposals job (every 2 minutes): for each open proposal, read its thread and apply the
+ * policy, execute or resume what is approved, verify, roll back, update the thread, expire stale
+ * ones. A failure of one proposal is recorded and does not stop the others. Then, once a day, the
+ * audit chain head; and feedback reactions.
+ */
+export async function proposalsJob(jobDeps: ProposalsJobDeps, ctx: JobContext): Promise<ProposalsJobSummary> {
+  const deps: RemediationDeps = { ...jobDeps, owner: ctx.runId, signal: ctx.signal, logger: ctx.logger, clock: ctx.clock };
+  const open = await deps.store.proposals.list({ states: [...OPEN_STATES] });
+  const summary: ProposalsJobSummary = { open: open.length, approved: 0, executed: {}, closed: {}, auditHeadPosted: false, feedbackRecorded: 0 };
+  for (const p of open) {
+    if (ctx.signal.aborted) break;
+    try {
+      await reconcileOne(deps, p, summary);
+    } catch (err) {
+      ctx.fail(`proposal:${shortId(p.id)}`, err);
+    }
+  }
+  try {
+    summary.auditHeadPosted = await postDailyAuditHead({ ...deps, channel: jobDeps.auditChannel });
+  } catch (err) {
+    ctx.fail('sink:audit-head', err);
+  }
+  try {
+    const sinceMs = ctx.clock.nowMs() - deps.config.feedbackLookbackDays * 86_400_000;
+    const subjects = [...(await proposalSubjects(deps, sinceMs)), ...((await jobDeps.rcaFeedbackSubjects?.()) ?? [])];
+    summary.feedbackRecorded = await collectReactionFeedback(deps, subjects);
+  } catch (err) {
+    ctx.fail('feedback', err);
+  }
+  return summary;
+}

@@ -1,0 +1,69 @@
+import type { ProposalRow } from '../../adapters/store/types.js';
+import { evaluateApprovals } from '../approval/approval-policy.js';
+import { loadApproverSets } from '../approval/approver-directory.js';
+import type { SafeOperation } from '../catalog/safe-operation-schema.js';
+import { checkAgainstCatalog, operationRequest } from './create-proposal.js';
+import type { ProposalView } from './proposal-message.js';
+import { shortId } from './proposal-id.js';
+import { transitionProposal } from './proposal-state.js';
+import { findProposalPost, postThreadNote, upsertProposalMessage } from './proposal-thread.js';
+import { loadProposalView } from './proposal-view.js';
+import type { RemediationDeps } from './remediation-deps.js';
+
+async function refuseExecution(deps: RemediationDeps, view: ProposalView | undefined, p: ProposalRow, reason: string, details: Record<string, unknown> = {}): Promise<undefined> {
+  const nowMs = deps.clock.nowMs();
+  await deps.store.audit.append({ atMs: nowMs, actor: 'fleetops', action: 'execution.refused', subject: p.id, details: { reason, ...details } });
+  const next = await transitionProposal(deps.store, p, 'rejected', nowMs, { actor: 'fleetops', details: { reason, ...details } });
+  const post = await findProposalPost(deps.store, p);
+  if (next && post) {
+    await postThreadNote(deps, post, p.id, 'execution-refused', `Not executed: ${reason}. Nothing was changed.`);
+    if (view) await upsertProposalMessage(deps, { ...view, proposal: next });
+  }
+  return undefined;
+}
+
+/** Approvals recorded earlier, judged again against today's groups, allowlist and autonomy. */
+async function approvalsStillValid(deps: RemediationDeps, view: ProposalView): Promise<boolean> {
+  const recorded = await deps.store.approvals.list(view.proposal.id);
+  const policy = evaluateApprovals({
+    decisions: recorded.map((a) => ({ userId: a.userId, decision: a.decision, messageTs: a.messageTs, reason: a.reason })),
+    requirement: view.requirement, proposer: view.context.proposer, botUserIds: new Set(deps.config.botUserIds),
+    approvers: await loadApproverSets(deps.chat, deps.config.approvers),
+  });
+  return policy.verdict === 'approved';
+}
+
+function catalogCheck(deps: RemediationDeps, p: ProposalRow): SafeOperation | string {
+  try {
+    return checkAgainstCatalog(deps.catalog, { operation: p.operation, target: operationRequest(p).target, params: p.params });
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/**
+ * Right before execution: catalog, approvals (fresh group membership), the symptom and the
+ * guardrails are checked again; then the proposal is claimed (`approved → executing`, an atomic
+ * compare-and-set, so exactly one process wins). Returns the claimed row, or undefined.
+ */
+export async function claimExecution(deps: RemediationDeps, p: ProposalRow): Promise<ProposalRow | undefined> {
+  const nowMs = deps.clock.nowMs();
+  if (nowMs > p.expiresAtMs + deps.config.executionGraceMinutes * 60_000) {
+    await transitionProposal(deps.store, p, 'expired', nowMs, { actor: 'fleetops', details: { reason: 'approved but not started before expiry' } });
+    return undefined;
+  }
+  const op = catalogCheck(deps, p);
+  if (typeof op === 'string') return refuseExecution(deps, undefined, p, op, { violation: 'catalog' });
+  const view = await loadProposalView(deps, p);
+  if (!view) return refuseExecution(deps, view, p, 'proposal context missing');
+  if (!(await approvalsStillValid(deps, view))) return refuseExecution(deps, view, p, 'the approvals no longer satisfy the policy (group, allowlist or autonomy changed)');
+  if ((await deps.verify(p)) === 'recovered') {
+    const closed = await transitionProposal(deps.store, p, 'recovered', deps.clock.nowMs(), { actor: 'fleetops', details: { reason: 'symptom recovered before execution' } });
+    const post = await findProposalPost(deps.store, p);
+    if (closed && post) await postThreadNote(deps, post, p.id, 'recovered', `The symptom recovered by itself: \`${shortId(p.id)}\` is closed as recovered, nothing was executed.`);
+    return undefined;
+  }
+  const verdict = await deps.guardrails.check(op, operationRequest(p), 'execution');
+  if (!verdict.ok) return refuseExecution(deps, view, p, `guardrail failed at execution time (${verdict.failures.map((f) => `${f.guardrail}: ${f.reason}`).join('; ')})`, { failures: verdict.failures });
+  return transitionProposal(deps.store, p, 'executing', deps.clock.nowMs(), { actor: deps.owner, details: { owner: deps.owner } }, { checkpoint: { phase: 'executing', attempts: 0 } });
+}

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../adapters/store/audit-chain.js';
+import type { OperationTarget } from '../../adapters/cluster-ops/types.js';
+
+/** What a proposal's id is computed from: the same action for the same incident always gets the same id. */
+export interface ProposalContent {
+  groupId: string;
+  operation: string;
+  target: OperationTarget;
+  params: Record<string, unknown>;
+}
+
+/** sha256 of the canonical JSON of the content (key order does not matter), hex. */
+export function proposalId(content: ProposalContent): string {
+  const { groupId, operation, target, params } = content;
+  return createHash('sha256').update(canonicalJson({ groupId, operation, target, params })).digest('hex');
+}
+
+/** The first 8 characters people type in `approve <id8>`. */
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
+/** Epoch milliseconds as a Slack `ts` (`seconds.micros`), comparable as a string with Slack's own. */
+export function toSlackTs(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  return `${seconds}.${String((ms - seconds * 1000) * 1000).padStart(6, '0')}`;
+}

@@ -1,0 +1,55 @@
+import type { ChatChannel } from '../../adapters/chat/types.js';
+import type { ProposalRow, Store } from '../../adapters/store/types.js';
+import type { Clock } from '../../core/clock.js';
+import { section } from '../../reporting/slack/index.js';
+import { renderProposalMessage, type ProposalView } from './proposal-message.js';
+
+export interface ThreadDeps {
+  store: Store;
+  chat: ChatChannel;
+  clock: Clock;
+  /** Where proposals without an incident thread go. */
+  defaultChannel: string;
+}
+
+export interface ProposalPost {
+  channel: string;
+  /** ts of the proposal message itself. */
+  ts: string;
+  /** Thread where answers are read. */
+  threadTs: string;
+}
+
+const postKey = (id: string) => `proposal:${id}`;
+
+/** Where and when the proposal message was posted (from the publications table), if it was. */
+export async function findProposalPost(store: Store, p: ProposalRow): Promise<ProposalPost | undefined> {
+  const pub = await store.publications.get(postKey(p.id));
+  if (!pub) return undefined;
+  const slash = pub.externalId.lastIndexOf('/');
+  const channel = pub.externalId.slice(0, slash);
+  const ts = pub.externalId.slice(slash + 1);
+  return { channel, ts, threadTs: p.threadTs ?? ts };
+}
+
+/**
+ * Posts the proposal message, or edits it in place (same idempotency key) to show the new state.
+ * Records the post and, for a top-level post, the thread on the proposal row.
+ */
+export async function upsertProposalMessage(deps: ThreadDeps, view: ProposalView): Promise<ProposalPost> {
+  const p = view.proposal;
+  const { text, blocks } = renderProposalMessage(view);
+  const channel = p.channel ?? deps.defaultChannel;
+  const posted = await deps.chat.upsertMessage({ channel, threadTs: p.threadTs, text, blocks, idempotencyKey: postKey(p.id) });
+  const nowMs = deps.clock.nowMs();
+  await deps.store.publications.put({ key: postKey(p.id), sink: 'chat', externalId: `${posted.channel}/${posted.ts}`, url: posted.permalink, contentHash: p.state, updatedAtMs: nowMs });
+  if (!p.threadTs) await deps.store.proposals.transition(p.id, [p.state], p.state, { channel: posted.channel, threadTs: posted.ts }, nowMs);
+  return { channel: posted.channel, ts: posted.ts, threadTs: p.threadTs ?? posted.ts };
+}
+
+/** A thread reply about one event of the proposal; posted once per event key (reruns edit it). */
+export async function postThreadNote(deps: ThreadDeps, post: ProposalPost, proposalId: string, event: string, mrkdwn: string): Promise<void> {
+  await deps.chat.upsertMessage({
+    channel: post.channel, threadTs: post.threadTs, text: mrkdwn, blocks: [section(mrkdwn)], idempotencyKey: `proposal:${proposalId}:${event}`,
+  });
+}

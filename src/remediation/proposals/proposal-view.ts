@@ -1,0 +1,19 @@
+import type { ProposalRow } from '../../adapters/store/types.js';
+import { approvalRequirement } from '../approval/approval-policy.js';
+import { resolveAutonomy } from '../autonomy/demotions.js';
+import { operationRequest } from './create-proposal.js';
+import { loadProposalContext } from './proposal-context.js';
+import type { ProposalView } from './proposal-message.js';
+import { scopeOf, type RemediationDeps } from './remediation-deps.js';
+
+/**
+ * Context, current autonomy and requirement, and the dry-run preview for a proposal. Undefined
+ * when its context is missing (then nobody can approve it: fail safe).
+ */
+export async function loadProposalView(deps: RemediationDeps, p: ProposalRow): Promise<ProposalView | undefined> {
+  const context = await loadProposalContext(deps.store, p.id);
+  if (!context) return undefined;
+  const { level } = await resolveAutonomy(deps.store, deps.config, scopeOf(p, context));
+  const calls = await deps.clusterOps.plan(operationRequest(p));
+  return { proposal: p, context, calls, level, requirement: approvalRequirement(level, p.risk) };
+}

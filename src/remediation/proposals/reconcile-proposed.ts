@@ -1,0 +1,105 @@
+import type { ChatMessage } from '../../adapters/chat/types.js';
+import type { ProposalRow } from '../../adapters/store/types.js';
+import { evaluateApprovals, type PolicyResult } from '../approval/approval-policy.js';
+import { loadApproverSets, resolveCommandAuthors } from '../approval/approver-directory.js';
+import { parseApprovalThread, type RefusedReply } from '../approval/parse-approval-thread.js';
+import { auditOnce } from '../audit/audit-once.js';
+import type { ProposalView } from './proposal-message.js';
+import { shortId, toSlackTs } from './proposal-id.js';
+import { OPEN_STATES, transitionProposal } from './proposal-state.js';
+import { findProposalPost, postThreadNote, upsertProposalMessage, type ProposalPost } from './proposal-thread.js';
+import { loadProposalView } from './proposal-view.js';
+import type { RemediationDeps } from './remediation-deps.js';
+
+/** Reactions people use to mean "yes"; they never approve, and saying so once helps. */
+const APPROVING_REACTIONS = new Set(['white_check_mark', 'heavy_check_mark', 'ballot_box_with_check', '+1', 'thumbsup', 'ok', 'shipit', 'approved']);
+
+async function threadContext(deps: RemediationDeps, p: ProposalRow) {
+  const siblings = (await deps.store.proposals.list({ groupId: p.groupId })).filter((o) => o.id !== p.id);
+  const consumedTs = new Set<string>();
+  for (const o of siblings) for (const a of await deps.store.approvals.list(o.id)) consumedTs.add(a.messageTs);
+  return { otherProposals: siblings.map((o) => ({ id: o.id, open: OPEN_STATES.includes(o.state) })), consumedTs };
+}
+
+async function auditRefusals(deps: RemediationDeps, p: ProposalRow, post: ProposalPost, refused: readonly RefusedReply[]): Promise<void> {
+  for (const r of refused) {
+    const fresh = await auditOnce(deps.store, `refusal:${p.id}:${r.messageTs}:${r.reason}`, {
+      atMs: deps.clock.nowMs(), actor: r.userId ?? 'unknown', action: 'approval.refused', subject: p.id,
+      details: { messageTs: r.messageTs, decision: r.decision, reason: r.reason, detail: r.detail },
+    });
+    if (fresh) await postThreadNote(deps, post, p.id, `refused:${r.messageTs}`, `A reply (ts ${r.messageTs}) did not count for proposal \`${shortId(p.id)}\`: ${r.detail}.`);
+  }
+}
+
+async function auditReactions(deps: RemediationDeps, p: ProposalRow, post: ProposalPost, messages: readonly ChatMessage[]): Promise<void> {
+  const own = messages.find((m) => m.ts === post.ts) ?? (await deps.chat.history(post.channel, { oldestTs: post.ts, latestTs: post.ts })).find((m) => m.ts === post.ts);
+  let any = false;
+  for (const r of own?.reactions ?? []) {
+    if (!APPROVING_REACTIONS.has(r.name.split('::')[0])) continue;
+    for (const user of r.users) {
+      any = await auditOnce(deps.store, `reaction:${p.id}:${r.name}:${user}`, {
+        atMs: deps.clock.nowMs(), actor: user, action: 'approval.refused', subject: p.id, details: { reason: 'reaction', detail: `:${r.name}: is a reaction, not a reply` },
+      }) || any;
+    }
+  }
+  if (any) await postThreadNote(deps, post, p.id, 'reactions', `Reactions do not approve. Reply \`approve ${shortId(p.id)}\` in this thread.`);
+}
+
+async function recordDecisions(deps: RemediationDeps, p: ProposalRow, policy: PolicyResult): Promise<void> {
+  const counted = policy.rejection ? [...policy.approvals, policy.rejection] : policy.approvals;
+  for (const d of counted) {
+    const nowMs = deps.clock.nowMs();
+    const fresh = await deps.store.approvals.record({ proposalId: p.id, userId: d.userId, decision: d.decision, messageTs: d.messageTs, reason: d.reason, recordedAtMs: nowMs });
+    if (fresh) await deps.store.audit.append({ atMs: nowMs, actor: d.userId, action: `approval.${d.decision}`, subject: p.id, details: { messageTs: d.messageTs, reason: d.reason } });
+  }
+}
+
+/** Reads the thread and applies the policy; records what counts and audits what does not. */
+export async function readDecisions(deps: RemediationDeps, view: ProposalView, post: ProposalPost): Promise<PolicyResult> {
+  const p = view.proposal;
+  const messages = await deps.chat.listReplies(post.channel, post.threadTs);
+  const parsed = parseApprovalThread(messages, {
+    proposalId: p.id, postedTs: post.ts, expiresTs: toSlackTs(p.expiresAtMs), users: await resolveCommandAuthors(deps.chat, messages), ...(await threadContext(deps, p)),
+  });
+  const policy = evaluateApprovals({
+    decisions: parsed.decisions, requirement: view.requirement, proposer: view.context.proposer,
+    botUserIds: new Set(deps.config.botUserIds), approvers: await loadApproverSets(deps.chat, deps.config.approvers),
+  });
+  await auditRefusals(deps, p, post, [...parsed.refused, ...policy.refused]);
+  await auditReactions(deps, p, post, messages);
+  await recordDecisions(deps, p, policy);
+  return policy;
+}
+
+async function refuseWithoutContext(deps: RemediationDeps, p: ProposalRow): Promise<undefined> {
+  await transitionProposal(deps.store, p, 'rejected', deps.clock.nowMs(), { actor: 'fleetops', details: { reason: 'proposal context missing: nobody can approve it' } });
+  return undefined;
+}
+
+/**
+ * One `proposed` proposal: post it if needed, read decisions, then approve, reject or expire it.
+ * Returns the approved row when it may now execute.
+ */
+export async function reconcileProposed(deps: RemediationDeps, p: ProposalRow): Promise<ProposalRow | undefined> {
+  const view = await loadProposalView(deps, p);
+  if (!view) return refuseWithoutContext(deps, p);
+  const found = await findProposalPost(deps.store, p);
+  const post = found ?? (await upsertProposalMessage(deps, view));
+  const policy = await readDecisions(deps, view, post);
+  const nowMs = deps.clock.nowMs();
+  const actor = 'fleetops';
+  let next: ProposalRow | undefined;
+  if (policy.verdict === 'rejected' && policy.rejection) {
+    next = await transitionProposal(deps.store, p, 'rejected', nowMs, { actor: policy.rejection.userId, details: { reason: policy.rejection.reason ?? '', messageTs: policy.rejection.messageTs } });
+  } else if (policy.verdict === 'approved' && !(view.requirement.kind === 'automatic' && !found)) {
+    // Automatic runs wait one run after the notice is posted, so people can still reject.
+    const automatic = view.requirement.kind === 'automatic';
+    next = await transitionProposal(deps.store, p, 'approved', nowMs, { actor: automatic ? 'fleetops-autonomy' : actor, details: { approvers: policy.approvals.map((a) => a.userId), level: view.level, automatic } });
+    if (next && automatic) await postThreadNote(deps, post, p.id, 'automatic', `Running automatically (autonomy level 3): \`${shortId(p.id)}\`. Reply \`reject ${shortId(p.id)} <reason>\` before the next run to stop it.`);
+  } else if (nowMs > p.expiresAtMs) {
+    const required = view.requirement.kind === 'approvals' ? view.requirement.count : 0;
+    next = await transitionProposal(deps.store, p, 'expired', nowMs, { actor, details: { approvals: policy.approvals.length, required, requirement: view.requirement.kind } });
+  }
+  if (next) await upsertProposalMessage(deps, { ...view, proposal: next });
+  return next?.state === 'approved' ? next : undefined;
+}

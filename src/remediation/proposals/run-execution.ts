@@ -1,0 +1,137 @@
+import type { OperationOutcome } from '../../adapters/cluster-ops/types.js';
+import type { ProposalRow } from '../../adapters/store/types.js';
+import { SafetyViolationError } from '../../core/errors.js';
+import { demote } from '../autonomy/demotions.js';
+import { findOperation } from '../catalog/safe-operation-schema.js';
+import { operationRequest } from './create-proposal.js';
+import { takeLease, type HeldLease } from './execution-lease.js';
+import { loadProposalContext } from './proposal-context.js';
+import { shortId } from './proposal-id.js';
+import { transitionProposal } from './proposal-state.js';
+import { findProposalPost, postThreadNote } from './proposal-thread.js';
+import { scopeOf, type RemediationDeps } from './remediation-deps.js';
+
+export type ExecutionResult = 'lease-held' | 'interrupted' | 'verifying' | 'succeeded' | 'failed' | 'rolled-back' | 'retry';
+
+interface Checkpoint {
+  phase: 'executing' | 'verifying' | 'rolling-back';
+  attempts: number;
+  ops?: Record<string, unknown>;
+  executedAtMs?: number;
+  reason?: string;
+}
+
+interface Run { deps: RemediationDeps; p: ProposalRow; lease: HeldLease; cp: Checkpoint }
+
+function readCheckpoint(p: ProposalRow): Checkpoint {
+  const c = p.checkpoint ?? {};
+  const phase = c.phase === 'verifying' || c.phase === 'rolling-back' ? c.phase : 'executing';
+  return { ...c, phase, attempts: typeof c.attempts === 'number' ? c.attempts : 0 } as Checkpoint;
+}
+
+async function audit(run: Run, action: string, details: Record<string, unknown>): Promise<void> {
+  await run.deps.store.audit.append({ atMs: run.deps.clock.nowMs(), actor: run.deps.owner, action, subject: run.p.id, details });
+}
+
+async function note(run: Run, event: string, text: string): Promise<void> {
+  const post = await findProposalPost(run.deps.store, run.p);
+  if (post) await postThreadNote(run.deps, post, run.p.id, event, text);
+}
+
+async function save(run: Run, cp: Checkpoint): Promise<void> {
+  if (!(await run.lease.saveCheckpoint({ ...cp }))) throw new SafetyViolationError(`proposal ${shortId(run.p.id)}: execution lease lost; another run continues it`);
+  run.cp = cp;
+}
+
+async function finish(run: Run, to: 'succeeded' | 'failed' | 'rolled-back', details: Record<string, unknown>): Promise<ExecutionResult> {
+  const { deps, p } = run;
+  await transitionProposal(deps.store, p, to, deps.clock.nowMs(), { actor: deps.owner, details }, { checkpoint: { ...run.cp } });
+  if (to === 'succeeded') return to;
+  const context = await loadProposalContext(deps.store, p.id);
+  const demotion = context && await demote(deps.store, deps.config, scopeOf(p, context), p.id, `${to}: ${String(details.reason ?? '')}`, deps.clock.nowMs());
+  if (demotion) await note(run, 'demoted', `Autonomy for ${p.operation} in ${context?.environment}/${context?.tier} lowered to level ${demotion.level} after this ${to} execution. Only a config change raises it again.`);
+  return to;
+}
+
+async function rollBack(run: Run, reason: string): Promise<ExecutionResult> {
+  const { deps, p } = run;
+  const op = findOperation(deps.catalog, p.operation);
+  if (!op?.reversible) {
+    await note(run, 'failed', `\`${shortId(p.id)}\` failed (${reason}) and ${p.operation} cannot be undone automatically: a person must check ${p.cluster}.`);
+    return finish(run, 'failed', { reason, rollback: 'not-possible' });
+  }
+  await save(run, { ...run.cp, phase: 'rolling-back', reason });
+  await audit(run, 'rollback.started', { reason });
+  const outcome = await deps.clusterOps.rollback({ ...operationRequest(p), checkpoint: run.cp.ops, abortSignal: run.lease.signal });
+  await audit(run, 'rollback.finished', { status: outcome.status, message: outcome.message, calls: outcome.calls.length });
+  if (outcome.status === 'succeeded') {
+    await note(run, 'rolled-back', `\`${shortId(p.id)}\` was rolled back (${reason}).`);
+    return finish(run, 'rolled-back', { reason });
+  }
+  await note(run, 'rollback-failed', `Rolling back \`${shortId(p.id)}\` did not succeed (${outcome.message}): a person must check ${p.cluster} now.`);
+  return finish(run, 'failed', { reason, rollback: outcome.message });
+}
+
+async function verifyPhase(run: Run): Promise<ExecutionResult> {
+  const { deps, p } = run;
+  const status = await deps.verify(p);
+  const executedAtMs = run.cp.executedAtMs ?? deps.clock.nowMs();
+  const windowOver = deps.clock.nowMs() > executedAtMs + deps.config.verifyWindowMinutes * 60_000;
+  if (status === 'pending' && !windowOver) return 'verifying';
+  await audit(run, 'verification', { status, windowOver });
+  if (status === 'recovered') {
+    await note(run, 'succeeded', `\`${shortId(p.id)}\` executed and the symptom recovered.`);
+    return finish(run, 'succeeded', { verification: status });
+  }
+  return rollBack(run, status === 'pending' ? 'the symptom did not recover within the verification window' : 'the symptom did not recover');
+}
+
+async function executePhase(run: Run): Promise<ExecutionResult> {
+  const { deps, p } = run;
+  const attempts = run.cp.attempts + 1;
+  await save(run, { ...run.cp, attempts });
+  await audit(run, run.cp.ops ? 'execution.resumed' : 'execution.started', { attempt: attempts, checkpoint: run.cp.ops ?? null });
+  let outcome: OperationOutcome;
+  try {
+    outcome = await deps.clusterOps.execute({
+      ...operationRequest(p), checkpoint: run.cp.ops, abortSignal: run.lease.signal,
+      onCheckpoint: async (ops) => save(run, { ...run.cp, ops }),
+    });
+  } catch (err) {
+    if (run.lease.signal.aborted) throw err;
+    await audit(run, 'execution.error', { attempt: attempts, error: (err as Error).message });
+    return attempts >= deps.config.maxExecutionAttempts ? rollBack(run, `execution kept failing: ${(err as Error).message}`) : 'retry';
+  }
+  await audit(run, 'execution.finished', { status: outcome.status, message: outcome.message, calls: outcome.calls.length });
+  if (outcome.status !== 'succeeded') return rollBack(run, `execution ${outcome.status}: ${outcome.message}`);
+  await save(run, { ...run.cp, phase: 'verifying', ops: outcome.checkpoint ?? run.cp.ops, executedAtMs: deps.clock.nowMs() });
+  await note(run, 'executed', `\`${shortId(p.id)}\` executed (${outcome.calls.length} API calls); verifying that the symptom recovers within ${deps.config.verifyWindowMinutes} min.`);
+  return verifyPhase(run);
+}
+
+/**
+ * Runs, resumes or finishes an `executing` proposal under its lease: execute from the stored
+ * checkpoint, verify, roll back where possible. A run interrupted by the deadline or a lost lease
+ * stops between steps and leaves the checkpoint for the next run; it never starts over.
+ */
+export async function runExecution(deps: RemediationDeps, p: ProposalRow): Promise<ExecutionResult> {
+  const lease = await takeLease(deps.store, deps.clock, p.id, deps.owner, deps.config.leaseTtlSeconds * 1000, deps.signal);
+  if (!lease) return 'lease-held';
+  const fresh = (await deps.store.proposals.get(p.id)) ?? p;
+  if (fresh.state !== 'executing') {
+    await lease.release();
+    return 'lease-held';
+  }
+  const run: Run = { deps, p: fresh, lease, cp: readCheckpoint(fresh) };
+  try {
+    if (run.cp.phase === 'verifying') return await verifyPhase(run);
+    if (run.cp.phase === 'rolling-back') return await rollBack(run, run.cp.reason ?? 'resumed rollback');
+    return await executePhase(run);
+  } catch (err) {
+    if (!lease.signal.aborted) throw err;
+    await audit(run, 'execution.interrupted', { reason: String((lease.signal.reason as Error | undefined)?.message ?? 'aborted'), checkpoint: run.cp.ops ?? null }).catch(() => undefined);
+    return 'interrupted';
+  } finally {
+    await lease.release();
+  }
+}

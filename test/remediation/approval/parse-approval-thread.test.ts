@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage, ChatUser } from '../../../src/adapters/chat/types.js';
+import { parseApprovalThread, parseCommand, type ApprovalThreadContext } from '../../../src/remediation/approval/parse-approval-thread.js';
+
+const ID = 'abcdef0123456789'.repeat(4);
+const OLD = '0123456789abcdef'.repeat(4);
+const OPEN = 'fedcba9876543210'.repeat(4);
+const member = (id: string, over: Partial<ChatUser> = {}): ChatUser => ({ id, isBot: false, deleted: false, isFullMember: true, ...over });
+const ctx: ApprovalThreadContext = {
+  proposalId: ID, postedTs: '1800000000.000100', expiresTs: '1800001800.000000',
+  otherProposals: [{ id: OLD, open: false }, { id: OPEN, open: true }],
+  users: new Map([['U1', member('U1')], ['UG', member('UG', { isFullMember: false })], ['UB', member('UB', { isBot: true })], ['UD', member('UD', { deleted: true })]]),
+  consumedTs: new Set(['1800000500.000000']),
+};
+const msg = (over: Partial<ChatMessage>): ChatMessage => ({ ts: '1800000200.000000', user: 'U1', text: `approve ${ID.slice(0, 8)}`, ...over });
+
+describe('parseCommand', () => {
+  it.each([
+    ['approve abcdef01', { decision: 'approve', idPrefix: 'abcdef01', rest: '' }],
+    ['  APPROVE ABCDEF01 ', { decision: 'approve', idPrefix: 'abcdef01', rest: '' }],
+    ['<@UFLEETOPS> reject abcdef01 too risky now', { decision: 'reject', idPrefix: 'abcdef01', rest: 'too risky now' }],
+    ['please approve abcdef01', undefined],
+    ['approve abcdef0', undefined],
+    ['approved abcdef01', undefined],
+    ['log: ERROR approve abcdef01', undefined],
+  ])('%j', (text, expected) => {
+    expect(parseCommand(text)).toEqual(expected);
+  });
+});
+
+describe('parseApprovalThread', () => {
+  it('counts a plain reply from a full member naming the current id within the window', () => {
+    const result = parseApprovalThread([msg({}), msg({ ts: '1800000300.000000', text: `reject ${ID.slice(0, 8)} wait for the batch` })], ctx);
+
+    expect(result.decisions).toEqual([
+      { userId: 'U1', decision: 'approve', messageTs: '1800000200.000000' },
+      { userId: 'U1', decision: 'reject', messageTs: '1800000300.000000', reason: 'wait for the batch' },
+    ]);
+    expect(result.refused).toEqual([]);
+  });
+
+  it.each([
+    ['a subtype', { subtype: 'bot_message' }, 'has-subtype'],
+    ['a bot id', { botId: 'B1' }, 'bot-or-app'],
+    ['an app id', { appId: 'A1' }, 'bot-or-app'],
+    ['an edit', { edited: { user: 'U1', ts: '1800000250.000000' } }, 'edited'],
+    ['no user', { user: undefined }, 'unknown-user'],
+    ['a user nobody resolved', { user: 'UX' }, 'unknown-user'],
+    ['a bot user', { user: 'UB' }, 'bot-or-app'],
+    ['a deleted user', { user: 'UD' }, 'deleted-user'],
+    ['a guest', { user: 'UG' }, 'not-a-full-member'],
+    ['an older proposal id', { text: `approve ${OLD.slice(0, 8)}` }, 'older-proposal'],
+    ['an unknown id', { text: 'approve 99999999' }, 'unknown-proposal'],
+    ['a ts at posting', { ts: '1800000000.000100' }, 'before-posting'],
+    ['a ts after expiry', { ts: '1800001800.000001' }, 'after-expiry'],
+    ['a ts consumed by another proposal', { ts: '1800000500.000000' }, 'replayed'],
+  ] as const)('refuses a reply with %s', (_name, over, reason) => {
+    const result = parseApprovalThread([msg(over as Partial<ChatMessage>)], ctx);
+
+    expect(result.decisions).toEqual([]);
+    expect(result.refused.map((r) => r.reason)).toEqual([reason]);
+  });
+
+  it('counts a ts once even when it is listed twice', () => {
+    const result = parseApprovalThread([msg({}), msg({ user: 'U1' })], ctx);
+
+    expect(result.decisions).toHaveLength(1);
+    expect(result.refused.map((r) => r.reason)).toEqual(['replayed']);
+  });
+
+  it('leaves replies naming another open proposal in the same thread to that proposal', () => {
+    const result = parseApprovalThread([msg({ text: `approve ${OPEN.slice(0, 8)}` }), msg({ ts: '1800000201.000000', text: 'thanks all' })], ctx);
+
+    expect(result).toEqual({ decisions: [], refused: [] });
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/adapters/store/audit-chain.js';
+import { shortId } from '../../src/remediation/proposals/proposal-id.js';
+import { auditOf, CHANNEL, createWorld, draft, drainDraft, propose, reply, runProposalsJob, U } from './proposals/harness.js';
+
+async function proposed(world: Awaited<ReturnType<typeof createWorld>>, d = drainDraft()) {
+  const r = await propose(world, d);
+  if (r.status !== 'proposed') throw new Error(`expected a proposal, got ${r.status}`);
+  return r.proposal;
+}
+
+describe('proposals job', () => {
+  it('posts the proposal with a dry-run preview and how to answer', async () => {
+    const world = await createWorld();
+    const p = await proposed(world);
+
+    const { summary, failures } = await runProposalsJob(world);
+
+    expect(failures).toEqual([]);
+    expect(summary.open).toBe(1);
+    const [msg] = world.chat.readAll(CHANNEL);
+    const text = JSON.stringify(msg.blocks);
+    expect(text).toContain(`approve ${shortId(p.id)}`);
+    expect(text).toContain(`reject ${shortId(p.id)} <reason>`);
+    expect(text).toContain('POST /fake/c-eu-west-1-0001/cordon');
+    expect(text).toContain('evict:pod-4');
+    expect((await world.store.proposals.get(p.id))?.threadTs).toBe(msg.ts);
+  });
+
+  it('executes a high-risk drain after on-call then manager approve, verifies and audits every step', async () => {
+    const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'recovered'] });
+    const p = await proposed(world);
+    await runProposalsJob(world);
+    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
+    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+
+    const { failures } = await runProposalsJob(world);
+
+    expect(failures).toEqual([]);
+    expect((await world.store.proposals.get(p.id))?.state).toBe('succeeded');
+    expect(world.ops.calls.map((c) => c.step)).toEqual(['cordon', 'evict:pod-1', 'evict:pod-2', 'evict:pod-3', 'evict:pod-4']);
+    expect(world.guardrails.checks).toEqual(['proposal', 'execution']);
+    const actions = (await auditOf(world.store, p.id)).map((e) => e.action);
+    expect(actions).toEqual(['proposal.proposed', 'approval.approve', 'approval.approve', 'proposal.approved', 'proposal.executing',
+      'execution.started', 'execution.finished', 'verification', 'proposal.succeeded']);
+    expect(verifyAuditChain(await auditOf(world.store))).toEqual({ ok: true });
+  });
+
+  it('rolls back (uncordons) when the symptom does not recover within the window, and demotes autonomy', async () => {
+    const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending'], config: { autonomy: { defaultLevel: 2 } } });
+    const p = await proposed(world);
+    await runProposalsJob(world);
+    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
+    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+    await runProposalsJob(world);
+    expect((await world.store.proposals.get(p.id))?.state).toBe('executing');
+
+    await runProposalsJob(world, 16 * 60_000);
+
+    expect((await world.store.proposals.get(p.id))?.state).toBe('rolled-back');
+    expect(world.ops.calls.at(-1)).toMatchObject({ step: 'uncordon', kind: 'rollback' });
+    const actions = (await auditOf(world.store)).map((e) => e.action);
+    expect(actions).toContain('rollback.finished');
+    expect(actions).toContain('autonomy.demoted');
+    const thread = world.chat.readAll(CHANNEL).map((m) => m.text).join('\n');
+    expect(thread).toMatch(/lowered to level 1/);
+  });
+
+  it('closes a proposal as recovered when the symptom is gone right before execution', async () => {
+    const world = await createWorld({ verify: ['not-recovered', 'recovered'] });
+    const p = await proposed(world);
+    await runProposalsJob(world);
+    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
+    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+
+    await runProposalsJob(world);
+
+    expect((await world.store.proposals.get(p.id))?.state).toBe('recovered');
+    expect(world.ops.calls).toEqual([]);
+  });
+
+  it('is idempotent: a rerun posts nothing new and audits nothing new', async () => {
+    const world = await createWorld();
+    const p = await proposed(world);
+    await runProposalsJob(world);
+    await reply(world, p.id, U.outsider, `approve ${shortId(p.id)}`);
+    await runProposalsJob(world);
+    const messages = world.chat.readAll(CHANNEL).length;
+    const audit = (await auditOf(world.store)).length;
+
+    await runProposalsJob(world);
+
+    expect(world.chat.readAll(CHANNEL)).toHaveLength(messages);
+    expect(await auditOf(world.store)).toHaveLength(audit);
+  });
+
+  it('rejects on a reject reply from an approver, with the reason', async () => {
+    const world = await createWorld();
+    const p = await proposed(world);
+    await runProposalsJob(world);
+    await reply(world, p.id, U.onCall2, `reject ${shortId(p.id)} node-7 hosts the payment batch`);
+
+    await runProposalsJob(world);
+
+    expect((await world.store.proposals.get(p.id))?.state).toBe('rejected');
+    const entry = (await auditOf(world.store, p.id)).find((e) => e.action === 'proposal.rejected');
+    expect(entry).toMatchObject({ actor: U.onCall2, details: { reason: 'node-7 hosts the payment batch' } });
+  });
+
+  it('autonomy level 3 runs a low-risk operation automatically one run after the notice', async () => {
+    const world = await createWorld({ config: { autonomy: { defaultLevel: 3 } } });
+    const r = await propose(world, draft());
+    if (r.status !== 'proposed') throw new Error(r.status);
+
+    await runProposalsJob(world);
+    expect((await world.store.proposals.get(r.proposal.id))?.state).toBe('proposed');
+    await runProposalsJob(world);
+
+    expect((await world.store.proposals.get(r.proposal.id))?.state).toBe('succeeded');
+    expect(world.ops.calls.map((c) => c.step)).toEqual(['rollout-restart:coredns']);
+    expect((await auditOf(world.store, r.proposal.id)).find((e) => e.action === 'proposal.approved')).toMatchObject({ actor: 'fleetops-autonomy', details: { automatic: true } });
+    expect(JSON.stringify(world.chat.readAll(CHANNEL))).toContain('Running automatically');
+  });
+
+  it('autonomy level 0 only suggests: an approval is refused and nothing runs', async () => {
+    const world = await createWorld({ config: { autonomy: { rules: [{ operation: 'rollout-restart', environment: 'prod', level: 0 }] } } });
+    const r = await propose(world, draft());
+    if (r.status !== 'proposed') throw new Error(r.status);
+    await runProposalsJob(world);
+    await reply(world, r.proposal.id, U.onCall, `approve ${shortId(r.proposal.id)}`);
+
+    await runProposalsJob(world);
+
+    expect((await world.store.proposals.get(r.proposal.id))?.state).toBe('proposed');
+    expect(world.ops.calls).toEqual([]);
+    expect((await auditOf(world.store, r.proposal.id)).find((e) => e.action === 'approval.refused')?.details.reason).toBe('suggest-only');
+  });
+
+  it('posts the audit chain head once per day', async () => {
+    const world = await createWorld();
+
+    const first = await runProposalsJob(world);
+    const second = await runProposalsJob(world);
+    const nextDay = await runProposalsJob(world, 86_400_000);
+
+    expect([first.summary.auditHeadPosted, second.summary.auditHeadPosted, nextDay.summary.auditHeadPosted]).toEqual([true, false, true]);
+    expect(world.chat.readAll('#fleetops-audit')).toHaveLength(2);
+  });
+});
