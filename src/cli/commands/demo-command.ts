@@ -55,7 +55,10 @@ export const demoCommand: Command = {
     const app = createAppContext(args, { env: base, clock: io.clock, logger: io.logger });
     // every step and shard process must see the same simulated week, even if the hour turns meanwhile
     const endIso = app.config.simulator.endTime ?? new Date(Math.floor(app.clock.nowMs() / 3_600_000) * 3_600_000).toISOString();
-    const env = { ...base, FLEETOPS__SIMULATOR__ENDTIME: endIso };
+    // the weekly report's handoff is put at the simulated end, so the demo reports the simulated week
+    const end = new Date(endIso);
+    const handoff = { FLEETOPS__REPORT__HANDOFF__WEEKDAY: end.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' }).toLowerCase(), FLEETOPS__REPORT__HANDOFF__TIME: endIso.slice(11, 16), FLEETOPS__REPORT__HANDOFF__TIMEZONE: 'UTC' };
+    const env = { ...handoff, ...base, FLEETOPS__SIMULATOR__ENDTIME: endIso };
     const started = Date.now();
     const results: { name: string; code: number; seconds: number; output: string }[] = [];
     for (const step of STEPS) {
