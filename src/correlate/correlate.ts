@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import type { AnomalyRow } from '../adapters/store/types.js';
+import { DEFAULT_DEPENDENCIES } from '../fleet/dependencies.js';
+import type { Cluster } from '../fleet/types.js';
+import { attributeCounts, clusterAttributes, splitAttribute } from './cluster-attributes.js';
+import { buildEpisodes, insideMaintenance, isSeed, onsetBuckets } from './episodes.js';
+import type { CorrelateOptions, IncidentGroup, SharedAttribute } from './incident-group.js';
+import { splitBucket, type Draft, type SplitContext } from './split-bucket.js';
+
+const MIN = 60_000;
+
+/**
+ * Groups severe findings into incident groups: per-cluster episodes, chained by onset, split by the
+ * attribute the affected clusters over-represent (lift vs the fleet). Pure and deterministic.
+ */
+export function correlate(findings: AnomalyRow[], clusters: Cluster[], opts: CorrelateOptions = {}): IncidentGroup[] {
+  const maintenance = opts.maintenance ?? [];
+  const kept = findings.filter((f) => !insideMaintenance(f, maintenance));
+  const episodes = buildEpisodes(kept.filter(isSeed), opts.episodeGapMs ?? 30 * MIN);
+  const ctx = splitContext(clusters, opts);
+  const drafts = onsetBuckets(episodes, opts.onsetGapMs ?? 30 * MIN).flatMap((b) => splitBucket(b, ctx));
+  const merged = absorbStragglers(drafts, ctx, opts.episodeGapMs ?? 30 * MIN);
+  const extras = kept.filter((f) => !isSeed(f));
+  return merged.map((d) => toGroup(d, extras, ctx, clusters.length)).sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
+}
+
+function splitContext(clusters: Cluster[], opts: CorrelateOptions): SplitContext {
+  const counts = attributeCounts(clusters);
+  const attrs = new Map(clusters.map((c) => [c.id, clusterAttributes(c)]));
+  const deps = opts.dependencies ?? DEFAULT_DEPENDENCIES;
+  return {
+    attrsOf: (id) => attrs.get(id) ?? [],
+    baseRate: (a) => (counts.get(a) ?? 0) / Math.max(1, clusters.length),
+    minLift: opts.minLift ?? 3,
+    minCoverage: opts.minCoverage ?? 0.6,
+    minClusters: opts.minClusters ?? 3,
+    dependsOn: (c) => deps.filter((d) => d.from === c).map((d) => d.to),
+  };
+}
+
+/**
+ * A wave of one rollout can reach a cluster later than the onset chain allows; a later draft whose
+ * clusters all carry an earlier draft's key, and that starts while it is still open, joins it.
+ */
+function absorbStragglers(drafts: Draft[], ctx: SplitContext, gapMs: number): Draft[] {
+  const keyed = drafts.filter((d) => d.key);
+  const out: Draft[] = [];
+  for (const d of drafts) {
+    const start = Math.min(...d.episodes.map((e) => e.startMs));
+    const host = keyed.find((k) => k !== d && (!d.key || d.key === k.key) && isOpenAt(k, start, gapMs) && startOf(k) <= start
+      && d.episodes.every((e) => ctx.attrsOf(e.cluster).includes(k.key!)));
+    if (host && out.includes(host)) host.episodes.push(...d.episodes);
+    else out.push(d);
+  }
+  return out;
+}
+
+const startOf = (d: Draft): number => Math.min(...d.episodes.map((e) => e.startMs));
+const isOpenAt = (d: Draft, t: number, gapMs: number): boolean => t <= Math.max(...d.episodes.map((e) => e.endMs)) + gapMs;
+
+function toGroup(d: Draft, extras: AnomalyRow[], ctx: SplitContext, fleetSize: number): IncidentGroup {
+  const seeds = d.episodes.flatMap((e) => e.findings);
+  const clusters = [...new Set(d.episodes.map((e) => e.cluster))].sort();
+  const startMs = Math.min(...seeds.map((f) => f.startMs));
+  const endMs = Math.max(...seeds.map((f) => f.endMs));
+  const inGroup = new Set(clusters);
+  const joined = extras.filter((f) => inGroup.has(f.cluster) && f.startMs < endMs && f.endMs >= startMs);
+  const findings = [...seeds, ...joined].sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
+  const components = [...new Set(seeds.map((f) => f.component))].sort();
+  const signals = [...new Set(seeds.map((f) => f.signal))].sort();
+  const sharedAttributes = clusters.length >= ctx.minClusters ? sharedOf(clusters, ctx, fleetSize) : [];
+  const day = new Date(startMs).toISOString().slice(0, 10);
+  const id = 'ig-' + createHash('sha256').update(`${day}\u0000${seeds.map((f) => f.id).sort().join(',')}`).digest('hex').slice(0, 16);
+  return {
+    id, title: titleOf(components, signals, clusters, sharedAttributes), startMs, endMs, clusters, components, signals, findings, sharedAttributes,
+    severity: seeds.some((f) => f.severity === 'critical') ? 'critical' : 'warning',
+  };
+}
+
+/** Every attribute over-represented among the group's clusters, strongest first. */
+function sharedOf(clusters: string[], ctx: SplitContext, fleetSize: number): SharedAttribute[] {
+  const counts = new Map<string, number>();
+  for (const c of clusters) for (const a of ctx.attrsOf(c)) counts.set(a, (counts.get(a) ?? 0) + 1);
+  const out: SharedAttribute[] = [];
+  for (const [key, n] of counts) {
+    const coverage = n / clusters.length;
+    const baseRate = ctx.baseRate(key);
+    const lift = baseRate > 0 ? coverage / baseRate : 0;
+    if (coverage >= ctx.minCoverage && lift >= ctx.minLift && fleetSize > clusters.length) out.push({ ...splitAttribute(key), coverage: round(coverage), baseRate: round(baseRate), lift: round(lift) });
+  }
+  return out.sort((a, b) => b.lift * b.coverage - a.lift * a.coverage || a.name.localeCompare(b.name));
+}
+
+function titleOf(components: string[], signals: string[], clusters: string[], shared: SharedAttribute[]): string {
+  const what = components.includes('*') ? 'no data' : `${components.slice(0, 3).join(', ')}${components.length > 3 ? ` +${components.length - 3}` : ''} ${signals.slice(0, 2).join('/')}`;
+  const where = clusters.length === 1 ? `on ${clusters[0]}` : `on ${clusters.length} clusters`;
+  const why = shared[0] ? ` sharing ${shared[0].name}=${shared[0].value}` : '';
+  return `${what} ${where}${why}`;
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;

@@ -1,0 +1,85 @@
+import { splitAttribute } from './cluster-attributes.js';
+import type { Episode } from './episodes.js';
+
+export interface Draft {
+  episodes: Episode[];
+  /** The attribute (`name=value`) that explains the draft, when one does. */
+  key?: string;
+}
+
+export interface SplitContext {
+  attrsOf: (cluster: string) => string[];
+  baseRate: (attr: string) => number;
+  minLift: number;
+  minCoverage: number;
+  minClusters: number;
+  /** Components each component depends on (closure not needed: one hop is what a dip shares). */
+  dependsOn: (component: string) => string[];
+}
+
+/**
+ * Splits one onset bucket greedily: the attribute with the most support × log(lift) that passes the
+ * lift and coverage bars takes its clusters; repeat on the rest. Coverage is measured among the
+ * episodes whose onset falls in the holders' onset span, so an overlapping unrelated incident
+ * elsewhere in the bucket does not dilute it.
+ */
+export function splitBucket(bucket: Episode[], ctx: SplitContext): Draft[] {
+  let remaining = bucket;
+  const out: Draft[] = [];
+  while (remaining.length >= ctx.minClusters) {
+    const key = bestAttribute(remaining, ctx);
+    if (!key) break;
+    out.push({ episodes: remaining.filter((e) => ctx.attrsOf(e.cluster).includes(key)), key });
+    remaining = remaining.filter((e) => !ctx.attrsOf(e.cluster).includes(key));
+  }
+  return [...out, ...groupResidual(remaining, ctx)];
+}
+
+function bestAttribute(episodes: Episode[], ctx: SplitContext): string | undefined {
+  const holders = new Map<string, Episode[]>();
+  for (const e of episodes) for (const a of ctx.attrsOf(e.cluster)) holders.set(a, [...(holders.get(a) ?? []), e]);
+  let best: { key: string; merit: number } | undefined;
+  for (const [key, hs] of [...holders].sort(([a], [b]) => a.localeCompare(b))) {
+    const clusters = new Set(hs.map((e) => e.cluster)).size;
+    if (clusters < ctx.minClusters) continue;
+    const lo = Math.min(...hs.map((e) => e.startMs));
+    const hi = Math.max(...hs.map((e) => e.startMs));
+    const inSpan = new Set(episodes.filter((e) => e.startMs >= lo && e.startMs <= hi).map((e) => e.cluster)).size;
+    const coverage = clusters / inSpan;
+    const lift = coverage / Math.max(ctx.baseRate(key), 1e-9);
+    if (coverage < ctx.minCoverage || lift < ctx.minLift) continue;
+    const merit = clusters * Math.log(lift) + (splitAttribute(key).name === 'region' ? 1e-6 : 0);
+    if (!best || merit > best.merit) best = { key, merit };
+  }
+  return best?.key;
+}
+
+/**
+ * What no attribute explains: clusters whose affected components are the same or depend on one
+ * shared component form one group when there are enough of them; otherwise each cluster's episode
+ * stands alone (a single-cluster incident).
+ */
+function groupResidual(episodes: Episode[], ctx: SplitContext): Draft[] {
+  const byShared = new Map<string, Episode[]>();
+  for (const e of episodes) {
+    const comps = [...new Set(e.findings.map((f) => f.component))].sort();
+    const shared = comps.length === 1 && comps[0] !== '*' ? comps[0] : commonDependency(comps, ctx);
+    if (shared) byShared.set(shared, [...(byShared.get(shared) ?? []), e]);
+  }
+  const taken = new Set<Episode>();
+  const out: Draft[] = [];
+  for (const [, es] of [...byShared].sort((a, b) => b[1].length - a[1].length)) {
+    const free = es.filter((e) => !taken.has(e));
+    if (new Set(free.map((e) => e.cluster)).size < ctx.minClusters) continue;
+    free.forEach((e) => taken.add(e));
+    out.push({ episodes: free });
+  }
+  for (const e of episodes) if (!taken.has(e)) out.push({ episodes: [e] });
+  return out;
+}
+
+function commonDependency(components: string[], ctx: SplitContext): string | undefined {
+  if (components.length === 0 || components.includes('*')) return undefined;
+  const sets = components.map((c) => new Set([c, ...ctx.dependsOn(c)]));
+  return [...sets[0]].sort().find((d) => sets.every((s) => s.has(d)));
+}

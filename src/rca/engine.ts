@@ -1,0 +1,71 @@
+/**
+ * The RCA engine: evidence collection for an incident group (the only I/O, bounded per group) and the
+ * pure analysis that ranks hypotheses on that evidence.
+ */
+import type { ChangeSource } from '../adapters/changes/types.js';
+import type { EventSource } from '../adapters/events/types.js';
+import type { Inventory } from '../adapters/inventory/types.js';
+import type { LogSearch } from '../adapters/logs/types.js';
+import type { MetricsSource } from '../adapters/metrics/types.js';
+import type { EvidenceRow } from '../adapters/store/types.js';
+import type { IncidentGroup } from '../correlate/incident-group.js';
+import {
+  attributeEvidence, changeEvidence, eventEvidence, evidencePlan, evidenceRow, goldenMetricEvidence, logEvidence,
+  nodeMetricEvidence, podMetricEvidence, topologyEvidence, type EvidenceDraft,
+} from './evidence/index.js';
+import { findingEvidence } from './evidence/finding-evidence.js';
+
+export { analyseGroup, incidentSignature, type AnalyseContext, type Hypothesis, type RcaResult, type Claim } from './hypotheses/index.js';
+
+export interface RcaPorts {
+  inventory: Inventory;
+  metrics: MetricsSource;
+  logs: LogSearch;
+  events: EventSource;
+  changes: ChangeSource;
+}
+
+export interface CollectContext {
+  signal?: AbortSignal;
+  nowMs: number;
+  fail(part: string, err: unknown): void;
+  /** Clusters drilled into per group (default 3): the query count does not grow with the fleet. */
+  maxSampledClusters?: number;
+  /** Fleet size for the attribute excerpts (default: unknown → the group's size is shown alone). */
+  fleetSize?: number;
+}
+
+/**
+ * Collects evidence for one group: a fixed set of queries (golden ≤ 12, node 4, pod 4, events 1,
+ * logs 1, changes 1, topology ≤ 3) whatever the fleet size. A failing part is reported through
+ * `ctx.fail(part, err)` and the rest still runs. Rows are immutable with content-hash ids: the same
+ * observations give the same ids on a rerun.
+ */
+export async function collectEvidence(group: IncidentGroup, ports: RcaPorts, ctx: CollectContext): Promise<EvidenceRow[]> {
+  const plan = evidencePlan(group, ctx.nowMs, ctx.maxSampledClusters ?? 3);
+  const s = ctx.signal;
+  const parts: [string, () => Promise<EvidenceDraft[]> | EvidenceDraft[]][] = [
+    ['findings', () => findingEvidence(group)],
+    ['attributes', () => attributeEvidence(group, ctx.fleetSize ?? 0)],
+    ['metrics:golden', () => goldenMetricEvidence(ports.metrics, group, plan, s)],
+    ['metrics:nodes', () => nodeMetricEvidence(ports.metrics, plan, s)],
+    ['metrics:pods', () => podMetricEvidence(ports.metrics, plan, s)],
+    ['events', () => eventEvidence(ports.events, plan, s)],
+    ['logs', () => logEvidence(ports.logs, plan, s)],
+    ['changes', () => changeEvidence(ports.changes, group, plan, s)],
+    ['topology', () => topologyEvidence(ports.inventory, group, plan, s)],
+  ];
+  const rows = new Map<string, EvidenceRow>();
+  for (const [part, run] of parts) {
+    try {
+      for (const d of await run()) {
+        const row = evidenceRow(group.id, d, ctx.nowMs);
+        rows.set(row.id, row);
+      }
+    } catch (err) {
+      s?.throwIfAborted();
+      ctx.fail(`evidence:${part}:${group.id}`, err);
+    }
+  }
+  return [...rows.values()];
+}

@@ -1,0 +1,73 @@
+import type { ChangeSource } from '../../adapters/changes/types.js';
+import type { EventSource, KubeEvent } from '../../adapters/events/types.js';
+import type { LogSearch } from '../../adapters/logs/types.js';
+import type { IncidentGroup } from '../../correlate/incident-group.js';
+import { fmt, iso, type EvidenceDraft } from './evidence-row.js';
+import type { EvidencePlan } from './evidence-plan.js';
+import { templateOf } from './log-template.js';
+
+const MIN = 60_000;
+
+/** Kubernetes events of the sampled clusters, counted by reason (with the objects and nodes involved). */
+export async function eventEvidence(events: EventSource, plan: EvidencePlan, abortSignal?: AbortSignal): Promise<EvidenceDraft[]> {
+  const startMs = plan.onsetMs - 60 * MIN;
+  const list = await events.listEvents({ clusters: plan.sampled, startMs, endMs: plan.during.endMs, limit: 1000, abortSignal });
+  const query = `events of ${plan.sampled.join(', ')} in [${iso(startMs)}, ${iso(plan.during.endMs)}) limit 1000`;
+  const by = new Map<string, KubeEvent[]>();
+  for (const e of list) by.set(`${e.cluster}\u0000${e.reason}`, [...(by.get(`${e.cluster}\u0000${e.reason}`) ?? []), e]);
+  return [...by.values()].map((es) => {
+    const count = es.reduce((n, e) => n + e.count, 0);
+    const first = es.reduce((a, e) => (e.tsMs < a.tsMs ? e : a));
+    const objects = [...new Map(es.map((e) => [e.involvedName, { name: e.involvedName, kind: e.involvedKind, namespace: e.namespace, node: e.node ?? '', tsMs: e.tsMs }])).values()].slice(0, 10);
+    return { es, count, first, objects };
+  }).sort((a, b) => Number(b.first.type === 'Warning') - Number(a.first.type === 'Warning') || b.count - a.count).slice(0, 12 * plan.sampled.length)
+    .map(({ es, count, first, objects }) => ({
+      source: 'events' as const, query, startMs, endMs: plan.during.endMs,
+      excerpt: `${count}× ${first.reason} (${first.type}) in ${first.cluster} on ${objects.map((o) => o.name).slice(0, 3).join(', ')}: "${first.message.slice(0, 160)}"`,
+      data: { fact: 'event-reason', cluster: first.cluster, reason: first.reason, type: first.type, count, events: es.length, firstMs: first.tsMs, objects, message: first.message.slice(0, 300) },
+    }));
+}
+
+/** Warning and error log lines of the sampled clusters, templated and counted. */
+export async function logEvidence(logs: LogSearch, plan: EvidencePlan, abortSignal?: AbortSignal, template: (m: string) => string = templateOf): Promise<EvidenceDraft[]> {
+  const startMs = plan.onsetMs - 30 * MIN;
+  const lines = await logs.search({ clusters: plan.sampled, startMs, endMs: plan.during.endMs, limit: 5000, abortSignal });
+  const query = `logs of ${plan.sampled.join(', ')} in [${iso(startMs)}, ${iso(plan.during.endMs)}) limit 5000`;
+  const by = new Map<string, { n: number; line: (typeof lines)[number]; pods: Set<string>; nodes: Set<string>; firstMs: number; tpl: string }>();
+  for (const l of lines) {
+    const tpl = template(l.message);
+    const key = `${l.cluster}\u0000${l.component}\u0000${l.level}\u0000${tpl}`;
+    const g = by.get(key) ?? { n: 0, line: l, pods: new Set(), nodes: new Set(), firstMs: l.tsMs, tpl };
+    g.n++;
+    g.pods.add(l.pod);
+    if (l.node) g.nodes.add(l.node);
+    g.firstMs = Math.min(g.firstMs, l.tsMs);
+    by.set(key, g);
+  }
+  const rank = (lvl: string) => ({ error: 3, warn: 2, info: 1, debug: 0 })[lvl] ?? 0;
+  return [...by.values()].sort((a, b) => rank(b.line.level) - rank(a.line.level) || b.n - a.n || a.tpl.localeCompare(b.tpl)).slice(0, 10 * plan.sampled.length)
+    .map((g) => ({
+      source: 'logs' as const, query, startMs, endMs: plan.during.endMs,
+      excerpt: `${g.n}× ${g.line.level} from ${g.line.component} in ${g.line.cluster} (${[...g.pods].slice(0, 2).join(', ')}): "${g.line.message.slice(0, 180)}"`,
+      data: { fact: 'log-template', cluster: g.line.cluster, component: g.line.component, level: g.line.level, template: g.tpl, example: g.line.message.slice(0, 300), count: g.n, pods: [...g.pods].sort().slice(0, 10), nodes: [...g.nodes].sort(), namespace: g.line.namespace, firstMs: g.firstMs },
+    }));
+}
+
+/** Deploys, config changes and maintenance on every affected cluster near onset, with versions. */
+export async function changeEvidence(changes: ChangeSource, group: IncidentGroup, plan: EvidencePlan, abortSignal?: AbortSignal): Promise<EvidenceDraft[]> {
+  const startMs = plan.onsetMs - 6 * 60 * MIN;
+  const clusters = group.clusters.slice(0, 500);
+  const list = await changes.listChanges({ clusters, startMs, endMs: plan.during.endMs, abortSignal });
+  const query = `changes of ${clusters.length} affected clusters in [${iso(startMs)}, ${iso(plan.during.endMs)})`;
+  const rel = (c: (typeof list)[number]) => (plan.clusterOnsetMs.get(c.cluster) ?? plan.onsetMs) - c.tsMs;
+  return list.sort((a, b) => Math.abs(rel(a)) - Math.abs(rel(b)) || a.id.localeCompare(b.id)).slice(0, 60).map((c) => {
+    const minutes = rel(c) / MIN;
+    const when = minutes >= 0 ? `${fmt(minutes)} min before onset` : `${fmt(-minutes)} min after onset`;
+    const versions = c.fromVersion || c.toVersion ? ` ${c.fromVersion ?? '?'} → ${c.toVersion ?? '?'}` : '';
+    return {
+      source: 'changes' as const, query, startMs, endMs: plan.during.endMs,
+      excerpt: `${c.kind} of ${c.component}${versions} on ${c.cluster} at ${iso(c.tsMs)} (${when}, ${c.status}, by ${c.author}): ${c.description.slice(0, 160)}`,
+      data: { fact: 'change', change: { ...c }, minutesBeforeOnset: Math.round(minutes * 10) / 10 },
+    };
+  });
+}

@@ -1,0 +1,68 @@
+import type { RunbookIndex } from '../../runbooks/runbook-index.js';
+import { findOperation, validateParameters, type SafeOperationCatalog } from '../../remediation/catalog/index.js';
+import type { Topology } from '../../fleet/types.js';
+import type { Hypothesis } from './hypothesis.js';
+
+export interface RunbookRef { id: string; title: string; section: string; line: number }
+export interface ProposedOperation { id: string; target: { cluster: string; kind: string; namespace?: string; name: string }; params: Record<string, unknown> }
+
+/** The runbook that answers the failure mode (front matter first, then BM25 order). */
+export function matchRunbook(index: RunbookIndex, failureMode: string): RunbookRef | undefined {
+  const hits = index.search({ failureMode }, 5);
+  const hit = hits.find((h) => index.byId(h.runbookId)?.meta.failure_modes.includes(failureMode)) ?? hits[0];
+  const rb = hit && index.byId(hit.runbookId);
+  return rb ? { id: rb.id, title: rb.meta.title, section: hit.section, line: hit.line } : undefined;
+}
+
+/** Platform workloads the simulator and the default catalog know (kind, namespace, name). */
+const WORKLOADS: Record<string, { kind: string; namespace: string; name: string }> = {
+  coredns: { kind: 'Deployment', namespace: 'kube-system', name: 'coredns' },
+  'ingress-gateway': { kind: 'Deployment', namespace: 'ingress-nginx', name: 'ingress-nginx-controller' },
+  'service-mesh': { kind: 'Deployment', namespace: 'istio-system', name: 'istiod' },
+  cni: { kind: 'DaemonSet', namespace: 'kube-system', name: 'cilium' },
+  'cert-manager': { kind: 'Deployment', namespace: 'cert-manager', name: 'cert-manager' },
+  'prometheus-agent': { kind: 'StatefulSet', namespace: 'monitoring', name: 'prometheus-agent' },
+};
+
+/** A ReplicaSet pod name `<deployment>-<rs>-<id>` → its Deployment. */
+const deploymentOf = (pod: string): string => pod.split('-').slice(0, -2).join('-');
+
+function target(h: Hypothesis, clusters: string[], topology: Map<string, Topology>): { op: string; target: ProposedOperation['target'] } | undefined {
+  const cluster = h.entity.cluster ?? clusters[0];
+  switch (h.failureMode) {
+    case 'node.nic-saturation':
+    case 'node.disk-pressure':
+      return h.entity.node ? { op: 'cordon-drain-node', target: { cluster, kind: 'Node', name: h.entity.node } } : undefined;
+    case 'fleet.bad-rollout': {
+      const w = WORKLOADS[h.entity.component ?? ''];
+      return w ? { op: 'rollback-revision', target: { cluster, ...w } } : undefined;
+    }
+    case 'cluster.stopped-reporting':
+      return { op: 'rollout-restart', target: { cluster, ...WORKLOADS['prometheus-agent'] } };
+    case 'workload.oom-after-config': {
+      const pod = topology.get(cluster)?.pods.find((p) => p.name.startsWith('payments-api-'));
+      return pod ? { op: 'rollback-revision', target: { cluster, kind: 'Deployment', namespace: pod.namespace, name: deploymentOf(pod.name) } } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A catalog operation for the top hypothesis, only when the runbook allows it, the target kind fits
+ * and the parameters (the catalog defaults, narrowed to the runbook's bounds) validate.
+ */
+export function proposeOperation(h: Hypothesis, runbook: RunbookRef | undefined, index: RunbookIndex, catalog: SafeOperationCatalog, clusters: string[], topology: Map<string, Topology>): ProposedOperation | undefined {
+  const t = target(h, clusters, topology);
+  const allowed = runbook && index.byId(runbook.id)?.meta.allowed_operations.find((a) => a.op === t?.op);
+  const op = t && findOperation(catalog, t.op);
+  if (!t || !allowed || !op || !op.target_kinds.includes(t.target.kind as never)) return undefined;
+  const params: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(op.parameters)) {
+    if (!('default' in spec) || spec.default === undefined) continue;
+    const bound = allowed.parameters[name];
+    const v = spec.default;
+    params[name] = typeof v === 'number' && bound && typeof bound === 'object' && !Array.isArray(bound) ? Math.min(bound.max ?? v, Math.max(bound.min ?? v, v)) : v;
+  }
+  return validateParameters(op, params, allowed.parameters).length === 0 ? { id: op.id, target: t.target, params } : undefined;
+}

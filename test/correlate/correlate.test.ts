@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { AnomalyRow } from '../../src/adapters/store/types.js';
+import { correlate } from '../../src/correlate/index.js';
+import type { Cluster } from '../../src/fleet/types.js';
+
+const T0 = Date.UTC(2025, 5, 3, 10);
+const MIN = 60_000;
+const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2', 'ap-southeast-1', 'dc-fra1'];
+
+function fleet(n: number, badVersion: (i: number) => boolean = () => false): Cluster[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `c-${String(i).padStart(4, '0')}`, region: REGIONS[i % REGIONS.length], substrate: 'aws', environment: 'prod', tier: 'tier-1',
+    versions: { coredns: badVersion(i) ? 'v1.12.0' : 'v1.11.3', apiserver: i % 10 === 0 ? 'v1.29.10' : 'v1.30.6' },
+    nodePools: [{ name: 'system', instanceType: 'm6i.xlarge', nodeCount: 2 }],
+  }));
+}
+
+function dip(cluster: string, component: string, startMs: number, extra: Partial<AnomalyRow> = {}): AnomalyRow {
+  return { id: `${cluster}-${component}-${startMs}`, runId: 'r', cluster, component, signal: 'availability', kind: 'dip', severity: 'critical', startMs, endMs: startMs + 60 * MIN, score: 1, details: {}, ...extra };
+}
+
+describe('correlate', () => {
+  it('makes ONE group of 40 clusters dipping on a CoreDNS version only they run, with that version as the shared attribute', () => {
+    const clusters = fleet(1400, (i) => i % 35 === 0);
+    const bad = clusters.filter((c) => c.versions.coredns === 'v1.12.0');
+    const findings = bad.map((c, i) => dip(c.id, 'coredns', T0 + Math.floor(i * 1.5) * MIN));
+
+    const groups = correlate(findings, clusters);
+
+    expect(bad).toHaveLength(40);
+    expect(groups).toHaveLength(1);
+    expect(groups[0].clusters).toHaveLength(40);
+    expect(groups[0].sharedAttributes[0]).toMatchObject({ name: 'version:coredns', value: 'v1.12.0', coverage: 1 });
+    expect(groups[0].sharedAttributes[0].lift).toBeCloseTo(35, 0);
+  });
+
+  it.each([
+    ['a version 90% of the fleet runs', (i: number) => i % 10 !== 0, false],
+    ['a version 3% of the fleet runs', (i: number) => i % 33 === 0, true],
+  ])('counts %s as shared only when its lift is high', (_name, runsIt, expected) => {
+    const clusters = fleet(300, runsIt);
+    const affected = clusters.filter((c) => c.versions.coredns === 'v1.12.0').slice(0, 8);
+    const groups = correlate(affected.map((c) => dip(c.id, 'coredns', T0)), clusters);
+
+    const names = groups.flatMap((g) => g.sharedAttributes.map((a) => `${a.name}=${a.value}`));
+    expect(names.includes('version:coredns=v1.12.0')).toBe(expected);
+  });
+
+  it('keeps overlapping incidents with different shared attributes apart', () => {
+    const clusters = fleet(500, (i) => i % 50 === 1);
+    const regional = clusters.filter((c) => c.region === 'dc-fra1' && c.versions.coredns !== 'v1.12.0').slice(0, 20);
+    const rollout = clusters.filter((c) => c.versions.coredns === 'v1.12.0' && c.region !== 'dc-fra1');
+    const findings = [
+      ...regional.map((c) => dip(c.id, 'apiserver', T0 + (c.id.length % 4) * MIN)),
+      ...rollout.map((c, i) => dip(c.id, 'coredns', T0 + 10 * MIN + i * 5 * MIN)),
+    ];
+
+    const groups = correlate(findings, clusters);
+
+    expect(groups).toHaveLength(2);
+    const byKey = new Map(groups.map((g) => [`${g.sharedAttributes[0]?.name}=${g.sharedAttributes[0]?.value}`, g.clusters.length]));
+    expect(byKey.get('region=dc-fra1')).toBe(regional.length);
+    expect(byKey.get('version:coredns=v1.12.0')).toBe(rollout.length);
+  });
+
+  it('makes no group from info findings, peer outliers or findings inside a declared maintenance window', () => {
+    const clusters = fleet(50);
+    const findings = [
+      dip('c-0001', 'workload', T0, { kind: 'anomaly', severity: 'info' }),
+      dip('c-0002', 'workload', T0, { kind: 'peer-outlier', severity: 'warning' }),
+      dip('c-0003', 'workload', T0 + 10 * MIN, { severity: 'warning' }),
+    ];
+
+    const groups = correlate(findings, clusters, { maintenance: [{ cluster: 'c-0003', startMs: T0, endMs: T0 + 45 * MIN }] });
+
+    expect(groups).toEqual([]);
+  });
+
+  it('gives the same deterministic id on a rerun and separate single-cluster groups for unrelated clusters', () => {
+    const clusters = fleet(100);
+    const findings = [dip('c-0001', 'ingress-gateway', T0), dip('c-0002', 'workload', T0 + 5 * MIN)];
+
+    const a = correlate(findings, clusters);
+    const b = correlate([...findings].reverse(), clusters);
+
+    expect(a.map((g) => g.id)).toEqual(b.map((g) => g.id));
+    expect(a.map((g) => g.clusters)).toEqual([['c-0001'], ['c-0002']]);
+    expect(a[0].sharedAttributes).toEqual([]);
+  });
+});
