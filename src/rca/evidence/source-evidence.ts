@@ -4,7 +4,7 @@ import type { LogSearch } from '../../adapters/logs/types.js';
 import type { IncidentGroup } from '../../correlate/incident-group.js';
 import { fmt, iso, type EvidenceDraft } from './evidence-row.js';
 import type { EvidencePlan } from './evidence-plan.js';
-import { templateOf } from './log-template.js';
+import { maskLine } from '../log-templates.js';
 
 const MIN = 60_000;
 
@@ -29,7 +29,7 @@ export async function eventEvidence(events: EventSource, plan: EvidencePlan, abo
 }
 
 /** Warning and error log lines of the sampled clusters, templated and counted. */
-export async function logEvidence(logs: LogSearch, plan: EvidencePlan, abortSignal?: AbortSignal, template: (m: string) => string = templateOf): Promise<EvidenceDraft[]> {
+export async function logEvidence(logs: LogSearch, plan: EvidencePlan, abortSignal?: AbortSignal, template: (m: string) => string = (m) => maskLine(m)): Promise<EvidenceDraft[]> {
   const startMs = plan.onsetMs - 30 * MIN;
   const lines = await logs.search({ clusters: plan.sampled, startMs, endMs: plan.during.endMs, limit: 5000, abortSignal });
   const query = `logs of ${plan.sampled.join(', ')} in [${iso(startMs)}, ${iso(plan.during.endMs)}) limit 5000`;
