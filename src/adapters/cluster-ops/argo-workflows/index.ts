@@ -1,0 +1,101 @@
+import type { Clock } from '../../../core/clock.js';
+import { ExternalServiceError } from '../../../core/errors.js';
+import type { Logger } from '../../../core/logger.js';
+import type { ClusterOps, OperationOutcome, OperationRequest, PlannedCall } from '../types.js';
+import { ArgoServerError, WorkflowResponse } from './schema.js';
+
+export interface ArgoWorkflowsClusterOpsOptions {
+  /** Argo Server, e.g. https://argo-workflows.example.com */
+  baseUrl: string;
+  token: string;
+  namespace: string;
+  /** WorkflowTemplate that runs one fleetops safe operation (parameters: operationId, mode, request). */
+  workflowTemplate: string;
+  clock: Clock;
+  logger: Logger;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** Workflow name from the proposal id: the same proposal always maps to the same Workflow. */
+export function workflowName(operationId: string, mode: 'execute' | 'rollback'): string {
+  const id = operationId.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
+  return `fleetops-${id}${mode === 'rollback' ? '-rollback' : ''}`;
+}
+
+function submitCall(o: ArgoWorkflowsClusterOpsOptions, req: OperationRequest, mode: 'execute' | 'rollback'): PlannedCall {
+  const name = workflowName(req.operationId, mode);
+  const request = { operationId: req.operationId, operation: req.operation, target: req.target, params: req.params };
+  const workflow = {
+    metadata: {
+      name, namespace: o.namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'fleetops', 'fleetops.io/operation': req.operation, 'fleetops.io/cluster': req.target.cluster },
+      annotations: { 'fleetops.io/operation-id': req.operationId },
+    },
+    spec: {
+      workflowTemplateRef: { name: o.workflowTemplate },
+      arguments: { parameters: [{ name: 'operationId', value: req.operationId }, { name: 'mode', value: mode }, { name: 'request', value: JSON.stringify(request) }] },
+    },
+  };
+  return { method: 'POST', path: `/api/v1/workflows/${encodeURIComponent(o.namespace)}`, body: { workflow }, description: `submit Argo Workflow ${name} (${mode} ${req.operation} on ${req.target.cluster})` };
+}
+
+function outcomeOf(wf: WorkflowResponse, calls: PlannedCall[], already: boolean): OperationOutcome {
+  const name = wf.metadata.name;
+  const note = already ? ' (already submitted earlier; not submitted again)' : '';
+  const checkpoint = { workflow: name };
+  switch (wf.status?.phase) {
+    case 'Succeeded': return { status: 'succeeded', calls, message: `Argo Workflow ${name} succeeded${note}`, checkpoint };
+    case 'Failed':
+    case 'Error': return { status: 'failed', calls, message: `Argo Workflow ${name} ${wf.status.phase}: ${wf.status.message ?? 'no message'}${note}`, checkpoint };
+    default: return { status: 'blocked', calls, message: `Argo Workflow ${name} is ${wf.status?.phase || 'pending'}${note}; check again on the next run`, checkpoint };
+  }
+}
+
+/**
+ * ClusterOps that hands each operation to Argo Workflows as one Workflow named after the proposal id.
+ * A second submit answers 409 and is read back instead: nothing runs twice.
+ */
+export function createArgoWorkflowsClusterOps(o: ArgoWorkflowsClusterOpsOptions): ClusterOps {
+  const doFetch = o.fetch ?? fetch;
+  const send = async (call: PlannedCall, signal?: AbortSignal): Promise<{ status: number; body: unknown }> => {
+    const timeout = AbortSignal.timeout(o.timeoutMs ?? 30_000);
+    const res = await doFetch(new URL(call.path, o.baseUrl), {
+      method: call.method, signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' },
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const submit = async (mode: 'execute' | 'rollback', req: OperationRequest): Promise<OperationOutcome> => {
+    const post = submitCall(o, req, mode);
+    const calls: PlannedCall[] = [post];
+    const res = await send(post, req.abortSignal);
+    if (res.status !== 200 && res.status !== 409) return refusal(res, calls);
+    if (res.status === 200) await req.onCheckpoint?.({ ...req.checkpoint, workflow: workflowName(req.operationId, mode) });
+    const name = workflowName(req.operationId, mode);
+    const get: PlannedCall = { method: 'GET', path: `/api/v1/workflows/${encodeURIComponent(o.namespace)}/${name}`, description: `read Argo Workflow ${name}` };
+    calls.push(get);
+    const current = await send(get, req.abortSignal);
+    if (current.status !== 200) return refusal(current, calls);
+    const wf = WorkflowResponse.safeParse(current.body);
+    if (!wf.success) throw new ExternalServiceError(`Argo Workflow ${name}: unexpected response shape`, { service: 'argo-workflows' }, { cause: wf.error });
+    o.logger.info({ operationId: req.operationId, workflow: name, alreadySubmitted: res.status === 409 }, 'argo workflow submitted');
+    return outcomeOf(wf.data, calls, res.status === 409);
+  };
+  return {
+    kind: 'argo-workflows',
+    plan: async (req) => [submitCall(o, req, 'execute')],
+    execute: (req) => submit('execute', req),
+    rollback: (req) => submit('rollback', req),
+  };
+}
+
+function refusal(res: { status: number; body: unknown }, calls: PlannedCall[]): OperationOutcome {
+  const e = ArgoServerError.safeParse(res.body);
+  const message = e.success ? e.data.message : undefined;
+  const hint = res.status === 401 || res.status === 403 ? ' (check the Argo Workflows token and its RBAC in the namespace)' : '';
+  const status = res.status === 429 || res.status >= 500 ? 'blocked' : 'failed';
+  return { status, calls, message: `Argo Workflows answered HTTP ${res.status}: ${message ?? 'no message'}${hint}` };
+}

@@ -1,0 +1,54 @@
+import type { OperationRequest } from '../../adapters/cluster-ops/types.js';
+import type { GuardrailId, SafeOperation } from '../catalog/index.js';
+import { capacityHeadroom, drainRateLimit, hpaNotFought, utilisationBelowThreshold, withinNodeAllocatable } from './capacity-guardrails.js';
+import { canaryFirst, changeFreeze, clustersPerHour, maxConcurrentOperations } from './fleet-guardrails.js';
+import type { Guardrail, GuardContext } from './guard-context.js';
+import { GuardrailLimits, type GuardrailState } from './guardrail-state.js';
+import { argoManagedViaArgo, availabilityFloor, noRolloutInProgress, pdbRespected, previousRevisionExists } from './workload-guardrails.js';
+
+/** The implementation of every guardrail the catalog can name. */
+export const GUARDRAILS = {
+  'pdb-respected': pdbRespected,
+  'no-rollout-in-progress': noRolloutInProgress,
+  'availability-floor': availabilityFloor,
+  'capacity-headroom': capacityHeadroom,
+  'drain-rate-limit': drainRateLimit,
+  'hpa-not-fought': hpaNotFought,
+  'utilisation-below-threshold': utilisationBelowThreshold,
+  'within-node-allocatable': withinNodeAllocatable,
+  'previous-revision-exists': previousRevisionExists,
+  'change-freeze': changeFreeze,
+  'argo-managed-via-argo': argoManagedViaArgo,
+} satisfies Record<GuardrailId, Guardrail>;
+
+/** Fleet guards that apply to every operation, whatever its catalog entry lists. */
+export const FLEET_GUARDRAILS = {
+  'change-freeze': changeFreeze,
+  'max-concurrent-operations': maxConcurrentOperations,
+  'canary-first': canaryFirst,
+  'clusters-per-hour': clustersPerHour,
+} satisfies Record<string, Guardrail>;
+
+export interface GuardrailFailure {
+  guardrail: string;
+  reason: string;
+}
+
+/**
+ * Checks the operation's catalog guardrails and the fleet guards against current facts. Run at
+ * proposal time and again right before execution. Fails closed: a guardrail that cannot read its
+ * facts fails with the read error as reason.
+ */
+export async function checkGuardrails(op: SafeOperation, req: OperationRequest, state: GuardrailState): Promise<{ ok: boolean; failures: GuardrailFailure[] }> {
+  const defaults = Object.fromEntries(Object.entries(op.parameters).filter(([, s]) => s.default !== undefined).map(([k, s]) => [k, s.default]));
+  const g: GuardContext = { op, req, params: { ...defaults, ...req.params }, state, limits: GuardrailLimits.parse(state.limits ?? {}) };
+  const names = [...new Set<string>([...op.guardrails, ...Object.keys(FLEET_GUARDRAILS)])];
+  const all: Record<string, Guardrail> = { ...GUARDRAILS, ...FLEET_GUARDRAILS };
+  const failures: GuardrailFailure[] = [];
+  if (req.operation !== op.id) failures.push({ guardrail: 'catalog', reason: `request names ${req.operation} but was checked against ${op.id}` });
+  for (const name of names) {
+    const reason = await all[name](g).catch((err: unknown) => `could not check: ${(err as Error).message}`);
+    if (reason) failures.push({ guardrail: name, reason });
+  }
+  return { ok: failures.length === 0, failures };
+}

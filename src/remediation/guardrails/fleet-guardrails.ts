@@ -1,0 +1,39 @@
+import { withinLastHour, type Guardrail } from './guard-context.js';
+
+/** No operation starts inside a change-freeze window covering the target cluster or its environment. */
+export const changeFreeze: Guardrail = async (g) => {
+  const { cluster } = g.req.target;
+  const env = g.state.cluster?.environment;
+  const hit = g.state.freezeWindows.find((w) => Date.parse(w.startsAt) <= g.state.nowMs && g.state.nowMs < Date.parse(w.endsAt)
+    && (!w.clusters || w.clusters.includes(cluster))
+    && (!w.environments || (env !== undefined && w.environments.includes(env))));
+  return hit ? `change freeze until ${hit.endsAt}: ${hit.reason}` : undefined;
+};
+
+/** At most maxConcurrentOperations executing fleet-wide and maxConcurrentPerCluster in one cluster. */
+export const maxConcurrentOperations: Guardrail = async (g) => {
+  const running = g.state.recentOperations.filter((o) => o.state === 'executing' && o.operationId !== g.req.operationId);
+  if (running.length >= g.limits.maxConcurrentOperations) return `${running.length} operations are executing (at most ${g.limits.maxConcurrentOperations} at once)`;
+  const here = running.filter((o) => o.cluster === g.req.target.cluster).length;
+  return here >= g.limits.maxConcurrentPerCluster ? `${here} operation(s) are executing in ${g.req.target.cluster} (at most ${g.limits.maxConcurrentPerCluster})` : undefined;
+};
+
+/** A fleet-wide action reaches a non-canary cluster only after it succeeded on every canary cluster. */
+export const canaryFirst: Guardrail = async (g) => {
+  const action = g.state.fleetAction;
+  if (!action) return undefined;
+  if (action.canaryClusters.length === 0) return 'a fleet-wide action needs at least one canary cluster';
+  if (action.canaryClusters.includes(g.req.target.cluster)) return undefined;
+  const pending = action.canaryClusters.filter((c) => !action.verifiedClusters.includes(c));
+  return pending.length === 0 ? undefined : `fleet-wide action: canary cluster(s) ${pending.join(', ')} not yet verified`;
+};
+
+/** Operations with a `maxClustersPerHour` parameter (rollback-revision) reach at most that many clusters per hour. */
+export const clustersPerHour: Guardrail = async (g) => {
+  const max = g.params.maxClustersPerHour;
+  if (typeof max !== 'number') return undefined;
+  const clusters = new Set(g.state.recentOperations
+    .filter((o) => o.operation === g.op.id && o.operationId !== g.req.operationId && withinLastHour(g, o.startedAtMs) && o.cluster !== g.req.target.cluster)
+    .map((o) => o.cluster));
+  return clusters.size + 1 > max ? `${g.op.id} already reached ${clusters.size} cluster(s) in the last hour (at most ${max})` : undefined;
+};

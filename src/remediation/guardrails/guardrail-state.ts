@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { ClusterReader } from './cluster-reader.js';
+
+/** A change freeze (config): no operation may start inside it on the clusters it covers. */
+export const ChangeFreezeWindow = z.strictObject({
+  startsAt: z.iso.datetime({ offset: true }),
+  endsAt: z.iso.datetime({ offset: true }),
+  reason: z.string().min(1),
+  /** Cluster names it covers; default all. */
+  clusters: z.array(z.string()).optional(),
+  /** Environments it covers (registry `environment`); default all. */
+  environments: z.array(z.string()).optional(),
+}).refine((w) => Date.parse(w.startsAt) < Date.parse(w.endsAt), { message: 'startsAt must be before endsAt', path: ['endsAt'] });
+export type ChangeFreezeWindow = z.infer<typeof ChangeFreezeWindow>;
+
+/** Thresholds (config `guardrails`); each has a safe default. */
+export const GuardrailLimits = z.strictObject({
+  /** Share of desired replicas (or of ready nodes) that must be available. */
+  availabilityFloor: z.number().gt(0).max(1).default(0.8),
+  /** Share of cluster allocatable CPU and memory that must stay unrequested after the change. */
+  minCapacityHeadroom: z.number().min(0).lt(1).default(0.2),
+  /** A scale-down is refused above this CPU utilisation (usage / requests). */
+  maxUtilisationForScaleDown: z.number().gt(0).default(0.7),
+  /** Operations executing at once, fleet-wide and per cluster. */
+  maxConcurrentOperations: z.number().int().min(1).default(10),
+  maxConcurrentPerCluster: z.number().int().min(1).default(1),
+});
+export type GuardrailLimits = z.infer<typeof GuardrailLimits>;
+
+/** An operation fleetops started recently (the store's view), for rate limits and concurrency. */
+export interface RecentOperation {
+  operationId: string;
+  operation: string;
+  cluster: string;
+  startedAtMs: number;
+  state: 'executing' | 'succeeded' | 'failed' | 'blocked' | 'rolled-back';
+}
+
+/** A fleet-wide action: the same operation proposed for many clusters, canaries first. */
+export interface FleetAction {
+  canaryClusters: string[];
+  /** Canary clusters on which the action already succeeded and was verified. */
+  verifiedClusters: string[];
+}
+
+/** Everything checkGuardrails needs besides the operation and the request. */
+export interface GuardrailState {
+  nowMs: number;
+  reader: ClusterReader;
+  /** Operations started in at least the last hour, plus all still executing, fleet-wide. */
+  recentOperations: RecentOperation[];
+  freezeWindows: ChangeFreezeWindow[];
+  /** Registry facts of the target cluster. */
+  cluster?: { environment?: string; canary?: boolean };
+  /** Set when the request is one cluster of a fleet-wide action. */
+  fleetAction?: FleetAction;
+  /** Whether an Argo CD connection is configured (Argo-managed objects are only changed through it). */
+  argoCdConfigured: boolean;
+  limits?: Partial<GuardrailLimits>;
+}

@@ -1,0 +1,16 @@
+export type { KubeApi, Workload, WorkloadKind, ScalableKind, PatchStrategyName } from './kube-api.js';
+export { KubeApiError, isKubeStatus } from './kube-api.js';
+export type { ArgoCdApi, ArgoAppRef, ArgoApplication, ArgoResourceRef } from './argo-cd-api.js';
+export { argoCalls, argoManagedBy, recordingArgo } from './argo-cd-api.js';
+export { recordingKube, evictionBody } from './recording-kube.js';
+export { planningKube, planningArgo } from './planning-kube.js';
+export { snapshotKube, type ClusterSnapshot } from './snapshot-kube.js';
+export { runOperation, SAFE_OPERATIONS, type RunOperationDeps } from './run-operation.js';
+export { rolloutStatus, type RolloutStatus } from './rollout-status.js';
+export { matchesSelector, selectorQuery } from './label-selector.js';
+export { parseQuantity, formatQuantity, type ResourceName } from './quantity.js';
+export { drainablePods } from './cordon-drain-node.js';
+export { largestAllocatable, raisedValues } from './raise-resources.js';
+export { hpaBounds } from './scale-workload.js';
+export { controllerRevisions, previousDeploymentTemplate } from './rollback-revision.js';
+export type { OpContext, OpResult, SafeOperationImpl } from './operation-context.js';

@@ -1,0 +1,107 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createArgoWorkflowsClusterOps, workflowName } from '../../../src/adapters/cluster-ops/argo-workflows/index.js';
+import { createArgoCdClient } from '../../../src/adapters/cluster-ops/argocd/index.js';
+import { fixedClock } from '../../../src/core/clock.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { startArgoFake, type ArgoFake } from '../../fakes/argo-fake.js';
+import { deployment, kubeOps, NOW_MS, request, startCluster, type FakeCluster } from './fixtures.js';
+
+const ARGO_LABEL = { 'argocd.argoproj.io/instance': 'shop' };
+
+describe('Argo Workflows ClusterOps', () => {
+  let argo: ArgoFake;
+  beforeEach(async () => { argo = await startArgoFake({ token: 'wf-token' }); });
+  afterEach(async () => { expect(argo.unexpected).toEqual([]); await argo.close(); });
+
+  const ops = () => createArgoWorkflowsClusterOps({ baseUrl: argo.url, token: 'wf-token', namespace: 'fleetops', workflowTemplate: 'fleetops-safe-operation', clock: fixedClock(NOW_MS), logger: silentLogger });
+
+  it('submits one Workflow named after the proposal id; a second submit answers 409 and nothing runs twice', async () => {
+    const req = request('rollout-restart', { kind: 'Deployment', namespace: 'shop', name: 'web' });
+    const saved: Record<string, unknown>[] = [];
+
+    const first = await ops().execute({ ...req, onCheckpoint: async (cp) => { saved.push(cp); } });
+    const second = await ops().execute(req);
+    argo.setWorkflowPhase(workflowName(req.operationId, 'execute'), 'Succeeded');
+    const third = await ops().execute(req);
+
+    expect(argo.workflowsCreated()).toBe(1);
+    expect(first).toMatchObject({ status: 'blocked', message: expect.stringMatching(/fleetops-p0123456789abcdef is Running/) });
+    expect(second.message).toMatch(/already submitted earlier; not submitted again/);
+    expect(third.status).toBe('succeeded');
+    expect(saved).toEqual([{ workflow: 'fleetops-p0123456789abcdef' }]);
+    expect(argo.workflow('fleetops-p0123456789abcdef')?.spec).toMatchObject({
+      workflowTemplateRef: { name: 'fleetops-safe-operation' },
+      arguments: { parameters: expect.arrayContaining([{ name: 'operationId', value: 'p0123456789abcdef' }, { name: 'mode', value: 'execute' }]) },
+    });
+  });
+
+  it('reports a failed Workflow as failed, and a wrong token as a refusal with a hint', async () => {
+    const req = request('evict-pod', { kind: 'Pod', namespace: 'shop', name: 'web-1' });
+    await ops().execute(req);
+    argo.setWorkflowPhase(workflowName(req.operationId, 'execute'), 'Failed', 'eviction blocked');
+
+    const failed = await ops().execute(req);
+    const denied = await createArgoWorkflowsClusterOps({ baseUrl: argo.url, token: 'wrong', namespace: 'fleetops', workflowTemplate: 't', clock: fixedClock(NOW_MS), logger: silentLogger }).execute(req);
+
+    expect(failed).toMatchObject({ status: 'failed', message: expect.stringMatching(/Failed: eviction blocked/) });
+    expect(denied).toMatchObject({ status: 'failed', message: expect.stringMatching(/HTTP 401.*check the Argo Workflows token/) });
+  });
+});
+
+describe('Argo CD-managed objects', () => {
+  let argo: ArgoFake;
+  let a: FakeCluster;
+  beforeEach(async () => {
+    argo = await startArgoFake({ token: 'cd-token' });
+    a = await startCluster('cluster-a', 'token-a');
+  });
+  afterEach(async () => {
+    expect(argo.unexpected).toEqual([]);
+    expect(a.fake.unexpected).toEqual([]);
+    await Promise.all([argo.close(), a.fake.close()]);
+  });
+  const client = () => createArgoCdClient({ baseUrl: argo.url, token: 'cd-token', sleep: async () => undefined });
+
+  it('restarts through the Argo CD resource action, never a patch', async () => {
+    a.fake.add('deployments', deployment('shop', 'web', { labels: ARGO_LABEL }));
+    argo.addApp('shop');
+    const { ops } = kubeOps([a], { argo: client() });
+
+    const out = await ops.execute(request('rollout-restart', { kind: 'Deployment', namespace: 'shop', name: 'web' }));
+
+    expect(out.status).toBe('succeeded');
+    expect(argo.actions).toEqual([{ app: 'shop', action: 'restart', query: { namespace: 'shop', resourceName: 'web', version: 'v1', kind: 'Deployment', group: 'apps' } }]);
+    expect(a.fake.writes()).toEqual([]);
+  });
+
+  it('rolls back through Argo CD with auto-sync paused, and re-enables it on rollback', async () => {
+    a.fake.add('deployments', deployment('shop', 'web', { annotations: { 'argocd.argoproj.io/tracking-id': 'shop:apps/Deployment:shop/web' } }));
+    argo.addApp('shop', { automated: { prune: true, selfHeal: true }, history: [{ id: 7, revision: 'aaa' }, { id: 8, revision: 'bbb' }] });
+    const { ops } = kubeOps([a], { argo: client() });
+    const req = request('rollback-revision', { kind: 'Deployment', namespace: 'shop', name: 'web' });
+
+    const out = await ops.execute(req);
+
+    expect(out.status).toBe('succeeded');
+    expect(argo.rollbacks).toEqual([{ app: 'shop', id: 7 }]);
+    expect(argo.app('shop')?.spec.syncPolicy.automated).toBeUndefined();
+    expect(a.fake.writes()).toEqual([]);
+    await ops.rollback({ ...req, checkpoint: out.checkpoint });
+    expect(argo.app('shop')?.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  });
+
+  it.each([
+    { name: 'a scale of an Argo-managed Deployment', op: 'scale-workload', params: { direction: 'up', replicas: 5 }, withArgo: true, message: /managed by Argo CD application shop; change its desired state in Git/ },
+    { name: 'a restart without an Argo CD connection', op: 'rollout-restart', params: {}, withArgo: false, message: /no Argo CD connection is configured/ },
+  ])('refuses $name instead of patching', async ({ op, params, withArgo, message }) => {
+    a.fake.add('deployments', deployment('shop', 'web', { labels: ARGO_LABEL }));
+    argo.addApp('shop');
+    const { ops } = kubeOps([a], withArgo ? { argo: client() } : {});
+
+    const out = await ops.execute(request(op, { kind: 'Deployment', namespace: 'shop', name: 'web' }, params));
+
+    expect(out.status).toBe('failed');
+    expect(out.message).toMatch(message);
+    expect(a.fake.writes()).toEqual([]);
+  });
+});

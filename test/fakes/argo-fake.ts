@@ -1,0 +1,96 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local fake of the Argo CD and Argo Workflows (Argo Server) REST paths fleetops uses. Argo CD:
+ * applications with sync policy and history; resource actions; merge-patch of the application;
+ * rollback refused while automated sync is on (as Argo CD does). Argo Workflows: create answers 409
+ * AlreadyExists for an existing name; get. Checks the bearer token; records every request and
+ * flags any it does not serve in `unexpected`.
+ */
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface ArgoFakeRequest { method: string; path: string; authorization?: string; body?: unknown }
+
+export async function startArgoFake(opts: { token: string }) {
+  const apps = new Map<string, Obj>();
+  const workflows = new Map<string, Obj>();
+  const requests: ArgoFakeRequest[] = [];
+  const unexpected: string[] = [];
+  const actions: { app: string; action: string; query: Record<string, string> }[] = [];
+  const rollbacks: { app: string; id: number }[] = [];
+  let created = 0;
+
+  const grpcError = (status: number, code: number, message: string): [number, Obj] => [status, { error: message, code, message }];
+  const route = (method: string, url: URL, body: Obj | undefined): [number, unknown] | undefined => {
+    let m: RegExpMatchArray | null;
+    if ((m = url.pathname.match(/^\/api\/v1\/applications\/([^/]+)$/))) {
+      const app = apps.get(m[1]);
+      if (!app) return grpcError(404, 5, `applications.argoproj.io "${m[1]}" not found`);
+      if (method === 'GET') return [200, app];
+      if (method === 'PATCH' && body?.patchType === 'merge') {
+        const patch = JSON.parse(body.patch);
+        if (patch.spec?.syncPolicy && 'automated' in patch.spec.syncPolicy) app.spec.syncPolicy = { ...app.spec.syncPolicy, automated: patch.spec.syncPolicy.automated ?? undefined };
+        return [200, app];
+      }
+    }
+    if (method === 'POST' && (m = url.pathname.match(/^\/api\/v1\/applications\/([^/]+)\/resource\/actions$/))) {
+      if (!apps.has(m[1])) return grpcError(404, 5, 'app not found');
+      actions.push({ app: m[1], action: String(body), query: Object.fromEntries(url.searchParams) });
+      return [200, {}];
+    }
+    if (method === 'POST' && (m = url.pathname.match(/^\/api\/v1\/applications\/([^/]+)\/rollback$/))) {
+      const app = apps.get(m[1]);
+      if (!app) return grpcError(404, 5, 'app not found');
+      if (app.spec.syncPolicy?.automated) return grpcError(400, 9, 'rollback cannot be initiated when auto-sync is enabled');
+      if (!(app.status.history ?? []).some((h: Obj) => h.id === body?.id)) return grpcError(400, 3, `application ${m[1]} does not have deployment with id ${body?.id}`);
+      rollbacks.push({ app: m[1], id: body!.id });
+      return [200, app];
+    }
+    if ((m = url.pathname.match(/^\/api\/v1\/workflows\/([^/]+)(?:\/([^/]+))?$/))) {
+      if (method === 'POST' && !m[2]) {
+        const wf = body?.workflow as Obj;
+        if (workflows.has(wf.metadata.name)) return grpcError(409, 6, `workflows.argoproj.io "${wf.metadata.name}" already exists`);
+        created += 1;
+        workflows.set(wf.metadata.name, { ...wf, status: { phase: 'Running' } });
+        return [200, workflows.get(wf.metadata.name)];
+      }
+      if (method === 'GET' && m[2]) return workflows.has(m[2]) ? [200, workflows.get(m[2])] : grpcError(404, 5, 'workflow not found');
+    }
+    return undefined;
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const body = text ? JSON.parse(text) : undefined;
+      requests.push({ method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, authorization: req.headers.authorization, body });
+      const send = (status: number, payload: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(payload)); };
+      if (req.headers.authorization !== `Bearer ${opts.token}`) return send(401, { error: 'invalid session', code: 16, message: 'invalid session' });
+      const answer = route(req.method ?? 'GET', url, body);
+      if (!answer) {
+        unexpected.push(`${req.method} ${url.pathname}`);
+        return send(404, { code: 5, message: 'Not Found' });
+      }
+      send(...answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests, unexpected, actions, rollbacks,
+    workflowsCreated: () => created,
+    workflow: (name: string) => workflows.get(name),
+    setWorkflowPhase: (name: string, phase: string, message?: string) => { workflows.get(name)!.status = { phase, message }; },
+    addApp: (name: string, o: { automated?: Obj; history?: { id: number; revision: string }[] } = {}) => {
+      apps.set(name, { metadata: { name, namespace: 'argocd' }, spec: { syncPolicy: { automated: o.automated } }, status: { history: o.history ?? [] } });
+    },
+    app: (name: string) => apps.get(name),
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+export type ArgoFake = Awaited<ReturnType<typeof startArgoFake>>;
