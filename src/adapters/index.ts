@@ -27,6 +27,15 @@ import { createSlackChat } from './chat/slack/index.js';
 import { createGoogleDocWriter } from './docs/google/index.js';
 import { buildArgoCdChanges, buildOpenSearchEvents, buildOpenSearchLogs } from './read-backends-config.js';
 import type { PublicationRepo } from './store/types.js';
+import type { ClusterOps } from './cluster-ops/types.js';
+import { createDryRunClusterOps } from './cluster-ops/dry-run/index.js';
+import { createKubernetesClusterOps } from './cluster-ops/kubernetes/index.js';
+import { createArgoWorkflowsClusterOps } from './cluster-ops/argo-workflows/index.js';
+import { createArgoCdClient } from './cluster-ops/argocd/index.js';
+import { createClusterRegistry, createKubeSecretReader, loadClusterRegistry } from '../remediation/registry/index.js';
+import { snapshotKube, type KubeApi } from '../remediation/ops/index.js';
+import { simulatedClusterSnapshot } from '../simulator/cluster-snapshot.js';
+import { KubeConfig } from '@kubernetes/client-node';
 import type { Store } from './store/types.js';
 
 /** Everything a job may need, built lazily from config: the only place that maps config → implementations. */
@@ -41,6 +50,7 @@ export interface Adapters {
   alerts(): AlertHistory;
   chat(): ChatChannel;
   docs(): DocWriter;
+  clusterOps(): ClusterOps & { kubeApiFor?: (cluster: string) => Promise<KubeApi> };
   store(): Promise<Store>;
   close(): Promise<void>;
 }
@@ -107,11 +117,36 @@ export function buildAdapters(deps: AdapterDeps): Adapters {
         publications: lazyPublications(store),
       }))),
     docs: once(() => (config.docs.kind === 'files' ? createFileDocWriter({ dir: join(outDir, 'docs') }) : googleDocs(config, deps))),
+    clusterOps: once(() => clusterOps(deps, fleet)),
     store,
     async close() {
       if (store.made()) await (await store()).close();
     },
   };
+}
+
+/**
+ * The executor. Dry-run (default) reads the simulated cluster when the inventory is simulated, so its
+ * previews and guardrails see real objects; kubernetes reaches each cluster through the registry.
+ */
+function clusterOps(deps: AdapterDeps, fleet: () => SimulatedFleet): ClusterOps & { kubeApiFor?: (cluster: string) => Promise<KubeApi> } {
+  const { config, env, clock, logger } = deps;
+  const c = config.clusterOps;
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  const argo = c.argocd ? createArgoCdClient({ baseUrl: c.argocd.url, token: requireSecret(env, c.argocd.tokenEnv, 'clusterOps.argocd.tokenEnv'), sleep }) : undefined;
+  if (c.kind === 'dry-run') {
+    const reads = config.inventory.kind === 'simulator' ? async (cluster: string) => snapshotKube(cluster, simulatedClusterSnapshot(fleet(), cluster)) : undefined;
+    return Object.assign(createDryRunClusterOps({ clock, logger, reads }), { kubeApiFor: reads });
+  }
+  if (c.kind === 'argo-workflows') {
+    const w = c.argoWorkflows ?? missing('clusterOps.argoWorkflows', 'url, namespace and workflowTemplate of Argo Workflows');
+    return createArgoWorkflowsClusterOps({ baseUrl: w.url, token: requireSecret(env, w.tokenEnv, 'clusterOps.argoWorkflows.tokenEnv'), namespace: w.namespace, workflowTemplate: w.workflowTemplate, clock, logger });
+  }
+  const file = c.registryFile ?? missing('clusterOps.registryFile', 'the cluster registry file (how to reach each target cluster)');
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  const registry = createClusterRegistry({ clusters: loadClusterRegistry(file), secrets: createKubeSecretReader(kc) });
+  return createKubernetesClusterOps({ registry, clock, logger, argo, timeoutMs: c.requestTimeoutMs, availabilityFloor: c.availabilityFloor });
 }
 
 /** The store is opened lazily (async); Slack only needs its publications when it publishes. */

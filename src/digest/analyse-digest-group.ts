@@ -54,7 +54,15 @@ export async function analyseDigestGroup(group: DigestIncidentGroup, deps: Group
       metrics: deps.ports.metrics, catalog: deps.signals, sloOverrides: deps.sloOverrides, nowMs: deps.dataNowMs,
       windowMs: deps.symptomWindowMs, stepSeconds: deps.stepSeconds, signal: ctx.signal,
     });
-    if (symptom.present) proposal = await recordProposal(rca, { store: deps.store, catalog: deps.knowledge.safeOperations, nowMs: ctx.clock.nowMs(), channel: deps.channel });
+    if (symptom.present) {
+      const cluster = deps.clusters.find((c) => c.id === rca.operation?.target.cluster);
+      const first = group.findings[0];
+      const context = {
+        environment: cluster?.environment ?? 'prod', tier: cluster?.tier ?? 'tier-1', signature: rca.signature, runbookId: rca.runbook?.id,
+        symptom: { component: first?.component ?? '*', signal: first?.signal ?? '*' },
+      };
+      proposal = await recordProposal(rca, { store: deps.store, catalog: deps.knowledge.safeOperations, nowMs: ctx.clock.nowMs(), channel: deps.channel, context });
+    }
   }
   const p = proposal?.view;
   const template = templateNarrative({ group, rca, ledger: evidence, proposal: p && { id8: p.id8, operation: p.operation, target: p.target } });

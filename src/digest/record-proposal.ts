@@ -2,6 +2,7 @@ import type { OperationTarget } from '../adapters/cluster-ops/types.js';
 import type { ProposalRow, Store } from '../adapters/store/types.js';
 import type { SafeOperationCatalog } from '../remediation/catalog/index.js';
 import { checkAgainstCatalog, withDefaults } from '../remediation/proposals/create-proposal.js';
+import { saveProposalContext } from '../remediation/proposals/proposal-context.js';
 import { proposalId, shortId } from '../remediation/proposals/proposal-id.js';
 import type { DigestProposalView } from './digest-model.js';
 import type { DigestRcaResult } from './rca-contract.js';
@@ -13,6 +14,8 @@ export interface RecordProposalDeps {
   catalog: SafeOperationCatalog;
   nowMs: number;
   channel?: string;
+  /** What the approval policy needs (autonomy scope, signature, symptom); saved before the row. */
+  context?: { environment: string; tier: string; signature: string; runbookId?: string; symptom: { component: string; signal: string } };
 }
 
 /**
@@ -31,6 +34,10 @@ export async function recordProposal(rca: DigestRcaResult, deps: RecordProposalD
     target: target as unknown as Record<string, unknown>, params, risk: op.risk, state: 'proposed',
     createdAtMs: deps.nowMs, expiresAtMs: deps.nowMs + PROPOSAL_EXPIRY_MS, channel: deps.channel, updatedAtMs: deps.nowMs,
   };
+  // the policy refuses a proposal without its context, so it is written first
+  if (deps.context) {
+    await saveProposalContext(deps.store, row.id, { proposer: 'fleetops', source: 'rca', rationale: '', ...deps.context }, deps.nowMs);
+  }
   const created = await deps.store.proposals.insert(row);
   const stored = created ? row : (await deps.store.proposals.get(row.id)) ?? row;
   if (created) {

@@ -6,6 +6,7 @@ import type { ParsedArgs } from '../parse-args.js';
 import { runShardProcesses } from '../parallel-shards.js';
 import { runbooksLint } from './runbooks-lint-command.js';
 import { digestCommand } from './digest-command.js';
+import { proposalsCommand } from './proposals-command.js';
 import { reportCommand } from './report-command.js';
 import { scanCommand } from './scan-command.js';
 
@@ -41,6 +42,7 @@ const STEPS: Step[] = [
   { name: 'runbooks lint', command: runbooksLint, extraArgs: {} },
   { name: 'fleet-scan', command: shardedScan, extraArgs: {} },
   { name: 'availability-digest', command: digestCommand, extraArgs: {} },
+  { name: 'proposals', command: proposalsCommand, extraArgs: {} },
   { name: 'oncall-report', command: reportCommand, extraArgs: {} },
 ];
 

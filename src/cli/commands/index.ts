@@ -3,6 +3,8 @@ import { configPrint, configValidate } from './config-commands.js';
 import { demoCommand } from './demo-command.js';
 import { digestCommand } from './digest-command.js';
 import { reportCommand } from './report-command.js';
+import { proposalsCommand } from './proposals-command.js';
+import { auditExport, auditVerify } from './audit-commands.js';
 import { runbooksLint } from './runbooks-lint-command.js';
 import { scanCommand } from './scan-command.js';
 import { scheduleCommand } from './schedule-command.js';
@@ -14,6 +16,9 @@ export const COMMANDS: Command[] = [
   scanCommand,
   digestCommand,
   reportCommand,
+  proposalsCommand,
+  auditVerify,
+  auditExport,
   runbooksLint,
   scheduleCommand,
   configValidate,

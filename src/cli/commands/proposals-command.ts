@@ -45,7 +45,5 @@ export function createProposalsCommand(wiring: ProposalsWiring): Command {
   };
 }
 
-/** Until ClusterOps, guardrails and the symptom verifier are wired into the adapters, refuse clearly (exit 2). */
-export const proposalsCommand: Command = createProposalsCommand(async () => {
-  throw new ConfigError('proposals: ClusterOps, guardrails and the symptom verifier are not wired in this build yet (see createProposalsCommand)');
-});
+/** The `proposals` command over the configured adapters. */
+export const proposalsCommand: Command = createProposalsCommand(async (...args) => (await import('./proposals-wiring.js')).wireProposals(...args));

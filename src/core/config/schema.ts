@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ReportConfig } from '../../report/report-config.js';
 import { ArgoCdConfig, OpenSearchConfig } from '../../adapters/read-backends-config.js';
+import { GuardrailLimits } from '../../remediation/guardrails/guardrail-state.js';
+import { ClusterOpsSettings } from '../../remediation/registry/cluster-registry-schema.js';
+import { RemediationConfig } from '../../remediation/remediation-config.js';
 
 /** Config schema: every section strict (unknown keys are errors), every field defaulted. */
 
@@ -97,8 +100,9 @@ const LlmConfig = z.strictObject({
   }).prefault({}),
 });
 
-const ClusterOpsConfig = z.strictObject({
+const ClusterOpsConfig = ClusterOpsSettings.extend({
   kind: z.enum(['dry-run', 'kubernetes', 'argo-workflows']).default('dry-run'),
+  guardrails: GuardrailLimits.prefault({}),
 });
 
 const ScanConfig = z.strictObject({
@@ -134,6 +138,8 @@ export const FleetopsConfig = z.strictObject({
   llm: LlmConfig.prefault({}),
   clusterOps: ClusterOpsConfig.prefault({}),
   scan: ScanConfig.prefault({}),
+  /** Proposals: approvers (Slack groups ∩ allowlist), autonomy levels, expiry, change freezes. */
+  remediation: RemediationConfig.prefault({}),
   /** The weekly on-call report: handoff weekday/time/zone, resolution markers, toil minutes. */
   report: ReportConfig.prefault({}),
   jobMetrics: z.strictObject({
@@ -147,3 +153,5 @@ export type FleetopsConfig = z.infer<typeof FleetopsConfig>;
 
 /** Environment variables that hold secrets; `config print` masks them and the file may not set them. */
 export const SECRET_ENV_FIELDS = ['store.postgresUrlEnv', 'chat.slack.tokenEnv', 'changes.argocd.tokenEnv'] as const;
+/** Secrets of optional sections, masked by `config print` when the section is set. */
+export const OPTIONAL_SECRET_ENV_FIELDS = ['clusterOps.argocd.tokenEnv', 'clusterOps.argoWorkflows.tokenEnv'] as const;

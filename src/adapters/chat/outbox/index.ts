@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../core/atomic-write.js';
 import type { Clock } from '../../../core/clock.js';
-import { NotFoundError } from '../../../core/errors.js';
 import type { ChatChannel, ChatMessage, ChatUser } from '../types.js';
 import { renderOutboxHtml } from './render-outbox-html.js';
 
@@ -34,12 +33,19 @@ export function createOutboxChat(opts: OutboxOptions): ChatChannel & { readAll(c
     writeFileAtomic(file(channel), JSON.stringify(msgs, null, 1));
     writeFileAtomic(join(opts.dir, 'index.html'), renderOutboxHtml(allChannels()));
   };
-  const allChannels = () => readdirSync(opts.dir).filter((f) => f.endsWith('.json'))
+  const allChannels = () => readdirSync(opts.dir).filter((f) => f.endsWith('.json') && f !== 'directory.json')
     .map((f) => ({ channel: f.slice(0, -5), messages: JSON.parse(readFileSync(join(opts.dir, f), 'utf8')) as OutboxMessage[] }));
   const nextTs = (msgs: OutboxMessage[]) => {
     const last = msgs.reduce((m, x) => (x.ts > m ? x.ts : m), '0');
     const base = `${Math.floor(opts.clock.nowMs() / 1000)}.${String(++seq).padStart(6, '0')}`;
     return base > last ? base : `${last.split('.')[0]}.${String(Number(last.split('.')[1]) + 1).padStart(6, '0')}`;
+  };
+  // the workspace directory for local trials: `<dir>/directory.json` = { users: ChatUser[], groups: { id: [userIds] } }
+  const directory = (): { users: ChatUser[]; groups: Record<string, string[]> } => {
+    const path = join(opts.dir, 'directory.json');
+    if (!existsSync(path)) return { users: [], groups: {} };
+    const d = JSON.parse(readFileSync(path, 'utf8')) as { users?: ChatUser[]; groups?: Record<string, string[]> };
+    return { users: d.users ?? [], groups: d.groups ?? {} };
   };
   const byTs = (a: ChatMessage, b: ChatMessage) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0);
 
@@ -83,12 +89,11 @@ export function createOutboxChat(opts: OutboxOptions): ChatChannel & { readAll(c
       return { fileId };
     },
     async getUser(userId) {
-      return opts.users?.find((u) => u.id === userId) ?? { id: userId, isBot: false, deleted: false, isFullMember: false };
+      return [...(opts.users ?? []), ...directory().users].find((u) => u.id === userId) ?? { id: userId, isBot: false, deleted: false, isFullMember: false };
     },
+    /** An unknown group has no members: nobody can approve until people are listed (fail safe). */
     async listGroupMembers(groupId) {
-      const members = opts.groups?.[groupId];
-      if (!members) throw new NotFoundError(`outbox: user group ${groupId} is not configured`);
-      return members;
+      return opts.groups?.[groupId] ?? directory().groups[groupId] ?? [];
     },
   };
 }

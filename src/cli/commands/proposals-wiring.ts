@@ -1,0 +1,64 @@
+import type { Adapters } from '../../adapters/index.js';
+import type { ProposalRow } from '../../adapters/store/types.js';
+import { checkSymptomPresent } from '../../digest/symptom-check.js';
+import { loadSafeOperationCatalog } from '../../remediation/catalog/index.js';
+import { checkGuardrails, createKubeClusterReader, type GuardrailState, type RecentOperation } from '../../remediation/guardrails/index.js';
+import type { ProposalsJobDeps } from '../../remediation/proposals-job.js';
+import { createGuardrailGate, type SymptomStatus } from '../../remediation/proposals/index.js';
+import type { RemediationConfig } from '../../remediation/remediation-config.js';
+import { buildCatalog } from '../../signals/catalog.js';
+import type { AppContext } from '../app-context.js';
+import type { ProposalsWiring } from './proposals-command.js';
+
+const HOUR = 3_600_000;
+const RECENT_STATES = ['executing', 'succeeded', 'failed', 'rolled-back'] as const;
+
+/** Guardrail facts, read fresh at every check (proposal time and again right before execution). */
+function guardrailState(app: AppContext, adapters: Adapters, dataNowMs: () => number) {
+  const ops = adapters.clusterOps();
+  const reader = createKubeClusterReader({
+    kubeFor: async (cluster) => {
+      if (!ops.kubeApiFor) throw new Error(`no read access to cluster ${cluster} for guardrail checks`);
+      return ops.kubeApiFor(cluster);
+    },
+  });
+  return async (req: { target: { cluster: string } }): Promise<GuardrailState> => {
+    const store = await adapters.store();
+    const recent = await store.proposals.list({ states: [...RECENT_STATES] });
+    const nowMs = app.clock.nowMs();
+    const recentOperations: RecentOperation[] = recent.filter((p) => p.state === 'executing' || p.updatedAtMs >= nowMs - HOUR)
+      .map((p) => ({ operationId: p.id, operation: p.operation, cluster: p.cluster, startedAtMs: p.updatedAtMs, state: p.state as RecentOperation['state'] }));
+    const cluster = (await adapters.inventory().listClusters()).find((c) => c.id === req.target.cluster);
+    return {
+      nowMs: dataNowMs(), reader, recentOperations, freezeWindows: app.config.remediation.changeFreeze,
+      cluster: { environment: cluster?.environment }, argoCdConfigured: Boolean(app.config.clusterOps.argocd), limits: app.config.clusterOps.guardrails,
+    };
+  };
+}
+
+/** Recovered when none of the group's symptoms is present in the last 15 minutes of data. */
+function symptomVerifier(app: AppContext, adapters: Adapters, dataNowMs: () => number) {
+  const catalog = buildCatalog(app.config.signals);
+  return async (p: ProposalRow): Promise<SymptomStatus> => {
+    const store = await adapters.store();
+    const group = await store.incidents.get(p.groupId);
+    if (!group) return 'pending';
+    const ids = new Set(group.anomalyIds);
+    const findings = (await store.anomalies.list({ startMs: group.startMs, endMs: Math.max(group.endMs, dataNowMs()) })).filter((a) => ids.has(a.id));
+    if (findings.length === 0) return 'pending';
+    const check = await checkSymptomPresent(findings, { metrics: adapters.metrics(), catalog, sloOverrides: app.config.scan.slo, nowMs: dataNowMs(), stepSeconds: app.config.simulator.stepSeconds });
+    return check.present ? 'not-recovered' : 'recovered';
+  };
+}
+
+/** The proposals job over the configured adapters: executor, guardrail gate, symptom verifier. */
+export const wireProposals: ProposalsWiring = async (app, adapters, _ctx, config: RemediationConfig): Promise<ProposalsJobDeps> => {
+  // on the simulator, "now" for data is the end of the simulated range
+  const dataNowMs = () => (app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : app.clock.nowMs());
+  return {
+    store: await adapters.store(), chat: adapters.chat(), clusterOps: adapters.clusterOps(), catalog: loadSafeOperationCatalog(), config,
+    defaultChannel: config.channel, auditChannel: app.config.chat.slack.auditChannel,
+    guardrails: createGuardrailGate(checkGuardrails, guardrailState(app, adapters, dataNowMs)),
+    verify: symptomVerifier(app, adapters, dataNowMs),
+  };
+};
