@@ -1,6 +1,8 @@
 import type { Adapters } from '../../adapters/index.js';
 import type { ProposalRow } from '../../adapters/store/types.js';
+import { digestKeys } from '../../digest/publish-digest.js';
 import { checkSymptomPresent } from '../../digest/symptom-check.js';
+import type { FeedbackSubject } from '../../remediation/feedback/collect-feedback.js';
 import { loadSafeOperationCatalog } from '../../remediation/catalog/index.js';
 import { checkGuardrails, createKubeClusterReader, type GuardrailState, type RecentOperation } from '../../remediation/guardrails/index.js';
 import type { ProposalsJobDeps } from '../../remediation/proposals-job.js';
@@ -51,6 +53,30 @@ function symptomVerifier(app: AppContext, adapters: Adapters, dataNowMs: () => n
   };
 }
 
+/** The digest's RCA replies of the last days (from the publication records), whose 👍/👎 become feedback. */
+function rcaFeedbackSubjects(adapters: Adapters, sinceMs: () => number) {
+  return async (): Promise<FeedbackSubject[]> => {
+    const store = await adapters.store();
+    const out: FeedbackSubject[] = [];
+    for (const g of await store.incidents.list({ startMs: sinceMs() })) {
+      const [reply, parent, rca] = await Promise.all([
+        store.publications.get(digestKeys.group(g.day, g.id)), store.publications.get(digestKeys.parent(g.day)), store.rcas.get(g.id),
+      ]);
+      const signature = (rca?.body as { rca?: { signature?: string } } | undefined)?.rca?.signature;
+      if (!reply || !signature) continue;
+      const [channel, ts] = splitExternalId(reply.externalId);
+      out.push({ kind: 'rca', id: g.id, signature, channel, ts, threadTs: parent ? splitExternalId(parent.externalId)[1] : undefined });
+    }
+    return out;
+  };
+}
+
+/** `channel:ts` (the Slack ts itself contains a dot, never a colon). */
+function splitExternalId(id: string): [string, string] {
+  const i = id.lastIndexOf(':');
+  return [id.slice(0, i), id.slice(i + 1)];
+}
+
 /** The proposals job over the configured adapters: executor, guardrail gate, symptom verifier. */
 export const wireProposals: ProposalsWiring = async (app, adapters, _ctx, config: RemediationConfig): Promise<ProposalsJobDeps> => {
   // on the simulator, "now" for data is the end of the simulated range
@@ -60,5 +86,6 @@ export const wireProposals: ProposalsWiring = async (app, adapters, _ctx, config
     defaultChannel: config.channel, auditChannel: app.config.chat.slack.auditChannel,
     guardrails: createGuardrailGate(checkGuardrails, guardrailState(app, adapters, dataNowMs)),
     verify: symptomVerifier(app, adapters, dataNowMs),
+    rcaFeedbackSubjects: rcaFeedbackSubjects(adapters, () => dataNowMs() - config.feedbackLookbackDays * 86_400_000),
   };
 };
