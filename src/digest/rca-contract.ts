@@ -1,80 +1,19 @@
 import type { AnomalyRow, EvidenceRow } from '../adapters/store/types.js';
-import type { ChangeSource } from '../adapters/changes/types.js';
-import type { EventSource } from '../adapters/events/types.js';
-import type { Inventory } from '../adapters/inventory/types.js';
-import type { LogSearch } from '../adapters/logs/types.js';
-import type { MetricsSource } from '../adapters/metrics/types.js';
 import type { Cluster, Topology } from '../fleet/types.js';
 
+import type { IncidentGroup, SharedAttribute } from '../correlate/incident-group.js';
+import type { Hypothesis, RcaPorts, RcaResult } from '../rca/engine.js';
+
 /**
- * The parts of the correlation and RCA engine (src/correlate, src/rca/engine) the digest reads.
- * Structural on purpose: the digest depends on these fields only, and tests hand-make results.
+ * The parts of the correlation and RCA engine (src/correlate, src/rca/engine) the digest reads: the
+ * engine's own types, named as the digest uses them, so tests can hand-make results of the same shape.
  */
-export interface SharedAttribute {
-  name: string;
-  value: string;
-  /** Share of the group's clusters that have the attribute (0..1). */
-  coverage: number;
-  /** Share of the fleet that has it (0..1). */
-  baseRate: number;
-  lift: number;
-}
-
-export interface DigestIncidentGroup {
-  id: string;
-  title: string;
-  startMs: number;
-  endMs: number;
-  clusters: string[];
-  components: string[];
-  signals: string[];
-  findings: AnomalyRow[];
-  sharedAttributes: SharedAttribute[];
-  severity: 'critical' | 'warning';
-}
-
-export interface CitedText {
-  text: string;
-  evidenceIds: string[];
-}
-
-export interface HypothesisEntity {
-  cluster?: string;
-  component?: string;
-  node?: string;
-  pod?: string;
-  version?: string;
-  region?: string;
-  changeId?: string;
-}
-
-export interface DigestHypothesis {
-  failureMode: string;
-  entity: HypothesisEntity;
-  score: number;
-  supporting: CitedText[];
-  contradicting: CitedText[];
-}
-
-export interface DigestRcaResult {
-  groupId: string;
-  verdict: 'root-cause' | 'inconclusive';
-  top?: DigestHypothesis;
-  hypotheses: DigestHypothesis[];
-  rejected: CitedText[];
-  missing: string[];
-  runbook?: { id: string; title: string; section: string; line: number };
-  operation?: { id: string; target: { cluster: string; kind: string; namespace?: string; name: string }; params: Record<string, unknown> };
-  signature: string;
-}
-
-export interface RcaPorts {
-  inventory: Inventory;
-  metrics: MetricsSource;
-  logs: LogSearch;
-  events: EventSource;
-  changes: ChangeSource;
-}
+export type { RcaPorts, SharedAttribute };
+export type DigestIncidentGroup = IncidentGroup;
+export type DigestHypothesis = Hypothesis;
+export type DigestRcaResult = RcaResult;
+export type CitedText = Hypothesis['supporting'][number];
+export type HypothesisEntity = Hypothesis['entity'];
 
 export interface CollectContext {
   signal?: AbortSignal;
