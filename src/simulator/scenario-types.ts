@@ -1,25 +1,16 @@
 /** Scenario vocabulary and ground truth of the simulated fleet. */
 import type { ComponentId } from '../fleet/types.js';
+import { SCENARIO_FAILURE_MODE, SCENARIO_KINDS, type ScenarioKind } from '../rca/failure-model/vocabulary.js';
 
-/** Incident kinds; ids match the failure model's scenario kinds. */
-export const SCENARIO_KINDS = [
-  'bad-rollout', 'regional-degradation', 'node-disk-pressure', 'noisy-neighbour-dns', 'cert-expiry', 'oom-after-config', 'stopped-reporting',
-] as const;
-export type ScenarioKind = (typeof SCENARIO_KINDS)[number];
+/** Incident kinds: the failure model's scenario kinds (one vocabulary for ground truth and RCA). */
+export { SCENARIO_KINDS, type ScenarioKind };
 
 /** Things that look like incidents but must not be blamed. */
 export const CONFOUNDER_KINDS = ['benign-spike', 'maintenance-window', 'unrelated-deploy'] as const;
 export type ConfounderKind = (typeof CONFOUNDER_KINDS)[number];
 
 /** failureMode id of each incident kind (confounders: `none`). */
-export const FAILURE_MODES: Record<Exclude<ScenarioKind, 'bad-rollout'>, string> = {
-  'regional-degradation': 'cloud.regional-degradation',
-  'node-disk-pressure': 'node.disk-pressure',
-  'noisy-neighbour-dns': 'node.nic-saturation',
-  'cert-expiry': 'cert-manager.certificate-expired',
-  'oom-after-config': 'workload.oom-after-config',
-  'stopped-reporting': 'cluster.stopped-reporting',
-};
+export const FAILURE_MODES: Record<Exclude<ScenarioKind, 'bad-rollout'>, string> = (({ 'bad-rollout': _rollout, ...rest }) => rest)(SCENARIO_FAILURE_MODE);
 
 /**
  * What to inject. Everything left out is chosen from the seed. Times: `startMs`, or

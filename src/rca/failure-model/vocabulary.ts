@@ -1,12 +1,10 @@
+import { COMPONENTS } from '../../fleet/types.js';
 /**
  * The fixed vocabulary shared by the failure model, runbooks, the simulator and RCA.
  * Ids here are part of the runbook format: renaming one breaks runbooks and stored RCA records.
  */
 
-export const COMPONENT_IDS = [
-  'coredns', 'ingress-gateway', 'apiserver', 'etcd', 'kubelet', 'cni', 'csi',
-  'service-mesh', 'cert-manager', 'cluster-autoscaler', 'metrics-server', 'workload',
-] as const;
+export const COMPONENT_IDS = COMPONENTS;
 export type ComponentId = (typeof COMPONENT_IDS)[number];
 
 /** Things a symptom can sit on: a component, a node, or `any` component (fleet-wide modes). */
