@@ -4,6 +4,7 @@ import { demoCommand } from './demo-command.js';
 import { digestCommand } from './digest-command.js';
 import { reportCommand } from './report-command.js';
 import { proposalsCommand } from './proposals-command.js';
+import { opsRunCommand } from './ops-run-command.js';
 import { auditExport, auditVerify } from './audit-commands.js';
 import { runbooksLint } from './runbooks-lint-command.js';
 import { scanCommand } from './scan-command.js';
@@ -17,6 +18,7 @@ export const COMMANDS: Command[] = [
   digestCommand,
   reportCommand,
   proposalsCommand,
+  opsRunCommand,
   auditVerify,
   auditExport,
   runbooksLint,

@@ -38,6 +38,8 @@ function daemonSet(ds: V1DaemonSet): RolloutStatus {
   if ((s.updatedNumberScheduled ?? 0) < s.desiredNumberScheduled) {
     return { ...base, inProgress: true, reason: `${s.updatedNumberScheduled ?? 0} of ${s.desiredNumberScheduled} pods updated` };
   }
+  // updatedNumberScheduled counts new pods before they are up: the rollout ends when they are available (as kubectl waits).
+  if (base.available < s.desiredNumberScheduled) return { ...base, inProgress: true, reason: `${base.available} of ${s.desiredNumberScheduled} updated pods available` };
   return { ...base, inProgress: false };
 }
 
