@@ -53,7 +53,7 @@ describe('k8s-cronjobs', () => {
 
     const problems = checkProjectRules(build(overlay));
 
-    expect(problems.some((p) => /^ConfigMap\/fleetops-config-\w+: fleetops.yaml: store.kind must be postgres/.test(p))).toBe(true);
+    expect(problems.some((p) => /^ConfigMap\/fleetops-config(-\w+)?: fleetops.yaml: store.kind must be postgres/.test(p))).toBe(true);
     expect(problems).toContain('CronJob/fleet-scan: FLEETOPS_SHARD_COUNT (3) must equal completions (2)');
   });
 
