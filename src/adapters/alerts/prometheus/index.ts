@@ -3,8 +3,7 @@
  * split into pieces under the server's points-per-series limit, retried on 429/5xx (Retry-After
  * honoured), split further on 422, and turned into episodes from the samples' own timestamps.
  */
-import type { Clock } from '../../../core/clock.js';
-import type { Logger } from '../../../core/logger.js';
+import type { HttpCallOptions } from '../../http-call-options.js';
 import type { PrometheusConnection } from '../../metrics/prometheus/connection.js';
 import { createLeanRangeClient } from '../../metrics/prometheus/lean-client.js';
 import { PrometheusError } from '../../metrics/prometheus/prometheus-error.js';
@@ -12,7 +11,7 @@ import { abortableSleep, withRetries } from '../../metrics/prometheus/retry.js';
 import type { AlertEpisode, AlertHistory } from '../types.js';
 import { episodesFromSamples } from './episodes-from-samples.js';
 
-export interface PrometheusAlertHistoryOptions extends PrometheusConnection {
+export interface PrometheusAlertHistoryOptions extends PrometheusConnection, HttpCallOptions {
   clusterLabel?: string;
   /** Query step; at most the rule evaluation interval for exact episode bounds. Default 60. */
   stepSeconds?: number;
@@ -22,13 +21,6 @@ export interface PrometheusAlertHistoryOptions extends PrometheusConnection {
   matchers?: string;
   /** Points per series per query (Prometheus refuses more than 11,000). Default 10,000. */
   maxPointsPerQuery?: number;
-  retries?: number;
-  retryBaseDelayMs?: number;
-  retryMaxDelayMs?: number;
-  logger: Logger;
-  clock: Clock;
-  fetch?: typeof fetch;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 interface Piece { startMs: number; endMs: number }

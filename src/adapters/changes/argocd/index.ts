@@ -1,4 +1,4 @@
-import type { Clock } from '../../../core/clock.js';
+import type { HttpCallOptions } from '../../http-call-options.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import { abortableSleep, HttpServiceError, parseRetryAfterMs, withBackoff } from '../../logs/opensearch/retry.js';
@@ -8,7 +8,7 @@ import { ArgoApplication, ArgoApplicationList, ArgoErrorBody } from './schema.js
 
 export type { ArgoApplication } from './schema.js';
 
-export interface ArgoCdChangesOptions {
+export interface ArgoCdChangesOptions extends HttpCallOptions {
   /** Argo CD server, e.g. `https://argocd.example.com`. */
   baseUrl: string;
   /** API token of an account whose project role may `get` applications. */
@@ -25,13 +25,6 @@ export interface ArgoCdChangesOptions {
   /** The applications list is reused for this long (one list serves every incident group of a run). Default 60 s. */
   cacheTtlMs?: number;
   timeoutMs?: number;
-  retries?: number;
-  retryBaseDelayMs?: number;
-  retryMaxDelayMs?: number;
-  logger: Logger;
-  clock: Clock;
-  fetch?: typeof fetch;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** Destination name, else the server URL mapped through `clusterByServer`. */

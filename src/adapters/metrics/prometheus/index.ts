@@ -1,6 +1,5 @@
+import type { HttpCallOptions } from '../../http-call-options.js';
 import PQueue from 'p-queue';
-import type { Clock } from '../../../core/clock.js';
-import type { Logger } from '../../../core/logger.js';
 import type { Series } from '../../../fleet/types.js';
 import type { CatalogEntry, SignalCatalog } from '../../../signals/catalog.js';
 import { planQueries, splitFurther, type PlanLimits, type PlannedQuery } from '../../../signals/query-planner.js';
@@ -15,7 +14,7 @@ import { abortableSleep, withRetries } from './retry.js';
 
 export type { PrometheusAuth, AwsCredentials } from './connection.js';
 
-export interface PrometheusMetricsOptions extends PrometheusConnection {
+export interface PrometheusMetricsOptions extends PrometheusConnection, HttpCallOptions {
   catalog: SignalCatalog;
   /** Label naming the cluster in the TSDB (often `cluster`, sometimes `cluster_id` or `k8s_cluster`). */
   clusterLabel?: string;
@@ -29,13 +28,6 @@ export interface PrometheusMetricsOptions extends PrometheusConnection {
   leanThresholdSamples?: number;
   useRecordingRules?: UseRecordingRules;
   rateWindow?: string;
-  retryBaseDelayMs?: number;
-  retryMaxDelayMs?: number;
-  logger: Logger;
-  clock: Clock;
-  fetch?: typeof fetch;
-  /** Injected for tests; default setTimeout. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** MetricsSource over the Prometheus HTTP API (also Thanos, Mimir, Amazon Managed Prometheus). */
