@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CostMatrix } from './nab-sweeper.js';
+import type { CostMatrix, FileScore } from './nab-sweeper.js';
 
 export interface NabSeries {
   /** Data path relative to `data/`, e.g. `realKnownCause/nyc_taxi.csv`. */
@@ -16,14 +16,9 @@ export interface NabSeries {
   readonly windows: readonly (readonly [number, number])[];
 }
 
-export interface PublishedFileScore {
+/** A row of NAB's published `*_scores.csv`: the file's score and counts at the detector's threshold. */
+export interface PublishedFileScore extends FileScore {
   readonly threshold: number;
-  readonly score: number;
-  readonly tp: number;
-  readonly tn: number;
-  readonly fp: number;
-  readonly fn: number;
-  readonly total: number;
 }
 
 export const PROFILES = ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'] as const;
