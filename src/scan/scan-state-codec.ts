@@ -22,17 +22,19 @@ export async function encodeClusterStateAsync(states: Map<string, SeriesScanStat
 
 function packClusterState(states: Map<string, SeriesScanState>): Buffer {
   const entries = [...states.entries()];
-  const header = entries.map(([key, s]) => [key, s.throughMs, s.openEventStartMs ?? null, s.scorer?.length ?? 0, s.lastSeenMs ?? null, s.openEvent ? [s.openEvent.peak, s.openEvent.worst, s.openEvent.level].map(finiteOrNull) : null]);
+  const header = entries.map(([key, s]) => [key, s.throughMs, s.openEventStartMs ?? null, s.scorer?.length ?? 0, s.lastSeenMs ?? null, s.openEvent ? [s.openEvent.peak, s.openEvent.worst, s.openEvent.level].map(finiteOrNull) : null, s.shift?.length ?? 0]);
   const json = Buffer.from(JSON.stringify(header));
-  const floats = entries.reduce((n, [, s]) => n + (s.scorer?.length ?? 0), 0);
+  const floats = entries.reduce((n, [, s]) => n + (s.scorer?.length ?? 0) + (s.shift?.length ?? 0), 0);
   const buf = Buffer.alloc(4 + json.length + floats * 8);
   buf.writeUInt32LE(json.length, 0);
   json.copy(buf, 4);
   let off = 4 + json.length;
   for (const [, s] of entries) {
-    if (!s.scorer) continue;
-    Buffer.from(s.scorer.buffer, s.scorer.byteOffset, s.scorer.byteLength).copy(buf, off);
-    off += s.scorer.byteLength;
+    for (const a of [s.scorer, s.shift]) {
+      if (!a) continue;
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(buf, off);
+      off += a.byteLength;
+    }
   }
   return buf;
 }
@@ -40,14 +42,20 @@ function packClusterState(states: Map<string, SeriesScanState>): Buffer {
 export function decodeClusterState(blob: Uint8Array): Map<string, SeriesScanState> {
   const buf = inflateRawSync(blob);
   const jsonLength = buf.readUInt32LE(0);
-  const header = JSON.parse(buf.subarray(4, 4 + jsonLength).toString()) as [string, number, number | null, number, number | null, (number | null)[] | null | undefined][];
+  // entries written before level shifts were tracked have no 7th field: their tracker starts afresh
+  const header = JSON.parse(buf.subarray(4, 4 + jsonLength).toString()) as [string, number, number | null, number, number | null, (number | null)[] | null | undefined, number | undefined][];
   const out = new Map<string, SeriesScanState>();
   let off = 4 + jsonLength;
-  for (const [key, throughMs, open, length, lastSeen, ev] of header) {
-    const scorer = length ? new Float64Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + length * 8)) : undefined;
+  const take = (length: number) => {
+    const a = length ? new Float64Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + off + length * 8)) : undefined;
     off += length * 8;
+    return a;
+  };
+  for (const [key, throughMs, open, length, lastSeen, ev, shiftLength] of header) {
+    const scorer = take(length);
+    const shift = take(shiftLength ?? 0);
     const openEvent = ev ? { peak: ev[0] ?? NaN, worst: ev[1] ?? NaN, level: ev[2] ?? NaN } : undefined;
-    out.set(key, { throughMs, openEventStartMs: open ?? undefined, openEvent, scorer, lastSeenMs: lastSeen ?? undefined });
+    out.set(key, { throughMs, openEventStartMs: open ?? undefined, openEvent, scorer, lastSeenMs: lastSeen ?? undefined, ...(shift ? { shift } : {}) });
   }
   return out;
 }

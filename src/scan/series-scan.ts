@@ -1,4 +1,5 @@
-import { CausalScorer, detectChangePoints, detectDips } from '../detect/index.js';
+import { CausalScorer, detectDips } from '../detect/index.js';
+import { LevelShiftTracker } from '../detect/level-shift-tracker.js';
 import type { AnomalyRow } from '../adapters/store/types.js';
 import { findingId } from './finding-id.js';
 
@@ -27,6 +28,8 @@ export interface SeriesScanState {
   openEvent?: { peak: number; worst: number; level: number };
   /** Time of the last non-missing point seen. */
   lastSeenMs?: number;
+  /** LevelShiftTracker state after the last scanned point. */
+  shift?: Float64Array;
 }
 
 export interface SeriesScanOptions {
@@ -52,8 +55,9 @@ export function scanSeries(spec: SeriesSpec, values: Float64Array, startMs: numb
   const { findings: events, state: next } = scoreEvents(spec, values, startMs, stepMs, state, opts);
   const findings: Finding[] = [...events];
   if (spec.slo !== undefined) findings.push(...dipFindings(spec, values, startMs, opts));
-  findings.push(...shiftFindings(spec, values, startMs, stepMs, opts));
-  return { findings: findings.map((f) => ({ ...f, runId: opts.runId })), state: next };
+  const shifts = shiftFindings(spec, values, startMs, stepMs, state, opts);
+  findings.push(...shifts.findings);
+  return { findings: findings.map((f) => ({ ...f, runId: opts.runId })), state: { ...next, shift: shifts.state } };
 }
 
 function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, stepMs: number, state: SeriesScanState | undefined, opts: SeriesScanOptions): { findings: Finding[]; state: SeriesScanState } {
@@ -116,33 +120,26 @@ function dipFindings(spec: SeriesSpec, values: Float64Array, startMs: number, op
 }
 
 /**
- * Level shifts on hourly means with the daily pattern removed (each hour minus the same hour a day
- * earlier), so the daily cycle is not mistaken for a shift and the CUSUM runs on 12× fewer points.
+ * Level shifts on hourly means with the daily pattern removed, streamed through a tracker whose state
+ * is stored, so an hourly run reports a shift without refetching the day of history it is judged on.
  */
-function shiftFindings(spec: SeriesSpec, values: Float64Array, startMs: number, stepMs: number, opts: SeriesScanOptions): Finding[] {
-  const per = Math.max(1, Math.round(3_600_000 / stepMs));
-  const hours = Math.floor(values.length / per);
-  if (hours < 24 + 2 * 6) return [];
-  const hourly = new Float64Array(hours);
-  for (let h = 0; h < hours; h++) hourly[h] = meanOf(values, h * per, per);
-  const resid = new Float64Array(hours - 24);
-  for (let h = 24; h < hours; h++) resid[h - 24] = hourly[h] - hourly[h - 24];
-  const hourMs = per * stepMs;
-  return detectChangePoints(resid, { referenceRows: 6 }).filter((c) => c.direction === spec.badDirection)
-    .map((c) => ({ ...c, startMs: startMs + (c.index + 24) * hourMs, confirmedMs: startMs + (c.confirmedAt + 25) * hourMs - stepMs, before: hourly[c.index + 23] }))
-    .filter((c) => c.confirmedMs >= opts.newFromMs && Math.abs(c.magnitude) >= opts.minRelativeChange * Math.max(Math.abs(c.before), spec.floor ?? 0, 1e-9))
-    .map((c) => ({
+function shiftFindings(spec: SeriesSpec, values: Float64Array, startMs: number, stepMs: number, state: SeriesScanState | undefined, opts: SeriesScanOptions): { findings: Finding[]; state: Float64Array } {
+  const tracker = state?.shift ? LevelShiftTracker.fromState(state.shift) : new LevelShiftTracker(stepMs);
+  const throughMs = state?.throughMs ?? -Infinity;
+  const findings: Finding[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const t = startMs + i * stepMs;
+    if (t <= throughMs) continue;
+    const c = tracker.push(t, values[i]);
+    if (!c || c.direction !== spec.badDirection || c.confirmedMs < opts.newFromMs) continue;
+    if (Math.abs(c.magnitude) < opts.minRelativeChange * Math.max(Math.abs(c.levelBefore) || 0, spec.floor ?? 0, 1e-9)) continue;
+    findings.push({
       id: findingId({ ...spec, kind: 'level-shift', startMs: c.startMs }), cluster: spec.cluster, component: spec.component, signal: spec.signal,
-      kind: 'level-shift' as const, severity: 'info' as const, startMs: c.startMs, endMs: c.confirmedMs, score: 1,
-      details: { direction: c.direction, magnitude: round(c.magnitude), levelBefore: round(c.before) },
-    }));
-}
-
-function meanOf(values: Float64Array, from: number, n: number): number {
-  let sum = 0;
-  let k = 0;
-  for (let i = from; i < from + n; i++) if (!Number.isNaN(values[i])) { sum += values[i]; k++; }
-  return k ? sum / k : NaN;
+      kind: 'level-shift', severity: 'info', startMs: c.startMs, endMs: c.confirmedMs, score: 1,
+      details: { direction: c.direction, magnitude: round(c.magnitude), levelBefore: round(c.levelBefore) },
+    });
+  }
+  return { findings, state: tracker.toState() };
 }
 
 function round(x: number): number {

@@ -1,3 +1,4 @@
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeClusterState, encodeClusterState } from '../../src/scan/scan-state-codec.js';
 import { scanSeries, type SeriesScanState } from '../../src/scan/series-scan.js';
@@ -16,10 +17,24 @@ describe('scan state codec', () => {
     const decoded = decodeClusterState(encodeClusterState(states));
 
     expect(scanned.openEventStartMs).toBeDefined();
+    expect(scanned.shift?.length).toBeGreaterThan(0);
     expect(decoded.get('latency_p99|coredns')).toEqual(scanned);
     expect(decoded.get('availability|etcd')).toEqual({ throughMs: at(10) });
     expect(decoded.get('error_ratio|etcd')).toEqual(states.get('error_ratio|etcd'));
     expect([...decoded.keys()]).toEqual([...states.keys()]);
+  });
+
+  it('reads a state written before level shifts were tracked (no tracker: it starts afresh)', () => {
+    const scorer = Float64Array.from([1, 2, 3]);
+    const header = Buffer.from(JSON.stringify([['latency_p99|coredns', at(5), null, 3, at(4), null]]));
+    const raw = Buffer.alloc(4 + header.length + 24);
+    raw.writeUInt32LE(header.length, 0);
+    header.copy(raw, 4);
+    Buffer.from(scorer.buffer).copy(raw, 4 + header.length);
+
+    const decoded = decodeClusterState(deflateRawSync(raw));
+
+    expect(decoded.get('latency_p99|coredns')).toEqual({ throughMs: at(5), lastSeenMs: at(4), scorer });
   });
 
   it('rejects a blob that is not a state', () => {

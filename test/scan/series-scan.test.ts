@@ -76,6 +76,25 @@ describe('scanSeries', () => {
     expect(day2.state.throughMs).toBe(at(2 * DAY - 1));
   });
 
+  it('reports a level shift from hourly runs that fetch only their new hour and 6 h of context', () => {
+    const rate = series(4 * DAY, (i) => (i >= 600 ? 50 : 100) + 10 * Math.sin((2 * Math.PI * i) / DAY) + 2 * noise(i));
+    const s = spec('request_rate', 'down');
+    const whole = scanSeries(s, rate, at(0), undefined, opts()).findings.filter((f) => f.kind === 'level-shift');
+
+    let { state } = scanSeries(s, rate.subarray(0, DAY), at(0), undefined, opts());
+    const hourly: string[] = [];
+    for (let end = DAY + 12; end <= 4 * DAY; end += 12) {
+      const from = end - 12 - 72;
+      const run = scanSeries(s, rate.subarray(from, end), at(from), state, opts({ newFromMs: at(end - 12) }));
+      state = run.state;
+      hourly.push(...run.findings.filter((f) => f.kind === 'level-shift').map((f) => f.id));
+    }
+
+    expect(whole).toHaveLength(1);
+    expect(whole[0].startMs).toBe(at(600));
+    expect(hourly).toEqual([whole[0].id]);
+  });
+
   it('gives the same ids when the same window is scanned twice', () => {
     const latency = series(2 * DAY, (i) => (i >= 420 && i < 426 ? 0.5 : 0.1 + 0.005 * noise(i)));
 

@@ -1,0 +1,181 @@
+/**
+ * Streaming level-shift detection for the fleet scan. Each hourly mean is compared with a daily
+ * profile (the expected mean of that UTC hour of the day, learned slowly), and a two-sided CUSUM on
+ * the standardised residuals confirms a shift; the new level is measured over the REF hours from the
+ * shift's start and the whole profile moves by it, so the shift is reported once and the day after
+ * it is not mistaken for a shift back (as day-over-day differencing would). The whole state is one
+ * Float64Array, so an hourly run that fetches only its new hour continues exactly like one unbroken
+ * run and still sees a shift that began days before its fetch window.
+ */
+import { robustLevel } from './change-point.js';
+
+export interface LevelShift {
+  /** Start of the first hour at the new level. */
+  readonly startMs: number;
+  /** End of the last hour the new level was measured over (when the shift is reported). */
+  readonly confirmedMs: number;
+  readonly direction: 'up' | 'down';
+  /** New level minus expected level, in the series' units. */
+  readonly magnitude: number;
+  /** Hourly mean of the hour before the shift (NaN when unknown). */
+  readonly levelBefore: number;
+}
+
+export interface LevelShiftOptions {
+  /** Hours for the first scale estimate and for measuring each new level. */
+  readonly referenceHours: number;
+  /** CUSUM slack and decision threshold, in robust sigmas. */
+  readonly k: number;
+  readonly h: number;
+}
+
+export const DEFAULT_LEVEL_SHIFT_OPTIONS: LevelShiftOptions = { referenceHours: 6, k: 0.5, h: 8 };
+
+const HOUR_MS = 3_600_000;
+const DAY_HOURS = 24;
+/** Hours of means and residuals kept: the longest CUSUM run that can still be measured. */
+const RING = 64;
+const VERSION = 2;
+const SCALARS = 17;
+const STATE_LENGTH = SCALARS + 2 * RING + DAY_HOURS;
+/** Mean |N(0,1)| → sigma; hours over which the scale follows the residuals; daily profile learning rate. */
+const ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
+const SCALE_HOURS = 24;
+const PROFILE_RATE = 0.25;
+const enum Phase { Reference = 0, Cusum = 1, Pending = 2 }
+const gather = new Float64Array(RING);
+const scratch = new Float64Array(RING);
+
+export class LevelShiftTracker {
+  private readonly options: LevelShiftOptions;
+  private readonly means = new Float64Array(RING).fill(NaN);
+  private readonly resid = new Float64Array(RING).fill(NaN);
+  private readonly profile = new Float64Array(DAY_HOURS).fill(NaN);
+  private hour = NaN; private sum = 0; private count = 0;
+  private phase = Phase.Reference; private refFrom = NaN; private sigma = NaN;
+  private up = 0; private down = 0; private upStart = 0; private downStart = 0;
+  private pendingStart = 0; private pendingUp = 0;
+
+  constructor(private readonly stepMs: number, options: Partial<LevelShiftOptions> = {}) {
+    this.options = { ...DEFAULT_LEVEL_SHIFT_OPTIONS, ...options };
+    if (this.options.referenceHours < 2 || this.options.referenceHours > RING / 4) throw new RangeError(`referenceHours must be in [2, ${RING / 4}]`);
+  }
+
+  /** Feeds the point at time t (consecutive steps); returns a shift when one is confirmed by this point. */
+  push(t: number, x: number): LevelShift | undefined {
+    const h = Math.floor(t / HOUR_MS);
+    if (Number.isNaN(this.hour) || h - this.hour > RING) this.restart(h);
+    let found: LevelShift | undefined;
+    while (this.hour < h) found = this.closeHour() ?? found;
+    if (!Number.isNaN(x)) { this.sum += x; this.count++; }
+    if (t + this.stepMs >= (h + 1) * HOUR_MS) found = this.closeHour() ?? found;
+    return found;
+  }
+
+  /** After a gap longer than the ring, nothing older is comparable: start over at hour h. */
+  private restart(h: number): void {
+    this.means.fill(NaN);
+    this.resid.fill(NaN);
+    this.profile.fill(NaN);
+    this.hour = h; this.sum = 0; this.count = 0;
+    this.phase = Phase.Reference; this.refFrom = NaN; this.sigma = NaN;
+  }
+
+  private closeHour(): LevelShift | undefined {
+    const h = this.hour;
+    const mean = this.count ? this.sum / this.count : NaN;
+    this.hour = h + 1; this.sum = 0; this.count = 0;
+    this.means[h % RING] = mean;
+    const slot = h % DAY_HOURS;
+    // an hour of the day seen for the first time only teaches the profile
+    const r = Number.isNaN(this.profile[slot]) ? NaN : mean - this.profile[slot];
+    if (Number.isNaN(this.profile[slot])) this.profile[slot] = mean;
+    this.resid[h % RING] = r;
+    return Number.isNaN(r) ? undefined : this.feed(h, r);
+  }
+
+  private feed(h: number, r: number): LevelShift | undefined {
+    if (this.phase !== Phase.Reference) return this.step(h, r);
+    const ref = this.options.referenceHours;
+    if (Number.isNaN(this.refFrom)) this.refFrom = h;
+    if (h - this.refFrom + 1 < ref) return undefined;
+    this.sigma = this.robust(this.refFrom, this.refFrom + ref - 1)[1];
+    this.phase = Phase.Cusum; this.up = 0; this.down = 0;
+    // the reference hours are themselves scanned for a shift
+    let found: LevelShift | undefined;
+    for (let i = this.refFrom; i <= h; i++) if (!Number.isNaN(this.resid[i % RING])) found = this.step(i, this.resid[i % RING]) ?? found;
+    return found;
+  }
+
+  private step(h: number, r: number): LevelShift | undefined {
+    if (this.phase === Phase.Pending) return h < this.pendingStart + this.options.referenceHours - 1 ? undefined : this.confirm(h);
+    const { k, h: limit } = this.options;
+    const z = r / this.sigma;
+    if (this.up === 0) this.upStart = h;
+    if (this.down === 0) this.downStart = h;
+    this.up = Math.max(0, this.up + z - k);
+    this.down = Math.max(0, this.down - z - k);
+    if (this.up <= limit && this.down <= limit) {
+      this.learn(h, r);
+      return undefined;
+    }
+    this.pendingUp = this.up > limit ? 1 : 0;
+    const start = this.pendingUp ? this.upStart : this.downStart;
+    this.phase = Phase.Pending; this.up = 0; this.down = 0;
+    // a slow climb (start long before h) is measured on its last REF hours, a step from its start
+    this.pendingStart = Math.max(start, h - this.options.referenceHours + 1);
+    return start < this.pendingStart ? this.confirm(h) : undefined;
+  }
+
+  /**
+   * Quiet hours teach the scale (a first estimate from REF hours is often too small, and a CUSUM on
+   * an underestimated scale drifts into false shifts) and, while no CUSUM is building, the profile.
+   */
+  private learn(h: number, r: number): void {
+    const clipped = Math.max(-4 * this.sigma, Math.min(4 * this.sigma, r));
+    this.sigma += (Math.abs(clipped) * ABS_TO_SIGMA - this.sigma) / SCALE_HOURS;
+    if (this.up < this.options.h / 2 && this.down < this.options.h / 2) this.profile[h % DAY_HOURS] += PROFILE_RATE * clipped;
+  }
+
+  private confirm(h: number): LevelShift {
+    const [magnitude, newSigma] = this.robust(this.pendingStart, h);
+    // the CUSUM run may begin on noise before the step: the shift starts at its first hour past half of it
+    let start = this.pendingUp ? this.upStart : this.downStart;
+    while (start < h && !(this.resid[start % RING] * Math.sign(magnitude) >= Math.abs(magnitude) / 2)) start++;
+    for (let i = 0; i < DAY_HOURS; i++) this.profile[i] += magnitude;
+    this.sigma = Math.max(this.sigma, newSigma);
+    this.phase = Phase.Cusum;
+    return {
+      startMs: start * HOUR_MS, confirmedMs: (h + 1) * HOUR_MS - this.stepMs,
+      direction: this.pendingUp ? 'up' : 'down', magnitude,
+      levelBefore: start > h - RING + 1 ? this.means[(start - 1) % RING] : NaN,
+    };
+  }
+
+  /** Robust level and scale of the residuals of hours [from, to] (NaN hours skipped). */
+  private robust(from: number, to: number): [number, number] {
+    let n = 0;
+    for (let i = from; i <= to; i++) gather[n++] = this.resid[i % RING];
+    return robustLevel(gather, 0, n, scratch);
+  }
+
+  toState(): Float64Array {
+    const out = new Float64Array(STATE_LENGTH);
+    out.set([VERSION, this.stepMs, this.options.referenceHours, this.options.k, this.options.h, this.hour, this.sum, this.count,
+      this.phase, this.refFrom, this.sigma, this.up, this.down, this.upStart, this.downStart, this.pendingStart, this.pendingUp]);
+    out.set(this.means, SCALARS);
+    out.set(this.resid, SCALARS + RING);
+    out.set(this.profile, SCALARS + 2 * RING);
+    return out;
+  }
+
+  static fromState(state: Float64Array): LevelShiftTracker {
+    if (state[0] !== VERSION || state.length !== STATE_LENGTH) throw new Error(`LevelShiftTracker state version ${state[0]} (length ${state.length}) is not ${VERSION}; rebuild baselines (--full)`);
+    const t = new LevelShiftTracker(state[1], { referenceHours: state[2], k: state[3], h: state[4] });
+    [t.hour, t.sum, t.count, t.phase, t.refFrom, t.sigma, t.up, t.down, t.upStart, t.downStart, t.pendingStart, t.pendingUp] = state.subarray(5, SCALARS);
+    t.means.set(state.subarray(SCALARS, SCALARS + RING));
+    t.resid.set(state.subarray(SCALARS + RING, SCALARS + 2 * RING));
+    t.profile.set(state.subarray(SCALARS + 2 * RING));
+    return t;
+  }
+}
