@@ -44,7 +44,8 @@ export function robustLevel(values: Float64Array, from: number, n: number, scrat
 
 export function detectChangePoints(values: Float64Array, options: Partial<ChangePointOptions> = {}): ChangePoint[] {
   const { referenceRows, k, h } = { ...DEFAULT_CHANGE_POINT_OPTIONS, ...options };
-  const scratch = new Float64Array(referenceRows);
+  // a confirmed change may be measured over more than referenceRows points (a slow CUSUM climb)
+  const scratch = new Float64Array(Math.max(referenceRows, values.length));
   const out: ChangePoint[] = [];
   let [level, sigma] = robustLevel(values, 0, referenceRows, scratch);
   let up = 0, down = 0, upStart = 0, downStart = 0;

@@ -50,6 +50,7 @@ export async function fleetScanJob(adapters: Adapters, ctx: JobContext, opts: Fl
   const result = await scanShard({ inventory: adapters.inventory(), metrics: adapters.metrics(), store, catalog, progress: opts.progress }, ctx, {
     shard, endMs, stepSeconds, lookbackHours: config.scan.lookbackHours, contextHours: config.scan.contextHours,
     fullRebuild: opts.fullRebuild, slo: config.scan.slo, missingAfterMinutes: config.scan.missingAfterMinutes, concurrency: config.scan.concurrency,
+    batchClusters: config.scan.batchClusters,
   });
   for (const id of result.missingClusters) ctx.logger.warn({ cluster: id }, 'expected cluster sent no data');
   let fin = { missingShards: [] as string[], peerOutliers: [] as AnomalyRow[], fleetAlerts: 0 };

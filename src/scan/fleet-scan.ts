@@ -35,6 +35,12 @@ export interface FleetScanOptions {
   /** A cluster is missing when no signal has a sample in this many minutes before endMs. */
   missingAfterMinutes: number;
   concurrency: number;
+  /**
+   * Clusters per batch (default: all): states, queries and detection run batch by batch, so memory
+   * is bounded by one batch's scorer states rather than the shard's, and each batch is still one
+   * query per signal × component (never one per cluster).
+   */
+  batchClusters?: number;
 }
 
 export interface ShardScanResult {
@@ -59,32 +65,46 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
   const stepMs = opts.stepSeconds * 1000;
   const endMs = Math.floor(opts.endMs / stepMs) * stepMs;
   const clusters = selectShard(await deps.inventory.listClusters(ctx.signal), opts.shard.index, opts.shard.count);
-  const states = await loadStates(deps.store, clusters, opts.fullRebuild);
-  const startMs = windowStart(states, endMs, opts);
   const entries = deps.catalog.entries.filter((e) => e.kind === 'golden');
+  const size = Math.max(1, opts.batchClusters ?? clusters.length);
+  const batches = Math.max(1, Math.ceil(clusters.length / size));
   const acc = newAccumulator(clusters, endMs, stepMs);
-  const queue = new PQueue({ concurrency: opts.concurrency });
+  const missingClusters: string[] = [];
+  let inserted = 0;
+  let startMs = endMs;
   let done = 0;
-  for (const entry of entries) {
-    void queue.add(async () => {
-      await scanEntry(deps, ctx, opts, entry, clusters, states, acc, { startMs, endMs });
-      deps.progress?.(++done, entries.length);
-    });
+  for (let b = 0; b < batches; b++) {
+    const batch = clusters.slice(b * size, (b + 1) * size);
+    const states = await loadStates(deps.store, batch, opts.fullRebuild);
+    const range = { startMs: windowStart(states, endMs, opts), endMs };
+    startMs = Math.min(startMs, range.startMs);
+    const queue = new PQueue({ concurrency: opts.concurrency });
+    for (const entry of entries) {
+      void queue.add(async () => {
+        await scanEntry(deps, ctx, opts, entry, batch, states, acc, range);
+        deps.progress?.(++done, entries.length * batches);
+      });
+    }
+    await queue.onIdle();
+    const missing = missingFindings(batch, acc, states, endMs, opts, ctx.runId);
+    missingClusters.push(...missing.map((m) => m.cluster));
+    const rows = [...acc.pending, ...missing.map((m) => m.row)];
+    acc.pending = [];
+    inserted += (await deps.store.anomalies.upsertMany(rows)).inserted;
+    acc.findings.push(...rows);
+    await saveStates(deps.store, states, endMs);
   }
-  await queue.onIdle();
-  const missing = missingFindings(clusters, acc, states, endMs, opts, ctx.runId);
-  acc.findings.push(...missing.map((m) => m.row));
-  const { inserted } = await deps.store.anomalies.upsertMany(acc.findings);
-  await saveStates(deps.store, states, endMs);
   return {
     clusters: clusters.length, series: acc.series, findings: acc.findings, inserted,
-    failedClusters: [...acc.failed], missingClusters: missing.map((m) => m.cluster), bytesFetched: acc.bytes,
+    failedClusters: [...acc.failed], missingClusters, bytesFetched: acc.bytes,
     window: { startMs, endMs }, peers: acc.peers,
   };
 }
 
 interface Accumulator {
+  /** Findings stored so far, and those of the batch being scanned. */
   findings: AnomalyRow[];
+  pending: AnomalyRow[];
   series: number;
   bytes: number;
   failed: Set<string>;
@@ -95,7 +115,7 @@ interface Accumulator {
 }
 
 function newAccumulator(clusters: Cluster[], endMs: number, stepMs: number): Accumulator {
-  return { findings: [], series: 0, bytes: 0, failed: new Set(), answered: new Set(), lastSeenMs: new Map(), peers: collectShardPeers.empty(clusters, endMs, stepMs) };
+  return { findings: [], pending: [], series: 0, bytes: 0, failed: new Set(), answered: new Set(), lastSeenMs: new Map(), peers: collectShardPeers.empty(clusters, endMs, stepMs) };
 }
 
 async function scanEntry(
@@ -126,7 +146,7 @@ async function scanEntry(
     const spec = { cluster: s.cluster, component: entry.component, signal: entry.id, badDirection: entry.badDirection, slo: entry.id === 'availability' ? slo : undefined, floor: RELATIVE_FLOOR[entry.unit] };
     const { findings, state } = scanSeries(spec, s.values, s.startMs, prev, { stepSeconds: opts.stepSeconds, newFromMs, runId: ctx.runId, ...DEFAULT_SCAN_OPTIONS });
     clusterStates.set(key, state);
-    acc.findings.push(...findings);
+    acc.pending.push(...findings);
     acc.series++;
     noteLastSeen(acc, s.cluster, s.values, s.startMs, s.stepMs);
     collectShardPeers.add(acc.peers, key, s);

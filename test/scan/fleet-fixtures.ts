@@ -34,9 +34,9 @@ export function finalizeOptions(fleet: SimulatedFleet, extra: Partial<FinalizeOp
 }
 
 /** One shard (or the whole fleet when count is 1) as the job runs it: scan, then hand peers to finalize. */
-export async function runShard(fleet: SimulatedFleet, store: Store, index: number, count: number, metrics?: MetricsSource, ctx = scanContext()) {
+export async function runShard(fleet: SimulatedFleet, store: Store, index: number, count: number, metrics?: MetricsSource, ctx = scanContext(), extra: Partial<FleetScanOptions> = {}) {
   const adapters = createSimulatedAdapters(fleet);
-  const result = await scanShard({ inventory: adapters.inventory, metrics: metrics ?? adapters.metrics, store, catalog }, ctx, scanOptions(fleet, { shard: { index, count } }));
+  const result = await scanShard({ inventory: adapters.inventory, metrics: metrics ?? adapters.metrics, store, catalog }, ctx, scanOptions(fleet, { shard: { index, count }, ...extra }));
   if (count > 1) await store.baselines.put(PEERS_KEY(result.window.endMs, index, count), encodeShardPeers(result.peers), result.window.endMs, 0);
   else await finalizeScan({ store, catalog, clusters: fleet.clusters }, ctx, finalizeOptions(fleet, { peers: [result.peers] }));
   return result;

@@ -43,6 +43,26 @@ describe('scanShard and finalizeScan on a 60-cluster, 2-day simulated fleet', ()
     expect(await storedRows(sharded, fleet)).toEqual(expected);
   });
 
+  it('stores the same rows, states and summary when the shard is scanned in batches of 7 clusters', async () => {
+    const whole = await open();
+    const batched = await open();
+    const queries: unknown[] = [];
+    const adapters = createSimulatedAdapters(fleet);
+    const counting: MetricsSource = { ...adapters.metrics, query: (q) => { queries.push(q); return adapters.metrics.query(q); } };
+
+    const one = await runShard(fleet, whole, 0, 1);
+    const seven = await runShard(fleet, batched, 0, 1, counting, scanContext(), { batchClusters: 7 });
+
+    const golden = catalog.entries.filter((e) => e.kind === 'golden').length;
+    expect(queries).toHaveLength(golden * Math.ceil(60 / 7));
+    expect(seven.missingClusters).toEqual(one.missingClusters);
+    expect(seven.missingClusters.length).toBeGreaterThan(0);
+    expect([seven.series, seven.inserted, seven.findings.length]).toEqual([one.series, one.inserted, one.findings.length]);
+    expect(await storedRows(batched, fleet)).toEqual(await storedRows(whole, fleet));
+    const key = `scan:${fleet.clusters[13].id}`;
+    expect((await batched.baselines.get(key))?.state).toEqual((await whole.baselines.get(key))?.state);
+  });
+
   it('reports a shard that did not finish', async () => {
     const store = await open();
     for (const i of [0, 1, 2, 4, 5, 6, 7]) await runShard(fleet, store, i, 8);

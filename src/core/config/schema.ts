@@ -115,6 +115,8 @@ const ScanConfig = z.strictObject({
   contextHours: z.number().int().min(1).max(72).default(6),
   missingAfterMinutes: z.number().int().min(5).default(30),
   concurrency: z.number().int().min(1).max(32).default(4),
+  /** Clusters scanned (queried, detected, stored) together: bounds memory; each batch is one query per signal. */
+  batchClusters: z.number().int().min(1).max(100_000).default(250),
   peerZThreshold: z.number().positive().default(6),
   fleetWideMinClusters: z.number().int().min(2).default(5),
 });
