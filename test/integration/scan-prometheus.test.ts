@@ -1,6 +1,6 @@
 /**
- * fleetops scan against a real Prometheus holding a backfilled simulated fleet. Size: 24 clusters ×
- * 1 day × the coredns exporters (plus node and inventory metrics), ≈ 150 MB of OpenMetrics: all 12
+ * fleetops scan against a real Prometheus holding a backfilled simulated fleet. Size: 50 clusters ×
+ * 1 day × the coredns exporters (plus node and inventory metrics), ≈ 310 MB of OpenMetrics: all 12
  * components would be ≈ 60 MB per cluster-day, too slow to export and backfill in a test.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -46,9 +46,10 @@ function found(g: ScenarioInstance, rows: AnomalyRow[]): boolean {
 describe.skipIf(!available)('fleetops scan against a real Prometheus', () => {
   beforeAll(async () => {
     exported = await exportFleetToTsdb({
-      seed: 3, clusters: 24, days: 1, components: ['coredns'],
+      seed: 3, clusters: 50, days: 1, components: ['coredns'],
       scenarios: [
         { kind: 'bad-rollout', component: 'coredns', clusterCount: 3, hoursBeforeEnd: 7, durationMinutes: 60 },
+        { kind: 'bad-rollout', component: 'coredns', clusterCount: 2, hoursBeforeEnd: 11, durationMinutes: 40 },
         { kind: 'noisy-neighbour-dns', hoursBeforeEnd: 4, durationMinutes: 90 },
         { kind: 'stopped-reporting', hoursBeforeEnd: 2 },
         { kind: 'benign-spike', hoursBeforeEnd: 5, durationMinutes: 25 },
@@ -91,7 +92,7 @@ describe.skipIf(!available)('fleetops scan against a real Prometheus', () => {
     for (const run of [first, second]) {
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/failed: signal:/);
-      expect(run.stdout).toMatch(/failed clusters: 24/);
+      expect(run.stdout).toMatch(/failed clusters: 50/);
       expect(run.rows).toEqual([]);
     }
   }, 60_000);
