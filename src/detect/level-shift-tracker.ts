@@ -1,9 +1,11 @@
 /**
- * Streaming level-shift detection for the fleet scan. Each hourly mean is compared with a daily
- * profile (the expected mean of that UTC hour of the day, learned slowly), and a two-sided CUSUM on
+ * Streaming level-shift detection for the fleet scan. Each hourly mean is compared with a weekly
+ * profile (the expected mean of that hour of the week, learned slowly: load differs between weekdays
+ * and weekends, and a daily profile takes every Monday morning for a shift), and a two-sided CUSUM on
  * the standardised residuals confirms a shift; the new level is measured over the REF hours from the
- * shift's start and the whole profile moves by it, so the shift is reported once and the day after
- * it is not mistaken for a shift back (as day-over-day differencing would). The whole state is one
+ * shift's start and the whole profile moves by it, so the shift is reported once and the week after
+ * it is not mistaken for a shift back (as week-over-week differencing would). The first week only
+ * learns the profile: no shift is reported before an hour of the week has been seen. The whole state is one
  * Float64Array, so an hourly run that fetches only its new hour continues exactly like one unbroken
  * run and still sees a shift that began days before its fetch window.
  */
@@ -32,13 +34,15 @@ export interface LevelShiftOptions {
 export const DEFAULT_LEVEL_SHIFT_OPTIONS: LevelShiftOptions = { referenceHours: 6, k: 0.5, h: 8 };
 
 const HOUR_MS = 3_600_000;
-const DAY_HOURS = 24;
+const PROFILE_HOURS = 168;
+/** A gap longer than this forgets the profile too (the week's shape may have changed meanwhile). */
+const FORGET_HOURS = 4 * PROFILE_HOURS;
 /** Hours of means and residuals kept: the longest CUSUM run that can still be measured. */
-const RING = 64;
-const VERSION = 2;
+const RING = 48;
+const VERSION = 3;
 const SCALARS = 17;
-const STATE_LENGTH = SCALARS + 2 * RING + DAY_HOURS;
-/** Mean |N(0,1)| → sigma; hours over which the scale follows the residuals; daily profile learning rate. */
+const STATE_LENGTH = SCALARS + 2 * RING + PROFILE_HOURS;
+/** Mean |N(0,1)| → sigma; hours over which the scale follows the residuals; profile learning rate (per week). */
 const ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
 const SCALE_HOURS = 24;
 const PROFILE_RATE = 0.25;
@@ -50,7 +54,7 @@ export class LevelShiftTracker {
   private readonly options: LevelShiftOptions;
   private readonly means = new Float64Array(RING).fill(NaN);
   private readonly resid = new Float64Array(RING).fill(NaN);
-  private readonly profile = new Float64Array(DAY_HOURS).fill(NaN);
+  private readonly profile = new Float64Array(PROFILE_HOURS).fill(NaN);
   private hour = NaN; private sum = 0; private count = 0;
   private phase = Phase.Reference; private refFrom = NaN; private sigma = NaN;
   private up = 0; private down = 0; private upStart = 0; private downStart = 0;
@@ -64,7 +68,7 @@ export class LevelShiftTracker {
   /** Feeds the point at time t (consecutive steps); returns a shift when one is confirmed by this point. */
   push(t: number, x: number): LevelShift | undefined {
     const h = Math.floor(t / HOUR_MS);
-    if (Number.isNaN(this.hour) || h - this.hour > RING) this.restart(h);
+    if (Number.isNaN(this.hour) || h - this.hour > RING) this.restart(h, !(h - this.hour <= FORGET_HOURS));
     let found: LevelShift | undefined;
     while (this.hour < h) found = this.closeHour() ?? found;
     if (!Number.isNaN(x)) { this.sum += x; this.count++; }
@@ -72,11 +76,11 @@ export class LevelShiftTracker {
     return found;
   }
 
-  /** After a gap longer than the ring, nothing older is comparable: start over at hour h. */
-  private restart(h: number): void {
+  /** After a gap longer than the ring, the CUSUM starts over at hour h (and, after weeks, the profile too). */
+  private restart(h: number, forgetProfile: boolean): void {
     this.means.fill(NaN);
     this.resid.fill(NaN);
-    this.profile.fill(NaN);
+    if (forgetProfile) this.profile.fill(NaN);
     this.hour = h; this.sum = 0; this.count = 0;
     this.phase = Phase.Reference; this.refFrom = NaN; this.sigma = NaN;
   }
@@ -86,8 +90,8 @@ export class LevelShiftTracker {
     const mean = this.count ? this.sum / this.count : NaN;
     this.hour = h + 1; this.sum = 0; this.count = 0;
     this.means[h % RING] = mean;
-    const slot = h % DAY_HOURS;
-    // an hour of the day seen for the first time only teaches the profile
+    const slot = h % PROFILE_HOURS;
+    // an hour of the week seen for the first time only teaches the profile
     const r = Number.isNaN(this.profile[slot]) ? NaN : mean - this.profile[slot];
     if (Number.isNaN(this.profile[slot])) this.profile[slot] = mean;
     this.resid[h % RING] = r;
@@ -120,11 +124,25 @@ export class LevelShiftTracker {
       return undefined;
     }
     this.pendingUp = this.up > limit ? 1 : 0;
-    const start = this.pendingUp ? this.upStart : this.downStart;
+    const start = this.shiftStart(this.pendingUp ? this.upStart : this.downStart, h);
+    this.upStart = start; this.downStart = start;
     this.phase = Phase.Pending; this.up = 0; this.down = 0;
     // a slow climb (start long before h) is measured on its last REF hours, a step from its start
     this.pendingStart = Math.max(start, h - this.options.referenceHours + 1);
     return start < this.pendingStart ? this.confirm(h) : undefined;
+  }
+
+  /**
+   * A CUSUM run often begins on noise before the step that triggers it: the shift starts at the first
+   * hour of the run that reaches half of the run's largest residual (and no earlier than the ring).
+   */
+  private shiftStart(runStart: number, h: number): number {
+    const dir = this.pendingUp ? 1 : -1;
+    let start = Math.max(runStart, h - RING + this.options.referenceHours + 1);
+    let peak = 0;
+    for (let i = start; i <= h; i++) peak = Math.max(peak, dir * this.resid[i % RING]);
+    while (start < h && !(dir * this.resid[start % RING] >= peak / 2)) start++;
+    return start;
   }
 
   /**
@@ -134,7 +152,7 @@ export class LevelShiftTracker {
   private learn(h: number, r: number): void {
     const clipped = Math.max(-4 * this.sigma, Math.min(4 * this.sigma, r));
     this.sigma += (Math.abs(clipped) * ABS_TO_SIGMA - this.sigma) / SCALE_HOURS;
-    if (this.up < this.options.h / 2 && this.down < this.options.h / 2) this.profile[h % DAY_HOURS] += PROFILE_RATE * clipped;
+    if (this.up < this.options.h / 2 && this.down < this.options.h / 2) this.profile[h % PROFILE_HOURS] += PROFILE_RATE * clipped;
   }
 
   private confirm(h: number): LevelShift {
@@ -142,7 +160,7 @@ export class LevelShiftTracker {
     // the CUSUM run may begin on noise before the step: the shift starts at its first hour past half of it
     let start = this.pendingUp ? this.upStart : this.downStart;
     while (start < h && !(this.resid[start % RING] * Math.sign(magnitude) >= Math.abs(magnitude) / 2)) start++;
-    for (let i = 0; i < DAY_HOURS; i++) this.profile[i] += magnitude;
+    for (let i = 0; i < PROFILE_HOURS; i++) this.profile[i] += magnitude;
     this.sigma = Math.max(this.sigma, newSigma);
     this.phase = Phase.Cusum;
     return {

@@ -3,16 +3,22 @@ import { LevelShiftTracker, type LevelShift } from '../../src/detect/level-shift
 
 const STEP_MS = 300_000;
 const HOUR = 3_600_000;
-const T0 = Date.UTC(2025, 5, 1);
+const DAY = 288;
+const T0 = Date.UTC(2025, 5, 2); // a Monday
+/** Offset of the weekly profile in toState(): 17 scalars, then 48 hourly means and 48 residuals. */
+const PROFILE_AT = 17 + 2 * 48;
 
 function noise(i: number): number {
   const x = Math.sin(i * 12.9898 + 78.233) * 43758.5453;
   return 2 * (x - Math.floor(x)) - 1;
 }
 
-/** Three days at 5 min: a daily cycle, noise, and a step of `shift` from point `at`. */
-function series(points: number, at: number, shift: number): Float64Array {
-  return Float64Array.from({ length: points }, (_, i) => 100 + 30 * Math.sin((2 * Math.PI * i) / 288) + 2 * noise(i) + (i >= at ? shift : 0));
+/** A daily cycle, quieter weekends (days 5 and 6 of each week), noise, and a step of `shift` from point `at`. */
+function series(points: number, at: number, shift: number, seed = 0): Float64Array {
+  return Float64Array.from({ length: points }, (_, i) => {
+    const weekend = Math.floor(i / DAY) % 7 >= 5 ? 0.78 : 1.04;
+    return weekend * (100 + 30 * Math.sin((2 * Math.PI * i) / DAY)) + 2 * noise(i + seed) + (i >= at ? shift : 0);
+  });
 }
 
 function run(values: Float64Array, splits: number[] = []): { shifts: LevelShift[]; state: Float64Array } {
@@ -31,64 +37,65 @@ describe('LevelShiftTracker', () => {
     { shift: -50, direction: 'down' },
     { shift: 40, direction: 'up' },
   ])('finds a step of $shift at its hour, with its size, and reports it once', ({ shift, direction }) => {
-    const values = series(3 * 288, 420, shift); // 420 × 5 min = hour 35
+    const at = 8 * DAY + 11 * 12; // day 8, 11:00
+    const { shifts } = run(series(10 * DAY, at, shift));
 
-    const { shifts } = run(values);
-
-    const matching = shifts.filter((s) => s.direction === direction);
-    expect(matching).toHaveLength(1);
-    expect(matching[0].startMs).toBe(T0 + 35 * HOUR);
-    expect(matching[0].magnitude).toBeGreaterThan(Math.min(shift * 0.9, shift * 1.1));
-    expect(matching[0].magnitude).toBeLessThan(Math.max(shift * 0.9, shift * 1.1));
+    expect(shifts.map((s) => s.direction)).toEqual([direction]);
+    const [found] = shifts;
+    expect(found.startMs).toBe(T0 + at * STEP_MS);
+    expect(found.magnitude).toBeGreaterThan(Math.min(shift * 0.9, shift * 1.1));
+    expect(found.magnitude).toBeLessThan(Math.max(shift * 0.9, shift * 1.1));
     // measured over 6 hours from the start of the CUSUM run (the step's hour or the one before)
-    expect(matching[0].confirmedMs).toBeGreaterThanOrEqual(T0 + 40 * HOUR - STEP_MS);
-    expect(matching[0].confirmedMs).toBeLessThanOrEqual(T0 + 41 * HOUR - STEP_MS);
-    expect(matching[0].levelBefore).toBeGreaterThan(60);
+    expect(found.confirmedMs).toBeGreaterThanOrEqual(found.startMs + 5 * HOUR - STEP_MS);
+    expect(found.confirmedMs).toBeLessThanOrEqual(found.startMs + 6 * HOUR - STEP_MS);
+    expect(found.levelBefore).toBeGreaterThan(60);
   });
 
-  it('reports nothing on a daily cycle with noise', () => {
-    expect(run(series(5 * 288, Infinity, 0)).shifts).toEqual([]);
+  it('takes neither weekends nor the daily cycle for shifts, over three weeks and several seeds', () => {
+    for (const seed of [0, 1_000, 2_000, 3_000]) {
+      const { shifts } = run(series(21 * DAY, Infinity, 0, seed));
+      expect(shifts.filter((s) => Math.abs(s.magnitude) > 2)).toEqual([]);
+    }
+  });
+
+  it('reports a shift once: the week after it is not taken for a shift back', () => {
+    const { shifts } = run(series(17 * DAY, 8 * DAY + 120, 35));
+
+    expect(shifts.map((s) => [s.direction, (s.startMs - T0) / HOUR])).toEqual([['up', 8 * 24 + 10]]);
+  });
+
+  it('only learns during the first week: no hour of the week has a reference yet', () => {
+    expect(run(series(7 * DAY, 3 * DAY, -50)).shifts).toEqual([]);
   });
 
   it('continues from a stored state exactly like one unbroken run, wherever the split falls', () => {
-    const values = series(3 * 288, 500, -40);
+    const values = series(10 * DAY, 8 * DAY + 77, -40);
     const whole = run(values);
 
-    for (const splits of [[1], [288, 289], [419, 431, 500, 503], [510, 515, 520, 700]]) {
+    for (const splits of [[1], [288, 289], [2016, 2017], [2380, 2381, 2400, 2403], [2410, 2415, 2420, 2600]]) {
       const split = run(values, splits);
       expect(split.shifts).toEqual(whole.shifts);
       expect(split.state).toEqual(whole.state);
     }
-    expect(whole.shifts.length).toBeGreaterThan(0);
+    expect(whole.shifts).toHaveLength(1);
   });
 
-  it('reports a shift once: the day after it is not taken for a shift back', () => {
-    const values = series(6 * 288, 600, 35);
-
-    const { shifts } = run(values);
-
-    expect(shifts.map((s) => [s.direction, (s.startMs - T0) / HOUR])).toEqual([['up', 50]]);
-  });
-
-  it('reports nothing on seasonal noise over ten days across seeds', () => {
-    for (const phase of [0, 1, 2, 3]) {
-      const values = Float64Array.from({ length: 10 * 288 }, (_, i) => 100 + 20 * Math.sin((2 * Math.PI * i) / 288 + phase) + 3 * noise(i + 10_000 * phase));
-      expect(run(values).shifts.filter((s) => Math.abs(s.magnitude) > 2)).toEqual([]);
-    }
-  });
-
-  it('skips missing points and starts over after a gap longer than its memory', () => {
-    const values = series(3 * 288, 420, -50);
+  it('skips missing points, keeps the profile over a gap of days and forgets it after weeks', () => {
+    const values = series(9 * DAY, Infinity, 0);
     values.fill(NaN, 100, 110);
-    const tracker = new LevelShiftTracker(STEP_MS);
-    for (let i = 0; i < values.length; i++) tracker.push(T0 + i * STEP_MS, values[i]);
-    const later = T0 + 30 * 24 * HOUR;
+    const feed = (gapHours: number) => {
+      const tracker = new LevelShiftTracker(STEP_MS);
+      for (let i = 0; i < values.length; i++) tracker.push(T0 + i * STEP_MS, values[i]);
+      tracker.push(T0 + values.length * STEP_MS + gapHours * HOUR, 100);
+      return tracker.toState();
+    };
 
-    const after = tracker.push(later, 500);
-    const restarted = LevelShiftTracker.fromState(tracker.toState());
+    const days = feed(3 * 24);
+    const weeks = feed(30 * 24);
 
-    expect(after).toBeUndefined();
-    expect(restarted.toState()[10]).toBeNaN(); // no scale: it must be relearned
+    expect(days[10]).toBeNaN(); // the CUSUM's scale is relearned after any gap longer than 48 h
+    expect(days.subarray(PROFILE_AT).every((x) => Number.isFinite(x))).toBe(true);
+    expect(weeks.subarray(PROFILE_AT).every((x) => Number.isNaN(x))).toBe(true);
   });
 
   it('refuses a state of another version or length with a clear message', () => {

@@ -35,14 +35,15 @@ describe('scanSeries', () => {
     { badDirection: 'down' as const, shifts: 1 },
     { badDirection: 'up' as const, shifts: 0 },
   ])('finds a halving of the request rate as a level shift when down is bad ($badDirection → $shifts)', ({ badDirection, shifts }) => {
-    const rate = series(2 * DAY, (i) => (i >= 420 ? 50 : 100) + 2 * noise(i));
+    // the first week teaches the tracker its weekly profile
+    const rate = series(9 * DAY, (i) => (i >= 7 * DAY + 420 ? 50 : 100) + 2 * noise(i));
 
     const { findings } = scanSeries(spec('request_rate', badDirection), rate, at(0), undefined, opts());
 
     const found = findings.filter((f) => f.kind === 'level-shift');
     expect(found).toHaveLength(shifts);
     if (shifts) {
-      expect(found[0].startMs).toBe(at(420));
+      expect(found[0].startMs).toBe(at(7 * DAY + 420));
       expect(found[0].details.magnitude).toBeGreaterThan(-55);
       expect(found[0].details.magnitude).toBeLessThan(-45);
     }
@@ -77,13 +78,13 @@ describe('scanSeries', () => {
   });
 
   it('reports a level shift from hourly runs that fetch only their new hour and 6 h of context', () => {
-    const rate = series(4 * DAY, (i) => (i >= 600 ? 50 : 100) + 10 * Math.sin((2 * Math.PI * i) / DAY) + 2 * noise(i));
+    const rate = series(10 * DAY, (i) => (i >= 8 * DAY + 120 ? 50 : 100) + 10 * Math.sin((2 * Math.PI * i) / DAY) + 2 * noise(i));
     const s = spec('request_rate', 'down');
     const whole = scanSeries(s, rate, at(0), undefined, opts()).findings.filter((f) => f.kind === 'level-shift');
 
-    let { state } = scanSeries(s, rate.subarray(0, DAY), at(0), undefined, opts());
+    let { state } = scanSeries(s, rate.subarray(0, 8 * DAY), at(0), undefined, opts());
     const hourly: string[] = [];
-    for (let end = DAY + 12; end <= 4 * DAY; end += 12) {
+    for (let end = 8 * DAY + 12; end <= 10 * DAY; end += 12) {
       const from = end - 12 - 72;
       const run = scanSeries(s, rate.subarray(from, end), at(from), state, opts({ newFromMs: at(end - 12) }));
       state = run.state;
@@ -91,7 +92,7 @@ describe('scanSeries', () => {
     }
 
     expect(whole).toHaveLength(1);
-    expect(whole[0].startMs).toBe(at(600));
+    expect(whole[0].startMs).toBe(at(8 * DAY + 120));
     expect(hourly).toEqual([whole[0].id]);
   });
 
