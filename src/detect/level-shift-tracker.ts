@@ -187,6 +187,11 @@ export class LevelShiftTracker {
     return out;
   }
 
+  /** Whether a stored state was written by this version of the tracker (an older one needs a rebuild). */
+  static isCurrentState(state: Float64Array): boolean {
+    return state[0] === VERSION && state.length === STATE_LENGTH;
+  }
+
   static fromState(state: Float64Array): LevelShiftTracker {
     if (state[0] !== VERSION || state.length !== STATE_LENGTH) throw new Error(`LevelShiftTracker state version ${state[0]} (length ${state.length}) is not ${VERSION}; rebuild baselines (--full)`);
     const t = new LevelShiftTracker(state[1], { referenceHours: state[2], k: state[3], h: state[4] });

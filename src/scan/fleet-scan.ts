@@ -1,4 +1,6 @@
 import PQueue from 'p-queue';
+import { CausalScorer } from '../detect/causal-score.js';
+import { LevelShiftTracker } from '../detect/level-shift-tracker.js';
 import type { Inventory } from '../adapters/inventory/types.js';
 import type { MetricsSource } from '../adapters/metrics/types.js';
 import type { AnomalyRow, Store } from '../adapters/store/types.js';
@@ -75,7 +77,7 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
   let done = 0;
   for (let b = 0; b < batches; b++) {
     const batch = clusters.slice(b * size, (b + 1) * size);
-    const states = await loadStates(deps.store, batch, opts.fullRebuild);
+    const states = await loadStates(deps.store, batch, opts.fullRebuild, ctx.logger);
     const range = { startMs: windowStart(states, endMs, opts), endMs };
     startMs = Math.min(startMs, range.startMs);
     const queue = new PQueue({ concurrency: opts.concurrency });
@@ -184,12 +186,21 @@ function previousLastSeen(states: Map<string, SeriesScanState> | undefined): num
   return Number.isFinite(v) ? v : undefined;
 }
 
-async function loadStates(store: Store, clusters: Cluster[], fullRebuild: boolean): Promise<Map<string, Map<string, SeriesScanState>>> {
+/**
+ * Stored states by cluster. A cluster whose state an older detector version wrote starts afresh, so
+ * its whole lookback is fetched and its baselines rebuilt in this run (an upgrade needs no --full).
+ */
+async function loadStates(store: Store, clusters: Cluster[], fullRebuild: boolean, logger: JobContext['logger']): Promise<Map<string, Map<string, SeriesScanState>>> {
   const out = new Map<string, Map<string, SeriesScanState>>();
+  let stale = 0;
   for (const c of clusters) {
     const saved = fullRebuild ? undefined : await store.baselines.get(STATE_KEY(c.id));
-    out.set(c.id, saved ? decodeClusterState(saved.state) : new Map());
+    const states = saved ? decodeClusterState(saved.state) : new Map<string, SeriesScanState>();
+    const current = [...states.values()].every((s) => (!s.scorer || CausalScorer.isCurrentState(s.scorer)) && (!s.shift || LevelShiftTracker.isCurrentState(s.shift)));
+    if (!current) stale++;
+    out.set(c.id, current ? states : new Map());
   }
+  if (stale) logger.warn({ clusters: stale }, 'detector state from an older version: rebuilding these clusters from the full lookback');
   return out;
 }
 

@@ -4,7 +4,9 @@ import type { Store } from '../../src/adapters/store/types.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { runJob } from '../../src/core/run-job.js';
+import { CausalScorer } from '../../src/detect/causal-score.js';
 import { finalizeScan } from '../../src/scan/finalize-scan.js';
+import { decodeClusterState, encodeClusterState } from '../../src/scan/scan-state-codec.js';
 import { createSimulatedAdapters, createSimulatedFleet, type SimulatedFleet } from '../../src/simulator/index.js';
 import { catalog, finalizeOptions, memoryStore, runShard, scanContext, storedRows } from './fleet-fixtures.js';
 
@@ -84,6 +86,24 @@ describe('scanShard and finalizeScan on a 60-cluster, 2-day simulated fleet', ()
     expect(first.inserted).toBeGreaterThan(0);
     expect(second.inserted).toBe(0);
     expect(await storedRows(store, fleet)).toEqual(before);
+  });
+
+  it('rebuilds a cluster whose stored detector state an older version wrote, without storing anything twice', async () => {
+    const store = await open();
+    await runShard(fleet, store, 0, 1);
+    const before = await storedRows(store, fleet);
+    const key = `scan:${fleet.clusters[5].id}`;
+    const states = decodeClusterState((await store.baselines.get(key))!.state);
+    for (const s of states.values()) s.scorer![0] = 1; // a version-1 scorer layout
+    await store.baselines.put(key, encodeClusterState(states), fleet.rangeMs.endMs, 0);
+
+    const again = await runShard(fleet, store, 0, 1, undefined, scanContext('run-2'));
+
+    expect(again.window.startMs).toBe(fleet.rangeMs.endMs - 48 * 3_600_000);
+    expect(again.inserted).toBe(0);
+    expect(await storedRows(store, fleet)).toEqual(before);
+    const rebuilt = decodeClusterState((await store.baselines.get(key))!.state);
+    expect([...rebuilt.values()].every((s) => CausalScorer.isCurrentState(s.scorer!))).toBe(true);
   });
 
   it('reports an expected cluster that sent no data as a critical missing-data finding', async () => {

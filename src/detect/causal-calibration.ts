@@ -1,0 +1,88 @@
+/**
+ * Per-feature calibration for the causal score: each feature's history is a small histogram, and a
+ * feature counts as surprising relative to its own q-quantile, so one heavy-tailed feature (say the
+ * first difference of a square wave) cannot drown the others, and one threshold suits every series.
+ * Bins are uniform in u = z / (z + C): fine where thresholds live, coarse in the far tail; no log
+ * or pow per sample. The quantile is a pointer per feature that moves a bin at a time as counts
+ * grow, so a refresh is O(1) amortised.
+ */
+
+export const CALIB_BINS = 64;
+const C = 8;
+/** Scalars kept per feature besides its histogram: pointer bin, count below it, total count, 1 / quantile. */
+const PER_FEATURE = 4;
+
+export class FeatureCalibration {
+  /** Counts per feature and bin (integers: cheaper to bump than doubles). */
+  private readonly hist: Int32Array;
+  /** Per feature: pointer bin, count below the pointer, count, 1 / quantile (0: never read, -1: open top bin). */
+  private readonly meta: Float64Array;
+  /** The quantile each feature is measured against. */
+  private readonly quantiles: Float64Array;
+
+  constructor(quantiles: readonly number[]) {
+    for (const q of quantiles) if (!(q > 0 && q < 1)) throw new Error(`CausalScorer calibration quantiles must lie in (0, 1), got ${q}`);
+    this.quantiles = Float64Array.from(quantiles);
+    this.hist = new Int32Array(quantiles.length * CALIB_BINS);
+    this.meta = new Float64Array(quantiles.length * PER_FEATURE);
+  }
+
+  /** Entries writeTo() writes. */
+  get size(): number {
+    return this.hist.length + this.meta.length;
+  }
+
+  writeTo(out: Float64Array, at: number): void {
+    for (let i = 0; i < this.hist.length; i++) out[at + i] = this.hist[i];
+    out.set(this.meta, at + this.hist.length);
+  }
+
+  readFrom(state: Float64Array, at: number): void {
+    for (let i = 0; i < this.hist.length; i++) this.hist[i] = state[at + i];
+    this.meta.set(state.subarray(at + this.hist.length, at + this.size));
+  }
+
+  /**
+   * For each of the first `count` features: ratio[f] = z[f] over f's quantile when bit f of
+   * `scoring` is set (else 0), then z[f] joins f's history. The quantile is re-read when `refresh`
+   * (it drifts slowly, so every 16 rows is enough) or on a feature's first scored row.
+   */
+  observe(z: Float64Array, count: number, scoring: number, refresh: boolean, ratio: Float64Array): void {
+    const h = this.hist;
+    const d = this.meta;
+    for (let f = 0; f < count; f++) {
+      const m = f * PER_FEATURE;
+      const zf = z[f];
+      let r = 0;
+      if ((scoring >> f) & 1) {
+        if (refresh || d[m + 3] === 0) this.refresh(f);
+        const scale = d[m + 3];
+        r = scale > 0 ? zf * scale : 0;
+      }
+      ratio[f] = r;
+      let b = ((zf * CALIB_BINS) / (zf + C)) | 0;
+      if (b >= CALIB_BINS) b = CALIB_BINS - 1;
+      h[f * CALIB_BINS + b]++;
+      if (b < d[m]) d[m + 1]++;
+      d[m + 2]++;
+    }
+  }
+
+  /** Moves feature f's pointer to the bin holding its quantile and caches 1 / that bin's upper edge. */
+  private refresh(f: number): void {
+    const h = this.hist;
+    const d = this.meta;
+    const m = f * PER_FEATURE;
+    const base = f * CALIB_BINS;
+    const target = this.quantiles[f] * d[m + 2];
+    let pos = d[m];
+    let below = d[m + 1];
+    while (pos < CALIB_BINS - 1 && below + h[base + pos] < target) below += h[base + pos++];
+    while (pos > 0 && below >= target) below -= h[base + --pos];
+    d[m] = pos;
+    d[m + 1] = below;
+    const u = (pos + 1) / CALIB_BINS;
+    // -1 marks a quantile in the open top bin: nothing is beyond it (and 0 means never refreshed)
+    d[m + 3] = u < 1 ? (1 - u) / (u * C) : -1;
+  }
+}

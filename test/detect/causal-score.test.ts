@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { causalScore, CausalScorer } from '../../src/detect/causal-score.js';
+
+const STEP = 300;
+const DAY = 86_400 / STEP;
+
+/** Deterministic pseudo-noise in [-1, 1]. */
+function noise(n: number, seed = 1): Float64Array {
+  let s = seed;
+  return Float64Array.from({ length: n }, () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 30) - 1);
+}
+
+/** Four days of a daily cycle plus noise, at 5-minute steps. */
+function seasonal(days = 4, seed = 3): Float64Array {
+  const e = noise(days * DAY, seed);
+  return e.map((v, i) => 100 + 20 * Math.sin((2 * Math.PI * i) / DAY) + 2 * v);
+}
+
+function score(values: Float64Array): Float64Array {
+  return causalScore(values, { stepSeconds: STEP });
+}
+
+describe('causalScore', () => {
+  const base = seasonal();
+
+  it.each([0, 1, 150, 700, 1000])('has no look-ahead: changing values after %i never changes score[0..i]', (i) => {
+    const changed = base.map((v, j) => (j > i ? v * 3 + 50 : v));
+    expect(score(changed).subarray(0, i + 1)).toEqual(score(base).subarray(0, i + 1));
+  });
+
+  it('stays in [0, 1] on wild input, and 0 through the warm-up', () => {
+    const wild = noise(3000, 9).map((v, i) => (i % 97 === 0 ? 1e12 * v : v * 10 ** (i % 7)));
+    const s = score(wild);
+    expect(Math.min(...s)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...s)).toBeLessThanOrEqual(1);
+    expect(Math.max(...s.subarray(0, 151))).toBe(0);
+  });
+
+  it('scores missing points 0 and ignores them, as if they were not there', () => {
+    const withGaps = Float64Array.from([...base.subarray(0, 600), NaN, Infinity, NaN, ...base.subarray(600, 900)]);
+    const s = score(withGaps);
+    expect(Array.from(s.subarray(600, 603))).toEqual([0, 0, 0]);
+    // without a seasonal ring the gap shifts nothing else: the rest equals the series without the gap
+    const flat = causalScore(withGaps, { stepSeconds: 0 });
+    const noGap = causalScore(base.subarray(0, 900), { stepSeconds: 0 });
+    expect(Array.from(flat.subarray(603))).toEqual(Array.from(noGap.subarray(600)));
+  });
+
+  it.each([
+    ['a spike', (v: number, i: number) => v + (i === 1000 ? 60 : 0)],
+    ['a level shift', (v: number, i: number) => v + (i >= 1000 ? 40 : 0)],
+    ['a dip', (v: number, i: number) => v - (i >= 1000 && i < 1012 ? 35 : 0)],
+  ])('scores %s high at its onset after warm-up', (_name, change) => {
+    const s = score(base.map(change));
+    expect(Math.max(...s.subarray(1000, 1003))).toBeGreaterThan(0.8);
+  });
+
+  it('alarms on a pattern never seen before even inside the usual range', () => {
+    // a square wave between 0 and 10 that stops half-way: no value leaves the range, the context is new
+    const square = noise(1200, 5).map((v, i) => (i < 1000 ? (Math.floor(i / 6) % 2) * 10 : 5) + 0.1 * v);
+    const s = causalScore(square, { stepSeconds: 0 });
+    expect(Math.max(...s.subarray(1000, 1003))).toBeGreaterThanOrEqual(0.5);
+    expect(Math.max(...s.subarray(400, 1000))).toBeLessThan(0.5);
+  });
+
+  it.each([1, 9, 4.5])('refuses %s context levels with a clear message', (contextLevels) => {
+    expect(() => new CausalScorer({ contextLevels })).toThrow(`CausalScorer contextLevels must be an integer in 2..8, got ${contextLevels}`);
+  });
+
+  it.each([
+    ['valueQuantile', { valueQuantile: 1 }, 1],
+    ['calibQuantile', { calibQuantile: 0 }, 0],
+  ])('refuses a %s outside (0, 1) with a clear message', (_name, params, q) => {
+    expect(() => new CausalScorer(params)).toThrow(`CausalScorer calibration quantiles must lie in (0, 1), got ${q}`);
+  });
+
+  it('keeps pure seasonal noise below the fleet scan threshold', () => {
+    const s = score(seasonal(6, 11));
+    expect(Math.max(...s)).toBeLessThan(0.75);
+  });
+
+  it('raises one alarm per event: no point within refractoryRows after a spike reaches the alarm level', () => {
+    const s = score(base.map((v, i) => v + (i >= 1000 && i < 1005 ? 60 : 0)));
+    expect(s[1000]).toBeGreaterThan(0.8);
+    expect(Math.max(...s.subarray(1001, 1031))).toBeLessThan(0.5);
+  });
+});
+
+describe('CausalScorer state', () => {
+  const values = seasonal(5, 4).map((v, i) => v + (i === 1100 ? 50 : 0) + (i > 1300 ? 25 : 0));
+  const whole = score(values);
+
+  it.each([1, 2, 151, 288, 577, 1100, 1301, values.length - 1])('continues exactly like an unbroken run when split at %i', (cut) => {
+    const first = new CausalScorer({ stepSeconds: STEP });
+    const out = new Float64Array(values.length);
+    first.scoreInto(values.subarray(0, cut), out.subarray(0, cut));
+    const resumed = CausalScorer.fromState(first.toState());
+    resumed.scoreInto(values.subarray(cut), out.subarray(cut));
+    expect(Array.from(out)).toEqual(Array.from(whole));
+  });
+
+  it.each([
+    ['5-minute', 300, 650],
+    ['1-minute (the largest daily ring)', 60, 2_048],
+    ['15-second (no daily ring)', 15, 400],
+  ])('keeps the state of a %s series within %i entries however long it runs', (_name, stepSeconds, bound) => {
+    const scorer = new CausalScorer({ stepSeconds });
+    const before = scorer.toState().length;
+    scorer.scoreInto(values, new Float64Array(values.length));
+    expect(scorer.toState().length).toBe(before);
+    expect(before).toBeLessThanOrEqual(bound);
+  });
+
+  it.each([
+    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 2; rebuild baselines/],
+    ['a truncated array', (s: Float64Array) => s.subarray(0, s.length - 3), /expected \d+; rebuild baselines/],
+  ])('refuses %s with a clear message', (_name, damage, message) => {
+    const state = new CausalScorer({ stepSeconds: STEP }).toState();
+    const damaged = damage(state) ?? state;
+    expect(() => CausalScorer.fromState(damaged)).toThrow(message);
+  });
+});
