@@ -59,6 +59,11 @@ export const DEFAULT_CAUSAL_PARAMS: CausalScoreParams = {
 };
 
 const STATE_VERSION = 2;
+/**
+ * An alarm this much stronger than the last one is a new event even inside its refractory rows: a
+ * marginal alarm on noise must not hide an outage that starts minutes later (NAB moves < 0.1).
+ */
+const BREAKTHROUGH = 0.3;
 const PARAM_KEYS = ['longSpan', 'shortSpan', 'warmupRows', 'restRows', 'refractoryRows', 'calibQuantile', 'valueQuantile', 'seasonWeight', 'seasonGate', 'contextLevels', 'seasonSeconds', 'stepSeconds', 'maxSeasonRows'] as const;
 const SCALARS = 12;
 const SQRT_PI_2 = Math.sqrt(Math.PI / 2); // mean |N(0,1)| -> sigma
@@ -245,12 +250,13 @@ export class CausalScorer {
 
   /**
    * One alarm per event: scores of 0.5 and more are alarms; after one, the next refractoryRows score 0
-   * and later ones must beat the alarm's linearly decaying peak. Lower scores pass unchanged.
+   * (unless BREAKTHROUGH stronger) and later ones must beat the alarm's linearly decaying peak. Lower
+   * scores pass unchanged.
    */
   private suppress(raw: number): number {
     this.sincePeak++;
     if (raw < 0.5) return raw;
-    if (this.peak > 0 && this.sincePeak <= this.params.refractoryRows) return 0;
+    if (this.peak > 0 && this.sincePeak <= this.params.refractoryRows && raw < this.peak + BREAKTHROUGH) return 0;
     if (raw <= this.peak * Math.max(0, 1 - this.sincePeak / this.params.restRows)) return 0;
     this.peak = raw;
     this.sincePeak = 0;

@@ -84,6 +84,15 @@ describe('causalScore', () => {
     expect(s[1000]).toBeGreaterThan(0.8);
     expect(Math.max(...s.subarray(1001, 1031))).toBeLessThan(0.5);
   });
+
+  it('lets an outage through the refractory rows of a marginal alarm', () => {
+    const values = base.map((v, i) => v + (i === 1000 ? 11 : 0) + (i >= 1010 && i < 1030 ? 200 : 0));
+    const s = score(values);
+    const marginal = s[1000];
+    expect(marginal).toBeGreaterThanOrEqual(0.5);
+    expect(marginal).toBeLessThan(0.7);
+    expect(s[1010]).toBeGreaterThan(0.9);
+  });
 });
 
 describe('CausalScorer state', () => {
