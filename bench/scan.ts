@@ -40,7 +40,9 @@ async function replay(url: string, requests: RecordedQuery[]): Promise<{ seconds
   for (const r of requests) {
     void queue.add(async () => {
       const res = await fetch(url + r.path, { method: r.method, headers: r.contentType ? { 'content-type': r.contentType } : {}, body: r.method === 'GET' ? undefined : new Uint8Array(r.body) });
-      bytes += (await res.arrayBuffer()).byteLength;
+      // read first, then add: `bytes += await …` reads bytes before the await and loses concurrent additions
+      const body = await res.arrayBuffer();
+      bytes += body.byteLength;
     });
   }
   await queue.onIdle();
