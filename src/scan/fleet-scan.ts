@@ -92,7 +92,8 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
     missingClusters.push(...missing.map((m) => m.cluster));
     const rows = [...acc.pending, ...missing.map((m) => m.row)];
     acc.pending = [];
-    inserted += (await deps.store.anomalies.upsertMany(rows)).inserted;
+    const stored = await deps.store.anomalies.upsertMany(rows);
+    inserted += stored.inserted;
     acc.findings.push(...rows);
     await saveStates(deps.store, states, endMs);
   }
