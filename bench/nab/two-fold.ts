@@ -10,12 +10,12 @@ import { optimiseProfiles, rawAt, runDetector, type Profiles, type SweepByProfil
 
 /**
  * The parameters tuned on the full corpus that moved the score most (context bands, the value's
- * quantile, the short mean's span): 12 points. calibQuantile, seasonGate, seasonWeight and
- * refractoryRows were tuned too but moved it about a point or less around their defaults, so they
- * stay fixed here.
+ * quantile, the quiet spell novelty needs, 0 = off): 12 points. shortSpan (4 or 8), calibQuantile,
+ * seasonGate, seasonWeight and refractoryRows were tuned too but moved it about a point or less
+ * around their defaults, so they stay fixed here.
  */
 export const PARAM_GRID: readonly Partial<CausalScoreParams>[] = [3, 4, 5].flatMap((contextLevels) =>
-  [0.998, 0.999].flatMap((valueQuantile) => [4, 8].map((shortSpan) => ({ contextLevels, valueQuantile, shortSpan }))),
+  [0.998, 0.999].flatMap((valueQuantile) => [0, 100].map((noveltyQuietRows) => ({ contextLevels, valueQuantile, noveltyQuietRows }))),
 );
 
 export interface FoldChoice {

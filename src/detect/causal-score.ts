@@ -4,9 +4,10 @@
  * construction: exponentially weighted location/scale trackers, a seasonal ring buffer, four
  * standardised deviations (value, first difference, short mean, seasonal residual) each calibrated
  * against a histogram of its own history (causal-calibration.ts), and context novelty
- * (causal-context.ts). The score is r / (r + 1) for r the largest deviation over its own
- * quantile, so 0.5 means "as unusual as the rarest 1 - calibQuantile of this feature's past". Scores
- * of 0.5 and more are alarms, one per event (suppress()); lower scores pass unchanged.
+ * (causal-context.ts), counted only after a quiet spell without one. The score is r / (r + 1) for
+ * r the largest deviation over its own quantile, so 0.5 means "as unusual as the rarest
+ * 1 - calibQuantile of this feature's past". Scores of 0.5 and more are alarms, one per event
+ * (suppress()); lower scores pass unchanged.
  */
 import { FeatureCalibration } from './causal-calibration.js';
 import { ContextNovelty } from './causal-context.js';
@@ -33,6 +34,11 @@ export interface CausalScoreParams {
    * this fraction of its own quantile: what happened at this time yesterday is no news (0 disables).
    */
   readonly seasonGate: number;
+  /**
+   * A new context counts only after this many rows without one: in a series that keeps visiting new
+   * contexts (a drifting range re-cuts the bands) novelty is no news; after a quiet spell it is.
+   */
+  readonly noveltyQuietRows: number;
   /** Bands of the range seen for context novelty (2..8; contexts are runs of three bands). */
   readonly contextLevels: number;
   /** Seasonal period in seconds (one day) and the series' step; 0 step disables it. */
@@ -52,20 +58,21 @@ export const DEFAULT_CAUSAL_PARAMS: CausalScoreParams = {
   valueQuantile: 0.999,
   seasonWeight: 0.5,
   seasonGate: 0.25,
+  noveltyQuietRows: 100,
   contextLevels: 4,
   seasonSeconds: 86_400,
   stepSeconds: 0,
   maxSeasonRows: 1_440,
 };
 
-const STATE_VERSION = 2;
+const STATE_VERSION = 3;
 /**
  * An alarm this much stronger than the last one is a new event even inside its refractory rows: a
  * marginal alarm on noise must not hide an outage that starts minutes later (NAB moves < 0.1).
  */
 const BREAKTHROUGH = 0.3;
-const PARAM_KEYS = ['longSpan', 'shortSpan', 'warmupRows', 'restRows', 'refractoryRows', 'calibQuantile', 'valueQuantile', 'seasonWeight', 'seasonGate', 'contextLevels', 'seasonSeconds', 'stepSeconds', 'maxSeasonRows'] as const;
-const SCALARS = 12;
+const PARAM_KEYS = ['longSpan', 'shortSpan', 'warmupRows', 'restRows', 'refractoryRows', 'calibQuantile', 'valueQuantile', 'seasonWeight', 'seasonGate', 'noveltyQuietRows', 'contextLevels', 'seasonSeconds', 'stepSeconds', 'maxSeasonRows'] as const;
+const SCALARS = 13;
 const SQRT_PI_2 = Math.sqrt(Math.PI / 2); // mean |N(0,1)| -> sigma
 const CLIP = 4 * SQRT_PI_2; // winsorise at 4 sigma
 const FEATURES = 4; // value, first difference, short mean, seasonal residual
@@ -91,6 +98,8 @@ export class CausalScorer {
   private mean = 0; private dev = 0; private dDev = 0; private sDev = 0;
   private short = 0; private prev = NaN; private lo = Infinity; private hi = -Infinity;
   private peak = 0; private sincePeak = 0; private rangeInv = 0;
+  /** Rows since the last new context (counted from the start, so warm-up novelty counts as recent). */
+  private sinceNovel = 0;
 
   constructor(params: Partial<CausalScoreParams> = {}) {
     this.params = { ...DEFAULT_CAUSAL_PARAMS, ...params };
@@ -125,7 +134,7 @@ export class CausalScorer {
     for (let i = 0; i < PARAM_KEYS.length; i++) out[1 + i] = this.params[PARAM_KEYS[i]];
     out[o] = this.n; out[o + 1] = this.slot; out[o + 2] = this.mean; out[o + 3] = this.dev; out[o + 4] = this.dDev;
     out[o + 5] = this.sDev; out[o + 6] = this.short; out[o + 7] = this.prev; out[o + 8] = this.lo; out[o + 9] = this.hi;
-    out[o + 10] = this.peak; out[o + 11] = this.sincePeak;
+    out[o + 10] = this.peak; out[o + 11] = this.sincePeak; out[o + 12] = this.sinceNovel;
     let at = o + SCALARS;
     out.set(this.season, at);
     this.calib.writeTo(out, (at += this.season.length));
@@ -145,7 +154,7 @@ export class CausalScorer {
     const o = 1 + PARAM_KEYS.length;
     const expected = o + SCALARS + s.season.length + s.calib.size + s.context.size;
     if (state.length !== expected) throw new Error(`CausalScorer state has ${state.length} entries, expected ${expected}; rebuild baselines (--full)`);
-    [s.n, s.slot, s.mean, s.dev, s.dDev, s.sDev, s.short, s.prev, s.lo, s.hi, s.peak, s.sincePeak] = state.subarray(o, o + SCALARS);
+    [s.n, s.slot, s.mean, s.dev, s.dDev, s.sDev, s.short, s.prev, s.lo, s.hi, s.peak, s.sincePeak, s.sinceNovel] = state.subarray(o, o + SCALARS);
     if (s.n > 0) s.rangeInv = CausalScorer.rangeInverse(s.lo, s.hi);
     let at = o + SCALARS;
     s.season.set(state.subarray(at, (at += s.season.length)));
@@ -201,7 +210,9 @@ export class CausalScorer {
     let best = max(max(ratio[0], ratio[1]), ratio[2]);
     if (mask & (1 << SEASON)) best = this.gate(best, ratio[SEASON]);
     const novel = this.context.push((x - this.lo) * this.rangeInv);
-    return scoring && novel && NOVELTY_RATIO > best ? NOVELTY_RATIO : best;
+    const quiet = this.sinceNovel >= this.params.noveltyQuietRows;
+    this.sinceNovel = novel ? 0 : this.sinceNovel + 1;
+    return scoring && novel && quiet && NOVELTY_RATIO > best ? NOVELTY_RATIO : best;
   }
 
   /** Once the seasonal residual scores, a small one damps the others (this time yesterday looked the same) and it joins them. */

@@ -63,6 +63,17 @@ describe('causalScore', () => {
     expect(Math.max(...s.subarray(400, 1000))).toBeLessThan(0.5);
   });
 
+  it.each([
+    [0, true],
+    [100, true],
+    [2_000, false],
+  ])('counts a new context only after %i rows without one (alarm: %s)', (noveltyQuietRows, alarms) => {
+    // the same square wave: its last new context came during the warm-up, ~1000 rows before the change
+    const square = noise(1200, 5).map((v, i) => (i < 1000 ? (Math.floor(i / 6) % 2) * 10 : 5) + 0.1 * v);
+    const s = causalScore(square, { stepSeconds: 0, noveltyQuietRows });
+    expect(Math.max(...s.subarray(1000, 1003)) >= 0.5).toBe(alarms);
+  });
+
   it.each([1, 9, 4.5])('refuses %s context levels with a clear message', (contextLevels) => {
     expect(() => new CausalScorer({ contextLevels })).toThrow(`CausalScorer contextLevels must be an integer in 2..8, got ${contextLevels}`);
   });
@@ -121,7 +132,7 @@ describe('CausalScorer state', () => {
   });
 
   it.each([
-    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 2; rebuild baselines/],
+    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 3; rebuild baselines/],
     ['a truncated array', (s: Float64Array) => s.subarray(0, s.length - 3), /expected \d+; rebuild baselines/],
   ])('refuses %s with a clear message', (_name, damage, message) => {
     const state = new CausalScorer({ stepSeconds: STEP }).toState();
