@@ -194,8 +194,9 @@ function previousLastSeen(states: Map<string, SeriesScanState> | undefined): num
 async function loadStates(store: Store, clusters: Cluster[], fullRebuild: boolean, logger: JobContext['logger']): Promise<Map<string, Map<string, SeriesScanState>>> {
   const out = new Map<string, Map<string, SeriesScanState>>();
   let stale = 0;
+  const stored = fullRebuild ? new Map() : await store.baselines.getMany(clusters.map((c) => STATE_KEY(c.id)));
   for (const c of clusters) {
-    const saved = fullRebuild ? undefined : await store.baselines.get(STATE_KEY(c.id));
+    const saved = stored.get(STATE_KEY(c.id));
     const states = saved ? decodeClusterState(saved.state) : new Map<string, SeriesScanState>();
     const current = [...states.values()].every((s) => (!s.scorer || CausalScorer.isCurrentState(s.scorer)) && (!s.shift || LevelShiftTracker.isCurrentState(s.shift)));
     if (!current) stale++;
@@ -205,14 +206,12 @@ async function loadStates(store: Store, clusters: Cluster[], fullRebuild: boolea
   return out;
 }
 
-/** Compress in batches on the thread pool (in parallel), write in order. */
+/** Compress on the thread pool (in parallel), then write the whole batch in one transaction. */
 async function saveStates(store: Store, states: Map<string, Map<string, SeriesScanState>>, endMs: number): Promise<void> {
   const todo = [...states].filter(([, s]) => s.size);
-  for (let i = 0; i < todo.length; i += 64) {
-    const batch = todo.slice(i, i + 64);
-    const blobs = await Promise.all(batch.map(([, s]) => encodeClusterStateAsync(s)));
-    for (let j = 0; j < batch.length; j++) await store.baselines.put(STATE_KEY(batch[j][0]), blobs[j], endMs, Date.now());
-  }
+  const blobs = await Promise.all(todo.map(([, s]) => encodeClusterStateAsync(s)));
+  const now = Date.now();
+  await store.baselines.putMany(todo.map(([cluster], j) => ({ key: STATE_KEY(cluster), state: blobs[j], throughMs: endMs, updatedAtMs: now })));
 }
 
 /** Earliest point any cluster needs: its last scanned point minus the context, or the full lookback. */

@@ -204,9 +204,20 @@ export interface PublicationRepo {
   put(p: PublicationRow): Promise<void>;
 }
 
+export interface BaselineEntry {
+  key: string;
+  state: Uint8Array;
+  throughMs: number;
+  updatedAtMs: number;
+}
+
 export interface BaselineRepo {
   get(key: string): Promise<{ state: Uint8Array; updatedAtMs: number; throughMs: number } | undefined>;
   put(key: string, state: Uint8Array, throughMs: number, updatedAtMs: number): Promise<void>;
+  /** The stored entries among keys (one round trip; missing keys are absent from the map). */
+  getMany(keys: readonly string[]): Promise<Map<string, BaselineEntry>>;
+  /** Upserts all entries in one transaction: a scan batch's states are stored together or not at all. */
+  putMany(entries: readonly BaselineEntry[]): Promise<void>;
 }
 
 export interface Store {

@@ -162,5 +162,20 @@ export function registerRepoTests(ctx: StoreContext): void {
       expect(await ctx.store.baselines.get('eu-1/api/availability')).toEqual({ state, throughMs: T0, updatedAtMs: T0 + 5 });
       expect(await ctx.store.baselines.get('missing')).toBeUndefined();
     });
+
+    it('reads and writes many baselines at once (more keys than one statement takes)', async () => {
+      const entries = Array.from({ length: 600 }, (_, i) => ({ key: `scan:c-${i}`, state: Uint8Array.from([i % 256, 7]), throughMs: T0 + i, updatedAtMs: T0 }));
+      await ctx.store.baselines.putMany(entries);
+      await ctx.store.baselines.putMany([{ ...entries[3], state: Uint8Array.from([42]), throughMs: T0 + 9_999 }]);
+      await ctx.store.baselines.putMany([]);
+
+      const got = await ctx.store.baselines.getMany([...entries.map((e) => e.key), 'scan:absent']);
+
+      expect(got.size).toBe(600);
+      expect(got.get('scan:c-599')).toEqual(entries[599]);
+      expect(got.get('scan:c-3')).toEqual({ ...entries[3], state: Uint8Array.from([42]), throughMs: T0 + 9_999 });
+      expect(got.has('scan:absent')).toBe(false);
+      expect(await ctx.store.baselines.getMany([])).toEqual(new Map());
+    });
   });
 }

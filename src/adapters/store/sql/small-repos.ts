@@ -1,6 +1,9 @@
-import type { ApprovalRepo, BaselineRepo, FeedbackRepo, PublicationRepo, RcaRepo } from '../types.js';
+import type { ApprovalRepo, BaselineEntry, BaselineRepo, FeedbackRepo, PublicationRepo, RcaRepo } from '../types.js';
 import { num, toApproval, toFeedback, toPublication, toRca, type Raw } from './rows.js';
-import { json, type SqlDb } from './sql-db.js';
+import { json, placeholders, type SqlDb } from './sql-db.js';
+
+const PUT_BASELINE = `INSERT INTO baselines (key, state, through_ms, updated_at_ms) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (key) DO UPDATE SET state = excluded.state, through_ms = excluded.through_ms, updated_at_ms = excluded.updated_at_ms`;
 
 export function createRcaRepo(db: SqlDb): RcaRepo {
   return {
@@ -82,12 +85,26 @@ export function createBaselineRepo(db: SqlDb): BaselineRepo {
       return r && { state: Uint8Array.from(r.state as Uint8Array), updatedAtMs: num(r.updated_at_ms), throughMs: num(r.through_ms) };
     },
     async put(key, state, throughMs, updatedAtMs) {
-      await db.query(
-        `INSERT INTO baselines (key, state, through_ms, updated_at_ms) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (key) DO UPDATE SET state = excluded.state, through_ms = excluded.through_ms,
-           updated_at_ms = excluded.updated_at_ms`,
-        [key, Buffer.from(state), throughMs, updatedAtMs],
-      );
+      await db.query(PUT_BASELINE, [key, Buffer.from(state), throughMs, updatedAtMs]);
+    },
+    async getMany(keys) {
+      const out = new Map<string, BaselineEntry>();
+      // one statement per 500 keys keeps every driver under its parameter limit
+      for (let i = 0; i < keys.length; i += 500) {
+        const chunk = keys.slice(i, i + 500);
+        const rows = await db.query<Raw>(`SELECT * FROM baselines WHERE key IN (${placeholders(chunk, 0)})`, [...chunk]);
+        for (const r of rows) {
+          const key = String(r.key);
+          out.set(key, { key, state: Uint8Array.from(r.state as Uint8Array), updatedAtMs: num(r.updated_at_ms), throughMs: num(r.through_ms) });
+        }
+      }
+      return out;
+    },
+    async putMany(entries) {
+      if (entries.length === 0) return;
+      await db.transaction(async (tx) => {
+        for (const e of entries) await tx.query(PUT_BASELINE, [e.key, Buffer.from(e.state), e.throughMs, e.updatedAtMs]);
+      });
     },
   };
 }
