@@ -39,6 +39,11 @@ export interface CausalScoreParams {
    * contexts (a drifting range re-cuts the bands) novelty is no news; after a quiet spell it is.
    */
   readonly noveltyQuietRows: number;
+  /**
+   * A value beyond the range seen by more than this fraction of it alarms like a new context
+   * (Numenta's spatial anomaly: a record high or low is news however calm the series; 0 disables).
+   */
+  readonly spatialTolerance: number;
   /** Bands of the range seen for context novelty (2..8; contexts are runs of three bands). */
   readonly contextLevels: number;
   /** Seasonal period in seconds (one day) and the series' step; 0 step disables it. */
@@ -59,19 +64,20 @@ export const DEFAULT_CAUSAL_PARAMS: CausalScoreParams = {
   seasonWeight: 0.5,
   seasonGate: 0.25,
   noveltyQuietRows: 100,
+  spatialTolerance: 0.03,
   contextLevels: 4,
   seasonSeconds: 86_400,
   stepSeconds: 0,
   maxSeasonRows: 1_440,
 };
 
-const STATE_VERSION = 3;
+const STATE_VERSION = 4;
 /**
  * An alarm this much stronger than the last one is a new event even inside its refractory rows: a
  * marginal alarm on noise must not hide an outage that starts minutes later (NAB moves < 0.1).
  */
 const BREAKTHROUGH = 0.3;
-const PARAM_KEYS = ['longSpan', 'shortSpan', 'warmupRows', 'restRows', 'refractoryRows', 'calibQuantile', 'valueQuantile', 'seasonWeight', 'seasonGate', 'noveltyQuietRows', 'contextLevels', 'seasonSeconds', 'stepSeconds', 'maxSeasonRows'] as const;
+const PARAM_KEYS = ['longSpan', 'shortSpan', 'warmupRows', 'restRows', 'refractoryRows', 'calibQuantile', 'valueQuantile', 'seasonWeight', 'seasonGate', 'noveltyQuietRows', 'spatialTolerance', 'contextLevels', 'seasonSeconds', 'stepSeconds', 'maxSeasonRows'] as const;
 const SCALARS = 13;
 const SQRT_PI_2 = Math.sqrt(Math.PI / 2); // mean |N(0,1)| -> sigma
 const CLIP = 4 * SQRT_PI_2; // winsorise at 4 sigma
@@ -91,6 +97,7 @@ export class CausalScorer {
   private readonly warmupRows: number;
   private readonly seasonWeight: number;
   private readonly seasonGate: number;
+  private readonly spatialTolerance: number;
   /** Scratch for the deviations and their ratios (reused: no allocation per sample). */
   private readonly z = new Float64Array(FEATURES);
   private readonly ratio = new Float64Array(FEATURES);
@@ -98,6 +105,8 @@ export class CausalScorer {
   private mean = 0; private dev = 0; private dDev = 0; private sDev = 0;
   private short = 0; private prev = NaN; private lo = Infinity; private hi = -Infinity;
   private peak = 0; private sincePeak = 0; private rangeInv = 0;
+  /** The range seen widened by spatialTolerance (set when the range changes; ±Infinity when disabled). */
+  private spatialLo = -Infinity; private spatialHi = Infinity;
   /** Rows since the last new context (counted from the start, so warm-up novelty counts as recent). */
   private sinceNovel = 0;
 
@@ -115,6 +124,7 @@ export class CausalScorer {
     this.warmupRows = this.params.warmupRows;
     this.seasonWeight = this.params.seasonWeight;
     this.seasonGate = this.params.seasonGate;
+    this.spatialTolerance = this.params.spatialTolerance;
   }
 
   /** Current long-run level (EW mean) of the series: the reference a deviation is measured from. */
@@ -155,7 +165,7 @@ export class CausalScorer {
     const expected = o + SCALARS + s.season.length + s.calib.size + s.context.size;
     if (state.length !== expected) throw new Error(`CausalScorer state has ${state.length} entries, expected ${expected}; rebuild baselines (--full)`);
     [s.n, s.slot, s.mean, s.dev, s.dDev, s.sDev, s.short, s.prev, s.lo, s.hi, s.peak, s.sincePeak, s.sinceNovel] = state.subarray(o, o + SCALARS);
-    if (s.n > 0) s.rangeInv = CausalScorer.rangeInverse(s.lo, s.hi);
+    if (s.n > 0) s.rangeChanged();
     let at = o + SCALARS;
     s.season.set(state.subarray(at, (at += s.season.length)));
     s.calib.readFrom(state, at);
@@ -209,6 +219,7 @@ export class CausalScorer {
     this.calib.observe(z, features, mask, (this.n & 15) === 0, ratio);
     let best = max(max(ratio[0], ratio[1]), ratio[2]);
     if (mask & (1 << SEASON)) best = this.gate(best, ratio[SEASON]);
+    if ((x > this.spatialHi || x < this.spatialLo) && scoring) best = max(best, NOVELTY_RATIO);
     const novel = this.context.push((x - this.lo) * this.rangeInv);
     const quiet = this.sinceNovel >= this.params.noveltyQuietRows;
     this.sinceNovel = novel ? 0 : this.sinceNovel + 1;
@@ -222,9 +233,14 @@ export class CausalScorer {
     return max(seasonRatio * this.seasonWeight, gated);
   }
 
-  /** Scale of the context bands: changes only with the range (1% wider, like the deviations' floor). */
-  private static rangeInverse(lo: number, hi: number): number {
-    return 1 / (1.01 * (hi - lo) + 1e-9 * (Math.abs(lo) + 1));
+  /** Scale of the context bands (1% wider than the range, like the deviations' floor) and the spatial bounds. */
+  private rangeChanged(): void {
+    const { lo, hi } = this;
+    this.rangeInv = 1 / (1.01 * (hi - lo) + 1e-9 * (Math.abs(lo) + 1));
+    if (this.spatialTolerance <= 0) return;
+    const w = this.spatialTolerance * (hi - lo);
+    this.spatialLo = lo - w;
+    this.spatialHi = hi + w;
   }
 
   /** Winsorised EW updates so one spike cannot blow up the scale. */
@@ -253,7 +269,7 @@ export class CausalScorer {
     if (x < this.lo || x > this.hi) {
       if (x < this.lo) this.lo = x;
       if (x > this.hi) this.hi = x;
-      this.rangeInv = CausalScorer.rangeInverse(this.lo, this.hi);
+      this.rangeChanged();
     }
     this.prev = x;
     this.n = n + 1;

@@ -74,6 +74,18 @@ describe('causalScore', () => {
     expect(Math.max(...s.subarray(1000, 1003)) >= 0.5).toBe(alarms);
   });
 
+  it.each([
+    [10.2, 0.03, false],
+    [10.5, 0.03, true],
+    [11, 0.03, true],
+    [11, 0, false],
+  ])('scores a record high of %s (tolerance %s of the range 0..10) as an alarm: %s', (high, spatialTolerance, alarms) => {
+    // a square wave between 0 and 10: a step just above its top is small next to its usual steps
+    const square = noise(1200, 5).map((v, i) => (i === 1000 ? high : (Math.floor(i / 6) % 2) * 10 + 0.1 * v));
+    const s = causalScore(square, { stepSeconds: 0, spatialTolerance });
+    expect(s[1000] >= 0.5).toBe(alarms);
+  });
+
   it.each([1, 9, 4.5])('refuses %s context levels with a clear message', (contextLevels) => {
     expect(() => new CausalScorer({ contextLevels })).toThrow(`CausalScorer contextLevels must be an integer in 2..8, got ${contextLevels}`);
   });
@@ -132,7 +144,7 @@ describe('CausalScorer state', () => {
   });
 
   it.each([
-    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 3; rebuild baselines/],
+    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 4; rebuild baselines/],
     ['a truncated array', (s: Float64Array) => s.subarray(0, s.length - 3), /expected \d+; rebuild baselines/],
   ])('refuses %s with a clear message', (_name, damage, message) => {
     const state = new CausalScorer({ stepSeconds: STEP }).toState();
