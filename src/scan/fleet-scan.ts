@@ -206,12 +206,18 @@ async function loadStates(store: Store, clusters: Cluster[], fullRebuild: boolea
   return out;
 }
 
-/** Compress on the thread pool (in parallel), then write the whole batch in one transaction. */
+/**
+ * Compress 64 clusters at a time on the thread pool (in parallel), each 64 written in one transaction:
+ * compressing a whole batch at once held ~200 MB more at the peak of a 1,400-cluster scan.
+ */
 async function saveStates(store: Store, states: Map<string, Map<string, SeriesScanState>>, endMs: number): Promise<void> {
   const todo = [...states].filter(([, s]) => s.size);
-  const blobs = await Promise.all(todo.map(([, s]) => encodeClusterStateAsync(s)));
-  const now = Date.now();
-  await store.baselines.putMany(todo.map(([cluster], j) => ({ key: STATE_KEY(cluster), state: blobs[j], throughMs: endMs, updatedAtMs: now })));
+  for (let i = 0; i < todo.length; i += 64) {
+    const chunk = todo.slice(i, i + 64);
+    const blobs = await Promise.all(chunk.map(([, s]) => encodeClusterStateAsync(s)));
+    const now = Date.now();
+    await store.baselines.putMany(chunk.map(([cluster], j) => ({ key: STATE_KEY(cluster), state: blobs[j], throughMs: endMs, updatedAtMs: now })));
+  }
 }
 
 /** Earliest point any cluster needs: its last scanned point minus the context, or the full lookback. */
