@@ -7,8 +7,8 @@ import type { Clock } from '../../../core/clock.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { FiringAlert } from '../../../reporting/report/weekly-report.js';
-import { PrometheusError, parseRetryAfter } from '../../metrics/prometheus/prometheus-error.js';
-import { abortableSleep, withRetries } from '../../metrics/prometheus/retry.js';
+import { abortableSleep, parseRetryAfterMs, withBackoff } from '../../../core/backoff.js';
+import { PrometheusError } from '../../metrics/prometheus/prometheus-error.js';
 import { GettableAlerts, type GettableAlert } from './schema.js';
 
 /** Alerts firing at this moment (a port; the lead may move it into alerts/types.ts). */
@@ -48,7 +48,7 @@ export function createAlertmanagerFiring(opts: AlertmanagerOptions): FiringAlert
     const res = await doFetch(url, { headers: { accept: 'application/json', ...opts.headers }, signal: ctl })
       .catch((err: unknown) => { throw new PrometheusError(`Alertmanager request failed: ${(err as Error).message}`, undefined, undefined, { cause: err }); });
     const text = await res.text();
-    if (!res.ok) throw new PrometheusError(`Alertmanager answered ${res.status}: ${text.slice(0, 200)}`, res.status, parseRetryAfter(res.headers.get('retry-after'), opts.clock.nowMs()));
+    if (!res.ok) throw new PrometheusError(`Alertmanager answered ${res.status}: ${text.slice(0, 200)}`, res.status, parseRetryAfterMs(res.headers.get('retry-after'), opts.clock.nowMs()));
     try {
       return JSON.parse(text);
     } catch (err) {
@@ -58,7 +58,7 @@ export function createAlertmanagerFiring(opts: AlertmanagerOptions): FiringAlert
 
   return {
     async listFiring(signal = new AbortController().signal) {
-      const body = await withRetries(() => once(signal), {
+      const body = await withBackoff(() => once(signal), {
         retries: opts.retries ?? 3, baseDelayMs: opts.retryBaseDelayMs ?? 500, maxDelayMs: 30_000, sleep: opts.sleep ?? abortableSleep,
         onRetry: (err, attempt, delayMs) => opts.logger.warn({ status: err.details.status, attempt, delayMs }, 'alertmanager request retried'),
       }, signal);

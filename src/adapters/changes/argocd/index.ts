@@ -1,7 +1,7 @@
 import type { HttpCallOptions } from '../../http-call-options.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
-import { abortableSleep, HttpServiceError, parseRetryAfterMs, withBackoff } from '../../logs/opensearch/retry.js';
+import { abortableSleep, HttpServiceError, parseRetryAfterMs, withBackoff } from '../../../core/backoff.js';
 import type { Change, ChangeSource } from '../types.js';
 import { appChanges } from './app-changes.js';
 import { ArgoApplication, ArgoApplicationList, ArgoErrorBody } from './schema.js';

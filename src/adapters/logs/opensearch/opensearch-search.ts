@@ -6,7 +6,7 @@ import { Client, errors } from '@opensearch-project/opensearch';
 import type { Clock } from '../../../core/clock.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
-import { abortableSleep, HttpServiceError, parseRetryAfterMs, withBackoff } from './retry.js';
+import { abortableSleep, HttpServiceError, parseRetryAfterMs, withBackoff } from '../../../core/backoff.js';
 import { SearchErrorBody, SearchResponse, type SearchHit } from './schema.js';
 
 export type OpenSearchAuth = { username: string; password: string } | { bearer: string };

@@ -9,7 +9,8 @@ import type { Clock } from '../../../core/clock.js';
 import { apiUrl, requestHeaders, type PrometheusConnection } from './connection.js';
 import { alignSampleObjects } from './decode-matrix.js';
 import type { RangeClient } from './lean-client.js';
-import { PrometheusError, parseRetryAfter } from './prometheus-error.js';
+import { parseRetryAfterMs } from '../../../core/backoff.js';
+import { PrometheusError } from './prometheus-error.js';
 
 interface CallState {
   bytes: number;
@@ -74,7 +75,7 @@ function translate(err: unknown, state: CallState, signal: AbortSignal, clock: C
   const e = err as { errorType?: string; error?: string; httpStatus?: number };
   const status = state.status ?? e.httpStatus;
   const reason = signal.aborted ? 'aborted or timed out' : e.error ?? String(err);
-  return new PrometheusError(`Prometheus request failed${status ? ` (${status})` : ''}: ${reason}`, status, parseRetryAfter(state.retryAfter, clock.nowMs()), { cause: err });
+  return new PrometheusError(`Prometheus request failed${status ? ` (${status})` : ''}: ${reason}`, status, parseRetryAfterMs(state.retryAfter, clock.nowMs()), { cause: err });
 }
 
 export function createDriverRangeClient(conn: PrometheusConnection, clock: Clock): RangeClient {

@@ -10,7 +10,7 @@ import { createDriverRangeClient } from './driver-client.js';
 import { createLeanRangeClient, type RangeClient } from './lean-client.js';
 import { PrometheusError } from './prometheus-error.js';
 import { probeRecordingRules, type UseRecordingRules } from './recording-rule-probe.js';
-import { abortableSleep, withRetries } from './retry.js';
+import { abortableSleep, withBackoff } from '../../../core/backoff.js';
 
 export type { PrometheusAuth, AwsCredentials } from './connection.js';
 
@@ -72,7 +72,7 @@ export function createPrometheusMetrics(opts: PrometheusMetricsOptions): Metrics
   async function attempt(q: PlannedQuery, signal: AbortSignal): Promise<QueryOutcome | { kind: 'split'; error: PrometheusError }> {
     const client = pickClient(q);
     try {
-      const answer = await withRetries(() => client(q, AbortSignal.any([signal, AbortSignal.timeout(opts.timeoutMs ?? 60_000)])), {
+      const answer = await withBackoff(() => client(q, AbortSignal.any([signal, AbortSignal.timeout(opts.timeoutMs ?? 60_000)])), {
         retries: opts.retries ?? 3, baseDelayMs: opts.retryBaseDelayMs ?? 500, maxDelayMs: opts.retryMaxDelayMs ?? 30_000, sleep: opts.sleep ?? abortableSleep,
         onRetry: (err, n, delayMs) => opts.logger.warn({ status: err.details.status, attempt: n, delayMs, signal: q.signal }, 'prometheus query retried'),
       }, signal);

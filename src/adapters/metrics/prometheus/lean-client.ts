@@ -6,7 +6,8 @@ import type { Clock } from '../../../core/clock.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import { apiUrl, requestHeaders, type PrometheusConnection } from './connection.js';
 import { decodeValues, type DecodedSeries } from './decode-matrix.js';
-import { PrometheusError, parseRetryAfter } from './prometheus-error.js';
+import { parseRetryAfterMs } from '../../../core/backoff.js';
+import { PrometheusError } from './prometheus-error.js';
 import { PromEnvelope, PromMatrixData } from './schema.js';
 
 export interface RangeQuery {
@@ -34,7 +35,7 @@ export function createLeanRangeClient(conn: PrometheusConnection, deps: { fetch:
     const text = await res.text().catch((err: unknown) => { throw networkError(err, signal); });
     const envelope = parseEnvelope(text, res.status);
     if (!res.ok || envelope.status !== 'success') {
-      throw new PrometheusError(`Prometheus answered ${res.status}: ${envelope.error ?? res.statusText}`, res.status, parseRetryAfter(res.headers.get('retry-after'), deps.clock.nowMs()));
+      throw new PrometheusError(`Prometheus answered ${res.status}: ${envelope.error ?? res.statusText}`, res.status, parseRetryAfterMs(res.headers.get('retry-after'), deps.clock.nowMs()));
     }
     return { series: decodeMatrix(envelope.data, q), warnings: [...(envelope.warnings ?? []), ...(envelope.infos ?? [])], bytes: Buffer.byteLength(text) };
   };

@@ -1,10 +1,8 @@
 /**
- * Backoff for the read adapters (OpenSearch, Argo CD): retry only errors marked retryable
- * (429, 5xx, network), honouring the server's Retry-After.
+ * Backoff for every HTTP adapter (Prometheus, Alertmanager, OpenSearch, Argo CD): retry only errors
+ * marked retryable (429, 5xx, network), honouring the server's Retry-After.
  */
-import { ExternalServiceError } from '../../../core/errors.js';
-
-export { abortableSleep } from '../../metrics/prometheus/retry.js';
+import { ExternalServiceError } from './errors.js';
 
 /** An ExternalServiceError that may carry the server's Retry-After, in ms. */
 export class HttpServiceError extends ExternalServiceError {
@@ -56,4 +54,14 @@ export function parseRetryAfterMs(header: unknown, nowMs: number): number | unde
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/** setTimeout as a promise that rejects when the signal aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = (): void => { clearTimeout(timer); reject(signal?.reason as Error); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
