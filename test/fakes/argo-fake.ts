@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal } from './listen-local.js';
 
 /**
  * A local fake of the Argo CD and Argo Workflows (Argo Server) REST paths fleetops uses. Argo CD:
@@ -78,8 +78,7 @@ export async function startArgoFake(opts: { token: string }) {
       send(...answer);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
   return {
     url: `http://127.0.0.1:${port}`,
     requests, unexpected, actions, rollbacks,
@@ -90,7 +89,7 @@ export async function startArgoFake(opts: { token: string }) {
       apps.set(name, { metadata: { name, namespace: 'argocd' }, spec: { syncPolicy: { automated: o.automated } }, status: { history: o.history ?? [] } });
     },
     app: (name: string) => apps.get(name),
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => closeServer(server),
   };
 }
 export type ArgoFake = Awaited<ReturnType<typeof startArgoFake>>;

@@ -5,7 +5,7 @@
  * `unexpected`.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal } from './listen-local.js';
 
 export interface RecordedRequest {
   method: string;
@@ -64,15 +64,14 @@ export async function startArgoCdFake(opts: { token: string }): Promise<ArgoCdFa
     const items = apps.filter((a) => selector(a.metadata.labels ?? {}) && (projects.length === 0 || projects.includes(a.spec.project ?? 'default')));
     send(200, { metadata: { resourceVersion: '12345' }, items: items.length ? items : null });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     unexpected,
     apps,
     failNext: (...more) => { failures.push(...more); },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => closeServer(server),
   };
 }
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal } from './listen-local.js';
 
 /** One scripted answer of the fake model, consumed in order, one per Converse request. */
 export type FakeTurn =
@@ -47,12 +47,11 @@ export async function startBedrockFake(): Promise<BedrockFake> {
   const turns: FakeTurn[] = [];
   const fake: Omit<BedrockFake, 'endpoint' | 'close'> = { requests: [], unexpected: [], script: (...t) => void turns.push(...t) };
   const server = createServer((req, res) => void handle(req, res, turns, fake));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
   return {
     ...fake,
     endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => closeServer(server),
   };
 }
 

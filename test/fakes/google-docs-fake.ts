@@ -7,7 +7,7 @@
  * Unknown paths answer 501 and are recorded in `unexpected`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal } from './listen-local.js';
 
 type Style = Record<string, unknown>;
 interface ParaProps { namedStyleType: string; bullet?: { listId: string; preset: string } }
@@ -562,8 +562,7 @@ export async function startGoogleDocsFake(): Promise<GoogleDocsFake> {
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => send(res, { status: 500, body: errorBody(500, String(err), 'fakeBug', 'INTERNAL') }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
 
   return {
     rootUrl: `http://127.0.0.1:${port}/`,
@@ -577,6 +576,6 @@ export async function startGoogleDocsFake(): Promise<GoogleDocsFake> {
     read: (id) => readBlocks(docFor(state, id).body),
     documentJson: (id) => documentJson(docFor(state, id)),
     apply: (id, reqs) => batchUpdate(docFor(state, id), reqs as Req[]),
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => closeServer(server),
   };
 }

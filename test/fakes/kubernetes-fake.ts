@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { closeServer, listenLocal } from './listen-local.js';
 
 /**
  * A local fake of the Kubernetes API paths fleetops' safe operations use, for driving the real
@@ -203,8 +203,7 @@ export async function startKubernetesFake(opts: KubeFakeOptions) {
   };
 
   const server: Server = opts.tls ? createHttps({ key: opts.tls.key, cert: opts.tls.cert }, (q, s) => void handler(q, s)) : createHttp((q, s) => void handler(q, s));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
   return {
     url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
@@ -218,7 +217,7 @@ export async function startKubernetesFake(opts: KubeFakeOptions) {
     conflict: (method: string, path: string, times = 1, bump?: [Collection, string | undefined, string]) => conflicts.set(`${method} ${path}`, { times, bump }),
     /** Requests that change something (not GET). */
     writes: () => requests.filter((r) => r.method !== 'GET'),
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+    close: () => closeServer(server),
   };
 }
 export type KubernetesFake = Awaited<ReturnType<typeof startKubernetesFake>>;

@@ -6,7 +6,7 @@
  * lands in `unexpected`. Failures can be queued with `failNext`.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal } from './listen-local.js';
 
 export interface FakeDoc {
   index: string;
@@ -78,15 +78,14 @@ export async function startOpenSearchFake(): Promise<OpenSearchFake> {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     unexpected,
     add: (...more) => { for (const d of more) docs.push({ id: d.id ?? `doc-${docs.length + 1}`, ...d }); },
     failNext: (...more) => { failures.push(...more); },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => closeServer(server),
   };
 }
 

@@ -3,7 +3,7 @@
  * says, every request is recorded, and an unrouted request gets a 404 and lands in `unexpected`.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal } from './listen-local.js';
 
 export interface RecordedRequest {
   method: string;
@@ -77,13 +77,12 @@ export async function startPrometheusFake(): Promise<PrometheusFake> {
       res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers }).end(text);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     unexpected,
     route: (path, handler) => routes.set(path, handler),
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => closeServer(server),
   };
 }

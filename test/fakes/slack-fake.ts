@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from './listen-local.js';
 
 /**
  * A local fake of the Slack Web API for driving the real @slack/web-api client. It keeps channels,
@@ -223,8 +223,7 @@ export async function startSlackFake(opts: SlackFakeOptions = {}) {
   const server = createServer((req, res) => {
     handle(req, res).catch((err: Error) => { unexpected.push(`fake error: ${err.message}`); res.writeHead(500).end(); });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `http://127.0.0.1:${await listenLocal(server)}`;
 
   const inject = (method: string, times: number, answer: Answer) => {
     injected.set(method, [...(injected.get(method) ?? []), { times, answer }]);
