@@ -93,6 +93,29 @@ describe('createPrometheusMetrics', () => {
     expect(answer.series.map((s) => s.cluster).sort()).toEqual(['c1', 'c2']);
   });
 
+  it('reports a 200 answer that is not JSON (a login page from a proxy) as a failed query naming what came back', async () => {
+    fake.route('/api/v1/query_range', () => ({ body: '<html><body>Sign in to continue</body></html>' }));
+
+    const answer = await source({ decoder: 'lean', retries: 0 }).query(request);
+
+    expect(answer.failedClusters.sort()).toEqual(['c1', 'c2']);
+    expect(answer.warnings[0]).toMatch(/Prometheus answered 200: <html><body>Sign in/);
+  });
+
+  it('reads a large answer (100 clusters × 288 points of 16-17-digit values) exactly as JSON.parse would', async () => {
+    const clusters = Array.from({ length: 100 }, (_, i) => `c${i}`);
+    const value = (c: number, i: number) => String(Math.sin(c * 1000 + i) / 7);
+    fake.route('/api/v1/query_range', () => ({ body: matrixBody(clusters.map((cluster, c) => ({ metric: { cluster }, values: Array.from({ length: 288 }, (_, i) => [T0 / 1000 + i * STEP, value(c, i)] as [number, string]) }))) }));
+
+    const answer = await source({ decoder: 'lean' }).query({ ...request, clusters, endMs: T0 + 288 * STEP * 1000 });
+
+    expect(answer.series).toHaveLength(100);
+    for (const s of answer.series) {
+      const c = Number(s.cluster.slice(1));
+      expect(Array.from(s.values)).toEqual(Array.from({ length: 288 }, (_, i) => Number(value(c, i))));
+    }
+  });
+
   it('reports the clusters of a timed-out query as failed', async () => {
     fake.route('/api/v1/query_range', () => ({ hang: true }));
 

@@ -7,7 +7,7 @@ import type { HttpCallOptions } from '../../http-call-options.js';
 import type { PrometheusConnection } from '../../metrics/prometheus/connection.js';
 import { createLeanRangeClient } from '../../metrics/prometheus/lean-client.js';
 import { PrometheusError } from '../../metrics/prometheus/prometheus-error.js';
-import { abortableSleep, withBackoff } from '../../../core/backoff.js';
+import { abortableSleep, withBackoff, withTimeout } from '../../../core/backoff.js';
 import type { AlertEpisode, AlertHistory } from '../types.js';
 import { episodesFromSamples } from './episodes-from-samples.js';
 
@@ -33,7 +33,7 @@ export function createPrometheusAlertHistory(opts: PrometheusAlertHistoryOptions
 
   async function fetchPiece(piece: Piece, signal: AbortSignal, into: Map<string, { labels: Record<string, string>; ts: Set<number> }>): Promise<void> {
     try {
-      const answer = await withBackoff(() => client({ promql, startMs: piece.startMs, endMs: piece.endMs, stepSeconds }, AbortSignal.any([signal, AbortSignal.timeout(opts.timeoutMs ?? 60_000)])), {
+      const answer = await withBackoff(() => withTimeout(signal, opts.timeoutMs ?? 60_000, (s) => client({ promql, startMs: piece.startMs, endMs: piece.endMs, stepSeconds }, s)), {
         retries: opts.retries ?? 3, baseDelayMs: opts.retryBaseDelayMs ?? 500, maxDelayMs: opts.retryMaxDelayMs ?? 30_000, sleep: opts.sleep ?? abortableSleep,
         onRetry: (err, attempt, delayMs) => opts.logger.warn({ status: err.details.status, attempt, delayMs }, 'alert history query retried'),
       }, signal);

@@ -50,12 +50,13 @@ export function alignSampleObjects(values: readonly { time: Date; value: number 
   return out;
 }
 
-function gridIndex(tMs: number, grid: QueryGrid): number {
+/** Index of tMs on the grid (1 ms tolerance), or -1 when off the grid or outside it. */
+export function gridIndex(tMs: number, grid: QueryGrid): number {
   const idx = Math.round((tMs - grid.startMs) / grid.stepMs);
   if (idx < 0 || idx >= grid.n || Math.abs(grid.startMs + idx * grid.stepMs - tMs) > 1) return -1;
   return idx;
 }
 
-function badSample(s: unknown): ExternalServiceError {
+export function badSample(s: unknown): ExternalServiceError {
   return new ExternalServiceError(`Prometheus returned a malformed sample ${JSON.stringify(s)?.slice(0, 80)}; check that the URL points at a Prometheus API`, { service: 'prometheus', retryable: false });
 }

@@ -10,7 +10,7 @@ import { createDriverRangeClient } from './driver-client.js';
 import { createLeanRangeClient, type RangeClient } from './lean-client.js';
 import { PrometheusError } from './prometheus-error.js';
 import { probeRecordingRules, type UseRecordingRules } from './recording-rule-probe.js';
-import { abortableSleep, withBackoff } from '../../../core/backoff.js';
+import { abortableSleep, withBackoff, withTimeout } from '../../../core/backoff.js';
 
 export type { PrometheusAuth, AwsCredentials } from './connection.js';
 
@@ -61,7 +61,8 @@ export function createPrometheusMetrics(opts: PrometheusMetricsOptions): Metrics
 
   /** One planned query through the queue; a 422 splits it and runs the pieces, never the same again. */
   async function execute(q: PlannedQuery, signal: AbortSignal): Promise<QueryOutcome[]> {
-    const outcome = await queue.add(() => attempt(q, signal), { signal });
+    // no `{ signal }` for the queue: it keeps an abort listener per waiting query on the job's signal
+    const outcome = await queue.add(() => { signal.throwIfAborted(); return attempt(q, signal); });
     if (outcome.kind !== 'split') return [outcome];
     const pieces = splitFurther(q);
     if (pieces.length === 0) return [{ kind: 'failed', query: q, error: outcome.error }];
@@ -72,7 +73,7 @@ export function createPrometheusMetrics(opts: PrometheusMetricsOptions): Metrics
   async function attempt(q: PlannedQuery, signal: AbortSignal): Promise<QueryOutcome | { kind: 'split'; error: PrometheusError }> {
     const client = pickClient(q);
     try {
-      const answer = await withBackoff(() => client(q, AbortSignal.any([signal, AbortSignal.timeout(opts.timeoutMs ?? 60_000)])), {
+      const answer = await withBackoff(() => withTimeout(signal, opts.timeoutMs ?? 60_000, (s) => client(q, s)), {
         retries: opts.retries ?? 3, baseDelayMs: opts.retryBaseDelayMs ?? 500, maxDelayMs: opts.retryMaxDelayMs ?? 30_000, sleep: opts.sleep ?? abortableSleep,
         onRetry: (err, n, delayMs) => opts.logger.warn({ status: err.details.status, attempt: n, delayMs, signal: q.signal }, 'prometheus query retried'),
       }, signal);

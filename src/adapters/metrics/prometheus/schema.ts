@@ -19,7 +19,8 @@ export const PromMatrixData = z.object({
   resultType: z.literal('matrix'),
   result: z.array(z.object({
     metric: z.record(z.string(), z.string()),
-    values: z.custom<unknown[]>((v) => Array.isArray(v), 'values must be an array').optional(),
+    /** A Float64Array when the byte reader already placed the samples on the grid. */
+    values: z.custom<unknown[] | Float64Array>((v) => Array.isArray(v) || v instanceof Float64Array, 'values must be an array').optional(),
     histograms: z.unknown().optional(),
   })),
 });
