@@ -2,7 +2,7 @@ import PQueue from 'p-queue';
 import { CausalScorer } from '../detect/causal-score.js';
 import { LevelShiftTracker } from '../detect/level-shift-tracker.js';
 import type { Inventory } from '../adapters/inventory/types.js';
-import type { MetricsSource } from '../adapters/metrics/types.js';
+import type { MetricsAnswer, MetricsSource } from '../adapters/metrics/types.js';
 import type { AnomalyRow, Store } from '../adapters/store/types.js';
 import type { JobContext } from '../core/run-job.js';
 import { selectShard } from '../fleet/sharding.js';
@@ -81,13 +81,20 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
     const range = { startMs: windowStart(states, endMs, opts), endMs };
     startMs = Math.min(startMs, range.startMs);
     const queue = new PQueue({ concurrency: opts.concurrency });
+    const detections: Promise<void>[] = [];
     for (const entry of entries) {
       void queue.add(async () => {
-        await scanEntry(deps, ctx, opts, entry, batch, states, acc, range);
-        deps.progress?.(++done, entries.length * batches);
+        const answer = await fetchEntry(deps, ctx, opts, entry, batch, acc, range);
+        // detect once this query's slot is free: the next query is then already on its way to the
+        // server, which stays busy while the answer is scored (detection blocks the event loop)
+        detections.push(nextTurn().then(() => {
+          if (answer) detectEntry(ctx, opts, entry, answer, states, acc, range);
+          deps.progress?.(++done, entries.length * batches);
+        }));
       });
     }
     await queue.onIdle();
+    await Promise.all(detections);
     const missing = missingFindings(batch, acc, states, endMs, opts, ctx.runId);
     missingClusters.push(...missing.map((m) => m.cluster));
     const rows = [...acc.pending, ...missing.map((m) => m.row)];
@@ -121,10 +128,15 @@ function newAccumulator(clusters: Cluster[], endMs: number, stepMs: number): Acc
   return { findings: [], pending: [], series: 0, bytes: 0, failed: new Set(), answered: new Set(), lastSeenMs: new Map(), peers: collectShardPeers.empty(clusters, endMs, stepMs) };
 }
 
-async function scanEntry(
-  deps: FleetScanDeps, ctx: Pick<JobContext, 'runId' | 'signal' | 'fail'>, opts: FleetScanOptions, entry: CatalogEntry,
-  clusters: Cluster[], states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, range: { startMs: number; endMs: number },
-): Promise<void> {
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+type Range = { startMs: number; endMs: number };
+
+/** One signal × component query for the batch; failures are recorded, and undefined returned. */
+async function fetchEntry(
+  deps: FleetScanDeps, ctx: Pick<JobContext, 'signal' | 'fail'>, opts: FleetScanOptions, entry: CatalogEntry,
+  clusters: Cluster[], acc: Accumulator, range: Range,
+): Promise<MetricsAnswer | undefined> {
   const ids = clusters.map((c) => c.id);
   let answer;
   try {
@@ -132,13 +144,21 @@ async function scanEntry(
   } catch (err) {
     ctx.fail(`signal:${entry.id}:${entry.component}`, err);
     ids.forEach((id) => acc.failed.add(id));
-    return;
+    return undefined;
   }
   acc.bytes += answer.bytesFetched;
   answer.failedClusters.forEach((id) => acc.failed.add(id));
   const failed = new Set(answer.failedClusters);
   for (const id of ids) if (!failed.has(id)) acc.answered.add(id);
   if (answer.failedClusters.length) ctx.fail(`signal:${entry.id}:${entry.component}`, new Error(`no answer for ${answer.failedClusters.length} clusters: ${answer.failedClusters.slice(0, 5).join(', ')}`));
+  return answer;
+}
+
+/** Score every series of one answer, carrying each series' state forward. */
+function detectEntry(
+  ctx: Pick<JobContext, 'runId'>, opts: FleetScanOptions, entry: CatalogEntry, answer: MetricsAnswer,
+  states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, range: Range,
+): void {
   const slo = opts.slo[`${entry.id}:${entry.component}`] ?? opts.slo[entry.id] ?? entry.slo;
   for (const s of answer.series) {
     const clusterStates = states.get(s.cluster);
