@@ -1,4 +1,4 @@
-import { getEventListeners } from 'node:events';
+import { getEventListeners, setMaxListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { HttpServiceError, parseRetryAfterMs, withBackoff, withTimeout } from '../../src/core/backoff.js';
 import { ExternalServiceError } from '../../src/core/errors.js';
@@ -24,6 +24,7 @@ describe('withTimeout', () => {
 
   it('leaves no listener on the parent after 100 calls settle, whichever way they end', async () => {
     const parent = new AbortController();
+    setMaxListeners(100, parent.signal); // 100 calls in flight at once listen to it, as intended here
     const calls = Array.from({ length: 100 }, (_, i) => withTimeout(parent.signal, i % 2 ? 5 : 60_000, (s) => (i % 2 ? never(s) : Promise.resolve(i))));
     expect(getEventListeners(parent.signal, 'abort')).toHaveLength(100);
     const settled = await Promise.allSettled(calls);
