@@ -82,15 +82,22 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
     startMs = Math.min(startMs, range.startMs);
     const queue = new PQueue({ concurrency: opts.concurrency });
     const detections: Promise<void>[] = [];
+    let backlog = 0;
     for (const entry of entries) {
       void queue.add(async () => {
         const answer = await fetchEntry(deps, ctx, opts, entry, batch, acc, range);
         // detect once this query's slot is free: the next query is then already on its way to the
         // server, which stays busy while the answer is scored (detection blocks the event loop)
-        detections.push(nextTurn().then(() => {
+        backlog++;
+        const detection = nextTurn().then(() => {
+          backlog--;
           if (answer) detectEntry(ctx, opts, entry, answer, states, acc, range);
           deps.progress?.(++done, entries.length * batches);
-        }));
+        });
+        detections.push(detection);
+        // but never hold more answers than queries in flight: a source that answers at once (the
+        // simulator) would otherwise fetch the whole batch before the first detection
+        if (backlog > opts.concurrency) await detection;
       });
     }
     await queue.onIdle();
