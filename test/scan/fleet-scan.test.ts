@@ -8,7 +8,8 @@ import { CausalScorer } from '../../src/detect/causal-score.js';
 import { finalizeScan } from '../../src/scan/finalize-scan.js';
 import { decodeClusterState, encodeClusterState } from '../../src/scan/scan-state-codec.js';
 import { createSimulatedAdapters, createSimulatedFleet, type SimulatedFleet } from '../../src/simulator/index.js';
-import { catalog, finalizeOptions, memoryStore, runShard, scanContext, storedRows } from './fleet-fixtures.js';
+import { scanShard } from '../../src/scan/fleet-scan.js';
+import { catalog, finalizeOptions, memoryStore, runShard, scanContext, scanOptions, storedRows } from './fleet-fixtures.js';
 
 let fleet: SimulatedFleet;
 const stores: Store[] = [];
@@ -43,6 +44,21 @@ describe('scanShard and finalizeScan on a 60-cluster, 2-day simulated fleet', ()
     const expected = await storedRows(whole, fleet);
     expect(expected.some((r) => r.severity === 'critical')).toBe(true);
     expect(await storedRows(sharded, fleet)).toEqual(expected);
+  });
+
+  it('never holds more answers awaiting detection than queries in flight, even from a source that answers at once', async () => {
+    const adapters = createSimulatedAdapters(fleet);
+    let answered = 0;
+    let detected = 0;
+    let mostWaiting = 0;
+    const instant: MetricsSource = { ...adapters.metrics, query: async (q) => { const a = await adapters.metrics.query(q); answered++; mostWaiting = Math.max(mostWaiting, answered - detected); return a; } };
+    const store = await open();
+
+    await scanShard({ inventory: adapters.inventory, metrics: instant, store, catalog, progress: (done) => { detected = done; } }, scanContext(), scanOptions(fleet, { concurrency: 2 }));
+
+    expect(detected).toBe(catalog.entries.filter((e) => e.kind === 'golden').length);
+    expect(mostWaiting).toBeGreaterThan(1); // detection does run after the slot is freed
+    expect(mostWaiting).toBeLessThanOrEqual(2 + 2 + 1); // in flight + backlog bound + the one just answered
   });
 
   it('stores the same rows, states and summary when the shard is scanned in batches of 7 clusters', async () => {
