@@ -14,6 +14,11 @@ interface Compiled {
   order: number[];
 }
 
+/** better-sqlite3 binds Buffers, not plain Uint8Arrays: wrap without copying (a state blob is ~200 KB). */
+function asDriverValue(p: SqlParam): SqlParam {
+  return p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p;
+}
+
 function wrap(err: unknown): ExternalServiceError {
   const code = (err as { code?: string }).code ?? '';
   const message = `SQLite statement failed (${code || 'error'}): ${(err as Error).message}`;
@@ -49,7 +54,7 @@ export function createSqliteDb(raw: Database.Database): SqliteDb {
   function run<Row>(sql: string, params: readonly SqlParam[] = []): Row[] {
     try {
       const { statement, order } = compile(sql);
-      const args = order.map((i) => (params[i] instanceof Uint8Array ? Buffer.from(params[i]) : params[i]));
+      const args = order.map((i) => asDriverValue(params[i]));
       if (statement.reader) return statement.all(...args) as Row[];
       statement.run(...args);
       return [];
