@@ -1,24 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOpenSearchEvents, type OpenSearchEventsOptions } from '../../../src/adapters/events/opensearch/index.js';
 import type { EventQuery } from '../../../src/adapters/events/types.js';
 import { fixedClock } from '../../../src/core/clock.js';
 import { ExternalServiceError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { errorBody, startOpenSearchFake, type FakeDoc, type OpenSearchFake } from '../../fakes/opensearch-fake.js';
+import { useFake } from '../../support/use-fake.js';
 
 const T0 = Date.UTC(2025, 5, 4, 10);
 const MIN = 60_000;
 let fake: OpenSearchFake;
 let sleeps: number[];
-
-beforeEach(async () => {
-  fake = await startOpenSearchFake();
-  sleeps = [];
-});
-afterEach(async () => {
-  expect(fake.unexpected).toEqual([]);
-  await fake.close();
-});
+useFake(startOpenSearchFake, (f, s) => { fake = f; sleeps = s; });
 
 function events(extra: Partial<OpenSearchEventsOptions> = {}) {
   return createOpenSearchEvents({

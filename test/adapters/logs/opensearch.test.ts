@@ -1,24 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOpenSearchLogs, type OpenSearchLogsOptions } from '../../../src/adapters/logs/opensearch/index.js';
 import type { LogQuery } from '../../../src/adapters/logs/types.js';
 import { fixedClock } from '../../../src/core/clock.js';
 import { ExternalServiceError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { errorBody, startOpenSearchFake, type FakeDoc, type OpenSearchFake } from '../../fakes/opensearch-fake.js';
+import { useFake } from '../../support/use-fake.js';
 
 const T0 = Date.UTC(2025, 5, 4, 10); // 2025-06-04T10:00:00Z
 const MIN = 60_000;
 let fake: OpenSearchFake;
 let sleeps: number[];
-
-beforeEach(async () => {
-  fake = await startOpenSearchFake();
-  sleeps = [];
-});
-afterEach(async () => {
-  expect(fake.unexpected).toEqual([]);
-  await fake.close();
-});
+useFake(startOpenSearchFake, (f, s) => { fake = f; sleeps = s; });
 
 function logs(extra: Partial<OpenSearchLogsOptions> = {}) {
   return createOpenSearchLogs({

@@ -1,24 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPrometheusMetrics, type PrometheusMetricsOptions } from '../../../src/adapters/metrics/prometheus/index.js';
 import { fixedClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { buildCatalog } from '../../../src/signals/catalog.js';
 import { errorBody, matrixBody, startPrometheusFake, type PrometheusFake, type RecordedRequest } from '../../fakes/prometheus-fake.js';
+import { useFake } from '../../support/use-fake.js';
 
 const T0 = Date.UTC(2025, 5, 4); // 2025-06-04T00:00:00Z
 const STEP = 300;
 const catalog = buildCatalog();
 let fake: PrometheusFake;
 let sleeps: number[];
-
-beforeEach(async () => {
-  fake = await startPrometheusFake();
-  sleeps = [];
-});
-afterEach(async () => {
-  expect(fake.unexpected).toEqual([]);
-  await fake.close();
-});
+useFake(startPrometheusFake, (f, s) => { fake = f; sleeps = s; });
 
 function source(extra: Partial<PrometheusMetricsOptions> = {}) {
   return createPrometheusMetrics({
