@@ -76,6 +76,14 @@ describe('parseAnswerBytes', () => {
     ]) expect(parseAnswerBytes(bytes(JSON.stringify(doc)), GRID)).toEqual(doc);
   });
 
+  it('keeps a "__proto__" key an own property, as JSON.parse does, never the object\'s prototype', () => {
+    const text = '{"status":"error","data":{"__proto__":{"resultType":"matrix","polluted":true}}}';
+    const got = parseAnswerBytes(bytes(text), GRID) as { data: Record<string, unknown> };
+    expect(Object.getPrototypeOf(got.data)).toBe(Object.prototype);
+    expect((got.data as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(got).toEqual(JSON.parse(text));
+  });
+
   it.each([
     ['a truncated body', '{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1700000000,"1"]'],
     ['an HTML error page', '<html><body>502 Bad Gateway</body></html>'],

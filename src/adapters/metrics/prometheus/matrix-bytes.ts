@@ -66,7 +66,10 @@ class ByteReader {
       this.ws();
       if (this.b[this.i++] !== 0x3a) this.fail('expected ":"');
       this.ws();
-      out[key] = key === 'values' && this.startsSampleArray() ? this.samples() : this.value();
+      const v = key === 'values' && this.startsSampleArray() ? this.samples() : this.value();
+      // an own property, as JSON.parse makes it: `out.__proto__ = …` would set the prototype instead
+      if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[key] = v;
       this.ws();
       const c = this.b[this.i++];
       if (c === 0x7d) return out;
