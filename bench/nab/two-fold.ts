@@ -12,8 +12,8 @@ import { optimiseProfiles, rawAt, runDetector, type Profiles, type SweepByProfil
  * The parameters tuned on the full corpus that moved the score most (context bands, the value's
  * quantile, the tolerance beyond the range seen): 12 points. noveltyQuietRows (0 or 100) stays at
  * 100 to keep the grid small (in the grid instead of spatialTolerance it gave 66.9 / 57.4 / 72.5).
- * shortSpan (4 or 8), calibQuantile, seasonGate, seasonWeight and refractoryRows were tuned too but
- * moved it about a point or less around their defaults, so they stay fixed here.
+ * shortSpan (4 or 8), calibQuantile, seasonGate, seasonWeight, refractoryRows and holdFrac (0.4-0.6) were
+ * tuned too but moved it about a point or less around their defaults, so they stay fixed here.
  */
 export const PARAM_GRID: readonly Partial<CausalScoreParams>[] = [3, 4, 5].flatMap((contextLevels) =>
   [0.998, 0.999].flatMap((valueQuantile) => [0.03, 0.05].map((spatialTolerance) => ({ contextLevels, valueQuantile, spatialTolerance }))),

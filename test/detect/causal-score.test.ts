@@ -108,6 +108,18 @@ describe('causalScore', () => {
     expect(Math.max(...s.subarray(1001, 1031))).toBeLessThan(0.5);
   });
 
+  it.each([[0.5, 1], [0, 0]])('holds an alarm raised by a jump alone one row, and lets it stand when the new level persists (holdFrac %s: alarm at onset + %i)', (holdFrac, delay) => {
+    // a slow cycle over [10, 90]: jumping 45 up from near 22 makes a first difference never seen, to a value seen often
+    const cycle = Float64Array.from({ length: 2000 }, (_, i) => 50 + 40 * Math.sin((2 * Math.PI * i) / 400) + 0.3 * Math.sin(i * 1.7));
+    let onset = 1200;
+    while (Math.abs(cycle[onset] - 22) > 1.5) onset++;
+    const s = causalScore(cycle.map((v, i) => (i >= onset ? v + 45 : v)), { holdFrac });
+    const first = s.findIndex((v, i) => i >= onset - 5 && v >= 0.5);
+    expect(first).toBe(onset + delay);
+    expect(s[first]).toBeGreaterThan(0.9);
+    if (delay) expect(s[onset]).toBeCloseTo(0.49, 6);
+  });
+
   it('lets an outage through the refractory rows of a marginal alarm', () => {
     const values = base.map((v, i) => v + (i === 1000 ? 11 : 0) + (i >= 1010 && i < 1030 ? 200 : 0));
     const s = score(values);
@@ -144,7 +156,7 @@ describe('CausalScorer state', () => {
   });
 
   it.each([
-    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 4; rebuild baselines/],
+    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 5; rebuild baselines/],
     ['a truncated array', (s: Float64Array) => s.subarray(0, s.length - 3), /expected \d+; rebuild baselines/],
   ])('refuses %s with a clear message', (_name, damage, message) => {
     const state = new CausalScorer({ stepSeconds: STEP }).toState();
