@@ -121,8 +121,8 @@ export class CausalScorer {
   private spatialLo = -Infinity; private spatialHi = Infinity;
   /** Rows since the last new context (counted from the start, so warm-up novelty counts as recent). */
   private sinceNovel = 0;
-  /** The held alarm (0: none) with its deviation from the mean; the last row's surprise. */
-  private held = 0; private heldDev = 0; private lastSurprise = 0;
+  /** The held alarm (0: none) with its deviation from the mean. */
+  private held = 0; private heldDev = 0;
 
   constructor(params: Partial<CausalScoreParams> = {}) {
     this.params = { ...DEFAULT_CAUSAL_PARAMS, ...params };
@@ -201,20 +201,19 @@ export class CausalScorer {
     let best = 0;
     // a feature scores once warmupRows of its own values are recorded (the first two rows have none)
     if (this.n >= 2) best = this.surprise(x, this.n >= this.warmupRows + 2);
-    this.lastSurprise = best;
     const mean = this.mean;
     this.learn(x);
     if (this.n <= this.warmupRows) return 0;
     const raw = best / (best + 1);
     // hold() only when there is something to hold or release: the per-sample path stays as short as it was
-    return this.suppress(this.held > 0 || raw >= 0.5 ? this.hold(raw, x - mean) : raw);
+    return this.suppress(this.held > 0 || raw >= 0.5 ? this.hold(raw, x - mean, best) : raw);
   }
 
   /**
    * A first-difference-only alarm scores just below 0.5 now and its score next row if the value
    * stays at least holdFrac as far from the mean on the same side (else the next row scores alone).
    */
-  private hold(raw: number, dev: number): number {
+  private hold(raw: number, dev: number, surprise: number): number {
     if (this.held > 0) {
       const h = this.heldDev;
       const persists = dev * h > 0 && Math.abs(dev) >= this.holdFrac * Math.abs(h);
@@ -222,7 +221,7 @@ export class CausalScorer {
       this.held = 0;
       return out;
     }
-    if (raw < 0.5 || this.holdFrac <= 0 || !this.firstDifferenceOnly()) return raw;
+    if (raw < 0.5 || this.holdFrac <= 0 || !this.firstDifferenceOnly(surprise)) return raw;
     this.held = raw;
     this.heldDev = dev;
     return HELD_SCORE;
@@ -234,11 +233,11 @@ export class CausalScorer {
    * daily cycle is still news), and no new context or record value raised it. Worked out only for
    * alarms, from the ratios surprise() left behind, to keep the per-sample path as it was.
    */
-  private firstDifferenceOnly(): boolean {
+  private firstDifferenceOnly(surprise: number): boolean {
     const r = this.ratio;
     const best = max(max(r[0], r[1]), r[2]);
     const seasonal = this.period > 0 && this.n - 1 >= 2 * this.period + this.warmupRows;
-    return r[1] >= best && r[0] < 1 && !(seasonal && r[SEASON] >= 1) && Math.abs(this.lastSurprise - NOVELTY_RATIO) > 1e-9; // (max() rounds in the last bit)
+    return r[1] >= best && r[0] < 1 && !(seasonal && r[SEASON] >= 1) && Math.abs(surprise - NOVELTY_RATIO) > 1e-9; // (max() rounds in the last bit)
   }
 
   /**

@@ -224,18 +224,17 @@ async function loadStates(store: Store, clusters: Cluster[], fullRebuild: boolea
   let stale = 0;
   const stored = fullRebuild ? new Map() : await store.baselines.getMany(clusters.map((c) => STATE_KEY(c.id)));
   // 32 at a time: each decompression holds a 1 MB output buffer while it waits for the thread pool
-  const decoded: Map<string, SeriesScanState>[] = [];
   for (let i = 0; i < clusters.length; i += 32) {
-    decoded.push(...await Promise.all(clusters.slice(i, i + 32).map((c) => {
+    const group = clusters.slice(i, i + 32);
+    const decoded = await Promise.all(group.map((c) => {
       const saved = stored.get(STATE_KEY(c.id));
       return saved ? decodeClusterStateAsync(saved.state) : new Map<string, SeriesScanState>();
-    })));
-  }
-  for (const [i, c] of clusters.entries()) {
-    const states = decoded[i];
-    const current = [...states.values()].every((s) => (!s.scorer || CausalScorer.isCurrentState(s.scorer)) && (!s.shift || LevelShiftTracker.isCurrentState(s.shift)));
-    if (!current) stale++;
-    out.set(c.id, current ? states : new Map());
+    }));
+    group.forEach((c, j) => {
+      const current = [...decoded[j].values()].every((s) => (!s.scorer || CausalScorer.isCurrentState(s.scorer)) && (!s.shift || LevelShiftTracker.isCurrentState(s.shift)));
+      if (!current) stale++;
+      out.set(c.id, current ? decoded[j] : new Map());
+    });
   }
   if (stale) logger.warn({ clusters: stale }, 'detector state from an older version: rebuilding these clusters from the full lookback');
   return out;

@@ -7,7 +7,7 @@ import type { Clock } from '../../../core/clock.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { FiringAlert } from '../../../reporting/report/weekly-report.js';
-import { abortableSleep, parseRetryAfterMs, withBackoff } from '../../../core/backoff.js';
+import { abortableSleep, parseRetryAfterMs, withBackoff, withTimeout } from '../../../core/backoff.js';
 import { PrometheusError } from '../../metrics/prometheus/prometheus-error.js';
 import { GettableAlerts, type GettableAlert } from './schema.js';
 
@@ -44,10 +44,11 @@ export function createAlertmanagerFiring(opts: AlertmanagerOptions): FiringAlert
   const url = new URL('api/v2/alerts?active=true', opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
 
   async function once(signal: AbortSignal): Promise<unknown> {
-    const ctl = AbortSignal.any([signal, AbortSignal.timeout(opts.timeoutMs ?? 30_000)]);
-    const res = await doFetch(url, { headers: { accept: 'application/json', ...opts.headers }, signal: ctl })
-      .catch((err: unknown) => { throw new PrometheusError(`Alertmanager request failed: ${(err as Error).message}`, undefined, undefined, { cause: err }); });
-    const text = await res.text();
+    const { res, text } = await withTimeout(signal, opts.timeoutMs ?? 30_000, async (s) => {
+      const r = await doFetch(url, { headers: { accept: 'application/json', ...opts.headers }, signal: s })
+        .catch((err: unknown) => { throw new PrometheusError(`Alertmanager request failed: ${(err as Error).message}`, undefined, undefined, { cause: err }); });
+      return { res: r, text: await r.text() };
+    });
     if (!res.ok) throw new PrometheusError(`Alertmanager answered ${res.status}: ${text.slice(0, 200)}`, res.status, parseRetryAfterMs(res.headers.get('retry-after'), opts.clock.nowMs()));
     try {
       return JSON.parse(text);

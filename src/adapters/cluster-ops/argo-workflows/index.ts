@@ -3,6 +3,7 @@ import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { ClusterOps, OperationOutcome, OperationRequest, PlannedCall } from '../types.js';
 import { ArgoServerError, WorkflowResponse } from './schema.js';
+import { withTimeout } from '../../../core/backoff.js';
 
 export interface ArgoWorkflowsClusterOpsOptions {
   /** Argo Server, e.g. https://argo-workflows.example.com */
@@ -59,14 +60,15 @@ function outcomeOf(wf: WorkflowResponse, calls: PlannedCall[], already: boolean)
 export function createArgoWorkflowsClusterOps(o: ArgoWorkflowsClusterOpsOptions): ClusterOps {
   const doFetch = o.fetch ?? fetch;
   const send = async (call: PlannedCall, signal?: AbortSignal): Promise<{ status: number; body: unknown }> => {
-    const timeout = AbortSignal.timeout(o.timeoutMs ?? 30_000);
-    const res = await doFetch(new URL(call.path, o.baseUrl), {
-      method: call.method, signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' },
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+    const { status, text } = await withTimeout(signal, o.timeoutMs ?? 30_000, async (s) => {
+      const res = await doFetch(new URL(call.path, o.baseUrl), {
+        method: call.method, signal: s,
+        headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' },
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      });
+      return { status: res.status, text: await res.text() };
     });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    return { status, body: text ? JSON.parse(text) : undefined };
   };
   const submit = async (mode: 'execute' | 'rollback', req: OperationRequest): Promise<OperationOutcome> => {
     const post = submitCall(o, req, mode);

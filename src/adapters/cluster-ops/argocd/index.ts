@@ -2,6 +2,7 @@ import { ExternalServiceError } from '../../../core/errors.js';
 import { argoCalls, type ArgoCdApi, type ArgoApplication } from '../../../remediation/ops/index.js';
 import type { PlannedCall } from '../types.js';
 import { ArgoApplicationResponse, ArgoError } from './schema.js';
+import { withTimeout } from '../../../core/backoff.js';
 
 export interface ArgoCdOptions {
   /** e.g. https://argocd.example.com */
@@ -20,14 +21,15 @@ export function createArgoCdClient(o: ArgoCdOptions): ArgoCdApi {
   const doFetch = o.fetch ?? fetch;
   const send = async (call: PlannedCall): Promise<unknown> => {
     for (let attempt = 0; ; attempt++) {
-      const timeout = AbortSignal.timeout(o.timeoutMs ?? 30_000);
-      const res = await doFetch(new URL(call.path, o.baseUrl), {
-        method: call.method,
-        headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json', accept: 'application/json' },
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        signal: o.signal ? AbortSignal.any([o.signal, timeout]) : timeout,
+      const { res, text } = await withTimeout(o.signal, o.timeoutMs ?? 30_000, async (signal) => {
+        const r = await doFetch(new URL(call.path, o.baseUrl), {
+          method: call.method,
+          headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json', accept: 'application/json' },
+          body: call.body === undefined ? undefined : JSON.stringify(call.body),
+          signal,
+        });
+        return { res: r, text: await r.text() };
       });
-      const text = await res.text();
       if (res.ok) return text ? JSON.parse(text) : undefined;
       const retryable = res.status === 429 || res.status >= 500;
       if (!retryable || attempt >= (o.retries ?? 3) || o.signal?.aborted) throw argoError(call, res.status, text);

@@ -21,6 +21,7 @@ import { withDriver } from '../../metrics/prometheus/driver-client.js';
 import type { Inventory } from '../types.js';
 import { compileMatchers } from './label-matchers.js';
 import { InstantSamples, type InstantSample } from './schema.js';
+import { withTimeout } from '../../../core/backoff.js';
 
 export interface PrometheusInventoryOptions extends PrometheusConnection {
   clusterLabel?: string;
@@ -38,8 +39,7 @@ export function createPrometheusInventory(opts: PrometheusInventoryOptions): Inv
   const cl = opts.clusterLabel ?? 'cluster';
   const matchers = opts.componentMatchers ?? DEFAULT_COMPONENT_MATCHERS;
   const instant = async (promql: string, signal?: AbortSignal): Promise<InstantSample[]> => {
-    const ctl = AbortSignal.any([signal ?? new AbortController().signal, AbortSignal.timeout(opts.timeoutMs ?? 60_000)]);
-    const { value } = await withDriver(opts, opts.clock, ctl, (d) => d.instantQuery(promql, opts.clock.nowMs()));
+    const { value } = await withTimeout(signal, opts.timeoutMs ?? 60_000, (s) => withDriver(opts, opts.clock, s, (d) => d.instantQuery(promql, opts.clock.nowMs())));
     return InstantSamples.parse(value.result);
   };
 

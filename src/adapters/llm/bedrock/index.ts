@@ -12,6 +12,7 @@ import type { LlmClient, LlmRequest, LlmResult, LlmTool, TokenBudget } from '../
 import { runToolUses } from './run-tool-uses.js';
 import { ConverseAnswer } from './schema.js';
 import { sendWithRetry, type RetryPolicy } from './send-with-retry.js';
+import { withTimeout } from '../../../core/backoff.js';
 
 export interface BedrockLlmOptions {
   region: string;
@@ -43,10 +44,8 @@ export function createBedrockLlm(opts: BedrockLlmOptions): LlmClient {
     maxAttempts: opts.maxAttempts ?? 4, baseDelayMs: opts.baseDelayMs ?? 500, maxDelayMs: 20_000, logger: opts.logger,
     sleep: opts.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
   };
-  const callOnce = (input: ConverseCommandInput, signal?: AbortSignal) => sendWithRetry(async () => {
-    const timeout = AbortSignal.timeout(opts.timeoutMs ?? 60_000);
-    return client.send(new ConverseCommand(input), { abortSignal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-  }, retry, signal);
+  const callOnce = (input: ConverseCommandInput, signal?: AbortSignal) => sendWithRetry(
+    () => withTimeout(signal, opts.timeoutMs ?? 60_000, (s) => client.send(new ConverseCommand(input), { abortSignal: s })), retry, signal);
   return {
     kind: 'bedrock',
     converse: (req) => converseLoop(req, { ...opts, callOnce }),
