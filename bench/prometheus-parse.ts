@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDriverRangeClient } from '../src/adapters/metrics/prometheus/driver-client.js';
-import { createLeanRangeClient } from '../src/adapters/metrics/prometheus/lean-client.js';
+import { createLeanRangeClient, leanTransport } from '../src/adapters/metrics/prometheus/lean-client.js';
 import { systemClock } from '../src/core/clock.js';
 
 const SERIES = Number(process.argv[2] ?? 1400);
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   console.log(`answer: ${SERIES} series × ${POINTS} points = ${(SERIES * POINTS / 1e6).toFixed(2)} M samples, ${(bytes / 1e6).toFixed(1)} MB; ${RUNS} runs each`);
   const transfer = await median('fetch + text (transfer only)', async () => (await fetch(`${baseUrl}/api/v1/query_range`, { method: 'POST' })).text());
   const plain = await median('fetch + JSON.parse', async () => JSON.parse(await (await fetch(`${baseUrl}/api/v1/query_range`, { method: 'POST' })).text()));
-  const lean = await median('lean (fetch → Float64Array)', () => createLeanRangeClient({ baseUrl }, { fetch, clock: systemClock })(q, signal));
+  const lean = await median('lean (node:http → Float64Array)', () => createLeanRangeClient({ baseUrl }, leanTransport({ baseUrl, clock: systemClock, compression: 'gzip' }))(q, signal));
   const driver = await median('prometheus-query (+ align)', () => createDriverRangeClient({ baseUrl, timeoutMs: 600_000 }, systemClock)(q, signal));
   console.log(`client-side share over transfer: JSON.parse ${(plain - transfer).toFixed(0)} ms, lean ${(lean - transfer).toFixed(0)} ms, prometheus-query ${(driver - transfer).toFixed(0)} ms`);
   console.log(`prometheus-query / lean = ${(driver / lean).toFixed(2)}×; parsing share of prometheus-query path: ${(100 * (driver - transfer) / driver).toFixed(0)} %, of lean path: ${(100 * (lean - transfer) / lean).toFixed(0)} %`);

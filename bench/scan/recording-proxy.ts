@@ -5,6 +5,8 @@ export interface RecordedQuery {
   method: string;
   path: string;
   contentType?: string;
+  /** Accept-Encoding as the scan sent it, so a replay asks for the same encoding. */
+  acceptEncoding?: string;
   body: Buffer;
 }
 
@@ -16,7 +18,7 @@ export async function startRecordingProxy(target: string): Promise<{ url: string
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const contentType = req.headers['content-type'];
-      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', contentType, body });
+      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', contentType, acceptEncoding: req.headers['accept-encoding'], body });
       fetch(target + (req.url ?? '/'), { method: req.method, headers: contentType ? { 'content-type': contentType } : {}, body: req.method === 'GET' ? undefined : body })
         .then(async (r) => {
           const buf = Buffer.from(await r.arrayBuffer());

@@ -102,7 +102,7 @@ export function buildAdapters(deps: AdapterDeps): Adapters {
       ...prometheusConnection(config, env), catalog: buildCatalog(config.signals), clusterLabel: config.clusterLabel,
       concurrency: config.metrics.prometheus.concurrency, retries: config.metrics.prometheus.retries,
       limits: { maxPointsPerSeries: config.metrics.prometheus.maxPointsPerSeries, maxSamplesPerQuery: config.metrics.prometheus.maxSamplesPerQuery },
-      decoder: config.metrics.prometheus.decoder, useRecordingRules: config.metrics.prometheus.useRecordingRules,
+      decoder: config.metrics.prometheus.decoder, compression: config.metrics.prometheus.compression, useRecordingRules: config.metrics.prometheus.useRecordingRules,
       rateWindow: config.metrics.prometheus.rateWindow, logger: deps.logger, clock,
     }))),
     logs: once(() => (config.logs.kind === 'opensearch' ? buildOpenSearchLogs(config.opensearch, { env, logger: deps.logger, clock, field: 'opensearch' }) : sim().logs)),

@@ -38,6 +38,8 @@ const PrometheusConfig = z.strictObject({
   maxSamplesPerQuery: z.number().int().min(1000).default(5_000_000),
   retries: z.number().int().min(0).max(10).default(3),
   decoder: z.enum(['auto', 'lean', 'prometheus-query']).default('auto'),
+  /** Response compression asked for: auto = none on a loopback address, gzip elsewhere. */
+  compression: z.enum(['auto', 'gzip', 'none']).default('auto'),
   useRecordingRules: z.enum(['auto', 'always', 'never']).default('auto'),
   /** Rate window for counters; at least one scrape interval plus a step (6m suits 5-minute data). */
   rateWindow: z.string().regex(/^\d+[smh]$/).default('5m'),

@@ -50,6 +50,25 @@ describe('parseAnswerBytes', () => {
     expectSameAsJsonParse(JSON.stringify(answer(result)));
   });
 
+  it('reads 16-digit decimals on both sides of 2^53 exactly (the fast path ends where m reaches 2^53)', () => {
+    const rnd = lcg(11);
+    const edge = ['9007199254740991', '9007199254740992', '9007199254740993', '9007199254740999', '0.9007199254740991', '0.9007199254740993',
+      '900719925474099.1', '900719925474099.3', '-9.007199254740993', '1000000000000001', '0.0000000000000001234567890123456'];
+    const random = Array.from({ length: 3000 }, () => {
+      const digits = String(Math.floor(rnd() * 9e15) + 1e15); // 16 digits, first digit 1-9
+      const point = Math.floor(rnd() * 17);
+      const s = point === 16 ? digits : `${digits.slice(0, point) || '0'}.${digits.slice(point)}`;
+      return rnd() < 0.3 ? `-${s}` : s;
+    });
+    const all = [...edge, ...random];
+    const values = all.map((v, i) => [1_700_000_000 + (i % 12) * 300, v]);
+    // one series per 12 values, so no sample overwrites another on the 12-point grid
+    const result = Array.from({ length: Math.ceil(all.length / 12) }, (_, s) => ({ metric: { s: String(s) }, values: values.slice(s * 12, s * 12 + 12) }));
+    const got = parseAnswerBytes(bytes(JSON.stringify(answer(result))), GRID) as { data: { result: { values: Float64Array }[] } };
+    const read = got.data.result.flatMap((r) => Array.from(r.values)).slice(0, all.length);
+    expect(read).toEqual(all.map(Number));
+  });
+
   it('places samples on the grid: fractional timestamps, samples off the step and outside the range are dropped', () => {
     const values = [[1_700_000_000, '1'], [1_700_000_300.0, '2'], [1_700_000_600.0004, '3'], [1_700_000_750, '4'], [1_699_999_700, '5'], [1_700_003_600, '6'], [1_700_000_900.5, '7']];
     const got = parseAnswerBytes(bytes(JSON.stringify(answer([{ metric: {}, values }]))), GRID) as { data: { result: { values: Float64Array }[] } };

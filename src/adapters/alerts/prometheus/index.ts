@@ -5,7 +5,7 @@
  */
 import type { HttpCallOptions } from '../../http-call-options.js';
 import type { PrometheusConnection } from '../../metrics/prometheus/connection.js';
-import { createLeanRangeClient } from '../../metrics/prometheus/lean-client.js';
+import { createLeanRangeClient, leanTransport } from '../../metrics/prometheus/lean-client.js';
 import { PrometheusError } from '../../metrics/prometheus/prometheus-error.js';
 import { abortableSleep, withBackoff, withTimeout } from '../../../core/backoff.js';
 import type { AlertEpisode, AlertHistory } from '../types.js';
@@ -26,7 +26,7 @@ export interface PrometheusAlertHistoryOptions extends PrometheusConnection, Htt
 interface Piece { startMs: number; endMs: number }
 
 export function createPrometheusAlertHistory(opts: PrometheusAlertHistoryOptions): AlertHistory {
-  const client = createLeanRangeClient(opts, { fetch: opts.fetch ?? fetch, clock: opts.clock });
+  const client = createLeanRangeClient(opts, leanTransport(opts));
   const stepSeconds = opts.stepSeconds ?? 60;
   const stepMs = stepSeconds * 1000;
   const promql = `timestamp(ALERTS{alertstate="firing"${opts.matchers ? `, ${opts.matchers}` : ''}})`;

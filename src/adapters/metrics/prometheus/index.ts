@@ -7,7 +7,7 @@ import type { MetricsAnswer, MetricsRequest, MetricsSource } from '../types.js';
 import { assembleSeries, type QueryOutcome } from './assemble-series.js';
 import type { PrometheusConnection } from './connection.js';
 import { createDriverRangeClient } from './driver-client.js';
-import { createLeanRangeClient, type RangeClient } from './lean-client.js';
+import { createLeanRangeClient, leanTransport, type RangeClient } from './lean-client.js';
 import { PrometheusError } from './prometheus-error.js';
 import { probeRecordingRules, type UseRecordingRules } from './recording-rule-probe.js';
 import { abortableSleep, withBackoff, withTimeout } from '../../../core/backoff.js';
@@ -26,6 +26,11 @@ export interface PrometheusMetricsOptions extends PrometheusConnection, HttpCall
   /** `auto` (default): lean for answers of ≥ leanThresholdSamples, prometheus-query below. */
   decoder?: 'prometheus-query' | 'lean' | 'auto';
   leanThresholdSamples?: number;
+  /**
+   * Response compression asked of the server. `auto` (default): none when the server is on a loopback
+   * address, where inflating costs more than the bytes saved, gzip otherwise.
+   */
+  compression?: 'auto' | 'gzip' | 'none';
   useRecordingRules?: UseRecordingRules;
   rateWindow?: string;
 }
@@ -33,7 +38,7 @@ export interface PrometheusMetricsOptions extends PrometheusConnection, HttpCall
 /** MetricsSource over the Prometheus HTTP API (also Thanos, Mimir, Amazon Managed Prometheus). */
 export function createPrometheusMetrics(opts: PrometheusMetricsOptions): MetricsSource {
   const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });
-  const clients = { lean: createLeanRangeClient(opts, { fetch: opts.fetch ?? fetch, clock: opts.clock }), driver: createDriverRangeClient(opts, opts.clock) };
+  const clients = { lean: createLeanRangeClient(opts, leanTransport(opts)), driver: createDriverRangeClient(opts, opts.clock) };
   let rules: Promise<Set<string>> | undefined;
   const ruleFilter = async (req: MetricsRequest, signal: AbortSignal): Promise<(e: CatalogEntry) => boolean> => {
     const mode = opts.useRecordingRules ?? 'auto';
@@ -101,3 +106,4 @@ export function createPrometheusMetrics(opts: PrometheusMetricsOptions): Metrics
 export const LEAN_THRESHOLD_SAMPLES = 10_000;
 
 export type { MetricsAnswer, Series };
+

@@ -1,5 +1,5 @@
 /**
- * Range queries by plain fetch, the body read from its bytes straight into typed arrays (matrix-bytes).
+ * Range queries by a plain HTTP POST, the body read from its bytes straight into typed arrays (matrix-bytes).
  * prometheus-query builds a Date and an object per sample, which more than doubles the time on big answers.
  */
 import type { Clock } from '../../../core/clock.js';
@@ -8,6 +8,7 @@ import { apiUrl, requestHeaders, type PrometheusConnection } from './connection.
 import { decodeValues, type DecodedSeries, type QueryGrid } from './decode-matrix.js';
 import { JsonSyntaxError, parseAnswerBytes } from './matrix-bytes.js';
 import { parseRetryAfterMs } from '../../../core/backoff.js';
+import { fetchHttpPost, nodeHttpPost, type HttpPost } from './http-post.js';
 import { PrometheusError } from './prometheus-error.js';
 import { PromEnvelope, PromMatrixData } from './schema.js';
 
@@ -27,16 +28,36 @@ export interface RangeAnswer {
 /** One range query over HTTP; the signal carries both the caller's abort and the timeout. */
 export type RangeClient = (q: RangeQuery, signal: AbortSignal) => Promise<RangeAnswer>;
 
-export function createLeanRangeClient(conn: PrometheusConnection, deps: { fetch: typeof fetch; clock: Clock }): RangeClient {
+export interface LeanTransport {
+  post: HttpPost;
+  clock: Clock;
+  compression?: 'gzip' | 'none';
+}
+
+/** node:http unless a fetch is injected (tests); compression as configured (see compressionFor). */
+export function leanTransport(opts: { baseUrl: string; fetch?: typeof fetch; clock: Clock; compression?: 'auto' | 'gzip' | 'none' }): LeanTransport {
+  return { post: opts.fetch ? fetchHttpPost(opts.fetch) : nodeHttpPost, clock: opts.clock, compression: compressionFor(opts) };
+}
+
+/** `auto`: no compression on a loopback address (127.0.0.0/8, ::1, localhost), gzip elsewhere. */
+export function compressionFor(opts: { baseUrl: string; compression?: 'auto' | 'gzip' | 'none' }): 'gzip' | 'none' {
+  const mode = opts.compression ?? 'auto';
+  if (mode !== 'auto') return mode;
+  const host = new URL(opts.baseUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) ? 'none' : 'gzip';
+}
+
+export function createLeanRangeClient(conn: PrometheusConnection, deps: LeanTransport): RangeClient {
   return async (q, signal) => {
     const url = apiUrl(conn.baseUrl, 'query_range');
     const form = new URLSearchParams({ query: q.promql, start: String(q.startMs / 1000), end: String(q.endMs / 1000), step: String(q.stepSeconds) }).toString();
     const headers = await requestHeaders(conn, { method: 'POST', url, body: form }, deps.clock);
-    const res = await deps.fetch(url, { method: 'POST', headers, body: form, signal }).catch((err: unknown) => { throw networkError(err, signal); });
-    const body = new Uint8Array(await res.arrayBuffer().catch((err: unknown) => { throw networkError(err, signal); }));
+    headers['accept-encoding'] ??= deps.compression === 'none' ? 'identity' : 'gzip';
+    const res = await deps.post(url, headers, form, signal).catch((err: unknown) => { throw networkError(err, signal); });
+    const body = res.body;
     const envelope = res.ok ? readEnvelope(body, res.status, gridOf(q)) : parseEnvelope(Buffer.from(body).toString('utf8'), res.status);
     if (!res.ok || envelope.status !== 'success') {
-      throw new PrometheusError(`Prometheus answered ${res.status}: ${envelope.error ?? res.statusText}`, res.status, parseRetryAfterMs(res.headers.get('retry-after'), deps.clock.nowMs()));
+      throw new PrometheusError(`Prometheus answered ${res.status}: ${envelope.error ?? res.statusText}`, res.status, parseRetryAfterMs(res.header('retry-after'), deps.clock.nowMs()));
     }
     return { series: decodeMatrix(envelope.data, q), warnings: [...(envelope.warnings ?? []), ...(envelope.infos ?? [])], bytes: body.byteLength };
   };

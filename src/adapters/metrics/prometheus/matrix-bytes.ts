@@ -185,9 +185,10 @@ class ByteReader {
   }
 
   /**
-   * A quoted sample value. Plain decimals of ≤ 15 significant digits and ≤ 22 decimals are
-   * m / 10^k, exactly what Number() gives; everything else (NaN, ±Inf, exponents, long digit
-   * strings) goes through parseSampleValue on the string.
+   * A quoted sample value. A plain decimal whose digits make an integer m < 2^53 (every 15-digit and
+   * most 16-digit values) with ≤ 22 decimals is m / 10^k: m and 10^k are exact doubles, so the one
+   * division is correctly rounded, exactly what Number() gives (Clinger's fast path); everything else
+   * (17 digits, NaN, ±Inf, exponents) goes through parseSampleValue on the string.
    */
   private sampleValue(): number {
     const b = this.b;
@@ -196,20 +197,20 @@ class ByteReader {
     const negative = c === 0x2d;
     if (negative) c = b[++this.i];
     let m = 0;
-    let digits = 0;
     let decimals = 0;
     let any = false;
-    while (c >= 0x30 && c <= 0x39) { m = m * 10 + (c - 0x30); if (m > 0) digits++; any = true; c = b[++this.i]; }
+    // m only grows, so a final m < 2^53 means every step m * 10 + d was exact
+    while (c >= 0x30 && c <= 0x39) { m = m * 10 + (c - 0x30); any = true; c = b[++this.i]; }
     if (c === 0x2e) {
       c = b[++this.i];
-      while (c >= 0x30 && c <= 0x39) { m = m * 10 + (c - 0x30); if (m > 0) digits++; decimals++; any = true; c = b[++this.i]; }
+      while (c >= 0x30 && c <= 0x39) { m = m * 10 + (c - 0x30); decimals++; any = true; c = b[++this.i]; }
     }
-    if (c === 0x22 && any && digits <= 15 && decimals <= 22 && m < MAX_FAST_MANTISSA) {
+    if (c === 0x22 && any && decimals <= 22 && m < MAX_FAST_MANTISSA) {
       this.i++;
       const v = decimals === 0 ? m : m / POW10[decimals];
       return negative ? -v : v;
     }
-    // Go prints most computed values with 16-17 digits: Number() of the ASCII slice is exact for those
+    // 17 digits (Go prints the shortest string that reads back): Number() of the ASCII slice
     let plain = true;
     for (c = b[this.i]; c !== 0x22; c = b[++this.i]) {
       if (c === undefined) this.fail('unterminated string');
