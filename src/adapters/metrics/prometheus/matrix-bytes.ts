@@ -6,11 +6,10 @@
  * Everything else (envelope, labels, warnings) is read as ordinary JSON values.
  */
 import { badSample, gridIndex, parseSampleValue, type QueryGrid } from './decode-matrix.js';
+import { decimalToDouble, POW10 } from './decimal-to-double.js';
 
 export class JsonSyntaxError extends Error {}
 
-/** Powers of ten that are exact doubles: m / 10^k is then correctly rounded (Clinger's fast path). */
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const MAX_FAST_MANTISSA = 2 ** 53;
 
 /**
@@ -187,9 +186,31 @@ class ByteReader {
   /**
    * A quoted sample value. A plain decimal whose digits make an integer m < 2^53 (every 15-digit and
    * most 16-digit values) with ≤ 22 decimals is m / 10^k: m and 10^k are exact doubles, so the one
-   * division is correctly rounded, exactly what Number() gives (Clinger's fast path); everything else
-   * (17 digits, NaN, ±Inf, exponents) goes through parseSampleValue on the string.
+   * division is correctly rounded, exactly what Number() gives (Clinger's fast path); up to 17 digits
+   * go through decimalToDouble; everything else (NaN, ±Inf, exponents) through parseSampleValue.
    */
+  /**
+   * The plain decimal from `from` to the closing quote at this.i, with ≤ 17 significant digits, as
+   * decimalToDouble reads it (NaN if longer or undecided).
+   */
+  private longDecimal(from: number, decimals: number): number {
+    const b = this.b;
+    let j = from;
+    while (b[j] === 0x30 || b[j] === 0x2e) j++; // leading zeros (and the point of 0.000…)
+    let n = this.i - j;
+    for (let t = j; t < this.i; t++) if (b[t] === 0x2e) n--;
+    if (n > 17) return NaN;
+    let hi = 0;
+    let lo = 0;
+    for (let left = n; j < this.i; j++) {
+      const c = b[j];
+      if (c === 0x2e) continue;
+      if (left-- > 8) hi = hi * 10 + (c - 0x30);
+      else lo = lo * 10 + (c - 0x30);
+    }
+    return decimalToDouble(hi, lo, decimals);
+  }
+
   private sampleValue(): number {
     const b = this.b;
     const start = ++this.i;
@@ -205,12 +226,19 @@ class ByteReader {
       c = b[++this.i];
       while (c >= 0x30 && c <= 0x39) { m = m * 10 + (c - 0x30); decimals++; any = true; c = b[++this.i]; }
     }
-    if (c === 0x22 && any && decimals <= 22 && m < MAX_FAST_MANTISSA) {
-      this.i++;
-      const v = decimals === 0 ? m : m / POW10[decimals];
-      return negative ? -v : v;
+    if (c === 0x22 && any && decimals <= 22) {
+      if (m < MAX_FAST_MANTISSA) {
+        this.i++;
+        const v = decimals === 0 ? m : m / POW10[decimals];
+        return negative ? -v : v;
+      }
+      const v = this.longDecimal(negative ? start + 1 : start, decimals);
+      if (v === v) {
+        this.i++;
+        return negative ? -v : v;
+      }
     }
-    // 17 digits (Go prints the shortest string that reads back): Number() of the ASCII slice
+    // anything else (≥ 18 digits, exponents, NaN, ±Inf, a tie decimalToDouble leaves open): Number() of the text
     let plain = true;
     for (c = b[this.i]; c !== 0x22; c = b[++this.i]) {
       if (c === undefined) this.fail('unterminated string');
