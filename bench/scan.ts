@@ -1,15 +1,17 @@
 /**
  * Scan of a real Prometheus holding a simulated fleet, against the bare time to fetch the same
- * data: `tsx bench/scan.ts [--clusters 50] [--days 1] [--components coredns] [--json]`.
+ * data: `tsx bench/scan.ts [--clusters 50] [--days 1] [--components coredns] [--repeat 3] [--pin] [--json]`.
  * 1. export + promtool backfill; 2. a recording run through a proxy captures the scan's exact
  * queries (and warms Prometheus); 3. the timed full scan (CLI, in-process); 4. the same queries
  * replayed at the same concurrency with the same Accept-Encoding, bodies read and discarded, once
  * with fetch and once with node:http; the faster is the bare time (3 and 4 alternate `--repeat`
  * times after one warm-up pair; the median pair is reported, with the CPU seconds of this process and
- * of Prometheus, which share the machine's cores); 5. bytes of an hourly
+ * of Prometheus, which share the machine's cores unless `--pin` puts them on separate halves);
+ * 5. bytes of an hourly
  * incremental run: a full scan ending an hour early, then the run of the last hour (`--end`).
  */
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +26,7 @@ import { startRecordingProxy, type RecordedQuery } from './scan/recording-proxy.
 
 const { values: args } = parseArgs({ options: {
   clusters: { type: 'string', default: '50' }, days: { type: 'string', default: '1' }, components: { type: 'string', default: 'coredns' },
-  seed: { type: 'string', default: '1' }, repeat: { type: 'string', default: '3' }, json: { type: 'boolean' },
+  seed: { type: 'string', default: '1' }, repeat: { type: 'string', default: '3' }, json: { type: 'boolean' }, pin: { type: 'boolean' },
 } });
 const CONCURRENCY = 4; // metrics.prometheus.concurrency default
 
@@ -55,14 +57,40 @@ function cpuSince(from: ReturnType<typeof cpuNow>): Cpu {
 function prometheusCpuSeconds(): number {
   if (process.platform !== 'linux') return NaN;
   let total = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+  for (const pid of prometheusPids()) {
     try {
-      if (!readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('prometheus')) continue;
       const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
       total += (Number(f[11]) + Number(f[12])) / 100;
     } catch { /* gone */ }
   }
   return total;
+}
+
+/**
+ * `--pin` (Linux, taskset): Prometheus on the first half of the cores, this process on the rest, as
+ * when the server runs on other machines than the scanner; without it all share every core.
+ */
+function pinCores(): void {
+  const cores = os.availableParallelism();
+  if (cores < 2) throw new Error('--pin needs at least 2 cores');
+  const half = Math.floor(cores / 2);
+  const server = half === 1 ? '0' : `0-${half - 1}`;
+  const client = half + 1 === cores ? String(half) : `${half}-${cores - 1}`;
+  const pin = (cpus: string, pid: number) => {
+    const res = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`--pin: taskset -a -p -c ${cpus} ${pid} failed: ${res.error?.message ?? res.stderr.trim()}`);
+  };
+  const servers = prometheusPids();
+  if (servers.length === 0) throw new Error('--pin: no prometheus process found in /proc');
+  servers.forEach((pid) => pin(server, pid));
+  pin(client, process.pid);
+}
+
+function prometheusPids(): number[] {
+  if (process.platform !== 'linux') return [];
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+    try { return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('prometheus'); } catch { return false; }
+  }).map(Number);
 }
 
 type Replay = { seconds: number; bytes: number; cpu: Cpu };
@@ -112,6 +140,7 @@ const exported = await exportFleetToTsdb({
   seed: Number(args.seed), clusters: Number(args.clusters), days: Number(args.days), components: args.components.split(',') as ComponentId[], scenarios: 'random',
 });
 const prom = await startOnCopy(exported);
+if (args.pin) pinCores();
 const outs: string[] = [];
 const tmp = () => { const d = mkdtempSync(join(tmpdir(), 'fleetops-bench-scan-')); outs.push(d); return d; };
 try {
@@ -147,14 +176,14 @@ try {
     queries: proxy.requests.length, scanSeconds: scan.seconds, scanExitCode: scan.code, bareFetchSeconds: bare.seconds, bareFetchMB: bare.bytes / 1e6,
     ratio: scan.seconds / bare.seconds, ratios, warmUpRatio, acceptEncoding: encoding,
     bareFetchSecondsByClient: { fetch: median.fetch.seconds, nodeHttp: median.http.seconds },
-    cpuSeconds: { scan: scan.cpu, bare: bare.cpu }, fullScanMB: scan.bytesFetched / 1e6,
+    cpuSeconds: { scan: scan.cpu, bare: bare.cpu }, pinned: Boolean(args.pin), fullScanMB: scan.bytesFetched / 1e6,
     fullScanHourEarlyMB: fullHourEarly.bytesFetched / 1e6, hourlyIncrementalMB: hourly.bytesFetched / 1e6, hourlyIncrementalSeconds: hourly.seconds, hourlyExitCode: hourly.code,
   };
   if (args.json) console.log(JSON.stringify(result));
   else {
     console.log(`fleet: ${result.fleet.clusters} clusters × ${result.fleet.days} d × [${result.fleet.components.join(', ')}] (+ node/inventory metrics): ${result.fleet.series.toLocaleString()} series, ${result.fleet.samples.toLocaleString()} samples, ${result.fleet.openMetricsMB.toFixed(0)} MB OpenMetrics (export ${result.exportSeconds.toFixed(1)} s, backfill ${result.backfillSeconds.toFixed(1)} s)`);
     console.log(`full scan: ${result.scanSeconds.toFixed(2)} s (exit ${result.scanExitCode}), ${result.queries} queries, ${result.fullScanMB.toFixed(1)} MB; bare fetch of the same queries (Accept-Encoding: ${encoding}): ${result.bareFetchSeconds.toFixed(2)} s (fetch ${median.fetch.seconds.toFixed(2)} s, node:http ${median.http.seconds.toFixed(2)} s), ${result.bareFetchMB.toFixed(1)} MB; ratio ${result.ratio.toFixed(2)} (goal ≤ 1.2; median of ${ratios.length} pairs: ${ratios.map((r) => r.toFixed(2)).join(', ')}; warm-up pair ${warmUpRatio.toFixed(2)})`);
-    console.log(`CPU (median pair): scan process ${scan.cpu.self.toFixed(2)} s + Prometheus ${scan.cpu.prometheus.toFixed(2)} s; bare fetch process ${bare.cpu.self.toFixed(2)} s + Prometheus ${bare.cpu.prometheus.toFixed(2)} s (${os.availableParallelism()} cores)`);
+    console.log(`CPU (median pair): scan process ${scan.cpu.self.toFixed(2)} s + Prometheus ${scan.cpu.prometheus.toFixed(2)} s; bare fetch process ${bare.cpu.self.toFixed(2)} s + Prometheus ${bare.cpu.prometheus.toFixed(2)} s (${os.availableParallelism()} cores${args.pin ? ', Prometheus and this process pinned to separate halves' : ', shared'})`);
     console.log(`hourly incremental run: ${result.hourlyIncrementalMB.toFixed(2)} MB fetched in ${result.hourlyIncrementalSeconds.toFixed(2)} s (exit ${result.hourlyExitCode}); the full scan an hour earlier fetched ${result.fullScanHourEarlyMB.toFixed(1)} MB`);
   }
 } finally {
