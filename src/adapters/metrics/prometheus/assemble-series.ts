@@ -46,10 +46,13 @@ function place(q: PlannedQuery, answer: RangeAnswer, byKey: Map<string, Series>,
     const labels = Object.fromEntries(q.labels.map((l) => [l, s.metric[l] ?? '']));
     const key = JSON.stringify([cluster, q.component, labels]);
     let series = byKey.get(key);
+    // a series answered whole on the request's grid (the usual case) keeps the decoded array: no copy
+    const whole = !series && offset === 0 && s.values.length === opts.grid.n;
     if (!series) {
-      series = { cluster, component: q.component, signal: q.signal, startMs: opts.grid.startMs, stepMs: opts.grid.stepMs, values: new Float64Array(opts.grid.n).fill(NaN), ...(q.labels.length ? { labels } : {}) };
+      const values = whole ? s.values : new Float64Array(opts.grid.n).fill(NaN);
+      series = { cluster, component: q.component, signal: q.signal, startMs: opts.grid.startMs, stepMs: opts.grid.stepMs, values, ...(q.labels.length ? { labels } : {}) };
       byKey.set(key, series);
     }
-    series.values.set(s.values.subarray(0, Math.max(0, opts.grid.n - offset)), offset);
+    if (!whole) series.values.set(s.values.subarray(0, Math.max(0, opts.grid.n - offset)), offset);
   }
 }
