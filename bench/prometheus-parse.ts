@@ -1,12 +1,15 @@
 /**
  * Client-side cost of a big range answer: 1,400 series × 2,016 points (7 days at 5 minutes),
  * served by a local server, read by prometheus-query, by plain fetch + JSON.parse, and by the
- * lean decoder (fetch + JSON.parse + straight into Float64Array). Run: npx tsx bench/prometheus-parse.ts
+ * lean client (node:http, bytes straight into Float64Array). The transfer alone is measured both
+ * ways (fetch + text, node:http bytes); parsing shares are over the lean client's own transport.
+ * Run: npx tsx bench/prometheus-parse.ts
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDriverRangeClient } from '../src/adapters/metrics/prometheus/driver-client.js';
+import { nodeHttpPost } from '../src/adapters/metrics/prometheus/http-post.js';
 import { createLeanRangeClient, leanTransport } from '../src/adapters/metrics/prometheus/lean-client.js';
 import { systemClock } from '../src/core/clock.js';
 
@@ -57,11 +60,12 @@ async function main(): Promise<void> {
   const q = { promql: 'x', startMs: START * 1000, endMs: (START + (POINTS - 1) * STEP) * 1000, stepSeconds: STEP };
   const signal = new AbortController().signal;
   console.log(`answer: ${SERIES} series × ${POINTS} points = ${(SERIES * POINTS / 1e6).toFixed(2)} M samples, ${(bytes / 1e6).toFixed(1)} MB; ${RUNS} runs each`);
-  const transfer = await median('fetch + text (transfer only)', async () => (await fetch(`${baseUrl}/api/v1/query_range`, { method: 'POST' })).text());
+  const fetchTransfer = await median('fetch + text (transfer only)', async () => (await fetch(`${baseUrl}/api/v1/query_range`, { method: 'POST' })).text());
+  const transfer = await median('node:http bytes (transfer only)', () => nodeHttpPost(new URL(`${baseUrl}/api/v1/query_range`), {}, '', signal));
   const plain = await median('fetch + JSON.parse', async () => JSON.parse(await (await fetch(`${baseUrl}/api/v1/query_range`, { method: 'POST' })).text()));
   const lean = await median('lean (node:http → Float64Array)', () => createLeanRangeClient({ baseUrl }, leanTransport({ baseUrl, clock: systemClock, compression: 'gzip' }))(q, signal));
   const driver = await median('prometheus-query (+ align)', () => createDriverRangeClient({ baseUrl, timeoutMs: 600_000 }, systemClock)(q, signal));
-  console.log(`client-side share over transfer: JSON.parse ${(plain - transfer).toFixed(0)} ms, lean ${(lean - transfer).toFixed(0)} ms, prometheus-query ${(driver - transfer).toFixed(0)} ms`);
+  console.log(`client-side share over transfer: JSON.parse ${(plain - fetchTransfer).toFixed(0)} ms (over fetch + text), lean ${(lean - transfer).toFixed(0)} ms, prometheus-query ${(driver - transfer).toFixed(0)} ms`);
   console.log(`prometheus-query / lean = ${(driver / lean).toFixed(2)}×; parsing share of prometheus-query path: ${(100 * (driver - transfer) / driver).toFixed(0)} %, of lean path: ${(100 * (lean - transfer) / lean).toFixed(0)} %`);
   stop();
 }

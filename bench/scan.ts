@@ -1,6 +1,6 @@
 /**
  * Scan of a real Prometheus holding a simulated fleet, against the bare time to fetch the same
- * data: `tsx bench/scan.ts [--clusters 50] [--days 1] [--components coredns] [--repeat 3] [--pin] [--json]`.
+ * data: `tsx bench/scan.ts [--clusters 50] [--days 1] [--components coredns] [--repeat 5] [--pin] [--json]`.
  * 1. export + promtool backfill; 2. a recording run through a proxy captures the scan's exact
  * queries (and warms Prometheus); 3. the timed full scan (CLI, in-process); 4. the same queries
  * replayed at the same concurrency with the same Accept-Encoding, bodies read and discarded, once
@@ -26,7 +26,7 @@ import { startRecordingProxy, type RecordedQuery } from './scan/recording-proxy.
 
 const { values: args } = parseArgs({ options: {
   clusters: { type: 'string', default: '50' }, days: { type: 'string', default: '1' }, components: { type: 'string', default: 'coredns' },
-  seed: { type: 'string', default: '1' }, repeat: { type: 'string', default: '3' }, json: { type: 'boolean' }, pin: { type: 'boolean' },
+  seed: { type: 'string', default: '1' }, repeat: { type: 'string', default: '5' }, json: { type: 'boolean' }, pin: { type: 'boolean' },
 } });
 const CONCURRENCY = 4; // metrics.prometheus.concurrency default
 
