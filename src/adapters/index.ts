@@ -21,21 +21,19 @@ import { createPrometheusMetrics } from './metrics/prometheus/index.js';
 import type { PrometheusAuth, PrometheusConnection } from './metrics/prometheus/connection.js';
 import { buildCatalog } from '../signals/catalog.js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { google } from 'googleapis';
 import { createPrometheusAlertHistory } from './alerts/prometheus/index.js';
 import { createSlackChat } from './chat/slack/index.js';
 import { createGoogleDocWriter } from './docs/google/index.js';
+import { googleapis } from './docs/google/load-googleapis.js';
 import { buildArgoCdChanges, buildOpenSearchEvents, buildOpenSearchLogs } from './read-backends-config.js';
 import type { PublicationRepo } from './store/types.js';
 import type { ClusterOps } from './cluster-ops/types.js';
 import { createDryRunClusterOps } from './cluster-ops/dry-run/index.js';
-import { createKubernetesClusterOps } from './cluster-ops/kubernetes/index.js';
 import { createArgoWorkflowsClusterOps } from './cluster-ops/argo-workflows/index.js';
 import { createArgoCdClient } from './cluster-ops/argocd/index.js';
-import { createClusterRegistry, createKubeSecretReader, loadClusterRegistry } from '../remediation/registry/index.js';
+import { loadClusterRegistry } from '../remediation/registry/cluster-registry-file.js';
 import { snapshotKube, type KubeApi } from '../remediation/ops/index.js';
 import { simulatedClusterSnapshot } from '../simulator/cluster-snapshot.js';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { Store } from './store/types.js';
 
 /** Everything a job may need, built lazily from config: the only place that maps config → implementations. */
@@ -143,10 +141,34 @@ function clusterOps(deps: AdapterDeps, fleet: () => SimulatedFleet): ClusterOps 
     return createArgoWorkflowsClusterOps({ baseUrl: w.url, token: requireSecret(env, w.tokenEnv, 'clusterOps.argoWorkflows.tokenEnv'), namespace: w.namespace, workflowTemplate: w.workflowTemplate, clock, logger });
   }
   const file = c.registryFile ?? missing('clusterOps.registryFile', 'the cluster registry file (how to reach each target cluster)');
-  const kc = new KubeConfig();
-  kc.loadFromDefault();
-  const registry = createClusterRegistry({ clusters: loadClusterRegistry(file), secrets: createKubeSecretReader(kc) });
-  return createKubernetesClusterOps({ registry, clock, logger, argo, timeoutMs: c.requestTimeoutMs, availabilityFloor: c.availabilityFloor });
+  const clusters = loadClusterRegistry(file); // a bad registry fails here, before any job work
+  return lazyKubernetesClusterOps(async () => {
+    const [{ KubeConfig }, { createClusterRegistry, createKubeSecretReader }, { createKubernetesClusterOps }] = await Promise.all([
+      import('@kubernetes/client-node'), import('../remediation/registry/index.js'), import('./cluster-ops/kubernetes/index.js'),
+    ]);
+    const kc = new KubeConfig();
+    kc.loadFromDefault();
+    const registry = createClusterRegistry({ clusters, secrets: createKubeSecretReader(kc) });
+    return createKubernetesClusterOps({ registry, clock, logger, argo, timeoutMs: c.requestTimeoutMs, availabilityFloor: c.availabilityFloor });
+  });
+}
+
+type KubernetesOps = ClusterOps & { kubeApiFor: (cluster: string) => Promise<KubeApi> };
+
+/**
+ * The Kubernetes executor behind a loader: @kubernetes/client-node takes ~0.9 s to import, so it is
+ * loaded when the first operation is planned or run, not by every job that builds its adapters.
+ */
+function lazyKubernetesClusterOps(load: () => Promise<KubernetesOps>): KubernetesOps {
+  let ops: Promise<KubernetesOps> | undefined;
+  const get = () => (ops ??= load());
+  return {
+    kind: 'kubernetes',
+    plan: async (req) => (await get()).plan(req),
+    execute: async (req) => (await get()).execute(req),
+    rollback: async (req) => (await get()).rollback(req),
+    kubeApiFor: async (cluster) => (await get()).kubeApiFor(cluster),
+  };
 }
 
 /** The store is opened lazily (async); Slack only needs its publications when it publishes. */
@@ -158,7 +180,7 @@ function lazyPublications(store: () => Promise<Store>): PublicationRepo {
 function googleDocs(config: FleetopsConfig, deps: AdapterDeps): DocWriter {
   const g = config.docs.google;
   const folderId = g.sharedDriveFolderId ?? missing('docs.google.sharedDriveFolderId', 'the Shared Drive folder id for documents');
-  const auth = new google.auth.GoogleAuth({
+  const auth = new (googleapis().google.auth.GoogleAuth)({
     scopes: ['https://www.googleapis.com/auth/documents', 'https://www.googleapis.com/auth/drive'],
     clientOptions: g.impersonate ? { subject: g.impersonate } : undefined,
   });

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { KubeConfig, type Cluster, type User } from '@kubernetes/client-node';
-import { parse } from 'yaml';
 import { ConfigError, NotFoundError, SafetyViolationError } from '../../core/errors.js';
-import { ArgoClusterConfig, ClusterRegistryFile, type ClusterEntry, type SecretRef } from './cluster-registry-schema.js';
+import { ArgoClusterConfig, type ClusterEntry, type SecretRef } from './cluster-registry-schema.js';
+
+export { loadClusterRegistry, parseClusterRegistry } from './cluster-registry-file.js';
 
 /** Reads a Secret of the management cluster; values decoded from base64. */
 export interface SecretReader {
@@ -86,30 +86,4 @@ export function createClusterRegistry(opts: { clusters: ClusterEntry[]; secrets:
       return kc;
     },
   };
-}
-
-/** Parses registry YAML text; ConfigError names the bad field. */
-export function parseClusterRegistry(text: string, path = 'cluster registry'): ClusterEntry[] {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (err) {
-    throw new ConfigError(`${path}: invalid YAML`, { cause: err });
-  }
-  const result = ClusterRegistryFile.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ConfigError(`${path}: ${issue.path.join('.')}: ${issue.message}`, { cause: result.error });
-  }
-  return result.data.clusters;
-}
-
-export function loadClusterRegistry(path: string): ClusterEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`cannot read cluster registry ${path}: check clusterOps.registryFile`, { cause: err });
-  }
-  return parseClusterRegistry(text, path);
 }

@@ -1,4 +1,5 @@
-import { google, type docs_v1 } from 'googleapis';
+import type { docs_v1 } from 'googleapis';
+import { googleapis } from './load-googleapis.js';
 import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../../core/logger.js';
 import type { DocModel } from '../../../reporting/doc-model.js';
@@ -48,8 +49,8 @@ export function documentUrl(id: string): string {
 function createApiContext(opts: GoogleDocWriterOptions): ApiContext {
   const { auth, rootUrl } = opts;
   return {
-    docs: google.docs({ version: 'v1', auth, ...(rootUrl ? { rootUrl } : {}) }),
-    drive: google.drive({ version: 'v3', auth, ...(rootUrl ? { rootUrl } : {}) }),
+    docs: googleapis().google.docs({ version: 'v1', auth, ...(rootUrl ? { rootUrl } : {}) }),
+    drive: googleapis().google.drive({ version: 'v3', auth, ...(rootUrl ? { rootUrl } : {}) }),
     folderId: opts.folderId,
     driveId: opts.driveId,
     request: { timeout: opts.timeoutMs ?? 30_000, signal: opts.signal, retry: false },

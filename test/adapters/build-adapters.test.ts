@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildAdapters } from '../../src/adapters/index.js';
+import { fixedClock } from '../../src/core/clock.js';
+import { loadConfig } from '../../src/core/config/load-config.js';
+import { silentLogger } from '../../src/core/logger.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function tmp(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetops-adapters-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function adapters(env: Record<string, string>) {
+  const outDir = tmp();
+  return buildAdapters({ config: loadConfig({ env }), outDir, env: {}, clock: fixedClock(0), logger: silentLogger });
+}
+
+describe('buildAdapters: Google Docs', () => {
+  it('builds the Google Docs writer (googleapis loaded on first use) when docs.kind is google', () => {
+    const docs = adapters({ FLEETOPS__DOCS__KIND: 'google', FLEETOPS__DOCS__GOOGLE__SHAREDDRIVEFOLDERID: 'folder-1' }).docs();
+    expect(typeof docs.upsertDocument).toBe('function');
+  });
+
+  it('names the missing Shared Drive folder setting', () => {
+    expect(() => adapters({ FLEETOPS__DOCS__KIND: 'google' }).docs()).toThrow(/docs\.google\.sharedDriveFolderId/);
+  });
+});
+
+describe('buildAdapters: the Kubernetes executor', () => {
+  const request = { operationId: 'op-1', operation: 'rollout-restart', target: { cluster: 'not-registered', namespace: 'dns', kind: 'Deployment', name: 'coredns' }, params: {} };
+
+  it('validates the cluster registry when the executor is built, naming the file and field', () => {
+    const file = join(tmp(), 'clusters.yaml');
+    writeFileSync(file, 'clusters: [{ name: x, server: "http://10.0.0.1", credentials: { kind: exec, command: kubelogin } }]\n');
+    expect(() => adapters({ FLEETOPS__CLUSTEROPS__KIND: 'kubernetes', FLEETOPS__CLUSTEROPS__REGISTRYFILE: file }).clusterOps()).toThrow(new RegExp(`${file}: clusters\\.0\\.server`));
+  });
+
+  it('loads the Kubernetes client on first use and refuses a cluster the registry does not list', async () => {
+    const file = join(tmp(), 'clusters.yaml');
+    writeFileSync(file, 'clusters: [{ name: eu-1, server: "https://10.0.0.1", credentials: { kind: exec, command: kubelogin } }]\n');
+    const ops = adapters({ FLEETOPS__CLUSTEROPS__KIND: 'kubernetes', FLEETOPS__CLUSTEROPS__REGISTRYFILE: file }).clusterOps();
+    expect(ops.kind).toBe('kubernetes');
+    await expect(ops.plan(request as never)).rejects.toThrow('cluster not-registered is not in the cluster registry');
+  });
+});
