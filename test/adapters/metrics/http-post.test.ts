@@ -102,6 +102,13 @@ describe('lean client compression', () => {
     expect(compressionFor({ baseUrl: 'http://thanos:9090', compression: 'none' })).toBe('none');
   });
 
+  it('does not follow a redirect: the query fails naming where it was sent and the setting to fix', async () => {
+    const url = await serve((_req, _body, res) => { res.writeHead(302, { location: 'https://sso.example.com/login' }); res.end(); });
+    const client = createLeanRangeClient({ baseUrl: url }, leanTransport({ baseUrl: url, clock: fixedClock(0) }));
+    await expect(client({ promql: 'up', startMs: 0, endMs: 300_000, stepSeconds: 300 }, live()))
+      .rejects.toThrow('Prometheus answered 302: redirected to https://sso.example.com/login; check metrics.prometheus.url');
+  });
+
   it('reads a gzip answer when gzip is asked for, and sends Accept-Encoding as configured', async () => {
     const encodings: (string | undefined)[] = [];
     const matrix = { status: 'success', data: { resultType: 'matrix', result: [{ metric: { cluster: 'c-1' }, values: [[1_700_000_000, '0.25'], [1_700_000_300, '0.5']] }] } };

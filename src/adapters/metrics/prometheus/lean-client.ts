@@ -57,7 +57,9 @@ export function createLeanRangeClient(conn: PrometheusConnection, deps: LeanTran
     const body = res.body;
     const envelope = res.ok ? readEnvelope(body, res.status, gridOf(q)) : parseEnvelope(Buffer.from(body).toString('utf8'), res.status);
     if (!res.ok || envelope.status !== 'success') {
-      throw new PrometheusError(`Prometheus answered ${res.status}: ${envelope.error ?? res.statusText}`, res.status, parseRetryAfterMs(res.header('retry-after'), deps.clock.nowMs()));
+      // redirects are not followed: a POST to the API sent elsewhere is a proxy or URL to fix, not data
+      const redirect = res.status >= 300 && res.status < 400 ? `redirected to ${res.header('location') ?? '(no Location)'}; check metrics.prometheus.url` : undefined;
+      throw new PrometheusError(`Prometheus answered ${res.status}: ${redirect ?? envelope.error ?? res.statusText}`, res.status, parseRetryAfterMs(res.header('retry-after'), deps.clock.nowMs()));
     }
     return { series: decodeMatrix(envelope.data, q), warnings: [...(envelope.warnings ?? []), ...(envelope.infos ?? [])], bytes: body.byteLength };
   };
