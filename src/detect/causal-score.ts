@@ -150,11 +150,11 @@ export class CausalScorer {
   /**
    * The whole state as one array (version, params, scalars, seasonal ring, histograms, contexts), so
    * an hourly scan can store it and feed only the new points: fromState(toState()) continues exactly
-   * like an unbroken run. `alloc` supplies the array (a scan carves many from one slab).
+   * like an unbroken run.
    */
-  toState(alloc: (length: number) => Float64Array = (n) => new Float64Array(n)): Float64Array {
+  toState(): Float64Array {
     const o = 1 + PARAM_KEYS.length;
-    const out = alloc(o + SCALARS + this.season.length + this.calib.size + this.context.size);
+    const out = new Float64Array(o + SCALARS + this.season.length + this.calib.size + this.context.size);
     out[0] = STATE_VERSION;
     for (let i = 0; i < PARAM_KEYS.length; i++) out[1 + i] = this.params[PARAM_KEYS[i]];
     out[o] = this.n; out[o + 1] = this.slot; out[o + 2] = this.mean; out[o + 3] = this.dev; out[o + 4] = this.dDev;

@@ -177,9 +177,8 @@ export class LevelShiftTracker {
     return robustLevel(gather, 0, n, scratch);
   }
 
-  /** The whole state as one array; `alloc` supplies it (a scan carves many from one slab). */
-  toState(alloc: (length: number) => Float64Array = (n) => new Float64Array(n)): Float64Array {
-    const out = alloc(STATE_LENGTH);
+  toState(): Float64Array {
+    const out = new Float64Array(STATE_LENGTH);
     out.set([VERSION, this.stepMs, this.options.referenceHours, this.options.k, this.options.h, this.hour, this.sum, this.count,
       this.phase, this.refFrom, this.sigma, this.up, this.down, this.upStart, this.downStart, this.pendingStart, this.pendingUp]);
     out.set(this.means, SCALARS);

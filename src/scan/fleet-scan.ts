@@ -5,7 +5,6 @@ import type { Inventory } from '../adapters/inventory/types.js';
 import type { MetricsAnswer, MetricsSource } from '../adapters/metrics/types.js';
 import type { AnomalyRow, Store } from '../adapters/store/types.js';
 import type { JobContext } from '../core/run-job.js';
-import { floatSlab } from '../core/float-slab.js';
 import { mapLimit } from '../core/map-limit.js';
 import { selectShard } from '../fleet/sharding.js';
 import type { Cluster } from '../fleet/types.js';
@@ -85,7 +84,6 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
     const range = { startMs: windowStart(states, endMs, opts), endMs };
     startMs = Math.min(startMs, range.startMs);
     const queue = new PQueue({ concurrency: opts.concurrency });
-    const alloc = floatSlab();
     const detections: Promise<void>[] = [];
     let backlog = 0;
     for (const entry of entries) {
@@ -96,7 +94,7 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
         backlog++;
         const detection = nextTurn().then(() => {
           backlog--;
-          if (answer) detectEntry(ctx, opts, entry, answer, states, acc, range, alloc);
+          if (answer) detectEntry(ctx, opts, entry, answer, states, acc, range);
           deps.progress?.(++done, entries.length * batches);
         });
         detections.push(detection);
@@ -170,7 +168,7 @@ async function fetchEntry(
 /** Score every series of one answer, carrying each series' state forward. */
 function detectEntry(
   ctx: Pick<JobContext, 'runId'>, opts: FleetScanOptions, entry: CatalogEntry, answer: MetricsAnswer,
-  states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, range: Range, alloc: (length: number) => Float64Array,
+  states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, range: Range,
 ): void {
   const slo = opts.slo[`${entry.id}:${entry.component}`] ?? opts.slo[entry.id] ?? entry.slo;
   for (const s of answer.series) {
@@ -180,7 +178,7 @@ function detectEntry(
     const prev = clusterStates.get(key);
     const newFromMs = prev ? prev.throughMs + s.stepMs : range.startMs;
     const spec = { cluster: s.cluster, component: entry.component, signal: entry.id, badDirection: entry.badDirection, slo: entry.id === 'availability' ? slo : undefined, floor: RELATIVE_FLOOR[entry.unit] };
-    const { findings, state } = scanSeries(spec, s.values, s.startMs, prev, { stepSeconds: opts.stepSeconds, newFromMs, runId: ctx.runId, alloc, ...DEFAULT_SCAN_OPTIONS });
+    const { findings, state } = scanSeries(spec, s.values, s.startMs, prev, { stepSeconds: opts.stepSeconds, newFromMs, runId: ctx.runId, ...DEFAULT_SCAN_OPTIONS });
     clusterStates.set(key, state);
     acc.pending.push(...findings);
     acc.series++;

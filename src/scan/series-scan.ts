@@ -40,8 +40,6 @@ export interface SeriesScanOptions {
   /** Minimum relative deviation from the scorer's level for an anomaly point (filters noise on flat series). */
   minRelativeChange: number;
   runId: string;
-  /** Where the new state's arrays come from (default: one new Float64Array each). */
-  alloc?: (length: number) => Float64Array;
 }
 
 export const DEFAULT_SCAN_OPTIONS = { scoreThreshold: 0.75, minRelativeChange: 0.25 } as const;
@@ -99,7 +97,7 @@ function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, st
   const stillOpen = open as typeof open;
   if (stillOpen && stillOpen.endMs >= opts.newFromMs) findings.push(eventFinding(spec, stillOpen));
   const openEvent = stillOpen ? { peak: stillOpen.peak, worst: stillOpen.worst, level: stillOpen.level } : undefined;
-  return { findings, state: { scorer: scorer.toState(opts.alloc), throughMs, openEventStartMs: stillOpen?.startMs, openEvent, lastSeenMs } };
+  return { findings, state: { scorer: scorer.toState(), throughMs, openEventStartMs: stillOpen?.startMs, openEvent, lastSeenMs } };
 }
 
 function eventFinding(spec: SeriesSpec, e: { startMs: number; endMs: number; peak: number; worst: number; level: number }): Finding {
@@ -141,7 +139,7 @@ function shiftFindings(spec: SeriesSpec, values: Float64Array, startMs: number, 
       details: { direction: c.direction, magnitude: round(c.magnitude), levelBefore: round(c.levelBefore) },
     });
   }
-  return { findings, state: tracker.toState(opts.alloc) };
+  return { findings, state: tracker.toState() };
 }
 
 function round(x: number): number {
