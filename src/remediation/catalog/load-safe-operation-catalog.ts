@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { ConfigError } from '../../core/errors.js';
+import { parseYamlAs } from '../../core/parse-yaml-as.js';
 import { SafeOperationCatalog } from './safe-operation-schema.js';
 
 const FILE_NAME = 'safe-operations.yaml';
@@ -15,18 +15,7 @@ export function defaultSafeOperationCatalogPath(): string {
 
 /** Parses and validates catalog YAML text; throws ConfigError naming the bad field. */
 export function parseSafeOperationCatalog(text: string, path = FILE_NAME): SafeOperationCatalog {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (err) {
-    throw new ConfigError(`${path}: invalid YAML`, { cause: err });
-  }
-  const result = SafeOperationCatalog.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ConfigError(`${path}: ${issue.path.join('.')}: ${issue.message}`, { cause: result.error });
-  }
-  return result.data;
+  return parseYamlAs(SafeOperationCatalog, text, path);
 }
 
 /** Loads the safe-operation catalog (default: the one shipped with fleetops). */

@@ -7,7 +7,7 @@ import type { MetricsAnswer, MetricsRequest, MetricsSource } from '../types.js';
 import { assembleSeries, type QueryOutcome } from './assemble-series.js';
 import type { PrometheusConnection } from './connection.js';
 import { createDriverRangeClient } from './driver-client.js';
-import { createLeanRangeClient, leanTransport, type RangeClient } from './lean-client.js';
+import { createLeanRangeClient, leanTransport, type Compression, type RangeClient } from './lean-client.js';
 import { PrometheusError } from './prometheus-error.js';
 import { probeRecordingRules, type UseRecordingRules } from './recording-rule-probe.js';
 import { abortableSleep, withBackoff, withTimeout } from '../../../core/backoff.js';
@@ -30,7 +30,7 @@ export interface PrometheusMetricsOptions extends PrometheusConnection, HttpCall
    * Response compression asked of the server. `auto` (default): none when the server is on a loopback
    * address, where inflating costs more than the bytes saved, gzip otherwise.
    */
-  compression?: 'auto' | 'gzip' | 'none';
+  compression?: Compression;
   useRecordingRules?: UseRecordingRules;
   rateWindow?: string;
 }
@@ -106,4 +106,3 @@ export function createPrometheusMetrics(opts: PrometheusMetricsOptions): Metrics
 export const LEAN_THRESHOLD_SAMPLES = 10_000;
 
 export type { MetricsAnswer, Series };
-

@@ -28,19 +28,22 @@ export interface RangeAnswer {
 /** One range query over HTTP; the signal carries both the caller's abort and the timeout. */
 export type RangeClient = (q: RangeQuery, signal: AbortSignal) => Promise<RangeAnswer>;
 
+/** Response compression asked of the server (metrics.prometheus.compression). */
+export type Compression = 'auto' | 'gzip' | 'none';
+
 export interface LeanTransport {
   post: HttpPost;
   clock: Clock;
-  compression?: 'gzip' | 'none';
+  compression?: Exclude<Compression, 'auto'>;
 }
 
 /** node:http unless a fetch is injected (tests); compression as configured (see compressionFor). */
-export function leanTransport(opts: { baseUrl: string; fetch?: typeof fetch; clock: Clock; compression?: 'auto' | 'gzip' | 'none' }): LeanTransport {
+export function leanTransport(opts: { baseUrl: string; fetch?: typeof fetch; clock: Clock; compression?: Compression }): LeanTransport {
   return { post: opts.fetch ? fetchHttpPost(opts.fetch) : nodeHttpPost, clock: opts.clock, compression: compressionFor(opts) };
 }
 
 /** `auto`: no compression on a loopback address (127.0.0.0/8, ::1, localhost), gzip elsewhere. */
-export function compressionFor(opts: { baseUrl: string; compression?: 'auto' | 'gzip' | 'none' }): 'gzip' | 'none' {
+export function compressionFor(opts: { baseUrl: string; compression?: Compression }): Exclude<Compression, 'auto'> {
   const mode = opts.compression ?? 'auto';
   if (mode !== 'auto') return mode;
   const host = new URL(opts.baseUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -54,7 +57,7 @@ export function createLeanRangeClient(conn: PrometheusConnection, deps: LeanTran
     const headers = await requestHeaders(conn, { method: 'POST', url, body: form }, deps.clock);
     headers['accept-encoding'] ??= deps.compression === 'none' ? 'identity' : 'gzip';
     const res = await deps.post(url, headers, form, signal).catch((err: unknown) => { throw networkError(err, signal); });
-    const body = res.body;
+    const { body } = res;
     const envelope = res.ok ? readEnvelope(body, res.status, gridOf(q)) : parseEnvelope(Buffer.from(body).toString('utf8'), res.status);
     if (!res.ok || envelope.status !== 'success') {
       // redirects are not followed: a POST to the API sent elsewhere is a proxy or URL to fix, not data
