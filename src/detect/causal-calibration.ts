@@ -13,33 +13,28 @@ const C = 8;
 const PER_FEATURE = 4;
 
 export class FeatureCalibration {
-  /** Counts per feature and bin (integers: cheaper to bump than doubles). */
-  private readonly hist: Int32Array;
+  /** Counts per feature and bin (whole numbers), then the per-feature scalars: views of one storage. */
+  private readonly hist: Float64Array;
   /** Per feature: pointer bin, count below the pointer, count, 1 / quantile (0: never read, -1: open top bin). */
   private readonly meta: Float64Array;
   /** The quantile each feature is measured against. */
   private readonly quantiles: Float64Array;
 
-  constructor(quantiles: readonly number[]) {
+  /**
+   * `storage` (sizeFor(quantiles.length) entries, zeros for a fresh start) holds the histograms and
+   * the per-feature scalars and is changed in place: it is the calibration part of a scorer's state.
+   */
+  constructor(quantiles: readonly number[], storage: Float64Array = new Float64Array(FeatureCalibration.sizeFor(quantiles.length))) {
     for (const q of quantiles) if (!(q > 0 && q < 1)) throw new Error(`CausalScorer calibration quantiles must lie in (0, 1), got ${q}`);
+    if (storage.length !== FeatureCalibration.sizeFor(quantiles.length)) throw new Error(`FeatureCalibration storage has ${storage.length} entries, expected ${FeatureCalibration.sizeFor(quantiles.length)}`);
     this.quantiles = Float64Array.from(quantiles);
-    this.hist = new Int32Array(quantiles.length * CALIB_BINS);
-    this.meta = new Float64Array(quantiles.length * PER_FEATURE);
+    this.hist = storage.subarray(0, quantiles.length * CALIB_BINS);
+    this.meta = storage.subarray(quantiles.length * CALIB_BINS);
   }
 
-  /** Entries writeTo() writes. */
-  get size(): number {
-    return this.hist.length + this.meta.length;
-  }
-
-  writeTo(out: Float64Array, at: number): void {
-    for (let i = 0; i < this.hist.length; i++) out[at + i] = this.hist[i];
-    out.set(this.meta, at + this.hist.length);
-  }
-
-  readFrom(state: Float64Array, at: number): void {
-    for (let i = 0; i < this.hist.length; i++) this.hist[i] = state[at + i];
-    this.meta.set(state.subarray(at + this.hist.length, at + this.size));
+  /** Entries of the storage for `features` features. */
+  static sizeFor(features: number): number {
+    return features * (CALIB_BINS + PER_FEATURE);
   }
 
   /**

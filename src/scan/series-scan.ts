@@ -48,7 +48,9 @@ type Finding = Omit<AnomalyRow, 'runId'>;
 
 /**
  * Scan one series: causal anomaly events (direction-aware), SLO dips with burn rates, level shifts.
- * Pure apart from the scorer state it carries forward; a rescan of the same window gives the same ids.
+ * Pure apart from the state it carries forward, which it consumes: the arrays of `state` become
+ * those of the state returned (and change), so pass a state once. A rescan of the same window
+ * gives the same ids.
  */
 export function scanSeries(spec: SeriesSpec, values: Float64Array, startMs: number, state: SeriesScanState | undefined, opts: SeriesScanOptions): { findings: AnomalyRow[]; state: SeriesScanState } {
   const stepMs = opts.stepSeconds * 1000;
@@ -61,7 +63,9 @@ export function scanSeries(spec: SeriesSpec, values: Float64Array, startMs: numb
 }
 
 function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, stepMs: number, state: SeriesScanState | undefined, opts: SeriesScanOptions): { findings: Finding[]; state: SeriesScanState } {
-  const scorer = state?.scorer ? CausalScorer.fromState(state.scorer) : new CausalScorer({ stepSeconds: opts.stepSeconds });
+  // the stored arrays become the scorer's and tracker's storage (no copies): the caller replaces the
+  // state it passed in with the one returned
+  const scorer = state?.scorer ? CausalScorer.adopt(state.scorer) : new CausalScorer({ stepSeconds: opts.stepSeconds });
   const findings: Finding[] = [];
   let open: { startMs: number; endMs: number; peak: number; worst: number; level: number } | undefined =
     state?.openEventStartMs !== undefined ? { startMs: state.openEventStartMs, endMs: state.throughMs, peak: 0, worst: NaN, level: NaN, ...state.openEvent } : undefined;
@@ -97,7 +101,7 @@ function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, st
   const stillOpen = open as typeof open;
   if (stillOpen && stillOpen.endMs >= opts.newFromMs) findings.push(eventFinding(spec, stillOpen));
   const openEvent = stillOpen ? { peak: stillOpen.peak, worst: stillOpen.worst, level: stillOpen.level } : undefined;
-  return { findings, state: { scorer: scorer.toState(), throughMs, openEventStartMs: stillOpen?.startMs, openEvent, lastSeenMs } };
+  return { findings, state: { scorer: scorer.exportState(), throughMs, openEventStartMs: stillOpen?.startMs, openEvent, lastSeenMs } };
 }
 
 function eventFinding(spec: SeriesSpec, e: { startMs: number; endMs: number; peak: number; worst: number; level: number }): Finding {
@@ -124,7 +128,7 @@ function dipFindings(spec: SeriesSpec, values: Float64Array, startMs: number, op
  * is stored, so an hourly run reports a shift without refetching the day of history it is judged on.
  */
 function shiftFindings(spec: SeriesSpec, values: Float64Array, startMs: number, stepMs: number, state: SeriesScanState | undefined, opts: SeriesScanOptions): { findings: Finding[]; state: Float64Array } {
-  const tracker = state?.shift ? LevelShiftTracker.fromState(state.shift) : new LevelShiftTracker(stepMs);
+  const tracker = state?.shift ? LevelShiftTracker.adopt(state.shift) : new LevelShiftTracker(stepMs);
   const throughMs = state?.throughMs ?? -Infinity;
   const findings: Finding[] = [];
   for (let i = 0; i < values.length; i++) {
@@ -139,7 +143,7 @@ function shiftFindings(spec: SeriesSpec, values: Float64Array, startMs: number, 
       details: { direction: c.direction, magnitude: round(c.magnitude), levelBefore: round(c.levelBefore) },
     });
   }
-  return { findings, state: tracker.toState() };
+  return { findings, state: tracker.exportState() };
 }
 
 function round(x: number): number {

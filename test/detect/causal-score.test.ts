@@ -143,6 +143,29 @@ describe('CausalScorer state', () => {
     expect(Array.from(out)).toEqual(Array.from(whole));
   });
 
+  it('adopts a stored state as its storage: no copy, the same scores, and exportState is that array brought up to date', () => {
+    const cut = 1100;
+    const first = new CausalScorer({ stepSeconds: STEP });
+    const out = new Float64Array(values.length);
+    first.scoreInto(values.subarray(0, cut), out.subarray(0, cut));
+    const stored = first.toState();
+    const kept = stored.slice();
+    const copied = CausalScorer.fromState(stored);
+    copied.scoreInto(values.subarray(cut, cut + 10), new Float64Array(10));
+    expect(stored).toEqual(kept); // fromState leaves its input alone
+
+    const adopted = CausalScorer.adopt(stored);
+    adopted.scoreInto(values.subarray(cut), out.subarray(cut));
+    expect(Array.from(out)).toEqual(Array.from(whole));
+    expect(stored).not.toEqual(kept); // ran in place
+    const exported = adopted.exportState();
+    expect(exported).toBe(stored);
+    const unbroken = new CausalScorer({ stepSeconds: STEP });
+    unbroken.scoreInto(values, new Float64Array(values.length));
+    expect(exported).toEqual(unbroken.toState());
+    expect(unbroken.toState()).not.toBe(unbroken.toState()); // toState is a snapshot
+  });
+
   it.each([
     ['5-minute', 300, 650],
     ['1-minute (the largest daily ring)', 60, 2_048],

@@ -98,6 +98,27 @@ describe('LevelShiftTracker', () => {
     expect(weeks.subarray(PROFILE_AT).every((x) => Number.isNaN(x))).toBe(true);
   });
 
+  it('adopts a stored state without copying it and continues exactly like an unbroken run', () => {
+    const values = series(10 * DAY, 8 * DAY + 120, -40);
+    const whole = run(values);
+    const cut = 8 * DAY + 100;
+    const first = run(values.subarray(0, cut));
+    const stored = first.state;
+    const kept = stored.slice();
+    LevelShiftTracker.fromState(stored).push(T0 + cut * STEP_MS, values[cut]);
+    expect(stored).toEqual(kept); // fromState leaves its input alone
+    const adopted = LevelShiftTracker.adopt(stored);
+    const shifts: LevelShift[] = [...first.shifts];
+    for (let i = cut; i < values.length; i++) {
+      const s = adopted.push(T0 + i * STEP_MS, values[i]);
+      if (s) shifts.push(s);
+    }
+    expect(shifts).toEqual(whole.shifts);
+    expect(shifts).toHaveLength(1);
+    expect(adopted.exportState()).toBe(stored);
+    expect(stored).toEqual(whole.state);
+  });
+
   it('refuses a state of another version or length with a clear message', () => {
     const state = new LevelShiftTracker(STEP_MS).toState();
     state[0] = 99;
