@@ -53,6 +53,27 @@ describe('sqlite store specifics', () => {
     await store.close();
   });
 
+  it('creates new files with 16 KB pages and opens an existing 4 KB-page file as it is', async () => {
+    const fresh = join(dir, 'pages-new.db');
+    const store = await createSqliteStore({ path: fresh });
+    await store.migrate();
+    await store.baselines.put('scan:c1', new Uint8Array(200_000).fill(7), 1, 2);
+    await store.close();
+    expect(await harness.raw(fresh, 'PRAGMA page_size')).toEqual([{ page_size: 16_384 }]);
+
+    const existing = join(dir, 'pages-old.db');
+    const old = new Database(existing);
+    old.pragma('journal_mode = WAL');
+    old.exec('CREATE TABLE before_fleetops (x)');
+    old.close();
+    const reopened = await createSqliteStore({ path: existing });
+    await reopened.migrate();
+    await reopened.baselines.put('scan:c1', new Uint8Array(200_000).fill(7), 1, 2);
+    expect((await reopened.baselines.get('scan:c1'))?.state).toEqual(new Uint8Array(200_000).fill(7));
+    await reopened.close();
+    expect(await harness.raw(existing, 'PRAGMA page_size')).toEqual([{ page_size: 4_096 }]);
+  });
+
   it('reports an unopenable path as a ConfigError naming it', async () => {
     const opening = createSqliteStore({ path: join(dir, 'no', 'such', 'dir', 'x.db') });
 

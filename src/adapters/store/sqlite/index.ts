@@ -14,10 +14,15 @@ export interface SqliteStoreOptions {
   clock?: Clock;
 }
 
+const PAGE_SIZE = 16_384;
+
 function open(path: string, busyTimeoutMs: number): Database.Database {
   try {
     const raw = new Database(path);
     raw.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+    // 16 KB pages for a new file (an existing one keeps its own): detector states are blobs of
+    // ~200 KB per cluster, and writing 1,400 of them took half the CPU with 16 KB pages as with 4 KB
+    raw.pragma(`page_size = ${PAGE_SIZE}`);
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
     return raw;
