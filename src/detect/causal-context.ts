@@ -25,6 +25,11 @@ export class ContextNovelty {
     return this.seen.length + 2;
   }
 
+  /** `size` for `levels` bands. */
+  static sizeFor(levels: number): number {
+    return Math.ceil(levels ** CONTEXT / 32) + 2;
+  }
+
   writeTo(out: Float64Array, at: number): void {
     for (let i = 0; i < this.seen.length; i++) out[at + i] = this.seen[i];
     out[at + this.seen.length] = this.p1;

@@ -137,12 +137,11 @@ export class CausalScorer {
   constructor(params: Partial<CausalScoreParams> = {}, store?: Float64Array) {
     this.params = { ...DEFAULT_CAUSAL_PARAMS, ...params };
     const { seasonSeconds, stepSeconds, maxSeasonRows, shortSpan, longSpan } = this.params;
-    const p = stepSeconds > 0 ? Math.round(seasonSeconds / stepSeconds) : 0;
-    this.period = p >= 2 && p <= maxSeasonRows ? p : 0;
+    this.period = seasonPeriod(seasonSeconds, stepSeconds, maxSeasonRows);
     this.context = new ContextNovelty(this.params.contextLevels);
     const seasonAt = HEAD + SCALARS;
     const calibAt = seasonAt + Math.max(1, this.period);
-    const length = calibAt + FeatureCalibration.sizeFor(FEATURES) + this.context.size;
+    const length = stateLength(this.params);
     if (store && store.length !== length) throw new Error(`CausalScorer state has ${store.length} entries, expected ${length}; rebuild baselines (--full)`);
     this.store = store ?? new Float64Array(length);
     if (!store) {
@@ -190,9 +189,15 @@ export class CausalScorer {
     return out;
   }
 
-  /** Whether a stored state was written by this version of the scorer (an older one needs a rebuild). */
+  /**
+   * Whether a stored state was written by this version of the scorer and has the length its params
+   * call for (an older or damaged one needs a rebuild).
+   */
   static isCurrentState(state: Float64Array): boolean {
-    return state[0] === STATE_VERSION;
+    if (state.length < HEAD + SCALARS || state[0] !== STATE_VERSION) return false;
+    const p = paramsOf(state);
+    if (!(Number.isInteger(p.contextLevels) && p.contextLevels >= 2 && p.contextLevels <= 8)) return false;
+    return state.length === stateLength(p);
   }
 
   /** A scorer continuing from a stored state (which is left unchanged). */
@@ -397,4 +402,15 @@ function paramsOf(state: Float64Array): CausalScoreParams {
   const params = Object.fromEntries(PARAM_KEYS.map((k, i) => [k, state[1 + i]])) as unknown as CausalScoreParams;
   lastParams = { values: state.slice(1, HEAD), params };
   return params;
+}
+
+/** Rows in the seasonal ring: one season at the series' step, 0 (no ring) when too short or too long. */
+function seasonPeriod(seasonSeconds: number, stepSeconds: number, maxSeasonRows: number): number {
+  const p = stepSeconds > 0 ? Math.round(seasonSeconds / stepSeconds) : 0;
+  return p >= 2 && p <= maxSeasonRows ? p : 0;
+}
+
+/** Entries of a state: head, scalars, the ring (at least one entry), calibration, contexts. */
+function stateLength(p: CausalScoreParams): number {
+  return HEAD + SCALARS + Math.max(1, seasonPeriod(p.seasonSeconds, p.stepSeconds, p.maxSeasonRows)) + FeatureCalibration.sizeFor(FEATURES) + ContextNovelty.sizeFor(p.contextLevels);
 }

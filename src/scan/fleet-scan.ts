@@ -219,23 +219,30 @@ function previousLastSeen(states: Map<string, SeriesScanState> | undefined): num
 }
 
 /**
- * Stored states by cluster. A cluster whose state an older detector version wrote starts afresh, so
- * its whole lookback is fetched and its baselines rebuilt in this run (an upgrade needs no --full).
+ * Stored states by cluster. A cluster whose state an older detector version wrote, or whose stored
+ * state cannot be read, starts afresh: its whole lookback is fetched and its baselines rebuilt in
+ * this run (an upgrade needs no --full, and one damaged row does not stop the scan).
  */
 async function loadStates(store: Store, clusters: Cluster[], fullRebuild: boolean, logger: JobContext['logger']): Promise<Map<string, Map<string, SeriesScanState>>> {
   const out = new Map<string, Map<string, SeriesScanState>>();
   let stale = 0;
   const stored = fullRebuild ? new Map() : await store.baselines.getMany(clusters.map((c) => STATE_KEY(c.id)));
-  const decoded = await mapLimit(clusters, CODEC_CONCURRENCY, (c) => {
+  const decoded = await mapLimit(clusters, CODEC_CONCURRENCY, async (c) => {
     const saved = stored.get(STATE_KEY(c.id));
-    return saved ? decodeClusterStateAsync(saved.state) : Promise.resolve(new Map<string, SeriesScanState>());
+    try {
+      return saved ? await decodeClusterStateAsync(saved.state) : new Map<string, SeriesScanState>();
+    } catch (err) {
+      logger.warn({ cluster: c.id, key: STATE_KEY(c.id), err: (err as Error).message }, 'stored detector state cannot be read: rebuilding this cluster from the full lookback');
+      return undefined;
+    }
   });
   clusters.forEach((c, j) => {
-    const current = [...decoded[j].values()].every((s) => (!s.scorer || CausalScorer.isCurrentState(s.scorer)) && (!s.shift || LevelShiftTracker.isCurrentState(s.shift)));
-    if (!current) stale++;
-    out.set(c.id, current ? decoded[j] : new Map());
+    const states = decoded[j];
+    const current = states !== undefined && [...states.values()].every((s) => (!s.scorer || CausalScorer.isCurrentState(s.scorer)) && (!s.shift || LevelShiftTracker.isCurrentState(s.shift)));
+    if (states && !current) stale++;
+    out.set(c.id, current ? states : new Map());
   });
-  if (stale) logger.warn({ clusters: stale }, 'detector state from an older version: rebuilding these clusters from the full lookback');
+  if (stale) logger.warn({ clusters: stale }, 'detector state from an older version (or damaged): rebuilding these clusters from the full lookback');
   return out;
 }
 

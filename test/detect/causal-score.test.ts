@@ -183,7 +183,9 @@ describe('CausalScorer state', () => {
     ['a truncated array', (s: Float64Array) => s.subarray(0, s.length - 3), /expected \d+; rebuild baselines/],
   ])('refuses %s with a clear message', (_name, damage, message) => {
     const state = new CausalScorer({ stepSeconds: STEP }).toState();
+    expect(CausalScorer.isCurrentState(state)).toBe(true);
     const damaged = damage(state) ?? state;
+    expect(CausalScorer.isCurrentState(damaged)).toBe(false); // the scan rebuilds such a series instead of failing
     expect(() => CausalScorer.fromState(damaged)).toThrow(message);
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsSource } from '../../src/adapters/metrics/types.js';
 import type { Store } from '../../src/adapters/store/types.js';
 import { fixedClock } from '../../src/core/clock.js';
+import { pino } from 'pino';
 import { silentLogger } from '../../src/core/logger.js';
 import { runJob } from '../../src/core/run-job.js';
 import { CausalScorer } from '../../src/detect/causal-score.js';
@@ -120,6 +121,34 @@ describe('scanShard and finalizeScan on a 60-cluster, 2-day simulated fleet', ()
     expect(await storedRows(store, fleet)).toEqual(before);
     const rebuilt = decodeClusterState((await store.baselines.get(key))!.state);
     expect([...rebuilt.values()].every((s) => CausalScorer.isCurrentState(s.scorer!))).toBe(true);
+  });
+
+  it('rebuilds a cluster whose stored state is damaged (unreadable blob, scorer of the wrong length), logs it, and stores nothing twice', async () => {
+    const store = await open();
+    await runShard(fleet, store, 0, 1);
+    const before = await storedRows(store, fleet);
+    const [unreadable, truncated] = [fleet.clusters[5].id, fleet.clusters[6].id];
+    await store.baselines.put(`scan:${unreadable}`, Uint8Array.from({ length: 300 }, (_, i) => (i * 97 + 13) & 255), fleet.rangeMs.endMs, 0);
+    const states = decodeClusterState((await store.baselines.get(`scan:${truncated}`))!.state);
+    const [key, first] = [...states][0];
+    states.set(key, { ...first, scorer: first.scorer!.subarray(0, first.scorer!.length - 3) });
+    await store.baselines.put(`scan:${truncated}`, encodeClusterState(states), fleet.rangeMs.endMs, 0);
+    const lines: { msg: string; cluster?: string; clusters?: number }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => { lines.push(JSON.parse(line)); } });
+
+    const again = await runShard(fleet, store, 0, 1, undefined, { ...scanContext('run-2'), logger });
+
+    expect(again.window.startMs).toBe(fleet.rangeMs.endMs - 48 * 3_600_000);
+    expect(again.inserted).toBe(0);
+    expect(again.failedClusters).toEqual([]);
+    expect(await storedRows(store, fleet)).toEqual(before);
+    expect(lines).toContainEqual(expect.objectContaining({ cluster: unreadable, msg: expect.stringMatching(/cannot be read: rebuilding/) }));
+    expect(lines).toContainEqual(expect.objectContaining({ clusters: 1, msg: expect.stringMatching(/older version \(or damaged\)/) }));
+    for (const id of [unreadable, truncated]) {
+      const rebuilt = decodeClusterState((await store.baselines.get(`scan:${id}`))!.state);
+      expect(rebuilt.size).toBe(states.size);
+      expect([...rebuilt.values()].every((s) => CausalScorer.isCurrentState(s.scorer!))).toBe(true);
+    }
   });
 
   it('reports an expected cluster that sent no data as a critical missing-data finding', async () => {
