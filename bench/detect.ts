@@ -48,7 +48,7 @@ for (const c of fleet.clusters) {
       const t2 = cpuMs();
       const scorer = new CausalScorer({ stepSeconds: fleet.stepSeconds });
       for (let i = 0; i < points; i++) scorer.push(buf[i]);
-      scorer.toState();
+      scorer.exportState(); // as the scan saves it
       scorerMs += cpuMs() - t2;
       scorerSamples += points;
     }
