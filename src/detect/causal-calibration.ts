@@ -24,7 +24,7 @@ export class FeatureCalibration {
    * `storage` (sizeFor(quantiles.length) entries, zeros for a fresh start) holds the histograms and
    * the per-feature scalars and is changed in place: it is the calibration part of a scorer's state.
    */
-  constructor(quantiles: readonly number[], storage: Float64Array = new Float64Array(FeatureCalibration.sizeFor(quantiles.length))) {
+  constructor(quantiles: readonly number[], storage: Float64Array) {
     for (const q of quantiles) if (!(q > 0 && q < 1)) throw new Error(`CausalScorer calibration quantiles must lie in (0, 1), got ${q}`);
     if (storage.length !== FeatureCalibration.sizeFor(quantiles.length)) throw new Error(`FeatureCalibration storage has ${storage.length} entries, expected ${FeatureCalibration.sizeFor(quantiles.length)}`);
     this.quantiles = Float64Array.from(quantiles);

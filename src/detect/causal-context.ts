@@ -15,19 +15,22 @@ export class ContextNovelty {
   private p2 = -1;
 
   constructor(levels: number) {
-    if (!Number.isInteger(levels) || levels < 2 || levels > 8) throw new Error(`CausalScorer contextLevels must be an integer in 2..8, got ${levels}`);
+    if (!ContextNovelty.validLevels(levels)) throw new Error(`CausalScorer contextLevels must be an integer in 2..8, got ${levels}`);
     this.levels = levels;
-    this.seen = new Int32Array(Math.ceil(levels ** CONTEXT / 32));
+    this.seen = new Int32Array(ContextNovelty.sizeFor(levels) - 2);
   }
 
-  /** Entries writeTo() writes: the seen words and the two previous bands. */
-  get size(): number {
-    return this.seen.length + 2;
+  static validLevels(levels: number): boolean {
+    return Number.isInteger(levels) && levels >= 2 && levels <= 8;
   }
 
-  /** `size` for `levels` bands. */
+  /** Entries writeTo() writes for `levels` bands: the seen words and the two previous bands. */
   static sizeFor(levels: number): number {
     return Math.ceil(levels ** CONTEXT / 32) + 2;
+  }
+
+  get size(): number {
+    return ContextNovelty.sizeFor(this.levels);
   }
 
   writeTo(out: Float64Array, at: number): void {

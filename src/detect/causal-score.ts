@@ -90,6 +90,7 @@ const PARAM_KEYS = ['longSpan', 'shortSpan', 'warmupRows', 'restRows', 'refracto
 /** Version and params head the state; the scalars follow. */
 const HEAD = 1 + PARAM_KEYS.length;
 const SCALARS = 15;
+const SEASON_AT = HEAD + SCALARS;
 const SQRT_PI_2 = Math.sqrt(Math.PI / 2); // mean |N(0,1)| -> sigma
 const CLIP = 4 * SQRT_PI_2; // winsorise at 4 sigma
 const FEATURES = 4; // value, first difference, short mean, seasonal residual
@@ -136,21 +137,19 @@ export class CausalScorer {
   /** `store`: a state to continue from, used as this scorer's storage (see adopt). */
   constructor(params: Partial<CausalScoreParams> = {}, store?: Float64Array) {
     this.params = { ...DEFAULT_CAUSAL_PARAMS, ...params };
-    const { seasonSeconds, stepSeconds, maxSeasonRows, shortSpan, longSpan } = this.params;
-    this.period = seasonPeriod(seasonSeconds, stepSeconds, maxSeasonRows);
+    const { shortSpan, longSpan } = this.params;
     this.context = new ContextNovelty(this.params.contextLevels);
-    const seasonAt = HEAD + SCALARS;
-    const calibAt = seasonAt + Math.max(1, this.period);
-    const length = stateLength(this.params);
+    const { period, calibAt, contextAt, length } = layoutOf(this.params);
+    this.period = period;
     if (store && store.length !== length) throw new Error(`CausalScorer state has ${store.length} entries, expected ${length}; rebuild baselines (--full)`);
     this.store = store ?? new Float64Array(length);
     if (!store) {
       this.store[0] = STATE_VERSION;
       for (let i = 0; i < PARAM_KEYS.length; i++) this.store[1 + i] = this.params[PARAM_KEYS[i]];
     }
-    this.season = this.store.subarray(seasonAt, calibAt);
+    this.season = this.store.subarray(SEASON_AT, calibAt);
     const { calibQuantile, valueQuantile } = this.params;
-    this.calib = new FeatureCalibration([valueQuantile, calibQuantile, calibQuantile, calibQuantile], this.store.subarray(calibAt, calibAt + FeatureCalibration.sizeFor(FEATURES)));
+    this.calib = new FeatureCalibration([valueQuantile, calibQuantile, calibQuantile, calibQuantile], this.store.subarray(calibAt, contextAt));
     this.aShort = 2 / (shortSpan + 1);
     this.aLong = 2 / (longSpan + 1);
     this.warmupRows = this.params.warmupRows;
@@ -196,8 +195,7 @@ export class CausalScorer {
   static isCurrentState(state: Float64Array): boolean {
     if (state.length < HEAD + SCALARS || state[0] !== STATE_VERSION) return false;
     const p = paramsOf(state);
-    if (!(Number.isInteger(p.contextLevels) && p.contextLevels >= 2 && p.contextLevels <= 8)) return false;
-    return state.length === stateLength(p);
+    return ContextNovelty.validLevels(p.contextLevels) && state.length === layoutOf(p).length;
   }
 
   /** A scorer continuing from a stored state (which is left unchanged). */
@@ -404,13 +402,15 @@ function paramsOf(state: Float64Array): CausalScoreParams {
   return params;
 }
 
-/** Rows in the seasonal ring: one season at the series' step, 0 (no ring) when too short or too long. */
-function seasonPeriod(seasonSeconds: number, stepSeconds: number, maxSeasonRows: number): number {
-  const p = stepSeconds > 0 ? Math.round(seasonSeconds / stepSeconds) : 0;
-  return p >= 2 && p <= maxSeasonRows ? p : 0;
-}
-
-/** Entries of a state: head, scalars, the ring (at least one entry), calibration, contexts. */
-function stateLength(p: CausalScoreParams): number {
-  return HEAD + SCALARS + Math.max(1, seasonPeriod(p.seasonSeconds, p.stepSeconds, p.maxSeasonRows)) + FeatureCalibration.sizeFor(FEATURES) + ContextNovelty.sizeFor(p.contextLevels);
+/**
+ * Where the parts of a state start: head and scalars, the seasonal ring from SEASON_AT (one season
+ * at the series' step, period 0 and one unused entry when too short or too long), the calibration,
+ * the contexts; and its length.
+ */
+function layoutOf(p: CausalScoreParams): { period: number; calibAt: number; contextAt: number; length: number } {
+  const rows = p.stepSeconds > 0 ? Math.round(p.seasonSeconds / p.stepSeconds) : 0;
+  const period = rows >= 2 && rows <= p.maxSeasonRows ? rows : 0;
+  const calibAt = SEASON_AT + Math.max(1, period);
+  const contextAt = calibAt + FeatureCalibration.sizeFor(FEATURES);
+  return { period, calibAt, contextAt, length: contextAt + ContextNovelty.sizeFor(p.contextLevels) };
 }

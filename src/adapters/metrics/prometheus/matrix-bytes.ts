@@ -184,12 +184,6 @@ class ByteReader {
   }
 
   /**
-   * A quoted sample value. A plain decimal whose digits make an integer m < 2^53 (every 15-digit and
-   * most 16-digit values) with ≤ 22 decimals is m / 10^k: m and 10^k are exact doubles, so the one
-   * division is correctly rounded, exactly what Number() gives (Clinger's fast path); up to 17 digits
-   * go through decimalToDouble; everything else (NaN, ±Inf, exponents) through parseSampleValue.
-   */
-  /**
    * The plain decimal from `from` to the closing quote at this.i, with ≤ 17 significant digits, as
    * decimalToDouble reads it (NaN if longer or undecided).
    */
@@ -211,6 +205,12 @@ class ByteReader {
     return decimalToDouble(hi, lo, decimals);
   }
 
+  /**
+   * A quoted sample value. A plain decimal whose digits make an integer m < 2^53 (every 15-digit and
+   * most 16-digit values) with ≤ 22 decimals is m / 10^k: m and 10^k are exact doubles, so the one
+   * division is correctly rounded, exactly what Number() gives (Clinger's fast path); up to 17 digits
+   * go through decimalToDouble; everything else (NaN, ±Inf, exponents) through parseSampleValue.
+   */
   private sampleValue(): number {
     const b = this.b;
     const start = ++this.i;
