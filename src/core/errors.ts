@@ -7,8 +7,15 @@ export class FleetopsError extends Error {
   }
 }
 
-/** Bad configuration or usage: exit code 2. */
-export class ConfigError extends FleetopsError {}
+/** Bad configuration or usage: exit code 2. `path` names the config field at fault, where known (`signals.0.promql`). */
+export class ConfigError extends FleetopsError {
+  constructor(message: string, options?: { cause?: unknown; path?: readonly (string | number)[] }) {
+    super(message, options);
+    this.path = options?.path;
+  }
+
+  readonly path?: readonly (string | number)[];
+}
 
 /** A backend answered badly or not at all: exit code 1 for the run, recorded per part. */
 export class ExternalServiceError extends FleetopsError {

@@ -47,10 +47,10 @@ function parseUserSignal(raw: unknown, index: number): SignalDefinition {
   const name = describe(raw, index);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`signal ${name}: ${issue.path.join('.') || '(root)'}: ${issue.message}; fix the signals section of the config`);
+    throw new ConfigError(`signal ${name}: ${issue.path.join('.') || '(root)'}: ${issue.message}; fix the signals section of the config`, { path: ['signals', index, ...issue.path.map((k) => (typeof k === 'number' ? k : String(k)))] });
   }
   const problem = checkPromqlTemplate(parsed.data.promql, { needsComponentMatcher: parsed.data.component === '*' });
-  if (problem) throw new ConfigError(`signal ${name}: malformed PromQL template: ${problem}; fix its promql field`);
+  if (problem) throw new ConfigError(`signal ${name}: malformed PromQL template: ${problem}; fix its promql field`, { path: ['signals', index, 'promql'] });
   return parsed.data;
 }
 

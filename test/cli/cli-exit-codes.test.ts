@@ -34,6 +34,16 @@ describe('fleetops CLI exit codes and messages', () => {
     expect(run.stderr).toContain(`${badConfig}:6: scan.bogus: unknown key`);
   });
 
+  it('exits 2 from config validate naming the signal whose PromQL template is malformed', async () => {
+    const path = join(tmp, 'bad-signal.yaml');
+    writeFileSync(path, 'signals:\n  - id: queue_depth\n    component: payments\n    unit: count\n    badDirection: up\n    promql: sum by ({{clusterLabel}}) (rate(q{ {{clusterMatcher}} }[5m])\n');
+
+    const run = await runCli(['config', 'validate', '--config', path]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${path}:6: signals.0.promql: signal queue_depth (payments): malformed PromQL template: unclosed '('`);
+  });
+
   it('exits 2 when the PostgreSQL URL secret is missing', async () => {
     const run = await runCli(['scan', '--out', tmp], { FLEETOPS__STORE__KIND: 'postgres' });
 

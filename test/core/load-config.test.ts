@@ -45,6 +45,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: path })).toThrow(message);
   });
 
+  it.each([
+    ['a malformed PromQL template', 'outDir: x\nsignals:\n  - id: queue_depth\n    component: payments\n    unit: count\n    badDirection: up\n    promql: sum by ({{clusterLabel}}) (rate(q{ {{clusterMatcher}} }[5m])\n',
+      /bad-signal\.yaml:7: signals\.0\.promql: signal queue_depth \(payments\): malformed PromQL template: unclosed '\('/],
+    ['a template without the cluster matcher', 'signals:\n  - id: ok\n    component: a\n    unit: count\n    badDirection: up\n    promql: sum by ({{clusterLabel}}) (q{ {{clusterMatcher}} })\n  - id: nomatch\n    component: b\n    unit: count\n    badDirection: up\n    promql: sum(q)\n',
+      /bad-signal\.yaml:11: signals\.1\.promql: signal nomatch \(b\): malformed PromQL template: missing placeholder \{\{clusterMatcher\}\}/],
+    ['a unit outside the list', 'signals:\n  - id: x\n    component: a\n    unit: furlongs\n    badDirection: up\n    promql: sum by ({{clusterLabel}}) (q{ {{clusterMatcher}} })\n',
+      /bad-signal\.yaml:4: signals\.0\.unit: signal x \(a\): unit: /],
+  ])('rejects a user signal with %s, naming file, line, field and signal', (_case, text, message) => {
+    const path = file('bad-signal.yaml', text);
+
+    expect(() => loadConfig({ file: path })).toThrow(ConfigError);
+    expect(() => loadConfig({ file: path })).toThrow(message);
+  });
+
+  it('accepts well-formed user signals', () => {
+    const path = file('good-signal.yaml', 'signals:\n  - id: queue_depth\n    component: payments\n    unit: count\n    badDirection: up\n    promql: sum by ({{clusterLabel}}) (q{ {{clusterMatcher}} })\n');
+
+    expect(loadConfig({ file: path }).signals).toHaveLength(1);
+  });
+
   it('names an environment override that has the wrong type', () => {
     expect(() => loadConfig({ env: { FLEETOPS__SCAN__SHARDS: 'lots' } })).toThrow(/scan\.shards: expected number, found string "lots"/);
   });

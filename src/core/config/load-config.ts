@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
+import { buildCatalog } from '../../signals/catalog.js';
 import { ConfigError } from '../errors.js';
 import { FleetopsConfig } from './schema.js';
 
@@ -23,7 +24,23 @@ export function loadConfig(opts: LoadConfigOptions = {}): FleetopsConfig {
   for (const [path, value] of Object.entries(opts.overrides ?? {})) setPath(data, path.split('.'), value);
   const parsed = FleetopsConfig.safeParse(data);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues, data, opts.file, locate));
+  checkSignals(parsed.data.signals, opts.file, locate);
   return parsed.data;
+}
+
+/**
+ * The user's signals are checked with the config (fields and PromQL template), so `config validate`
+ * and every job refuse a bad one before any work, naming the file, line and field.
+ */
+function checkSignals(signals: readonly unknown[], file: string | undefined, locate: (p: PropertyKey[]) => number | undefined): void {
+  if (signals.length === 0) return;
+  try {
+    buildCatalog(signals);
+  } catch (err) {
+    if (!(err instanceof ConfigError) || !err.path) throw err;
+    const where = file ? `${file}:${locate([...err.path]) ?? 1}: ` : '';
+    throw new ConfigError(`config error: ${where}${err.path.join('.')}: ${err.message}`, { cause: err, path: err.path });
+  }
 }
 
 function readYaml(file: string): { data: Json; locate: (path: PropertyKey[]) => number | undefined } {
