@@ -99,6 +99,7 @@ export function buildAdapters(deps: AdapterDeps): Adapters {
     metrics: once(() => (config.metrics.kind === 'simulator' ? sim().metrics : createPrometheusMetrics({
       ...prometheusConnection(config, env), catalog: buildCatalog(config.signals), clusterLabel: config.clusterLabel,
       concurrency: config.metrics.prometheus.concurrency, retries: config.metrics.prometheus.retries,
+      breakerFailures: config.metrics.prometheus.breakerFailures, breakerCooldownMs: config.metrics.prometheus.breakerCooldownMs,
       limits: { maxPointsPerSeries: config.metrics.prometheus.maxPointsPerSeries, maxSamplesPerQuery: config.metrics.prometheus.maxSamplesPerQuery },
       decoder: config.metrics.prometheus.decoder, compression: config.metrics.prometheus.compression, useRecordingRules: config.metrics.prometheus.useRecordingRules,
       rateWindow: config.metrics.prometheus.rateWindow, logger: deps.logger, clock,

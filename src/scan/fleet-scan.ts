@@ -78,42 +78,46 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
   let inserted = 0;
   let startMs = endMs;
   let done = 0;
-  for (let b = 0; b < batches; b++) {
-    const batch = clusters.slice(b * size, (b + 1) * size);
-    const states = await loadStates(deps.store, batch, opts.fullRebuild, ctx.logger);
-    const range = { startMs: windowStart(states, endMs, opts), endMs };
-    startMs = Math.min(startMs, range.startMs);
-    const queue = new PQueue({ concurrency: opts.concurrency });
-    const detections: Promise<void>[] = [];
-    let backlog = 0;
-    for (const entry of entries) {
-      void queue.add(async () => {
-        const answer = await fetchEntry(deps, ctx, opts, entry, batch, acc, range);
-        // detect once this query's slot is free: the next query is then already on its way to the
-        // server, which stays busy while the answer is scored (detection blocks the event loop)
-        backlog++;
-        const detection = nextTurn().then(() => {
-          backlog--;
-          if (answer) detectEntry(ctx, opts, entry, answer, states, acc, range);
-          deps.progress?.(++done, entries.length * batches);
+  try {
+    for (let b = 0; b < batches; b++) {
+      const batch = clusters.slice(b * size, (b + 1) * size);
+      const states = await loadStates(deps.store, batch, opts.fullRebuild, ctx.logger);
+      const range = { startMs: windowStart(states, endMs, opts), endMs };
+      startMs = Math.min(startMs, range.startMs);
+      const queue = new PQueue({ concurrency: opts.concurrency });
+      const detections: Promise<void>[] = [];
+      let backlog = 0;
+      for (const entry of entries) {
+        void queue.add(async () => {
+          const answer = await fetchEntry(deps, ctx, opts, entry, batch, acc, range);
+          // detect once this query's slot is free: the next query is then already on its way to the
+          // server, which stays busy while the answer is scored (detection blocks the event loop)
+          backlog++;
+          const detection = nextTurn().then(() => {
+            backlog--;
+            if (answer) detectEntry(ctx, opts, entry, answer, states, acc, range);
+            deps.progress?.(++done, entries.length * batches);
+          });
+          detections.push(detection);
+          // but never hold more answers than queries in flight: a source that answers at once (the
+          // simulator) would otherwise fetch the whole batch before the first detection
+          if (backlog > opts.concurrency) await detection;
         });
-        detections.push(detection);
-        // but never hold more answers than queries in flight: a source that answers at once (the
-        // simulator) would otherwise fetch the whole batch before the first detection
-        if (backlog > opts.concurrency) await detection;
-      });
+      }
+      await queue.onIdle();
+      await Promise.all(detections);
+      const missing = missingFindings(batch, acc, states, endMs, opts, ctx.runId);
+      missingClusters.push(...missing.map((m) => m.cluster));
+      const rows = [...acc.pending, ...missing.map((m) => m.row)];
+      acc.pending = [];
+      const stored = await deps.store.anomalies.upsertMany(rows);
+      inserted += stored.inserted;
+      acc.findings.push(...rows);
+      // (writing a batch's states while the next one is scanned was measured too: no faster, 100 MB more)
+      await saveStates(deps.store, states, endMs);
     }
-    await queue.onIdle();
-    await Promise.all(detections);
-    const missing = missingFindings(batch, acc, states, endMs, opts, ctx.runId);
-    missingClusters.push(...missing.map((m) => m.cluster));
-    const rows = [...acc.pending, ...missing.map((m) => m.row)];
-    acc.pending = [];
-    const stored = await deps.store.anomalies.upsertMany(rows);
-    inserted += stored.inserted;
-    acc.findings.push(...rows);
-    // (writing a batch's states while the next one is scanned was measured too: no faster, 100 MB more)
-    await saveStates(deps.store, states, endMs);
+  } finally {
+    reportFailures(ctx, acc);
   }
   return {
     clusters: clusters.length, series: acc.series, findings: acc.findings, inserted,
@@ -133,10 +137,33 @@ interface Accumulator {
   answered: Set<string>;
   lastSeenMs: Map<string, number>;
   peers: ShardPeers;
+  /** Per signal × component: the clusters it got no answer for, over all batches, and why. */
+  failures: Map<string, { clusters: string[]; reasons: Set<string> }>;
 }
 
 function newAccumulator(clusters: Cluster[], endMs: number, stepMs: number): Accumulator {
-  return { findings: [], pending: [], series: 0, bytes: 0, failed: new Set(), answered: new Set(), lastSeenMs: new Map(), peers: collectShardPeers.empty(clusters, endMs, stepMs) };
+  return { findings: [], pending: [], series: 0, bytes: 0, failed: new Set(), answered: new Set(), lastSeenMs: new Map(), peers: collectShardPeers.empty(clusters, endMs, stepMs), failures: new Map() };
+}
+
+function noteFailure(acc: Accumulator, entry: CatalogEntry, clusters: readonly string[], reasons: readonly string[]): void {
+  const part = `signal:${entry.id}:${entry.component}`;
+  let f = acc.failures.get(part);
+  if (!f) acc.failures.set(part, (f = { clusters: [], reasons: new Set() }));
+  f.clusters.push(...clusters);
+  for (const r of reasons) f.reasons.add(r);
+}
+
+/**
+ * One failure per signal × component for the whole shard (not one per batch: against a server that
+ * is down that was ~500 lines), with how many clusters got no answer, the first few, and why.
+ */
+function reportFailures(ctx: Pick<JobContext, 'fail'>, acc: Accumulator): void {
+  for (const [part, f] of acc.failures) {
+    const shown = f.clusters.slice(0, 5).join(', ') + (f.clusters.length > 5 ? `, … ${f.clusters.length - 5} more` : '');
+    const reasons = [...f.reasons];
+    const why = reasons.length ? reasons.slice(0, 3).join('; ') + (reasons.length > 3 ? `; … ${reasons.length - 3} more` : '') : 'no reason given';
+    ctx.fail(part, new Error(`no answer for ${f.clusters.length} clusters (${shown}): ${why}`));
+  }
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -145,7 +172,7 @@ type Range = { startMs: number; endMs: number };
 
 /** One signal × component query for the batch; failures are recorded, and undefined returned. */
 async function fetchEntry(
-  deps: FleetScanDeps, ctx: Pick<JobContext, 'signal' | 'fail'>, opts: FleetScanOptions, entry: CatalogEntry,
+  deps: FleetScanDeps, ctx: Pick<JobContext, 'signal'>, opts: FleetScanOptions, entry: CatalogEntry,
   clusters: Cluster[], acc: Accumulator, range: Range,
 ): Promise<MetricsAnswer | undefined> {
   const ids = clusters.map((c) => c.id);
@@ -153,7 +180,7 @@ async function fetchEntry(
   try {
     answer = await deps.metrics.query({ signal: entry.id, component: entry.component, clusters: ids, ...range, stepSeconds: opts.stepSeconds, abortSignal: ctx.signal });
   } catch (err) {
-    ctx.fail(`signal:${entry.id}:${entry.component}`, err);
+    noteFailure(acc, entry, ids, [(err as Error)?.message ?? String(err)]);
     ids.forEach((id) => acc.failed.add(id));
     return undefined;
   }
@@ -161,7 +188,7 @@ async function fetchEntry(
   answer.failedClusters.forEach((id) => acc.failed.add(id));
   const failed = new Set(answer.failedClusters);
   for (const id of ids) if (!failed.has(id)) acc.answered.add(id);
-  if (answer.failedClusters.length) ctx.fail(`signal:${entry.id}:${entry.component}`, new Error(`no answer for ${answer.failedClusters.length} clusters: ${answer.failedClusters.slice(0, 5).join(', ')}`));
+  if (answer.failedClusters.length) noteFailure(acc, entry, answer.failedClusters, answer.failureReasons ?? []);
   return answer;
 }
 

@@ -171,14 +171,16 @@ describe('scanShard and finalizeScan on a 60-cluster, 2-day simulated fleet', ()
     let series = 0;
 
     const result = await runJob({ job: 'fleet-scan', logger: silentLogger, clock: fixedClock(fleet.rangeMs.endMs), deadlineSeconds: 60, store }, async (ctx) => {
-      const r = await runShard(fleet, store, 0, 1, flaky, ctx as never);
+      // three batches: the failure is reported once per signal × component for the whole shard
+      const r = await runShard(fleet, store, 0, 1, flaky, ctx as never, { batchClusters: 25 });
       series = r.series;
       return { series: r.series };
     });
 
     expect(result.exitCode).toBe(1);
-    expect(result.failures.length).toBeGreaterThan(0);
-    expect(result.failures.every((f) => f.part.startsWith('signal:latency_p99:') && f.message.includes('503'))).toBe(true);
+    const components = catalog.entries.filter((e) => e.kind === 'golden' && e.id === 'latency_p99').map((e) => `signal:latency_p99:${e.component}`);
+    expect(result.failures.map((f) => f.part).sort()).toEqual(components.sort());
+    for (const f of result.failures) expect(f.message).toMatch(new RegExp(`^no answer for ${fleet.clusters.length} clusters \\(${fleet.clusters[0].id}, .*, … ${fleet.clusters.length - 5} more\\): HTTP 503 from upstream$`));
     expect(series).toBeGreaterThan(60 * 50);
     expect((await storedRows(store, fleet)).filter((r) => r.kind === 'missing-data')).toHaveLength(1);
   });

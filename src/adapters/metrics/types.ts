@@ -19,6 +19,8 @@ export interface MetricsAnswer {
   warnings: string[];
   /** Clusters requested but absent from the answer because a query failed (not: had no data). */
   failedClusters: string[];
+  /** Why those queries failed: each distinct error once (for the run's failure report). */
+  failureReasons?: string[];
   /** Bytes received over the wire (0 for in-process sources). */
   bytesFetched: number;
 }

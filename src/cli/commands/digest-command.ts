@@ -1,3 +1,4 @@
+import { formatFailures } from '../format-failures.js';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { availabilityDigestJob, type DigestSummary } from '../../digest/availability-digest-job.js';
@@ -25,7 +26,7 @@ Reruns for the same day edit the document and the Slack messages instead of post
       return summary;
     });
     if (summary) io.stdout(formatDigestSummary(summary, { outDir: result.app.outDir, channel: result.app.config.chat.slack.digestChannel }));
-    for (const f of result.failures) io.stderr(`  failed: ${f.part}: ${f.message}\n`);
+    io.stderr(formatFailures(result.failures, result.runId));
     return result.exitCode;
   },
 };

@@ -1,3 +1,4 @@
+import { formatFailures } from '../format-failures.js';
 import type { Adapters } from '../../adapters/index.js';
 import { ConfigError } from '../../core/errors.js';
 import type { JobContext } from '../../core/run-job.js';
@@ -39,7 +40,7 @@ export function createProposalsCommand(wiring: ProposalsWiring): Command {
         return { ...summary };
       });
       if (summary) io.stdout(formatProposalsSummary(summary));
-      for (const f of result.failures) io.stderr(`  failed: ${f.part}: ${f.message}\n`);
+      io.stderr(formatFailures(result.failures, result.runId));
       return result.exitCode;
     },
   };

@@ -1,3 +1,4 @@
+import { formatFailures } from '../format-failures.js';
 import { createAlertmanagerFiring } from '../../adapters/alerts/alertmanager/index.js';
 import { oncallReportJob, type OncallReportSummary } from '../../report/oncall-report-job.js';
 import { ReportConfig } from '../../report/report-config.js';
@@ -37,7 +38,7 @@ export const reportCommand: Command = {
       return { ...s };
     });
     if (summary) io.stdout(formatSummary(summary));
-    for (const f of result.failures) io.stderr(`  failed: ${f.part}: ${f.message}\n`);
+    io.stderr(formatFailures(result.failures, result.runId));
     return result.exitCode;
   },
 };

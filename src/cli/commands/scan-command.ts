@@ -1,3 +1,4 @@
+import { formatFailures } from '../format-failures.js';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { ConfigError } from '../../core/errors.js';
 import { fleetScanJob, formatScanSummary, type FleetScanSummary } from '../../scan/fleet-scan-job.js';
@@ -37,7 +38,7 @@ export const scanCommand: Command = {
     }, shardLabel(args.values.shard, io.env));
     progress.stop();
     if (summary) io.stdout(formatScanSummary(summary));
-    for (const f of result.failures) io.stderr(`  failed: ${f.part}: ${f.message}\n`);
+    io.stderr(formatFailures(result.failures, result.runId));
     return result.exitCode;
   },
 };

@@ -37,6 +37,9 @@ const PrometheusConfig = z.strictObject({
   maxPointsPerSeries: z.number().int().min(100).max(11_000).default(11_000),
   maxSamplesPerQuery: z.number().int().min(1000).default(5_000_000),
   retries: z.number().int().min(0).max(10).default(3),
+  /** Consecutive queries failing (network, timeout, 429, 5xx, after retries) that make the run skip queries for breakerCooldownMs (0: never). */
+  breakerFailures: z.number().int().min(0).max(1000).default(3),
+  breakerCooldownMs: durationMs.default(30_000),
   decoder: z.enum(['auto', 'lean', 'prometheus-query']).default('auto'),
   /** Response compression asked for: auto = none on a loopback address, gzip elsewhere. */
   compression: z.enum(['auto', 'gzip', 'none']).default('auto'),

@@ -47,5 +47,6 @@ describe('assembleSeries', () => {
     expect(answer.failedClusters).toEqual(['c3', 'c4']);
     expect(answer.series.map((s) => s.cluster)).toEqual(['c1']);
     expect(answer.warnings).toEqual(['latency/coredns: query for 2 clusters failed: HTTP 503', 'partial']);
+    expect(answer.failureReasons).toEqual(['HTTP 503']);
   });
 });

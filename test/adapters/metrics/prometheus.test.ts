@@ -109,6 +109,43 @@ describe('createPrometheusMetrics', () => {
     }
   });
 
+  it('stops querying a server that keeps failing (circuit breaker), then tries one query after the cooldown', async () => {
+    let down = true;
+    fake.route('/api/v1/query_range', () => (down ? { status: 503, body: 'upstream unavailable' } : { body: matrixBody([{ metric: { cluster: 'c1' }, values: points(1, 1, 1, 1) }]) }));
+    let now = 0;
+    const metrics = source({ retries: 1, breakerFailures: 2, breakerCooldownMs: 30_000, breakerNowMs: () => now, concurrency: 1 });
+
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await metrics.query(request));
+
+    // two queries with one retry each reached the server; the other three were skipped at once
+    expect(fake.requests).toHaveLength(4);
+    expect(answers.every((a) => a.failedClusters.length === 2)).toBe(true);
+    expect(answers[1].failureReasons?.[0]).toMatch(/503/);
+    expect(answers[4].failureReasons).toEqual([`Prometheus at ${fake.url.replace(/\/$/, '')} is not answering (${answers[1].failureReasons?.[0]}): call skipped, tried again after 30 s`]);
+
+    now = 29_999;
+    await metrics.query(request);
+    expect(fake.requests).toHaveLength(4);
+
+    down = false;
+    now = 30_000;
+    const probe = await metrics.query(request);
+    const after = await metrics.query(request);
+    expect(probe.failedClusters).toEqual([]);
+    expect(after.series).toHaveLength(1);
+    expect(fake.requests).toHaveLength(6);
+  });
+
+  it('counts only server-down errors towards the breaker: a refused query (400) keeps it closed', async () => {
+    fake.route('/api/v1/query_range', (_req, nth) => (nth % 2 === 0 ? { status: 503, body: 'busy' } : { status: 400, body: errorBody('bad_data', 'parse error') }));
+    const metrics = source({ retries: 0, breakerFailures: 2, breakerNowMs: () => 0, concurrency: 1 });
+
+    for (let i = 0; i < 6; i++) await metrics.query(request);
+
+    expect(fake.requests).toHaveLength(6);
+  });
+
   it('reports the clusters of a timed-out query as failed', async () => {
     fake.route('/api/v1/query_range', () => ({ hang: true }));
 

@@ -21,10 +21,12 @@ export function assembleSeries(outcomes: QueryOutcome[], opts: AssembleOptions):
   const byKey = new Map<string, Series>();
   const warnings = new Set<string>();
   const failed = new Set<string>();
+  const reasons = new Set<string>();
   let bytesFetched = 0;
   for (const o of outcomes) {
     if (o.kind === 'failed') {
       o.query.clusters.forEach((c) => failed.add(c));
+      reasons.add((o.error as Error)?.message ?? String(o.error));
       warnings.add(`${o.query.signal}/${o.query.component}: query for ${o.query.clusters.length} clusters failed: ${(o.error as Error).message}`);
       continue;
     }
@@ -32,7 +34,7 @@ export function assembleSeries(outcomes: QueryOutcome[], opts: AssembleOptions):
     o.answer.warnings.forEach((w) => warnings.add(w));
     place(o.query, o.answer, byKey, opts);
   }
-  return { series: [...byKey.values()], warnings: [...warnings], failedClusters: [...failed], bytesFetched };
+  return { series: [...byKey.values()], warnings: [...warnings], failedClusters: [...failed], failureReasons: [...reasons], bytesFetched };
 }
 
 function place(q: PlannedQuery, answer: RangeAnswer, byKey: Map<string, Series>, opts: AssembleOptions): void {

@@ -11,6 +11,7 @@ import { createLeanRangeClient, leanTransport, type Compression, type RangeClien
 import { PrometheusError } from './prometheus-error.js';
 import { probeRecordingRules, type UseRecordingRules } from './recording-rule-probe.js';
 import { abortableSleep, withBackoff, withTimeout } from '../../../core/backoff.js';
+import { CircuitBreaker, CircuitOpenError } from '../../../core/circuit-breaker.js';
 
 export type { PrometheusAuth, AwsCredentials } from './connection.js';
 
@@ -33,12 +34,24 @@ export interface PrometheusMetricsOptions extends PrometheusConnection, HttpCall
   compression?: Compression;
   useRecordingRules?: UseRecordingRules;
   rateWindow?: string;
+  /**
+   * Consecutive queries failing with a network error, timeout, 429 or 5xx (after their retries) that
+   * make the run skip further queries for `breakerCooldownMs`, then try one again (0 disables).
+   */
+  breakerFailures?: number;
+  breakerCooldownMs?: number;
+  /** Clock of the breaker's cooldown (real time; tests pass their own). */
+  breakerNowMs?: () => number;
 }
 
 /** MetricsSource over the Prometheus HTTP API (also Thanos, Mimir, Amazon Managed Prometheus). */
 export function createPrometheusMetrics(opts: PrometheusMetricsOptions): MetricsSource {
   const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });
   const clients = { lean: createLeanRangeClient(opts, leanTransport(opts)), driver: createDriverRangeClient(opts, opts.clock) };
+  const breaker = new CircuitBreaker({
+    threshold: opts.breakerFailures ?? 3, cooldownMs: opts.breakerCooldownMs ?? 30_000, nowMs: opts.breakerNowMs ?? (() => performance.now()),
+    describe: `Prometheus at ${redactUrl(opts.baseUrl)}`, service: 'prometheus',
+  });
   let rules: Promise<Set<string>> | undefined;
   const ruleFilter = async (req: MetricsRequest, signal: AbortSignal): Promise<(e: CatalogEntry) => boolean> => {
     const mode = opts.useRecordingRules ?? 'auto';
@@ -78,12 +91,21 @@ export function createPrometheusMetrics(opts: PrometheusMetricsOptions): Metrics
   async function attempt(q: PlannedQuery, signal: AbortSignal): Promise<QueryOutcome | { kind: 'split'; error: PrometheusError }> {
     const client = pickClient(q);
     try {
+      // a query waiting in the queue when the server went down fails here at once, not after its retries
+      breaker.check();
       const answer = await withBackoff(() => withTimeout(signal, opts.timeoutMs ?? 60_000, (s) => client(q, s)), {
         retries: opts.retries ?? 3, baseDelayMs: opts.retryBaseDelayMs ?? 500, maxDelayMs: opts.retryMaxDelayMs ?? 30_000, sleep: opts.sleep ?? abortableSleep,
         onRetry: (err, n, delayMs) => opts.logger.warn({ status: err.details.status, attempt: n, delayMs, signal: q.signal }, 'prometheus query retried'),
       }, signal);
+      breaker.success();
       return { kind: 'ok', query: q, answer };
     } catch (err) {
+      if (err instanceof CircuitOpenError) {
+        opts.logger.debug({ signal: q.signal, component: q.component, clusters: q.clusters.length }, 'prometheus query skipped: server down');
+        return { kind: 'failed', query: q, error: err };
+      }
+      // the job's deadline or cancellation says nothing about the server
+      if (!signal.aborted && breaker.failure(err)) opts.logger.error({ err, url: redactUrl(opts.baseUrl) }, 'Prometheus is not answering: skipping queries for the breaker cooldown');
       if (err instanceof PrometheusError && err.tooLarge) return { kind: 'split', error: err };
       opts.logger.warn({ err, signal: q.signal, component: q.component, clusters: q.clusters.length }, 'prometheus query failed');
       return { kind: 'failed', query: q, error: err };
@@ -104,5 +126,17 @@ export function createPrometheusMetrics(opts: PrometheusMetricsOptions): Metrics
  * garbage it leaves took the scan to 1.6× the bare fetch time (`npm run bench:scan -- --clusters 100`).
  */
 export const LEAN_THRESHOLD_SAMPLES = 10_000;
+
+/** The URL for messages: user and password, if any were written into it, left out. */
+function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return raw;
+  }
+}
 
 export type { MetricsAnswer, Series };
