@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { silentLogger } from '../../src/core/logger.js';
 import { runJob } from '../../src/core/run-job.js';
 import { CausalScorer } from '../../src/detect/causal-score.js';
+import { selectShard } from '../../src/fleet/sharding.js';
 import { finalizeScan } from '../../src/scan/finalize-scan.js';
 import { decodeClusterState, encodeClusterState } from '../../src/scan/scan-state-codec.js';
 import { createSimulatedAdapters, createSimulatedFleet, type SimulatedFleet } from '../../src/simulator/index.js';
@@ -45,6 +46,44 @@ describe('scanShard and finalizeScan on a 60-cluster, 2-day simulated fleet', ()
     const expected = await storedRows(whole, fleet);
     expect(expected.some((r) => r.severity === 'critical')).toBe(true);
     expect(await storedRows(sharded, fleet)).toEqual(expected);
+  });
+
+  it('finds a cluster whose latency leaves its version-and-region peers in the last hour, with peer statistics over all 8 shards', async () => {
+    const groupOf = (c: (typeof fleet.clusters)[number]) => `${c.versions.coredns}|${c.region}`;
+    const sizes = new Map<string, number>();
+    for (const c of fleet.clusters) sizes.set(groupOf(c), (sizes.get(groupOf(c)) ?? 0) + 1);
+    const [group, size] = [...sizes].sort((a, b) => b[1] - a[1])[0];
+    const members = fleet.clusters.filter((c) => groupOf(c) === group).map((c) => c.id);
+    const target = members[0];
+    // the group is spread over shards: no shard alone holds the five clusters a finding needs
+    expect(size).toBeGreaterThanOrEqual(5);
+    const shardSizes = new Map<number, number>();
+    for (let i = 0; i < 8; i++) shardSizes.set(i, selectShard(fleet.clusters, i, 8).filter((c) => members.includes(c.id)).length);
+    expect(Math.max(...shardSizes.values())).toBeLessThan(5);
+
+    const sim = createSimulatedAdapters(fleet).metrics;
+    const departing: MetricsSource = {
+      query: async (req) => {
+        const a = await sim.query(req);
+        if (req.signal !== 'latency_p99' || req.component !== 'coredns') return a;
+        return { ...a, series: a.series.map((x) => (x.cluster !== target ? x : { ...x, values: x.values.map((v, i) => (i >= x.values.length - 6 ? v * 4 : v)) })) };
+      },
+    };
+    const whole = await open();
+    const sharded = await open();
+    await runShard(fleet, whole, 0, 1, departing);
+    for (let i = 0; i < 8; i++) await runShard(fleet, sharded, i, 8, departing);
+    await finalizeScan({ store: sharded, catalog, clusters: fleet.clusters }, scanContext(), finalizeOptions(fleet, { shardCount: 8 }));
+
+    const peerRows = async (store: Store) => (await storedRows(store, fleet)).filter((r) => r.kind === 'peer-outlier');
+    const found = await peerRows(whole);
+    expect(found.filter((r) => r.cluster === target).map((r) => [r.signal, r.component])).toEqual([['latency_p99', 'coredns']]);
+    expect(found.find((r) => r.cluster === target)?.details).toMatchObject({ peerGroup: group, outlierPoints: 6 });
+    expect(await peerRows(sharded)).toEqual(found);
+    // without the departure the same cluster is no outlier
+    const plain = await open();
+    await runShard(fleet, plain, 0, 1);
+    expect((await peerRows(plain)).filter((r) => r.cluster === target)).toEqual([]);
   });
 
   it('never holds more answers awaiting detection than queries in flight, even from a source that answers at once', async () => {
