@@ -90,7 +90,7 @@ async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, o
   return {
     engine: opts.engine, store, clusters: run.clusters, day: run.day, llm,
     ports: { inventory, metrics: deps.metrics(), logs: deps.logs(), events: deps.events(), changes: deps.changes() },
-    knowledge: opts.knowledge ?? loadDigestKnowledge(),
+    knowledge: opts.knowledge ?? loadDigestKnowledge({ runbooksDir: deps.config.runbooksDir }),
     signals: buildCatalog(deps.config.signals), sloOverrides: deps.config.scan.slo,
     feedbackPriors: await loadFeedbackPriors(store, ctx.clock.nowMs()),
     topology: async (ids) => new Map((await Promise.all(ids.map(async (id) => [id, await topologyOf(id)] as const))).filter((e): e is [string, Topology] => e[1] !== undefined)),

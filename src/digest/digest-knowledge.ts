@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import type { Store } from '../adapters/store/types.js';
 import { loadFailureModel, type LoadedFailureModel } from '../rca/failure-model/index.js';
 import { loadSafeOperationCatalog, type SafeOperationCatalog } from '../remediation/catalog/index.js';
-import { createRunbookIndex, loadRunbooks, type RunbookIndex } from '../runbooks/index.js';
+import { createRunbookIndex, loadRunbooks, runbooksDirFor, type RunbookIndex } from '../runbooks/index.js';
 
 /** The static knowledge an RCA reads, loaded once per digest. */
 export interface DigestKnowledge {
@@ -11,11 +10,11 @@ export interface DigestKnowledge {
   safeOperations: SafeOperationCatalog;
 }
 
-/** Loads the shipped failure model and safe-operation catalog and the runbooks folder (default `runbooks`). */
+/** Loads the shipped failure model and safe-operation catalog and the runbooks folder (config `runbooksDir`, default the shipped one). */
 export function loadDigestKnowledge(opts: { runbooksDir?: string } = {}): DigestKnowledge {
   return {
     failureModel: loadFailureModel(),
-    runbookIndex: createRunbookIndex(loadRunbooks(resolve(opts.runbooksDir ?? 'runbooks'))),
+    runbookIndex: createRunbookIndex(loadRunbooks(runbooksDirFor(opts.runbooksDir))),
     safeOperations: loadSafeOperationCatalog(),
   };
 }

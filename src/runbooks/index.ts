@@ -2,7 +2,7 @@ export { REQUIRED_SECTIONS, RUNBOOK_SEVERITIES, RunbookSymptom, AllowedOperation
 export type { Runbook, RunbookSection } from './runbook-schema.js';
 export { parseRunbook, splitSections } from './parse-runbook.js';
 export type { RawRunbook } from './parse-runbook.js';
-export { loadRunbooks, listRunbookFiles, toRunbook, RunbookFormatError } from './load-runbooks.js';
+export { loadRunbooks, listRunbookFiles, toRunbook, RunbookFormatError, runbooksDirFor, shippedRunbooksDir } from './load-runbooks.js';
 export { tokenize, stem } from './tokenize.js';
 export { createBm25Index } from './bm25.js';
 export type { Bm25Document, Bm25Index, Bm25Options } from './bm25.js';

@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../core/errors.js';
 import { parseRunbook, type RawRunbook } from './parse-runbook.js';
 import { RunbookFrontMatter, type Runbook } from './runbook-schema.js';
 
@@ -8,6 +10,31 @@ export class RunbookFormatError extends Error {
     super(`${file}:${line}: ${message} (run \`fleetops runbooks lint\` for every problem)`, options);
     this.name = 'RunbookFormatError';
   }
+}
+
+/**
+ * The runbook folder: `configured` (config `runbooksDir`, relative to the working directory) when
+ * set, else the runbooks shipped with fleetops (found from this module, so a job started from any
+ * working directory finds them; before, the digest failed with ENOENT outside the install folder).
+ * A configured folder that does not exist is a config error naming the field.
+ */
+export function runbooksDirFor(configured: string | undefined, field = 'runbooksDir'): string {
+  if (configured !== undefined) {
+    const dir = resolve(configured);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`${field}: runbook folder ${dir} does not exist`);
+    return dir;
+  }
+  return shippedRunbooksDir();
+}
+
+/** `runbooks/` beside the package.json of the fleetops install (src/runbooks and dist/src/runbooks alike). */
+export function shippedRunbooksDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 5; up++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'runbooks'))) return join(dir, 'runbooks');
+    dir = dirname(dir);
+  }
+  throw new ConfigError(`runbooksDir: no runbooks folder ships beside this fleetops install (${fileURLToPath(import.meta.url)}); set runbooksDir in the config`);
 }
 
 /** Markdown files of a runbook directory, sorted; README.md documents the format and is skipped. */

@@ -1,14 +1,17 @@
-import { resolve } from 'node:path';
-import { runRunbooksLint } from '../../runbooks/index.js';
+import { loadConfig } from '../../core/config/load-config.js';
+import { runbooksDirFor, runRunbooksLint } from '../../runbooks/index.js';
 import type { Command } from '../command.js';
 
 export const runbooksLint: Command = {
   name: 'runbooks lint',
-  summary: 'Lint runbooks/ against the failure model and the safe-operation catalog (exit 1 on errors)',
-  usage: 'Prints file:line: severity: message [rule]. --dir picks another runbook folder.',
+  summary: 'Lint the runbooks against the failure model and the safe-operation catalog (exit 1 on errors)',
+  usage: 'Prints file:line: severity: message [rule]. The folder is --dir, else the config\'s runbooksDir, else the runbooks shipped with fleetops.',
   options: { dir: { type: 'string' } },
   async run(args, io) {
-    const dir = resolve(typeof args.values.dir === 'string' ? args.values.dir : 'runbooks');
+    const env = io.env;
+    const configured = typeof args.values.dir === 'string' ? args.values.dir
+      : loadConfig({ file: typeof args.values.config === 'string' ? args.values.config : env.FLEETOPS_CONFIG, env }).runbooksDir;
+    const dir = runbooksDirFor(configured, typeof args.values.dir === 'string' ? '--dir' : 'runbooksDir');
     const now = new Date(io.clock?.nowMs() ?? Date.now());
     return runRunbooksLint({ dir, now, out: (line: string) => io.stdout(`${line}\n`) });
   },

@@ -153,6 +153,8 @@ export const FleetopsConfig = z.strictObject({
     /** Pushgateway for job health (last success, duration, failures); unset: no push. */
     pushgatewayUrl: url.optional(),
   }).prefault({}),
+  /** Runbooks the RCA cites and `runbooks lint` checks (relative to the working directory); default: the runbooks shipped with fleetops. */
+  runbooksDir: z.string().min(1).optional(),
   /** User signals added to the built-in catalog (validated by the catalog: id, component, promql, unit, badDirection, slo). */
   signals: z.array(z.record(z.string(), z.unknown())).default([]),
 });
