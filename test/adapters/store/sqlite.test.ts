@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSqliteStore } from '../../../src/adapters/store/sqlite/index.js';
+import { createSqliteStore, retryWhileBusy } from '../../../src/adapters/store/sqlite/index.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { anomaly, type StoreHarness } from './fixtures.js';
 import { registerStoreSuite } from './store-suite.js';
@@ -79,5 +79,33 @@ describe('sqlite store specifics', () => {
 
     await expect(opening).rejects.toBeInstanceOf(ConfigError);
     await expect(opening).rejects.toThrow(/no\/such\/dir/);
+  });
+
+  describe('retryWhileBusy (switching a file to WAL, which SQLite does not retry through busy_timeout)', () => {
+    const busy = () => Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const clock = () => {
+      let now = 0;
+      return { sleeps: [] as number[], nowMs: () => now, sleep(this: { sleeps: number[] }, ms: number) { this.sleeps.push(ms); now += ms; } };
+    };
+
+    it('runs the statement again while SQLite answers busy, waiting longer each time', () => {
+      const c = clock();
+      let calls = 0;
+      const out = retryWhileBusy(() => { if (++calls < 4) throw busy(); return 'wal'; }, 10_000, (ms) => c.sleep(ms), c.nowMs);
+
+      expect(out).toBe('wal');
+      expect(calls).toBe(4);
+      expect(c.sleeps).toEqual([5, 10, 20]);
+    });
+
+    it('gives up after the timeout with the busy error, and never retries another error', () => {
+      const c = clock();
+      expect(() => retryWhileBusy(() => { throw busy(); }, 100, (ms) => c.sleep(ms), c.nowMs)).toThrow('database is locked');
+      expect(c.sleeps.reduce((a, b) => a + b, 0)).toBe(100);
+
+      let calls = 0;
+      expect(() => retryWhileBusy(() => { calls++; throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' }); }, 10_000, () => undefined)).toThrow('disk I/O error');
+      expect(calls).toBe(1);
+    });
   });
 });
