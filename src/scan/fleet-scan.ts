@@ -82,27 +82,30 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
     for (let b = 0; b < batches; b++) {
       const batch = clusters.slice(b * size, (b + 1) * size);
       const states = await loadStates(deps.store, batch, opts.fullRebuild, ctx.logger);
-      const range = { startMs: windowStart(states, endMs, opts), endMs };
-      startMs = Math.min(startMs, range.startMs);
+      const parts = windowParts(batch, states, endMs, opts);
+      for (const part of parts) startMs = Math.min(startMs, part.range.startMs);
       const queue = new PQueue({ concurrency: opts.concurrency });
       const detections: Promise<void>[] = [];
       let backlog = 0;
       for (const entry of entries) {
-        void queue.add(async () => {
-          const answer = await fetchEntry(deps, ctx, opts, entry, batch, acc, range);
-          // detect once this query's slot is free: the next query is then already on its way to the
-          // server, which stays busy while the answer is scored (detection blocks the event loop)
-          backlog++;
-          const detection = nextTurn().then(() => {
-            backlog--;
-            if (answer) detectEntry(ctx, opts, entry, answer, states, acc, range);
-            deps.progress?.(++done, entries.length * batches);
+        let partsLeft = parts.length;
+        for (const { clusters: members, range } of parts) {
+          void queue.add(async () => {
+            const answer = await fetchEntry(deps, ctx, opts, entry, members, acc, range);
+            // detect once this query's slot is free: the next query is then already on its way to the
+            // server, which stays busy while the answer is scored (detection blocks the event loop)
+            backlog++;
+            const detection = nextTurn().then(() => {
+              backlog--;
+              if (answer) detectEntry(ctx, opts, entry, answer, states, acc, range);
+              if (--partsLeft === 0) deps.progress?.(++done, entries.length * batches);
+            });
+            detections.push(detection);
+            // but never hold more answers than queries in flight: a source that answers at once (the
+            // simulator) would otherwise fetch the whole batch before the first detection
+            if (backlog > opts.concurrency) await detection;
           });
-          detections.push(detection);
-          // but never hold more answers than queries in flight: a source that answers at once (the
-          // simulator) would otherwise fetch the whole batch before the first detection
-          if (backlog > opts.concurrency) await detection;
-        });
+        }
       }
       await queue.onIdle();
       await Promise.all(detections);
@@ -289,13 +292,28 @@ async function saveStates(store: Store, states: Map<string, Map<string, SeriesSc
   }
 }
 
-/** Earliest point any cluster needs: its last scanned point minus the context, or the full lookback. */
-function windowStart(states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions): number {
+/**
+ * A batch's clusters by the window they need, each part one query per signal: clusters with stored
+ * state from their last scanned point minus the context, clusters without (new in the inventory, or
+ * rebuilt) from the full lookback. Before, one new cluster made its whole batch of 250 fetch the
+ * full lookback (7 days instead of 7 hours) in the hourly run after it joined the fleet.
+ */
+function windowParts(batch: Cluster[], states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions): { clusters: Cluster[]; range: Range }[] {
   const full = endMs - opts.lookbackHours * 3_600_000;
+  const known: Cluster[] = [];
+  const fresh: Cluster[] = [];
   let start = endMs;
-  for (const s of states.values()) {
-    if (s.size === 0) return full;
+  for (const c of batch) {
+    const s = states.get(c.id);
+    if (!s || s.size === 0) {
+      fresh.push(c);
+      continue;
+    }
+    known.push(c);
     for (const st of s.values()) start = Math.min(start, st.throughMs - opts.contextHours * 3_600_000);
   }
-  return Math.max(full, start);
+  const parts = [];
+  if (known.length) parts.push({ clusters: known, range: { startMs: Math.max(full, start), endMs } });
+  if (fresh.length) parts.push({ clusters: fresh, range: { startMs: full, endMs } });
+  return parts;
 }

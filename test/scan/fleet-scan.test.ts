@@ -86,6 +86,37 @@ describe('scanShard and finalizeScan on a 60-cluster, 2-day simulated fleet', ()
     expect((await peerRows(plain)).filter((r) => r.cluster === target)).toEqual([]);
   });
 
+  it('fetches the full lookback only for clusters that joined the fleet, not for the batch they join (one query per signal per part)', async () => {
+    const adapters = createSimulatedAdapters(fleet);
+    const joined = new Set(fleet.clusters.filter((_, i) => i % 6 === 0).map((c) => c.id));
+    let growing = false;
+    const inventory = { ...adapters.inventory, listClusters: async () => fleet.clusters.filter((c) => growing || !joined.has(c.id)) };
+    const requests: { clusters: string[]; startMs: number }[] = [];
+    const metrics: MetricsSource = { query: async (req) => { requests.push({ clusters: req.clusters, startMs: req.startMs }); return adapters.metrics.query(req); } };
+    const store = await open();
+    const options = scanOptions(fleet, { batchClusters: 25 });
+    await scanShard({ inventory, metrics, store, catalog }, scanContext(), options);
+
+    growing = true;
+    requests.length = 0;
+    const later = await scanShard({ inventory, metrics, store, catalog }, scanContext(), options);
+
+    const endMs = fleet.rangeMs.endMs;
+    const fullStart = endMs - options.lookbackHours * 3_600_000;
+    const golden = catalog.entries.filter((e) => e.kind === 'golden').length;
+    // 3 batches, each with old and new clusters: 2 queries per signal per batch
+    expect(requests).toHaveLength(3 * 2 * golden);
+    for (const r of requests) {
+      const isNew = r.clusters.every((id) => joined.has(id));
+      expect(isNew || r.clusters.every((id) => !joined.has(id))).toBe(true);
+      // known clusters: from their last scanned point (one step before the end) minus the context
+      expect(r.startMs).toBe(isNew ? fullStart : endMs - fleet.stepSeconds * 1000 - options.contextHours * 3_600_000);
+    }
+    expect(later.clusters).toBe(60);
+    const saved = await store.baselines.getMany([...joined].map((id) => `scan:${id}`));
+    expect(saved.size).toBe(joined.size);
+  });
+
   it('never holds more answers awaiting detection than queries in flight, even from a source that answers at once', async () => {
     const adapters = createSimulatedAdapters(fleet);
     let answered = 0;
