@@ -97,7 +97,7 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
             backlog++;
             const detection = nextTurn().then(() => {
               backlog--;
-              if (answer) detectEntry(ctx, opts, entry, answer, states, acc, range);
+              if (answer) detectEntry(ctx, opts, entry, answer, members, states, acc, range);
               if (--partsLeft === 0) deps.progress?.(++done, entries.length * batches);
             });
             detections.push(detection);
@@ -197,24 +197,65 @@ async function fetchEntry(
 
 /** Score every series of one answer, carrying each series' state forward. */
 function detectEntry(
-  ctx: Pick<JobContext, 'runId'>, opts: FleetScanOptions, entry: CatalogEntry, answer: MetricsAnswer,
+  ctx: Pick<JobContext, 'runId'>, opts: FleetScanOptions, entry: CatalogEntry, answer: MetricsAnswer, members: Cluster[],
   states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, range: Range,
 ): void {
   const slo = opts.slo[`${entry.id}:${entry.component}`] ?? opts.slo[entry.id] ?? entry.slo;
+  const key = `${entry.id}|${entry.component}`;
+  const spec = (cluster: string) => ({ cluster, component: entry.component, signal: entry.id, badDirection: entry.badDirection, slo: entry.id === 'availability' ? slo : undefined, floor: RELATIVE_FLOOR[entry.unit] });
+  const scanOpts = (newFromMs: number) => ({ stepSeconds: opts.stepSeconds, newFromMs, runId: ctx.runId, ...DEFAULT_SCAN_OPTIONS });
+  const seen = new Set<string>();
+  let lastMs = -Infinity;
   for (const s of answer.series) {
     const clusterStates = states.get(s.cluster);
     if (!clusterStates) continue;
-    const key = `${entry.id}|${entry.component}`;
+    seen.add(s.cluster);
+    lastMs = Math.max(lastMs, s.startMs + (s.values.length - 1) * s.stepMs);
     const prev = clusterStates.get(key);
     const newFromMs = prev ? prev.throughMs + s.stepMs : range.startMs;
-    const spec = { cluster: s.cluster, component: entry.component, signal: entry.id, badDirection: entry.badDirection, slo: entry.id === 'availability' ? slo : undefined, floor: RELATIVE_FLOOR[entry.unit] };
-    const { findings, state } = scanSeries(spec, s.values, s.startMs, prev, { stepSeconds: opts.stepSeconds, newFromMs, runId: ctx.runId, ...DEFAULT_SCAN_OPTIONS });
+    const { findings, state } = scanSeries(spec(s.cluster), s.values, s.startMs, prev, scanOpts(newFromMs));
     clusterStates.set(key, state);
     acc.pending.push(...findings);
     acc.series++;
     noteLastSeen(acc, s.cluster, s.values, s.startMs, s.stepMs);
     collectShardPeers.add(acc.peers, key, s);
   }
+  const stepMs = opts.stepSeconds * 1000;
+  advanceAbsent(answer, members, seen, key, states, Number.isFinite(lastMs) ? lastMs : lastGridMs(range, stepMs), stepMs, (cluster, values, startMs, prev) => {
+    const { findings, state } = scanSeries(spec(cluster), values, startMs, prev, scanOpts(startMs));
+    acc.pending.push(...findings);
+    return state;
+  });
+}
+
+/**
+ * A series with a stored state that the server answered without (Prometheus leaves out a series with
+ * no sample in the range: a component removed, a cluster gone quiet) is carried to the window's end as
+ * missing points, as if it had been answered with NaN. Its state otherwise stayed behind, and every
+ * later run fetched the whole batch from its last point: a cluster silent for days dragged its batch's
+ * window back towards the full lookback. A cluster whose query failed keeps its state, to be fetched again.
+ */
+function advanceAbsent(
+  answer: MetricsAnswer, members: Cluster[], seen: Set<string>, key: string, states: Map<string, Map<string, SeriesScanState>>,
+  lastMs: number, stepMs: number, scan: (cluster: string, values: Float64Array, startMs: number, prev: SeriesScanState) => SeriesScanState,
+): void {
+  const failed = new Set(answer.failedClusters);
+  for (const c of members) {
+    if (seen.has(c.id) || failed.has(c.id)) continue;
+    const clusterStates = states.get(c.id);
+    const prev = clusterStates?.get(key);
+    if (!clusterStates || !prev) continue;
+    const missing = Math.round((lastMs - prev.throughMs) / stepMs);
+    if (missing <= 0) continue;
+    clusterStates.set(key, scan(c.id, new Float64Array(missing).fill(NaN), prev.throughMs + stepMs, prev));
+  }
+}
+
+/** The last point of a range's step grid (how the metrics sources align it: from the first step at or after the start, before the end). */
+function lastGridMs(range: Range, stepMs: number): number {
+  const firstMs = Math.ceil(range.startMs / stepMs) * stepMs;
+  const n = Math.max(1, Math.ceil((range.endMs - firstMs) / stepMs));
+  return firstMs + (n - 1) * stepMs;
 }
 
 function noteLastSeen(acc: Accumulator, cluster: string, values: Float64Array, startMs: number, stepMs: number): void {

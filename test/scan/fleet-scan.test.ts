@@ -117,6 +117,49 @@ describe('scanShard and finalizeScan on a 60-cluster, 2-day simulated fleet', ()
     expect(saved.size).toBe(joined.size);
   });
 
+  it('carries a series the server left out to the window end, so a silent series does not drag its batch back; a failed query keeps its state', async () => {
+    const adapters = createSimulatedAdapters(fleet);
+    const quiet = fleet.clusters[3].id;
+    let mode: 'all' | 'absent' | 'failed' = 'all';
+    const requests: { clusters: string[]; startMs: number }[] = [];
+    const metrics: MetricsSource = {
+      query: async (req) => {
+        requests.push({ clusters: req.clusters, startMs: req.startMs });
+        const a = await adapters.metrics.query(req);
+        if (mode === 'all' || req.signal !== 'latency_p99' || req.component !== 'coredns' || !req.clusters.includes(quiet)) return a;
+        // Prometheus answers without a series that has no sample in the range
+        const series = a.series.filter((x) => x.cluster !== quiet);
+        return mode === 'absent' ? { ...a, series } : { ...a, series, failedClusters: [quiet], failureReasons: ['HTTP 503'] };
+      },
+    };
+    const store = await open();
+    const hour = 3_600_000;
+    const end = fleet.rangeMs.endMs;
+    const step = fleet.stepSeconds * 1000;
+    const scanAt = (endMs: number, full = false) => scanShard({ inventory: adapters.inventory, metrics, store, catalog }, scanContext(), scanOptions(fleet, { endMs, fullRebuild: full }));
+    const throughOf = async () => (await decodeClusterState((await store.baselines.get(`scan:${quiet}`))!.state)).get('latency_p99|coredns')!.throughMs;
+
+    await scanAt(end - 4 * hour, true);
+    mode = 'absent';
+    await scanAt(end - 3 * hour);
+    await scanAt(end - 2 * hour);
+    expect(await throughOf()).toBe(end - 2 * hour - step);
+
+    requests.length = 0;
+    mode = 'failed';
+    await scanAt(end - hour);
+    // the batch's window is the usual one: from the last scanned point minus the 6 h context
+    expect(new Set(requests.map((r) => r.startMs))).toEqual(new Set([end - 2 * hour - step - 6 * hour]));
+    expect(await throughOf()).toBe(end - 2 * hour - step);
+
+    requests.length = 0;
+    mode = 'all';
+    await scanAt(end);
+    // after the failed hour the quiet cluster's batch starts an hour earlier, to fetch what was missed
+    expect(Math.min(...requests.map((r) => r.startMs))).toBe(end - 2 * hour - step - 6 * hour);
+    expect(await throughOf()).toBe(end - step);
+  });
+
   it('never holds more answers awaiting detection than queries in flight, even from a source that answers at once', async () => {
     const adapters = createSimulatedAdapters(fleet);
     let answered = 0;
