@@ -29,8 +29,7 @@ export function createAppContext(args: ParsedArgs, opts: AppContextOptions = {})
   if (typeof args.values.out === 'string') overrides.outDir = args.values.out;
   if (args.values['dry-run'] === true) overrides['clusterOps.kind'] = 'dry-run';
   if (typeof args.values['log-level'] === 'string') overrides.logLevel = args.values['log-level'];
-  const file = typeof args.values.config === 'string' ? args.values.config : env.FLEETOPS_CONFIG;
-  const config = loadConfig({ file, env, overrides });
+  const config = loadConfig({ file: configFileOf(args, env), env, overrides });
   if (env.KUBERNETES_SERVICE_HOST && config.store.kind === 'sqlite' && env.FLEETOPS_ALLOW_SQLITE !== '1') {
     throw new ConfigError('store.kind: expected postgres inside Kubernetes (CronJob pods share one database), found sqlite; set FLEETOPS_ALLOW_SQLITE=1 only for a single-pod `fleetops schedule`');
   }
@@ -38,6 +37,11 @@ export function createAppContext(args: ParsedArgs, opts: AppContextOptions = {})
   ensureWritable(outDir, typeof args.values.out === 'string' ? '--out' : 'outDir');
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   return { config, logger, clock: opts.clock ?? systemClock, env, outDir };
+}
+
+/** The config file of an invocation: --config, else $FLEETOPS_CONFIG, else none (built-in defaults). */
+export function configFileOf(args: ParsedArgs, env: NodeJS.ProcessEnv): string | undefined {
+  return typeof args.values.config === 'string' ? args.values.config : env.FLEETOPS_CONFIG;
 }
 
 function ensureWritable(dir: string, field: string): void {

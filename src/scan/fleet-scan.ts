@@ -7,6 +7,7 @@ import type { AnomalyRow, Store } from '../adapters/store/types.js';
 import type { JobContext } from '../core/run-job.js';
 import { mapLimit } from '../core/map-limit.js';
 import { selectShard } from '../fleet/sharding.js';
+import { grid } from '../fleet/grid.js';
 import type { Cluster } from '../fleet/types.js';
 import type { CatalogEntry, SignalCatalog } from '../signals/catalog.js';
 import { findingId } from './finding-id.js';
@@ -84,31 +85,7 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
       const states = await loadStates(deps.store, batch, opts.fullRebuild, ctx.logger);
       const parts = windowParts(batch, states, endMs, opts);
       for (const part of parts) startMs = Math.min(startMs, part.range.startMs);
-      const queue = new PQueue({ concurrency: opts.concurrency });
-      const detections: Promise<void>[] = [];
-      let backlog = 0;
-      for (const entry of entries) {
-        let partsLeft = parts.length;
-        for (const { clusters: members, range } of parts) {
-          void queue.add(async () => {
-            const answer = await fetchEntry(deps, ctx, opts, entry, members, acc, range);
-            // detect once this query's slot is free: the next query is then already on its way to the
-            // server, which stays busy while the answer is scored (detection blocks the event loop)
-            backlog++;
-            const detection = nextTurn().then(() => {
-              backlog--;
-              if (answer) detectEntry(ctx, opts, entry, answer, members, states, acc, range);
-              if (--partsLeft === 0) deps.progress?.(++done, entries.length * batches);
-            });
-            detections.push(detection);
-            // but never hold more answers than queries in flight: a source that answers at once (the
-            // simulator) would otherwise fetch the whole batch before the first detection
-            if (backlog > opts.concurrency) await detection;
-          });
-        }
-      }
-      await queue.onIdle();
-      await Promise.all(detections);
+      await fetchAndDetect(deps, ctx, opts, entries, parts, states, acc, () => deps.progress?.(++done, entries.length * batches));
       const missing = missingFindings(batch, acc, states, endMs, opts, ctx.runId);
       missingClusters.push(...missing.map((m) => m.cluster));
       const rows = [...acc.pending, ...missing.map((m) => m.row)];
@@ -169,6 +146,41 @@ function reportFailures(ctx: Pick<JobContext, 'fail'>, acc: Accumulator): void {
   }
 }
 
+/**
+ * One query per signal × component × part, at most opts.concurrency in flight; each answer is
+ * scored on the next turn of the event loop. `entryDone` is called once an entry's parts are scored.
+ */
+async function fetchAndDetect(
+  deps: FleetScanDeps, ctx: Pick<JobContext, 'runId' | 'signal'>, opts: FleetScanOptions, entries: CatalogEntry[],
+  parts: { clusters: Cluster[]; range: Range }[], states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, entryDone: () => void,
+): Promise<void> {
+  const queue = new PQueue({ concurrency: opts.concurrency });
+  const detections: Promise<void>[] = [];
+  let backlog = 0;
+  for (const entry of entries) {
+    let partsLeft = parts.length;
+    for (const { clusters: members, range } of parts) {
+      void queue.add(async () => {
+        const answer = await fetchEntry(deps, ctx, opts, entry, members, acc, range);
+        // detect once this query's slot is free: the next query is then already on its way to the
+        // server, which stays busy while the answer is scored (detection blocks the event loop)
+        backlog++;
+        const detection = nextTurn().then(() => {
+          backlog--;
+          if (answer) detectEntry(ctx, opts, entry, answer, members, states, acc, range);
+          if (--partsLeft === 0) entryDone();
+        });
+        detections.push(detection);
+        // but never hold more answers than queries in flight: a source that answers at once (the
+        // simulator) would otherwise fetch the whole batch before the first detection
+        if (backlog > opts.concurrency) await detection;
+      });
+    }
+  }
+  await queue.onIdle();
+  await Promise.all(detections);
+}
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type Range = { startMs: number; endMs: number };
@@ -195,67 +207,47 @@ async function fetchEntry(
   return answer;
 }
 
-/** Score every series of one answer, carrying each series' state forward. */
+/**
+ * Score every series of one answer, carrying each series' state forward. A series with a stored
+ * state that the server answered without (Prometheus leaves out a series with no sample in the
+ * range: a component removed, a cluster gone quiet) is carried to the window's end as missing points,
+ * as if it had been answered with NaN: its state otherwise stayed behind, and every later run fetched
+ * the whole batch from its last point. A cluster whose query failed keeps its state, to be fetched again.
+ */
 function detectEntry(
   ctx: Pick<JobContext, 'runId'>, opts: FleetScanOptions, entry: CatalogEntry, answer: MetricsAnswer, members: Cluster[],
   states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, range: Range,
 ): void {
   const slo = opts.slo[`${entry.id}:${entry.component}`] ?? opts.slo[entry.id] ?? entry.slo;
   const key = `${entry.id}|${entry.component}`;
-  const spec = (cluster: string) => ({ cluster, component: entry.component, signal: entry.id, badDirection: entry.badDirection, slo: entry.id === 'availability' ? slo : undefined, floor: RELATIVE_FLOOR[entry.unit] });
-  const scanOpts = (newFromMs: number) => ({ stepSeconds: opts.stepSeconds, newFromMs, runId: ctx.runId, ...DEFAULT_SCAN_OPTIONS });
-  const seen = new Set<string>();
-  let lastMs = -Infinity;
+  const stepMs = opts.stepSeconds * 1000;
+  const spec = { component: entry.component, signal: entry.id, badDirection: entry.badDirection, slo: entry.id === 'availability' ? slo : undefined, floor: RELATIVE_FLOOR[entry.unit] };
+  const scan = (cluster: string, clusterStates: Map<string, SeriesScanState>, values: Float64Array, startMs: number): void => {
+    const prev = clusterStates.get(key);
+    const newFromMs = prev ? prev.throughMs + stepMs : range.startMs;
+    const { findings, state } = scanSeries({ ...spec, cluster }, values, startMs, prev, { stepSeconds: opts.stepSeconds, newFromMs, runId: ctx.runId, ...DEFAULT_SCAN_OPTIONS });
+    clusterStates.set(key, state);
+    acc.pending.push(...findings);
+  };
+  const handled = new Set<string>(answer.failedClusters);
   for (const s of answer.series) {
     const clusterStates = states.get(s.cluster);
     if (!clusterStates) continue;
-    seen.add(s.cluster);
-    lastMs = Math.max(lastMs, s.startMs + (s.values.length - 1) * s.stepMs);
-    const prev = clusterStates.get(key);
-    const newFromMs = prev ? prev.throughMs + s.stepMs : range.startMs;
-    const { findings, state } = scanSeries(spec(s.cluster), s.values, s.startMs, prev, scanOpts(newFromMs));
-    clusterStates.set(key, state);
-    acc.pending.push(...findings);
+    handled.add(s.cluster);
+    scan(s.cluster, clusterStates, s.values, s.startMs);
     acc.series++;
     noteLastSeen(acc, s.cluster, s.values, s.startMs, s.stepMs);
     collectShardPeers.add(acc.peers, key, s);
   }
-  const stepMs = opts.stepSeconds * 1000;
-  advanceAbsent(answer, members, seen, key, states, Number.isFinite(lastMs) ? lastMs : lastGridMs(range, stepMs), stepMs, (cluster, values, startMs, prev) => {
-    const { findings, state } = scanSeries(spec(cluster), values, startMs, prev, scanOpts(startMs));
-    acc.pending.push(...findings);
-    return state;
-  });
-}
-
-/**
- * A series with a stored state that the server answered without (Prometheus leaves out a series with
- * no sample in the range: a component removed, a cluster gone quiet) is carried to the window's end as
- * missing points, as if it had been answered with NaN. Its state otherwise stayed behind, and every
- * later run fetched the whole batch from its last point: a cluster silent for days dragged its batch's
- * window back towards the full lookback. A cluster whose query failed keeps its state, to be fetched again.
- */
-function advanceAbsent(
-  answer: MetricsAnswer, members: Cluster[], seen: Set<string>, key: string, states: Map<string, Map<string, SeriesScanState>>,
-  lastMs: number, stepMs: number, scan: (cluster: string, values: Float64Array, startMs: number, prev: SeriesScanState) => SeriesScanState,
-): void {
-  const failed = new Set(answer.failedClusters);
+  const { firstMs, n } = grid(range.startMs, range.endMs, stepMs);
+  const lastMs = firstMs + (n - 1) * stepMs;
   for (const c of members) {
-    if (seen.has(c.id) || failed.has(c.id)) continue;
     const clusterStates = states.get(c.id);
     const prev = clusterStates?.get(key);
-    if (!clusterStates || !prev) continue;
+    if (!clusterStates || !prev || handled.has(c.id)) continue;
     const missing = Math.round((lastMs - prev.throughMs) / stepMs);
-    if (missing <= 0) continue;
-    clusterStates.set(key, scan(c.id, new Float64Array(missing).fill(NaN), prev.throughMs + stepMs, prev));
+    if (missing > 0) scan(c.id, clusterStates, new Float64Array(missing).fill(NaN), prev.throughMs + stepMs);
   }
-}
-
-/** The last point of a range's step grid (how the metrics sources align it: from the first step at or after the start, before the end). */
-function lastGridMs(range: Range, stepMs: number): number {
-  const firstMs = Math.ceil(range.startMs / stepMs) * stepMs;
-  const n = Math.max(1, Math.ceil((range.endMs - firstMs) / stepMs));
-  return firstMs + (n - 1) * stepMs;
 }
 
 function noteLastSeen(acc: Accumulator, cluster: string, values: Float64Array, startMs: number, stepMs: number): void {

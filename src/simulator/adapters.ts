@@ -8,7 +8,7 @@ import type { MetricsAnswer, MetricsRequest, MetricsSource } from '../adapters/m
 import { COMPONENTS, SIGNALS, type ComponentId, type Series, type SignalId } from '../fleet/types.js';
 import { ENTITY_SIGNALS, type EntitySignal } from './entity-series.js';
 import type { SimulatedFleet } from './fleet.js';
-import { grid } from './series.js';
+import { grid } from '../fleet/grid.js';
 
 export interface SimulatedAdapters {
   inventory: Inventory;

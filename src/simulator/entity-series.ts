@@ -7,7 +7,8 @@ import { COMPONENT_PROFILES } from './catalog.js';
 import { applyEffects, effectKey } from './effects.js';
 import { GAUSS, GAUSS_BITS, hashKeys, mix32 } from './random.js';
 import { seasonTable } from './season.js';
-import { CLUSTER_SCOPE, goldenInto, grid, type SeriesContext } from './series.js';
+import { grid } from '../fleet/grid.js';
+import { CLUSTER_SCOPE, goldenInto, type SeriesContext } from './series.js';
 import { regionOf } from './inventory.js';
 
 export const NODE_SIGNALS = ['node_network_saturation', 'node_disk_usage', 'node_memory_pressure', 'node_ready'] as const;

@@ -13,7 +13,8 @@ import { createRng, hashKeys } from './random.js';
 import { HOUR, type BuildContext, type Traces } from './scenario-context.js';
 import { DEFAULT_SCENARIOS, injectScenarios, randomScenarios } from './scenario-sets.js';
 import type { ScenarioInstance, ScenarioSpec } from './scenario-types.js';
-import { goldenInto, grid, type SeriesContext } from './series.js';
+import { grid } from '../fleet/grid.js';
+import { goldenInto, type SeriesContext } from './series.js';
 
 /** Default end of the simulated range: Wednesday 2025-06-04 00:00 UTC (fixed, for determinism). */
 export const DEFAULT_END_MS = Date.UTC(2025, 5, 4);

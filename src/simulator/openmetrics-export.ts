@@ -38,7 +38,8 @@ import type { Writable } from 'node:stream';
 import { COMPONENTS, type ComponentId } from '../fleet/types.js';
 import type { SimulatedFleet } from './fleet.js';
 import { buildFamilies, type ExportScope } from './openmetrics-families.js';
-import { gapMask, grid } from './series.js';
+import { grid } from '../fleet/grid.js';
+import { gapMask } from './series.js';
 
 export { EXPORT_PROMQL_HINTS, EXPORT_RATE_WINDOW, promqlFor } from './openmetrics-hints.js';
 

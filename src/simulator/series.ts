@@ -8,6 +8,7 @@ import { applyEffects, effectKey, type EffectIndex } from './effects.js';
 import { regionOf } from './inventory.js';
 import { GAUSS, GAUSS_BITS, createRng, hashKeys, mix32 } from './random.js';
 import { seasonTable } from './season.js';
+import { grid } from '../fleet/grid.js';
 
 export interface SeriesContext {
   seed: number;
@@ -41,12 +42,6 @@ export function componentParams(seed: number, clusterId: string, component: Comp
     network: uniform(prof.network),
     seasonality: prof.seasonality * (0.7 + 0.3 * rng.next()),
   };
-}
-
-/** First sample time at or after startMs, and the count of samples before endMs. */
-export function grid(startMs: number, endMs: number, stepMs: number): { firstMs: number; n: number } {
-  const firstMs = Math.ceil(startMs / stepMs) * stepMs;
-  return { firstMs, n: Math.max(0, Math.ceil((endMs - firstMs) / stepMs)) };
 }
 
 /** Effect scope for cluster-wide effects (stopped reporting: signal `!nan`). */

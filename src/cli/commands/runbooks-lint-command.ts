@@ -1,5 +1,6 @@
 import { loadConfig } from '../../core/config/load-config.js';
 import { runbooksDirFor, runRunbooksLint } from '../../runbooks/index.js';
+import { configFileOf } from '../app-context.js';
 import type { Command } from '../command.js';
 
 export const runbooksLint: Command = {
@@ -8,9 +9,7 @@ export const runbooksLint: Command = {
   usage: 'Prints file:line: severity: message [rule]. The folder is --dir, else the config\'s runbooksDir, else the runbooks shipped with fleetops.',
   options: { dir: { type: 'string' } },
   async run(args, io) {
-    const env = io.env;
-    const configured = typeof args.values.dir === 'string' ? args.values.dir
-      : loadConfig({ file: typeof args.values.config === 'string' ? args.values.config : env.FLEETOPS_CONFIG, env }).runbooksDir;
+    const configured = typeof args.values.dir === 'string' ? args.values.dir : loadConfig({ file: configFileOf(args, io.env), env: io.env }).runbooksDir;
     const dir = runbooksDirFor(configured, typeof args.values.dir === 'string' ? '--dir' : 'runbooksDir');
     const now = new Date(io.clock?.nowMs() ?? Date.now());
     return runRunbooksLint({ dir, now, out: (line: string) => io.stdout(`${line}\n`) });

@@ -1,5 +1,6 @@
 import type { HttpCallOptions } from '../../http-call-options.js';
 import PQueue from 'p-queue';
+import { grid } from '../../../fleet/grid.js';
 import type { Series } from '../../../fleet/types.js';
 import type { CatalogEntry, SignalCatalog } from '../../../signals/catalog.js';
 import { planQueries, splitFurther, type PlanLimits, type PlannedQuery } from '../../../signals/query-planner.js';
@@ -64,8 +65,7 @@ export function createPrometheusMetrics(opts: PrometheusMetricsOptions): Metrics
   return {
     async query(req) {
       const stepMs = req.stepSeconds * 1000;
-      const firstMs = Math.ceil(req.startMs / stepMs) * stepMs;
-      const n = Math.max(0, Math.ceil((req.endMs - firstMs) / stepMs));
+      const { firstMs, n } = grid(req.startMs, req.endMs, stepMs);
       if (n === 0 || req.clusters.length === 0) return { series: [], warnings: [], failedClusters: [], bytesFetched: 0 };
       const signal = req.abortSignal ?? new AbortController().signal;
       const plan = planQueries({
