@@ -63,6 +63,20 @@ describe('scan state codec', () => {
     expect(decodeClusterState(blob)).toEqual(states);
   });
 
+  it('compresses a state of 256 KB and more on the thread pool into the same bytes as inline', async () => {
+    const states = new Map<string, SeriesScanState>();
+    for (let k = 0; k < 48; k++) {
+      const values = series(DAY, (i) => 0.1 + 0.01 * noise(i + k * 13));
+      states.set(`latency_p99|c${k}`, scanSeries({ cluster: 'c1', component: `c${k}`, signal: 'latency_p99', badDirection: 'up' }, values, at(0), undefined, opts()).state);
+    }
+    const blob = encodeClusterState(states);
+    const raw = inflateRawSync(blob.subarray(1));
+
+    expect(raw.length).toBeGreaterThan(256 * 1024);
+    expect(Buffer.from(await encodeClusterStateAsync(states))).toEqual(Buffer.from(blob));
+    expect(decodeClusterState(blob)).toEqual(states);
+  });
+
   it.each([
     ['bytes that are not deflate', Uint8Array.from([1, 2, 3])],
     ['a layout-2 marker before garbage', Uint8Array.from([0xfe, 1, 2, 3])],
