@@ -16,9 +16,12 @@ export const scheduleCommand: Command = {
     const logger = io.logger ?? createLogger({ bindings: { job: 'scheduler' } });
     const passthrough = Object.entries(args.values).flatMap(([k, v]) => (typeof v === 'string' ? [`--${k}`, v] : v === true ? [`--${k}`] : []));
     const scheduler = createScheduler({ schedules: JOB_SCHEDULES, logger, run: (s) => main([...s.args, ...passthrough], io) });
-    scheduler.start();
-    await new Promise<void>((resolve) => {
+    // the handlers go in before the scheduler starts (and logs 'scheduler started'): a signal that
+    // arrives before a listener exists takes the default action and kills the process at once
+    const stopped = new Promise<void>((resolve) => {
       const onSignal = (signal: string) => {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
         logger.info({ signal, running: scheduler.running() }, 'stopping scheduler');
         void scheduler.stop(GRACE_SECONDS * 1000).then((left) => {
           if (left.length) logger.warn({ jobs: left }, 'jobs still running at exit; their next run resumes from the checkpoint');
@@ -28,6 +31,8 @@ export const scheduleCommand: Command = {
       process.once('SIGTERM', onSignal);
       process.once('SIGINT', onSignal);
     });
+    scheduler.start();
+    await stopped;
     return 0;
   },
 };
