@@ -47,7 +47,8 @@ export async function fleetScanJob(adapters: Adapters, ctx: JobContext, opts: Fl
     const fin = await finalizeScan({ store, catalog, clusters, chat: adapters.chat() }, ctx, finalizeOpts);
     return summarise({ window: { startMs: endMs, endMs }, shard: `finalize/${shard.count}`, clusters: clusters.length }, [], fin);
   }
-  const result = await scanShard({ inventory: adapters.inventory(), metrics: adapters.metrics(), store, catalog, progress: opts.progress }, ctx, {
+  // listed once per run: a Prometheus inventory reads kube_node_info and friends for the whole fleet
+  const result = await scanShard({ inventory: { listClusters: async () => clusters }, metrics: adapters.metrics(), store, catalog, progress: opts.progress }, ctx, {
     shard, endMs, stepSeconds, lookbackHours: config.scan.lookbackHours, contextHours: config.scan.contextHours,
     fullRebuild: opts.fullRebuild, slo: config.scan.slo, missingAfterMinutes: config.scan.missingAfterMinutes, concurrency: config.scan.concurrency,
     batchClusters: config.scan.batchClusters,

@@ -16,7 +16,8 @@ import { decodeClusterState, encodeClusterStateAsync } from './scan-state-codec.
 import { DEFAULT_SCAN_OPTIONS, scanSeries, type SeriesScanState } from './series-scan.js';
 
 export interface FleetScanDeps {
-  inventory: Inventory;
+  /** The fleet (a shard's clusters are picked from it); the job passes the list it already has. */
+  inventory: Pick<Inventory, 'listClusters'>;
   metrics: MetricsSource;
   store: Store;
   catalog: SignalCatalog;
