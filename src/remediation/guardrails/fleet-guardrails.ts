@@ -1,13 +1,19 @@
 import { withinLastHour, type Guardrail } from './guard-context.js';
 
-/** No operation starts inside a change-freeze window covering the target cluster or its environment. */
+/**
+ * No operation starts inside a change-freeze window covering the target cluster or its environment.
+ * A window limited to environments also stops a cluster whose environment is unknown (not in the
+ * inventory, or no environment label): fail closed, as every guardrail does when facts cannot be read.
+ */
 export const changeFreeze: Guardrail = async (g) => {
   const { cluster } = g.req.target;
   const env = g.state.cluster?.environment;
   const hit = g.state.freezeWindows.find((w) => Date.parse(w.startsAt) <= g.state.nowMs && g.state.nowMs < Date.parse(w.endsAt)
     && (!w.clusters || w.clusters.includes(cluster))
-    && (!w.environments || (env !== undefined && w.environments.includes(env))));
-  return hit ? `change freeze until ${hit.endsAt}: ${hit.reason}` : undefined;
+    && (!w.environments || env === undefined || w.environments.includes(env)));
+  if (!hit) return undefined;
+  const unknown = hit.environments && env === undefined ? ` (it covers ${hit.environments.join(', ')}, and the environment of ${cluster} is unknown)` : '';
+  return `change freeze until ${hit.endsAt}: ${hit.reason}${unknown}`;
 };
 
 /** At most maxConcurrentOperations executing fleet-wide and maxConcurrentPerCluster in one cluster. */

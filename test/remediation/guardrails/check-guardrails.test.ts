@@ -57,6 +57,7 @@ const CASES: Case[] = [
   { guardrail: 'within-node-allocatable', op: 'raise-resources', params: { resource: 'cpu', factor: 2 }, world: (w) => { w.workload.podRequests.cpu = 3; }, reason: /would request 6 cores, more than the largest node allocatable 4/ },
   { guardrail: 'previous-revision-exists', op: 'rollback-revision', world: (w) => { w.workload.revisions = 1; }, reason: /no previous revision \(1 kept\)/ },
   { guardrail: 'change-freeze', op: 'evict-pod', state: { freezeWindows: [{ startsAt: '2025-06-02T08:00:00Z', endsAt: '2025-06-02T12:00:00Z', reason: 'Black Friday', environments: ['prod'] }] }, reason: /change freeze until 2025-06-02T12:00:00Z: Black Friday/ },
+  { guardrail: 'change-freeze', op: 'rollout-restart', state: { cluster: {}, freezeWindows: [{ startsAt: '2025-06-02T08:00:00Z', endsAt: '2025-06-02T12:00:00Z', reason: 'Black Friday', environments: ['prod'] }] }, reason: /Black Friday \(it covers prod, and the environment of cluster-a is unknown\)/ },
   { guardrail: 'argo-managed-via-argo', op: 'scale-workload', world: (w) => { w.workload.argoApp = { name: 'shop' }; }, state: { argoCdConfigured: true }, reason: /managed by Argo CD application shop: change its desired state in Git/ },
   { guardrail: 'argo-managed-via-argo', op: 'rollout-restart', world: (w) => { w.workload.argoApp = { name: 'shop' }; }, reason: /no Argo CD connection is configured/ },
   { guardrail: 'max-concurrent-operations', op: 'evict-pod',
