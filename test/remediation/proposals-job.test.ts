@@ -66,6 +66,49 @@ describe('proposals job', () => {
     expect(thread).toMatch(/lowered to level 1/);
   });
 
+  it('waits for an operation still running elsewhere (an Argo Workflow) instead of rolling it back, then verifies it', async () => {
+    const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'recovered'], ops: { executeInProgressCalls: 2 } });
+    const p = await proposed(world);
+    await runProposalsJob(world);
+    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
+    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+
+    await runProposalsJob(world);
+    await runProposalsJob(world, 2 * 60_000);
+
+    expect((await world.store.proposals.get(p.id))?.state).toBe('executing');
+    expect(world.ops.calls.map((c) => c.kind)).not.toContain('rollback');
+
+    await runProposalsJob(world, 4 * 60_000);
+
+    expect((await world.store.proposals.get(p.id))?.state).toBe('succeeded');
+    expect(world.ops.calls.map((c) => c.step)).toEqual(['still-running', 'still-running', 'cordon', 'evict:pod-1', 'evict:pod-2', 'evict:pod-3', 'evict:pod-4']);
+    const actions = (await auditOf(world.store, p.id)).map((e) => e.action);
+    expect(actions.filter((a) => a === 'execution.in-progress')).toHaveLength(2);
+    expect(actions).not.toContain('rollback.started');
+    // waiting is not a failed attempt: maxExecutionAttempts is not used up
+    expect((await world.store.proposals.get(p.id))?.checkpoint?.attempts).toBe(1);
+  });
+
+  it('a rollback still running elsewhere stays rolling back until it finishes, and is not called failed', async () => {
+    const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending'], config: { autonomy: { defaultLevel: 2 } }, ops: { rollbackInProgressCalls: 1 } });
+    const p = await proposed(world);
+    await runProposalsJob(world);
+    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
+    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+    await runProposalsJob(world);
+
+    await runProposalsJob(world, 16 * 60_000);
+
+    expect((await world.store.proposals.get(p.id))?.state).toBe('executing');
+    expect((await world.store.proposals.get(p.id))?.checkpoint?.phase).toBe('rolling-back');
+
+    await runProposalsJob(world, 18 * 60_000);
+
+    expect((await world.store.proposals.get(p.id))?.state).toBe('rolled-back');
+    expect(world.ops.calls.filter((c) => c.kind === 'rollback').map((c) => c.step)).toEqual(['rollback-still-running', 'uncordon']);
+  });
+
   it('closes a proposal as recovered when the symptom is gone right before execution', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'recovered'] });
     const p = await proposed(world);

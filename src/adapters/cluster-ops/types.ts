@@ -39,6 +39,11 @@ export interface OperationOutcome {
   calls: PlannedCall[];
   message: string;
   checkpoint?: Record<string, unknown>;
+  /**
+   * Still running elsewhere (an Argo Workflow Pending or Running): neither done nor failed. The
+   * caller checks again on its next run and must not start a rollback alongside it.
+   */
+  inProgress?: boolean;
 }
 
 export interface ClusterOps {

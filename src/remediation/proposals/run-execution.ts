@@ -11,7 +11,7 @@ import { transitionProposal } from './proposal-state.js';
 import { findProposalPost, postThreadNote } from './proposal-thread.js';
 import { scopeOf, type RemediationDeps } from './remediation-deps.js';
 
-export type ExecutionResult = 'lease-held' | 'interrupted' | 'verifying' | 'succeeded' | 'failed' | 'rolled-back' | 'retry';
+export type ExecutionResult = 'lease-held' | 'interrupted' | 'in-progress' | 'verifying' | 'succeeded' | 'failed' | 'rolled-back' | 'retry';
 
 interface Checkpoint {
   phase: 'executing' | 'verifying' | 'rolling-back';
@@ -63,6 +63,8 @@ async function rollBack(run: Run, reason: string): Promise<ExecutionResult> {
   await save(run, { ...run.cp, phase: 'rolling-back', reason });
   await audit(run, 'rollback.started', { reason });
   const outcome = await deps.clusterOps.rollback({ ...operationRequest(p), checkpoint: run.cp.ops, abortSignal: run.lease.signal });
+  // a rollback still running elsewhere (an Argo Workflow) is read again on the next run, in this phase
+  if (outcome.inProgress) return inProgress(run, 'rollback.in-progress', outcome);
   await audit(run, 'rollback.finished', { status: outcome.status, message: outcome.message, calls: outcome.calls.length });
   if (outcome.status === 'succeeded') {
     await note(run, 'rolled-back', `\`${shortId(p.id)}\` was rolled back (${reason}).`);
@@ -70,6 +72,11 @@ async function rollBack(run: Run, reason: string): Promise<ExecutionResult> {
   }
   await note(run, 'rollback-failed', `Rolling back \`${shortId(p.id)}\` did not succeed (${outcome.message}): a person must check ${p.cluster} now.`);
   return finish(run, 'failed', { reason, rollback: outcome.message });
+}
+
+async function inProgress(run: Run, action: string, outcome: OperationOutcome): Promise<ExecutionResult> {
+  await audit(run, action, { message: outcome.message, calls: outcome.calls.length });
+  return 'in-progress';
 }
 
 async function verifyPhase(run: Run): Promise<ExecutionResult> {
@@ -101,6 +108,12 @@ async function executePhase(run: Run): Promise<ExecutionResult> {
     if (run.lease.signal.aborted) throw err;
     await audit(run, 'execution.error', { attempt: attempts, error: (err as Error).message });
     return attempts >= deps.config.maxExecutionAttempts ? rollBack(run, `execution kept failing: ${(err as Error).message}`) : 'retry';
+  }
+  if (outcome.inProgress) {
+    // not an attempt that failed: the operation runs elsewhere (an Argo Workflow), and rolling back
+    // now would run the undo alongside it
+    await save(run, { ...run.cp, attempts: attempts - 1, ops: outcome.checkpoint ?? run.cp.ops });
+    return inProgress(run, 'execution.in-progress', outcome);
   }
   await audit(run, 'execution.finished', { status: outcome.status, message: outcome.message, calls: outcome.calls.length });
   if (outcome.status !== 'succeeded') return rollBack(run, `execution ${outcome.status}: ${outcome.message}`);

@@ -25,7 +25,8 @@ describe('Argo Workflows ClusterOps', () => {
     const third = await ops().execute(req);
 
     expect(argo.workflowsCreated()).toBe(1);
-    expect(first).toMatchObject({ status: 'blocked', message: expect.stringMatching(/fleetops-p0123456789abcdef is Running/) });
+    expect(first).toMatchObject({ status: 'blocked', inProgress: true, message: expect.stringMatching(/fleetops-p0123456789abcdef is Running/) });
+    expect(third.inProgress).toBeUndefined();
     expect(second.message).toMatch(/already submitted earlier; not submitted again/);
     expect(third.status).toBe('succeeded');
     expect(saved).toEqual([{ workflow: 'fleetops-p0123456789abcdef' }]);
@@ -44,6 +45,7 @@ describe('Argo Workflows ClusterOps', () => {
     const denied = await createArgoWorkflowsClusterOps({ baseUrl: argo.url, token: 'wrong', namespace: 'fleetops', workflowTemplate: 't', clock: fixedClock(NOW_MS), logger: silentLogger }).execute(req);
 
     expect(failed).toMatchObject({ status: 'failed', message: expect.stringMatching(/Failed: eviction blocked/) });
+    expect(failed.inProgress).toBeUndefined();
     expect(denied).toMatchObject({ status: 'failed', message: expect.stringMatching(/HTTP 401.*check the Argo Workflows token/) });
   });
 });

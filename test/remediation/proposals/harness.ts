@@ -61,6 +61,9 @@ export interface FakeOpsOptions {
   logFile?: string;
   outcome?: 'succeeded' | 'failed' | 'blocked';
   rollbackOutcome?: 'succeeded' | 'failed';
+  /** The first this many execute (rollback) calls answer "still running elsewhere", as an Argo Workflow in progress does. */
+  executeInProgressCalls?: number;
+  rollbackInProgressCalls?: number;
 }
 
 /** A resumable ClusterOps: after each step it reports `{ done: [...] }`; a resumed call skips those. */
@@ -74,6 +77,11 @@ export function createFakeClusterOps(opts: FakeOpsOptions = {}): ClusterOps & { 
   return {
     kind: 'dry-run', calls, plan,
     async execute(req) {
+      if ((opts.executeInProgressCalls ?? 0) > 0) {
+        opts.executeInProgressCalls! -= 1;
+        record({ step: 'still-running', pid: process.pid, kind: 'execute' });
+        return { status: 'blocked', inProgress: true, calls: [], message: 'Workflow is Running; check again on the next run', checkpoint: { workflow: 'wf-1' } };
+      }
       const done = [...((req.checkpoint?.done as string[] | undefined) ?? [])];
       for (const step of stepsOf(req)) {
         if (done.includes(step)) continue;
@@ -88,6 +96,11 @@ export function createFakeClusterOps(opts: FakeOpsOptions = {}): ClusterOps & { 
     },
     async rollback(req) {
       const undo = req.operation === 'cordon-drain-node' ? 'uncordon' : `undo:${req.operation}`;
+      if ((opts.rollbackInProgressCalls ?? 0) > 0) {
+        opts.rollbackInProgressCalls! -= 1;
+        record({ step: 'rollback-still-running', pid: process.pid, kind: 'rollback' });
+        return { status: 'blocked', inProgress: true, calls: [], message: 'rollback Workflow is Running' };
+      }
       record({ step: undo, pid: process.pid, kind: 'rollback' });
       const status = opts.rollbackOutcome ?? 'succeeded';
       return { status, calls: [{ method: 'PATCH', path: `/fake/${req.target.cluster}/${undo}`, description: undo }], message: status };

@@ -49,7 +49,7 @@ function outcomeOf(wf: WorkflowResponse, calls: PlannedCall[], already: boolean)
     case 'Succeeded': return { status: 'succeeded', calls, message: `Argo Workflow ${name} succeeded${note}`, checkpoint };
     case 'Failed':
     case 'Error': return { status: 'failed', calls, message: `Argo Workflow ${name} ${wf.status.phase}: ${wf.status.message ?? 'no message'}${note}`, checkpoint };
-    default: return { status: 'blocked', calls, message: `Argo Workflow ${name} is ${wf.status?.phase || 'pending'}${note}; check again on the next run`, checkpoint };
+    default: return { status: 'blocked', inProgress: true, calls, message: `Argo Workflow ${name} is ${wf.status?.phase || 'pending'}${note}; check again on the next run`, checkpoint };
   }
 }
 
