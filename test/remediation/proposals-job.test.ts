@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/adapters/store/audit-chain.js';
 import { shortId } from '../../src/remediation/proposals/proposal-id.js';
+import { reconcileProposed } from '../../src/remediation/proposals/reconcile-proposed.js';
 import { auditOf, CHANNEL, createWorld, draft, drainDraft, propose, reply, runProposalsJob, U } from './proposals/harness.js';
 
 async function proposed(world: Awaited<ReturnType<typeof createWorld>>, d = drainDraft()) {
@@ -148,6 +149,25 @@ describe('proposals job', () => {
     expect((await world.store.proposals.get(p.id))?.state).toBe('rejected');
     const entry = (await auditOf(world.store, p.id)).find((e) => e.action === 'proposal.rejected');
     expect(entry).toMatchObject({ actor: U.onCall2, details: { reason: 'node-7 hosts the payment batch' } });
+  });
+
+  it('a valid reject sent after the approvals still stops a proposal that was approved but not yet started', async () => {
+    const world = await createWorld();
+    const p = await proposed(world);
+    await runProposalsJob(world);
+    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
+    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+    // a run approved it and then failed before claiming it (Slack, metrics or a cluster read failed)
+    expect((await reconcileProposed(world.deps(), p))?.state).toBe('approved');
+    await reply(world, p.id, U.onCall2, `reject ${shortId(p.id)} the node hosts the payment batch`);
+
+    const { failures } = await runProposalsJob(world);
+
+    expect(failures).toEqual([]);
+    expect((await world.store.proposals.get(p.id))?.state).toBe('rejected');
+    expect(world.ops.calls).toEqual([]);
+    const entry = (await auditOf(world.store, p.id)).find((e) => e.action === 'proposal.rejected');
+    expect(entry).toMatchObject({ actor: U.onCall2, details: { reason: 'the node hosts the payment batch', after: 'approved' } });
   });
 
   it('autonomy level 3 runs a low-risk operation automatically one run after the notice', async () => {

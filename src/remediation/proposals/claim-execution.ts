@@ -8,6 +8,7 @@ import { shortId } from './proposal-id.js';
 import { transitionProposal } from './proposal-state.js';
 import { findProposalPost, postThreadNote, upsertProposalMessage } from './proposal-thread.js';
 import { loadProposalView } from './proposal-view.js';
+import { readDecisions } from './reconcile-proposed.js';
 import type { RemediationDeps } from './remediation-deps.js';
 
 async function refuseExecution(deps: RemediationDeps, view: ProposalView | undefined, p: ProposalRow, reason: string, details: Record<string, unknown> = {}): Promise<undefined> {
@@ -56,6 +57,16 @@ export async function claimExecution(deps: RemediationDeps, p: ProposalRow): Pro
   if (typeof op === 'string') return refuseExecution(deps, undefined, p, op, { violation: 'catalog' });
   const view = await loadProposalView(deps, p);
   if (!view) return refuseExecution(deps, view, p, 'proposal context missing');
+  // the thread is read again: a valid `reject` sent after the approvals still stops it (a claim that
+  // failed on an earlier run leaves the proposal approved, and the thread is otherwise read only while proposed)
+  const post = await findProposalPost(deps.store, p);
+  const policy = post ? await readDecisions(deps, view, post) : undefined;
+  if (policy?.verdict === 'rejected' && policy.rejection) {
+    const { userId, reason, messageTs } = policy.rejection;
+    const next = await transitionProposal(deps.store, p, 'rejected', deps.clock.nowMs(), { actor: userId, details: { reason: reason ?? '', messageTs, after: 'approved' } });
+    if (next) await upsertProposalMessage(deps, { ...view, proposal: next });
+    return undefined;
+  }
   if (!(await approvalsStillValid(deps, view))) return refuseExecution(deps, view, p, 'the approvals no longer satisfy the policy (group, allowlist or autonomy changed)');
   if ((await deps.verify(p)) === 'recovered') {
     const closed = await transitionProposal(deps.store, p, 'recovered', deps.clock.nowMs(), { actor: 'fleetops', details: { reason: 'symptom recovered before execution' } });

@@ -95,7 +95,7 @@ export async function reconcileProposed(deps: RemediationDeps, p: ProposalRow): 
     // Automatic runs wait one run after the notice is posted, so people can still reject.
     const automatic = view.requirement.kind === 'automatic';
     next = await transitionProposal(deps.store, p, 'approved', nowMs, { actor: automatic ? 'fleetops-autonomy' : actor, details: { approvers: policy.approvals.map((a) => a.userId), level: view.level, automatic } });
-    if (next && automatic) await postThreadNote(deps, post, p.id, 'automatic', `Running automatically (autonomy level 3): \`${shortId(p.id)}\`. Reply \`reject ${shortId(p.id)} <reason>\` before the next run to stop it.`);
+    if (next && automatic) await postThreadNote(deps, post, p.id, 'automatic', `Running automatically now (autonomy level 3): \`${shortId(p.id)}\`; nobody rejected it since it was posted. A \`reject ${shortId(p.id)} <reason>\` still stops it until it starts.`);
   } else if (nowMs > p.expiresAtMs) {
     const required = view.requirement.kind === 'approvals' ? view.requirement.count : 0;
     next = await transitionProposal(deps.store, p, 'expired', nowMs, { actor, details: { approvals: policy.approvals.length, required, requirement: view.requirement.kind } });
