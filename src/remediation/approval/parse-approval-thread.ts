@@ -2,7 +2,7 @@ import type { ChatMessage, ChatUser } from '../../adapters/chat/types.js';
 
 export type RefusalReason =
   | 'replayed' | 'has-subtype' | 'bot-or-app' | 'edited' | 'unknown-user' | 'deleted-user' | 'not-a-full-member'
-  | 'older-proposal' | 'unknown-proposal' | 'before-posting' | 'after-expiry'
+  | 'older-proposal' | 'unknown-proposal' | 'before-posting' | 'after-expiry' | 'approval-with-text'
   | 'self-approval' | 'not-an-approver' | 'out-of-order' | 'same-approver' | 'suggest-only' | 'reaction';
 
 /** A reply that counts as a decision on the current proposal (who it is from is judged by the policy). */
@@ -41,7 +41,7 @@ export interface ParsedThread {
   refused: RefusedReply[];
 }
 
-/** `approve <id8>` or `reject <id8> <reason>`, optionally after a mention; the whole message, nothing before. */
+/** `approve <id8>` or `reject <id8> <reason>`, optionally after a mention; the whole message, nothing before (an approval with text after the id is refused). */
 const COMMAND = /^\s*(?:<@[A-Z0-9]+>\s*)?(approve|reject)\s+([0-9a-f]{8,64})\b\s*([\s\S]*)$/i;
 
 interface Command { decision: 'approve' | 'reject'; idPrefix: string; rest: string }
@@ -92,7 +92,9 @@ export function parseApprovalThread(messages: readonly ChatMessage[], ctx: Appro
     const problem: [RefusalReason, string] | undefined = replay ? ['replayed', 'this message was already counted']
       : messageProblem(m, ctx.users) ?? idCheck
         ?? (m.ts <= ctx.postedTs ? ['before-posting', 'sent before the proposal was posted'] : undefined)
-        ?? (m.ts > ctx.expiresTs ? ['after-expiry', 'sent after the proposal expired'] : undefined);
+        ?? (m.ts > ctx.expiresTs ? ['after-expiry', 'sent after the proposal expired'] : undefined)
+        // "approve abcd1234 after the freeze, not now" is a condition fleetops cannot check: refused, not counted
+        ?? (cmd.decision === 'approve' && cmd.rest ? ['approval-with-text', `an approval is \`approve ${cmd.idPrefix}\` and nothing after it (a condition such as "${cmd.rest.slice(0, 60)}" cannot be checked); reply again without it`] : undefined);
     if (problem) {
       refused.push({ ...base, reason: problem[0], detail: problem[1] });
       continue;

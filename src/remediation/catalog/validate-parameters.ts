@@ -53,7 +53,8 @@ function checkNarrowing(name: string, bound: ParameterBound, value: unknown): st
 export function validateParameters(op: SafeOperation, params: Record<string, unknown>, narrower: ParameterBounds = {}): string[] {
   const errors: string[] = [];
   for (const name of Object.keys(params)) {
-    if (!(name in op.parameters)) errors.push(`${op.id} has no parameter ${name}`);
+    // own keys only: `in` also finds constructor, __proto__ and the rest of Object.prototype
+    if (!Object.hasOwn(op.parameters, name)) errors.push(`${op.id} has no parameter ${name}`);
   }
   for (const [name, spec] of Object.entries(op.parameters)) {
     const value = params[name];

@@ -54,6 +54,7 @@ describe('parseApprovalThread', () => {
     ['a ts at posting', { ts: '1800000000.000100' }, 'before-posting'],
     ['a ts after expiry', { ts: '1800001800.000001' }, 'after-expiry'],
     ['a ts consumed by another proposal', { ts: '1800000500.000000' }, 'replayed'],
+    ['text after the id of an approval (a condition)', { text: `approve ${ID.slice(0, 8)} only after the freeze ends, not now` }, 'approval-with-text'],
   ] as const)('refuses a reply with %s', (_name, over, reason) => {
     const result = parseApprovalThread([msg(over as Partial<ChatMessage>)], ctx);
 

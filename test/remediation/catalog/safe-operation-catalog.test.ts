@@ -39,6 +39,7 @@ describe('validateParameters', () => {
     ['raise-resources', { resource: 'memory', factor: 3 }, ['factor=3 is outside [1.05, 2]']],
     ['cordon-drain-node', { maxNodesPerCluster: 4 }, ['maxNodesPerCluster=4 is outside [1, 3]']],
     ['evict-pod', { force: true }, ['evict-pod has no parameter force']],
+    ['evict-pod', JSON.parse('{"constructor": 1, "__proto__": {"x": 1}, "toString": 2}'), ['evict-pod has no parameter constructor', 'evict-pod has no parameter __proto__', 'evict-pod has no parameter toString']],
   ])('%s %j → %j', (id, params, errors) => {
     expect(validateParameters(op(id), params)).toEqual(errors);
   });
