@@ -47,19 +47,32 @@ export function checkAgainstCatalog(catalog: SafeOperationCatalog, draft: Pick<P
   if (!op.target_kinds.includes(draft.target.kind)) {
     throw new SafetyViolationError(`${op.id} cannot act on a ${draft.target.kind} (allowed: ${op.target_kinds.join(', ')})`);
   }
-  const errors = validateParameters(op, draft.params, draft.bounds);
+  // checked with the defaults filled in: an omitted parameter gets a value too, and it must respect the runbook
+  const errors = validateParameters(op, withDefaults(op, draft.params, draft.bounds), draft.bounds);
   if (errors.length > 0) throw new SafetyViolationError(`${op.id}: ${errors.join('; ')}`);
   return op;
 }
 
-/** Catalog defaults for parameters the draft left out, so the id and the executor see the full parameter set. */
-export function withDefaults(op: SafeOperation, params: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Catalog defaults for parameters the draft left out, so the id and the executor see the full
+ * parameter set. Where a runbook narrows a parameter, its default is brought inside the runbook's
+ * bounds: the catalog's maxClustersPerHour default 10 under a runbook maximum of 5 is 5.
+ */
+export function withDefaults(op: SafeOperation, params: Record<string, unknown>, bounds: ParameterBounds = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(op.parameters)) {
-    const value = params[name] ?? spec.default;
+    const value = params[name] ?? narrowDefault(spec.default, bounds[name]);
     if (value !== undefined) out[name] = value;
   }
   return { ...out, ...params };
+}
+
+function narrowDefault(value: unknown, bound: ParameterBounds[string] | undefined): unknown {
+  if (value === undefined || bound === undefined) return value;
+  if (typeof bound === 'string' || typeof bound === 'boolean') return bound;
+  if (Array.isArray(bound)) return bound.includes(value as string) ? value : bound[0];
+  if (typeof value !== 'number') return value;
+  return Math.min(bound.max ?? Infinity, Math.max(bound.min ?? -Infinity, value));
 }
 
 export function operationRequest(p: Pick<ProposalRow, 'id' | 'operation' | 'target' | 'params' | 'checkpoint'>): OperationRequest {
@@ -74,7 +87,7 @@ async function refuse(deps: CreateProposalDeps, draft: ProposalDraft, reason: st
 }
 
 function buildRow(draft: ProposalDraft, op: SafeOperation, nowMs: number, expiryMinutes: number): ProposalRow {
-  const params = withDefaults(op, draft.params);
+  const params = withDefaults(op, draft.params, draft.bounds);
   const target = { ...draft.target };
   return {
     id: proposalId({ groupId: draft.groupId, operation: op.id, target, params }), groupId: draft.groupId, operation: op.id,

@@ -57,6 +57,18 @@ describe('createProposal', () => {
     expect(await world.store.proposals.list({})).toHaveLength(1);
   });
 
+  it('brings an omitted parameter\'s default inside the runbook\'s narrower bounds', async () => {
+    const world = await createWorld();
+    const rollback = { operation: 'rollback-revision', target: { cluster: 'c-eu-west-1-0001', kind: 'Deployment' as const, namespace: 'kube-system', name: 'coredns' } };
+
+    // crashloopbackoff.md allows maxClustersPerHour up to 5; the catalog default is 10
+    const narrowed = await propose(world, draft({ ...rollback, params: {}, bounds: { maxClustersPerHour: { max: 5 } } }));
+    const plain = await propose(world, draft({ ...rollback, groupId: 'g-other', params: {} }));
+
+    expect(narrowed.status === 'proposed' && narrowed.proposal.params).toMatchObject({ maxClustersPerHour: 5, revisionsBack: 1 });
+    expect(plain.status === 'proposed' && plain.proposal.params).toMatchObject({ maxClustersPerHour: 10 });
+  });
+
   it('does not propose when the symptom has already recovered', async () => {
     const world = await createWorld({ verify: ['recovered'] });
 
