@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createStore } from '../../src/adapters/store/index.js';
+import type { ProposalRow } from '../../src/adapters/store/types.js';
 import { opsRunCommand } from '../../src/cli/commands/ops-run-command.js';
 import { parseCommandArgs } from '../../src/cli/parse-args.js';
 import { fixedClock } from '../../src/core/clock.js';
@@ -9,9 +11,32 @@ import { silentLogger } from '../../src/core/logger.js';
 
 const ROLLOUT = { operationId: 'p-0123456789ab', operation: 'rollout-restart', target: { cluster: 'c-us-east-1-0001', kind: 'Deployment', namespace: 'kube-system', name: 'coredns' }, params: {} };
 
+const SCALE = { operationId: 'p-5ca1e0000001', operation: 'scale-workload', target: { cluster: 'c-us-east-1-0001', kind: 'Deployment', namespace: 'payments', name: 'api' }, params: { direction: 'up', replicas: 4 } };
+
+type Request = typeof ROLLOUT | typeof SCALE;
+
 let out: string;
 beforeEach(() => { out = mkdtempSync(join(tmpdir(), 'fleetops-ops-run-')); });
 afterEach(() => { rmSync(out, { recursive: true, force: true }); });
+
+/**
+ * Stores the proposal a request stands for, as the proposals job leaves it once approval started it:
+ * state executing, catalog defaults applied to params, checkpoint phase executing.
+ */
+async function storeProposal(req: Request, over: Partial<ProposalRow> = {}): Promise<void> {
+  const store = await createStore({ kind: 'sqlite', path: join(out, 'fleetops.db') });
+  try {
+    await store.migrate();
+    const at = Date.UTC(2026, 10, 30, 5);
+    const defaults = req.operation === 'rollout-restart' ? { maxUnavailablePercent: 0, maxSurgePercent: 25 } : { maxStepReplicas: 10, maxSurge: 1 };
+    await store.proposals.insert({
+      id: req.operationId, groupId: 'g-1', operation: req.operation, cluster: req.target.cluster, target: { ...req.target }, params: { ...defaults, ...req.params },
+      risk: 'low', state: 'executing', createdAtMs: at, expiresAtMs: at + 3_600_000, updatedAtMs: at, checkpoint: { phase: 'executing', attempts: 1 }, ...over,
+    });
+  } finally {
+    await store.close();
+  }
+}
 
 /** Like test/cli/run-cli.ts, but calls the command directly (it is registered in index.ts by the lead). */
 async function opsRun(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -24,6 +49,8 @@ async function opsRun(argv: string[], env: NodeJS.ProcessEnv = {}) {
 
 describe('fleetops ops run', () => {
   it('executes a catalog operation on the dry-run executor and prints one JSON line (exit 0)', async () => {
+    await storeProposal(ROLLOUT);
+
     const res = await opsRun(['--mode', 'execute', '--request', JSON.stringify(ROLLOUT)]);
 
     const lines = res.stdout.trim().split('\n');
@@ -35,6 +62,8 @@ describe('fleetops ops run', () => {
   });
 
   it('exits 1 with status failed when the operation fails (a rollout restart cannot be rolled back)', async () => {
+    await storeProposal(ROLLOUT, { checkpoint: { phase: 'rolling-back', attempts: 1, reason: 'the symptom did not recover' } });
+
     const res = await opsRun(['--mode', 'rollback', '--request', JSON.stringify(ROLLOUT)]);
 
     expect(res.code).toBe(1);
@@ -44,6 +73,7 @@ describe('fleetops ops run', () => {
   it('reads the request from @file', async () => {
     const file = join(out, 'request.json');
     writeFileSync(file, JSON.stringify(ROLLOUT));
+    await storeProposal(ROLLOUT);
 
     const res = await opsRun(['--mode', 'execute', '--request', `@${file}`]);
 
@@ -84,5 +114,93 @@ describe('fleetops ops run', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/clusterOps\.kind: expected kubernetes .* found argo-workflows/);
     expect(res.stdout).toBe('');
+  });
+
+  describe('requires the executing proposal the request stands for', () => {
+    it('refuses a request whose proposal is not in the store (exit 2), naming the id, and runs nothing', async () => {
+      await storeProposal(SCALE);
+
+      const res = await opsRun(['--mode', 'execute', '--request', JSON.stringify(ROLLOUT)]);
+
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(/fleetops ops run: --request: refused: no proposal p-0123456789ab in the store/);
+      expect(res.stdout).toBe('');
+    });
+
+    it.each(['proposed', 'approved', 'rejected', 'succeeded', 'rolled-back'] as const)('refuses a proposal in state %s (exit 2), naming the state', async (state) => {
+      await storeProposal(ROLLOUT, { state });
+
+      const res = await opsRun(['--mode', 'execute', '--request', JSON.stringify(ROLLOUT)]);
+
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain(`fleetops ops run: --request: refused: proposal p-012345 is ${state}, not executing`);
+      expect(res.stdout).toBe('');
+    });
+
+    it.each([
+      { name: 'a different replica count', request: { ...SCALE, params: { ...SCALE.params, replicas: 40 } }, error: 'params.replicas: request 40, approved proposal 4' },
+      { name: 'a different direction', request: { ...SCALE, params: { ...SCALE.params, direction: 'down' } }, error: 'params.direction: request "down", approved proposal "up"' },
+      { name: 'a parameter the proposal left at its default', request: { ...SCALE, params: { ...SCALE.params, maxStepReplicas: 50 } }, error: 'params.maxStepReplicas: request 50, approved proposal 10' },
+      { name: 'another cluster', request: { ...SCALE, target: { ...SCALE.target, cluster: 'c-eu-west-1-0002' } }, error: 'target.cluster: request "c-eu-west-1-0002", approved proposal "c-us-east-1-0001"' },
+      { name: 'another namespace', request: { ...SCALE, target: { ...SCALE.target, namespace: 'kube-system' } }, error: 'target.namespace: request "kube-system", approved proposal "payments"' },
+      { name: 'another workload', request: { ...SCALE, target: { ...SCALE.target, name: 'db' } }, error: 'target.name: request "db", approved proposal "api"' },
+      { name: 'another target kind', request: { ...SCALE, target: { ...SCALE.target, kind: 'StatefulSet' } }, error: 'target.kind: request "StatefulSet", approved proposal "Deployment"' },
+      { name: 'another operation', request: { ...ROLLOUT, operationId: SCALE.operationId, target: SCALE.target }, error: 'operation: request "rollout-restart", approved proposal "scale-workload"' },
+    ])('refuses a request that differs from the approved proposal in $name (exit 2), naming the field', async ({ request, error }) => {
+      await storeProposal(SCALE);
+
+      const res = await opsRun(['--mode', 'execute', '--request', JSON.stringify(request)]);
+
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain(`--request: refused: the request does not match proposal p-5ca1e0: ${error}`);
+      expect(res.stdout).toBe('');
+    });
+
+    it('runs a request that leaves out parameters the stored proposal holds as catalog defaults (exit 0)', async () => {
+      await storeProposal(SCALE);
+
+      const res = await opsRun(['--mode', 'execute', '--request', JSON.stringify(SCALE)]);
+
+      expect(res.code).toBe(0);
+      expect(JSON.parse(res.stdout)).toMatchObject({ operationId: SCALE.operationId, operation: 'scale-workload', cluster: 'c-us-east-1-0001', mode: 'execute', status: 'succeeded' });
+    });
+
+    it.each([undefined, 'executing', 'verifying'])('refuses a rollback while the checkpoint phase is %s, not rolling-back (exit 2)', async (phase) => {
+      await storeProposal(SCALE, { checkpoint: phase === undefined ? undefined : { phase, attempts: 1, ops: { previousReplicas: 3 } } });
+
+      const res = await opsRun(['--mode', 'rollback', '--request', JSON.stringify(SCALE)]);
+
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain(`--request: refused: proposal p-5ca1e0 is in phase "${phase ?? 'executing'}", not rolling-back`);
+      expect(res.stdout).toBe('');
+    });
+
+    it('rolls back with the stored checkpoint when the request carries none, so it undoes what the execution did', async () => {
+      await storeProposal(SCALE, { checkpoint: { phase: 'rolling-back', attempts: 1, ops: { previousReplicas: 3 }, reason: 'the symptom did not recover' } });
+
+      const res = await opsRun(['--mode', 'rollback', '--request', JSON.stringify(SCALE)]);
+
+      expect(res.code).toBe(0);
+      expect(JSON.parse(res.stdout)).toMatchObject({ mode: 'rollback', status: 'succeeded', message: expect.stringMatching(/scaled Deployment payments\/api back to 3 replicas/) });
+    });
+
+    it('ignores a checkpoint in the request: a caller cannot steer the rollback', async () => {
+      await storeProposal(SCALE, { checkpoint: { phase: 'rolling-back', attempts: 1, ops: { previousReplicas: 3 }, reason: 'the symptom did not recover' } });
+
+      const res = await opsRun(['--mode', 'rollback', '--request', JSON.stringify({ ...SCALE, checkpoint: { previousReplicas: 400 } })]);
+
+      expect(res.code).toBe(0);
+      expect(JSON.parse(res.stdout).message).toMatch(/back to 3 replicas/);
+    });
+
+    it.each(['verifying', 'rolling-back'])('refuses to execute again while the checkpoint phase is %s (exit 2)', async (phase) => {
+      await storeProposal(SCALE, { checkpoint: { phase, attempts: 1, ops: { previousReplicas: 3 } } });
+
+      const res = await opsRun(['--mode', 'execute', '--request', JSON.stringify(SCALE)]);
+
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain(`--request: refused: proposal p-5ca1e0 is in phase "${phase}", not executing`);
+      expect(res.stdout).toBe('');
+    });
   });
 });

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { OperationOutcome, OperationRequest } from '../../adapters/cluster-ops/types.js';
+import type { OperationOutcome, OperationRequest, OperationTarget } from '../../adapters/cluster-ops/types.js';
+import { canonicalJson } from '../../adapters/store/audit-chain.js';
+import type { ProposalRow, Store } from '../../adapters/store/types.js';
 import { ConfigError, SafetyViolationError } from '../../core/errors.js';
-import { loadSafeOperationCatalog, TARGET_KINDS } from '../../remediation/catalog/index.js';
+import { findOperation, loadSafeOperationCatalog, TARGET_KINDS, type SafeOperationCatalog } from '../../remediation/catalog/index.js';
 import { checkAgainstCatalog, withDefaults } from '../../remediation/proposals/create-proposal.js';
+import { shortId } from '../../remediation/proposals/proposal-id.js';
 import type { CliIo, Command } from '../command.js';
 import { runJobCommand } from '../job-runner.js';
 import type { ParsedArgs } from '../parse-args.js';
@@ -67,13 +70,72 @@ function checkedRequest(input: OperationRequestInput): OperationRequest {
   }
 }
 
-async function runOperation(args: ParsedArgs, io: CliIo, mode: Mode, req: OperationRequest): Promise<number> {
+const TARGET_FIELDS = ['cluster', 'kind', 'namespace', 'name'] as const;
+
+function shown(value: unknown): string {
+  return value === undefined ? '(none)' : JSON.stringify(value);
+}
+
+/** The first field (`operation`, `target.<field>`, `params.<name>`) where request and stored proposal differ. */
+function firstDifference(req: OperationRequest, p: ProposalRow, storedParams: Record<string, unknown>): { field: string; request: unknown; stored: unknown } | undefined {
+  if (req.operation !== p.operation) return { field: 'operation', request: req.operation, stored: p.operation };
+  for (const field of TARGET_FIELDS) {
+    const request = req.target[field];
+    const stored = p.target[field];
+    if (canonicalJson(request) !== canonicalJson(stored)) return { field: `target.${field}`, request, stored };
+  }
+  const names = [...new Set([...Object.keys(req.params), ...Object.keys(storedParams)])].sort();
+  for (const name of names) {
+    if (canonicalJson(req.params[name]) !== canonicalJson(storedParams[name])) return { field: `params.${name}`, request: req.params[name], stored: storedParams[name] };
+  }
+  return undefined;
+}
+
+/**
+ * The approval check: the request must name a proposal the proposals job is executing (for a
+ * rollback: rolling back), with the same operation, target and parameters. Returns the STORED
+ * request to run, with the stored checkpoint (a checkpoint in the request is ignored). Throws
+ * SafetyViolationError before anything touches a cluster.
+ */
+export async function approvedRequest(store: Store, catalog: SafeOperationCatalog, mode: Mode, req: OperationRequest): Promise<OperationRequest> {
+  const p = await store.proposals.get(req.operationId);
+  if (!p) throw new SafetyViolationError(`no proposal ${req.operationId} in the store: only an approved proposal that the proposals job started may run`);
+  const id = shortId(p.id);
+  if (p.state !== 'executing') throw new SafetyViolationError(`proposal ${id} is ${p.state}, not executing: only an approved proposal that the proposals job started may run`);
+  const phase = p.checkpoint?.phase ?? 'executing';
+  if (mode === 'rollback' && phase !== 'rolling-back') {
+    throw new SafetyViolationError(`proposal ${id} is in phase ${shown(phase)}, not rolling-back: only a proposal the proposals job is rolling back may run a rollback`);
+  }
+  if (mode === 'execute' && phase !== 'executing') {
+    throw new SafetyViolationError(`proposal ${id} is in phase ${shown(phase)}, not executing: it already ran (or is being rolled back) and is not executed again`);
+  }
+  const op = findOperation(catalog, p.operation);
+  if (!op) throw new SafetyViolationError(`proposal ${id}: stored operation "${p.operation}" is not in the safe-operation catalog`);
+  const storedParams = withDefaults(op, p.params);
+  const diff = firstDifference(req, p, storedParams);
+  if (diff) throw new SafetyViolationError(`the request does not match proposal ${id}: ${diff.field}: request ${shown(diff.request)}, approved proposal ${shown(diff.stored)}`);
+  const t = p.target;
+  const target = { cluster: t.cluster, kind: t.kind, name: t.name, ...(t.namespace === undefined ? {} : { namespace: t.namespace }) } as OperationTarget;
+  const ops = p.checkpoint?.ops;
+  // the stored checkpoint only: one in the request could steer a rollback (say, a made-up previousReplicas)
+  const checkpoint = ops !== null && typeof ops === 'object' && !Array.isArray(ops) ? ops as Record<string, unknown> : undefined;
+  return { operationId: p.id, operation: p.operation, target, params: storedParams, ...(checkpoint ? { checkpoint } : {}) };
+}
+
+async function runOperation(args: ParsedArgs, io: CliIo, mode: Mode, requested: OperationRequest): Promise<number> {
+  let req = requested;
   let outcome: OperationOutcome | undefined;
   let executor: string | undefined;
   const result = await runJobCommand('ops-run', args, io, async (app, adapters, ctx) => {
     // this command is the body of the Argo Workflow: handing the operation to Argo again would loop
     if (app.config.clusterOps.kind === 'argo-workflows') {
       throw new ConfigError('clusterOps.kind: expected kubernetes (or dry-run) for `ops run`, found argo-workflows; the WorkflowTemplate sets FLEETOPS__CLUSTEROPS__KIND=kubernetes');
+    }
+    try {
+      req = await approvedRequest(await adapters.store(), loadSafeOperationCatalog(), mode, requested);
+    } catch (err) {
+      if (err instanceof SafetyViolationError) throw new ConfigError(`--request: refused: ${err.message}`, { cause: err });
+      throw err;
     }
     const ops = adapters.clusterOps();
     executor = ops.kind;
@@ -98,8 +160,11 @@ export const opsRunCommand: Command = {
   summary: 'run one safe operation (execute or rollback) through the configured executor; the body of the Argo WorkflowTemplate',
   usage: `  --request JSON|@FILE   the operation request: {"operationId","operation","target":{"cluster","kind","namespace","name"},"params"}
   --mode execute|rollback
+  The request must match an executing proposal in the store: operationId is the proposal id, the proposal must be
+  executing (approved and started by the proposals job; for --mode rollback its checkpoint phase rolling-back), and
+  operation, target and params must equal the stored ones. The stored operation runs, with the stored checkpoint.
   Prints one JSON line (status, message, calls). Exit 0 succeeded, 1 failed or blocked, 2 refused (bad request,
-  outside the safe-operation catalog, or clusterOps.kind argo-workflows).`,
+  outside the safe-operation catalog, no matching executing proposal, or clusterOps.kind argo-workflows).`,
   options: { request: { type: 'string' }, mode: { type: 'string' } },
   async run(args, io) {
     try {
