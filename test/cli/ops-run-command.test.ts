@@ -184,6 +184,24 @@ describe('fleetops ops run', () => {
       expect(JSON.parse(res.stdout)).toMatchObject({ mode: 'rollback', status: 'succeeded', message: expect.stringMatching(/scaled Deployment payments\/api back to 3 replicas/) });
     });
 
+    it('takes the proposal\'s execution lease and lets it go; while another process holds it, runs nothing (exit 1)', async () => {
+      const now = Date.UTC(2026, 10, 30, 6);
+      await storeProposal(SCALE);
+      const ok = await opsRun(['--mode', 'execute', '--request', JSON.stringify(SCALE)]);
+      const store = await createStore({ kind: 'sqlite', path: join(out, 'fleetops.db') });
+      const after = await store.proposals.get(SCALE.operationId);
+      // held by the proposals job (say, mid-run): ops run waits up to the lease TTL, then gives up
+      expect(await store.proposals.acquireLease(SCALE.operationId, 'run-proposals-job', now, 600_000)).toBe(true);
+      await store.close();
+
+      const held = await opsRun(['--mode', 'execute', '--request', JSON.stringify(SCALE)], { FLEETOPS__REMEDIATION__LEASETTLSECONDS: '5' });
+
+      expect(ok.code).toBe(0);
+      expect(after?.leaseUntilMs ?? 0).toBeLessThanOrEqual(now);
+      expect(held.code).toBe(1);
+      expect(held.stdout).toContain('another process held its execution lease for 5 s; nothing was run');
+    }, 20_000);
+
     it('ignores a checkpoint in the request: a caller cannot steer the rollback', async () => {
       await storeProposal(SCALE, { checkpoint: { phase: 'rolling-back', attempts: 1, ops: { previousReplicas: 3 }, reason: 'the symptom did not recover' } });
 

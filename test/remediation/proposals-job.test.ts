@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/adapters/store/audit-chain.js';
 import { shortId } from '../../src/remediation/proposals/proposal-id.js';
+import { takeLease } from '../../src/remediation/proposals/execution-lease.js';
 import { reconcileProposed } from '../../src/remediation/proposals/reconcile-proposed.js';
 import { auditOf, CHANNEL, createWorld, draft, drainDraft, propose, reply, runProposalsJob, U } from './proposals/harness.js';
 
@@ -89,6 +90,25 @@ describe('proposals job', () => {
     expect(actions).not.toContain('rollback.started');
     // waiting is not a failed attempt: maxExecutionAttempts is not used up
     expect((await world.store.proposals.get(p.id))?.checkpoint?.attempts).toBe(1);
+  });
+
+  it('keeps the checkpoints an operation run elsewhere saved on the proposal (what a rollback needs to undo it)', async () => {
+    const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending'], ops: { executeInProgressCalls: 1 } });
+    const p = await proposed(world);
+    await runProposalsJob(world);
+    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
+    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+    await runProposalsJob(world);
+    // the Workflow's `ops run` takes the lease and saves what it did under ops, as it goes
+    const lease = await takeLease(world.store, world.clock, p.id, 'ops-run:wf', 60_000);
+    const cp = (await world.store.proposals.get(p.id))?.checkpoint ?? {};
+    await lease?.saveCheckpoint({ ...cp, ops: { ...(cp.ops as object), uncordon: 'node-7', wasCordonedBefore: false } });
+    await lease?.release();
+
+    await runProposalsJob(world, 2 * 60_000);
+
+    const after = await world.store.proposals.get(p.id);
+    expect(after?.checkpoint).toMatchObject({ phase: 'verifying', ops: { workflow: 'wf-1', uncordon: 'node-7', wasCordonedBefore: false, done: expect.arrayContaining(['cordon']) } });
   });
 
   it('a rollback still running elsewhere stays rolling back until it finishes, and is not called failed', async () => {

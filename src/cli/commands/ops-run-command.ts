@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { OperationOutcome, OperationRequest, OperationTarget } from '../../adapters/cluster-ops/types.js';
 import { canonicalJson } from '../../adapters/store/audit-chain.js';
@@ -7,6 +8,8 @@ import { ConfigError, SafetyViolationError } from '../../core/errors.js';
 import { findOperation, loadSafeOperationCatalog, TARGET_KINDS, type SafeOperationCatalog } from '../../remediation/catalog/index.js';
 import { checkAgainstCatalog, withDefaults } from '../../remediation/proposals/create-proposal.js';
 import { shortId } from '../../remediation/proposals/proposal-id.js';
+import { takeLease, type HeldLease } from '../../remediation/proposals/execution-lease.js';
+import type { Clock } from '../../core/clock.js';
 import type { CliIo, Command } from '../command.js';
 import { runJobCommand } from '../job-runner.js';
 import type { ParsedArgs } from '../parse-args.js';
@@ -118,8 +121,25 @@ export async function approvedRequest(store: Store, catalog: SafeOperationCatalo
   const target = { cluster: t.cluster, kind: t.kind, name: t.name, ...(t.namespace === undefined ? {} : { namespace: t.namespace }) } as OperationTarget;
   const ops = p.checkpoint?.ops;
   // the stored checkpoint only: one in the request could steer a rollback (say, a made-up previousReplicas)
-  const checkpoint = ops !== null && typeof ops === 'object' && !Array.isArray(ops) ? ops as Record<string, unknown> : undefined;
+  const checkpoint = ops === undefined ? undefined : asRecord(ops);
   return { operationId: p.id, operation: p.operation, target, params: storedParams, ...(checkpoint ? { checkpoint } : {}) };
+}
+
+function asRecord(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/**
+ * The execution lease, waited for up to its TTL: the proposals job holds it while it submits the
+ * Workflow and reads its status, then lets go. Undefined when it stays held.
+ */
+async function waitForLease(store: Store, clock: Clock, id: string, owner: string, ttlMs: number, signal: AbortSignal): Promise<HeldLease | undefined> {
+  const until = Date.now() + ttlMs;
+  for (;;) {
+    const lease = await takeLease(store, clock, id, owner, ttlMs, signal);
+    if (lease || Date.now() >= until) return lease;
+    await sleep(Math.min(1000, Math.max(0, until - Date.now())), undefined, { signal });
+  }
 }
 
 async function runOperation(args: ParsedArgs, io: CliIo, mode: Mode, requested: OperationRequest): Promise<number> {
@@ -131,18 +151,38 @@ async function runOperation(args: ParsedArgs, io: CliIo, mode: Mode, requested: 
     if (app.config.clusterOps.kind === 'argo-workflows') {
       throw new ConfigError('clusterOps.kind: expected kubernetes (or dry-run) for `ops run`, found argo-workflows; the WorkflowTemplate sets FLEETOPS__CLUSTEROPS__KIND=kubernetes');
     }
+    const store = await adapters.store();
+    const approved = async () => {
+      try {
+        return await approvedRequest(store, loadSafeOperationCatalog(), mode, requested);
+      } catch (err) {
+        if (err instanceof SafetyViolationError) throw new ConfigError(`--request: refused: ${err.message}`, { cause: err });
+        throw err;
+      }
+    };
+    await approved();
+    // the proposal's execution lease, as the proposals job takes it: the operation's checkpoints are
+    // saved on the proposal, so the proposals job (and a later rollback) knows what it did
+    const ttlMs = app.config.remediation.leaseTtlSeconds * 1000;
+    const lease = await waitForLease(store, app.clock, requested.operationId, `ops-run:${ctx.runId}`, ttlMs, ctx.signal);
+    if (!lease) throw new Error(`proposal ${shortId(requested.operationId)}: another process held its execution lease for ${ttlMs / 1000} s; nothing was run`);
     try {
-      req = await approvedRequest(await adapters.store(), loadSafeOperationCatalog(), mode, requested);
-    } catch (err) {
-      if (err instanceof SafetyViolationError) throw new ConfigError(`--request: refused: ${err.message}`, { cause: err });
-      throw err;
+      // again under the lease: the proposal may have moved on while we waited
+      req = await approved();
+      const ops = adapters.clusterOps();
+      executor = ops.kind;
+      const base = (await store.proposals.get(req.operationId))?.checkpoint ?? {};
+      const onCheckpoint = async (checkpoint: Record<string, unknown>) => {
+        ctx.logger.info({ operationId: req.operationId, checkpoint }, 'operation checkpoint');
+        const merged = { ...base, ops: { ...asRecord(base.ops), ...checkpoint } };
+        if (!(await lease.saveCheckpoint(merged))) throw new SafetyViolationError(`proposal ${shortId(req.operationId)}: execution lease lost; stopping between steps`);
+      };
+      outcome = await ops[mode]({ ...req, onCheckpoint, abortSignal: lease.signal });
+      if (outcome.status !== 'succeeded') ctx.fail(`operation:${req.operationId}`, new Error(`${outcome.status}: ${outcome.message}`));
+      return { operationId: req.operationId, operation: req.operation, mode, status: outcome.status, calls: outcome.calls.length };
+    } finally {
+      await lease.release();
     }
-    const ops = adapters.clusterOps();
-    executor = ops.kind;
-    const onCheckpoint = async (checkpoint: Record<string, unknown>) => ctx.logger.info({ operationId: req.operationId, checkpoint }, 'operation checkpoint');
-    outcome = await ops[mode]({ ...req, onCheckpoint, abortSignal: ctx.signal });
-    if (outcome.status !== 'succeeded') ctx.fail(`operation:${req.operationId}`, new Error(`${outcome.status}: ${outcome.message}`));
-    return { operationId: req.operationId, operation: req.operation, mode, status: outcome.status, calls: outcome.calls.length };
   });
   if (result.exitCode === 2) {
     for (const f of result.failures) io.stderr(`fleetops ops run: ${f.message}\n`);

@@ -102,7 +102,7 @@ async function executePhase(run: Run): Promise<ExecutionResult> {
   try {
     outcome = await deps.clusterOps.execute({
       ...operationRequest(p), checkpoint: run.cp.ops, abortSignal: run.lease.signal,
-      onCheckpoint: async (ops) => save(run, { ...run.cp, ops }),
+      onCheckpoint: async (ops) => save(run, { ...run.cp, ops: { ...run.cp.ops, ...ops } }),
     });
   } catch (err) {
     if (run.lease.signal.aborted) throw err;
@@ -112,12 +112,14 @@ async function executePhase(run: Run): Promise<ExecutionResult> {
   if (outcome.inProgress) {
     // not an attempt that failed: the operation runs elsewhere (an Argo Workflow), and rolling back
     // now would run the undo alongside it
-    await save(run, { ...run.cp, attempts: attempts - 1, ops: outcome.checkpoint ?? run.cp.ops });
+    await save(run, { ...run.cp, attempts: attempts - 1, ops: { ...run.cp.ops, ...outcome.checkpoint } });
     return inProgress(run, 'execution.in-progress', outcome);
   }
   await audit(run, 'execution.finished', { status: outcome.status, message: outcome.message, calls: outcome.calls.length });
   if (outcome.status !== 'succeeded') return rollBack(run, `execution ${outcome.status}: ${outcome.message}`);
-  await save(run, { ...run.cp, phase: 'verifying', ops: outcome.checkpoint ?? run.cp.ops, executedAtMs: deps.clock.nowMs() });
+  // merged: an operation run elsewhere (an Argo Workflow's `ops run`) saved its own checkpoints under ops,
+  // and the executor's answer only names the Workflow
+  await save(run, { ...run.cp, phase: 'verifying', ops: { ...run.cp.ops, ...outcome.checkpoint }, executedAtMs: deps.clock.nowMs() });
   await note(run, 'executed', `\`${shortId(p.id)}\` executed (${outcome.calls.length} API calls); verifying that the symptom recovers within ${deps.config.verifyWindowMinutes} min.`);
   return verifyPhase(run);
 }
