@@ -51,6 +51,15 @@ export const drainRateLimit: Guardrail = async (g) => {
   return undefined;
 };
 
+/** Evictions: at most maxPodsPerCluster pods evicted by fleetops in one cluster per hour (running ones count), this one included. */
+export const evictionRateLimit: Guardrail = async (g) => {
+  const t = g.req.target;
+  const max = num(g.params.maxPodsPerCluster, 1);
+  const recent = g.state.recentOperations.filter((o) => o.operation === 'evict-pod' && o.operationId !== g.req.operationId && o.cluster === t.cluster
+    && (withinLastHour(g, o.startedAtMs) || o.state === 'executing')).length;
+  return recent + 1 > max ? `${recent} pod eviction(s) in ${t.cluster} in the last hour (at most ${max})` : undefined;
+};
+
 /** A workload with an HPA is changed through the HPA's bounds, never against what the HPA wants. */
 export const hpaNotFought: Guardrail = async (g) => {
   const hpa = await hpaOfTarget(g);

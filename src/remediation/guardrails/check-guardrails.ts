@@ -1,6 +1,6 @@
 import type { OperationRequest } from '../../adapters/cluster-ops/types.js';
 import type { GuardrailId, SafeOperation } from '../catalog/index.js';
-import { capacityHeadroom, drainRateLimit, hpaNotFought, utilisationBelowThreshold, withinNodeAllocatable } from './capacity-guardrails.js';
+import { capacityHeadroom, drainRateLimit, evictionRateLimit, hpaNotFought, utilisationBelowThreshold, withinNodeAllocatable } from './capacity-guardrails.js';
 import { canaryFirst, changeFreeze, clustersPerHour, maxConcurrentOperations } from './fleet-guardrails.js';
 import type { Guardrail, GuardContext } from './guard-context.js';
 import { GuardrailLimits, type GuardrailState } from './guardrail-state.js';
@@ -13,6 +13,7 @@ export const GUARDRAILS = {
   'availability-floor': availabilityFloor,
   'capacity-headroom': capacityHeadroom,
   'drain-rate-limit': drainRateLimit,
+  'eviction-rate-limit': evictionRateLimit,
   'hpa-not-fought': hpaNotFought,
   'utilisation-below-threshold': utilisationBelowThreshold,
   'within-node-allocatable': withinNodeAllocatable,

@@ -49,6 +49,8 @@ const CASES: Case[] = [
   { guardrail: 'drain-rate-limit', op: 'cordon-drain-node', world: (w) => { w.nodes[3].schedulable = false; }, reason: /1 other node\(s\) in cluster-a are already cordoned \(at most 1 at once\)/ },
   { guardrail: 'drain-rate-limit', op: 'cordon-drain-node', state: { recentOperations: drains(1, () => 'cluster-a', 50) }, reason: /1 drain\(s\) in cluster-a in the last hour \(at most 1\)/ },
   { guardrail: 'drain-rate-limit', op: 'cordon-drain-node', state: { recentOperations: drains(5, (i) => `c${i}`) }, reason: /5 drain\(s\) across the fleet in the last hour \(at most 5 per hour\)/ },
+  { guardrail: 'eviction-rate-limit', op: 'evict-pod', state: { recentOperations: [{ operationId: 'e1', operation: 'evict-pod', cluster: 'cluster-a', startedAtMs: NOW - 30 * MIN, state: 'succeeded' }] }, reason: /1 pod eviction\(s\) in cluster-a in the last hour \(at most 1\)/ },
+  { guardrail: 'eviction-rate-limit', op: 'evict-pod', params: { maxPodsPerCluster: 2 }, state: { recentOperations: [{ operationId: 'e1', operation: 'evict-pod', cluster: 'cluster-a', startedAtMs: NOW - 30 * MIN, state: 'succeeded' }, { operationId: 'e2', operation: 'evict-pod', cluster: 'cluster-a', startedAtMs: NOW - 90 * MIN, state: 'executing' }] }, reason: /2 pod eviction\(s\) in cluster-a in the last hour \(at most 2\)/ },
   { guardrail: 'hpa-not-fought', op: 'scale-workload', params: { direction: 'down', replicas: 2 },
     world: (w) => { w.hpa = { namespace: 'shop', name: 'web-hpa', target: { kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 8, currentReplicas: 4, desiredReplicas: 4 }; },
     reason: /HPA shop\/web-hpa wants 4 replicas; capping it at 2 would fight it/ },
@@ -100,6 +102,18 @@ describe('checkGuardrails', () => {
     { name: 'its own executing record', state: { recentOperations: [{ operationId: 'p1', operation: 'rollout-restart', cluster: 'cluster-a', startedAtMs: NOW, state: 'executing' as const }] } },
   ])('passes with $name', async ({ state }) => {
     const result = await check('rollout-restart', { state });
+
+    expect(result.failures).toEqual([]);
+  });
+
+  it('counts only this cluster\'s evictions of the last hour (and running ones)', async () => {
+    const recentOperations: RecentOperation[] = [
+      { operationId: 'e1', operation: 'evict-pod', cluster: 'cluster-b', startedAtMs: NOW - 5 * MIN, state: 'succeeded' },
+      { operationId: 'e2', operation: 'evict-pod', cluster: 'cluster-a', startedAtMs: NOW - 61 * MIN, state: 'succeeded' },
+      { operationId: 'p1', operation: 'evict-pod', cluster: 'cluster-a', startedAtMs: NOW, state: 'executing' },
+    ];
+
+    const result = await check('evict-pod', { state: { recentOperations } });
 
     expect(result.failures).toEqual([]);
   });
