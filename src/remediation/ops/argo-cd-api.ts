@@ -20,6 +20,12 @@ export interface ArgoApplication {
   automated: Record<string, unknown> | null;
   /** Deployment history, oldest first (Argo CD's order). */
   history: { id: number; revision: string }[];
+  /**
+   * The resources the application manages (status.resources); undefined where nobody can say (the
+   * dry-run's stand-in). A workload's tracking label can name any application, so a whole-app
+   * action checks that the application lists the workload.
+   */
+  resources?: { group?: string; kind: string; namespace?: string; name: string }[];
 }
 
 /**

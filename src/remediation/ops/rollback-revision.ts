@@ -31,6 +31,12 @@ async function viaArgo(ctx: OpContext, app: ArgoAppRef): Promise<OpResult> {
   if (!ctx.argo) return noArgoConnection(app);
   if (ctx.checkpoint.argoRolledBackTo !== undefined) return ok(`Argo CD application ${app.name} was already rolled back to history ${String(ctx.checkpoint.argoRolledBackTo)}`);
   const application = await ctx.argo.getApplication(app);
+  const t = workloadTarget(ctx);
+  // the tracking label or annotation on the workload names the application, and anyone who can label
+  // the workload can name any application: a rollback of the whole app needs the app to manage it
+  if (application.resources && !application.resources.some((r) => r.kind === t.kind && r.name === t.name && (r.namespace ?? t.namespace) === t.namespace)) {
+    return failed(`refused: Argo CD application ${app.name} does not list ${t.kind} ${t.namespace}/${t.name} among its resources, though the workload's tracking label names it; nothing was changed`);
+  }
   const [prev, current] = application.history.slice(-2);
   if (!current) return failed(`refused: Argo CD application ${app.name} has no previous sync to roll back to`);
   // Argo CD refuses a rollback while auto-sync is on, and auto-sync would undo it: pause it and remember how it was.

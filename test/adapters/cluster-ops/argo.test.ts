@@ -8,6 +8,8 @@ import { deployment, kubeOps, NOW_MS, request, startCluster, type FakeCluster } 
 
 const ARGO_LABEL = { 'argocd.argoproj.io/instance': 'shop' };
 
+const WEB_RESOURCE = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web', status: 'Synced' };
+
 describe('Argo Workflows ClusterOps', () => {
   let argo: ArgoFake;
   beforeEach(async () => { argo = await startArgoFake({ token: 'wf-token' }); });
@@ -78,7 +80,7 @@ describe('Argo CD-managed objects', () => {
 
   it('rolls back through Argo CD with auto-sync paused, and re-enables it on rollback', async () => {
     a.fake.add('deployments', deployment('shop', 'web', { annotations: { 'argocd.argoproj.io/tracking-id': 'shop:apps/Deployment:shop/web' } }));
-    argo.addApp('shop', { automated: { prune: true, selfHeal: true }, history: [{ id: 7, revision: 'aaa' }, { id: 8, revision: 'bbb' }] });
+    argo.addApp('shop', { automated: { prune: true, selfHeal: true }, history: [{ id: 7, revision: 'aaa' }, { id: 8, revision: 'bbb' }], resources: [WEB_RESOURCE] });
     const { ops } = kubeOps([a], { argo: client() });
     const req = request('rollback-revision', { kind: 'Deployment', namespace: 'shop', name: 'web' });
 
@@ -90,6 +92,23 @@ describe('Argo CD-managed objects', () => {
     expect(a.fake.writes()).toEqual([]);
     await ops.rollback({ ...req, checkpoint: out.checkpoint });
     expect(argo.app('shop')?.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  });
+
+  it.each([
+    { name: 'lists none', resources: [] },
+    { name: 'manages a Deployment of that name in another namespace', resources: [{ ...WEB_RESOURCE, namespace: 'payments' }] },
+  ])('refuses a rollback of a whole application that $name (the label on the workload points elsewhere), changing nothing', async ({ resources }) => {
+    a.fake.add('deployments', deployment('shop', 'web', { annotations: { 'argocd.argoproj.io/tracking-id': 'billing:apps/Deployment:shop/web' } }));
+    argo.addApp('billing', { automated: { prune: true, selfHeal: true }, history: [{ id: 7, revision: 'aaa' }, { id: 8, revision: 'bbb' }], resources });
+    const { ops } = kubeOps([a], { argo: client() });
+
+    const out = await ops.execute(request('rollback-revision', { kind: 'Deployment', namespace: 'shop', name: 'web' }));
+
+    expect(out.status).toBe('failed');
+    expect(out.message).toMatch(/Argo CD application billing does not list Deployment shop\/web among its resources/);
+    expect(argo.rollbacks).toEqual([]);
+    expect(argo.app('billing')?.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    expect(a.fake.writes()).toEqual([]);
   });
 
   it.each([

@@ -42,7 +42,11 @@ export function createArgoCdClient(o: ArgoCdOptions): ArgoCdApi {
       const parsed = ArgoApplicationResponse.safeParse(await send(argoCalls.getApplication(app)));
       if (!parsed.success) throw new ExternalServiceError(`Argo CD application ${app.name}: unexpected response shape`, { service: 'argocd' }, { cause: parsed.error });
       const a = parsed.data;
-      return { name: a.metadata.name, automated: a.spec.syncPolicy?.automated ?? null, history: (a.status?.history ?? []).map((h) => ({ id: h.id, revision: h.revision })) };
+      return {
+        name: a.metadata.name, automated: a.spec.syncPolicy?.automated ?? null, history: (a.status?.history ?? []).map((h) => ({ id: h.id, revision: h.revision })),
+        // none listed is none managed: the check that needs it then refuses
+        resources: (a.status?.resources ?? []).map((r) => ({ group: r.group, kind: r.kind, namespace: r.namespace, name: r.name })),
+      };
     },
     async runResourceAction(app, resource, action) { await send(argoCalls.runResourceAction(app, resource, action)); },
     async setAutomatedSync(app, automated) { await send(argoCalls.setAutomatedSync(app, automated)); },

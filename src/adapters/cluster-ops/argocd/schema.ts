@@ -6,6 +6,7 @@ export const ArgoApplicationResponse = z.object({
   spec: z.object({ syncPolicy: z.object({ automated: z.record(z.string(), z.unknown()).nullish() }).nullish() }).passthrough(),
   status: z.object({
     history: z.array(z.object({ id: z.number().int(), revision: z.string().default('') }).passthrough()).nullish(),
+    resources: z.array(z.object({ group: z.string().optional(), kind: z.string(), namespace: z.string().optional(), name: z.string() }).passthrough()).nullish(),
   }).passthrough().nullish(),
 });
 export type ArgoApplicationResponse = z.infer<typeof ArgoApplicationResponse>;
