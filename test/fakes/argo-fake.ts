@@ -45,6 +45,9 @@ export async function startArgoFake(opts: { token: string }) {
       if (app.spec.syncPolicy?.automated) return grpcError(400, 9, 'rollback cannot be initiated when auto-sync is enabled');
       if (!(app.status.history ?? []).some((h: Obj) => h.id === body?.id)) return grpcError(400, 3, `application ${m[1]} does not have deployment with id ${body?.id}`);
       rollbacks.push({ app: m[1], id: body!.id });
+      // as Argo CD does: the rollback is a sync of the older revision, recorded as a new history entry
+      const history = app.status.history as Obj[];
+      history.push({ id: Math.max(...history.map((h) => h.id as number)) + 1, revision: history.find((h) => h.id === body?.id)!.revision });
       return [200, app];
     }
     if ((m = url.pathname.match(/^\/api\/v1\/workflows\/([^/]+)(?:\/([^/]+))?$/))) {

@@ -39,27 +39,52 @@ async function viaArgo(ctx: OpContext, app: ArgoAppRef): Promise<OpResult> {
   }
   const [prev, current] = application.history.slice(-2);
   if (!current) return failed(`refused: Argo CD application ${app.name} has no previous sync to roll back to`);
+  // resumed after the rollback call but before its checkpoint: Argo CD recorded the rollback as a new
+  // sync, so "the previous sync" is now the bad one; do not roll back to it
+  const planned = ctx.checkpoint.fromHistoryId;
+  if (typeof planned === 'number' && current.id !== planned && typeof ctx.checkpoint.toHistoryId === 'number') {
+    await ctx.save({ argoRolledBackTo: ctx.checkpoint.toHistoryId });
+    return ok(`Argo CD application ${app.name} synced again since its rollback to history ${String(ctx.checkpoint.toHistoryId)} was planned: taken as rolled back, not rolled back again`);
+  }
   // Argo CD refuses a rollback while auto-sync is on, and auto-sync would undo it: pause it and remember how it was.
-  if (ctx.checkpoint.autoSync === undefined) await ctx.save({ autoSync: application.automated, fromHistoryId: current.id });
+  if (ctx.checkpoint.autoSync === undefined) await ctx.save({ autoSync: application.automated, fromHistoryId: current.id, toHistoryId: prev.id });
   if (application.automated) await ctx.argo.setAutomatedSync(app, null);
   await ctx.argo.rollback(app, prev.id);
   await ctx.save({ argoRolledBackTo: prev.id });
   return ok(`Argo CD application ${app.name} rolled back to ${prev.revision} (history ${prev.id}); automated sync paused`);
 }
 
+/**
+ * A run that stopped between the patch and its checkpoint (a crash, a lost lease) resumes with a
+ * plan but no `patched`. Working out "the previous revision" again would then find the bad one (the
+ * rollback made the old template current) and roll back a second time, undoing the fix. The spec's
+ * generation tells: if it moved since the plan, the patch (or another change) landed, and nothing
+ * is patched again.
+ */
+async function landedSincePlan(ctx: OpContext, t: Target, w: Workload): Promise<OpResult | undefined> {
+  const planned = ctx.checkpoint.fromGeneration;
+  if (typeof planned !== 'number' || w.metadata?.generation === planned) return undefined;
+  await ctx.save({ patched: true });
+  return ok(`${t.kind} ${t.namespace}/${t.name} changed since its rollback to revision ${String(ctx.checkpoint.toRevision)} was planned (generation ${planned} → ${String(w.metadata?.generation)}): taken as rolled back, not rolled back again`);
+}
+
 async function deploymentRollback(ctx: OpContext, t: Target, w: Workload): Promise<OpResult> {
+  const landed = await landedSincePlan(ctx, t, w);
+  if (landed) return landed;
   const prev = await previousDeploymentTemplate(ctx, t, w);
   if (!prev) return failed(`refused: Deployment ${t.namespace}/${t.name} has no previous revision`);
-  await ctx.save({ fromRevision: prev.from, toRevision: prev.to, fromTemplate: w.spec?.template });
+  await ctx.save({ fromRevision: prev.from, toRevision: prev.to, fromTemplate: w.spec?.template, fromGeneration: w.metadata?.generation });
   await ctx.kube.patchWorkload(t.kind, t.namespace, t.name, [{ op: 'replace', path: '/spec/template', value: prev.template }], 'json');
   await ctx.save({ patched: true });
   return ok(`rolled Deployment ${t.namespace}/${t.name} back from revision ${prev.from} to ${prev.to}`);
 }
 
 async function revisionRollback(ctx: OpContext, t: Target, w: Workload): Promise<OpResult> {
+  const landed = await landedSincePlan(ctx, t, w);
+  if (landed) return landed;
   const [current, prev] = await controllerRevisions(ctx.kube, t, w);
   if (!prev) return failed(`refused: ${t.kind} ${t.namespace}/${t.name} has no previous revision`);
-  await ctx.save({ fromRevision: current.revision, toRevision: prev.revision, fromData: current.data });
+  await ctx.save({ fromRevision: current.revision, toRevision: prev.revision, fromData: current.data, fromGeneration: w.metadata?.generation });
   await ctx.kube.patchWorkload(t.kind, t.namespace, t.name, prev.data as object, 'strategic');
   await ctx.save({ patched: true });
   return ok(`rolled ${t.kind} ${t.namespace}/${t.name} back from revision ${current.revision} to ${prev.revision}`);

@@ -94,6 +94,22 @@ describe('Argo CD-managed objects', () => {
     expect(argo.app('shop')?.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
   });
 
+  it('resumed after the Argo CD rollback call but before its checkpoint, does not roll back again (to the bad sync)', async () => {
+    a.fake.add('deployments', deployment('shop', 'web', { annotations: { 'argocd.argoproj.io/tracking-id': 'shop:apps/Deployment:shop/web' } }));
+    argo.addApp('shop', { automated: { prune: true, selfHeal: true }, history: [{ id: 7, revision: 'aaa' }, { id: 8, revision: 'bbb' }], resources: [WEB_RESOURCE] });
+    const { ops } = kubeOps([a], { argo: client() });
+    const req = request('rollback-revision', { kind: 'Deployment', namespace: 'shop', name: 'web' });
+    const first = await ops.execute(req);
+    const { argoRolledBackTo: _lost, ...beforeCheckpoint } = first.checkpoint ?? {};
+
+    const resumed = await ops.execute({ ...req, checkpoint: beforeCheckpoint });
+
+    expect(resumed.status).toBe('succeeded');
+    expect(resumed.message).toMatch(/synced again since its rollback to history 7 was planned: taken as rolled back/);
+    expect(argo.rollbacks).toEqual([{ app: 'shop', id: 7 }]);
+    expect(resumed.checkpoint).toMatchObject({ argoRolledBackTo: 7, fromHistoryId: 8 });
+  });
+
   it.each([
     { name: 'lists none', resources: [] },
     { name: 'manages a Deployment of that name in another namespace', resources: [{ ...WEB_RESOURCE, namespace: 'payments' }] },

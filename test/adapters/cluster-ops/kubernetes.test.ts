@@ -195,6 +195,22 @@ describe('Kubernetes ClusterOps: scale, resources, restart', () => {
     await ops.rollback({ ...req, checkpoint: out.checkpoint });
     expect(image()).toBe('web:v2');
   });
+
+  it('resumed after the Deployment patch but before its checkpoint, does not roll back a second time', async () => {
+    a.fake.add('deployments', deployment('shop', 'web', { revision: 2 }));
+    a.fake.add('replicasets', { ...replicaSetOf(1, 'web:v1') });
+    a.fake.add('replicasets', { ...replicaSetOf(2, 'web:v2') });
+    const { ops } = kubeOps([a]);
+    const req = request('rollback-revision', { kind: 'Deployment', namespace: 'shop', name: 'web' });
+    const first = await ops.execute(req);
+    const { patched: _lost, ...beforeCheckpoint } = first.checkpoint ?? {};
+
+    const resumed = await ops.execute({ ...req, checkpoint: beforeCheckpoint });
+
+    expect(resumed.message).toMatch(/taken as rolled back, not rolled back again/);
+    expect(a.fake.writes().filter((w) => w.method === 'PATCH')).toHaveLength(1);
+    expect(a.fake.get('deployments', 'shop', 'web')?.spec.template.spec.containers[0].image).toBe('web:v1');
+  });
 });
 
 const replicaSetOf = (rev: number, image: string) => replicaSet('shop', 'web', rev, image);

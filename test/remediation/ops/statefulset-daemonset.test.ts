@@ -117,6 +117,34 @@ describe('rollback-revision of StatefulSets and DaemonSets through ControllerRev
     expect(image(kind, 'db')).toBe('db:v3');
   });
 
+  it.each(['StatefulSet', 'DaemonSet'] as const)('%s: resumed after the patch but before its checkpoint, does not roll back a second time', async (kind) => {
+    seed(kind);
+    const { ops } = kubeOps([a]);
+    const req = request('rollback-revision', target(kind, 'db'));
+    const first = await ops.execute(req);
+    const { patched: _lost, ...beforeCheckpoint } = first.checkpoint ?? {};
+
+    const resumed = await ops.execute({ ...req, checkpoint: beforeCheckpoint });
+
+    expect(resumed.status).toBe('succeeded');
+    expect(resumed.message).toMatch(/changed since its rollback to revision 2 was planned \(generation 1 → 2\): taken as rolled back/);
+    expect(a.fake.writes()).toHaveLength(1);
+    expect(image(kind, 'db')).toBe('db:v2');
+    expect(resumed.checkpoint).toMatchObject({ patched: true, fromGeneration: 1 });
+  });
+
+  it('resumed with a plan whose patch never landed (same generation), patches as planned', async () => {
+    seed('StatefulSet');
+    const { ops } = kubeOps([a]);
+    const req = request('rollback-revision', target('StatefulSet', 'db'));
+
+    const out = await ops.execute({ ...req, checkpoint: { fromRevision: 3, toRevision: 2, fromGeneration: 1 } });
+
+    expect(out.status).toBe('succeeded');
+    expect(out.message).toBe('rolled StatefulSet shop/db back from revision 3 to 2');
+    expect(a.fake.writes()).toHaveLength(1);
+  });
+
   it('does not patch again when rerun after the patch was checkpointed', async () => {
     seed('StatefulSet');
     const { ops } = kubeOps([a]);
