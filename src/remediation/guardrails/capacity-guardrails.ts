@@ -36,11 +36,11 @@ export const capacityHeadroom: Guardrail = async (g) => {
   return undefined;
 };
 
-/** Drains: at most maxNodesPerCluster at once and per hour in a cluster, at most maxNodesPerFleetPerHour fleet-wide. */
+/** Drains: at most maxNodesPerCluster at once and per hour in a cluster, at most maxNodesPerFleetPerHour fleet-wide (each the smaller of the proposal's and the config's). */
 export const drainRateLimit: Guardrail = async (g) => {
   const t = g.req.target;
-  const perCluster = num(g.params.maxNodesPerCluster, 1);
-  const perFleet = num(g.params.maxNodesPerFleetPerHour, 5);
+  const perCluster = Math.min(num(g.params.maxNodesPerCluster, 1), g.limits.maxNodesPerCluster);
+  const perFleet = Math.min(num(g.params.maxNodesPerFleetPerHour, 5), g.limits.maxNodesPerFleetPerHour);
   const drains = g.state.recentOperations.filter((o) => o.operation === 'cordon-drain-node' && o.operationId !== g.req.operationId);
   const cordoned = (await g.state.reader.nodes(t.cluster)).filter((n) => !n.schedulable && n.name !== t.name).length;
   if (cordoned + 1 > perCluster) return `${cordoned} other node(s) in ${t.cluster} are already cordoned (at most ${perCluster} at once)`;
@@ -54,7 +54,7 @@ export const drainRateLimit: Guardrail = async (g) => {
 /** Evictions: at most maxPodsPerCluster pods evicted by fleetops in one cluster per hour (running ones count), this one included. */
 export const evictionRateLimit: Guardrail = async (g) => {
   const t = g.req.target;
-  const max = num(g.params.maxPodsPerCluster, 1);
+  const max = Math.min(num(g.params.maxPodsPerCluster, 1), g.limits.maxPodsPerCluster);
   const recent = g.state.recentOperations.filter((o) => o.operation === 'evict-pod' && o.operationId !== g.req.operationId && o.cluster === t.cluster
     && (withinLastHour(g, o.startedAtMs) || o.state === 'executing')).length;
   return recent + 1 > max ? `${recent} pod eviction(s) in ${t.cluster} in the last hour (at most ${max})` : undefined;

@@ -36,8 +36,9 @@ export const canaryFirst: Guardrail = async (g) => {
 
 /** Operations with a `maxClustersPerHour` parameter (rollback-revision) reach at most that many clusters per hour. */
 export const clustersPerHour: Guardrail = async (g) => {
-  const max = g.params.maxClustersPerHour;
-  if (typeof max !== 'number') return undefined;
+  const param = g.params.maxClustersPerHour;
+  if (typeof param !== 'number') return undefined;
+  const max = Math.min(param, g.limits.maxClustersPerHour);
   const clusters = new Set(g.state.recentOperations
     .filter((o) => o.operation === g.op.id && o.operationId !== g.req.operationId && withinLastHour(g, o.startedAtMs) && o.cluster !== g.req.target.cluster)
     .map((o) => o.cluster));

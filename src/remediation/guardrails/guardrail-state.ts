@@ -24,6 +24,14 @@ export const GuardrailLimits = z.strictObject({
   /** Operations executing at once, fleet-wide and per cluster. */
   maxConcurrentOperations: z.number().int().min(1).default(10),
   maxConcurrentPerCluster: z.number().int().min(1).default(1),
+  /**
+   * Fleet policy over the rate-limit parameters a proposal carries (the proposer, an LLM included,
+   * sets those within the catalog's or the runbook's bounds): the smaller of the two applies.
+   */
+  maxNodesPerCluster: z.number().int().min(1).default(1),
+  maxNodesPerFleetPerHour: z.number().int().min(1).default(5),
+  maxClustersPerHour: z.number().int().min(1).default(10),
+  maxPodsPerCluster: z.number().int().min(1).default(1),
 });
 export type GuardrailLimits = z.infer<typeof GuardrailLimits>;
 

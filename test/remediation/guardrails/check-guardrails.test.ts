@@ -49,8 +49,11 @@ const CASES: Case[] = [
   { guardrail: 'drain-rate-limit', op: 'cordon-drain-node', world: (w) => { w.nodes[3].schedulable = false; }, reason: /1 other node\(s\) in cluster-a are already cordoned \(at most 1 at once\)/ },
   { guardrail: 'drain-rate-limit', op: 'cordon-drain-node', state: { recentOperations: drains(1, () => 'cluster-a', 50) }, reason: /1 drain\(s\) in cluster-a in the last hour \(at most 1\)/ },
   { guardrail: 'drain-rate-limit', op: 'cordon-drain-node', state: { recentOperations: drains(5, (i) => `c${i}`) }, reason: /5 drain\(s\) across the fleet in the last hour \(at most 5 per hour\)/ },
+  // the proposal (an LLM's, say) raised its own limit to the catalog's maximum; the fleet's config caps it
+  { guardrail: 'drain-rate-limit', op: 'cordon-drain-node', params: { maxNodesPerFleetPerHour: 20 }, state: { recentOperations: drains(5, (i) => `c${i}`) }, reason: /5 drain\(s\) across the fleet in the last hour \(at most 5 per hour\)/ },
+  { guardrail: 'eviction-rate-limit', op: 'evict-pod', params: { maxPodsPerCluster: 10 }, state: { recentOperations: [{ operationId: 'e1', operation: 'evict-pod', cluster: 'cluster-a', startedAtMs: NOW - 30 * MIN, state: 'succeeded' }] }, reason: /\(at most 1\)/ },
   { guardrail: 'eviction-rate-limit', op: 'evict-pod', state: { recentOperations: [{ operationId: 'e1', operation: 'evict-pod', cluster: 'cluster-a', startedAtMs: NOW - 30 * MIN, state: 'succeeded' }] }, reason: /1 pod eviction\(s\) in cluster-a in the last hour \(at most 1\)/ },
-  { guardrail: 'eviction-rate-limit', op: 'evict-pod', params: { maxPodsPerCluster: 2 }, state: { recentOperations: [{ operationId: 'e1', operation: 'evict-pod', cluster: 'cluster-a', startedAtMs: NOW - 30 * MIN, state: 'succeeded' }, { operationId: 'e2', operation: 'evict-pod', cluster: 'cluster-a', startedAtMs: NOW - 90 * MIN, state: 'executing' }] }, reason: /2 pod eviction\(s\) in cluster-a in the last hour \(at most 2\)/ },
+  { guardrail: 'eviction-rate-limit', op: 'evict-pod', params: { maxPodsPerCluster: 2 }, state: { limits: { maxPodsPerCluster: 5 }, recentOperations: [{ operationId: 'e1', operation: 'evict-pod', cluster: 'cluster-a', startedAtMs: NOW - 30 * MIN, state: 'succeeded' }, { operationId: 'e2', operation: 'evict-pod', cluster: 'cluster-a', startedAtMs: NOW - 90 * MIN, state: 'executing' }] }, reason: /2 pod eviction\(s\) in cluster-a in the last hour \(at most 2\)/ },
   { guardrail: 'hpa-not-fought', op: 'scale-workload', params: { direction: 'down', replicas: 2 },
     world: (w) => { w.hpa = { namespace: 'shop', name: 'web-hpa', target: { kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 8, currentReplicas: 4, desiredReplicas: 4 }; },
     reason: /HPA shop\/web-hpa wants 4 replicas; capping it at 2 would fight it/ },
@@ -70,6 +73,9 @@ const CASES: Case[] = [
   { guardrail: 'clusters-per-hour', op: 'rollback-revision',
     state: { recentOperations: Array.from({ length: 10 }, (_, i) => ({ operationId: `r${i}`, operation: 'rollback-revision', cluster: `c${i}`, startedAtMs: NOW - 30 * MIN, state: 'succeeded' as const })) },
     reason: /rollback-revision already reached 10 cluster\(s\) in the last hour \(at most 10\)/ },
+  { guardrail: 'clusters-per-hour', op: 'rollback-revision', params: { maxClustersPerHour: 50 },
+    state: { limits: { maxClustersPerHour: 3 }, recentOperations: Array.from({ length: 3 }, (_, i) => ({ operationId: `r${i}`, operation: 'rollback-revision', cluster: `c${i}`, startedAtMs: NOW - 30 * MIN, state: 'succeeded' as const })) },
+    reason: /already reached 3 cluster\(s\) in the last hour \(at most 3\)/ },
 ];
 
 describe('checkGuardrails', () => {
@@ -114,6 +120,12 @@ describe('checkGuardrails', () => {
     ];
 
     const result = await check('evict-pod', { state: { recentOperations } });
+
+    expect(result.failures).toEqual([]);
+  });
+
+  it('lets a fleet that raised its limits in config use a proposal\'s higher rate limit', async () => {
+    const result = await check('cordon-drain-node', { params: { maxNodesPerFleetPerHour: 10 }, state: { limits: { maxNodesPerFleetPerHour: 10 }, recentOperations: drains(5, (i) => `c${i}`) } });
 
     expect(result.failures).toEqual([]);
   });
