@@ -59,7 +59,7 @@ export function analyseGroup(group: IncidentGroup, evidence: EvidenceRow[], ctx:
   const involved = involvedComponents(group);
   const rejected = [...rejectedChanges(f, top, involved), ...rejectedHypotheses(hypotheses)];
   const runbook = top ? matchRunbook(ctx.runbookIndex, top.failureMode) : undefined;
-  const operation = top ? proposeOperation(top, runbook, ctx.runbookIndex, ctx.catalog, group.clusters, ctx.topology) : undefined;
+  const operation = top ? proposeOperation(top, runbook, ctx.runbookIndex, ctx.catalog, group.clusters, ctx.topology, ctx.clusters) : undefined;
   return {
     groupId: group.id, verdict: decided ? 'root-cause' : 'inconclusive', top, hypotheses: hypotheses.slice(0, 8), rejected,
     missing: decided ? [] : missingEvidence(group, f, first, second), runbook, operation, signature,

@@ -1,6 +1,6 @@
 import type { RunbookIndex } from '../../runbooks/runbook-index.js';
 import { findOperation, validateParameters, type SafeOperationCatalog } from '../../remediation/catalog/index.js';
-import type { Topology } from '../../fleet/types.js';
+import type { Cluster, Topology } from '../../fleet/types.js';
 import type { Hypothesis } from './hypothesis.js';
 
 export interface RunbookRef { id: string; title: string; section: string; line: number }
@@ -27,8 +27,31 @@ const WORKLOADS: Record<string, { kind: string; namespace: string; name: string 
 /** A ReplicaSet pod name `<deployment>-<rs>-<id>` → its Deployment. */
 const deploymentOf = (pod: string): string => pod.split('-').slice(0, -2).join('-');
 
-function target(h: Hypothesis, clusters: string[], topology: Map<string, Topology>): { op: string; target: ProposedOperation['target'] } | undefined {
-  const cluster = h.entity.cluster ?? clusters[0];
+const ENV_ORDER: Record<string, number> = { dev: 0, staging: 1, prod: 2 };
+const TIER_ORDER: Record<string, number> = { 'tier-2': 0, 'tier-1': 1, 'tier-0': 2 };
+
+/**
+ * Where a fix for a group spanning clusters is proposed first: the least critical of them (dev before
+ * staging before prod, then the lowest tier, then by id), so the first change of a fleet-wide fix
+ * lands where a mistake costs least and its verification tells people whether to go on. Clusters the
+ * inventory does not know come last.
+ */
+export function leastCriticalCluster(clusters: readonly string[], inventory: readonly Cluster[] = []): string | undefined {
+  const known = new Map(inventory.map((c) => [c.id, c]));
+  const rank = (id: string) => {
+    const c = known.get(id);
+    return c ? [ENV_ORDER[c.environment] ?? 3, TIER_ORDER[c.tier] ?? 3] : [4, 4];
+  };
+  return [...clusters].sort((a, b) => {
+    const [ea, ta] = rank(a);
+    const [eb, tb] = rank(b);
+    return ea - eb || ta - tb || a.localeCompare(b);
+  })[0];
+}
+
+function target(h: Hypothesis, clusters: string[], topology: Map<string, Topology>, inventory: readonly Cluster[]): { op: string; target: ProposedOperation['target'] } | undefined {
+  const cluster = h.entity.cluster ?? leastCriticalCluster(clusters, inventory);
+  if (!cluster) return undefined;
   switch (h.failureMode) {
     case 'node.nic-saturation':
     case 'node.disk-pressure':
@@ -52,8 +75,11 @@ function target(h: Hypothesis, clusters: string[], topology: Map<string, Topolog
  * A catalog operation for the top hypothesis, only when the runbook allows it, the target kind fits
  * and the parameters (the catalog defaults, narrowed to the runbook's bounds) validate.
  */
-export function proposeOperation(h: Hypothesis, runbook: RunbookRef | undefined, index: RunbookIndex, catalog: SafeOperationCatalog, clusters: string[], topology: Map<string, Topology>): ProposedOperation | undefined {
-  const t = target(h, clusters, topology);
+export function proposeOperation(
+  h: Hypothesis, runbook: RunbookRef | undefined, index: RunbookIndex, catalog: SafeOperationCatalog, clusters: string[], topology: Map<string, Topology>,
+  inventory: readonly Cluster[] = [],
+): ProposedOperation | undefined {
+  const t = target(h, clusters, topology, inventory);
   const allowed = runbook && index.byId(runbook.id)?.meta.allowed_operations.find((a) => a.op === t?.op);
   const op = t && findOperation(catalog, t.op);
   if (!t || !allowed || !op || !op.target_kinds.includes(t.target.kind as never)) return undefined;

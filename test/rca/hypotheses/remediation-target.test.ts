@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { Cluster } from '../../../src/fleet/types.js';
+import { leastCriticalCluster, proposeOperation } from '../../../src/rca/hypotheses/remediation.js';
+import { matchRunbook } from '../../../src/rca/hypotheses/remediation.js';
+import { loadSafeOperationCatalog } from '../../../src/remediation/catalog/index.js';
+import { createRunbookIndex } from '../../../src/runbooks/runbook-index.js';
+import { loadRunbooks } from '../../../src/runbooks/load-runbooks.js';
+
+const cluster = (id: string, environment: Cluster['environment'], tier: Cluster['tier']): Cluster => ({ id, region: 'eu-west-1', substrate: 'eks' as Cluster['substrate'], environment, tier, versions: {}, nodePools: [] });
+
+describe('where a fleet-wide fix is proposed first', () => {
+  const inventory = [cluster('c-a-prod', 'prod', 'tier-0'), cluster('c-b-prod', 'prod', 'tier-2'), cluster('c-c-staging', 'staging', 'tier-0'), cluster('c-d-dev', 'dev', 'tier-1'), cluster('c-e-dev', 'dev', 'tier-0')];
+
+  it('orders dev before staging before prod, then the lower tier, then the id; unknown clusters last', () => {
+    expect(leastCriticalCluster(['c-a-prod', 'c-b-prod', 'c-c-staging', 'c-d-dev', 'c-e-dev'], inventory)).toBe('c-d-dev');
+    expect(leastCriticalCluster(['c-a-prod', 'c-c-staging'], inventory)).toBe('c-c-staging');
+    expect(leastCriticalCluster(['c-a-prod', 'c-b-prod'], inventory)).toBe('c-b-prod');
+    expect(leastCriticalCluster(['c-zz-unknown', 'c-a-prod'], inventory)).toBe('c-a-prod');
+    expect(leastCriticalCluster([], inventory)).toBeUndefined();
+  });
+
+  it('proposes the rollback of a bad coredns rollout on the least critical cluster of the group, not the first listed', () => {
+    const index = createRunbookIndex(loadRunbooks('runbooks'));
+    const runbook = matchRunbook(index, 'fleet.bad-rollout');
+    const h = { failureMode: 'fleet.bad-rollout', entity: { component: 'coredns', version: 'v1.12.0' }, score: 9, supporting: [], contradicting: [] };
+
+    const op = proposeOperation(h, runbook, index, loadSafeOperationCatalog(), ['c-a-prod', 'c-c-staging', 'c-e-dev'], new Map(), inventory);
+
+    expect(runbook?.id).toBe('failed-rollout-bad-version');
+    expect(op).toMatchObject({ id: 'rollback-revision', target: { cluster: 'c-e-dev', kind: 'Deployment', namespace: 'kube-system', name: 'coredns' } });
+  });
+});
