@@ -11,6 +11,15 @@ async function proposed(world: Awaited<ReturnType<typeof createWorld>>, d = drai
   return r.proposal;
 }
 
+/** A drain proposal posted by one run, then approved in its thread by on-call and a manager (the next run executes it). */
+async function approvedDrain(world: Awaited<ReturnType<typeof createWorld>>) {
+  const p = await proposed(world);
+  await runProposalsJob(world);
+  await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
+  await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+  return p;
+}
+
 describe('proposals job', () => {
   it('posts the proposal with a dry-run preview and how to answer', async () => {
     const world = await createWorld();
@@ -31,10 +40,7 @@ describe('proposals job', () => {
 
   it('executes a high-risk drain after on-call then manager approve, verifies and audits every step', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'recovered'] });
-    const p = await proposed(world);
-    await runProposalsJob(world);
-    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
-    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+    const p = await approvedDrain(world);
 
     const { failures } = await runProposalsJob(world);
 
@@ -50,10 +56,7 @@ describe('proposals job', () => {
 
   it('rolls back (uncordons) when the symptom does not recover within the window, and demotes autonomy', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending'], config: { autonomy: { defaultLevel: 2 } } });
-    const p = await proposed(world);
-    await runProposalsJob(world);
-    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
-    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+    const p = await approvedDrain(world);
     await runProposalsJob(world);
     expect((await world.store.proposals.get(p.id))?.state).toBe('executing');
 
@@ -70,10 +73,7 @@ describe('proposals job', () => {
 
   it('waits for an operation still running elsewhere (an Argo Workflow) instead of rolling it back, then verifies it', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'recovered'], ops: { executeInProgressCalls: 2 } });
-    const p = await proposed(world);
-    await runProposalsJob(world);
-    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
-    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+    const p = await approvedDrain(world);
 
     await runProposalsJob(world);
     await runProposalsJob(world, 2 * 60_000);
@@ -94,10 +94,7 @@ describe('proposals job', () => {
 
   it('keeps the checkpoints an operation run elsewhere saved on the proposal (what a rollback needs to undo it)', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending'], ops: { executeInProgressCalls: 1 } });
-    const p = await proposed(world);
-    await runProposalsJob(world);
-    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
-    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+    const p = await approvedDrain(world);
     await runProposalsJob(world);
     // the Workflow's `ops run` takes the lease and saves what it did under ops, as it goes
     const lease = await takeLease(world.store, world.clock, p.id, 'ops-run:wf', 60_000);
@@ -113,10 +110,7 @@ describe('proposals job', () => {
 
   it('a rollback still running elsewhere stays rolling back until it finishes, and is not called failed', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending'], config: { autonomy: { defaultLevel: 2 } }, ops: { rollbackInProgressCalls: 1 } });
-    const p = await proposed(world);
-    await runProposalsJob(world);
-    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
-    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+    const p = await approvedDrain(world);
     await runProposalsJob(world);
 
     await runProposalsJob(world, 16 * 60_000);
@@ -132,10 +126,7 @@ describe('proposals job', () => {
 
   it('closes a proposal as recovered when the symptom is gone right before execution', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'recovered'] });
-    const p = await proposed(world);
-    await runProposalsJob(world);
-    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
-    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+    const p = await approvedDrain(world);
 
     await runProposalsJob(world);
 
@@ -173,10 +164,7 @@ describe('proposals job', () => {
 
   it('a valid reject sent after the approvals still stops a proposal that was approved but not yet started', async () => {
     const world = await createWorld();
-    const p = await proposed(world);
-    await runProposalsJob(world);
-    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
-    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+    const p = await approvedDrain(world);
     // a run approved it and then failed before claiming it (Slack, metrics or a cluster read failed)
     expect((await reconcileProposed(world.deps(), p))?.state).toBe('approved');
     await reply(world, p.id, U.onCall2, `reject ${shortId(p.id)} the node hosts the payment batch`);

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { OperationOutcome, OperationRequest, OperationTarget } from '../../adapters/cluster-ops/types.js';
+import type { OperationOutcome, OperationRequest } from '../../adapters/cluster-ops/types.js';
 import { canonicalJson } from '../../adapters/store/audit-chain.js';
 import type { ProposalRow, Store } from '../../adapters/store/types.js';
 import { ConfigError, SafetyViolationError } from '../../core/errors.js';
 import { findOperation, loadSafeOperationCatalog, TARGET_KINDS, type SafeOperationCatalog } from '../../remediation/catalog/index.js';
-import { checkAgainstCatalog, withDefaults } from '../../remediation/proposals/create-proposal.js';
+import { checkAgainstCatalog, operationRequest, withDefaults } from '../../remediation/proposals/create-proposal.js';
 import { shortId } from '../../remediation/proposals/proposal-id.js';
 import { takeLease, type HeldLease } from '../../remediation/proposals/execution-lease.js';
 import type { Clock } from '../../core/clock.js';
@@ -97,10 +97,10 @@ function firstDifference(req: OperationRequest, p: ProposalRow, storedParams: Re
 /**
  * The approval check: the request must name a proposal the proposals job is executing (for a
  * rollback: rolling back), with the same operation, target and parameters. Returns the STORED
- * request to run, with the stored checkpoint (a checkpoint in the request is ignored). Throws
+ * request to run, with the stored checkpoint (a checkpoint in the request is ignored), and the row. Throws
  * SafetyViolationError before anything touches a cluster.
  */
-export async function approvedRequest(store: Store, catalog: SafeOperationCatalog, mode: Mode, req: OperationRequest): Promise<OperationRequest> {
+export async function approvedRequest(store: Store, catalog: SafeOperationCatalog, mode: Mode, req: OperationRequest): Promise<{ request: OperationRequest; stored: ProposalRow }> {
   const p = await store.proposals.get(req.operationId);
   if (!p) throw new SafetyViolationError(`no proposal ${req.operationId} in the store: only an approved proposal that the proposals job started may run`);
   const id = shortId(p.id);
@@ -117,12 +117,10 @@ export async function approvedRequest(store: Store, catalog: SafeOperationCatalo
   const storedParams = withDefaults(op, p.params);
   const diff = firstDifference(req, p, storedParams);
   if (diff) throw new SafetyViolationError(`the request does not match proposal ${id}: ${diff.field}: request ${shown(diff.request)}, approved proposal ${shown(diff.stored)}`);
-  const t = p.target;
-  const target = { cluster: t.cluster, kind: t.kind, name: t.name, ...(t.namespace === undefined ? {} : { namespace: t.namespace }) } as OperationTarget;
   const ops = p.checkpoint?.ops;
   // the stored checkpoint only: one in the request could steer a rollback (say, a made-up previousReplicas)
   const checkpoint = ops === undefined ? undefined : asRecord(ops);
-  return { operationId: p.id, operation: p.operation, target, params: storedParams, ...(checkpoint ? { checkpoint } : {}) };
+  return { request: { ...operationRequest(p), params: storedParams, ...(checkpoint ? { checkpoint } : {}) }, stored: p };
 }
 
 function asRecord(v: unknown): Record<string, unknown> {
@@ -168,10 +166,11 @@ async function runOperation(args: ParsedArgs, io: CliIo, mode: Mode, requested: 
     if (!lease) throw new Error(`proposal ${shortId(requested.operationId)}: another process held its execution lease for ${ttlMs / 1000} s; nothing was run`);
     try {
       // again under the lease: the proposal may have moved on while we waited
-      req = await approved();
+      const { request, stored } = await approved();
+      req = request;
       const ops = adapters.clusterOps();
       executor = ops.kind;
-      const base = (await store.proposals.get(req.operationId))?.checkpoint ?? {};
+      const base = stored.checkpoint ?? {};
       const onCheckpoint = async (checkpoint: Record<string, unknown>) => {
         ctx.logger.info({ operationId: req.operationId, checkpoint }, 'operation checkpoint');
         const merged = { ...base, ops: { ...asRecord(base.ops), ...checkpoint } };

@@ -69,8 +69,6 @@ async function landedSincePlan(ctx: OpContext, t: Target, w: Workload): Promise<
 }
 
 async function deploymentRollback(ctx: OpContext, t: Target, w: Workload): Promise<OpResult> {
-  const landed = await landedSincePlan(ctx, t, w);
-  if (landed) return landed;
   const prev = await previousDeploymentTemplate(ctx, t, w);
   if (!prev) return failed(`refused: Deployment ${t.namespace}/${t.name} has no previous revision`);
   await ctx.save({ fromRevision: prev.from, toRevision: prev.to, fromTemplate: w.spec?.template, fromGeneration: w.metadata?.generation });
@@ -80,8 +78,6 @@ async function deploymentRollback(ctx: OpContext, t: Target, w: Workload): Promi
 }
 
 async function revisionRollback(ctx: OpContext, t: Target, w: Workload): Promise<OpResult> {
-  const landed = await landedSincePlan(ctx, t, w);
-  if (landed) return landed;
   const [current, prev] = await controllerRevisions(ctx.kube, t, w);
   if (!prev) return failed(`refused: ${t.kind} ${t.namespace}/${t.name} has no previous revision`);
   await ctx.save({ fromRevision: current.revision, toRevision: prev.revision, fromData: current.data, fromGeneration: w.metadata?.generation });
@@ -98,6 +94,8 @@ export const rollbackRevision: SafeOperationImpl = {
     const w = await ctx.kube.readWorkload(t.kind, t.namespace, t.name);
     const app = argoManagedBy(w.metadata);
     if (app) return viaArgo(ctx, app);
+    const landed = await landedSincePlan(ctx, t, w);
+    if (landed) return landed;
     return t.kind === 'Deployment' ? deploymentRollback(ctx, t, w) : revisionRollback(ctx, t, w);
   },
   async rollback(ctx) {

@@ -65,6 +65,11 @@ describe('Argo CD-managed objects', () => {
     await Promise.all([argo.close(), a.fake.close()]);
   });
   const client = () => createArgoCdClient({ baseUrl: argo.url, token: 'cd-token', sleep: async () => undefined });
+  /** Deployment shop/web tracked by application shop, which lists it and has two syncs (7, then 8) with auto-sync on. */
+  const seedArgoManagedWeb = () => {
+    a.fake.add('deployments', deployment('shop', 'web', { annotations: { 'argocd.argoproj.io/tracking-id': 'shop:apps/Deployment:shop/web' } }));
+    argo.addApp('shop', { automated: { prune: true, selfHeal: true }, history: [{ id: 7, revision: 'aaa' }, { id: 8, revision: 'bbb' }], resources: [WEB_RESOURCE] });
+  };
 
   it('restarts through the Argo CD resource action, never a patch', async () => {
     a.fake.add('deployments', deployment('shop', 'web', { labels: ARGO_LABEL }));
@@ -79,8 +84,7 @@ describe('Argo CD-managed objects', () => {
   });
 
   it('rolls back through Argo CD with auto-sync paused, and re-enables it on rollback', async () => {
-    a.fake.add('deployments', deployment('shop', 'web', { annotations: { 'argocd.argoproj.io/tracking-id': 'shop:apps/Deployment:shop/web' } }));
-    argo.addApp('shop', { automated: { prune: true, selfHeal: true }, history: [{ id: 7, revision: 'aaa' }, { id: 8, revision: 'bbb' }], resources: [WEB_RESOURCE] });
+    seedArgoManagedWeb();
     const { ops } = kubeOps([a], { argo: client() });
     const req = request('rollback-revision', { kind: 'Deployment', namespace: 'shop', name: 'web' });
 
@@ -95,8 +99,7 @@ describe('Argo CD-managed objects', () => {
   });
 
   it('resumed after the Argo CD rollback call but before its checkpoint, does not roll back again (to the bad sync)', async () => {
-    a.fake.add('deployments', deployment('shop', 'web', { annotations: { 'argocd.argoproj.io/tracking-id': 'shop:apps/Deployment:shop/web' } }));
-    argo.addApp('shop', { automated: { prune: true, selfHeal: true }, history: [{ id: 7, revision: 'aaa' }, { id: 8, revision: 'bbb' }], resources: [WEB_RESOURCE] });
+    seedArgoManagedWeb();
     const { ops } = kubeOps([a], { argo: client() });
     const req = request('rollback-revision', { kind: 'Deployment', namespace: 'shop', name: 'web' });
     const first = await ops.execute(req);

@@ -180,9 +180,7 @@ describe('Kubernetes ClusterOps: scale, resources, restart', () => {
   });
 
   it('rolls a Deployment back to the previous ReplicaSet template and forward again on rollback', async () => {
-    a.fake.add('deployments', deployment('shop', 'web', { revision: 2 }));
-    a.fake.add('replicasets', { ...replicaSetOf(1, 'web:v1') });
-    a.fake.add('replicasets', { ...replicaSetOf(2, 'web:v2') });
+    seedWebRevisions();
     const { ops } = kubeOps([a]);
     const req = request('rollback-revision', { kind: 'Deployment', namespace: 'shop', name: 'web' });
 
@@ -197,9 +195,7 @@ describe('Kubernetes ClusterOps: scale, resources, restart', () => {
   });
 
   it('resumed after the Deployment patch but before its checkpoint, does not roll back a second time', async () => {
-    a.fake.add('deployments', deployment('shop', 'web', { revision: 2 }));
-    a.fake.add('replicasets', { ...replicaSetOf(1, 'web:v1') });
-    a.fake.add('replicasets', { ...replicaSetOf(2, 'web:v2') });
+    seedWebRevisions();
     const { ops } = kubeOps([a]);
     const req = request('rollback-revision', { kind: 'Deployment', namespace: 'shop', name: 'web' });
     const first = await ops.execute(req);
@@ -214,3 +210,9 @@ describe('Kubernetes ClusterOps: scale, resources, restart', () => {
 });
 
 const replicaSetOf = (rev: number, image: string) => replicaSet('shop', 'web', rev, image);
+/** Deployment shop/web at revision 2 (web:v2) with the ReplicaSets of revisions 1 and 2. */
+function seedWebRevisions(): void {
+  a.fake.add('deployments', deployment('shop', 'web', { revision: 2 }));
+  a.fake.add('replicasets', { ...replicaSetOf(1, 'web:v1') });
+  a.fake.add('replicasets', { ...replicaSetOf(2, 'web:v2') });
+}
