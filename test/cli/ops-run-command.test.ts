@@ -28,7 +28,7 @@ async function storeProposal(req: Request, over: Partial<ProposalRow> = {}): Pro
   try {
     await store.migrate();
     const at = Date.UTC(2026, 10, 30, 5);
-    const defaults = req.operation === 'rollout-restart' ? { maxUnavailablePercent: 0, maxSurgePercent: 25 } : { maxStepReplicas: 10, maxSurge: 1 };
+    const defaults = req.operation === 'rollout-restart' ? { maxUnavailablePercent: 0, maxSurgePercent: 25 } : { maxStepReplicas: 10 };
     await store.proposals.insert({
       id: req.operationId, groupId: 'g-1', operation: req.operation, cluster: req.target.cluster, target: { ...req.target }, params: { ...defaults, ...req.params },
       risk: 'low', state: 'executing', createdAtMs: at, expiresAtMs: at + 3_600_000, updatedAtMs: at, checkpoint: { phase: 'executing', attempts: 1 }, ...over,

@@ -88,8 +88,13 @@ export async function startArgoFake(opts: { token: string }) {
     workflowsCreated: () => created,
     workflow: (name: string) => workflows.get(name),
     setWorkflowPhase: (name: string, phase: string, message?: string) => { workflows.get(name)!.status = { phase, message }; },
-    addApp: (name: string, o: { automated?: Obj; history?: { id: number; revision: string }[]; resources?: Obj[] } = {}) => {
-      apps.set(name, { metadata: { name, namespace: 'argocd' }, spec: { syncPolicy: { automated: o.automated } }, status: { history: o.history ?? [], resources: o.resources ?? [] } });
+    /** An application; its destination defaults to the Argo CD cluster named cluster-a (the shared fixtures' cluster). */
+    addApp: (name: string, o: { automated?: Obj; history?: { id: number; revision: string }[]; resources?: Obj[]; destination?: Obj } = {}) => {
+      apps.set(name, {
+        metadata: { name, namespace: 'argocd' },
+        spec: { destination: o.destination ?? { name: 'cluster-a', namespace: 'shop' }, syncPolicy: { automated: o.automated } },
+        status: { history: o.history ?? [], resources: o.resources ?? [] },
+      });
     },
     app: (name: string) => apps.get(name),
     close: () => closeServer(server),

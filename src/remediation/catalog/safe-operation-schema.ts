@@ -13,7 +13,7 @@ export type TargetKind = (typeof TARGET_KINDS)[number];
 
 /** Guardrails are implemented in src/remediation/guardrails; the catalog only names them. */
 export const GUARDRAIL_IDS = [
-  'pdb-respected', 'no-rollout-in-progress', 'availability-floor', 'capacity-headroom', 'drain-rate-limit', 'eviction-rate-limit',
+  'pdb-respected', 'no-rollout-in-progress', 'restart-within-bounds', 'availability-floor', 'capacity-headroom', 'drain-rate-limit', 'eviction-rate-limit',
   'hpa-not-fought', 'utilisation-below-threshold', 'within-node-allocatable', 'previous-revision-exists',
   'change-freeze', 'argo-managed-via-argo',
 ] as const;

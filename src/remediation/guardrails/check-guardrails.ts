@@ -4,12 +4,13 @@ import { capacityHeadroom, drainRateLimit, evictionRateLimit, hpaNotFought, util
 import { canaryFirst, changeFreeze, clustersPerHour, maxConcurrentOperations } from './fleet-guardrails.js';
 import type { Guardrail, GuardContext } from './guard-context.js';
 import { GuardrailLimits, type GuardrailState } from './guardrail-state.js';
-import { argoManagedViaArgo, availabilityFloor, noRolloutInProgress, pdbRespected, previousRevisionExists } from './workload-guardrails.js';
+import { argoManagedViaArgo, availabilityFloor, noRolloutInProgress, pdbRespected, previousRevisionExists, restartWithinBounds } from './workload-guardrails.js';
 
 /** The implementation of every guardrail the catalog can name. */
 export const GUARDRAILS = {
   'pdb-respected': pdbRespected,
   'no-rollout-in-progress': noRolloutInProgress,
+  'restart-within-bounds': restartWithinBounds,
   'availability-floor': availabilityFloor,
   'capacity-headroom': capacityHeadroom,
   'drain-rate-limit': drainRateLimit,

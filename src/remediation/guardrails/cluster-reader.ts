@@ -1,3 +1,4 @@
+import type { OwnBounds } from '../ops/rollout-bounds.js';
 import type { V1LabelSelector } from '@kubernetes/client-node';
 import type { ArgoAppRef } from '../ops/index.js';
 
@@ -21,6 +22,8 @@ export interface WorkloadFacts {
   /** Revisions kept by the controller (ReplicaSets or ControllerRevisions) or, when Argo-managed, Argo CD syncs. */
   revisions: number;
   argoApp?: ArgoAppRef;
+  /** What a restart may do to its pods under its own rolling-update strategy; absent where the reader cannot say. */
+  restartBounds?: OwnBounds;
 }
 
 export interface PodFacts {

@@ -1,3 +1,4 @@
+import { ownBounds } from '../ops/rollout-bounds.js';
 import type { V1Node, V1Pod, V1PodSpec, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import {
   argoManagedBy, controllerRevisions, drainablePods, isKubeStatus, parseQuantity, rolloutStatus, selectorQuery, type ArgoCdApi, type KubeApi,
@@ -61,7 +62,7 @@ export function createKubeClusterReader(o: KubeClusterReaderOptions): ClusterRea
       return {
         kind, namespace: ns, name, desired: status.desired, available: status.available, rolloutInProgress: status.inProgress, rolloutReason: status.reason,
         podLabels: w.spec?.template.metadata?.labels ?? {}, podRequests: podRequests(w.spec?.template.spec),
-        revisions: await revisionCount(kube, kind, ns, w), argoApp: argoManagedBy(w.metadata),
+        revisions: await revisionCount(kube, kind, ns, w), argoApp: argoManagedBy(w.metadata), restartBounds: ownBounds(kind, w),
       };
     },
     async pod(cluster, ns, name) {

@@ -1,4 +1,5 @@
 import { matchesSelector } from '../ops/index.js';
+import { approvedBounds, boundsToHold } from '../ops/rollout-bounds.js';
 import { blockingPdb, describeTarget, hpaOfTarget, workloadOfTarget, type Guardrail } from './guard-context.js';
 
 const ARGO_OPERATIONS = ['rollout-restart', 'rollback-revision'];
@@ -64,4 +65,24 @@ export const argoManagedViaArgo: Guardrail = async (g) => {
   if (!app) return undefined;
   if (!ARGO_OPERATIONS.includes(g.op.id)) return `${describeTarget(g)} is managed by Argo CD application ${app.name}: change its desired state in Git (self-heal would revert a patch)`;
   return g.state.argoCdConfigured ? undefined : `${describeTarget(g)} is managed by Argo CD application ${app.name} but no Argo CD connection is configured`;
+};
+
+/**
+ * A restart can keep within the approved maxUnavailablePercent / maxSurgePercent: the workload's own
+ * strategy does, or the restart can hold it there (not through Argo CD, whose restart action keeps
+ * the strategy in Git). The operation checks the same again against what it reads when it runs.
+ */
+export const restartWithinBounds: Guardrail = async (g) => {
+  const w = await workloadOfTarget(g);
+  if (!w) return `${describeTarget(g)} not found`;
+  const own = w.restartBounds;
+  if (!own) return undefined;
+  if (!own.ok) return own.reason;
+  const noSurge = own.noSurge ?? w.kind === 'StatefulSet';
+  const hold = boundsToHold(w.kind, own.bounds, approvedBounds(w.kind, g.params, own.pods, noSurge), own.pods, noSurge);
+  if (typeof hold === 'string') return `${w.kind} ${w.namespace}/${w.name}: ${hold}`;
+  if (hold && w.argoApp) {
+    return `${w.kind} ${w.namespace}/${w.name} is managed by Argo CD application ${w.argoApp.name} and its strategy allows ${own.bounds.unavailable} unavailable and ${own.bounds.surge} surge of ${own.pods} pods, more than approved; tighten it in Git or approve larger bounds`;
+  }
+  return undefined;
 };

@@ -26,6 +26,11 @@ export interface ArgoApplication {
    * action checks that the application lists the workload.
    */
   resources?: { group?: string; kind: string; namespace?: string; name: string }[];
+  /**
+   * Where the application deploys (spec.destination: an Argo CD cluster name or API server URL);
+   * undefined where nobody can say (the dry-run's stand-in).
+   */
+  destination?: { server?: string; name?: string };
 }
 
 /**
@@ -96,4 +101,29 @@ export function argoManagedBy(meta: { labels?: Record<string, string>; annotatio
   if (!raw) return undefined;
   const sep = raw.indexOf('_');
   return sep > 0 ? { namespace: raw.slice(0, sep), name: raw.slice(sep + 1) } : { name: raw };
+}
+
+const trimUrl = (u: string) => u.trim().replace(/\/+$/, '').toLowerCase();
+
+/**
+ * Why an action on the whole application, or on a resource through it, would not act on this workload
+ * of this cluster: the workload's tracking label can name any application (anyone who can label it
+ * can), so the application must list the workload and deploy to the target cluster, by Argo CD
+ * cluster name or API server URL. Undefined: it does.
+ */
+export function argoTargetProblem(
+  app: ArgoAppRef, application: ArgoApplication, target: { kind: string; namespace: string; name: string },
+  cluster: { name: string; server?: string },
+): string | undefined {
+  const t = target;
+  if (application.resources && !application.resources.some((r) => r.kind === t.kind && r.name === t.name && (r.namespace ?? t.namespace) === t.namespace)) {
+    return `Argo CD application ${app.name} does not list ${t.kind} ${t.namespace}/${t.name} among its resources, though the workload's tracking label names it`;
+  }
+  const d = application.destination;
+  if (!d) return undefined;
+  const byName = d.name !== undefined && d.name !== '' && d.name === cluster.name;
+  const byServer = d.server !== undefined && d.server !== '' && cluster.server !== undefined && trimUrl(d.server) === trimUrl(cluster.server);
+  if (byName || byServer) return undefined;
+  const there = [d.name && `cluster ${d.name}`, d.server && `server ${d.server}`].filter(Boolean).join(', ') || 'no destination';
+  return `Argo CD application ${app.name} deploys to ${there}, not to cluster ${cluster.name}${cluster.server ? ` (${cluster.server})` : ''} where ${t.kind} ${t.namespace}/${t.name} runs`;
 }

@@ -15,6 +15,8 @@ export type PatchStrategyName = 'strategic' | 'merge' | 'json';
  */
 export interface KubeApi {
   readonly cluster: string;
+  /** The API server URL, where known (the real client); Argo CD destinations name clusters by it. */
+  readonly server?: string;
   readWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload>;
   /** `resourceVersion` in the patch's metadata makes it conditional: a stale one answers 409. */
   patchWorkload(kind: WorkloadKind, namespace: string, name: string, patch: object, strategy: PatchStrategyName): Promise<Workload>;

@@ -22,6 +22,8 @@ export interface OpContext {
 export interface OpResult {
   status: 'succeeded' | 'failed' | 'blocked';
   message: string;
+  /** With `blocked`: the operation started and is still under way (a rollout); check again later, do not roll back. */
+  inProgress?: boolean;
 }
 
 export interface SafeOperationImpl {

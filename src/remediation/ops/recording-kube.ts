@@ -24,6 +24,7 @@ export function recordingKube(api: KubeApi, calls: PlannedCall[]): KubeApi {
   };
   return {
     cluster: api.cluster,
+    server: api.server,
     readWorkload: (k, ns, n) => rec(get(workloadPath(k, ns, n), `read ${k} ${ns}/${n}`), () => api.readWorkload(k, ns, n)),
     patchWorkload: (k, ns, n, patch, s) => rec({ method: 'PATCH', path: workloadPath(k, ns, n), body: patch, description: `patch ${k} ${ns}/${n} (${s} merge)` },
       () => api.patchWorkload(k, ns, n, patch, s)),

@@ -1,5 +1,5 @@
 import type { V1ControllerRevision, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
-import { argoManagedBy, type ArgoAppRef } from './argo-cd-api.js';
+import { argoManagedBy, argoTargetProblem, type ArgoAppRef } from './argo-cd-api.js';
 import type { KubeApi, Workload, WorkloadKind } from './kube-api.js';
 import { selectorQuery } from './label-selector.js';
 import { failed, noArgoConnection, ok, workloadTarget, type OpContext, type OpResult, type SafeOperationImpl } from './operation-context.js';
@@ -34,9 +34,8 @@ async function viaArgo(ctx: OpContext, app: ArgoAppRef): Promise<OpResult> {
   const t = workloadTarget(ctx);
   // the tracking label or annotation on the workload names the application, and anyone who can label
   // the workload can name any application: a rollback of the whole app needs the app to manage it
-  if (application.resources && !application.resources.some((r) => r.kind === t.kind && r.name === t.name && (r.namespace ?? t.namespace) === t.namespace)) {
-    return failed(`refused: Argo CD application ${app.name} does not list ${t.kind} ${t.namespace}/${t.name} among its resources, though the workload's tracking label names it; nothing was changed`);
-  }
+  const problem = argoTargetProblem(app, application, t, { name: ctx.kube.cluster, server: ctx.kube.server });
+  if (problem) return failed(`refused: ${problem}; nothing was changed`);
   const [prev, current] = application.history.slice(-2);
   if (!current) return failed(`refused: Argo CD application ${app.name} has no previous sync to roll back to`);
   // resumed after the rollback call but before its checkpoint: Argo CD recorded the rollback as a new

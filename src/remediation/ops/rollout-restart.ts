@@ -1,40 +1,159 @@
-import { argoManagedBy } from './argo-cd-api.js';
+import { argoManagedBy, argoTargetProblem } from './argo-cd-api.js';
+import type { Workload, WorkloadKind } from './kube-api.js';
+import {
+  approvedBounds, boundsToHold, currentFields, describeFields, ownBounds, strategyPatch, type PodBounds, type RollingUpdateFields,
+} from './rollout-bounds.js';
 import { rolloutStatus } from './rollout-status.js';
-import { blocked, failed, noArgoConnection, ok, workloadTarget, type SafeOperationImpl } from './operation-context.js';
+import { blocked, failed, noArgoConnection, ok, workloadTarget, type OpContext, type OpResult, type SafeOperationImpl } from './operation-context.js';
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+/** How long one run waits for a restart under held bounds to finish before it checks again on the next run. */
+export const RESTART_WAIT_MS = 10 * 60_000;
+const POLL_MS = 5_000;
+/** Argo CD stamps restartedAt with its own clock, to the second: this much earlier still counts as our restart. */
+const ARGO_CLOCK_SKEW_MS = 60_000;
+
+/** Checkpoint of a restart that held the workload's strategy at the approved bounds. */
+interface HeldStrategy {
+  original: RollingUpdateFields;
+  held: RollingUpdateFields;
+}
+
+const bounded = (b: PodBounds): RollingUpdateFields => ({ maxUnavailable: b.unavailable, maxSurge: b.surge });
+const sameFields = (a: RollingUpdateFields, b: RollingUpdateFields) => String(a.maxUnavailable) === String(b.maxUnavailable) && String(a.maxSurge) === String(b.maxSurge);
+const podsText = (b: PodBounds, pods: number) => `${b.unavailable} of ${pods} unavailable and ${b.surge} surge`;
 
 /**
- * `kubectl rollout restart`: bumps the pod template's restartedAt annotation (or runs Argo CD's
- * `restart` action for an Argo-managed workload). Refused mid-rollout or below the availability floor.
+ * Why the workload's own strategy cannot keep a restart within the approval, or the bounds to hold
+ * during it (undefined: its own strategy already keeps within them).
+ */
+function planBounds(ctx: OpContext, kind: WorkloadKind, w: Workload): { refusal: string } | { hold?: PodBounds; own: PodBounds; pods: number } {
+  const own = ownBounds(kind, w);
+  if (!own.ok) return { refusal: `refused: ${own.reason}` };
+  const noSurge = own.noSurge ?? kind === 'StatefulSet';
+  const approved = approvedBounds(kind, ctx.params, own.pods, noSurge);
+  const hold = boundsToHold(kind, own.bounds, approved, own.pods, noSurge);
+  if (typeof hold === 'string') {
+    return { refusal: `refused: ${kind} ${w.metadata?.namespace}/${w.metadata?.name}: ${hold} (maxUnavailablePercent ${String(ctx.params.maxUnavailablePercent)}, maxSurgePercent ${String(ctx.params.maxSurgePercent)})` };
+  }
+  return { hold, own: own.bounds, pods: own.pods };
+}
+
+/**
+ * Waits until the restart's rollout completes, then puts back the strategy the restart held; answers
+ * in-progress (checked again on the next run) when the rollout outlasts this run's wait.
+ */
+async function finishHeld(ctx: OpContext, kind: WorkloadKind, namespace: string, name: string, held: HeldStrategy): Promise<OpResult> {
+  const where = `${kind} ${namespace}/${name}`;
+  const deadline = ctx.nowMs() + RESTART_WAIT_MS;
+  let w = await ctx.kube.readWorkload(kind, namespace, name);
+  // bounded by polls as well as by the clock: a clock that stands still must not wait forever
+  for (let polls = 0, status = rolloutStatus(kind, w); status.inProgress; polls++, status = rolloutStatus(kind, w)) {
+    if (ctx.nowMs() >= deadline || polls >= RESTART_WAIT_MS / POLL_MS) {
+      return { status: 'blocked', inProgress: true, message: `restart of ${where} still rolling out after ${RESTART_WAIT_MS / 60_000} min (${status.reason}); its strategy stays at ${describeFields(held.held)} until it completes; checking again on the next run` };
+    }
+    await ctx.sleep(POLL_MS, ctx.req.abortSignal);
+    w = await ctx.kube.readWorkload(kind, namespace, name);
+  }
+  if (!sameFields(currentFields(kind, w), held.held)) {
+    await ctx.save({ strategyRestored: true });
+    return ok(`restarted ${where} within ${describeFields(held.held)}; its strategy was changed by someone else since (now ${describeFields(currentFields(kind, w))}) and is left as it is`);
+  }
+  await ctx.kube.patchWorkload(kind, namespace, name, { spec: strategyPatch(kind, held.original) }, 'strategic');
+  await ctx.save({ strategyRestored: true });
+  return ok(`restarted ${where} holding ${describeFields(held.held)}, then restored its own ${describeFields(held.original)}`);
+}
+
+/**
+ * Whether Argo CD's restart action already ran for this proposal: the action stamps restartedAt in
+ * the live object with Argo CD's clock, at or after the moment we recorded before asking it.
+ */
+function argoRestartLanded(w: Workload, requestedAt: unknown): boolean {
+  if (typeof requestedAt !== 'string') return false;
+  const stamped = Date.parse(w.spec?.template.metadata?.annotations?.[RESTARTED_AT] ?? '');
+  return Number.isFinite(stamped) && stamped >= Date.parse(requestedAt) - ARGO_CLOCK_SKEW_MS;
+}
+
+async function viaArgo(ctx: OpContext, kind: WorkloadKind, namespace: string, name: string, w: Workload, plan: { hold?: PodBounds; own: PodBounds; pods: number }): Promise<OpResult> {
+  const app = argoManagedBy(w.metadata)!;
+  const where = `${kind} ${namespace}/${name}`;
+  if (!ctx.argo) return noArgoConnection(app);
+  if (plan.hold) {
+    return failed(`refused: ${where} is managed by Argo CD application ${app.name} and its strategy (${describeFields(currentFields(kind, w))}: ${podsText(plan.own, plan.pods)}) `
+      + `exceeds the approved maxUnavailablePercent ${String(ctx.params.maxUnavailablePercent)} / maxSurgePercent ${String(ctx.params.maxSurgePercent)}; `
+      + 'a direct strategy patch would be reverted by self-heal: tighten the strategy in Git or approve larger bounds');
+  }
+  const refusal = await argoTargetRefusal(ctx, app, kind, namespace, name);
+  if (refusal) return refusal;
+  const requestedAt = typeof ctx.checkpoint.argoActionRequestedAt === 'string' ? ctx.checkpoint.argoActionRequestedAt : new Date(ctx.nowMs()).toISOString();
+  if (ctx.checkpoint.argoActionRequestedAt === undefined) await ctx.save({ argoActionRequestedAt: requestedAt });
+  await ctx.argo.runResourceAction(app, { group: 'apps', version: 'v1', kind, namespace, name }, 'restart');
+  await ctx.save({ argoActionRun: true });
+  return ok(`Argo CD application ${app.name} restarted ${where}`);
+}
+
+/** Why Argo CD's restart action would not act on this workload of this cluster, read from the application. */
+async function argoTargetRefusal(ctx: OpContext, app: { name: string; namespace?: string }, kind: WorkloadKind, namespace: string, name: string): Promise<OpResult | undefined> {
+  const application = await ctx.argo!.getApplication(app);
+  const problem = argoTargetProblem(app, application, { kind, namespace, name }, { name: ctx.kube.cluster, server: ctx.kube.server });
+  return problem ? failed(`refused: ${problem}; nothing was changed`) : undefined;
+}
+
+/**
+ * `kubectl rollout restart` within approved bounds: bumps the pod template's restartedAt annotation
+ * (or runs Argo CD's `restart` action for an Argo-managed workload). Where the workload's own
+ * rolling-update strategy would take down more pods (maxUnavailablePercent) or start more extra
+ * ones (maxSurgePercent) than approved, the same patch holds the strategy at the approved bounds and
+ * the original is put back once the rollout completes. Refused mid-rollout, below the availability
+ * floor, and where no strategy can keep within the bounds (Recreate, OnDelete, a partition, a
+ * StatefulSet with no unavailable pod allowed).
  */
 export const rolloutRestart: SafeOperationImpl = {
   async execute(ctx) {
     const { kind, namespace, name } = workloadTarget(ctx);
     const w = await ctx.kube.readWorkload(kind, namespace, name);
+    const where = `${kind} ${namespace}/${name}`;
     const stamp = ctx.checkpoint.restartedAt;
+    const held = ctx.checkpoint.heldStrategy as HeldStrategy | undefined;
     if (typeof stamp === 'string' && w.spec?.template.metadata?.annotations?.[RESTARTED_AT] === stamp) {
-      return ok(`${kind} ${namespace}/${name} restart was already requested at ${stamp}`);
+      if (held && ctx.checkpoint.strategyRestored !== true) return finishHeld(ctx, kind, namespace, name, held);
+      return ok(`${where} restart was already requested at ${stamp}`);
     }
-    if (ctx.checkpoint.argoActionRun === true) return ok(`Argo CD restart of ${kind} ${namespace}/${name} was already requested`);
+    if (ctx.checkpoint.argoActionRun === true || argoRestartLanded(w, ctx.checkpoint.argoActionRequestedAt)) {
+      return ok(`Argo CD restart of ${where} was already requested`);
+    }
     const status = rolloutStatus(kind, w);
-    if (status.inProgress) return blocked(`refused: a rollout of ${kind} ${namespace}/${name} is in progress (${status.reason}); retry when it completes`);
+    if (status.inProgress) return blocked(`refused: a rollout of ${where} is in progress (${status.reason}); retry when it completes`);
     if (status.desired > 0 && status.available / status.desired < ctx.availabilityFloor) {
-      return blocked(`refused: ${kind} ${namespace}/${name} has ${status.available}/${status.desired} available, below the floor ${ctx.availabilityFloor}`);
+      return blocked(`refused: ${where} has ${status.available}/${status.desired} available, below the floor ${ctx.availabilityFloor}`);
     }
-    const app = argoManagedBy(w.metadata);
-    if (app) {
-      if (!ctx.argo) return noArgoConnection(app);
-      await ctx.argo.runResourceAction(app, { group: 'apps', version: 'v1', kind, namespace, name }, 'restart');
-      await ctx.save({ argoActionRun: true });
-      return ok(`Argo CD application ${app.name} restarted ${kind} ${namespace}/${name}`);
-    }
+    const plan = planBounds(ctx, kind, w);
+    if ('refusal' in plan) return failed(plan.refusal);
+    if (argoManagedBy(w.metadata)) return viaArgo(ctx, kind, namespace, name, w, plan);
     const restartedAt = typeof stamp === 'string' ? stamp : new Date(ctx.nowMs()).toISOString();
-    await ctx.save({ restartedAt });
-    await ctx.kube.patchWorkload(kind, namespace, name, { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: restartedAt } } } } }, 'strategic');
-    return ok(`restarted ${kind} ${namespace}/${name} (restartedAt ${restartedAt})`);
+    const annotation = { template: { metadata: { annotations: { [RESTARTED_AT]: restartedAt } } } };
+    if (!plan.hold) {
+      await ctx.save({ restartedAt });
+      await ctx.kube.patchWorkload(kind, namespace, name, { spec: annotation }, 'strategic');
+      return ok(`restarted ${where} (restartedAt ${restartedAt}) within its own strategy (${podsText(plan.own, plan.pods)})`);
+    }
+    // the original as first read: a resumed run must not record the held bounds as the original
+    const hold: HeldStrategy = held ?? { original: currentFields(kind, w), held: bounded(plan.hold) };
+    await ctx.save({ restartedAt, heldStrategy: hold });
+    await ctx.kube.patchWorkload(kind, namespace, name, { spec: { ...strategyPatch(kind, hold.held), ...annotation } }, 'strategic');
+    return finishHeld(ctx, kind, namespace, name, hold);
   },
   async rollback(ctx) {
+    const held = ctx.checkpoint.heldStrategy as HeldStrategy | undefined;
+    if (held && ctx.checkpoint.strategyRestored !== true) {
+      const { kind, namespace, name } = workloadTarget(ctx);
+      const w = await ctx.kube.readWorkload(kind, namespace, name);
+      if (sameFields(currentFields(kind, w), held.held)) {
+        await ctx.kube.patchWorkload(kind, namespace, name, { spec: strategyPatch(kind, held.original) }, 'strategic');
+        await ctx.save({ strategyRestored: true });
+        return failed(`a rollout restart of ${name} cannot be undone (the pods were already replaced); its own strategy ${describeFields(held.original)} was restored`);
+      }
+    }
     return failed(`a rollout restart of ${ctx.req.target.name} cannot be undone; the pods were already replaced`);
   },
 };

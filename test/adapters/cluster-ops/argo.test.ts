@@ -73,7 +73,7 @@ describe('Argo CD-managed objects', () => {
 
   it('restarts through the Argo CD resource action, never a patch', async () => {
     a.fake.add('deployments', deployment('shop', 'web', { labels: ARGO_LABEL }));
-    argo.addApp('shop');
+    argo.addApp('shop', { resources: [WEB_RESOURCE] });
     const { ops } = kubeOps([a], { argo: client() });
 
     const out = await ops.execute(request('rollout-restart', { kind: 'Deployment', namespace: 'shop', name: 'web' }));
@@ -81,6 +81,60 @@ describe('Argo CD-managed objects', () => {
     expect(out.status).toBe('succeeded');
     expect(argo.actions).toEqual([{ app: 'shop', action: 'restart', query: { namespace: 'shop', resourceName: 'web', version: 'v1', kind: 'Deployment', group: 'apps' } }]);
     expect(a.fake.writes()).toEqual([]);
+  });
+
+  it.each([
+    { operation: 'rollout-restart', destination: { name: 'cluster-b', namespace: 'shop' }, refused: /deploys to cluster cluster-b, not to cluster cluster-a \(https:\/\/127\.0\.0\.1:\d+\) where Deployment shop\/web runs; nothing was changed/ },
+    { operation: 'rollback-revision', destination: { server: 'https://eu-west-9.example.test:6443' }, refused: /deploys to server https:\/\/eu-west-9\.example\.test:6443, not to cluster cluster-a/ },
+    { operation: 'rollout-restart', destination: { server: 'SELF/' }, refused: undefined },
+    { operation: 'rollback-revision', destination: { server: 'SELF' }, refused: undefined },
+  ])('$operation through an application deploying to $destination: refused unless it is the target cluster (by name or API server URL)', async ({ operation, destination, refused }) => {
+    a.fake.add('deployments', deployment('shop', 'web', { annotations: { 'argocd.argoproj.io/tracking-id': 'shop:apps/Deployment:shop/web' } }));
+    const dest = destination.server ? { server: destination.server.replace('SELF', a.fake.url) } : destination;
+    argo.addApp('shop', { automated: { prune: true, selfHeal: true }, history: [{ id: 7, revision: 'aaa' }, { id: 8, revision: 'bbb' }], resources: [WEB_RESOURCE], destination: dest });
+    const { ops } = kubeOps([a], { argo: client() });
+
+    const out = await ops.execute(request(operation, { kind: 'Deployment', namespace: 'shop', name: 'web' }));
+
+    if (refused) {
+      expect(out.status).toBe('failed');
+      expect(out.message).toMatch(refused);
+      expect([...argo.actions, ...argo.rollbacks]).toEqual([]);
+    } else {
+      expect(out.status).toBe('succeeded');
+      expect([...argo.actions, ...argo.rollbacks]).toHaveLength(1);
+    }
+    expect(a.fake.writes()).toEqual([]);
+  });
+
+  it('refuses a restart of an Argo-managed workload whose own strategy exceeds the approval, since only Git can tighten it', async () => {
+    const d = deployment('shop', 'web', { replicas: 4, labels: ARGO_LABEL }) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    d.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '50%', maxSurge: '25%' } };
+    a.fake.add('deployments', d);
+    argo.addApp('shop', { resources: [WEB_RESOURCE] });
+    const { ops } = kubeOps([a], { argo: client() });
+
+    const out = await ops.execute(request('rollout-restart', { kind: 'Deployment', namespace: 'shop', name: 'web' }, { maxUnavailablePercent: 25 }));
+
+    expect(out.status).toBe('failed');
+    expect(out.message).toMatch(/managed by Argo CD application shop and its strategy \(maxUnavailable 50%, maxSurge 25%: 2 of 4 unavailable and 1 surge\) exceeds the approved maxUnavailablePercent 25/);
+    expect(argo.actions).toEqual([]);
+    expect(a.fake.writes()).toEqual([]);
+  });
+
+  it.each([
+    { name: 'does not run the action again when the live object carries its restart stamp', stamped: '2025-06-02T10:00:03Z', actions: 0 },
+    { name: 'runs the action when the live stamp is an older restart', stamped: '2025-06-01T08:00:00Z', actions: 1 },
+  ])('resumed after asking Argo CD to restart but before its checkpoint, $name', async ({ stamped, actions }) => {
+    a.fake.add('deployments', deployment('shop', 'web', { labels: ARGO_LABEL }));
+    a.fake.get('deployments', 'shop', 'web')!.spec.template.metadata.annotations = { 'kubectl.kubernetes.io/restartedAt': stamped };
+    argo.addApp('shop', { resources: [WEB_RESOURCE] });
+    const { ops } = kubeOps([a], { argo: client() });
+
+    const out = await ops.execute(request('rollout-restart', { kind: 'Deployment', namespace: 'shop', name: 'web' }, {}, { checkpoint: { argoActionRequestedAt: '2025-06-02T10:00:00.000Z' } }));
+
+    expect(out.status).toBe('succeeded');
+    expect(argo.actions).toHaveLength(actions);
   });
 
   it('rolls back through Argo CD with auto-sync paused, and re-enables it on rollback', async () => {

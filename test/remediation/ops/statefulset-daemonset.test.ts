@@ -27,14 +27,15 @@ const line = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
 describe('rollout-restart of StatefulSets and DaemonSets', () => {
   useFakeCluster();
 
+  // within their own strategy: 1 of 4 StatefulSet pods at a time (25 %), 1 of 5 DaemonSet pods (20 %)
   it.each([
-    { kind: 'StatefulSet' as const, w: statefulSet('shop', 'db'), path: '/apis/apps/v1/namespaces/shop/statefulsets/db' },
-    { kind: 'DaemonSet' as const, w: daemonSet('shop', 'db'), path: '/apis/apps/v1/namespaces/shop/daemonsets/db' },
-  ])('$kind: patches only the restartedAt annotation of the pod template, as a strategic merge', async ({ kind, w, path }) => {
+    { kind: 'StatefulSet' as const, w: statefulSet('shop', 'db', { replicas: 4 }), path: '/apis/apps/v1/namespaces/shop/statefulsets/db', params: { maxUnavailablePercent: 25 } },
+    { kind: 'DaemonSet' as const, w: daemonSet('shop', 'db'), path: '/apis/apps/v1/namespaces/shop/daemonsets/db', params: { maxUnavailablePercent: 20 } },
+  ])('$kind: patches only the restartedAt annotation of the pod template, as a strategic merge', async ({ kind, w, path, params }) => {
     a.fake.add(COLLECTION[kind], w);
     const { ops } = kubeOps([a]);
 
-    const out = await ops.execute(request('rollout-restart', target(kind, 'db')));
+    const out = await ops.execute(request('rollout-restart', target(kind, 'db'), params));
 
     expect(out.status).toBe('succeeded');
     expect(a.fake.writes()).toEqual([expect.objectContaining({
@@ -78,7 +79,7 @@ describe('rollout-restart of StatefulSets and DaemonSets', () => {
     a.fake.add('statefulsets', statefulSet('shop', 'db', { replicas: 5, ready: 4 }));
     const { ops } = kubeOps([a]);
 
-    const out = await ops.execute(request('rollout-restart', target('StatefulSet', 'db')));
+    const out = await ops.execute(request('rollout-restart', target('StatefulSet', 'db'), { maxUnavailablePercent: 20 }));
 
     expect(out.status).toBe('succeeded');
     expect(a.fake.writes().map(line)).toEqual(['PATCH /apis/apps/v1/namespaces/shop/statefulsets/db']);

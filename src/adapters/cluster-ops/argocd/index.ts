@@ -46,6 +46,8 @@ export function createArgoCdClient(o: ArgoCdOptions): ArgoCdApi {
         name: a.metadata.name, automated: a.spec.syncPolicy?.automated ?? null, history: (a.status?.history ?? []).map((h) => ({ id: h.id, revision: h.revision })),
         // none listed is none managed: the check that needs it then refuses
         resources: (a.status?.resources ?? []).map((r) => ({ group: r.group, kind: r.kind, namespace: r.namespace, name: r.name })),
+        // none given is nowhere known: the destination check then refuses
+        destination: { server: a.spec.destination?.server ?? undefined, name: a.spec.destination?.name ?? undefined },
       };
     },
     async runResourceAction(app, resource, action) { await send(argoCalls.runResourceAction(app, resource, action)); },

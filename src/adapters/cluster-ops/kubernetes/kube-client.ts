@@ -69,6 +69,7 @@ export function createKubeClient(o: KubeClientOptions): KubeApi {
   };
   return {
     cluster: o.cluster,
+    server: o.kubeConfig.getCurrentCluster()?.server,
     readWorkload: (kind, namespace, name) => call(`read ${kind} ${namespace}/${name}`, () => readers[kind]({ namespace, name })),
     patchWorkload: (kind, namespace, name, body, s) => call(`patch ${kind} ${namespace}/${name}`, () => patchers[kind]({ namespace, name, body }, s)),
     readScale: (kind, namespace, name) => call(`read scale of ${kind} ${namespace}/${name}`, () => (kind === 'Deployment'
