@@ -38,6 +38,18 @@ describe('proposals job', () => {
     expect((await world.store.proposals.get(p.id))?.threadTs).toBe(msg.ts);
   });
 
+  it('says in the proposal where the dry run stops, and does not call its calls what will happen', async () => {
+    const world = await createWorld({ ops: { planRefusal: 'refused: Deployment shop/web uses the Recreate strategy: a restart takes all 3 pods down at once' } });
+    await proposed(world);
+
+    await runProposalsJob(world);
+
+    const text = JSON.stringify(world.chat.readAll(CHANNEL)[0].blocks);
+    expect(text).toContain('The dry run stops before any change:* refused: Deployment shop/web uses the Recreate strategy');
+    expect(text).toContain('What the dry run did before it stopped');
+    expect(text).not.toContain('What will happen');
+  });
+
   it('executes a high-risk drain after on-call then manager approve, verifies and audits every step', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'recovered'] });
     const p = await approvedDrain(world);

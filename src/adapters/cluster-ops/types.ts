@@ -46,10 +46,20 @@ export interface OperationOutcome {
   inProgress?: boolean;
 }
 
+/** A dry run of an operation: its calls, and whether it would go through or stop (and why). */
+export interface OperationPlan {
+  calls: PlannedCall[];
+  status: OperationOutcome['status'];
+  message: string;
+}
+
 export interface ClusterOps {
   readonly kind: 'dry-run' | 'kubernetes' | 'argo-workflows';
-  /** The exact calls an operation would make, without making them. */
-  plan(req: OperationRequest): Promise<PlannedCall[]>;
+  /**
+   * The exact calls an operation would make, without making them, and how that dry run ended: a
+   * refusal (`failed`/`blocked`) says the operation would stop there, as the preview tells approvers.
+   */
+  plan(req: OperationRequest): Promise<OperationPlan>;
   /** Perform (or resume) the operation. Never throws for an API refusal: returns `blocked`/`failed`. */
   execute(req: OperationRequest): Promise<OperationOutcome>;
   /** Undo where the operation allows it (uncordon, scale back, roll forward). */

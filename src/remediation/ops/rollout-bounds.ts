@@ -99,17 +99,18 @@ export function approvedBounds(kind: WorkloadKind, params: Record<string, unknow
 /**
  * The bounds to hold during the restart: the workload's own where they are within the approved ones
  * (undefined: nothing to change), else the tighter of each, with a surge pod from the approval where
- * a rolling update would otherwise have nothing to move with. A string says why no strategy can
- * keep the restart within the approval.
+ * a rolling update would otherwise have nothing to move with. A workload that cannot surge (a
+ * StatefulSet, a DaemonSet binding host ports) always replaces at least one pod at a time, the
+ * gentlest restart it has: the approval caps how many more. A string says why no strategy can keep
+ * the restart within the approval.
  */
 export function boundsToHold(kind: WorkloadKind, own: PodBounds, approved: PodBounds, pods: number, noSurge = kind === 'StatefulSet'): PodBounds | undefined | string {
+  if (noSurge) {
+    const allowed = Math.max(1, approved.unavailable);
+    return own.unavailable <= allowed ? undefined : { unavailable: allowed, surge: 0 };
+  }
   if (own.unavailable <= approved.unavailable && own.surge <= approved.surge) return undefined;
   const hold = { unavailable: Math.min(own.unavailable, approved.unavailable), surge: Math.min(own.surge, approved.surge) };
-  if (noSurge) {
-    if (hold.unavailable >= 1) return { unavailable: hold.unavailable, surge: 0 };
-    const why = kind === 'StatefulSet' ? 'a StatefulSet replaces its pods without surge' : 'its pods bind host ports, so they cannot surge';
-    return `${why}, so at least 1 of ${pods} is unavailable at a time; the approved maxUnavailablePercent allows ${approved.unavailable} (at least ${Math.ceil(100 / Math.max(1, pods))} % is needed)`;
-  }
   if (hold.unavailable === 0 && hold.surge === 0) hold.surge = approved.surge;
   if (hold.unavailable === 0 && hold.surge === 0) return `the approved bounds allow neither an unavailable pod nor a surge pod of ${pods}, so no pod could be replaced`;
   return hold;
@@ -130,5 +131,6 @@ export function currentFields(kind: WorkloadKind, w: Workload): RollingUpdateFie
   return { maxUnavailable: field(ru?.maxUnavailable), maxSurge: field(surge) };
 }
 
+/** The fields as people read them; a StatefulSet has no maxSurge (null), so none is named. */
 export const describeFields = (f: RollingUpdateFields): string =>
-  `maxUnavailable ${f.maxUnavailable ?? 'default'}, maxSurge ${f.maxSurge ?? 'default'}`;
+  `maxUnavailable ${f.maxUnavailable ?? 'default'}${f.maxSurge === null ? '' : `, maxSurge ${f.maxSurge}`}`;

@@ -19,7 +19,8 @@ interface HeldStrategy {
   held: RollingUpdateFields;
 }
 
-const bounded = (b: PodBounds): RollingUpdateFields => ({ maxUnavailable: b.unavailable, maxSurge: b.surge });
+/** StatefulSets have no maxSurge field: none is held or compared. */
+const bounded = (kind: WorkloadKind, b: PodBounds): RollingUpdateFields => ({ maxUnavailable: b.unavailable, maxSurge: kind === 'StatefulSet' ? null : b.surge });
 const sameFields = (a: RollingUpdateFields, b: RollingUpdateFields) => String(a.maxUnavailable) === String(b.maxUnavailable) && String(a.maxSurge) === String(b.maxSurge);
 const podsText = (b: PodBounds, pods: number) => `${b.unavailable} of ${pods} unavailable and ${b.surge} surge`;
 
@@ -138,7 +139,7 @@ export const rolloutRestart: SafeOperationImpl = {
       return ok(`restarted ${where} (restartedAt ${restartedAt}) within its own strategy (${podsText(plan.own, plan.pods)})`);
     }
     // the original as first read: a resumed run must not record the held bounds as the original
-    const hold: HeldStrategy = held ?? { original: currentFields(kind, w), held: bounded(plan.hold) };
+    const hold: HeldStrategy = held ?? { original: currentFields(kind, w), held: bounded(kind, plan.hold) };
     await ctx.save({ restartedAt, heldStrategy: hold });
     await ctx.kube.patchWorkload(kind, namespace, name, { spec: { ...strategyPatch(kind, hold.held), ...annotation } }, 'strategic');
     return finishHeld(ctx, kind, namespace, name, hold);

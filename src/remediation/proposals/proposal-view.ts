@@ -14,6 +14,7 @@ export async function loadProposalView(deps: RemediationDeps, p: ProposalRow): P
   const context = await loadProposalContext(deps.store, p.id);
   if (!context) return undefined;
   const { level } = await resolveAutonomy(deps.store, deps.config, scopeOf(p, context));
-  const calls = await deps.clusterOps.plan(operationRequest(p));
-  return { proposal: p, context, calls, level, requirement: approvalRequirement(level, p.risk) };
+  const plan = await deps.clusterOps.plan(operationRequest(p));
+  const stop = plan.status === 'succeeded' ? undefined : plan.message;
+  return { proposal: p, context, calls: plan.calls, dryRunStop: stop, level, requirement: approvalRequirement(level, p.risk) };
 }

@@ -32,7 +32,7 @@ describe('target-cluster ClusterRole', () => {
     } as Record<string, { kind: 'Pod' | 'Node' | 'Deployment'; namespace?: string; name: string }>;
     const params: Record<string, Record<string, unknown>> = { 'scale-workload': { direction: 'up', replicas: 2 }, 'raise-resources': { resource: 'cpu', factor: 1.5 } };
     const calls = [];
-    for (const op of SAFE_OPERATION_IDS) calls.push(...await ops.plan(request(op, targets[op] ?? { kind: 'Deployment', namespace: 'ns', name: 'd' }, params[op])));
+    for (const op of SAFE_OPERATION_IDS) calls.push(...(await ops.plan(request(op, targets[op] ?? { kind: 'Deployment', namespace: 'ns', name: 'd' }, params[op]))).calls);
 
     const denied = calls.map((c) => rbacOf(c.method, c.path)).filter(({ group, resource, verb }) =>
       !role.rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb)));

@@ -43,7 +43,7 @@ describe('dry-run ClusterOps', () => {
     expect(out.status).toBe('succeeded');
     expect(out.message).toMatch(/^DRY-RUN: /);
     expect(out.calls.map(line)).toEqual(calls);
-    expect(await ops.plan(request(op, target, params))).toEqual(out.calls);
+    expect(await ops.plan(request(op, target, params))).toMatchObject({ calls: out.calls, status: 'succeeded' });
     expect(checkpoints).toBe(0);
     expect(ops.records().map((r) => r.mode)).toEqual(['execute', 'plan']);
   });
@@ -51,9 +51,9 @@ describe('dry-run ClusterOps', () => {
   it('shows the exact bodies: the restart annotation, the HPA bounds with resourceVersion, the raised memory', async () => {
     const ops = dryRun();
 
-    const restart = await ops.plan(request('rollout-restart', { kind: 'Deployment', namespace: 'shop', name: 'web' }));
-    const scale = await ops.plan(request('scale-workload', { kind: 'Deployment', namespace: 'shop', name: 'api' }, { direction: 'up', replicas: 6 }));
-    const raise = await ops.plan(request('raise-resources', { kind: 'Deployment', namespace: 'shop', name: 'web' }, { resource: 'memory', factor: 1.5 }));
+    const { calls: restart } = await ops.plan(request('rollout-restart', { kind: 'Deployment', namespace: 'shop', name: 'web' }));
+    const { calls: scale } = await ops.plan(request('scale-workload', { kind: 'Deployment', namespace: 'shop', name: 'api' }, { direction: 'up', replicas: 6 }));
+    const { calls: raise } = await ops.plan(request('raise-resources', { kind: 'Deployment', namespace: 'shop', name: 'web' }, { resource: 'memory', factor: 1.5 }));
 
     expect(restart[1].body).toEqual({ spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2025-06-02T10:00:00.000Z' } } } } });
     expect(scale[2].body).toEqual({ metadata: { resourceVersion: undefined }, spec: { minReplicas: 6, maxReplicas: 8 } });

@@ -50,8 +50,11 @@ describe('rolling-update bounds in pods', () => {
     expect(boundsToHold('Deployment', { unavailable: 0, surge: 1 }, { unavailable: 0, surge: 1 }, 3)).toBeUndefined();
     // neither an unavailable nor a surge pod approved
     expect(boundsToHold('Deployment', { unavailable: 1, surge: 0 }, approvedBounds('Deployment', { maxUnavailablePercent: 0, maxSurgePercent: 0 }, 4), 4)).toMatch(/neither an unavailable pod nor a surge pod/);
-    // a StatefulSet of 3 cannot restart with fewer than 34 % unavailable
-    expect(boundsToHold('StatefulSet', { unavailable: 1, surge: 0 }, approvedBounds('StatefulSet', { maxUnavailablePercent: 25 }, 3), 3)).toMatch(/at least 1 of 3 is unavailable at a time; the approved maxUnavailablePercent allows 0 \(at least 34 % is needed\)/);
+    // without surge, one pod at a time is the gentlest restart there is: allowed whatever the approval
+    expect(boundsToHold('StatefulSet', { unavailable: 1, surge: 0 }, approvedBounds('StatefulSet', { maxUnavailablePercent: 0 }, 3), 3)).toBeUndefined();
+    // a StatefulSet whose own maxUnavailable is 4 of 10 is held at 2 (20 %), or at 1 when none is approved
+    expect(boundsToHold('StatefulSet', { unavailable: 4, surge: 0 }, approvedBounds('StatefulSet', { maxUnavailablePercent: 20 }, 10), 10)).toEqual({ unavailable: 2, surge: 0 });
+    expect(boundsToHold('StatefulSet', { unavailable: 4, surge: 0 }, approvedBounds('StatefulSet', { maxUnavailablePercent: 0, maxSurgePercent: 25 }, 10), 10)).toEqual({ unavailable: 1, surge: 0 });
   });
 });
 
@@ -158,11 +161,6 @@ describe('rollout-restart within the approved bounds (Kubernetes API fake)', () 
   it.each([
     { name: 'a Recreate Deployment', add: () => a.fake.add('deployments', withStrategy(deployment('shop', 'web'), { type: 'Recreate' })), target: WEB, params: {},
       message: /^refused: Deployment shop\/web uses the Recreate strategy: a restart takes all 3 pods down at once$/ },
-    { name: 'a StatefulSet of 3 with maxUnavailablePercent 25', add: () => a.fake.add('statefulsets', statefulSet('shop', 'db')), target: { kind: 'StatefulSet' as const, namespace: 'shop', name: 'db' },
-      params: { maxUnavailablePercent: 25 }, message: /StatefulSet shop\/db: a StatefulSet replaces its pods without surge, so at least 1 of 3 is unavailable at a time/ },
-    { name: 'a DaemonSet binding host ports with maxUnavailablePercent 0', target: { kind: 'DaemonSet' as const, namespace: 'shop', name: 'db' }, params: {},
-      add: () => { const ds = daemonSet('shop', 'db') as Obj; ds.spec.template.spec.containers[0].ports = [{ containerPort: 9100, hostPort: 9100 }]; a.fake.add('daemonsets', ds); },
-      message: /its pods bind host ports, so they cannot surge, so at least 1 of 5 is unavailable at a time; the approved maxUnavailablePercent allows 0 \(at least 20 % is needed\)/ },
     { name: 'a Deployment with neither unavailable nor surge pods approved', add: () => a.fake.add('deployments', deployment('shop', 'web', { replicas: 4 })), target: WEB,
       params: { maxUnavailablePercent: 0, maxSurgePercent: 0 }, message: /allow neither an unavailable pod nor a surge pod of 4/ },
   ])('refuses $name, writing nothing', async ({ add, target, params, message }) => {
@@ -176,17 +174,34 @@ describe('rollout-restart within the approved bounds (Kubernetes API fake)', () 
     expect(a.fake.writes()).toEqual([]);
   });
 
-  it('restarts a DaemonSet binding host ports without surge when the approval allows one unavailable pod', async () => {
+  it('restarts a DaemonSet binding host ports one pod at a time, without the surge it cannot have, with nothing unavailable approved', async () => {
     const ds = daemonSet('shop', 'db') as Obj;
     ds.spec.template.spec.hostNetwork = true;
     ds.spec.template.spec.containers[0].ports = [{ containerPort: 9100 }];
     a.fake.add('daemonsets', ds);
 
-    const out = await kubeOps([a]).ops.execute(request('rollout-restart', { kind: 'DaemonSet', namespace: 'shop', name: 'db' }, { maxUnavailablePercent: 20 }));
+    const out = await kubeOps([a]).ops.execute(request('rollout-restart', { kind: 'DaemonSet', namespace: 'shop', name: 'db' }));
 
     expect(out.status).toBe('succeeded');
     expect(a.fake.writes()).toHaveLength(1);
     expect(out.message).toMatch(/within its own strategy \(1 of 5 unavailable and 0 surge\)/);
+  });
+
+  it('holds a StatefulSet whose own maxUnavailable is 50 % at one pod at a time when nothing unavailable is approved, and restores it', async () => {
+    const ss = statefulSet('shop', 'db', { replicas: 4 }) as Obj;
+    ss.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '50%', partition: 0 } };
+    a.fake.add('statefulsets', ss);
+    const db = () => a.fake.get('statefulsets', 'shop', 'db') as Obj;
+    const { ops } = kubeOps([a], { sleep: async () => { db().status.observedGeneration = db().metadata.generation; } });
+
+    const out = await ops.execute(request('rollout-restart', { kind: 'StatefulSet', namespace: 'shop', name: 'db' }));
+
+    expect(out.status).toBe('succeeded');
+    expect(a.fake.writes().map((r) => r.body)).toEqual([
+      { spec: { updateStrategy: { rollingUpdate: { maxUnavailable: 1 } }, template: { metadata: { annotations: { [RESTARTED_AT]: STAMP } } } } },
+      { spec: { updateStrategy: { rollingUpdate: { maxUnavailable: '50%' } } } },
+    ]);
+    expect(db().spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '50%', partition: 0 } });
   });
 });
 
@@ -195,7 +210,9 @@ describe('rollout-restart preview', () => {
     a.fake.add('deployments', withStrategy(deployment('shop', 'web', { replicas: 8 }), rolling('50%', '50%')));
     const { ops } = kubeOps([a]);
 
-    const calls = await ops.plan(request('rollout-restart', WEB, { maxUnavailablePercent: 10, maxSurgePercent: 25 }));
+    const { calls, status } = await ops.plan(request('rollout-restart', WEB, { maxUnavailablePercent: 10, maxSurgePercent: 25 }));
+
+    expect(status).toBe('succeeded');
 
     expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([`GET ${PATH}`, `PATCH ${PATH}`, `GET ${PATH}`, `PATCH ${PATH}`]);
     expect(calls[1].body).toMatchObject({ spec: { strategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: 2 } } } });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createOutboxChat } from '../../../src/adapters/chat/outbox/index.js';
 import type { ChatUser } from '../../../src/adapters/chat/types.js';
-import type { ClusterOps, OperationRequest, PlannedCall } from '../../../src/adapters/cluster-ops/types.js';
+import type { ClusterOps, OperationPlan, OperationRequest, PlannedCall } from '../../../src/adapters/cluster-ops/types.js';
 import { createStore } from '../../../src/adapters/store/index.js';
 import type { Store } from '../../../src/adapters/store/types.js';
 import { fixedClock } from '../../../src/core/clock.js';
@@ -64,6 +64,8 @@ export interface FakeOpsOptions {
   /** The first this many execute (rollback) calls answer "still running elsewhere", as an Argo Workflow in progress does. */
   executeInProgressCalls?: number;
   rollbackInProgressCalls?: number;
+  /** The dry-run preview stops with this refusal (after the first call). */
+  planRefusal?: string;
 }
 
 /** A resumable ClusterOps: after each step it reports `{ done: [...] }`; a resumed call skips those. */
@@ -73,7 +75,10 @@ export function createFakeClusterOps(opts: FakeOpsOptions = {}): ClusterOps & { 
     calls.push(c);
     if (opts.logFile) appendFileSync(opts.logFile, `${JSON.stringify(c)}\n`);
   };
-  const plan = async (req: OperationRequest): Promise<PlannedCall[]> => stepsOf(req).map((step) => ({ method: 'POST', path: `/fake/${req.target.cluster}/${step}`, description: step }));
+  const planned = (req: OperationRequest): PlannedCall[] => stepsOf(req).map((step) => ({ method: 'POST', path: `/fake/${req.target.cluster}/${step}`, description: step }));
+  const plan = async (req: OperationRequest): Promise<OperationPlan> => (opts.planRefusal
+    ? { calls: planned(req).slice(0, 1), status: 'failed', message: opts.planRefusal }
+    : { calls: planned(req), status: 'succeeded', message: 'planned' });
   return {
     kind: 'dry-run', calls, plan,
     async execute(req) {
@@ -92,7 +97,7 @@ export function createFakeClusterOps(opts: FakeOpsOptions = {}): ClusterOps & { 
         await req.onCheckpoint?.({ done: [...done] });
       }
       const status = opts.outcome ?? 'succeeded';
-      return { status, calls: await plan(req), message: status, checkpoint: { done } };
+      return { status, calls: planned(req), message: status, checkpoint: { done } };
     },
     async rollback(req) {
       const undo = req.operation === 'cordon-drain-node' ? 'uncordon' : `undo:${req.operation}`;

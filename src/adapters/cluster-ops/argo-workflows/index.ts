@@ -88,7 +88,8 @@ export function createArgoWorkflowsClusterOps(o: ArgoWorkflowsClusterOpsOptions)
   };
   return {
     kind: 'argo-workflows',
-    plan: async (req) => [submitCall(o, req, 'execute')],
+    // the operation's own calls run in the Workflow's pod (`ops run`), which checks everything again
+    plan: async (req) => ({ calls: [submitCall(o, req, 'execute')], status: 'succeeded', message: `submits an Argo Workflow from ${o.workflowTemplate}` }),
     execute: (req) => submit('execute', req),
     rollback: (req) => submit('rollback', req),
   };

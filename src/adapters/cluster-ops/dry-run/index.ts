@@ -52,7 +52,8 @@ export function createDryRunClusterOps(o: DryRunClusterOpsOptions): DryRunCluste
     kind: 'dry-run',
     records: () => [...history],
     async plan(req) {
-      return (await simulate('plan', req)).calls;
+      const { calls, status, message } = await simulate('plan', req);
+      return { calls, status, message };
     },
     async execute(req) {
       const outcome = await simulate('execute', req);

@@ -57,7 +57,7 @@ export function createKubernetesClusterOps(o: KubernetesClusterOpsOptions): Kube
       const kube = planningKube(await kubeApiFor(req.target.cluster, req.abortSignal));
       const argo = o.argo && planningArgo(o.argo);
       const outcome = await runOperation('execute', { ...req, onCheckpoint: undefined }, { kube, argo, catalog, nowMs: o.clock.nowMs, sleep: async () => undefined, availabilityFloor: o.availabilityFloor });
-      return outcome.calls;
+      return { calls: outcome.calls, status: outcome.status, message: outcome.message };
     },
     execute: (req) => run('execute', req),
     rollback: (req) => run('rollback', req),
