@@ -35,6 +35,7 @@ describe('proposals job', () => {
     expect(text).toContain(`reject ${shortId(p.id)} <reason>`);
     expect(text).toContain('POST /fake/c-eu-west-1-0001/cordon');
     expect(text).toContain('evict:pod-4');
+    expect(text).toContain('*Dry-run result:* planned');
     expect((await world.store.proposals.get(p.id))?.threadTs).toBe(msg.ts);
   });
 

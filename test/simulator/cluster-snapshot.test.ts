@@ -23,6 +23,7 @@ describe('the simulated cluster as Kubernetes objects', () => {
     expect(plan.status).toBe('succeeded');
     const patch = plan.calls.find((c) => c.method === 'PATCH')!;
     expect(JSON.stringify(patch.body)).toContain(`registry.k8s.io/coredns/coredns:${deploy.fromVersion}`);
+    expect(plan.message).toMatch(new RegExp(`back from revision \\d+ to \\d+: coredns registry.k8s.io/coredns/coredns:${deploy.toVersion} → registry.k8s.io/coredns/coredns:${deploy.fromVersion}$`));
     const snap = simulatedClusterSnapshot(fleet, cluster);
     expect(snap.workloads?.find((w) => w.metadata?.name === 'coredns')?.spec?.template.spec?.containers[0].image).toBe(`registry.k8s.io/coredns/coredns:${deploy.toVersion}`);
   });

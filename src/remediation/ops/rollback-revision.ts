@@ -67,13 +67,22 @@ async function landedSincePlan(ctx: OpContext, t: Target, w: Workload): Promise<
   return ok(`${t.kind} ${t.namespace}/${t.name} changed since its rollback to revision ${String(ctx.checkpoint.toRevision)} was planned (generation ${planned} → ${String(w.metadata?.generation)}): taken as rolled back, not rolled back again`);
 }
 
+/** The containers whose image differs between two pod templates, as `name a → b`; empty when none does. */
+export function imageChanges(from: V1PodTemplateSpec | undefined, to: V1PodTemplateSpec | undefined): string {
+  const before = new Map((from?.spec?.containers ?? []).map((c) => [c.name, c.image]));
+  const changed = (to?.spec?.containers ?? []).filter((c) => before.get(c.name) !== c.image).map((c) => `${c.name} ${before.get(c.name) ?? '(none)'} → ${c.image ?? '(none)'}`);
+  return changed.length > 0 ? `: ${changed.join(', ')}` : ' (same images: the template differs otherwise)';
+}
+
+const templateOfData = (data: unknown): V1PodTemplateSpec | undefined => (data as { spec?: { template?: V1PodTemplateSpec } } | undefined)?.spec?.template;
+
 async function deploymentRollback(ctx: OpContext, t: Target, w: Workload): Promise<OpResult> {
   const prev = await previousDeploymentTemplate(ctx, t, w);
   if (!prev) return failed(`refused: Deployment ${t.namespace}/${t.name} has no previous revision`);
   await ctx.save({ fromRevision: prev.from, toRevision: prev.to, fromTemplate: w.spec?.template, fromGeneration: w.metadata?.generation });
   await ctx.kube.patchWorkload(t.kind, t.namespace, t.name, [{ op: 'replace', path: '/spec/template', value: prev.template }], 'json');
   await ctx.save({ patched: true });
-  return ok(`rolled Deployment ${t.namespace}/${t.name} back from revision ${prev.from} to ${prev.to}`);
+  return ok(`rolled Deployment ${t.namespace}/${t.name} back from revision ${prev.from} to ${prev.to}${imageChanges(w.spec?.template, prev.template)}`);
 }
 
 async function revisionRollback(ctx: OpContext, t: Target, w: Workload): Promise<OpResult> {
@@ -82,7 +91,7 @@ async function revisionRollback(ctx: OpContext, t: Target, w: Workload): Promise
   await ctx.save({ fromRevision: current.revision, toRevision: prev.revision, fromData: current.data, fromGeneration: w.metadata?.generation });
   await ctx.kube.patchWorkload(t.kind, t.namespace, t.name, prev.data as object, 'strategic');
   await ctx.save({ patched: true });
-  return ok(`rolled ${t.kind} ${t.namespace}/${t.name} back from revision ${current.revision} to ${prev.revision}`);
+  return ok(`rolled ${t.kind} ${t.namespace}/${t.name} back from revision ${current.revision} to ${prev.revision}${imageChanges(templateOfData(current.data) ?? w.spec?.template, templateOfData(prev.data))}`);
 }
 
 /** Rolls a workload back one revision, through Argo CD when Argo manages it. Rollback rolls forward again. */

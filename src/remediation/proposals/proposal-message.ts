@@ -12,6 +12,8 @@ export interface ProposalView {
   calls: readonly PlannedCall[];
   /** Why the dry run stopped before the operation's changes (a refusal it would meet now); undefined when it went through. */
   dryRunStop?: string;
+  /** What the dry run says the operation did, when it went through (e.g. the images a rollback restores). */
+  dryRunOutcome?: string;
   level: number;
   requirement: ApprovalRequirement;
 }
@@ -36,13 +38,14 @@ function howToAnswer(id8: string, requirement: ApprovalRequirement): string {
   }
 }
 
-function previewText(calls: readonly PlannedCall[], stop: string | undefined): string {
+function previewText(calls: readonly PlannedCall[], stop: string | undefined, outcome: string | undefined): string {
   const stopped = stop === undefined ? '' : `\n:warning: *The dry run stops before any change:* ${escapeSlackText(stop)}\nAn approval now would fail the same way unless that changes.`;
   if (calls.length === 0) return `_The dry run planned no API calls._${stopped}`;
   const lines = calls.slice(0, MAX_PREVIEW_CALLS).map((c) => `${c.method} ${c.path}  # ${c.description}`);
   if (calls.length > MAX_PREVIEW_CALLS) lines.push(`… and ${calls.length - MAX_PREVIEW_CALLS} more calls`);
   const what = stop === undefined ? '*What will happen* (dry-run preview of the exact API calls):' : '*What the dry run did before it stopped* (exact API calls):';
-  return `${what}\n\`\`\`${escapeSlackText(lines.join('\n'))}\`\`\`${stopped}`;
+  const result = outcome ? `\n*Dry-run result:* ${escapeSlackText(outcome)}` : '';
+  return `${what}\n\`\`\`${escapeSlackText(lines.join('\n'))}\`\`\`${result}${stopped}`;
 }
 
 /** The proposal message: what, where, why, the exact calls, and how to answer. Data is escaped. */
@@ -62,7 +65,7 @@ export function renderProposalMessage(view: ProposalView): { text: string; block
     ]),
   ];
   if (view.context.rationale) blocks.push(section(`*Why:* ${escapeSlackText(view.context.rationale)}`));
-  blocks.push(section(previewText(view.calls, view.dryRunStop)), section(howToAnswer(id8, view.requirement)));
+  blocks.push(section(previewText(view.calls, view.dryRunStop, view.dryRunOutcome)), section(howToAnswer(id8, view.requirement)));
   blocks.push(context(`proposal id \`${p.id}\` · incident ${escapeSlackText(p.groupId)}`));
   return { text: escapeSlackText(title), blocks };
 }

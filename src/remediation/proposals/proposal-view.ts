@@ -16,5 +16,5 @@ export async function loadProposalView(deps: RemediationDeps, p: ProposalRow): P
   const { level } = await resolveAutonomy(deps.store, deps.config, scopeOf(p, context));
   const plan = await deps.clusterOps.plan(operationRequest(p));
   const stop = plan.status === 'succeeded' ? undefined : plan.message;
-  return { proposal: p, context, calls: plan.calls, dryRunStop: stop, level, requirement: approvalRequirement(level, p.risk) };
+  return { proposal: p, context, calls: plan.calls, dryRunStop: stop, dryRunOutcome: stop === undefined ? plan.message : undefined, level, requirement: approvalRequirement(level, p.risk) };
 }

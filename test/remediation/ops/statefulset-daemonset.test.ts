@@ -105,7 +105,7 @@ describe('rollback-revision of StatefulSets and DaemonSets through ControllerRev
     const out = await ops.execute(req);
 
     expect(out.status).toBe('succeeded');
-    expect(out.message).toBe(`rolled ${kind} shop/db back from revision 3 to 2`);
+    expect(out.message).toBe(`rolled ${kind} shop/db back from revision 3 to 2: main db:v3 → db:v2`);
     expect(out.calls.map(line)).toEqual([`GET ${path}`, 'GET /apis/apps/v1/namespaces/shop/controllerrevisions?labelSelector=app%3Ddb', `PATCH ${path}`]);
     expect(a.fake.writes()).toEqual([expect.objectContaining({ method: 'PATCH', path, contentType: 'application/strategic-merge-patch+json', body: revisionData('db', 'db:v2') })]);
     expect(image(kind, 'db')).toBe('db:v2');
@@ -142,7 +142,7 @@ describe('rollback-revision of StatefulSets and DaemonSets through ControllerRev
     const out = await ops.execute({ ...req, checkpoint: { fromRevision: 3, toRevision: 2, fromGeneration: 1 } });
 
     expect(out.status).toBe('succeeded');
-    expect(out.message).toBe('rolled StatefulSet shop/db back from revision 3 to 2');
+    expect(out.message).toBe('rolled StatefulSet shop/db back from revision 3 to 2: main db:v3 → db:v2');
     expect(a.fake.writes()).toHaveLength(1);
   });
 
