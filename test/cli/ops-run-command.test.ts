@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/adapters/store/index.js';
 import type { ProposalRow } from '../../src/adapters/store/types.js';
-import { opsRunCommand } from '../../src/cli/commands/ops-run-command.js';
+import { OPS_RUN_ROUNDS, opsRunCommand, runUntilSettled } from '../../src/cli/commands/ops-run-command.js';
 import { parseCommandArgs } from '../../src/cli/parse-args.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -220,5 +220,27 @@ describe('fleetops ops run', () => {
       expect(res.stderr).toContain(`--request: refused: proposal p-5ca1e0 is in phase "${phase}", not executing`);
       expect(res.stdout).toBe('');
     });
+  });
+});
+
+describe('ops run: an operation still under way', () => {
+  it('is run again from the checkpoint it returned until it settles, at most the rounds given', async () => {
+    const seen: (Record<string, unknown> | undefined)[] = [];
+    const answers = [
+      { status: 'blocked' as const, inProgress: true, calls: [], message: 'still rolling out', checkpoint: { restartedAt: 't', heldStrategy: {} } },
+      { status: 'blocked' as const, inProgress: true, calls: [], message: 'still rolling out', checkpoint: { restartedAt: 't', heldStrategy: {}, polls: 2 } },
+      { status: 'succeeded' as const, calls: [], message: 'restored', checkpoint: { restartedAt: 't', strategyRestored: true } },
+    ];
+    const step = async (cp?: Record<string, unknown>) => { seen.push(cp); return answers[seen.length - 1]; };
+
+    const settled = await runUntilSettled(step, { phase: 'stored' }, OPS_RUN_ROUNDS);
+
+    expect(settled.status).toBe('succeeded');
+    expect(seen).toEqual([{ phase: 'stored' }, answers[0].checkpoint, answers[1].checkpoint]);
+
+    seen.length = 0;
+    const stuck = await runUntilSettled(async (cp) => { seen.push(cp); return answers[0]; }, undefined, 3);
+    expect(stuck.inProgress).toBe(true);
+    expect(seen).toHaveLength(3);
   });
 });

@@ -176,7 +176,9 @@ async function runOperation(args: ParsedArgs, io: CliIo, mode: Mode, requested: 
         const merged = { ...base, ops: { ...asRecord(base.ops), ...checkpoint } };
         if (!(await lease.saveCheckpoint(merged))) throw new SafetyViolationError(`proposal ${shortId(req.operationId)}: execution lease lost; stopping between steps`);
       };
-      outcome = await ops[mode]({ ...req, onCheckpoint, abortSignal: lease.signal });
+      // a pod has no next run to check again: an operation still under way (a restart waiting for its
+      // rollout to finish before it restores the strategy) is run again from its checkpoint
+      outcome = await runUntilSettled((checkpoint) => ops[mode]({ ...req, checkpoint, onCheckpoint, abortSignal: lease.signal }), req.checkpoint, OPS_RUN_ROUNDS);
       if (outcome.status !== 'succeeded') ctx.fail(`operation:${req.operationId}`, new Error(`${outcome.status}: ${outcome.message}`));
       return { operationId: req.operationId, operation: req.operation, mode, status: outcome.status, calls: outcome.calls.length };
     } finally {
@@ -191,6 +193,19 @@ async function runOperation(args: ParsedArgs, io: CliIo, mode: Mode, requested: 
   const message = outcome?.message ?? result.failures.map((f) => f.message).join('; ');
   io.stdout(`${JSON.stringify({ operationId: req.operationId, operation: req.operation, cluster: req.target.cluster, mode, executor, status, message, calls: outcome?.calls.length ?? 0, runId: result.runId })}\n`);
   return status === 'succeeded' && result.exitCode === 0 ? 0 : 1;
+}
+
+/** Rounds `ops run` gives an operation still under way (each waits at most a minute): within the WorkflowTemplate's 1500 s. */
+export const OPS_RUN_ROUNDS = 20;
+
+/**
+ * Runs `step` from `checkpoint`, then again from the checkpoint each answer carries while it answers
+ * in progress, at most `rounds` times; the last answer is returned (still in progress when rounds ran out).
+ */
+export async function runUntilSettled(step: (checkpoint?: Record<string, unknown>) => Promise<OperationOutcome>, checkpoint: Record<string, unknown> | undefined, rounds: number): Promise<OperationOutcome> {
+  let outcome = await step(checkpoint);
+  for (let round = 1; outcome.inProgress && round < rounds; round++) outcome = await step(outcome.checkpoint);
+  return outcome;
 }
 
 /** `fleetops ops run`: the container of the `fleetops-safe-operation` WorkflowTemplate; runs one catalog operation once. */

@@ -7,8 +7,11 @@ import { rolloutStatus } from './rollout-status.js';
 import { blocked, failed, noArgoConnection, ok, workloadTarget, type OpContext, type OpResult, type SafeOperationImpl } from './operation-context.js';
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
-/** How long one run waits for a restart under held bounds to finish before it checks again on the next run. */
-export const RESTART_WAIT_MS = 10 * 60_000;
+/**
+ * How long one run waits for a restart under held bounds to finish before it answers in progress and
+ * checks again on the next run (the proposals job runs every 2 min with a 110 s deadline).
+ */
+export const RESTART_WAIT_MS = 60_000;
 const POLL_MS = 5_000;
 /** Argo CD stamps restartedAt with its own clock, to the second: this much earlier still counts as our restart. */
 const ARGO_CLOCK_SKEW_MS = 60_000;
@@ -51,7 +54,7 @@ async function finishHeld(ctx: OpContext, kind: WorkloadKind, namespace: string,
   // bounded by polls as well as by the clock: a clock that stands still must not wait forever
   for (let polls = 0, status = rolloutStatus(kind, w); status.inProgress; polls++, status = rolloutStatus(kind, w)) {
     if (ctx.nowMs() >= deadline || polls >= RESTART_WAIT_MS / POLL_MS) {
-      return { status: 'blocked', inProgress: true, message: `restart of ${where} still rolling out after ${RESTART_WAIT_MS / 60_000} min (${status.reason}); its strategy stays at ${describeFields(held.held)} until it completes; checking again on the next run` };
+      return { status: 'blocked', inProgress: true, message: `restart of ${where} still rolling out after ${RESTART_WAIT_MS / 1000} s (${status.reason}); its strategy stays at ${describeFields(held.held)} until it completes; checking again on the next run` };
     }
     await ctx.sleep(POLL_MS, ctx.req.abortSignal);
     w = await ctx.kube.readWorkload(kind, namespace, name);

@@ -117,7 +117,7 @@ describe('rollout-restart within the approved bounds (Kubernetes API fake)', () 
     const first = await stuck.ops.execute(req);
 
     expect(first).toMatchObject({ status: 'blocked', inProgress: true });
-    expect(first.message).toMatch(/still rolling out after 10 min \(spec change not yet observed\); its strategy stays at maxUnavailable 0, maxSurge 1 until it completes/);
+    expect(first.message).toMatch(/still rolling out after 60 s \(spec change not yet observed\); its strategy stays at maxUnavailable 0, maxSurge 1 until it completes/);
     expect(web().spec.strategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
     expect(stuck.sleeps).toHaveLength(RESTART_WAIT_MS / 5_000);
 
