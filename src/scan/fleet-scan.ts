@@ -83,11 +83,11 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
   try {
     for (let b = 0; b < batches; b++) {
       const batch = clusters.slice(b * size, (b + 1) * size);
-      const states = await loadStates(deps.store, batch, opts.fullRebuild, ctx.logger);
+      const states = pruneStates(await loadStates(deps.store, batch, opts.fullRebuild, ctx.logger), entries);
       const parts = windowParts(batch, states, endMs, opts);
       for (const part of parts) startMs = Math.min(startMs, part.range.startMs);
       await fetchAndDetect(deps, ctx, opts, entries, parts, states, acc, () => deps.progress?.(++done, entries.length * batches));
-      const missing = missingFindings(batch, acc, states, endMs, opts, ctx.runId);
+      const missing = missingFindings(batch, acc, states, endMs, opts, ctx.runId, await openMissingStarts(deps.store, batch, acc, states, endMs, opts));
       missingClusters.push(...missing.map((m) => m.cluster));
       const rows = [...acc.pending, ...missing.map((m) => m.row)];
       acc.pending = [];
@@ -201,11 +201,30 @@ async function fetchEntry(
     return undefined;
   }
   acc.bytes += answer.bytesFetched;
+  if (answer.warnings.some(isPartialWarning)) answer = partialAnswer(answer, ids);
   answer.failedClusters.forEach((id) => acc.failed.add(id));
   const failed = new Set(answer.failedClusters);
   for (const id of ids) if (!failed.has(id)) acc.answered.add(id);
   if (answer.failedClusters.length) noteFailure(acc, entry, answer.failedClusters, answer.failureReasons ?? []);
   return answer;
+}
+
+/**
+ * An answer that came with warnings (a Thanos or Mimir partial response: a store or ingester did not
+ * answer) may lack clusters that do have data. A cluster it holds no series for is a failure of this
+ * query, not a silence: its state stays where it was, to be fetched again, and it is not reported
+ * missing on this answer's word.
+ */
+/** Prometheus' query annotations ("PromQL info: metric might not be a counter …") are about the data, not data left out. */
+const isPartialWarning = (w: string): boolean => !/^PromQL (info|warning):/i.test(w);
+
+function partialAnswer(answer: MetricsAnswer, ids: string[]): MetricsAnswer {
+  const present = new Set(answer.series.map((s) => s.cluster));
+  const failed = new Set(answer.failedClusters);
+  const absent = ids.filter((id) => !present.has(id) && !failed.has(id));
+  if (absent.length === 0) return answer;
+  const reason = `partial answer: ${answer.warnings.filter(isPartialWarning).slice(0, 3).join('; ')}`;
+  return { ...answer, failedClusters: [...answer.failedClusters, ...absent], failureReasons: [...(answer.failureReasons ?? []), reason] };
 }
 
 /**
@@ -230,10 +249,13 @@ function detectEntry(
     clusterStates.set(key, state);
     acc.pending.push(...findings);
   };
-  const handled = new Set<string>(answer.failedClusters);
+  const failed = new Set<string>(answer.failedClusters);
+  const handled = new Set<string>(failed);
   for (const s of answer.series) {
     const clusterStates = states.get(s.cluster);
-    if (!clusterStates) continue;
+    // a cluster whose query failed in part (one piece of a split range) comes back with NaN where the
+    // piece was: scanning it would carry its state past data never seen; it is fetched again whole
+    if (!clusterStates || failed.has(s.cluster)) continue;
     handled.add(s.cluster);
     scan(s.cluster, clusterStates, s.values, s.startMs);
     acc.series++;
@@ -260,12 +282,31 @@ function noteLastSeen(acc: Accumulator, cluster: string, values: Float64Array, s
   }
 }
 
-function missingFindings(clusters: Cluster[], acc: Accumulator, states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions, runId: string): { cluster: string; row: AnomalyRow }[] {
+const isMissing = (c: Cluster, acc: Accumulator, limit: number) => acc.answered.has(c.id) && (acc.lastSeenMs.get(c.id) ?? -Infinity) < limit;
+
+/**
+ * Where the missing-data episode of a cluster never seen in the lookback began, from the rows earlier
+ * runs stored: without a last sample, the start would be "lookback ago" and move every run, giving a
+ * new row (and a new fleet alert) each hour for the same silence.
+ */
+async function openMissingStarts(store: Store, clusters: Cluster[], acc: Accumulator, states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions): Promise<Map<string, number>> {
+  const limit = endMs - opts.missingAfterMinutes * 60_000;
+  const never = new Set(clusters.filter((c) => isMissing(c, acc, limit) && acc.lastSeenMs.get(c.id) === undefined && previousLastSeen(states.get(c.id)) === undefined).map((c) => c.id));
+  const out = new Map<string, number>();
+  if (never.size === 0) return out;
+  const rows = await store.anomalies.list({ startMs: endMs - opts.lookbackHours * 3_600_000, endMs, kinds: ['missing-data'] });
+  for (const r of rows) {
+    if (never.has(r.cluster) && r.startMs < (out.get(r.cluster) ?? Infinity)) out.set(r.cluster, r.startMs);
+  }
+  return out;
+}
+
+function missingFindings(clusters: Cluster[], acc: Accumulator, states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions, runId: string, openStarts = new Map<string, number>()): { cluster: string; row: AnomalyRow }[] {
   const limit = endMs - opts.missingAfterMinutes * 60_000;
   // one failing signal must not hide a silent cluster: any query that answered for it is enough
-  return clusters.filter((c) => acc.answered.has(c.id) && (acc.lastSeenMs.get(c.id) ?? -Infinity) < limit).map((c) => {
+  return clusters.filter((c) => isMissing(c, acc, limit)).map((c) => {
     const lastSeen = acc.lastSeenMs.get(c.id) ?? previousLastSeen(states.get(c.id));
-    const startMs = lastSeen !== undefined ? lastSeen + opts.stepSeconds * 1000 : endMs - opts.lookbackHours * 3_600_000;
+    const startMs = lastSeen !== undefined ? lastSeen + opts.stepSeconds * 1000 : openStarts.get(c.id) ?? endMs - opts.lookbackHours * 3_600_000;
     return {
       cluster: c.id,
       row: {
@@ -333,6 +374,19 @@ async function saveStates(store: Store, states: Map<string, Map<string, SeriesSc
  * rebuilt) from the full lookback. Before, one new cluster made its whole batch of 250 fetch the
  * full lookback (7 days instead of 7 hours) in the hourly run after it joined the fleet.
  */
+/**
+ * Drops the states of series no catalog entry scans any more (a signal removed from config): they
+ * never move forward, and the fetch window starts at the oldest state, so each hourly run would
+ * fetch an hour more than the last until it fetched the whole lookback.
+ */
+function pruneStates(states: Map<string, Map<string, SeriesScanState>>, entries: readonly CatalogEntry[]): Map<string, Map<string, SeriesScanState>> {
+  const keys = new Set(entries.map((e) => `${e.id}|${e.component}`));
+  for (const clusterStates of states.values()) {
+    for (const key of [...clusterStates.keys()]) if (!keys.has(key)) clusterStates.delete(key);
+  }
+  return states;
+}
+
 function windowParts(batch: Cluster[], states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions): { clusters: Cluster[]; range: Range }[] {
   const full = endMs - opts.lookbackHours * 3_600_000;
   const known: Cluster[] = [];

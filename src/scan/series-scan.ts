@@ -30,6 +30,11 @@ export interface SeriesScanState {
   lastSeenMs?: number;
   /** LevelShiftTracker state after the last scanned point. */
   shift?: Float64Array;
+  /**
+   * Start of an SLO dip still open at `throughMs`: an hourly run sees only its last hours, and the
+   * dip keeps its id (and is stored once) however long it lasts.
+   */
+  openDipStartMs?: number;
 }
 
 export interface SeriesScanOptions {
@@ -56,10 +61,16 @@ export function scanSeries(spec: SeriesSpec, values: Float64Array, startMs: numb
   const stepMs = opts.stepSeconds * 1000;
   const { findings: events, state: next } = scoreEvents(spec, values, startMs, stepMs, state, opts);
   const findings: Finding[] = [...events];
-  if (spec.slo !== undefined) findings.push(...dipFindings(spec, values, startMs, opts));
+  const openDipBefore = state?.openDipStartMs;
+  let openDipStartMs: number | undefined;
+  if (spec.slo !== undefined) {
+    const dips = dipFindings(spec, values, startMs, opts, openDipBefore);
+    findings.push(...dips.findings);
+    openDipStartMs = dips.openStartMs;
+  }
   const shifts = shiftFindings(spec, values, startMs, stepMs, state, opts);
   findings.push(...shifts.findings);
-  return { findings: findings.map((f) => ({ ...f, runId: opts.runId })), state: { ...next, shift: shifts.state } };
+  return { findings: findings.map((f) => ({ ...f, runId: opts.runId })), state: { ...next, shift: shifts.state, ...(openDipStartMs !== undefined ? { openDipStartMs } : {}) } };
 }
 
 function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, stepMs: number, state: SeriesScanState | undefined, opts: SeriesScanOptions): { findings: Finding[]; state: SeriesScanState } {
@@ -113,14 +124,34 @@ function eventFinding(spec: SeriesSpec, e: { startMs: number; endMs: number; pea
   };
 }
 
-function dipFindings(spec: SeriesSpec, values: Float64Array, startMs: number, opts: SeriesScanOptions): Finding[] {
-  const dips = detectDips(values, { stepSeconds: opts.stepSeconds, slo: spec.slo!, startMs });
-  return dips.filter((d) => d.endMs! >= opts.newFromMs).map((d) => ({
-    id: findingId({ ...spec, kind: 'dip', startMs: d.startMs! }), cluster: spec.cluster, component: spec.component, signal: spec.signal,
+/**
+ * SLO dips of the fetched values. A run of points below the SLO that starts at the first fetched
+ * point continues the dip the last run left open, when there was one: it keeps that start (and id).
+ * The start of a dip still below the SLO at the last point is handed on to the next run.
+ */
+function dipFindings(spec: SeriesSpec, values: Float64Array, startMs: number, opts: SeriesScanOptions, openBefore: number | undefined): { findings: Finding[]; openStartMs?: number } {
+  const slo = spec.slo!;
+  const dips = detectDips(values, { stepSeconds: opts.stepSeconds, slo, startMs });
+  let first = 0;
+  while (first < values.length && Number.isNaN(values[first])) first++;
+  const continues = openBefore !== undefined && openBefore < startMs + first * opts.stepSeconds * 1000;
+  const startOf = (d: (typeof dips)[number]) => (continues && d.startIndex === first ? openBefore : d.startMs!);
+  let last = values.length - 1;
+  while (last >= 0 && Number.isNaN(values[last])) last--;
+  // open: the series ends below the SLO, in a run detectDips may or may not have scored as a dip yet
+  let openStartMs: number | undefined;
+  if (last >= 0 && values[last] < slo) {
+    let i = last;
+    while (i > first && !(values[i - 1] >= slo)) i--;
+    openStartMs = continues && i === first ? openBefore : startMs + i * opts.stepSeconds * 1000;
+  }
+  const findings = dips.filter((d) => d.endMs! >= opts.newFromMs).map((d) => ({
+    id: findingId({ ...spec, kind: 'dip', startMs: startOf(d) }), cluster: spec.cluster, component: spec.component, signal: spec.signal,
     kind: 'dip' as const, severity: d.severity === 'page' ? 'critical' as const : 'warning' as const,
-    startMs: d.startMs!, endMs: d.endMs! + opts.stepSeconds * 1000, score: round(Math.min(1, d.peakBurnRate / 14.4)),
+    startMs: startOf(d), endMs: d.endMs! + opts.stepSeconds * 1000, score: round(Math.min(1, d.peakBurnRate / 14.4)),
     details: { slo: spec.slo, minAvailability: round(d.minAvailability), budgetBurnedFraction: round(d.budgetBurnedFraction), peakBurnRate: round(d.peakBurnRate) },
   }));
+  return { findings, openStartMs };
 }
 
 /**

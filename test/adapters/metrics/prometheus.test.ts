@@ -86,6 +86,17 @@ describe('createPrometheusMetrics', () => {
     expect(answer.series.map((s) => s.cluster).sort()).toEqual(['c1', 'c2']);
   });
 
+  it('fails a 422 that is not about size (a template error) as it is, without splitting it into thousands of queries', async () => {
+    fake.route('/api/v1/query_range', () => ({ status: 422, body: errorBody('execution', 'found duplicate series for the match group {cluster="c1"} on the right hand side of the operation: many-to-many matching not allowed') }));
+
+    const answer = await source().query(request);
+
+    expect(fake.requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    expect(answer.failedClusters.sort()).toEqual(['c1', 'c2']);
+    expect(answer.failureReasons?.join()).toMatch(/many-to-many matching not allowed/);
+  });
+
   it('reports a 200 answer that is not JSON (a login page from a proxy) as a failed query naming what came back', async () => {
     fake.route('/api/v1/query_range', () => ({ body: '<html><body>Sign in to continue</body></html>' }));
 

@@ -1,0 +1,157 @@
+/**
+ * Faults a review found in the scan path, each run through scanShard with a synthetic source:
+ * partial answers, partly failed queries, long dips, never-seen clusters, entries removed from config.
+ */
+import { describe, expect, it } from 'vitest';
+import type { MetricsAnswer, MetricsRequest, MetricsSource } from '../../src/adapters/metrics/types.js';
+import type { Store } from '../../src/adapters/store/types.js';
+import type { Cluster } from '../../src/fleet/types.js';
+import { grid } from '../../src/fleet/grid.js';
+import { scanShard, type FleetScanOptions } from '../../src/scan/fleet-scan.js';
+import { decodeClusterState } from '../../src/scan/scan-state-codec.js';
+import { buildCatalog, type CatalogEntry } from '../../src/signals/catalog.js';
+import { memoryStore, scanContext } from './fleet-fixtures.js';
+
+const STEP = 300;
+const H = 3_600_000;
+const E0 = Date.UTC(2025, 0, 10);
+const full = buildCatalog();
+const clusters = Array.from({ length: 6 }, (_, i) => ({ id: `c${i}`, region: 'r', substrate: 'aws', environment: 'prod', tier: 'tier-1', versions: {}, nodePools: [] })) as unknown as Cluster[];
+
+function catalogOf(pred: (e: CatalogEntry) => boolean) {
+  const entries = full.entries.filter((e) => e.kind === 'golden' && pred(e));
+  return { ...full, entries, entriesFor: (s: string, c?: string) => entries.filter((e) => e.id === s && (c === undefined || e.component === c)) } as typeof full;
+}
+
+/** A source from a value function; NaN everywhere leaves the series out, as Prometheus does. */
+function source(fn: (cluster: string, tMs: number) => number, calls: MetricsRequest[] = []): MetricsSource & { query(q: MetricsRequest): Promise<MetricsAnswer> } {
+  return {
+    async query(req) {
+      calls.push(req);
+      const stepMs = req.stepSeconds * 1000;
+      const { firstMs, n } = grid(req.startMs, req.endMs, stepMs);
+      const series = req.clusters.map((cluster) => {
+        const values = new Float64Array(n);
+        for (let i = 0; i < n; i++) values[i] = fn(cluster, firstMs + i * stepMs);
+        return { cluster, component: req.component!, signal: req.signal, startMs: firstMs, stepMs, values };
+      }).filter((s) => s.values.some((x) => !Number.isNaN(x)));
+      return { series, warnings: [], failedClusters: [], bytesFetched: 0 };
+    },
+  } as MetricsSource & { query(q: MetricsRequest): Promise<MetricsAnswer> };
+}
+
+const opts = (endMs: number, extra: Partial<FleetScanOptions> = {}): FleetScanOptions => ({
+  shard: { index: 0, count: 1 }, endMs, stepSeconds: STEP, lookbackHours: 48, contextHours: 6, fullRebuild: false, slo: {}, missingAfterMinutes: 30, concurrency: 2, ...extra,
+});
+const scan = (store: Store, metrics: MetricsSource, catalog: ReturnType<typeof catalogOf>, endMs: number, ctx = scanContext(), extra: Partial<FleetScanOptions> = {}) =>
+  scanShard({ inventory: { listClusters: async () => clusters }, metrics, store, catalog }, ctx, opts(endMs, extra));
+const throughOf = async (store: Store, cluster: string) => [...decodeClusterState((await store.baselines.get(`scan:${cluster}`))!.state).values()].map((s) => s.throughMs);
+
+const latency = catalogOf((e) => e.id === 'latency_p99' && e.component === 'coredns');
+const availability = catalogOf((e) => e.id === 'availability' && e.component === 'coredns');
+const steady = (_c: string, t: number) => 0.05 + 0.001 * Math.sin(t / 7e5);
+
+describe('fleet scan under faults', () => {
+  it('takes clusters a partial answer (Thanos warnings) left out as failed, not silent: state kept, no missing-data row', async () => {
+    const store = await memoryStore();
+    const good = source(steady);
+    await scan(store, good, latency, E0);
+    const before = await throughOf(store, 'c2');
+    const partial: MetricsSource = { async query(req) {
+      const a = await good.query(req);
+      return { ...a, series: a.series.filter((s) => s.cluster !== 'c2'), warnings: ['receive-ha-2: store unavailable (partial response)'] };
+    } };
+    const ctx = scanContext('run-2');
+
+    const result = await scan(store, partial, latency, E0 + H, ctx);
+
+    expect(result.failedClusters).toEqual(['c2']);
+    expect(result.missingClusters).toEqual([]);
+    expect(ctx.failures.map((f) => f.message).join()).toMatch(/c2.*partial answer: receive-ha-2: store unavailable/);
+    expect(await throughOf(store, 'c2')).toEqual(before);
+    expect(await store.anomalies.list({ startMs: 0, endMs: E0 + 9 * H, kinds: ['missing-data'] })).toEqual([]);
+  });
+
+  it('does not take PromQL info annotations for a partial answer', async () => {
+    const store = await memoryStore();
+    const good = source((c, t) => (c === 'c2' ? NaN : steady(c, t)));
+    const annotated: MetricsSource = { async query(req) { return { ...(await good.query(req)), warnings: ['PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "x"'] }; } };
+
+    const result = await scan(store, annotated, latency, E0);
+
+    expect(result.failedClusters).toEqual([]);
+    expect(result.missingClusters).toEqual(['c2']);
+  });
+
+  it('does not scan a cluster whose query failed in part: the failed hour is fetched again and its spike found', async () => {
+    const store = await memoryStore();
+    const spiky = (c: string, t: number) => steady(c, t) + (c === 'c1' && t >= E0 + 15 * 60_000 && t < E0 + 50 * 60_000 ? 0.5 : 0);
+    const good = source(spiky);
+    await scan(store, good, latency, E0);
+    const before = await throughOf(store, 'c1');
+    const pieceFailed: MetricsSource = { async query(req) {
+      const a = await good.query(req);
+      // the split piece holding the new hour failed for c1: assembleSeries answers it with NaN there
+      const series = a.series.map((s) => (s.cluster !== 'c1' ? s : { ...s, values: s.values.map((v, i) => (s.startMs + i * s.stepMs > E0 ? NaN : v)) }));
+      return { ...a, series, failedClusters: ['c1'], failureReasons: ['HTTP 503'] };
+    } };
+
+    await scan(store, pieceFailed, latency, E0 + H);
+    expect(await throughOf(store, 'c1')).toEqual(before);
+    await scan(store, good, latency, E0 + 2 * H);
+
+    const found = (await store.anomalies.list({ startMs: E0, endMs: E0 + 3 * H, kinds: ['anomaly'] })).filter((r) => r.cluster === 'c1' && r.startMs >= E0);
+    expect(found.length).toBeGreaterThan(0);
+  });
+
+  it('stores a dip longer than the hourly context once, with one id, over twelve hourly runs', async () => {
+    const store = await memoryStore();
+    const dipFrom = E0 - 2 * H;
+    const dipTo = E0 + 12 * H;
+    const src = source((c, t) => (c === 'c1' && t >= dipFrom && t < dipTo ? 0.95 : 0.99995 + 0.00001 * Math.sin(t / 1e6)));
+
+    for (let k = 0; k <= 12; k++) await scan(store, src, availability, E0 + k * H, scanContext(`run-${k}`));
+
+    const rows = (await store.anomalies.list({ startMs: 0, endMs: E0 + 100 * H, kinds: ['dip'] })).filter((r) => r.cluster === 'c1');
+    expect(rows.map((r) => r.startMs)).toEqual([dipFrom]);
+    expect(rows[0].endMs).toBe(E0 + 12 * H);
+  });
+
+  it('keeps one missing-data row for a cluster that never sent data, run after run', async () => {
+    const store = await memoryStore();
+    const src = source((c) => (c === 'c5' ? NaN : 0.9999));
+    const inserted: number[] = [];
+
+    for (let k = 0; k <= 3; k++) {
+      const r = await scan(store, src, availability, E0 + k * H, scanContext(`run-${k}`));
+      expect(r.missingClusters).toEqual(['c5']);
+      inserted.push(r.inserted);
+    }
+
+    const rows = await store.anomalies.list({ startMs: 0, endMs: E0 + 100 * H, kinds: ['missing-data'] });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ cluster: 'c5', startMs: E0 - 48 * H, endMs: E0 + 3 * H });
+    expect(inserted).toEqual([1, 0, 0, 0]);
+  });
+
+  it('forgets the state of a signal removed from the catalog, so the hourly fetch window does not grow', async () => {
+    const store = await memoryStore();
+    const calls: MetricsRequest[] = [];
+    const src = source(steady, calls);
+    const both = catalogOf((e) => e.component === 'coredns' && (e.id === 'latency_p99' || e.id === 'request_rate'));
+    await scan(store, src, both, E0, scanContext(), { lookbackHours: 168 });
+    await scan(store, src, both, E0 + H, scanContext(), { lookbackHours: 168 });
+
+    const hours: number[] = [];
+    for (let k = 2; k <= 4; k++) {
+      calls.length = 0;
+      await scan(store, src, latency, E0 + k * H, scanContext(), { lookbackHours: 168 });
+      hours.push(...calls.map((c) => (c.endMs - c.startMs) / H));
+    }
+
+    // the new hour and 6 h of context (and the step before it), every run: it does not grow by an hour each time
+    expect(hours.map((h) => Math.round(h * 12))).toEqual([85, 85, 85]);
+    const keys = [...decodeClusterState((await store.baselines.get('scan:c0'))!.state).keys()];
+    expect(keys).toEqual(['latency_p99|coredns']);
+  });
+});
