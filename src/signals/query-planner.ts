@@ -70,6 +70,9 @@ export function planQueries(input: PlanInput): PlannedQuery[] {
  * Smaller queries covering the same ground, for a server that refused one (422): halve the
  * clusters, or with one cluster halve the range. Empty when it cannot shrink further.
  */
+/** The fewest points a range split leaves in a piece. */
+export const MIN_SPLIT_POINTS = 12;
+
 export function splitFurther(query: PlannedQuery): PlannedQuery[] {
   const { clusters, startMs, endMs, stepSeconds, render } = query;
   if (clusters.length > 1) {
@@ -78,7 +81,8 @@ export function splitFurther(query: PlannedQuery): PlannedQuery[] {
   }
   const stepMs = stepSeconds * 1000;
   const points = pointCount(startMs, endMs, stepMs);
-  if (points < 2) return [];
+  // one cluster's series over a dozen steps that is still too large will not fit in fewer: stop there
+  if (points < 2 * MIN_SPLIT_POINTS) return [];
   const midMs = startMs + Math.floor(points / 2) * stepMs;
   return [makeQuery(render, clusters, startMs, midMs - stepMs, stepSeconds), makeQuery(render, clusters, midMs, endMs, stepSeconds)];
 }

@@ -103,4 +103,13 @@ describe('splitFurther', () => {
 
     expect(splitFurther(q)).toEqual([]);
   });
+
+  it('does not split one cluster\'s range into pieces of fewer than 12 points (a split to single points repeats the error hundreds of times)', () => {
+    const stepMs = STEP * 1000;
+    const [q24] = plan({ clusters: ['c0'], startMs: 0, endMs: 23 * stepMs });
+    const [q23] = plan({ clusters: ['c0'], startMs: 0, endMs: 22 * stepMs });
+
+    expect(splitFurther(q24).map((p) => pointCount(p.startMs, p.endMs, stepMs))).toEqual([12, 12]);
+    expect(splitFurther(q23)).toEqual([]);
+  });
 });
