@@ -50,10 +50,17 @@ export async function analyseDigestGroup(group: DigestIncidentGroup, deps: Group
   let symptom: { present: boolean; detail: string } | undefined;
   let proposal: Awaited<ReturnType<typeof recordProposal>>;
   if (rca.operation) {
-    symptom = await checkSymptomPresent(group.findings, {
-      metrics: deps.ports.metrics, catalog: deps.signals, sloOverrides: deps.sloOverrides, nowMs: deps.dataNowMs,
-      windowMs: deps.symptomWindowMs, stepSeconds: deps.stepSeconds, signal: ctx.signal,
-    });
+    // a failing symptom query or a proposal the catalog refuses is recorded; the group's analysis stands
+    try {
+      symptom = await checkSymptomPresent(group.findings, {
+        metrics: deps.ports.metrics, catalog: deps.signals, sloOverrides: deps.sloOverrides, nowMs: deps.dataNowMs,
+        windowMs: deps.symptomWindowMs, stepSeconds: deps.stepSeconds, signal: ctx.signal,
+      });
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      ctx.fail(`group:${group.id}:symptom`, err);
+      symptom = { present: false, detail: `symptom check failed: ${(err as Error).message}; no proposal this run` };
+    }
     if (symptom.present) {
       const cluster = deps.clusters.find((c) => c.id === rca.operation?.target.cluster);
       const first = group.findings[0];
@@ -61,7 +68,12 @@ export async function analyseDigestGroup(group: DigestIncidentGroup, deps: Group
         environment: cluster?.environment ?? 'prod', tier: cluster?.tier ?? 'tier-1', signature: rca.signature, runbookId: rca.runbook?.id,
         symptom: { component: first?.component ?? '*', signal: first?.signal ?? '*' },
       };
-      proposal = await recordProposal(rca, { store: deps.store, catalog: deps.knowledge.safeOperations, nowMs: ctx.clock.nowMs(), channel: deps.channel, context });
+      try {
+        proposal = await recordProposal(rca, { store: deps.store, catalog: deps.knowledge.safeOperations, nowMs: ctx.clock.nowMs(), channel: deps.channel, context });
+      } catch (err) {
+        if (ctx.signal.aborted) throw err;
+        ctx.fail(`group:${group.id}:proposal`, err);
+      }
     }
   }
   const p = proposal?.view;

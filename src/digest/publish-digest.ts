@@ -47,6 +47,9 @@ export async function publishDigest(model: DigestModel, deps: PublishDeps, ctx: 
     await put(digestKeys.document(model.day), 'docs', res.id, doc, res.url);
   } catch (err) {
     ctx.fail('sink:docs', err);
+    // the document an earlier run wrote is still there: keep linking it rather than strip the links
+    const earlier = await deps.store.publications.get(digestKeys.document(model.day)).catch(() => undefined);
+    if (earlier?.url) out.docUrl = earlier.url;
   }
   const docUrl = out.docUrl ?? '';
   const post = async (key: string, msg: FittedMessage, threadTs?: string) => {

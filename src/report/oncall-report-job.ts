@@ -127,7 +127,13 @@ export async function oncallReportJob(deps: OncallReportDeps, ctx: JobContext, o
   const { doc, highlights } = await composeDoc(deps, ctx, report, svg);
   const unavailable: string[] = [];
   const written = await part(ctx, 'sink:docs', unavailable, () => deps.docs.upsertDocument(reportKey(week.id), doc));
-  const message = reportSlackMessage(report, highlights, written?.url);
+  const docKey = `${reportKey(week.id)}:document`;
+  if (written) {
+    await part(ctx, 'store:publications', unavailable, () => deps.store.publications.put({ key: docKey, sink: 'docs', externalId: written.id, url: written.url, contentHash: createHash('sha256').update(JSON.stringify(doc)).digest('hex'), updatedAtMs: ctx.clock.nowMs() }));
+  }
+  // the document an earlier run wrote is still there when the docs sink fails now: keep linking it
+  const docUrl = written?.url ?? (await deps.store.publications.get(docKey).catch(() => undefined))?.url;
+  const message = reportSlackMessage(report, highlights, docUrl);
   const posted = await part(ctx, 'sink:slack', unavailable, () => deps.chat.upsertMessage({ channel: deps.oncallChannel, text: message.text, blocks: message.blocks, idempotencyKey: reportKey(week.id) }));
   const chart = posted && await part(ctx, 'sink:slack-chart', unavailable, () => uploadChart(deps, ctx, week.id, renderChartPng(svg), posted));
   ctx.logger.info({ week: week.id, episodes: report.alerts.total, doc: written?.id, slackTs: posted?.ts, highlights: highlights.source }, 'oncall report written');

@@ -104,6 +104,37 @@ describe('availabilityDigestJob (hand-made engine, outbox and files)', () => {
     expect(h.outbox.readAll(CHANNEL)).toHaveLength(3);
   });
 
+  it('keeps a group\'s analysis when its symptom check fails: the failure is recorded, the reply posted, no proposal', async () => {
+    const metrics = { query: async () => { throw new Error('prometheus: HTTP 503'); } };
+    h = await harness({ findings: dipFindings(2, 2), clusterCount: 4, metrics });
+    const engine = handEngine({ rca: (_g, _e, i) => (i === 0 ? { operation: ROLLOUT } : {}) });
+
+    const { result, summary } = await digest(h, engine);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.failures.map((f) => f.part)).toEqual(['group:g-0:symptom']);
+    expect(summary).toMatchObject({ groups: 2, failedGroups: 0, proposals: 0 });
+    expect(h.outbox.readAll(CHANNEL)).toHaveLength(3);
+    expect((await h.store.rcas.get('g-0'))?.body).toMatchObject({ symptom: { present: false, detail: expect.stringMatching(/symptom check failed: prometheus: HTTP 503/) } });
+  });
+
+  it('keeps linking the document an earlier run wrote when the docs sink fails on a rerun', async () => {
+    const findings = dipFindings(2, 2);
+    h = await harness({ findings, clusterCount: 4 });
+    const first = await digest(h);
+    const url = first.summary.publication.docUrl!;
+    const failing = await harness({ findings, clusterCount: 4, docs: { upsertDocument: async () => { throw new Error('docs down'); } } });
+    await failing.store.close();
+    Object.assign(h.deps, { docs: failing.deps.docs });
+
+    const { result } = await digest(h);
+
+    expect(result.failures.map((f) => f.part)).toEqual(['sink:docs']);
+    const texts = h.outbox.readAll(CHANNEL).map((m) => JSON.stringify(m.blocks));
+    expect(texts.every((t) => !/document not available|could not be written/.test(t))).toBe(true);
+    expect(texts[0]).toContain(url);
+  });
+
   it('says "inconclusive — needs a human" with what is missing', async () => {
     h = await harness({ findings: dipFindings(1, 2), clusterCount: 2 });
     const engine = handEngine({ rca: () => ({ verdict: 'inconclusive', missing: ['no logs for coredns in the window'] }) });

@@ -51,6 +51,16 @@ describe('oncallReportJob on the embedded defaults (simulated alerts, outbox cha
     expect(readdirSync(join(dir, 'docs')).sort()).toEqual([`oncall-report_${WEEK}.html`, `oncall-report_${WEEK}.md`]);
   });
 
+  it('keeps linking the document an earlier run wrote when the docs sink fails on a rerun', async () => {
+    const first = await runReport({ chat, docs, store });
+    const down = { upsertDocument: async () => { throw new Error('docs down'); } } as unknown as typeof docs;
+
+    const second = await runReport({ chat, docs: down, store });
+
+    expect(second.job.failures.map((f) => f.part)).toEqual(['sink:docs']);
+    expect(JSON.stringify(chat.readAll('#fleet-oncall')[0].blocks)).toContain(first.out!.summary.doc!.url);
+  });
+
   it('regenerates a past week with --week under its own key', async () => {
     const { out } = await runReport({ chat, docs, store, week: '2025-05-19' });
 
@@ -82,7 +92,7 @@ describe('oncallReportJob on the embedded defaults (simulated alerts, outbox cha
   it('counts the store\'s incidents, RCAs and remediation outcomes, and shows the toil formula', async () => {
     const at = Date.UTC(2025, 4, 28, 12);
     await store.incidents.upsert({ id: 'g1', runId: 'r1', day: '2025-05-28', title: 'CoreDNS errors on 12 clusters', startMs: at, endMs: at + 3_600_000, clusters: ['c-a', 'c-b'], anomalyIds: [], attributes: {} });
-    await store.rcas.upsert({ groupId: 'g1', runId: 'r1', engine: 'template', verdict: 'root-cause', body: { rootCause: { statement: 'coredns 1.11.3 rollout' } }, createdAtMs: at });
+    await store.rcas.upsert({ groupId: 'g1', runId: 'r1', engine: 'template', verdict: 'root-cause', body: { rca: {}, narrative: { summary: 'CoreDNS errors after a rollout', rootCause: { statement: 'coredns 1.11.3 rollout', evidenceIds: ['ev-1'] } }, evidenceIds: ['ev-1'] }, createdAtMs: at });
     const base = { groupId: 'g1', operation: 'rollback', cluster: 'c-a', target: {}, params: {}, risk: 'low' as const, createdAtMs: at, expiresAtMs: at + 1e7, updatedAtMs: at };
     for (const [id, state] of [['p1', 'succeeded'], ['p2', 'rolled-back'], ['p3', 'rejected'], ['p4', 'proposed']] as const) {
       await store.proposals.insert({ ...base, id, state });

@@ -17,8 +17,23 @@ export type EvidenceDraft = Omit<EvidenceRow, 'id' | 'createdAtMs' | 'groupId'>;
  * An immutable evidence row whose id is the hash of its content (group included: the same observation
  * in two groups is two rows, since a row belongs to one group). `createdAtMs` is not part of the id.
  */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Every string well-formed: a lone surrogate (half an emoji left by a cut in a log line) becomes
+ * U+FFFD, as the database stores it. The id must hash what is stored, or the rerun that finds the row
+ * already there compares different text and refuses the whole group.
+ */
+function wellFormed<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\uFFFD') as T;
+  if (Array.isArray(value)) return value.map(wellFormed) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [wellFormed(k), wellFormed(v)])) as T;
+  return value;
+}
+
 export function evidenceRow(groupId: string, draft: EvidenceDraft, createdAtMs: number): EvidenceRow {
-  const row = { groupId, ...draft, data: JSON.parse(stableJson(draft.data)) as Record<string, unknown> };
+  const clean = wellFormed(draft);
+  const row = { groupId, ...clean, data: JSON.parse(stableJson(clean.data)) as Record<string, unknown> };
   const id = 'ev-' + createHash('sha256').update(stableJson(row)).digest('hex').slice(0, 20);
   return Object.freeze({ id, ...row, createdAtMs });
 }

@@ -1,3 +1,4 @@
+import { safeCut } from '../../reporting/slack/escape-slack-text.js';
 import type { ChangeSource } from '../../adapters/changes/types.js';
 import type { EventSource, KubeEvent } from '../../adapters/events/types.js';
 import type { LogSearch } from '../../adapters/logs/types.js';
@@ -5,6 +6,9 @@ import type { IncidentGroup } from '../../correlate/incident-group.js';
 import { fmt, iso, type EvidenceDraft } from './evidence-row.js';
 import type { EvidencePlan } from './evidence-plan.js';
 import { maskLine } from '../log-templates.js';
+
+/** The first `n` UTF-16 units of a message, never half a surrogate pair. */
+const cut = (s: string, n: number): string => s.slice(0, safeCut(s, n));
 
 const MIN = 60_000;
 
@@ -23,7 +27,7 @@ export async function eventEvidence(events: EventSource, plan: EvidencePlan, abo
   }).sort((a, b) => Number(b.first.type === 'Warning') - Number(a.first.type === 'Warning') || b.count - a.count).slice(0, 12 * plan.sampled.length)
     .map(({ es, count, first, objects }) => ({
       source: 'events' as const, query, startMs, endMs: plan.during.endMs,
-      excerpt: `${count}× ${first.reason} (${first.type}) in ${first.cluster} on ${objects.map((o) => o.name).slice(0, 3).join(', ')}: "${first.message.slice(0, 160)}"`,
+      excerpt: `${count}× ${first.reason} (${first.type}) in ${first.cluster} on ${objects.map((o) => o.name).slice(0, 3).join(', ')}: "${cut(first.message, 160)}"`,
       data: { fact: 'event-reason', cluster: first.cluster, reason: first.reason, type: first.type, count, events: es.length, firstMs: first.tsMs, objects, message: first.message.slice(0, 300) },
     }));
 }
@@ -48,7 +52,7 @@ export async function logEvidence(logs: LogSearch, plan: EvidencePlan, abortSign
   return [...by.values()].sort((a, b) => rank(b.line.level) - rank(a.line.level) || b.n - a.n || a.tpl.localeCompare(b.tpl)).slice(0, 10 * plan.sampled.length)
     .map((g) => ({
       source: 'logs' as const, query, startMs, endMs: plan.during.endMs,
-      excerpt: `${g.n}× ${g.line.level} from ${g.line.component} in ${g.line.cluster} (${[...g.pods].slice(0, 2).join(', ')}): "${g.line.message.slice(0, 180)}"`,
+      excerpt: `${g.n}× ${g.line.level} from ${g.line.component} in ${g.line.cluster} (${[...g.pods].slice(0, 2).join(', ')}): "${cut(g.line.message, 180)}"`,
       data: { fact: 'log-template', cluster: g.line.cluster, component: g.line.component, level: g.line.level, template: g.tpl, example: g.line.message.slice(0, 300), count: g.n, pods: [...g.pods].sort().slice(0, 10), nodes: [...g.nodes].sort(), namespace: g.line.namespace, firstMs: g.firstMs },
     }));
 }
@@ -66,7 +70,7 @@ export async function changeEvidence(changes: ChangeSource, group: IncidentGroup
     const versions = c.fromVersion || c.toVersion ? ` ${c.fromVersion ?? '?'} → ${c.toVersion ?? '?'}` : '';
     return {
       source: 'changes' as const, query, startMs, endMs: plan.during.endMs,
-      excerpt: `${c.kind} of ${c.component}${versions} on ${c.cluster} at ${iso(c.tsMs)} (${when}, ${c.status}, by ${c.author}): ${c.description.slice(0, 160)}`,
+      excerpt: `${c.kind} of ${c.component}${versions} on ${c.cluster} at ${iso(c.tsMs)} (${when}, ${c.status}, by ${c.author}): ${cut(c.description, 160)}`,
       data: { fact: 'change', change: { ...c }, minutesBeforeOnset: Math.round(minutes * 10) / 10 },
     };
   });

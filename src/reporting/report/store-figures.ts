@@ -50,9 +50,20 @@ export function remediationFigures(proposals: readonly ProposalRow[], week: { st
   };
 }
 
+type Statement = { statement?: unknown } | string | undefined;
+interface RcaBody { rootCause?: Statement; summary?: unknown; narrative?: { rootCause?: Statement; summary?: unknown } }
+
+const statementOf = (s: Statement): unknown => (typeof s === 'string' ? s : s?.statement);
+
+/**
+ * The root cause an RCA row states. The digest stores its narrative under `body.narrative`
+ * (`rootCause.statement`, then `summary`); a bare `rootCause`/`summary` body is read too. Only a
+ * `root-cause` verdict states one: an inconclusive narrative's statement is a hypothesis.
+ */
 function rootCauseOf(rca: RcaRow | undefined): string | undefined {
-  const body = rca?.body as { rootCause?: { statement?: unknown } | string; summary?: unknown } | undefined;
-  const rc = typeof body?.rootCause === 'string' ? body.rootCause : body?.rootCause?.statement ?? body?.summary;
+  if (!rca || rca.verdict !== 'root-cause') return undefined;
+  const body = rca.body as RcaBody;
+  const rc = statementOf(body.narrative?.rootCause) ?? body.narrative?.summary ?? statementOf(body.rootCause) ?? body.summary;
   return typeof rc === 'string' && rc.length > 0 ? rc : undefined;
 }
 

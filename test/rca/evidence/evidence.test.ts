@@ -33,6 +33,20 @@ describe('evidence collectors', () => {
     await store.close();
   });
 
+  it('accepts again on a rerun a row whose text holds half an emoji (a log line cut inside a surrogate pair)', async () => {
+    const store = await createStore({ kind: 'sqlite', path: ':memory:' } as never);
+    await store.migrate();
+    const half = `${'x'.repeat(179)}😀 tail`.slice(0, 180);
+    const draft = { source: 'logs' as const, query: 'q', startMs: 1, endMs: 2, excerpt: `1× error: "${half}"`, data: { message: half } };
+
+    const first = await store.evidence.insertMany([evidenceRow('g1', draft, 10)]);
+    const again = await store.evidence.insertMany([evidenceRow('g1', draft, 20)]);
+
+    expect([first, again]).toEqual([1, 0]);
+    expect(evidenceRow('g1', draft, 10).excerpt.endsWith('x\uFFFD"')).toBe(true);
+    await store.close();
+  });
+
   it.each([
     ['excerpt', { excerpt: 'other' }],
     ['data', { data: { fact: 'x', value: 2 } }],
