@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EvidenceRow } from '../../adapters/store/types.js';
+import { wellFormedText } from '../../reporting/slack/escape-slack-text.js';
 
 /** Sorted-key JSON so the same content always hashes the same. */
 export function stableJson(value: unknown): string {
@@ -17,15 +18,13 @@ export type EvidenceDraft = Omit<EvidenceRow, 'id' | 'createdAtMs' | 'groupId'>;
  * An immutable evidence row whose id is the hash of its content (group included: the same observation
  * in two groups is two rows, since a row belongs to one group). `createdAtMs` is not part of the id.
  */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /**
  * Every string well-formed: a lone surrogate (half an emoji left by a cut in a log line) becomes
  * U+FFFD, as the database stores it. The id must hash what is stored, or the rerun that finds the row
  * already there compares different text and refuses the whole group.
  */
 function wellFormed<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\uFFFD') as T;
+  if (typeof value === 'string') return wellFormedText(value) as T;
   if (Array.isArray(value)) return value.map(wellFormed) as T;
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [wellFormed(k), wellFormed(v)])) as T;
   return value;

@@ -1,5 +1,5 @@
 import { matchesSelector } from '../ops/index.js';
-import { approvedBounds, boundsToHold } from '../ops/rollout-bounds.js';
+import { holdFor } from '../ops/rollout-bounds.js';
 import { blockingPdb, describeTarget, hpaOfTarget, workloadOfTarget, type Guardrail } from './guard-context.js';
 
 const ARGO_OPERATIONS = ['rollout-restart', 'rollback-revision'];
@@ -78,8 +78,7 @@ export const restartWithinBounds: Guardrail = async (g) => {
   const own = w.restartBounds;
   if (!own) return undefined;
   if (!own.ok) return own.reason;
-  const noSurge = own.noSurge ?? w.kind === 'StatefulSet';
-  const hold = boundsToHold(w.kind, own.bounds, approvedBounds(w.kind, g.params, own.pods, noSurge), own.pods, noSurge);
+  const hold = holdFor(w.kind, own, g.params);
   if (typeof hold === 'string') return `${w.kind} ${w.namespace}/${w.name}: ${hold}`;
   if (hold && w.argoApp) {
     return `${w.kind} ${w.namespace}/${w.name} is managed by Argo CD application ${w.argoApp.name} and its strategy allows ${own.bounds.unavailable} unavailable and ${own.bounds.surge} surge of ${own.pods} pods, more than approved; tighten it in Git or approve larger bounds`;

@@ -15,7 +15,7 @@ export interface RollingUpdateFields {
 
 /** What a restart of this workload may do to its pods under its own strategy, or why it cannot be bounded. */
 export type OwnBounds =
-  | { ok: true; pods: number; bounds: PodBounds; fields: RollingUpdateFields; noSurge?: boolean }
+  | { ok: true; pods: number; bounds: PodBounds; noSurge?: boolean }
   | { ok: false; reason: string };
 
 type IntOrString = number | string | undefined | null;
@@ -56,7 +56,7 @@ export function ownBounds(kind: WorkloadKind, w: Workload): OwnBounds {
     let unavailable = scaledValue(ru?.maxUnavailable, pods, false, '25%');
     // the Deployment controller's fencepost: both 0 would never progress, so one pod may go
     if (surge === 0 && unavailable === 0) unavailable = 1;
-    return { ok: true, pods, bounds: { unavailable, surge }, fields: { maxUnavailable: field(ru?.maxUnavailable), maxSurge: field(ru?.maxSurge) } };
+    return { ok: true, pods, bounds: { unavailable, surge } };
   }
   if (kind === 'StatefulSet') {
     const s = w as V1StatefulSet;
@@ -66,7 +66,7 @@ export function ownBounds(kind: WorkloadKind, w: Workload): OwnBounds {
     const partition = strategy?.rollingUpdate?.partition ?? 0;
     if (partition > 0) return { ok: false, reason: `${where} has a rolling-update partition of ${partition}: a restart would replace only the pods from ordinal ${partition} on` };
     const unavailable = Math.max(1, scaledValue(strategy?.rollingUpdate?.maxUnavailable, pods, false, 1));
-    return { ok: true, pods, bounds: { unavailable, surge: 0 }, fields: { maxUnavailable: field(strategy?.rollingUpdate?.maxUnavailable), maxSurge: null } };
+    return { ok: true, pods, bounds: { unavailable, surge: 0 } };
   }
   const ds = w as V1DaemonSet;
   const pods = ds.status?.desiredNumberScheduled ?? 0;
@@ -75,13 +75,13 @@ export function ownBounds(kind: WorkloadKind, w: Workload): OwnBounds {
   if (bindsHostPorts(ds)) {
     // a surge pod would need the same host port on the same node: it stays Pending, and so would the rollout
     const unavailable = Math.max(1, scaledValue(strategy?.rollingUpdate?.maxUnavailable, pods, true, 1));
-    return { ok: true, pods, bounds: { unavailable, surge: 0 }, fields: { maxUnavailable: field(strategy?.rollingUpdate?.maxUnavailable), maxSurge: field(strategy?.rollingUpdate?.maxSurge) }, noSurge: true };
+    return { ok: true, pods, bounds: { unavailable, surge: 0 }, noSurge: true };
   }
   const ru = strategy?.rollingUpdate;
   const surge = scaledValue(ru?.maxSurge, pods, true, 0);
   let unavailable = scaledValue(ru?.maxUnavailable, pods, true, 1);
   if (surge === 0 && unavailable === 0) unavailable = 1;
-  return { ok: true, pods, bounds: { unavailable, surge }, fields: { maxUnavailable: field(ru?.maxUnavailable), maxSurge: field(ru?.maxSurge) } };
+  return { ok: true, pods, bounds: { unavailable, surge } };
 }
 
 /**
@@ -114,6 +114,15 @@ export function boundsToHold(kind: WorkloadKind, own: PodBounds, approved: PodBo
   if (hold.unavailable === 0 && hold.surge === 0) hold.surge = approved.surge;
   if (hold.unavailable === 0 && hold.surge === 0) return `the approved bounds allow neither an unavailable pod nor a surge pod of ${pods}, so no pod could be replaced`;
   return hold;
+}
+
+/**
+ * What a restart of a workload whose own strategy allows `own` must hold under the approved
+ * parameters: undefined (its own strategy keeps within them), the bounds to hold, or why none can.
+ */
+export function holdFor(kind: WorkloadKind, own: Extract<OwnBounds, { ok: true }>, params: Record<string, unknown>): PodBounds | undefined | string {
+  const noSurge = own.noSurge ?? kind === 'StatefulSet';
+  return boundsToHold(kind, own.bounds, approvedBounds(kind, params, own.pods, noSurge), own.pods, noSurge);
 }
 
 /** The strategy fields of `kind` as a patch: Deployments keep them under spec.strategy, the others under spec.updateStrategy. */

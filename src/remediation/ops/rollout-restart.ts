@@ -1,7 +1,7 @@
 import { argoManagedBy, argoTargetProblem } from './argo-cd-api.js';
 import type { Workload, WorkloadKind } from './kube-api.js';
 import {
-  approvedBounds, boundsToHold, currentFields, describeFields, ownBounds, strategyPatch, type PodBounds, type RollingUpdateFields,
+  currentFields, describeFields, holdFor, ownBounds, strategyPatch, type PodBounds, type RollingUpdateFields,
 } from './rollout-bounds.js';
 import { rolloutStatus } from './rollout-status.js';
 import { blocked, failed, noArgoConnection, ok, workloadTarget, type OpContext, type OpResult, type SafeOperationImpl } from './operation-context.js';
@@ -34,9 +34,7 @@ const podsText = (b: PodBounds, pods: number) => `${b.unavailable} of ${pods} un
 function planBounds(ctx: OpContext, kind: WorkloadKind, w: Workload): { refusal: string } | { hold?: PodBounds; own: PodBounds; pods: number } {
   const own = ownBounds(kind, w);
   if (!own.ok) return { refusal: `refused: ${own.reason}` };
-  const noSurge = own.noSurge ?? kind === 'StatefulSet';
-  const approved = approvedBounds(kind, ctx.params, own.pods, noSurge);
-  const hold = boundsToHold(kind, own.bounds, approved, own.pods, noSurge);
+  const hold = holdFor(kind, own, ctx.params);
   if (typeof hold === 'string') {
     return { refusal: `refused: ${kind} ${w.metadata?.namespace}/${w.metadata?.name}: ${hold} (maxUnavailablePercent ${String(ctx.params.maxUnavailablePercent)}, maxSurgePercent ${String(ctx.params.maxSurgePercent)})` };
   }

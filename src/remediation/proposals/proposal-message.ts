@@ -10,10 +10,11 @@ export interface ProposalView {
   context: ProposalContext;
   /** The dry-run preview: exact calls the operation would make. */
   calls: readonly PlannedCall[];
-  /** Why the dry run stopped before the operation's changes (a refusal it would meet now); undefined when it went through. */
-  dryRunStop?: string;
-  /** What the dry run says the operation did, when it went through (e.g. the images a rollback restores). */
-  dryRunOutcome?: string;
+  /**
+   * How the dry run ended: `succeeded` with what it says the operation did (the images a rollback
+   * restores), else the refusal it would meet now.
+   */
+  dryRun?: { status: 'succeeded' | 'failed' | 'blocked'; message: string };
   level: number;
   requirement: ApprovalRequirement;
 }
@@ -38,7 +39,9 @@ function howToAnswer(id8: string, requirement: ApprovalRequirement): string {
   }
 }
 
-function previewText(calls: readonly PlannedCall[], stop: string | undefined, outcome: string | undefined): string {
+function previewText(calls: readonly PlannedCall[], dryRun: ProposalView['dryRun']): string {
+  const stop = dryRun && dryRun.status !== 'succeeded' ? dryRun.message : undefined;
+  const outcome = dryRun?.status === 'succeeded' ? dryRun.message : undefined;
   const stopped = stop === undefined ? '' : `\n:warning: *The dry run stops before any change:* ${escapeSlackText(stop)}\nAn approval now would fail the same way unless that changes.`;
   if (calls.length === 0) return `_The dry run planned no API calls._${stopped}`;
   const lines = calls.slice(0, MAX_PREVIEW_CALLS).map((c) => `${c.method} ${c.path}  # ${c.description}`);
@@ -65,7 +68,7 @@ export function renderProposalMessage(view: ProposalView): { text: string; block
     ]),
   ];
   if (view.context.rationale) blocks.push(section(`*Why:* ${escapeSlackText(view.context.rationale)}`));
-  blocks.push(section(previewText(view.calls, view.dryRunStop, view.dryRunOutcome)), section(howToAnswer(id8, view.requirement)));
+  blocks.push(section(previewText(view.calls, view.dryRun)), section(howToAnswer(id8, view.requirement)));
   blocks.push(context(`proposal id \`${p.id}\` · incident ${escapeSlackText(p.groupId)}`));
   return { text: escapeSlackText(title), blocks };
 }

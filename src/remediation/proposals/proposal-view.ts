@@ -15,6 +15,5 @@ export async function loadProposalView(deps: RemediationDeps, p: ProposalRow): P
   if (!context) return undefined;
   const { level } = await resolveAutonomy(deps.store, deps.config, scopeOf(p, context));
   const plan = await deps.clusterOps.plan(operationRequest(p));
-  const stop = plan.status === 'succeeded' ? undefined : plan.message;
-  return { proposal: p, context, calls: plan.calls, dryRunStop: stop, dryRunOutcome: stop === undefined ? plan.message : undefined, level, requirement: approvalRequirement(level, p.risk) };
+  return { proposal: p, context, calls: plan.calls, dryRun: { status: plan.status, message: plan.message }, level, requirement: approvalRequirement(level, p.risk) };
 }

@@ -10,7 +10,12 @@ const WORD_JOINER = '\u2060';
  * and control characters other than tab and newline are dropped. `\r` is dropped too.
  */
 export function sanitizeText(s: string): string {
-  return String(s).replace(LONE_SURROGATE, '\uFFFD').replace(CONTROL, '');
+  return wellFormedText(String(s)).replace(CONTROL, '');
+}
+
+/** Lone surrogates (half a character left by a cut) become U+FFFD, as UTF-8 encoders and databases store them. */
+export function wellFormedText(s: string): string {
+  return s.replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /**

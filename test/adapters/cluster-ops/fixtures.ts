@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.js';
 import { fixedClock } from '../../../src/core/clock.js';
 import type { OperationRequest, OperationTarget } from '../../../src/adapters/cluster-ops/types.js';
@@ -76,6 +77,22 @@ export async function startCluster(name: string, token: string): Promise<FakeClu
   const tls = selfSignedCert(name);
   const fake = await startKubernetesFake({ token, tls });
   return { name, fake, ca: Buffer.from(tls.cert).toString('base64'), token };
+}
+
+/**
+ * A fresh TLS fake API server (cluster-a) for each test of the calling file or describe block, handed
+ * to `use`; after each test no unexpected request may have reached it.
+ */
+export function useFakeCluster(use: (cluster: FakeCluster) => void): void {
+  let current: FakeCluster;
+  const start = async () => { current = await startCluster('cluster-a', 'token-a'); use(current); };
+  beforeAll(start);
+  afterAll(async () => { await current.fake.close(); });
+  afterEach(async () => {
+    expect(current.fake.unexpected).toEqual([]);
+    await current.fake.close();
+    await start();
+  });
 }
 
 export function registryOf(clusters: FakeCluster[]) {

@@ -1,14 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deployment, hpa, kubeOps, node, pdb, pod, replicaSet, request, startCluster, type FakeCluster } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { deployment, hpa, kubeOps, node, pdb, pod, replicaSet, request, useFakeCluster, type FakeCluster } from './fixtures.js';
 
 let a: FakeCluster;
-beforeAll(async () => { a = await startCluster('cluster-a', 'token-a'); });
-afterAll(async () => { await a.fake.close(); });
-afterEach(async () => {
-  expect(a.fake.unexpected).toEqual([]);
-  await a.fake.close();
-  a = await startCluster('cluster-a', 'token-a');
-});
+useFakeCluster((c) => { a = c; });
 
 const evictions = () => a.fake.requests.filter((r) => r.path.endsWith('/eviction'));
 

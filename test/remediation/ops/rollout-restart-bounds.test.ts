@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Workload } from '../../../src/remediation/ops/index.js';
 import { approvedBounds, boundsToHold, ownBounds, scaledValue } from '../../../src/remediation/ops/rollout-bounds.js';
 import { RESTART_WAIT_MS } from '../../../src/remediation/ops/rollout-restart.js';
-import { deployment, kubeOps, request, startCluster, type FakeCluster } from '../../adapters/cluster-ops/fixtures.js';
+import { deployment, kubeOps, request, useFakeCluster, type FakeCluster } from '../../adapters/cluster-ops/fixtures.js';
 import { daemonSet, statefulSet } from './workload-fixtures.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -59,13 +59,7 @@ describe('rolling-update bounds in pods', () => {
 });
 
 let a: FakeCluster;
-beforeAll(async () => { a = await startCluster('cluster-a', 'token-a'); });
-afterAll(async () => { await a.fake.close(); });
-afterEach(async () => {
-  expect(a.fake.unexpected).toEqual([]);
-  await a.fake.close();
-  a = await startCluster('cluster-a', 'token-a');
-});
+useFakeCluster((c) => { a = c; });
 
 /** The Deployment controller of the fake: on each wait, the rollout finishes once `after` waits have passed. */
 function controller(after = 1) {

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rolloutStatus, type Workload } from '../../../src/remediation/ops/index.js';
-import { kubeOps, request, startCluster, type FakeCluster } from '../../adapters/cluster-ops/fixtures.js';
+import { kubeOps, request, useFakeCluster, type FakeCluster } from '../../adapters/cluster-ops/fixtures.js';
 import { controllerRevision, daemonSet, revisionData, statefulSet } from './workload-fixtures.js';
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
@@ -9,23 +9,14 @@ const COLLECTION = { StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' } as c
 type Kind = keyof typeof COLLECTION;
 
 let a: FakeCluster;
-/** A fresh TLS fake API server per test of the calling describe block; no unexpected request allowed. */
-function useFakeCluster(): void {
-  beforeAll(async () => { a = await startCluster('cluster-a', 'token-a'); });
-  afterAll(async () => { await a.fake.close(); });
-  afterEach(async () => {
-    expect(a.fake.unexpected).toEqual([]);
-    await a.fake.close();
-    a = await startCluster('cluster-a', 'token-a');
-  });
-}
+const useCluster = () => useFakeCluster((c) => { a = c; });
 
 const target = (kind: Kind, name: string) => ({ kind, namespace: 'shop', name });
 const image = (kind: Kind, name: string) => a.fake.get(COLLECTION[kind], 'shop', name)?.spec.template.spec.containers[0].image;
 const line = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
 
 describe('rollout-restart of StatefulSets and DaemonSets', () => {
-  useFakeCluster();
+  useCluster();
 
   // within their own strategy: 1 of 4 StatefulSet pods at a time (25 %), 1 of 5 DaemonSet pods (20 %)
   it.each([
@@ -87,7 +78,7 @@ describe('rollout-restart of StatefulSets and DaemonSets', () => {
 });
 
 describe('rollback-revision of StatefulSets and DaemonSets through ControllerRevisions', () => {
-  useFakeCluster();
+  useCluster();
 
   const seed = (kind: Kind) => {
     a.fake.add(COLLECTION[kind], kind === 'StatefulSet' ? statefulSet('shop', 'db', { image: 'db:v3' }) : daemonSet('shop', 'db', { image: 'db:v3' }));
