@@ -3,6 +3,7 @@ export {
   detectChangePoints, robustLevel, DEFAULT_CHANGE_POINT_OPTIONS, type ChangePoint, type ChangePointOptions,
 } from './change-point.js';
 export { detectDips, DEFAULT_BURN_RULES, type BurnRule, type Dip, type DipOptions } from './dips.js';
+export { DipTracker, type DipTrackerOptions, type TrackedDip } from './dip-tracker.js';
 export {
   collectPeerSamples, computePeerStats, finalizePeerStats, findPeerOutliers, mergePeerSamples, scorePeerOutliers,
   type GroupStats, type PeerOutlier, type PeerSamples, type PeerStats,

@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import { CausalScorer } from '../detect/causal-score.js';
 import { LevelShiftTracker } from '../detect/level-shift-tracker.js';
+import { DipTracker } from '../detect/dip-tracker.js';
 import type { Inventory } from '../adapters/inventory/types.js';
 import type { MetricsAnswer, MetricsSource } from '../adapters/metrics/types.js';
 import type { AnomalyRow, Store } from '../adapters/store/types.js';
@@ -343,7 +344,7 @@ async function loadStates(store: Store, clusters: Cluster[], fullRebuild: boolea
   });
   clusters.forEach((c, j) => {
     const states = decoded[j];
-    const current = states !== undefined && [...states.values()].every((s) => (!s.scorer || CausalScorer.isCurrentState(s.scorer)) && (!s.shift || LevelShiftTracker.isCurrentState(s.shift)));
+    const current = states !== undefined && [...states.values()].every((s) => (!s.scorer || CausalScorer.isCurrentState(s.scorer)) && (!s.shift || LevelShiftTracker.isCurrentState(s.shift)) && (!s.dip || DipTracker.isCurrentState(s.dip)));
     if (states && !current) stale++;
     out.set(c.id, current ? states : new Map());
   });

@@ -69,8 +69,9 @@ function withMarker(deflated: Buffer): Uint8Array {
   return out;
 }
 
-// 8th field: the open dip's start (absent in states written before it was kept)
-type HeaderRow = [string, number, number | null, number, number | null, (number | null)[] | null | undefined, number | undefined, (number | null)?];
+// 8th field: the open dip's start (absent in states written before it was kept; null since the dip
+// tracker's state, the 9th field's length of floats, holds it)
+type HeaderRow = [string, number, number | null, number, number | null, (number | null)[] | null | undefined, number | undefined, (number | null)?, number?];
 
 /**
  * Header, then the floats of every scorer and tracker byte-shuffled straight from their arrays:
@@ -79,16 +80,16 @@ type HeaderRow = [string, number, number | null, number, number | null, (number 
  */
 function packClusterState(states: Map<string, SeriesScanState>): Buffer {
   const entries = [...states.entries()];
-  const header: HeaderRow[] = entries.map(([key, s]) => [key, s.throughMs, s.openEventStartMs ?? null, s.scorer?.length ?? 0, s.lastSeenMs ?? null, s.openEvent ? [s.openEvent.peak, s.openEvent.worst, s.openEvent.level].map(finiteOrNull) : null, s.shift?.length ?? 0, s.openDipStartMs ?? null]);
+  const header: HeaderRow[] = entries.map(([key, s]) => [key, s.throughMs, s.openEventStartMs ?? null, s.scorer?.length ?? 0, s.lastSeenMs ?? null, s.openEvent ? [s.openEvent.peak, s.openEvent.worst, s.openEvent.level].map(finiteOrNull) : null, s.shift?.length ?? 0, s.openDipStartMs ?? null, s.dip?.length ?? 0]);
   const json = Buffer.from(JSON.stringify(header));
-  const n = entries.reduce((sum, [, s]) => sum + (s.scorer?.length ?? 0) + (s.shift?.length ?? 0), 0);
+  const n = entries.reduce((sum, [, s]) => sum + (s.scorer?.length ?? 0) + (s.shift?.length ?? 0) + (s.dip?.length ?? 0), 0);
   const out = Buffer.allocUnsafe(4 + json.length + n * 8);
   out.writeUInt32LE(json.length, 0);
   json.copy(out, 4);
   const [b0, b1, b2, b3, b4, b5, b6, b7] = planes(out, 4 + json.length, n);
   let i = 0;
   for (const [, s] of entries) {
-    for (const a of [s.scorer, s.shift]) {
+    for (const a of [s.scorer, s.shift, s.dip]) {
       if (!a) continue;
       const w = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
       for (let k = 0; k < a.length; k++, i++) {
@@ -128,11 +129,12 @@ function unpackClusterState(inflated: Buffer, shuffled: boolean): Map<string, Se
   let at = 0;
   const take = (length: number) => (length ? floats.subarray(at, (at += length)) : undefined);
   const out = new Map<string, SeriesScanState>();
-  for (const [key, throughMs, open, length, lastSeen, ev, shiftLength, openDip] of header) {
+  for (const [key, throughMs, open, length, lastSeen, ev, shiftLength, openDip, dipLength] of header) {
     const scorer = take(length);
     const shift = take(shiftLength ?? 0);
+    const dip = take(dipLength ?? 0);
     const openEvent = ev ? { peak: ev[0] ?? NaN, worst: ev[1] ?? NaN, level: ev[2] ?? NaN } : undefined;
-    out.set(key, { throughMs, openEventStartMs: open ?? undefined, openEvent, scorer, lastSeenMs: lastSeen ?? undefined, ...(shift ? { shift } : {}), ...(typeof openDip === 'number' ? { openDipStartMs: openDip } : {}) });
+    out.set(key, { throughMs, openEventStartMs: open ?? undefined, openEvent, scorer, lastSeenMs: lastSeen ?? undefined, ...(shift ? { shift } : {}), ...(dip ? { dip } : {}), ...(typeof openDip === 'number' ? { openDipStartMs: openDip } : {}) });
   }
   return out;
 }

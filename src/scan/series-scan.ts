@@ -1,4 +1,4 @@
-import { CausalScorer, detectDips } from '../detect/index.js';
+import { CausalScorer, DipTracker, type TrackedDip } from '../detect/index.js';
 import { LevelShiftTracker } from '../detect/level-shift-tracker.js';
 import type { AnomalyRow } from '../adapters/store/types.js';
 import { findingId } from './finding-id.js';
@@ -31,9 +31,12 @@ export interface SeriesScanState {
   /** LevelShiftTracker state after the last scanned point. */
   shift?: Float64Array;
   /**
-   * Start of an SLO dip still open at `throughMs`: an hourly run sees only its last hours, and the
-   * dip keeps its id (and is stored once) however long it lasts.
+   * DipTracker state after the last scanned point (availability series): the burn-rate windows,
+   * up to the 3-day ticket rule's, and the dip open at `throughMs`, which keeps its id (and is
+   * stored once) however long it lasts.
    */
+  dip?: Float64Array;
+  /** Start of an SLO dip open at `throughMs`, as states written before `dip` kept it (read only). */
   openDipStartMs?: number;
 }
 
@@ -61,16 +64,15 @@ export function scanSeries(spec: SeriesSpec, values: Float64Array, startMs: numb
   const stepMs = opts.stepSeconds * 1000;
   const { findings: events, state: next } = scoreEvents(spec, values, startMs, stepMs, state, opts);
   const findings: Finding[] = [...events];
-  const openDipBefore = state?.openDipStartMs;
-  let openDipStartMs: number | undefined;
+  let dip: Float64Array | undefined;
   if (spec.slo !== undefined) {
-    const dips = dipFindings(spec, values, startMs, opts, openDipBefore);
+    const dips = dipFindings(spec, values, startMs, opts, state);
     findings.push(...dips.findings);
-    openDipStartMs = dips.openStartMs;
+    dip = dips.state;
   }
   const shifts = shiftFindings(spec, values, startMs, stepMs, state, opts);
   findings.push(...shifts.findings);
-  return { findings: findings.map((f) => ({ ...f, runId: opts.runId })), state: { ...next, shift: shifts.state, ...(openDipStartMs !== undefined ? { openDipStartMs } : {}) } };
+  return { findings: findings.map((f) => ({ ...f, runId: opts.runId })), state: { ...next, shift: shifts.state, ...(dip ? { dip } : {}) } };
 }
 
 function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, stepMs: number, state: SeriesScanState | undefined, opts: SeriesScanOptions): { findings: Finding[]; state: SeriesScanState } {
@@ -125,33 +127,34 @@ function eventFinding(spec: SeriesSpec, e: { startMs: number; endMs: number; pea
 }
 
 /**
- * SLO dips of the fetched values. A run of points below the SLO that starts at the first fetched
- * point continues the dip the last run left open, when there was one: it keeps that start (and id).
- * The start of a dip still below the SLO at the last point is handed on to the next run.
+ * SLO dips, streamed through a DipTracker whose state is stored: the burn-rate windows (3 days for
+ * the ticket rule) reach back past the fetched hours, and an hourly run reports what one unbroken
+ * run over the same points would. Without a stored tracker (a new series, or a state written before
+ * it was kept) the tracker is built from every fetched point, the context included, and only dips
+ * reaching newFromMs are reported (earlier runs reported the others).
  */
-function dipFindings(spec: SeriesSpec, values: Float64Array, startMs: number, opts: SeriesScanOptions, openBefore: number | undefined): { findings: Finding[]; openStartMs?: number } {
-  const slo = spec.slo!;
-  const dips = detectDips(values, { stepSeconds: opts.stepSeconds, slo, startMs });
-  let first = 0;
-  while (first < values.length && Number.isNaN(values[first])) first++;
-  const continues = openBefore !== undefined && openBefore < startMs + first * opts.stepSeconds * 1000;
-  const startOf = (d: (typeof dips)[number]) => (continues && d.startIndex === first ? openBefore : d.startMs!);
-  let last = values.length - 1;
-  while (last >= 0 && Number.isNaN(values[last])) last--;
-  // open: the series ends below the SLO, in a run detectDips may or may not have scored as a dip yet
-  let openStartMs: number | undefined;
-  if (last >= 0 && values[last] < slo) {
-    let i = last;
-    while (i > first && !(values[i - 1] >= slo)) i--;
-    openStartMs = continues && i === first ? openBefore : startMs + i * opts.stepSeconds * 1000;
-  }
-  const findings = dips.filter((d) => d.endMs! >= opts.newFromMs).map((d) => ({
-    id: findingId({ ...spec, kind: 'dip', startMs: startOf(d) }), cluster: spec.cluster, component: spec.component, signal: spec.signal,
-    kind: 'dip' as const, severity: d.severity === 'page' ? 'critical' as const : 'warning' as const,
-    startMs: startOf(d), endMs: d.endMs! + opts.stepSeconds * 1000, score: round(Math.min(1, d.peakBurnRate / 14.4)),
+function dipFindings(spec: SeriesSpec, values: Float64Array, startMs: number, opts: SeriesScanOptions, state: SeriesScanState | undefined): { findings: Finding[]; state: Float64Array } {
+  const trackerOptions = { stepSeconds: opts.stepSeconds, slo: spec.slo! };
+  const stored = state?.dip ? DipTracker.adopt(state.dip, trackerOptions) : undefined;
+  const tracker = stored ?? new DipTracker(trackerOptions);
+  if (!stored && state?.openDipStartMs !== undefined) tracker.inheritOpenDip(state.openDipStartMs);
+  const stepMs = opts.stepSeconds * 1000;
+  const findings: Finding[] = [];
+  const report = (d: TrackedDip | undefined) => {
+    if (d && d.endMs >= opts.newFromMs) findings.push(dipFinding(spec, d, stepMs));
+  };
+  for (let i = 0; i < values.length; i++) report(tracker.push(startMs + i * stepMs, values[i]));
+  report(tracker.open());
+  return { findings, state: tracker.exportState() };
+}
+
+function dipFinding(spec: SeriesSpec, d: TrackedDip, stepMs: number): Finding {
+  return {
+    id: findingId({ ...spec, kind: 'dip', startMs: d.startMs }), cluster: spec.cluster, component: spec.component, signal: spec.signal,
+    kind: 'dip', severity: d.severity === 'page' ? 'critical' : 'warning',
+    startMs: d.startMs, endMs: d.endMs + stepMs, score: round(Math.min(1, d.peakBurnRate / 14.4)),
     details: { slo: spec.slo, minAvailability: round(d.minAvailability), budgetBurnedFraction: round(d.budgetBurnedFraction), peakBurnRate: round(d.peakBurnRate) },
-  }));
-  return { findings, openStartMs };
+  };
 }
 
 /**

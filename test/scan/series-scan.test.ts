@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AnomalyRow } from '../../src/adapters/store/types.js';
 import { scanSeries, type SeriesSpec } from '../../src/scan/series-scan.js';
 import { at, DAY, noise, opts, series, STEP_MS } from './series-fixtures.js';
 
@@ -94,6 +95,32 @@ describe('scanSeries', () => {
     expect(whole).toHaveLength(1);
     expect(whole[0].startMs).toBe(at(8 * DAY + 120));
     expect(hourly).toEqual([whole[0].id]);
+  });
+
+  it('hourly runs judge dips over the same 3-day windows as one unbroken scan (no ticket from the fetched hours alone)', () => {
+    // 7 h at 0.9985 (burn rate 1.5 over those hours, ~0.3 over 3 days: no ticket), a 2-day burn at
+    // 0.998 (a ticket), and a 1-hour page that spans two runs
+    const avail = series(8 * DAY, (i) => {
+      if (i >= 4 * DAY && i < 4 * DAY + 84) return 0.9985;
+      if (i >= 5 * DAY && i < 7 * DAY) return 0.998;
+      if (i >= 7 * DAY + 150 && i < 7 * DAY + 162) return 0.9;
+      return 1 - 0.0002 * (1 + noise(i));
+    });
+    const s = spec('availability', 'down', 0.999);
+    const dips = (rows: AnomalyRow[]) => rows.filter((f) => f.kind === 'dip');
+    const whole = dips(scanSeries(s, avail, at(0), undefined, opts()).findings);
+
+    let { state } = scanSeries(s, avail.subarray(0, 3 * DAY), at(0), undefined, opts());
+    const hourly = new Map<string, AnomalyRow>();
+    for (let end = 3 * DAY + 12; end <= 8 * DAY; end += 12) {
+      const from = end - 12 - 73; // 6 h 05 of context, as the hourly run fetches
+      const run = scanSeries(s, avail.subarray(from, end), at(from), state, opts({ newFromMs: at(end - 12) }));
+      state = run.state;
+      for (const f of dips(run.findings)) hourly.set(f.id, f);
+    }
+
+    expect(whole.map((f) => [f.severity, f.startMs])).toEqual([['warning', at(5 * DAY)], ['critical', at(7 * DAY + 150)]]);
+    expect([...hourly.values()]).toEqual(whole);
   });
 
   it('gives the same ids when the same window is scanned twice', () => {
