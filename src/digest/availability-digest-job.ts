@@ -13,11 +13,12 @@ import type { DigestLlm } from './narrate-group.js';
 import { publishDigest, type PublishResult } from './publish-digest.js';
 import type { DigestEngine } from './rca-contract.js';
 import { summariseSlo } from './slo-summary.js';
+import { supersedeEarlierGroups } from './supersede-groups.js';
 
 export type DigestDeps = Pick<Adapters, 'config' | 'inventory' | 'metrics' | 'logs' | 'events' | 'changes' | 'chat' | 'docs' | 'store'>;
 
 export interface DigestJobOptions {
-  /** `YYYY-MM-DD` (a UTC day); default: the 24 hours ending at `endMs`. */
+  /** `YYYY-MM-DD` (a UTC day); default: the last whole UTC day ending at or before `endMs`. */
   day?: string;
   /** The data's "now": the clock, or the simulated fleet's end. */
   endMs: number;
@@ -45,6 +46,8 @@ export interface DigestSummary extends Record<string, unknown> {
   llmAccepted: number;
   topCauses: { groupId: string; title: string; cause: string; clusters: number }[];
   publication: PublishResult;
+  /** Groups an earlier run of the same day stored that this run's grouping replaced. */
+  superseded: number;
 }
 
 /**
@@ -75,8 +78,12 @@ export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, o
     day: window.day, window, generatedAtMs: ctx.clock.nowMs(), runId: ctx.runId, findings,
     slo: summariseSlo(findings), groups: views.filter((v): v is DigestGroupView => v !== undefined), failedGroups,
   });
-  const publication = await publishDigest(model, { chat: deps.chat, docs: deps.docs, store, channel: deps.config.chat.slack.digestChannel }, ctx);
-  return summarise(model, publication, groupDeps);
+  const channel = deps.config.chat.slack.digestChannel;
+  const publication = await publishDigest(model, { chat: deps.chat, docs: deps.docs, store, channel }, ctx);
+  const superseded = await supersedeEarlierGroups({ store, chat: deps.chat, channel }, ctx, {
+    day: window.day, currentIds: new Set(groups.map((g) => g.id)), parentTs: publication.parentTs, docUrl: publication.docUrl,
+  });
+  return summarise(model, publication, groupDeps, superseded.length);
 }
 
 async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, opts: DigestJobOptions, run: { day: string; clusters: GroupRunDeps['clusters']; groups: number }): Promise<GroupRunDeps> {
@@ -100,13 +107,13 @@ async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, o
   };
 }
 
-function summarise(model: DigestModel, publication: PublishResult, deps: GroupRunDeps): DigestSummary {
+function summarise(model: DigestModel, publication: PublishResult, deps: GroupRunDeps, superseded: number): DigestSummary {
   const t = model.totals;
   return {
     day: model.day, window: model.window, findings: t.findings, groups: t.groups, failedGroups: model.failedGroups.length,
     rootCauses: t.rootCauses, inconclusive: t.inconclusive, proposals: t.proposals,
     llmCalls: deps.cap?.taken() ?? 0, llmAccepted: model.groups.filter((g) => g.engine !== 'template').length,
     topCauses: model.groups.slice(0, 5).map((g) => ({ groupId: g.id, title: g.title, clusters: g.clusters.length, cause: g.top && g.verdict === 'root-cause' ? `${g.top.failureMode} (${g.top.entity})` : 'inconclusive' })),
-    publication,
+    publication, superseded,
   };
 }

@@ -11,14 +11,16 @@ export interface DigestWindow {
 }
 
 /**
- * `day` given: that UTC calendar day. Otherwise the last 24 hours ending at `endMs` (the clock, or
- * the simulated fleet's end), labelled with the UTC date the window starts on — a daily run at
- * 06:00 describes "yesterday", and a rerun the same morning keeps the same key.
+ * `day` given: that UTC calendar day. Otherwise the last whole UTC day ending at or before `endMs`
+ * (the clock, or the simulated fleet's end): a daily run at 06:00 describes yesterday, and so does
+ * a rerun at 14:00 or a `--day` run for yesterday. Every run with one key covers the same window (a
+ * rolling 24 h window keyed by its start date gave a later `--day` run of that date other findings,
+ * other groups and a second reply per incident).
  */
 export function resolveDigestWindow(day: string | undefined, endMs: number): DigestWindow {
   if (day === undefined) {
-    const startMs = endMs - DAY_MS;
-    return { day: new Date(startMs).toISOString().slice(0, 10), startMs, endMs };
+    const startMs = Math.floor(endMs / DAY_MS) * DAY_MS - DAY_MS;
+    return { day: new Date(startMs).toISOString().slice(0, 10), startMs, endMs: startMs + DAY_MS };
   }
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   const startMs = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;

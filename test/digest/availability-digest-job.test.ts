@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { availabilityDigestJob, type DigestSummary } from '../../src/digest/availability-digest-job.js';
-import { DAY, dipFindings, END_MS, handEngine, harness, constantMetrics, type Harness } from './digest-fixtures.js';
+import { readStoreFacts } from '../../src/report/sources/store-source.js';
+import { DAY, DAY_START_MS, dipFindings, END_MS, handEngine, harness, constantMetrics, type Harness } from './digest-fixtures.js';
 
 const CHANNEL = 'fleet-availability';
 const ROLLOUT = { id: 'rollout-restart', target: { cluster: 'c-eu-west-1-0000', kind: 'Deployment', namespace: 'kube-system', name: 'coredns' }, params: {} };
@@ -52,6 +53,45 @@ describe('availabilityDigestJob (hand-made engine, outbox and files)', () => {
     expect(h.outbox.readAll(CHANNEL).map((m) => m.ts)).toEqual(before);
     expect(second.summary.publication).toMatchObject({ docCreated: false, repliesPosted: 0, repliesEdited: 2, docUrl: first.summary.publication.docUrl });
     expect((await h.store.publications.get(`digest:${DAY}:parent`))?.externalId).toBe(`#${CHANNEL}:${before[0]}`);
+  });
+
+  it('marks the replies of groups a rerun regrouped as superseded: one current reply per incident, their proposals withdrawn', async () => {
+    h = await harness({ findings: dipFindings(3, 2), clusterCount: 6, metrics: constantMetrics(() => 0.9) });
+    await digest(h, handEngine({ rca: (_g, _e, i) => (i === 2 ? { operation: { ...ROLLOUT, target: { ...ROLLOUT.target, cluster: 'c-eu-west-1-0004' } } } : {}) }));
+    const [oldProposal] = await h.store.proposals.list({ groupId: 'g-2' });
+    // a finding that arrived later changed group 2's seeds: the rerun gives it another id
+    const regrouped = handEngine({ rca: (_g, _e, i) => (i === 2 ? { operation: { ...ROLLOUT, target: { ...ROLLOUT.target, cluster: 'c-eu-west-1-0004' } } } : {}) });
+    const correlate = regrouped.correlate.bind(regrouped);
+    regrouped.correlate = (f, c) => correlate(f, c).map((g) => (g.id === 'g-2' ? { ...g, id: 'g-2-b' } : g));
+    // evidence ids are content hashes, and the content names the group
+    const collect = regrouped.collectEvidence.bind(regrouped);
+    regrouped.collectEvidence = async (g, ...rest) => (await collect(g, ...rest)).map((e) => (g.id === 'g-2-b' ? { ...e, id: `${e.id}-b` } : e));
+
+    const { result, summary } = await digest(h, regrouped);
+
+    expect(result.failures).toEqual([]);
+    expect(summary.superseded).toBe(1);
+    const replies = h.outbox.readAll(CHANNEL).filter((m) => m.threadTs);
+    const text = (key: string) => JSON.stringify(replies.find((m) => m.metadata?.payload.idempotency_key === key)?.blocks);
+    expect(replies).toHaveLength(4);
+    expect(text(`digest:${DAY}:group:g-2`)).toContain('Superseded');
+    expect(text(`digest:${DAY}:group:g-2`)).toContain(oldProposal.id.slice(0, 8));
+    expect(text(`digest:${DAY}:group:g-2-b`)).not.toContain('Superseded');
+    expect((await h.store.proposals.get(oldProposal.id))?.state).toBe('expired');
+    expect((await h.store.proposals.list({ groupId: 'g-2-b' }))[0]?.state).toBe('proposed');
+    const audit = (await h.store.audit.list({})).filter((a) => a.subject === oldProposal.id);
+    expect(audit.map((a) => [a.action, a.details.reason])).toContainEqual(['proposal.expired', expect.stringMatching(/^superseded/)]);
+    // the old row is kept, marked; the weekly report reads three incidents, not four
+    const rows = await h.store.incidents.list({ day: DAY });
+    expect(rows.map((g) => [g.id, g.attributes.supersededByRunId !== undefined]).sort()).toEqual([['g-0', false], ['g-1', false], ['g-2', true], ['g-2-b', false]]);
+    const facts = await readStoreFacts(h.store, { startMs: DAY_START_MS, endMs: END_MS + 86_400_000 });
+    expect(facts.incidents.map((g) => g.id).sort()).toEqual(['g-0', 'g-1', 'g-2-b']);
+    expect(facts.proposals.map((p) => p.groupId)).toEqual(['g-2-b']);
+
+    // a third run with the same grouping supersedes nothing more and edits the superseded reply no further
+    const third = await digest(h, regrouped);
+    expect(third.summary.superseded).toBe(0);
+    expect(h.outbox.readAll(CHANNEL).filter((m) => m.threadTs)).toHaveLength(4);
   });
 
   it.each([

@@ -6,7 +6,10 @@ import type { AnomalyRow } from '../../src/adapters/store/types.js';
 describe('resolveDigestWindow', () => {
   it.each([
     { day: '2026-11-29', endMs: 0, want: { day: '2026-11-29', startMs: Date.UTC(2026, 10, 29), endMs: Date.UTC(2026, 10, 30) } },
-    { day: undefined, endMs: Date.UTC(2026, 10, 30, 6), want: { day: '2026-11-29', startMs: Date.UTC(2026, 10, 29, 6), endMs: Date.UTC(2026, 10, 30, 6) } },
+    // without --day: the last whole UTC day, the same window as `--day` for that date
+    { day: undefined, endMs: Date.UTC(2026, 10, 30, 6), want: { day: '2026-11-29', startMs: Date.UTC(2026, 10, 29), endMs: Date.UTC(2026, 10, 30) } },
+    { day: undefined, endMs: Date.UTC(2026, 10, 30, 23, 59), want: { day: '2026-11-29', startMs: Date.UTC(2026, 10, 29), endMs: Date.UTC(2026, 10, 30) } },
+    { day: undefined, endMs: Date.UTC(2026, 10, 30), want: { day: '2026-11-29', startMs: Date.UTC(2026, 10, 29), endMs: Date.UTC(2026, 10, 30) } },
   ])('$day ending $endMs', ({ day, endMs, want }) => {
     expect(resolveDigestWindow(day, endMs)).toEqual(want);
   });

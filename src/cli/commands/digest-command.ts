@@ -12,8 +12,8 @@ import { runJobCommand } from '../job-runner.js';
 export const digestCommand: Command = {
   name: 'digest',
   summary: 'availability-digest: explain the last day\'s dips (groups, evidence, RCA), write the document and the Slack digest',
-  usage: `  --day YYYY-MM-DD   the UTC day to digest (default: the 24 hours ending now; on the simulator, at the simulated end)
-Reruns for the same day edit the document and the Slack messages instead of posting new ones.`,
+  usage: `  --day YYYY-MM-DD   the UTC day to digest (default: the last whole UTC day, yesterday; on the simulator, the last whole day before the simulated end)
+Reruns for the same day edit the document and the Slack messages instead of posting new ones; a reply whose group a rerun regrouped is marked superseded.`,
   options: { day: { type: 'string' } },
   async run(args, io) {
     const day = typeof args.values.day === 'string' ? args.values.day : undefined;

@@ -9,6 +9,7 @@ import type { ProposalsJobDeps } from '../../remediation/proposals-job.js';
 import { createGuardrailGate, type SymptomStatus } from '../../remediation/proposals/index.js';
 import type { RemediationConfig } from '../../remediation/remediation-config.js';
 import { buildCatalog } from '../../signals/catalog.js';
+import { isSuperseded } from '../../digest/supersede-groups.js';
 import type { AppContext } from '../app-context.js';
 import type { ProposalsWiring } from './proposals-command.js';
 
@@ -58,7 +59,7 @@ function rcaFeedbackSubjects(adapters: Adapters, sinceMs: () => number) {
   return async (): Promise<FeedbackSubject[]> => {
     const store = await adapters.store();
     const out: FeedbackSubject[] = [];
-    for (const g of await store.incidents.list({ startMs: sinceMs() })) {
+    for (const g of (await store.incidents.list({ startMs: sinceMs() })).filter((row) => !isSuperseded(row))) {
       const [reply, parent, rca] = await Promise.all([
         store.publications.get(digestKeys.group(g.day, g.id)), store.publications.get(digestKeys.parent(g.day)), store.rcas.get(g.id),
       ]);

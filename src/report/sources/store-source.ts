@@ -1,4 +1,5 @@
 import type { AnomalyRow, FeedbackRow, IncidentGroupRow, ProposalRow, RcaRow, Store } from '../../adapters/store/types.js';
+import { isSuperseded } from '../../digest/supersede-groups.js';
 
 export interface StoreFacts {
   incidents: IncidentGroupRow[];
@@ -8,18 +9,24 @@ export interface StoreFacts {
   findings: AnomalyRow[];
 }
 
-/** Everything the store holds about the week: incident groups and their RCAs, proposals, feedback, scan findings. */
+/**
+ * Everything the store holds about the week: incident groups and their RCAs, proposals, feedback,
+ * scan findings. Groups a later digest run of their day regrouped (superseded) are left out, with
+ * the proposals withdrawn with them: the groups that replaced them count those incidents.
+ */
 export async function readStoreFacts(store: Store, week: { startMs: number; endMs: number }): Promise<StoreFacts> {
-  const [incidents, proposals, feedback, findings] = await Promise.all([
+  const [allIncidents, proposals, feedback, findings] = await Promise.all([
     store.incidents.list({ startMs: week.startMs, endMs: week.endMs }),
     store.proposals.list({}),
     store.feedback.list({ sinceMs: week.startMs }),
     store.anomalies.list({ startMs: week.startMs, endMs: week.endMs }),
   ]);
+  const superseded = new Set(allIncidents.filter(isSuperseded).map((g) => g.id));
+  const incidents = allIncidents.filter((g) => !superseded.has(g.id));
   const rcas = new Map<string, RcaRow>();
   for (const g of incidents) {
     const rca = await store.rcas.get(g.id);
     if (rca) rcas.set(g.id, rca);
   }
-  return { incidents, rcas, proposals: proposals.filter((p) => p.createdAtMs >= week.startMs && p.createdAtMs < week.endMs), feedback, findings };
+  return { incidents, rcas, proposals: proposals.filter((p) => p.createdAtMs >= week.startMs && p.createdAtMs < week.endMs && !(p.state === 'expired' && superseded.has(p.groupId))), feedback, findings };
 }

@@ -90,3 +90,16 @@ function actions(g: DigestGroupView): string {
   else if (g.symptom) lines.push(`*No proposal:* ${esc(g.symptom.detail)}`);
   return lines.join('\n');
 }
+
+/**
+ * What a reply of an earlier run becomes when a later run of the same day no longer has its group
+ * (new findings joined or split it): the thread keeps one current reply per incident.
+ */
+export function renderSupersededReply(s: { groupId: string; title: string; runId: string; withdrawn: readonly string[] }, docUrl: string): FittedMessage {
+  const withdrawn = s.withdrawn.length ? ` Its proposal ${s.withdrawn.map((id) => `\`${esc(id.slice(0, 8))}\``).join(', ')} was withdrawn (expired); approve the current one instead.` : '';
+  const blocks: SlackBlock[] = [
+    section(`~${esc(oneLine(s.title))}~\n*Superseded:* a later run of this digest regrouped these findings, and the current replies in this thread describe them.${withdrawn}`, { docUrl }),
+    context(`${docUrl ? `${link(docUrl, 'The document')} has the current groups · ` : ''}superseded by run \`${esc(s.runId)}\` · group \`${esc(s.groupId)}\``),
+  ];
+  return fitMessage(blocks, { docUrl, text: esc(`Superseded: ${s.title}`) });
+}
