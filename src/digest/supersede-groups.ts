@@ -2,7 +2,6 @@ import type { ChatChannel } from '../adapters/chat/types.js';
 import type { IncidentGroupRow, Store } from '../adapters/store/types.js';
 import type { JobContext } from '../core/run-job.js';
 import { renderSupersededReply } from '../reporting/digest/render-digest-slack.js';
-import { transitionProposal } from '../remediation/proposals/proposal-state.js';
 import { digestKeys } from './publish-digest.js';
 
 export interface SupersedeDeps {
@@ -17,9 +16,9 @@ export const isSuperseded = (g: IncidentGroupRow) => typeof g.attributes.superse
 /**
  * Incident groups an earlier run of the same day stored that this run's grouping no longer has
  * (a finding added or removed changes a group's id): each row is marked superseded (the weekly
- * report and the feedback reader skip it), its proposals not yet approved are expired with the
- * reason in the audit log, and its thread reply is edited to say so, so the thread holds one current
- * reply per incident. Groups of this run that failed are current (they are in `currentIds`). A
+ * report and the feedback reader skip it, and the proposals job withdraws its proposals not yet
+ * approved), and its thread reply is edited to say so, so the thread holds one current reply per
+ * incident. Groups of this run that failed are current (they are in `currentIds`). A
  * failure is recorded per group and does not stop the others. Returns the ids superseded.
  */
 export async function supersedeEarlierGroups(deps: SupersedeDeps, ctx: JobContext, run: { day: string; currentIds: ReadonlySet<string>; parentTs?: string; docUrl?: string }): Promise<string[]> {
@@ -28,11 +27,8 @@ export async function supersedeEarlierGroups(deps: SupersedeDeps, ctx: JobContex
   for (const g of earlier) {
     try {
       const nowMs = ctx.clock.nowMs();
-      const withdrawn: string[] = [];
-      for (const p of await deps.store.proposals.list({ states: ['proposed'], groupId: g.id })) {
-        const moved = await transitionProposal(deps.store, p, 'expired', nowMs, { actor: 'fleetops:availability-digest', details: { reason: 'superseded: a later digest run regrouped its findings', supersededByRunId: ctx.runId } });
-        if (moved) withdrawn.push(p.id);
-      }
+      // the proposals job withdraws them (expired, with their own message updated) before reading any approval
+      const withdrawn = (await deps.store.proposals.list({ states: ['proposed'], groupId: g.id })).map((p) => p.id);
       const key = digestKeys.group(run.day, g.id);
       if (run.parentTs && (await deps.store.publications.get(key))) {
         const msg = renderSupersededReply({ groupId: g.id, title: g.title, runId: ctx.runId, withdrawn }, run.docUrl ?? '');

@@ -3,7 +3,7 @@ import { verifyAuditChain } from '../../src/adapters/store/audit-chain.js';
 import { shortId } from '../../src/remediation/proposals/proposal-id.js';
 import { takeLease } from '../../src/remediation/proposals/execution-lease.js';
 import { reconcileProposed } from '../../src/remediation/proposals/reconcile-proposed.js';
-import { auditOf, CHANNEL, createWorld, draft, drainDraft, propose, reply, runProposalsJob, U } from './proposals/harness.js';
+import { auditOf, CHANNEL, createWorld, draft, drainDraft, propose, reply, runProposalsJob, T0, U } from './proposals/harness.js';
 
 async function proposed(world: Awaited<ReturnType<typeof createWorld>>, d = drainDraft()) {
   const r = await propose(world, d);
@@ -135,6 +135,34 @@ describe('proposals job', () => {
 
     expect((await world.store.proposals.get(p.id))?.state).toBe('rolled-back');
     expect(world.ops.calls.filter((c) => c.kind === 'rollback').map((c) => c.step)).toEqual(['rollback-still-running', 'uncordon']);
+  });
+
+  it('withdraws a proposal whose incident a later digest run regrouped, even with its approvals in', async () => {
+    const world = await createWorld();
+    const p = await proposed(world);
+    await runProposalsJob(world);
+    await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
+    await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
+    await world.store.incidents.upsert({
+      id: p.groupId, runId: 'digest-1', day: '2026-11-30', title: 'coredns latency', startMs: T0, endMs: T0 + 3_600_000, clusters: [p.cluster], anomalyIds: [],
+      attributes: { supersededByRunId: 'digest-2', supersededAtMs: T0 },
+    });
+
+    const { failures } = await runProposalsJob(world);
+    await runProposalsJob(world);
+
+    expect(failures).toEqual([]);
+    expect((await world.store.proposals.get(p.id))?.state).toBe('expired');
+    expect(world.ops.calls).toEqual([]);
+    const audit = (await auditOf(world.store)).filter((a) => a.subject === p.id && a.action === 'proposal.expired');
+    expect(audit.map((a) => a.details)).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^superseded/), supersededByRunId: 'digest-2' })]);
+    const messages = world.chat.readAll(CHANNEL);
+    const notes = messages.filter((m) => m.text.startsWith('Withdrawn: proposal'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0].text).toContain('digest-2');
+    const own = messages.filter((m) => m.metadata?.payload.idempotency_key === `proposal:${p.id}`);
+    expect(own).toHaveLength(1);
+    expect(JSON.stringify(own[0].blocks)).toContain('State*\\nexpired');
   });
 
   it('closes a proposal as recovered when the symptom is gone right before execution', async () => {

@@ -84,6 +84,8 @@ export async function reconcileProposed(deps: RemediationDeps, p: ProposalRow): 
   const view = await loadProposalView(deps, p);
   if (!view) return refuseWithoutContext(deps, p);
   const found = await findProposalPost(deps.store, p);
+  const superseded = await supersededBy(deps, p);
+  if (superseded) return withdrawSuperseded(deps, view, found, superseded);
   const post = found ?? (await upsertProposalMessage(deps, view));
   const policy = await readDecisions(deps, view, post);
   const nowMs = deps.clock.nowMs();
@@ -102,4 +104,26 @@ export async function reconcileProposed(deps: RemediationDeps, p: ProposalRow): 
   }
   if (next) await upsertProposalMessage(deps, { ...view, proposal: next });
   return next?.state === 'approved' ? next : undefined;
+}
+
+/** The digest run that regrouped this proposal's incident (see supersedeEarlierGroups), if one did. */
+async function supersededBy(deps: RemediationDeps, p: ProposalRow): Promise<string | undefined> {
+  const by = (await deps.store.incidents.get(p.groupId))?.attributes.supersededByRunId;
+  return typeof by === 'string' ? by : undefined;
+}
+
+/**
+ * A proposal whose incident a later digest run regrouped is withdrawn (expired) before any decision
+ * is read: the replacing group has its own proposal for the same incident, and approving both would
+ * run the operation twice. Its message, if posted, shows the new state, with a note in its thread.
+ */
+async function withdrawSuperseded(deps: RemediationDeps, view: ProposalView, post: ProposalPost | undefined, runId: string): Promise<undefined> {
+  const p = view.proposal;
+  const reason = 'superseded: a later digest run regrouped its incident';
+  const next = await transitionProposal(deps.store, p, 'expired', deps.clock.nowMs(), { actor: 'fleetops', details: { reason, supersededByRunId: runId } });
+  if (next && post) {
+    const updated = await upsertProposalMessage(deps, { ...view, proposal: next });
+    await postThreadNote(deps, updated, p.id, 'superseded', `Withdrawn: proposal \`${shortId(p.id)}\` is superseded. A later digest run (\`${runId}\`) regrouped its incident; the digest thread's current reply carries the proposal to approve.`);
+  }
+  return undefined;
 }

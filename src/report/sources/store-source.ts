@@ -12,7 +12,7 @@ export interface StoreFacts {
 /**
  * Everything the store holds about the week: incident groups and their RCAs, proposals, feedback,
  * scan findings. Groups a later digest run of their day regrouped (superseded) are left out, with
- * the proposals withdrawn with them: the groups that replaced them count those incidents.
+ * their proposals nobody acted on (withdrawn): the groups that replaced them count those incidents.
  */
 export async function readStoreFacts(store: Store, week: { startMs: number; endMs: number }): Promise<StoreFacts> {
   const [allIncidents, proposals, feedback, findings] = await Promise.all([
@@ -28,5 +28,5 @@ export async function readStoreFacts(store: Store, week: { startMs: number; endM
     const rca = await store.rcas.get(g.id);
     if (rca) rcas.set(g.id, rca);
   }
-  return { incidents, rcas, proposals: proposals.filter((p) => p.createdAtMs >= week.startMs && p.createdAtMs < week.endMs && !(p.state === 'expired' && superseded.has(p.groupId))), feedback, findings };
+  return { incidents, rcas, proposals: proposals.filter((p) => p.createdAtMs >= week.startMs && p.createdAtMs < week.endMs && !(superseded.has(p.groupId) && (p.state === 'proposed' || p.state === 'expired'))), feedback, findings };
 }

@@ -96,7 +96,7 @@ function actions(g: DigestGroupView): string {
  * (new findings joined or split it): the thread keeps one current reply per incident.
  */
 export function renderSupersededReply(s: { groupId: string; title: string; runId: string; withdrawn: readonly string[] }, docUrl: string): FittedMessage {
-  const withdrawn = s.withdrawn.length ? ` Its proposal ${s.withdrawn.map((id) => `\`${esc(id.slice(0, 8))}\``).join(', ')} was withdrawn (expired); approve the current one instead.` : '';
+  const withdrawn = s.withdrawn.length ? ` Its proposal ${s.withdrawn.map((id) => `\`${esc(id.slice(0, 8))}\``).join(', ')} is withdrawn; approve the current one instead.` : '';
   const blocks: SlackBlock[] = [
     section(`~${esc(oneLine(s.title))}~\n*Superseded:* a later run of this digest regrouped these findings, and the current replies in this thread describe them.${withdrawn}`, { docUrl }),
     context(`${docUrl ? `${link(docUrl, 'The document')} has the current groups · ` : ''}superseded by run \`${esc(s.runId)}\` · group \`${esc(s.groupId)}\``),
