@@ -192,6 +192,11 @@ export class CausalScorer {
    * Whether a stored state was written by this version of the scorer and has the length its params
    * call for (an older or damaged one needs a rebuild).
    */
+  /** The step (seconds) a stored state was written for (0: not time-aware). */
+  static stepSecondsOf(state: Float64Array): number {
+    return state[1 + PARAM_KEYS.indexOf('stepSeconds')];
+  }
+
   static isCurrentState(state: Float64Array): boolean {
     if (state.length < HEAD + SCALARS || state[0] !== STATE_VERSION) return false;
     const p = paramsOf(state);

@@ -80,9 +80,6 @@ export class DipTracker {
   private readonly buckets: number;
   private readonly bucketRows: number;
 
-  /** Start of a dip an older state left open, for the first point (see inheritOpenDip). */
-  private inherited: number | undefined;
-
   constructor(options: DipTrackerOptions, store?: Float64Array) {
     const { stepSeconds, slo, rules = DEFAULT_BURN_RULES } = options;
     if (!(stepSeconds > 0)) throw new RangeError(`stepSeconds must be positive, got ${stepSeconds}`);
@@ -111,6 +108,11 @@ export class DipTracker {
     s[S.Fine] = this.fine; s[S.Buckets] = this.buckets; s[S.BucketRows] = this.bucketRows;
   }
 
+  /** Points (gaps included) the windows have seen since the first point or the last reset. */
+  get pointsSeen(): number {
+    return this.store[S.Row] + 1;
+  }
+
   /** Time of the last point fed (NaN before the first). */
   get lastMs(): number {
     return this.store[S.LastMs];
@@ -119,9 +121,11 @@ export class DipTracker {
   /**
    * Feeds the point at time t (later than the last one; earlier or equal times are ignored, so a
    * rerun over points already fed changes nothing). Returns the dip this point ended, when a rule
-   * had fired during it. Missing steps count as gaps.
+   * had fired during it. Missing steps count as gaps, and so does a value that is not finite.
    */
-  push(t: number, x: number): TrackedDip | undefined {
+  push(t: number, value: number): TrackedDip | undefined {
+    // ±Inf (a ratio over zero requests) says nothing about availability: a gap, as in the scorer
+    const x = Number.isFinite(value) ? value : NaN;
     const s = this.store;
     let ended: TrackedDip | undefined;
     if (Number.isNaN(s[S.LastMs])) {
@@ -142,7 +146,7 @@ export class DipTracker {
     const slo = s[S.Slo];
     if (!Number.isNaN(x) && x < slo) {
       if (Number.isNaN(s[S.OpenStart])) {
-        s[S.OpenStart] = this.inherited ?? t; s[S.OpenMin] = x; s[S.OpenLost] = 0; s[S.OpenSeverity] = 0; s[S.OpenPeak] = 0;
+        s[S.OpenStart] = t; s[S.OpenMin] = x; s[S.OpenLost] = 0; s[S.OpenSeverity] = 0; s[S.OpenPeak] = 0;
       }
       s[S.OpenEnd] = t;
       if (x < s[S.OpenMin]) s[S.OpenMin] = x;
@@ -151,7 +155,6 @@ export class DipTracker {
     } else if (x >= slo) {
       ended = this.close() ?? ended;
     }
-    if (!Number.isNaN(x)) this.inherited = undefined;
     return ended;
   }
 
@@ -160,18 +163,14 @@ export class DipTracker {
     return this.dip();
   }
 
-  /**
-   * A dip open since `startMs` when the next point is fed: if that point (the first that is not a
-   * gap) is below the SLO, the dip it opens keeps this start. For a scan state written before the
-   * tracker existed, which kept only the open dip's start.
-   */
-  inheritOpenDip(startMs: number): void {
-    if (Number.isNaN(this.store[S.OpenStart])) this.inherited = startMs;
-  }
-
   /** The whole state without a copy: this tracker's storage (further pushes change it). */
   exportState(): Float64Array {
     return this.store;
+  }
+
+  /** The step a stored state was written for. */
+  static stepSecondsOf(state: Float64Array): number {
+    return state[S.Step];
   }
 
   static isCurrentState(state: Float64Array): boolean {

@@ -206,6 +206,11 @@ export class LevelShiftTracker {
     return o;
   }
 
+  /** The step (ms) a stored state was written for. */
+  static stepMsOf(state: Float64Array): number {
+    return state[1];
+  }
+
   /** Whether a stored state was written by this version of the tracker (an older one needs a rebuild). */
   static isCurrentState(state: Float64Array): boolean {
     return state[0] === VERSION && state.length === STATE_LENGTH;

@@ -84,7 +84,7 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
   try {
     for (let b = 0; b < batches; b++) {
       const batch = clusters.slice(b * size, (b + 1) * size);
-      const states = pruneStates(await loadStates(deps.store, batch, opts.fullRebuild, ctx.logger), entries);
+      const states = pruneStates(await loadStates(deps.store, batch, opts, ctx.logger), entries);
       const parts = windowParts(batch, states, endMs, opts);
       for (const part of parts) startMs = Math.min(startMs, part.range.startMs);
       await fetchAndDetect(deps, ctx, opts, entries, parts, states, acc, () => deps.progress?.(++done, entries.length * batches));
@@ -325,14 +325,17 @@ function previousLastSeen(states: Map<string, SeriesScanState> | undefined): num
 }
 
 /**
- * Stored states by cluster. A cluster whose state an older detector version wrote, or whose stored
- * state cannot be read, starts afresh: its whole lookback is fetched and its baselines rebuilt in
- * this run (an upgrade needs no --full, and one damaged row does not stop the scan).
+ * Stored states by cluster. A cluster whose state an older detector version wrote, or a state for
+ * another step (the config changed), or whose stored state cannot be read, starts afresh: its whole
+ * lookback is fetched and its baselines rebuilt in this run (an upgrade needs no --full, and one
+ * damaged row does not stop the scan). So does a cluster whose availability series were stored
+ * before their SLO burn-rate history was kept: a tracker started on an hourly run's ~7 h would judge
+ * the 3-day ticket rule on those hours for the next three days.
  */
-async function loadStates(store: Store, clusters: Cluster[], fullRebuild: boolean, logger: JobContext['logger']): Promise<Map<string, Map<string, SeriesScanState>>> {
+async function loadStates(store: Store, clusters: Cluster[], opts: Pick<FleetScanOptions, 'fullRebuild' | 'stepSeconds'>, logger: JobContext['logger']): Promise<Map<string, Map<string, SeriesScanState>>> {
   const out = new Map<string, Map<string, SeriesScanState>>();
   let stale = 0;
-  const stored = fullRebuild ? new Map() : await store.baselines.getMany(clusters.map((c) => STATE_KEY(c.id)));
+  const stored = opts.fullRebuild ? new Map() : await store.baselines.getMany(clusters.map((c) => STATE_KEY(c.id)));
   const decoded = clusters.map((c) => {
     const saved = stored.get(STATE_KEY(c.id));
     try {
@@ -344,12 +347,19 @@ async function loadStates(store: Store, clusters: Cluster[], fullRebuild: boolea
   });
   clusters.forEach((c, j) => {
     const states = decoded[j];
-    const current = states !== undefined && [...states.values()].every((s) => (!s.scorer || CausalScorer.isCurrentState(s.scorer)) && (!s.shift || LevelShiftTracker.isCurrentState(s.shift)) && (!s.dip || DipTracker.isCurrentState(s.dip)));
+    const current = states !== undefined && [...states].every(([key, s]) => isCurrent(key, s, opts.stepSeconds));
     if (states && !current) stale++;
     out.set(c.id, current ? states : new Map());
   });
   if (stale) logger.warn({ clusters: stale }, 'detector state from an older version (or damaged): rebuilding these clusters from the full lookback');
   return out;
+}
+
+function isCurrent(key: string, s: SeriesScanState, stepSeconds: number): boolean {
+  if (s.scorer && !(CausalScorer.isCurrentState(s.scorer) && CausalScorer.stepSecondsOf(s.scorer) === stepSeconds)) return false;
+  if (s.shift && !(LevelShiftTracker.isCurrentState(s.shift) && LevelShiftTracker.stepMsOf(s.shift) === stepSeconds * 1000)) return false;
+  if (s.dip && !(DipTracker.isCurrentState(s.dip) && DipTracker.stepSecondsOf(s.dip) === stepSeconds)) return false;
+  return !(s.beforeDipTracker && key.startsWith('availability|'));
 }
 
 /**

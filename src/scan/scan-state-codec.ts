@@ -69,8 +69,8 @@ function withMarker(deflated: Buffer): Uint8Array {
   return out;
 }
 
-// 8th field: the open dip's start (absent in states written before it was kept; null since the dip
-// tracker's state, the 9th field's length of floats, holds it)
+// 8th field: the open dip's start, written between open-dip starts and the dip tracker (now null and
+// not read); 9th: the length of the dip tracker's floats (absent in states written before it)
 type HeaderRow = [string, number, number | null, number, number | null, (number | null)[] | null | undefined, number | undefined, (number | null)?, number?];
 
 /**
@@ -80,7 +80,7 @@ type HeaderRow = [string, number, number | null, number, number | null, (number 
  */
 function packClusterState(states: Map<string, SeriesScanState>): Buffer {
   const entries = [...states.entries()];
-  const header: HeaderRow[] = entries.map(([key, s]) => [key, s.throughMs, s.openEventStartMs ?? null, s.scorer?.length ?? 0, s.lastSeenMs ?? null, s.openEvent ? [s.openEvent.peak, s.openEvent.worst, s.openEvent.level].map(finiteOrNull) : null, s.shift?.length ?? 0, s.openDipStartMs ?? null, s.dip?.length ?? 0]);
+  const header: HeaderRow[] = entries.map(([key, s]) => [key, s.throughMs, s.openEventStartMs ?? null, s.scorer?.length ?? 0, s.lastSeenMs ?? null, s.openEvent ? [s.openEvent.peak, s.openEvent.worst, s.openEvent.level].map(finiteOrNull) : null, s.shift?.length ?? 0, null, s.dip?.length ?? 0]);
   const json = Buffer.from(JSON.stringify(header));
   const n = entries.reduce((sum, [, s]) => sum + (s.scorer?.length ?? 0) + (s.shift?.length ?? 0) + (s.dip?.length ?? 0), 0);
   const out = Buffer.allocUnsafe(4 + json.length + n * 8);
@@ -129,12 +129,12 @@ function unpackClusterState(inflated: Buffer, shuffled: boolean): Map<string, Se
   let at = 0;
   const take = (length: number) => (length ? floats.subarray(at, (at += length)) : undefined);
   const out = new Map<string, SeriesScanState>();
-  for (const [key, throughMs, open, length, lastSeen, ev, shiftLength, openDip, dipLength] of header) {
+  for (const [key, throughMs, open, length, lastSeen, ev, shiftLength, , dipLength] of header) {
     const scorer = take(length);
     const shift = take(shiftLength ?? 0);
     const dip = take(dipLength ?? 0);
     const openEvent = ev ? { peak: ev[0] ?? NaN, worst: ev[1] ?? NaN, level: ev[2] ?? NaN } : undefined;
-    out.set(key, { throughMs, openEventStartMs: open ?? undefined, openEvent, scorer, lastSeenMs: lastSeen ?? undefined, ...(shift ? { shift } : {}), ...(dip ? { dip } : {}), ...(typeof openDip === 'number' ? { openDipStartMs: openDip } : {}) });
+    out.set(key, { throughMs, openEventStartMs: open ?? undefined, openEvent, scorer, lastSeenMs: lastSeen ?? undefined, ...(shift ? { shift } : {}), ...(dip ? { dip } : {}), ...(dipLength === undefined ? { beforeDipTracker: true } : {}) });
   }
   return out;
 }

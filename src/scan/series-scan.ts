@@ -36,8 +36,11 @@ export interface SeriesScanState {
    * stored once) however long it lasts.
    */
   dip?: Float64Array;
-  /** Start of an SLO dip open at `throughMs`, as states written before `dip` kept it (read only). */
-  openDipStartMs?: number;
+  /**
+   * Decoded from a state written before `dip` was kept: its availability series have no burn-rate
+   * history, so the scan rebuilds the cluster from the full lookback (see loadStates).
+   */
+  beforeDipTracker?: boolean;
 }
 
 export interface SeriesScanOptions {
@@ -129,15 +132,13 @@ function eventFinding(spec: SeriesSpec, e: { startMs: number; endMs: number; pea
 /**
  * SLO dips, streamed through a DipTracker whose state is stored: the burn-rate windows (3 days for
  * the ticket rule) reach back past the fetched hours, and an hourly run reports what one unbroken
- * run over the same points would. Without a stored tracker (a new series, or a state written before
- * it was kept) the tracker is built from every fetched point, the context included, and only dips
- * reaching newFromMs are reported (earlier runs reported the others).
+ * run over the same points would. Without a stored tracker (a new series, or a rebuild) the tracker
+ * is built from every fetched point, and only dips reaching newFromMs are reported.
  */
 function dipFindings(spec: SeriesSpec, values: Float64Array, startMs: number, opts: SeriesScanOptions, state: SeriesScanState | undefined): { findings: Finding[]; state: Float64Array } {
   const trackerOptions = { stepSeconds: opts.stepSeconds, slo: spec.slo! };
   const stored = state?.dip ? DipTracker.adopt(state.dip, trackerOptions) : undefined;
   const tracker = stored ?? new DipTracker(trackerOptions);
-  if (!stored && state?.openDipStartMs !== undefined) tracker.inheritOpenDip(state.openDipStartMs);
   const stepMs = opts.stepSeconds * 1000;
   const findings: Finding[] = [];
   const report = (d: TrackedDip | undefined) => {

@@ -108,18 +108,17 @@ describe('DipTracker', () => {
     expect(t.exportState()).toEqual(before);
   });
 
-  it('keeps the start an older state left open when the first point continues the dip', () => {
-    const t = new DipTracker({ stepSeconds: STEP, slo: SLO });
-    t.inheritOpenDip(-30 * STEP_MS);
-    t.push(0, NaN);
-    for (let i = 1; i < 20; i++) t.push(i * STEP_MS, 0.9);
-    expect(t.open()?.startMs).toBe(-30 * STEP_MS);
+  it('treats a value that is not finite (a ratio over zero requests) as a gap, not as an infinite burn', () => {
+    const a = availability(5 * DAY, [[4 * DAY, 4 * DAY + 6 * HOUR, 0.9975]]);
+    const clean = feed(new DipTracker({ stepSeconds: STEP, slo: SLO }), a, 0, a.length);
+    const withInf = Float64Array.from(a);
+    withInf[3 * DAY] = -Infinity;
+    withInf[3 * DAY + 1] = Infinity;
 
-    const healthyFirst = new DipTracker({ stepSeconds: STEP, slo: SLO });
-    healthyFirst.inheritOpenDip(-30 * STEP_MS);
-    healthyFirst.push(0, 1);
-    for (let i = 1; i < 20; i++) healthyFirst.push(i * STEP_MS, 0.9);
-    expect(healthyFirst.open()?.startMs).toBe(STEP_MS);
+    const dirty = feed(new DipTracker({ stepSeconds: STEP, slo: SLO }), withInf, 0, a.length);
+
+    expect(dirty).toEqual(clean);
+    expect(clean.ended.every((d) => Number.isFinite(d.peakBurnRate) && Number.isFinite(d.budgetBurnedFraction))).toBe(true);
   });
 
   it('refuses a stored state for another step, and a state of another layout', () => {

@@ -2,18 +2,32 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsSource } from '../../src/adapters/metrics/types.js';
 import type { Store } from '../../src/adapters/store/types.js';
 import { fixedClock } from '../../src/core/clock.js';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { pino } from 'pino';
 import { silentLogger } from '../../src/core/logger.js';
 import { runJob } from '../../src/core/run-job.js';
 import { CausalScorer } from '../../src/detect/causal-score.js';
 import { selectShard } from '../../src/fleet/sharding.js';
 import { finalizeScan } from '../../src/scan/finalize-scan.js';
+import { DipTracker } from '../../src/detect/dip-tracker.js';
 import { decodeClusterState, encodeClusterState } from '../../src/scan/scan-state-codec.js';
+import type { SeriesScanState } from '../../src/scan/series-scan.js';
 import { createSimulatedAdapters, createSimulatedFleet, type SimulatedFleet } from '../../src/simulator/index.js';
 import { scanShard } from '../../src/scan/fleet-scan.js';
 import { catalog, finalizeOptions, memoryStore, runShard, scanContext, scanOptions, storedRows } from './fleet-fixtures.js';
 
 let fleet: SimulatedFleet;
+
+/** The blob a release before the dip tracker wrote: 8 header fields, no tracker floats. */
+function legacyBlob(states: Map<string, SeriesScanState>): Uint8Array {
+  const packed = inflateRawSync(encodeClusterState(new Map([...states].map(([k, s]) => [k, { ...s, dip: undefined }]))).subarray(1));
+  const headerLength = packed.readUInt32LE(0);
+  const header = (JSON.parse(packed.subarray(4, 4 + headerLength).toString()) as unknown[][]).map((row) => row.slice(0, 8));
+  const json = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(json.length, 0);
+  return Uint8Array.from([0xfe, ...deflateRawSync(Buffer.concat([length, json, packed.subarray(4 + headerLength)]))]);
+}
 const stores: Store[] = [];
 const open = async () => {
   const s = await memoryStore();
@@ -234,6 +248,48 @@ describe('scanShard and finalizeScan on a 60-cluster, 2-day simulated fleet', ()
     expect(await storedRows(store, fleet)).toEqual(before);
     const rebuilt = decodeClusterState((await store.baselines.get(key))!.state);
     expect([...rebuilt.values()].every((s) => CausalScorer.isCurrentState(s.scorer!))).toBe(true);
+  });
+
+  it('rebuilds clusters whose states were written for another step, or before the SLO burn-rate history was kept', async () => {
+    const store = await open();
+    await runShard(fleet, store, 0, 1);
+    const before = await storedRows(store, fleet);
+    const [otherDipStep, otherScorerStep, legacy] = [5, 6, 7].map((i) => `scan:${fleet.clusters[i].id}`);
+    const edit = async (key: string, change: (states: Map<string, SeriesScanState>) => Uint8Array) => {
+      await store.baselines.put(key, change(decodeClusterState((await store.baselines.get(key))!.state)), fleet.rangeMs.endMs, 0);
+    };
+    await edit(otherDipStep, (states) => {
+      for (const s of states.values()) if (s.dip) s.dip[1] = 60;
+      return encodeClusterState(states);
+    });
+    await edit(otherScorerStep, (states) => {
+      for (const s of states.values()) s.scorer![1 + 13] = 60;
+      return encodeClusterState(states);
+    });
+    await edit(legacy, (states) => legacyBlob(states));
+    expect([...decodeClusterState((await store.baselines.get(legacy))!.state).values()].every((s) => s.beforeDipTracker && !s.dip)).toBe(true);
+
+    const again = await runShard(fleet, store, 0, 1, undefined, scanContext('run-2'));
+
+    expect(again.window.startMs).toBe(fleet.rangeMs.endMs - 48 * 3_600_000);
+    expect(again.inserted).toBe(0);
+    expect(await storedRows(store, fleet)).toEqual(before);
+    // the burn-rate windows of a rebuilt cluster hold the whole lookback, as an untouched cluster's do
+    // (a tracker started on this run's hourly window would hold ~6 h)
+    const pointsSeen = async (cluster: string) => {
+      const states = decodeClusterState((await store.baselines.get(`scan:${cluster}`))!.state);
+      return [...states].filter(([k]) => k.startsWith('availability|')).map(([, s]) => DipTracker.adopt(s.dip!, { stepSeconds: fleet.stepSeconds, slo: 0.999 })?.pointsSeen);
+    };
+    const untouched = await pointsSeen(fleet.clusters[0].id);
+    expect(untouched[0]).toBe(48 * 3_600 / fleet.stepSeconds);
+    for (const key of [otherDipStep, otherScorerStep, legacy]) {
+      const rebuilt = decodeClusterState((await store.baselines.get(key))!.state);
+      const availability = [...rebuilt].filter(([k]) => k.startsWith('availability|')).map(([, s]) => s);
+      expect(availability.length).toBeGreaterThan(0);
+      expect(availability.every((s) => s.dip && DipTracker.stepSecondsOf(s.dip) === fleet.stepSeconds && !s.beforeDipTracker)).toBe(true);
+      expect(await pointsSeen(key.slice('scan:'.length))).toEqual(untouched);
+      expect([...rebuilt.values()].every((s) => CausalScorer.stepSecondsOf(s.scorer!) === fleet.stepSeconds)).toBe(true);
+    }
   });
 
   it('rebuilds a cluster whose stored state is damaged (unreadable blob, scorer of the wrong length), logs it, and stores nothing twice', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnomalyRow } from '../../src/adapters/store/types.js';
+import { decodeClusterState, encodeClusterState } from '../../src/scan/scan-state-codec.js';
 import { scanSeries, type SeriesSpec } from '../../src/scan/series-scan.js';
 import { at, DAY, noise, opts, series, STEP_MS } from './series-fixtures.js';
 
@@ -115,7 +116,8 @@ describe('scanSeries', () => {
     for (let end = 3 * DAY + 12; end <= 8 * DAY; end += 12) {
       const from = end - 12 - 73; // 6 h 05 of context, as the hourly run fetches
       const run = scanSeries(s, avail.subarray(from, end), at(from), state, opts({ newFromMs: at(end - 12) }));
-      state = run.state;
+      // stored and read back between runs, as the scan does
+      state = decodeClusterState(encodeClusterState(new Map([['availability|coredns', run.state]]))).get('availability|coredns')!;
       for (const f of dips(run.findings)) hourly.set(f.id, f);
     }
 
