@@ -33,7 +33,7 @@ describe('scan state codec', () => {
     expect([...decoded.keys()]).toEqual([...states.keys()]);
   });
 
-  it('reads a state written before level shifts were tracked (no tracker: it starts afresh)', () => {
+  it('reads a state written before level shifts were tracked (no tracker: it starts afresh), marked as older than the dip tracker', () => {
     const scorer = Float64Array.from([1, 2, 3]);
     const header = Buffer.from(JSON.stringify([['latency_p99|coredns', at(5), null, 3, at(4), null]]));
     const raw = Buffer.alloc(4 + header.length + 24);
@@ -43,7 +43,7 @@ describe('scan state codec', () => {
 
     const decoded = decodeClusterState(deflateRawSync(raw));
 
-    expect(decoded.get('latency_p99|coredns')).toEqual({ throughMs: at(5), lastSeenMs: at(4), scorer });
+    expect(decoded.get('latency_p99|coredns')).toEqual({ throughMs: at(5), lastSeenMs: at(4), scorer, beforeDipTracker: true });
   });
 
   it('writes layout 2 (marker 0xFE, shuffled floats) no more than 25 % larger than plain deflate level 3, and reads it back exactly', async () => {
