@@ -283,7 +283,13 @@ function noteLastSeen(acc: Accumulator, cluster: string, values: Float64Array, s
   }
 }
 
-const isMissing = (c: Cluster, acc: Accumulator, limit: number) => acc.answered.has(c.id) && (acc.lastSeenMs.get(c.id) ?? -Infinity) < limit;
+/**
+ * Silent: a query answered for the cluster, and its last sample, in this run's answers or in its
+ * stored states (a rerun of an earlier window fetches nothing new for a healthy cluster), is older
+ * than the limit.
+ */
+const isMissing = (c: Cluster, acc: Accumulator, states: Map<string, Map<string, SeriesScanState>>, limit: number) =>
+  acc.answered.has(c.id) && Math.max(acc.lastSeenMs.get(c.id) ?? -Infinity, previousLastSeen(states.get(c.id)) ?? -Infinity) < limit;
 
 /**
  * Where the missing-data episode of a cluster never seen in the lookback began, from the rows earlier
@@ -292,7 +298,7 @@ const isMissing = (c: Cluster, acc: Accumulator, limit: number) => acc.answered.
  */
 async function openMissingStarts(store: Store, clusters: Cluster[], acc: Accumulator, states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions): Promise<Map<string, number>> {
   const limit = endMs - opts.missingAfterMinutes * 60_000;
-  const never = new Set(clusters.filter((c) => isMissing(c, acc, limit) && acc.lastSeenMs.get(c.id) === undefined && previousLastSeen(states.get(c.id)) === undefined).map((c) => c.id));
+  const never = new Set(clusters.filter((c) => isMissing(c, acc, states, limit) && acc.lastSeenMs.get(c.id) === undefined && previousLastSeen(states.get(c.id)) === undefined).map((c) => c.id));
   const out = new Map<string, number>();
   if (never.size === 0) return out;
   const rows = await store.anomalies.list({ startMs: endMs - opts.lookbackHours * 3_600_000, endMs, kinds: ['missing-data'] });
@@ -305,7 +311,7 @@ async function openMissingStarts(store: Store, clusters: Cluster[], acc: Accumul
 function missingFindings(clusters: Cluster[], acc: Accumulator, states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions, runId: string, openStarts = new Map<string, number>()): { cluster: string; row: AnomalyRow }[] {
   const limit = endMs - opts.missingAfterMinutes * 60_000;
   // one failing signal must not hide a silent cluster: any query that answered for it is enough
-  return clusters.filter((c) => isMissing(c, acc, limit)).map((c) => {
+  return clusters.filter((c) => isMissing(c, acc, states, limit)).map((c) => {
     const lastSeen = acc.lastSeenMs.get(c.id) ?? previousLastSeen(states.get(c.id));
     const startMs = lastSeen !== undefined ? lastSeen + opts.stepSeconds * 1000 : openStarts.get(c.id) ?? endMs - opts.lookbackHours * 3_600_000;
     return {
@@ -413,7 +419,8 @@ function windowParts(batch: Cluster[], states: Map<string, Map<string, SeriesSca
     for (const st of s.values()) start = Math.min(start, st.throughMs - opts.contextHours * 3_600_000);
   }
   const parts = [];
-  if (known.length) parts.push({ clusters: known, range: { startMs: Math.max(full, start), endMs } });
+  // a rerun of a window the states have passed fetches its context, not a range that ends before it starts
+  if (known.length) parts.push({ clusters: known, range: { startMs: Math.min(Math.max(full, start), endMs - opts.contextHours * 3_600_000), endMs } });
   if (fresh.length) parts.push({ clusters: fresh, range: { startMs: full, endMs } });
   return parts;
 }

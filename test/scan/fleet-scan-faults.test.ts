@@ -134,6 +134,22 @@ describe('fleet scan under faults', () => {
     expect(inserted).toEqual([1, 0, 0, 0]);
   });
 
+  it('a rerun of an earlier window (--end in the past) calls no healthy cluster silent', async () => {
+    const store = await memoryStore();
+    const src = source((c) => (c === 'c5' ? NaN : 0.9999));
+    for (let k = 0; k <= 3; k++) await scan(store, src, availability, E0 + k * H, scanContext(`run-${k}`));
+    const before = await store.anomalies.list({ startMs: 0, endMs: E0 + 100 * H });
+
+    const past = await scan(store, src, availability, E0 - 12 * H, scanContext('run-past'));
+
+    // c5 never sent data: still silent; the five healthy clusters are not
+    expect(past.missingClusters).toEqual(['c5']);
+    expect(past.window.startMs).toBeLessThanOrEqual(past.window.endMs);
+    const after = await store.anomalies.list({ startMs: 0, endMs: E0 + 100 * H });
+    expect(after.filter((r) => r.cluster !== 'c5')).toEqual(before.filter((r) => r.cluster !== 'c5'));
+    expect(after.every((r) => r.startMs <= r.endMs)).toBe(true);
+  });
+
   it('forgets the state of a signal removed from the catalog, so the hourly fetch window does not grow', async () => {
     const store = await memoryStore();
     const calls: MetricsRequest[] = [];
