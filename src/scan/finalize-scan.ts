@@ -5,7 +5,7 @@ import { computePeerStats, scorePeerOutliers } from '../detect/index.js';
 import type { Cluster } from '../fleet/types.js';
 import type { SignalCatalog } from '../signals/catalog.js';
 import { findingId } from './finding-id.js';
-import { decodeShardPeers, mergeShardPeers, type ShardPeers } from './peer-window.js';
+import { decodeShardPeers, mergeShardPeers, peerWindowLastMs, type ShardPeers } from './peer-window.js';
 import { fleetAlertMessage, fleetWideGroups } from './fleet-alert.js';
 
 const PEER_MIN_PEERS = 5;
@@ -72,7 +72,7 @@ function peerFindings(peers: ShardPeers, deps: { catalog: SignalCatalog; cluster
       const z = scorePeerOutliers(row, stats.groups.get(groups[r])!, { minPeers: PEER_MIN_PEERS, minScale: PEER_MIN_SCALE });
       const bad = [...z].map((v, t) => ({ v: entry.badDirection === 'up' ? v : -v, t })).filter((p) => p.v > opts.peerZThreshold);
       if (bad.length < opts.peerMinPoints) return;
-      const startMs = peers.endMs - (row.length - 1 - bad[0].t) * peers.stepMs;
+      const startMs = peerWindowLastMs(peers) - (row.length - 1 - bad[0].t) * peers.stepMs;
       out.push({
         id: findingId({ cluster: clusters[r], component, signal, kind: 'peer-outlier', startMs }), runId, cluster: clusters[r], component, signal,
         kind: 'peer-outlier', severity: 'warning', startMs, endMs: peers.endMs, score: Math.min(1, Math.max(...bad.map((b) => b.v)) / (4 * opts.peerZThreshold)),

@@ -8,6 +8,7 @@ export const PEER_BASELINE_POINTS = 72;
 
 /** One shard's latest-window values per `signal|component`, one row per cluster. */
 export interface ShardPeers {
+  /** The scan's end, exclusive like every scan grid: the window's last point is at endMs - stepMs. */
   endMs: number;
   stepMs: number;
   series: Map<string, { clusters: string[]; rows: Float64Array[] }>;
@@ -17,15 +18,18 @@ function empty(_clusters: Cluster[], endMs: number, stepMs: number): ShardPeers 
   return { endMs, stepMs, series: new Map() };
 }
 
+/** Time of the window's last point: the scan grid's last sample, one step before its (exclusive) end. */
+export const peerWindowLastMs = (peers: Pick<ShardPeers, 'endMs' | 'stepMs'>) => peers.endMs - peers.stepMs;
+
 /**
- * The last PEER_WINDOW_POINTS points ending at `endMs` as relative departures from the series' own
+ * The last PEER_WINDOW_POINTS points of the scan grid (ending one step before `endMs`) as relative departures from the series' own
  * median over the PEER_BASELINE_POINTS before them (NaN where there is no point or no level).
  * Clusters differ in size and load, so raw values of peers are not comparable; a departure is: a
  * cluster that moved while its peers did not is an outlier, a cluster that is merely bigger is not.
  */
 function add(peers: ShardPeers, key: string, s: Series): void {
   const row = newRow();
-  const firstMs = peers.endMs - (PEER_WINDOW_POINTS - 1) * peers.stepMs;
+  const firstMs = peerWindowLastMs(peers) - (PEER_WINDOW_POINTS - 1) * peers.stepMs;
   const first = Math.round((firstMs - s.startMs) / s.stepMs);
   const level = ownLevel(s.values, first);
   const scale = Math.max(Math.abs(level), 1e-12);

@@ -150,6 +150,17 @@ describe('fleet scan under faults', () => {
     expect(after.every((r) => r.startMs <= r.endMs)).toBe(true);
   });
 
+  it('hands finalize a peer window of the 12 points the run fetched last, the newest included', async () => {
+    const store = await memoryStore();
+    const r = await scan(store, source(steady), latency, E0);
+
+    const { rows } = r.peers.series.get('latency_p99|coredns')!;
+    expect(rows).toHaveLength(clusters.length);
+    // departures from each cluster's own level: finite at every point, the last (endMs - step) too
+    expect(rows.every((row) => row.length === 12 && Array.from(row).every(Number.isFinite))).toBe(true);
+    expect(r.peers.endMs - r.peers.stepMs).toBe(E0 - STEP * 1000);
+  });
+
   it('forgets the state of a signal removed from the catalog, so the hourly fetch window does not grow', async () => {
     const store = await memoryStore();
     const calls: MetricsRequest[] = [];

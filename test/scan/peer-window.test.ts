@@ -6,7 +6,8 @@ import type { Series } from '../../src/fleet/types.js';
 const STEP = 300_000;
 const END = Date.UTC(2026, 10, 30, 12);
 const POINTS = PEER_BASELINE_POINTS + PEER_WINDOW_POINTS;
-const START = END - (POINTS - 1) * STEP;
+// the scan grid ends one step before END (exclusive), as every scan's does
+const START = END - POINTS * STEP;
 
 function series(cluster: string, f: (i: number) => number, points = POINTS, startMs = START): Series {
   return { cluster, component: 'coredns', signal: 'request_rate', startMs, stepMs: STEP, values: Float64Array.from({ length: points }, (_, i) => f(i)) };
@@ -20,7 +21,7 @@ describe('shard peer windows', () => {
     // too few points before the window: no level, so no departures
     collectShardPeers.add(peers, 'request_rate|coredns', series('b', (i) => (i < PEER_BASELINE_POINTS - 10 ? NaN : 5)));
     // starts inside the window: the points before it are missing
-    collectShardPeers.add(peers, 'request_rate|coredns', series('c', () => 1, 4, END - 3 * STEP));
+    collectShardPeers.add(peers, 'request_rate|coredns', series('c', () => 1, 4, END - 4 * STEP));
 
     const entry = peers.series.get('request_rate|coredns')!;
     expect(entry.clusters).toEqual(['a', 'b', 'c']);
