@@ -83,17 +83,42 @@ function peerFindings(peers: ShardPeers, deps: { catalog: SignalCatalog; cluster
   return out;
 }
 
+/**
+ * Posts (or edits) one alert per fleet-wide group of recent critical findings. An episode keeps the
+ * key of its first alert while its group stays fleet-wide, recorded as a publication
+ * (`scan-alert-open:<kind>:<component>:<signal>`): the group's start moves when its earliest
+ * cluster recovers or an earlier row turns critical, and a key built from it would page again for the
+ * same incident. A group no longer fleet-wide closes its episode; the next one pages anew.
+ */
 async function alertFleetWide(deps: { store: Store; chat: ChatChannel }, ctx: Pick<JobContext, 'fail'>, opts: FinalizeOptions): Promise<number> {
   const rows = await deps.store.anomalies.list({ startMs: opts.endMs - opts.lookbackHours * 3_600_000, endMs: opts.endMs, kinds: ['dip', 'missing-data'] });
   const groups = fleetWideGroups(rows.filter((r) => r.severity === 'critical' && r.endMs >= opts.endMs - 3_600_000), opts.fleetWideMinClusters);
+  const openKey = (g: { kind: string; component: string; signal: string }) => `scan-alert-open:${g.kind}:${g.component}:${g.signal}`;
   let posted = 0;
   for (const g of groups) {
     try {
-      const r = await deps.chat.upsertMessage(fleetAlertMessage(g, opts.alertChannel!));
+      const open = await deps.store.publications.get(openKey(g));
+      const msg = fleetAlertMessage(g, opts.alertChannel!, open && open.externalId !== CLOSED ? open.externalId : undefined);
+      const r = await deps.chat.upsertMessage(msg);
+      if (open?.externalId !== msg.idempotencyKey) await deps.store.publications.put({ key: openKey(g), sink: 'chat', externalId: msg.idempotencyKey, contentHash: '', updatedAtMs: opts.endMs });
       if (r.created) posted++;
     } catch (err) {
       ctx.fail('sink:chat', err);
     }
   }
+  const live = new Set(groups.map(openKey));
+  const seen = new Set(rows.map(openKey));
+  for (const key of seen) {
+    if (live.has(key)) continue;
+    try {
+      const open = await deps.store.publications.get(key);
+      if (open && open.externalId !== CLOSED) await deps.store.publications.put({ ...open, externalId: CLOSED, updatedAtMs: opts.endMs });
+    } catch (err) {
+      ctx.fail('store:fleet-alert', err);
+    }
+  }
   return posted;
 }
+
+/** What an episode's record holds once its group is no longer fleet-wide. */
+const CLOSED = 'closed';

@@ -26,17 +26,25 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** The key of an alert for this group's episode starting at its start hour. */
+export function fleetAlertKey(g: FleetWideGroup): string {
+  return `scan-alert:${g.kind}:${g.component}:${g.signal}:${hourOf(g.startMs)}`;
+}
+
+const hourOf = (ms: number) => new Date(Math.floor(ms / 3_600_000) * 3_600_000).toISOString();
+
 /**
- * One alert per fleet-wide group. The key is the group's identity and its start hour, so the next
- * hourly run edits the same message instead of paging again.
+ * One alert per fleet-wide group. The key is the group's identity and the start hour of its episode
+ * (`key`: the one the episode's first alert got, which the caller keeps while the group stays
+ * fleet-wide), so the next hourly run edits the same message instead of paging again.
  */
-export function fleetAlertMessage(g: FleetWideGroup, channel: string): ChatBlockMessage {
-  const hour = new Date(Math.floor(g.startMs / 3_600_000) * 3_600_000).toISOString();
+export function fleetAlertMessage(g: FleetWideGroup, channel: string, key = fleetAlertKey(g)): ChatBlockMessage {
+  const hour = hourOf(g.startMs);
   const what = g.kind === 'missing-data' ? 'stopped reporting' : `${esc(g.component)} ${esc(g.signal)} below SLO`;
   const text = `Fleet-wide: ${g.clusters.length} clusters ${what} since ${hour}`;
   const sample = g.clusters.slice(0, 20).map(esc).join(', ') + (g.clusters.length > 20 ? `, … (+${g.clusters.length - 20})` : '');
   return {
-    channel, text, idempotencyKey: `scan-alert:${g.kind}:${g.component}:${g.signal}:${hour}`,
+    channel, text, idempotencyKey: key,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: text.slice(0, 150) } },
       { type: 'section', text: { type: 'mrkdwn', text: `*Clusters:* ${sample}`.slice(0, 3000) } },

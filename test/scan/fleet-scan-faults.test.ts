@@ -7,7 +7,13 @@ import type { MetricsAnswer, MetricsRequest, MetricsSource } from '../../src/ada
 import type { Store } from '../../src/adapters/store/types.js';
 import type { Cluster } from '../../src/fleet/types.js';
 import { grid } from '../../src/fleet/grid.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createOutboxChat } from '../../src/adapters/chat/outbox/index.js';
+import { fixedClock } from '../../src/core/clock.js';
 import { scanShard, type FleetScanOptions } from '../../src/scan/fleet-scan.js';
+import { finalizeScan } from '../../src/scan/finalize-scan.js';
 import { decodeClusterState } from '../../src/scan/scan-state-codec.js';
 import { buildCatalog, type CatalogEntry } from '../../src/signals/catalog.js';
 import { memoryStore, scanContext } from './fleet-fixtures.js';
@@ -159,6 +165,36 @@ describe('fleet scan under faults', () => {
     // departures from each cluster's own level: finite at every point, the last (endMs - step) too
     expect(rows.every((row) => row.length === 12 && Array.from(row).every(Number.isFinite))).toBe(true);
     expect(r.peers.endMs - r.peers.stepMs).toBe(E0 - STEP * 1000);
+  });
+
+  it('posts one fleet-wide alert per episode: its earliest cluster recovering does not page again; a later episode does', async () => {
+    const store = await memoryStore();
+    const chat = createOutboxChat({ dir: join(mkdtempSync(join(tmpdir(), 'fleet-alert-')), 'slack'), clock: fixedClock(E0) });
+    const M = 60_000;
+    // c0 dips from -70 min and recovers at -30 min; c1..c4 from -55..-35 min until +2 h 30; c5 stays healthy.
+    // A second episode on every cluster but c5 from +5 h.
+    const starts = [-70, -55, -50, -45, -40].map((m) => E0 - 2 * H + m * M);
+    const ends = [E0 - 2 * H - 30 * M, ...Array<number>(4).fill(E0 + 2 * H + 30 * M)];
+    const src = source((c, t) => {
+      const i = Number(c.slice(1));
+      const down = i < 5 && ((t >= starts[i] && t < ends[i]) || t >= E0 + 5 * H);
+      return down ? 0.9 : 0.9999;
+    });
+    const posted: number[] = [];
+    for (let k = -2; k <= 7; k++) {
+      const endMs = E0 + k * H;
+      const ctx = scanContext(`run-${k}`);
+      const r = await scan(store, src, availability, endMs, ctx);
+      const fin = await finalizeScan({ store, catalog: availability, clusters, chat }, ctx, { endMs, shardCount: 1, peers: [r.peers], peerZThreshold: 6, peerMinPoints: 3, fleetWideMinClusters: 4, alertChannel: '#fleet', lookbackHours: 24 });
+      posted.push(fin.fleetAlerts);
+    }
+
+    const alerts = chat.readAll('#fleet');
+    // the first run (-2 h) sees the first episode; c0's recovery drops it from the recent rows from -1 h,
+    // which moved the episode's start (and its key) an hour; the second episode's dips page at +6 h
+    expect(posted).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
+    expect(alerts).toHaveLength(2);
+    expect(alerts.map((a) => a.text)).toEqual([expect.stringMatching(/^Fleet-wide: 4 clusters coredns availability below SLO since /), expect.stringMatching(/^Fleet-wide: 5 clusters coredns availability below SLO since /)]);
   });
 
   it('forgets the state of a signal removed from the catalog, so the hourly fetch window does not grow', async () => {
