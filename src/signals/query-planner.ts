@@ -66,16 +66,18 @@ export function planQueries(input: PlanInput): PlannedQuery[] {
   return plans;
 }
 
-/**
- * Smaller queries covering the same ground, for a server that refused one (422): halve the
- * clusters, or with one cluster halve the range. Empty when it cannot shrink further.
- */
 /** The fewest points a range split leaves in a piece. */
 export const MIN_SPLIT_POINTS = 12;
 
-export function splitFurther(query: PlannedQuery): PlannedQuery[] {
+/**
+ * Smaller queries covering the same ground, for a server that refused one (422): halve the
+ * clusters, or with one cluster halve the range. A limit on points per series (`by: 'range'`) halves
+ * the range at once and keeps the clusters batched: fewer clusters would not make a series shorter.
+ * Empty when it cannot shrink further.
+ */
+export function splitFurther(query: PlannedQuery, by: 'clusters' | 'range' = 'clusters'): PlannedQuery[] {
   const { clusters, startMs, endMs, stepSeconds, render } = query;
-  if (clusters.length > 1) {
+  if (clusters.length > 1 && by === 'clusters') {
     const mid = Math.ceil(clusters.length / 2);
     return [clusters.slice(0, mid), clusters.slice(mid)].map((c) => makeQuery(render, c, startMs, endMs, stepSeconds));
   }

@@ -29,6 +29,19 @@ export function clusterMatcher(clusterLabel: string, clusters: readonly string[]
   return `${clusterLabel}=~${quotePromql(clusters.map(escapeRegex).join('|'))}`;
 }
 
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3_600 };
+
+/**
+ * The rate window of a query at this step: the configured window, or the step when the step is
+ * longer. A 5m rate sampled every hour reads 5 minutes of each hour, and the per-step counts (pod
+ * restarts, OOM kills) would miss what happened in the other 55.
+ */
+export function rateWindowFor(window: string, stepSeconds: number | undefined): string {
+  const m = /^(\d+)([smh])$/.exec(window);
+  if (!m || stepSeconds === undefined) return window;
+  return Number(m[1]) * UNIT_SECONDS[m[2]] < stepSeconds ? `${stepSeconds}s` : window;
+}
+
 /** Fill an entry's template (or select its recording rule) for one batch of clusters. */
 export function renderPromql(entry: CatalogEntry, opts: RenderOptions): string {
   const matcher = clusterMatcher(opts.clusterLabel, opts.clusters);
@@ -36,7 +49,7 @@ export function renderPromql(entry: CatalogEntry, opts: RenderOptions): string {
   const values: Record<string, string> = {
     clusterLabel: opts.clusterLabel,
     clusterMatcher: matcher,
-    rateWindow: opts.rateWindow ?? '5m',
+    rateWindow: rateWindowFor(opts.rateWindow ?? '5m', opts.stepSeconds),
     componentMatcher: '',
     stepSeconds: String(opts.stepSeconds ?? 300),
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../src/signals/catalog.js';
-import { clusterMatcher, escapeRegex } from '../../src/signals/render-promql.js';
+import { clusterMatcher, escapeRegex, rateWindowFor, renderPromql } from '../../src/signals/render-promql.js';
 import { planQueries, pointCount, splitFurther, type PlanInput } from '../../src/signals/query-planner.js';
 
 const catalog = buildCatalog();
@@ -111,5 +111,18 @@ describe('splitFurther', () => {
 
     expect(splitFurther(q24).map((p) => pointCount(p.startMs, p.endMs, stepMs))).toEqual([12, 12]);
     expect(splitFurther(q23)).toEqual([]);
+  });
+});
+
+describe('rate window', () => {
+  const restarts = buildCatalog().entries.find((e) => e.id === 'pod_restarts')!;
+  const render = (stepSeconds: number, rateWindow = '5m') => renderPromql(restarts, { clusterLabel: 'cluster', clusters: ['a'], stepSeconds, rateWindow, useRecordingRule: false });
+
+  it('widens to the step when the step is longer, so per-step counts cover the whole step', () => {
+    expect(render(300)).toContain('[5m])) * 300');
+    expect(render(60)).toContain('[5m])) * 60');
+    expect(render(3600)).toContain('[3600s])) * 3600');
+    expect(render(900, '15m')).toContain('[15m])) * 900');
+    expect(rateWindowFor('2h', 3600)).toBe('2h');
   });
 });

@@ -97,13 +97,55 @@ describe('createPrometheusMetrics', () => {
     expect(answer.failureReasons?.join()).toMatch(/many-to-many matching not allowed/);
   });
 
-  it('reports a 200 answer that is not JSON (a login page from a proxy) as a failed query naming what came back', async () => {
+  it.each(['lean', 'prometheus-query'] as const)('reports a 200 answer that is not JSON (a login page from a proxy) as one failed query naming what came back (%s)', async (decoder) => {
     fake.route('/api/v1/query_range', () => ({ body: '<html><body>Sign in to continue</body></html>' }));
 
-    const answer = await source({ decoder: 'lean', retries: 0 }).query(request);
+    const answer = await source({ decoder }).query(request);
 
     expect(answer.failedClusters.sort()).toEqual(['c1', 'c2']);
     expect(answer.warnings[0]).toMatch(/Prometheus answered 200: <html><body>Sign in/);
+    // not a network error: not retried, and not counted towards the circuit breaker
+    expect(fake.requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it.each(['lean', 'prometheus-query'] as const)('names a 502 page from a proxy, and a body cut off inside a sample, with their status (%s)', async (decoder) => {
+    const body = JSON.stringify(matrixBody([{ metric: { cluster: 'c1' }, values: points(1, 1, 1, 1) }]));
+    fake.route('/api/v1/query_range', (_req, nth) => (nth < 4 ? { status: 502, body: '<html><h1>502 Bad Gateway</h1></html>' } : { body: body.slice(0, body.indexOf('[[') + 2) }));
+
+    const proxied = await source({ decoder }).query(request);
+    const cut = await source({ decoder, retries: 0 }).query(request);
+
+    expect(proxied.warnings[0]).toMatch(/Prometheus answered 502: <html><h1>502 Bad Gateway/);
+    expect(cut.warnings[0]).toMatch(/Prometheus answered 200: \{"status":"success"/);
+    expect(cut.warnings[0]).not.toMatch(/malformed sample/);
+  });
+
+  it('halves the range, not the cluster batch, when the limit is on points per series (no query per cluster)', async () => {
+    fake.route('/api/v1/query_range', (req) => {
+      const [start, end] = [Number(req.params.get('start')), Number(req.params.get('end'))];
+      if ((end - start) / STEP + 1 > 12) return { status: 422, body: errorBody('execution', 'exceeded maximum resolution of 12 points per timeseries. Try decreasing the query resolution') };
+      const values = Array.from({ length: (end - start) / STEP + 1 }, (_, i): [number, string] => [start + i * STEP, '1']);
+      return { body: matrixBody(['c1', 'c2'].map((cluster) => ({ metric: { cluster }, values }))) };
+    });
+
+    const answer = await source().query({ ...request, endMs: T0 + 24 * STEP * 1000 });
+
+    expect(fake.requests.map(clustersOf)).toEqual(['c1|c2', 'c1|c2', 'c1|c2']);
+    expect(answer.failedClusters).toEqual([]);
+    expect(answer.series.map((s) => Array.from(s.values))).toEqual([Array(24).fill(1), Array(24).fill(1)]);
+  });
+
+  it.each(['lean', 'prometheus-query'] as const)('merges two series of one cluster (HA replicas) point by point instead of the later one blanking the earlier (%s)', async (decoder) => {
+    fake.route('/api/v1/query_range', () => ({ body: matrixBody([
+      { metric: { cluster: 'c1', replica: 'a' }, values: points(1, 1) },
+      { metric: { cluster: 'c1', replica: 'b' }, values: [[T0 / 1000 + 2 * STEP, '2']] },
+      { metric: { cluster: 'Inf' }, values: points('+Inf') },
+    ]) }));
+
+    const answer = await source({ decoder }).query(request);
+
+    expect(answer.series.map((s) => [s.cluster, Array.from(s.values)])).toEqual([['c1', [1, 1, 2, NaN]], ['Inf', [Infinity, NaN, NaN, NaN]]]);
   });
 
   it('reads a large answer (100 clusters × 288 points of 16-17-digit values) exactly as JSON.parse would', async () => {

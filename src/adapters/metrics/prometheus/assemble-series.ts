@@ -22,6 +22,7 @@ export function assembleSeries(outcomes: QueryOutcome[], opts: AssembleOptions):
   const warnings = new Set<string>();
   const failed = new Set<string>();
   const reasons = new Set<string>();
+  const duplicates = new Set<string>();
   let bytesFetched = 0;
   for (const o of outcomes) {
     if (o.kind === 'failed') {
@@ -32,12 +33,15 @@ export function assembleSeries(outcomes: QueryOutcome[], opts: AssembleOptions):
     }
     bytesFetched += o.answer.bytes;
     o.answer.warnings.forEach((w) => warnings.add(w));
-    place(o.query, o.answer, byKey, opts);
+    place(o.query, o.answer, byKey, opts, duplicates);
+  }
+  for (const d of duplicates) {
+    opts.logger.warn({ signal: d }, 'the query answers more than one series per cluster (a label the template groups by but does not list, or HA replicas): their points are merged, the later one winning where both have one');
   }
   return { series: [...byKey.values()], warnings: [...warnings], failedClusters: [...failed], failureReasons: [...reasons], bytesFetched };
 }
 
-function place(q: PlannedQuery, answer: RangeAnswer, byKey: Map<string, Series>, opts: AssembleOptions): void {
+function place(q: PlannedQuery, answer: RangeAnswer, byKey: Map<string, Series>, opts: AssembleOptions, duplicates: Set<string>): void {
   const offset = Math.round((q.startMs - opts.grid.startMs) / opts.grid.stepMs);
   for (const s of answer.series) {
     const cluster = s.metric[opts.clusterLabel];
@@ -48,6 +52,7 @@ function place(q: PlannedQuery, answer: RangeAnswer, byKey: Map<string, Series>,
     const labels = Object.fromEntries(q.labels.map((l) => [l, s.metric[l] ?? '']));
     const key = JSON.stringify([cluster, q.component, labels]);
     let series = byKey.get(key);
+    const fresh = !series;
     // a series answered whole on the request's grid (the usual case) keeps the decoded array: no copy
     const whole = !series && offset === 0 && s.values.length === opts.grid.n;
     if (!series) {
@@ -55,6 +60,25 @@ function place(q: PlannedQuery, answer: RangeAnswer, byKey: Map<string, Series>,
       series = { cluster, component: q.component, signal: q.signal, startMs: opts.grid.startMs, stepMs: opts.grid.stepMs, values, ...(q.labels.length ? { labels } : {}) };
       byKey.set(key, series);
     }
-    if (!whole) series.values.set(s.values.subarray(0, Math.max(0, opts.grid.n - offset)), offset);
+    if (whole) continue;
+    const piece = s.values.subarray(0, Math.max(0, opts.grid.n - offset));
+    if (fresh) series.values.set(piece, offset);
+    else if (mergeInto(series.values, piece, offset)) duplicates.add(`${q.signal}/${q.component}`);
   }
+}
+
+/**
+ * Writes the points of a second series with the same cluster and labels (an HA pair or a template
+ * grouping by a label it does not list) where it has one; returns whether it overlapped points
+ * already there, i.e. the template answers more than one series per cluster.
+ */
+function mergeInto(values: Float64Array, piece: Float64Array, offset: number): boolean {
+  let overlap = false;
+  for (let i = 0; i < piece.length; i++) {
+    const x = piece[i];
+    if (Number.isNaN(x)) continue;
+    if (!Number.isNaN(values[offset + i])) overlap = true;
+    values[offset + i] = x;
+  }
+  return overlap;
 }

@@ -26,10 +26,17 @@ export async function withDriver<T>(conn: PrometheusConnection, clock: Clock, si
     endpoint: conn.baseUrl.replace(/\/$/, ''), baseURL: '/api/v1/', preferPost: true, timeout: conn.timeoutMs ?? 60_000,
     requestInterceptor: { onFulfilled: (cfg) => prepare(cfg, conn, clock, signal, state) },
     responseInterceptor: {
-      onFulfilled: (res) => { collectWarnings(res.data, state); return res; },
-      onRejected: (err: { response?: { status: number; headers: Record<string, string> } }) => {
+      onFulfilled: (res) => {
+        state.status = res.status;
+        // not JSON (a proxy's login page, a body cut off): say what came back, with its status
+        if (typeof res.data === 'string') throw notJson(res.status, res.data);
+        collectWarnings(res.data, state);
+        return res;
+      },
+      onRejected: (err: { response?: { status: number; headers: Record<string, string>; data?: unknown } }) => {
         state.status = err.response?.status;
         state.retryAfter = err.response?.headers?.['retry-after'];
+        if (err.response && typeof err.response.data === 'string') throw notJson(err.response.status, err.response.data, parseRetryAfterMs(state.retryAfter, clock.nowMs()));
         throw err;
       },
     },
@@ -58,7 +65,8 @@ function parseCounting(raw: unknown, state: CallState): unknown {
   if (typeof raw !== 'string') return raw;
   state.bytes += Buffer.byteLength(raw);
   // parseFloat('+Inf') is NaN; prometheus-query parses values with parseFloat.
-  const text = raw.includes('Inf"') ? raw.replace(/"\+?Inf"/g, '"Infinity"').replace(/"-Inf"/g, '"-Infinity"') : raw;
+  // Only sample values (the second element of a [time, "value"] pair), not label values that read "Inf".
+  const text = raw.includes('Inf"') ? raw.replace(/,\s*"\+?Inf"\s*\]/g, ',"Infinity"]').replace(/,\s*"-Inf"\s*\]/g, ',"-Infinity"]') : raw;
   try {
     return JSON.parse(text);
   } catch {
@@ -71,7 +79,17 @@ function collectWarnings(data: unknown, state: CallState): void {
   for (const list of [body?.warnings, body?.infos]) if (Array.isArray(list)) state.warnings.push(...list.map(String));
 }
 
+/** An answer that is not JSON, as the lean client reports it: the status and the start of the body. */
+function notJson(status: number, body: string, retryAfterMs?: number): PrometheusError {
+  const excerpt = body.slice(0, 200).trim() || '(empty body)';
+  return new PrometheusError(`Prometheus answered ${status}: ${excerpt}`, status, retryAfterMs);
+}
+
 function translate(err: unknown, state: CallState, signal: AbortSignal, clock: Clock): PrometheusError {
+  // prometheus-query wraps what an interceptor throws in its own object
+  const original = (err as { original?: unknown } | undefined)?.original;
+  if (original instanceof PrometheusError) return original;
+  if (err instanceof PrometheusError) return err;
   const e = err as { errorType?: string; error?: string; httpStatus?: number };
   const status = state.status ?? e.httpStatus;
   const reason = signal.aborted ? 'aborted or timed out' : e.error ?? String(err);

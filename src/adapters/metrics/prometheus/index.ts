@@ -82,7 +82,7 @@ export function createPrometheusMetrics(opts: PrometheusMetricsOptions): Metrics
     // no `{ signal }` for the queue: it keeps an abort listener per waiting query on the job's signal
     const outcome = await queue.add(() => { signal.throwIfAborted(); return attempt(q, signal); });
     if (outcome.kind !== 'split') return [outcome];
-    const pieces = splitFurther(q);
+    const pieces = splitFurther(q, outcome.error.tooManyPointsPerSeries ? 'range' : 'clusters');
     if (pieces.length === 0) return [{ kind: 'failed', query: q, error: outcome.error }];
     opts.logger.info({ signal: q.signal, component: q.component, clusters: q.clusters.length, pieces: pieces.length }, 'query too large; split');
     return (await Promise.all(pieces.map((p) => execute(p, signal)))).flat();

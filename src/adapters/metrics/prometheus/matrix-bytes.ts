@@ -157,6 +157,8 @@ class ByteReader {
   }
 
   private sampleFail(): never {
+    // a body cut off inside a sample is a truncated answer, not a malformed one
+    if (this.i >= this.b.length) throw new JsonSyntaxError('unexpected end of data inside a sample');
     const from = Math.max(0, this.i - 40);
     throw badSample(this.buf.toString('utf8', from, Math.min(this.b.length, this.i + 40)));
   }

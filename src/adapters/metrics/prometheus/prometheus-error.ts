@@ -3,6 +3,8 @@ import { HttpServiceError } from '../../../core/backoff.js';
 /** What query limits say when a query is too big (Prometheus, Thanos, Mimir, Cortex, VictoriaMetrics). */
 const SIZE_LIMIT = /too many samples|samples limit|maxSamples|exceed|limit|too large|too many (chunks|series)|max(imum)? (number of )?(chunks|series|samples|points)|resolution/i;
 
+const PER_SERIES_POINTS = /resolution|points per (time ?)?series|maxPointsPerTimeseries|too many points/i;
+
 /** A failed Prometheus call; `retryAfterMs` comes from the server's Retry-After header. */
 export class PrometheusError extends HttpServiceError {
   constructor(message: string, status: number | undefined, retryAfterMs?: number, options?: { cause?: unknown }) {
@@ -17,5 +19,13 @@ export class PrometheusError extends HttpServiceError {
    */
   get tooLarge(): boolean {
     return this.details.status === 422 && SIZE_LIMIT.test(this.message);
+  }
+
+  /**
+   * The limit is on points per series (Prometheus' 11,000-point resolution, VictoriaMetrics'
+   * maxPointsPerTimeseries): fewer clusters cannot help, a shorter range does.
+   */
+  get tooManyPointsPerSeries(): boolean {
+    return this.tooLarge && PER_SERIES_POINTS.test(this.message);
   }
 }
