@@ -79,7 +79,9 @@ export function buildAdapters(deps: AdapterDeps): Adapters {
   const fleet = once(() => createSimulatedFleet({
     seed: config.simulator.seed, clusters: config.simulator.clusters, days: config.simulator.days,
     stepSeconds: config.simulator.stepSeconds, scenarios: config.simulator.scenarios,
-    endMs: config.simulator.endTime ? Date.parse(config.simulator.endTime) : Math.floor(clock.nowMs() / 3_600_000) * 3_600_000,
+    // by default the simulated week ends at the start of today (UTC): the daily digest's default day, the
+    // last whole UTC day, is then the day its scenarios are placed in
+    endMs: config.simulator.endTime ? Date.parse(config.simulator.endTime) : Math.floor(clock.nowMs() / 86_400_000) * 86_400_000,
   }));
   const sim = once(() => createSimulatedAdapters(fleet()));
   const store = once(async () => {

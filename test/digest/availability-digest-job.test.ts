@@ -92,6 +92,36 @@ describe('availabilityDigestJob (hand-made engine, outbox and files)', () => {
     expect(h.outbox.readAll(CHANNEL).filter((m) => m.threadTs)).toHaveLength(4);
   });
 
+  it('supersedes nothing in a rerun where a group failed, and marks a row only once its reply is edited', async () => {
+    h = await harness({ findings: dipFindings(3, 2), clusterCount: 6 });
+    await digest(h);
+    const regrouped = (failing: number[] = []) => {
+      const e = handEngine({ failing });
+      const correlate = e.correlate.bind(e);
+      e.correlate = (f, c) => correlate(f, c).map((g) => (g.id === 'g-2' ? { ...g, id: 'g-2-b' } : g));
+      const collect = e.collectEvidence.bind(e);
+      e.collectEvidence = async (g, ...rest) => (await collect(g, ...rest)).map((ev) => (g.id === 'g-2-b' ? { ...ev, id: `${ev.id}-b` } : ev));
+      return e;
+    };
+
+    // the replacing group's analysis fails: the earlier group stays current
+    const failed = await digest(h, regrouped([2]));
+    expect(failed.summary.superseded).toBe(0);
+    expect((await h.store.incidents.get('g-2'))?.attributes.supersededByRunId).toBeUndefined();
+
+    // the chat sink fails: no thread to edit in, so the row stays current for the next run
+    const chat = h.deps.chat;
+    h.deps.chat = () => ({ ...chat(), upsertMessage: async () => { throw new Error('slack down'); } });
+    const noChat = await digest(h, regrouped());
+    expect(noChat.summary.superseded).toBe(0);
+    h.deps.chat = chat;
+
+    const fixed = await digest(h, regrouped());
+    expect(fixed.summary.superseded).toBe(1);
+    const reply = h.outbox.readAll(CHANNEL).find((m) => m.metadata?.payload.idempotency_key === `digest:${DAY}:group:g-2`);
+    expect(JSON.stringify(reply?.blocks)).toContain('Superseded');
+  });
+
   it.each([
     { name: 'symptom still present', value: 0.95, proposals: 1 },
     { name: 'symptom recovered', value: 1, proposals: 0 },

@@ -56,7 +56,8 @@ export const demoCommand: Command = {
     const base = { ...DEMO_ENV, ...io.env };
     const app = createAppContext(args, { env: base, clock: io.clock, logger: io.logger });
     // every step and shard process must see the same simulated week, even if the hour turns meanwhile
-    const endIso = app.config.simulator.endTime ?? new Date(Math.floor(app.clock.nowMs() / 3_600_000) * 3_600_000).toISOString();
+    // (the start of today, as buildAdapters defaults it: the digest's default day is the simulated last day)
+    const endIso = app.config.simulator.endTime ?? new Date(Math.floor(app.clock.nowMs() / 86_400_000) * 86_400_000).toISOString();
     // the weekly report's handoff is put at the simulated end, so the demo reports the simulated week
     const end = new Date(endIso);
     const handoff = { FLEETOPS__REPORT__HANDOFF__WEEKDAY: end.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' }).toLowerCase(), FLEETOPS__REPORT__HANDOFF__TIME: endIso.slice(11, 16), FLEETOPS__REPORT__HANDOFF__TIMEZONE: 'UTC' };

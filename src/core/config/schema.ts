@@ -16,7 +16,7 @@ const SimulatorConfig = z.strictObject({
   days: z.number().int().min(1).max(35).default(7),
   stepSeconds: z.number().int().min(60).max(3600).default(300),
   scenarios: z.enum(['default', 'random']).default('default'),
-  /** End of the simulated range (ISO 8601); default: start of the current UTC hour. */
+  /** End of the simulated range (ISO 8601); default: the start of the current UTC day (the digest digests the day before it). */
   endTime: z.string().datetime({ offset: true }).optional(),
 });
 
