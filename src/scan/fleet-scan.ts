@@ -242,7 +242,7 @@ function detectEntry(
   const slo = opts.slo[`${entry.id}:${entry.component}`] ?? opts.slo[entry.id] ?? entry.slo;
   const key = `${entry.id}|${entry.component}`;
   const stepMs = opts.stepSeconds * 1000;
-  const spec = { component: entry.component, signal: entry.id, badDirection: entry.badDirection, slo: entry.id === 'availability' ? slo : undefined, floor: RELATIVE_FLOOR[entry.unit] };
+  const spec = { component: entry.component, signal: entry.id, badDirection: entry.badDirection, slo: entry.id === DIP_SIGNAL ? slo : undefined, floor: RELATIVE_FLOOR[entry.unit] };
   const scan = (cluster: string, clusterStates: Map<string, SeriesScanState>, values: Float64Array, startMs: number): void => {
     const prev = clusterStates.get(key);
     const newFromMs = prev ? prev.throughMs + stepMs : range.startMs;
@@ -361,11 +361,14 @@ async function loadStates(store: Store, clusters: Cluster[], opts: Pick<FleetSca
   return out;
 }
 
+/** The signal whose series get SLO dips (and a dip tracker in their state). */
+const DIP_SIGNAL = 'availability';
+
 function isCurrent(key: string, s: SeriesScanState, stepSeconds: number): boolean {
   if (s.scorer && !(CausalScorer.isCurrentState(s.scorer) && CausalScorer.stepSecondsOf(s.scorer) === stepSeconds)) return false;
   if (s.shift && !(LevelShiftTracker.isCurrentState(s.shift) && LevelShiftTracker.stepMsOf(s.shift) === stepSeconds * 1000)) return false;
   if (s.dip && !(DipTracker.isCurrentState(s.dip) && DipTracker.stepSecondsOf(s.dip) === stepSeconds)) return false;
-  return !(s.beforeDipTracker && key.startsWith('availability|'));
+  return !(s.beforeDipTracker && key.startsWith(`${DIP_SIGNAL}|`));
 }
 
 /**

@@ -89,7 +89,6 @@ function translate(err: unknown, state: CallState, signal: AbortSignal, clock: C
   // prometheus-query wraps what an interceptor throws in its own object
   const original = (err as { original?: unknown } | undefined)?.original;
   if (original instanceof PrometheusError) return original;
-  if (err instanceof PrometheusError) return err;
   const e = err as { errorType?: string; error?: string; httpStatus?: number };
   const status = state.status ?? e.httpStatus;
   const reason = signal.aborted ? 'aborted or timed out' : e.error ?? String(err);
