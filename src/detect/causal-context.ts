@@ -45,10 +45,18 @@ export class ContextNovelty {
     this.p2 = state[at + this.seen.length + 1];
   }
 
-  /** Feeds x's position u in the range seen ([0, 1] inside it); true when its context is new. */
-  push(u: number): boolean {
+  /** The band (0 … levels − 1) of a position u in the range seen ([0, 1] inside it). */
+  band(u: number): number {
     const L = this.levels;
-    const band = u <= 0 ? 0 : u >= 1 ? L - 1 : (u * L) | 0;
+    return u <= 0 ? 0 : u >= 1 ? L - 1 : (u * L) | 0;
+  }
+
+  /**
+   * Feeds a value's band (from band()); true when its context is new. An integer, not the position:
+   * a double passed to a call that is not inlined is boxed, one heap number per sample.
+   */
+  push(band: number): boolean {
+    const L = this.levels;
     const p2 = this.p2;
     const p1 = this.p1;
     this.p2 = p1;

@@ -120,6 +120,15 @@ export class CausalScorer {
   private readonly seasonGate: number;
   private readonly spatialTolerance: number;
   private readonly holdFrac: number;
+  /**
+   * Params read per sample, copied into fields: params objects differ in shape (spread defaults, or
+   * rebuilt from a stored state), and reading them per sample was a generic load that boxed the
+   * number it was compared with (a heap number per sample).
+   */
+  private readonly longSpan: number;
+  private readonly noveltyQuietRows: number;
+  private readonly refractoryRows: number;
+  private readonly restRows: number;
   /** Scratch for the deviations and their ratios (reused: no allocation per sample). */
   private readonly z = new Float64Array(FEATURES);
   private readonly ratio = new Float64Array(FEATURES);
@@ -133,6 +142,12 @@ export class CausalScorer {
   private sinceNovel = 0;
   /** The held alarm (0: none) with its deviation from the mean. */
   private held = 0; private heldDev = 0;
+  /**
+   * The value being pushed and surprise()'s answer, handed over in fields: surprise() and learn()
+   * are too large to inline, and a double passed to or returned from a call that is not inlined is
+   * boxed (two heap numbers per sample, ~32 bytes: 3 MB of garbage per 100,000 samples).
+   */
+  private x = NaN; private best = NaN;
 
   /** `store`: a state to continue from, used as this scorer's storage (see adopt). */
   constructor(params: Partial<CausalScoreParams> = {}, store?: Float64Array) {
@@ -157,6 +172,10 @@ export class CausalScorer {
     this.seasonGate = this.params.seasonGate;
     this.spatialTolerance = this.params.spatialTolerance;
     this.holdFrac = this.params.holdFrac;
+    this.longSpan = this.params.longSpan;
+    this.noveltyQuietRows = this.params.noveltyQuietRows;
+    this.refractoryRows = this.params.refractoryRows;
+    this.restRows = this.params.restRows;
   }
 
   /** Current long-run level (EW mean) of the series: the reference a deviation is measured from. */
@@ -230,11 +249,15 @@ export class CausalScorer {
   /** Feeds one value and returns its score; NaN and ±Infinity are missing points (score 0, nothing learnt). */
   push(x: number): number {
     if (x - x !== 0) return 0;
+    this.x = x;
     let best = 0;
     // a feature scores once warmupRows of its own values are recorded (the first two rows have none)
-    if (this.n >= 2) best = this.surprise(x, this.n >= this.warmupRows + 2);
+    if (this.n >= 2) {
+      this.surprise(this.n >= this.warmupRows + 2);
+      best = this.best;
+    }
     const mean = this.mean;
-    this.learn(x);
+    this.learn();
     if (this.n <= this.warmupRows) return 0;
     const raw = best / (best + 1);
     // hold() only when there is something to hold or release: the per-sample path stays as short as it was
@@ -276,7 +299,8 @@ export class CausalScorer {
    * Records each standardised deviation in its own histogram and the value's context, and returns
    * the largest deviation over its calibration quantile (0 while warming up).
    */
-  private surprise(x: number, scoring: boolean): number {
+  private surprise(scoring: boolean): void {
+    const x = this.x;
     // floor every scale at 1% of the range seen: noise-free series would otherwise divide by ~0
     const eps = 0.01 * (this.hi - this.lo) + 1e-9 * (Math.abs(this.mean) + 1);
     const inv = 1 / (this.dev * SQRT_PI_2 + eps);
@@ -301,11 +325,13 @@ export class CausalScorer {
     this.calib.observe(z, features, mask, (this.n & 15) === 0, ratio);
     let best = max(max(ratio[0], ratio[1]), ratio[2]);
     if (mask & (1 << SEASON)) best = this.gate(best, ratio[SEASON]);
-    if ((x > this.spatialHi || x < this.spatialLo) && scoring) best = max(best, NOVELTY_RATIO);
-    const novel = this.context.push((x - this.lo) * this.rangeInv);
-    const quiet = this.sinceNovel >= this.params.noveltyQuietRows;
+    // (max(best, 0) is best; `if (outside) best = max(best, …)` boxed a heap number per sample)
+    const outside = scoring && (x > this.spatialHi || x < this.spatialLo);
+    best = max(best, outside ? NOVELTY_RATIO : 0);
+    const novel = this.context.push(this.context.band((x - this.lo) * this.rangeInv));
+    const quiet = this.sinceNovel >= this.noveltyQuietRows;
     this.sinceNovel = novel ? 0 : this.sinceNovel + 1;
-    return scoring && novel && quiet && NOVELTY_RATIO > best ? NOVELTY_RATIO : best;
+    this.best = scoring && novel && quiet && NOVELTY_RATIO > best ? NOVELTY_RATIO : best;
   }
 
   /** Once the seasonal residual scores, a small one damps the others (this time yesterday looked the same) and it joins them. */
@@ -326,12 +352,13 @@ export class CausalScorer {
   }
 
   /** Winsorised EW updates so one spike cannot blow up the scale. */
-  private learn(x: number): void {
+  private learn(): void {
+    const x = this.x;
     const n = this.n;
     if (n === 0) {
       this.mean = x; this.short = x;
     } else {
-      const a = n < this.params.longSpan ? 1 / (n + 1) : this.aLong;
+      const a = n < this.longSpan ? 1 / (n + 1) : this.aLong;
       const clip = CLIP * this.dev || Infinity;
       const r = Math.max(-clip, Math.min(clip, x - this.mean));
       this.mean += a * r;
@@ -365,8 +392,8 @@ export class CausalScorer {
   private suppress(raw: number): number {
     this.sincePeak++;
     if (raw < 0.5) return raw;
-    if (this.peak > 0 && this.sincePeak <= this.params.refractoryRows && raw < this.peak + BREAKTHROUGH) return 0;
-    if (raw <= this.peak * Math.max(0, 1 - this.sincePeak / this.params.restRows)) return 0;
+    if (this.peak > 0 && this.sincePeak <= this.refractoryRows && raw < this.peak + BREAKTHROUGH) return 0;
+    if (raw <= this.peak * Math.max(0, 1 - this.sincePeak / this.restRows)) return 0;
     this.peak = raw;
     this.sincePeak = 0;
     return raw;

@@ -86,7 +86,9 @@ function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, st
   let open: { startMs: number; endMs: number; peak: number; worst: number; level: number } | undefined =
     state?.openEventStartMs !== undefined ? { startMs: state.openEventStartMs, endMs: state.throughMs, peak: 0, worst: NaN, level: NaN, ...state.openEvent } : undefined;
   let throughMs = state?.throughMs ?? -Infinity;
-  let lastSeenMs = state?.lastSeenMs;
+  // the index of the last value seen, not its time: a local that may hold undefined is a tagged
+  // value, so `lastSeenMs = t` boxed a heap number per sample
+  let lastSeen = -1;
   const close = () => {
     if (open && open.endMs >= opts.newFromMs) findings.push(eventFinding(spec, open));
     open = undefined;
@@ -99,7 +101,7 @@ function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, st
     const score = scorer.push(x);
     throughMs = t;
     if (Number.isNaN(x)) continue;
-    lastSeenMs = t;
+    lastSeen = i;
     const bad = spec.badDirection === 'up' ? x - level : level - x;
     const relative = bad / Math.max(Math.abs(level), spec.floor ?? 0, 1e-9);
     const flagged = score >= opts.scoreThreshold && relative >= opts.minRelativeChange;
@@ -117,6 +119,7 @@ function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, st
   const stillOpen = open as typeof open;
   if (stillOpen && stillOpen.endMs >= opts.newFromMs) findings.push(eventFinding(spec, stillOpen));
   const openEvent = stillOpen ? { peak: stillOpen.peak, worst: stillOpen.worst, level: stillOpen.level } : undefined;
+  const lastSeenMs = lastSeen >= 0 ? startMs + lastSeen * stepMs : state?.lastSeenMs;
   return { findings, state: { scorer: scorer.exportState(), throughMs, openEventStartMs: stillOpen?.startMs, openEvent, lastSeenMs } };
 }
 
