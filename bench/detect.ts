@@ -5,6 +5,7 @@
  * measured separately and subtracted, so the figure is detection alone, on one core. Times are the
  * process's CPU time (user + system), so a busy machine slows the run but not the per-core figure.
  */
+import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { COMPONENTS, SIGNALS } from '../src/fleet/types.js';
 import { CausalScorer } from '../src/detect/index.js';
@@ -55,6 +56,47 @@ for (const c of fleet.clusters) {
   }
 }
 const rssMiB = process.resourceUsage().maxRSS / 1024;
-const result = { clusters: fleet.clusters.length, series: fleet.clusters.length * pairs.length, samples, detectSeconds: detectMs / 1000, generateSeconds: genMs / 1000, samplesPerSecond: samples / (detectMs / 1000), peakRssMiB: rssMiB, findings, scorerSamplesPerSecond: scorerSamples / (scorerMs / 1000), scorerShare: (scorerMs / scorerSamples) / (detectMs / samples) };
+const alloc = await heapPerSample();
+const result = { clusters: fleet.clusters.length, series: fleet.clusters.length * pairs.length, samples, detectSeconds: detectMs / 1000, generateSeconds: genMs / 1000, samplesPerSecond: samples / (detectMs / 1000), peakRssMiB: rssMiB, findings, scorerSamplesPerSecond: scorerSamples / (scorerMs / 1000), scorerShare: (scorerMs / scorerSamples) / (detectMs / samples), ...alloc };
 if (args.json) console.log(JSON.stringify(result));
-else console.log(`detect: ${result.series.toLocaleString()} series, ${samples.toLocaleString()} samples in ${result.detectSeconds.toFixed(1)} s = ${(result.samplesPerSecond / 1e6).toFixed(2)} M samples/s per core (generation ${result.generateSeconds.toFixed(1)} s excluded); peak RSS ${rssMiB.toFixed(0)} MiB; ${findings} findings; CausalScorer alone ${(result.scorerSamplesPerSecond / 1e6).toFixed(2)} M samples/s = ${(result.scorerShare * 100).toFixed(0)}% of detection time`);
+else console.log(`detect: ${result.series.toLocaleString()} series, ${samples.toLocaleString()} samples in ${result.detectSeconds.toFixed(1)} s = ${(result.samplesPerSecond / 1e6).toFixed(2)} M samples/s per core (generation ${result.generateSeconds.toFixed(1)} s excluded); peak RSS ${rssMiB.toFixed(0)} MiB; ${findings} findings; CausalScorer alone ${(result.scorerSamplesPerSecond / 1e6).toFixed(2)} M samples/s = ${(result.scorerShare * 100).toFixed(0)}% of detection time; JS heap allocated ${alloc.scorerBytesPerSample.toFixed(1)} bytes per sample by the CausalScorer, ${alloc.scanBytesPerSample.toFixed(1)} by all of detection (states and findings included)`);
+
+/**
+ * JS heap allocated per sample, from V8's sampling heap profiler (objects freed by either GC
+ * included), over the first 100 clusters' series again: by the CausalScorer alone (a fresh scorer
+ * per series, its state exported) and by the whole detection (scanSeries). Typed arrays' contents
+ * are outside the JS heap and not counted; their objects are.
+ */
+async function heapPerSample(): Promise<{ scorerBytesPerSample: number; scanBytesPerSample: number }> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  const measure = async (work: (values: Float64Array, spec: Parameters<typeof scanSeries>[0]) => void): Promise<number> => {
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    let n = 0;
+    for (const c of fleet.clusters.slice(0, 100)) {
+      for (const { component, signal, entry } of pairs) {
+        fleet.seriesValuesInto(buf, c.id, component, signal);
+        work(buf, { cluster: c.id, component, signal, badDirection: entry.badDirection, slo: signal === 'availability' ? entry.slo : undefined });
+        n += points;
+      }
+    }
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    // allocations by the simulator that generates the values are not detection's
+    const bytes = (node: typeof profile.head, inSimulator: boolean): number => {
+      const sim = inSimulator || node.callFrame.url.includes('/simulator/');
+      return (sim ? 0 : node.selfSize) + node.children.reduce((sum, child) => sum + bytes(child, sim), 0);
+    };
+    return bytes(profile.head, false) / n;
+  };
+  const scorerBytesPerSample = await measure((values) => {
+    const scorer = new CausalScorer({ stepSeconds: fleet.stepSeconds });
+    for (let i = 0; i < values.length; i++) scorer.push(values[i]);
+    scorer.exportState();
+  });
+  const scanBytesPerSample = await measure((values, spec) => {
+    scanSeries(spec, values, fleet.rangeMs.startMs, undefined, { stepSeconds: fleet.stepSeconds, newFromMs: fleet.rangeMs.startMs, runId: 'bench', ...DEFAULT_SCAN_OPTIONS });
+  });
+  session.disconnect();
+  return { scorerBytesPerSample, scanBytesPerSample };
+}

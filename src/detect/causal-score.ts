@@ -241,9 +241,21 @@ export class CausalScorer {
     return s;
   }
 
-  /** Scores values into out (same length); call repeatedly to stream consecutive chunks. */
-  scoreInto(values: Float64Array, out: Float64Array | Float32Array): void {
-    for (let i = 0; i < values.length; i++) out[i] = this.push(values[i]);
+  /**
+   * Scores values into out (same length); call repeatedly to stream consecutive chunks. `levels`, if
+   * given, gets the level each value was scored against (`level` before its push). A caller's loop
+   * over push() that V8 does not inline boxes the value and the score (two heap numbers per sample);
+   * this loop does not.
+   */
+  scoreInto(values: Float64Array, out: Float64Array | Float32Array, levels?: Float64Array): void {
+    if (levels) {
+      for (let i = 0; i < values.length; i++) {
+        levels[i] = this.mean;
+        out[i] = this.push(values[i]);
+      }
+    } else {
+      for (let i = 0; i < values.length; i++) out[i] = this.push(values[i]);
+    }
   }
 
   /** Feeds one value and returns its score; NaN and ±Infinity are missing points (score 0, nothing learnt). */

@@ -79,6 +79,8 @@ export class DipTracker {
   private readonly fine: number;
   private readonly buckets: number;
   private readonly bucketRows: number;
+  /** The time and value being fed, handed to step() and advance() without boxing (not stored). */
+  private readonly io = new Float64Array(2);
 
   constructor(options: DipTrackerOptions, store?: Float64Array) {
     const { stepSeconds, slo, rules = DEFAULT_BURN_RULES } = options;
@@ -124,6 +126,30 @@ export class DipTracker {
    * had fired during it. Missing steps count as gaps, and so does a value that is not finite.
    */
   push(t: number, value: number): TrackedDip | undefined {
+    this.io[0] = t;
+    this.io[1] = value;
+    return this.step();
+  }
+
+  /**
+   * Feeds a whole series (point i at startMs + i · step), as push() would one by one, and hands each
+   * dip a point ended to onDip. No heap allocation per point: the loop does not pass doubles to a
+   * call V8 may not inline (each such argument is boxed).
+   */
+  pushSeries(values: Float64Array, startMs: number, onDip: (dip: TrackedDip) => void): void {
+    const io = this.io;
+    for (let i = 0; i < values.length; i++) {
+      io[0] = startMs + i * this.stepMs;
+      io[1] = values[i];
+      const ended = this.step();
+      if (ended) onDip(ended);
+    }
+  }
+
+  /** push() of the time and value in io[0] and io[1]. */
+  private step(): TrackedDip | undefined {
+    const t = this.io[0];
+    const value = this.io[1];
     // ±Inf (a ratio over zero requests) says nothing about availability: a gap, as in the scorer
     const x = Number.isFinite(value) ? value : NaN;
     const s = this.store;
@@ -139,9 +165,11 @@ export class DipTracker {
       ended = this.close();
       this.reset(t - this.stepMs);
     } else {
-      for (let k = 1; k < steps; k++) this.advance(NaN);
+      this.io[1] = NaN;
+      for (let k = 1; k < steps; k++) this.advance();
     }
-    this.advance(x);
+    this.io[1] = x;
+    this.advance();
     s[S.LastMs] = t;
     const slo = s[S.Slo];
     if (!Number.isNaN(x) && x < slo) {
@@ -200,8 +228,9 @@ export class DipTracker {
     this.sums.fill(0);
   }
 
-  /** Appends one point (NaN = gap) to the rings, closing the bucket it leaves. */
-  private advance(x: number): void {
+  /** Appends the point in io[1] (NaN = gap) to the rings, closing the bucket it leaves. */
+  private advance(): void {
+    const x = this.io[1];
     const s = this.store;
     const row = s[S.Row] + 1;
     s[S.Row] = row;

@@ -93,17 +93,24 @@ function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, st
     if (open && open.endMs >= opts.newFromMs) findings.push(eventFinding(spec, open));
     open = undefined;
   };
-  for (let i = 0; i < values.length; i++) {
+  // points up to throughMs were scored by an earlier run; the rest are scored in one call (see scoreInto)
+  let from = 0;
+  while (from < values.length && startMs + from * stepMs <= throughMs) from++;
+  const { scores, levels } = scratchFor(values.length - from);
+  // read once: `spec.floor ?? 0` in the loop made Math.max generic, which boxed its arguments
+  const floor = Math.max(spec.floor ?? 0, 1e-9);
+  const up = spec.badDirection === 'up';
+  scorer.scoreInto(values.subarray(from), scores, levels);
+  for (let i = from; i < values.length; i++) {
     const t = startMs + i * stepMs;
-    if (t <= throughMs) continue;
     const x = values[i];
-    const level = scorer.level;
-    const score = scorer.push(x);
+    const level = levels[i - from];
+    const score = scores[i - from];
     throughMs = t;
     if (Number.isNaN(x)) continue;
     lastSeen = i;
-    const bad = spec.badDirection === 'up' ? x - level : level - x;
-    const relative = bad / Math.max(Math.abs(level), spec.floor ?? 0, 1e-9);
+    const bad = up ? x - level : level - x;
+    const relative = bad / Math.max(Math.abs(level), floor);
     const flagged = score >= opts.scoreThreshold && relative >= opts.minRelativeChange;
     const continuing = open !== undefined && bad > 0 && relative >= opts.minRelativeChange / 2;
     if (flagged || continuing) {
@@ -111,7 +118,7 @@ function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, st
       open.endMs = t;
       open.peak = Math.max(open.peak, score);
       if (Number.isNaN(open.level)) open.level = level;
-      if (Number.isNaN(open.worst) || (spec.badDirection === 'up' ? x > open.worst : x < open.worst)) open.worst = x;
+      if (Number.isNaN(open.worst) || (up ? x > open.worst : x < open.worst)) open.worst = x;
     } else if (open && t - open.endMs > 2 * stepMs) {
       close();
     }
@@ -121,6 +128,13 @@ function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, st
   const openEvent = stillOpen ? { peak: stillOpen.peak, worst: stillOpen.worst, level: stillOpen.level } : undefined;
   const lastSeenMs = lastSeen >= 0 ? startMs + lastSeen * stepMs : state?.lastSeenMs;
   return { findings, state: { scorer: scorer.exportState(), throughMs, openEventStartMs: stillOpen?.startMs, openEvent, lastSeenMs } };
+}
+
+/** Scores and levels of one series, reused from series to series (scanning is synchronous). */
+let scratch = { scores: new Float64Array(0), levels: new Float64Array(0) };
+function scratchFor(n: number): { scores: Float64Array; levels: Float64Array } {
+  if (scratch.scores.length < n) scratch = { scores: new Float64Array(n), levels: new Float64Array(n) };
+  return scratch;
 }
 
 function eventFinding(spec: SeriesSpec, e: { startMs: number; endMs: number; peak: number; worst: number; level: number }): Finding {
@@ -147,7 +161,7 @@ function dipFindings(spec: SeriesSpec, values: Float64Array, startMs: number, op
   const report = (d: TrackedDip | undefined) => {
     if (d && d.endMs >= opts.newFromMs) findings.push(dipFinding(spec, d, stepMs));
   };
-  for (let i = 0; i < values.length; i++) report(tracker.push(startMs + i * stepMs, values[i]));
+  tracker.pushSeries(values, startMs, report);
   report(tracker.open());
   return { findings, state: tracker.exportState() };
 }

@@ -143,6 +143,23 @@ describe('CausalScorer state', () => {
     expect(Array.from(out)).toEqual(Array.from(whole));
   });
 
+  it('scoreInto with levels gives the scores of push() and the level each value was scored against', () => {
+    const values = seasonal(3, 5);
+    values.fill(NaN, 300, 310);
+    values[500] = 400;
+    const one = new CausalScorer({ stepSeconds: STEP });
+    const expectedLevels = new Float64Array(values.length);
+    const expectedScores = values.map((x, i) => { expectedLevels[i] = one.level; return one.push(x); });
+    const scores = new Float64Array(values.length);
+    const levels = new Float64Array(values.length);
+    const all = new CausalScorer({ stepSeconds: STEP });
+    all.scoreInto(values, scores, levels);
+    expect(scores).toEqual(expectedScores);
+    expect(levels).toEqual(expectedLevels);
+    expect(Math.max(...scores)).toBeGreaterThanOrEqual(0.5);
+    expect(all.toState()).toEqual(one.toState());
+  });
+
   it('adopts a stored state as its storage: no copy, the same scores, and exportState is that array brought up to date', () => {
     const cut = 1100;
     const first = new CausalScorer({ stepSeconds: STEP });

@@ -130,6 +130,21 @@ describe('DipTracker', () => {
     expect(() => new DipTracker({ stepSeconds: STEP, slo: 1 })).toThrow(/slo must be in \(0, 1\)/);
   });
 
+  it('pushSeries reports the dips and leaves the state that push() point by point does, gaps and ±Inf included', () => {
+    const a = availability(5 * DAY, [[100, 112, 0.9], [2 * DAY, 4 * DAY, 0.998], [4 * DAY + 50, 4 * DAY + 60, 0.95]], [[2 * DAY + 30, 2 * DAY + 40]]);
+    a[2 * DAY + 5] = -Infinity;
+    a[4 * DAY + 55] = Infinity;
+    const one = new DipTracker({ stepSeconds: STEP, slo: SLO });
+    const byPoint = feed(one, a, 0, a.length);
+    const all = new DipTracker({ stepSeconds: STEP, slo: SLO });
+    const ended: TrackedDip[] = [];
+    all.pushSeries(a, 0, (d) => ended.push(d));
+    expect(byPoint.ended.map((d) => d.severity)).toEqual(['page', 'ticket', 'page']);
+    expect(ended).toEqual(byPoint.ended);
+    expect(all.open()).toEqual(byPoint.open);
+    expect(all.exportState()).toEqual(one.exportState());
+  });
+
   it('detectDips over a whole array gives the tracker\'s dips with their indices', () => {
     const a = availability(3 * DAY, [[100, 112, 0.9], [400, 403, 0.9995]]);
     const dips = detectDips(a, { stepSeconds: STEP, slo: SLO, startMs: 1_000 });
