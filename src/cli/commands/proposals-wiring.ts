@@ -4,7 +4,7 @@ import { digestKeys } from '../../digest/publish-digest.js';
 import { checkSymptomPresent } from '../../digest/symptom-check.js';
 import type { FeedbackSubject } from '../../remediation/feedback/collect-feedback.js';
 import { loadSafeOperationCatalog } from '../../remediation/catalog/index.js';
-import { checkGuardrails, createKubeClusterReader, type GuardrailState, type RecentOperation } from '../../remediation/guardrails/index.js';
+import { checkGuardrails, createKubeClusterReader, OPERATION_STATES, recentOperationsFrom, type GuardrailState } from '../../remediation/guardrails/index.js';
 import type { ProposalsJobDeps } from '../../remediation/proposals-job.js';
 import { createGuardrailGate, type SymptomStatus } from '../../remediation/proposals/index.js';
 import type { RemediationConfig } from '../../remediation/remediation-config.js';
@@ -13,8 +13,6 @@ import { isSuperseded } from '../../digest/supersede-groups.js';
 import type { AppContext } from '../app-context.js';
 import type { ProposalsWiring } from './proposals-command.js';
 
-const HOUR = 3_600_000;
-const RECENT_STATES = ['executing', 'succeeded', 'failed', 'rolled-back'] as const;
 
 /** Guardrail facts, read fresh at every check (proposal time and again right before execution). */
 function guardrailState(app: AppContext, adapters: Adapters, dataNowMs: () => number) {
@@ -27,10 +25,9 @@ function guardrailState(app: AppContext, adapters: Adapters, dataNowMs: () => nu
   });
   return async (req: { target: { cluster: string } }): Promise<GuardrailState> => {
     const store = await adapters.store();
-    const recent = await store.proposals.list({ states: [...RECENT_STATES] });
+    const recent = await store.proposals.list({ states: [...OPERATION_STATES] });
     const nowMs = app.clock.nowMs();
-    const recentOperations: RecentOperation[] = recent.filter((p) => p.state === 'executing' || p.updatedAtMs >= nowMs - HOUR)
-      .map((p) => ({ operationId: p.id, operation: p.operation, cluster: p.cluster, startedAtMs: p.updatedAtMs, state: p.state as RecentOperation['state'] }));
+    const recentOperations = recentOperationsFrom(recent, nowMs, app.config.clusterOps.guardrails);
     const cluster = (await adapters.inventory().listClusters()).find((c) => c.id === req.target.cluster);
     return {
       nowMs: dataNowMs(), reader, recentOperations, freezeWindows: app.config.remediation.changeFreeze,

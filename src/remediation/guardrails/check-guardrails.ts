@@ -1,7 +1,7 @@
 import type { OperationRequest } from '../../adapters/cluster-ops/types.js';
 import type { GuardrailId, SafeOperation } from '../catalog/index.js';
 import { capacityHeadroom, drainRateLimit, evictionRateLimit, hpaNotFought, utilisationBelowThreshold, withinNodeAllocatable } from './capacity-guardrails.js';
-import { canaryFirst, changeFreeze, clustersPerHour, maxConcurrentOperations } from './fleet-guardrails.js';
+import { canaryFirst, changeFreeze, clustersPerHour, maxConcurrentOperations, noRepeat } from './fleet-guardrails.js';
 import type { Guardrail, GuardContext } from './guard-context.js';
 import { GuardrailLimits, type GuardrailState } from './guardrail-state.js';
 import { argoManagedViaArgo, availabilityFloor, noRolloutInProgress, pdbRespected, previousRevisionExists, restartWithinBounds } from './workload-guardrails.js';
@@ -29,6 +29,7 @@ export const FLEET_GUARDRAILS = {
   'max-concurrent-operations': maxConcurrentOperations,
   'canary-first': canaryFirst,
   'clusters-per-hour': clustersPerHour,
+  'no-repeat': noRepeat,
 } satisfies Record<string, Guardrail>;
 
 export interface GuardrailFailure {

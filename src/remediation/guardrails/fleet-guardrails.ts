@@ -1,4 +1,4 @@
-import { withinLastHour, type Guardrail } from './guard-context.js';
+import { describeTarget, withinLastHour, type Guardrail } from './guard-context.js';
 
 /**
  * No operation starts inside a change-freeze window covering the target cluster or its environment.
@@ -43,4 +43,23 @@ export const clustersPerHour: Guardrail = async (g) => {
     .filter((o) => o.operation === g.op.id && o.operationId !== g.req.operationId && withinLastHour(g, o.startedAtMs) && o.cluster !== g.req.target.cluster)
     .map((o) => o.cluster));
   return clusters.size + 1 > max ? `${g.op.id} already reached ${clusters.size} cluster(s) in the last hour (at most ${max})` : undefined;
+};
+
+/**
+ * The same operation on the same object does not run again while one executes, or within
+ * repeatWindowHours of one that succeeded, from another proposal: when a later digest run regroups
+ * an incident, the old group's approved proposal and the new group's would otherwise both run, and
+ * a rollback run twice re-applies the revision it rolled back from.
+ */
+export const noRepeat: Guardrail = async (g) => {
+  const t = g.req.target;
+  const windowMs = g.limits.repeatWindowHours * 3_600_000;
+  const same = g.state.recentOperations.find((o) => o.operationId !== g.req.operationId && o.operation === g.op.id && o.cluster === t.cluster
+    && o.target?.kind === t.kind && (o.target.namespace ?? '') === (t.namespace ?? '') && o.target.name === t.name
+    && (o.state === 'executing' || (o.state === 'succeeded' && o.startedAtMs > g.state.nowMs - windowMs)));
+  if (!same) return undefined;
+  const what = `${g.op.id} of ${describeTarget(g)} in ${t.cluster}`;
+  return same.state === 'executing'
+    ? `${what} is already executing (proposal ${same.operationId.slice(0, 8)})`
+    : `${what} already succeeded ${Math.round((g.state.nowMs - same.startedAtMs) / 60_000)} min ago (proposal ${same.operationId.slice(0, 8)}); not repeated within ${g.limits.repeatWindowHours} h`;
 };

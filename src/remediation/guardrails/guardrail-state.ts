@@ -32,6 +32,12 @@ export const GuardrailLimits = z.strictObject({
   maxNodesPerFleetPerHour: z.number().int().min(1).default(5),
   maxClustersPerHour: z.number().int().min(1).default(10),
   maxPodsPerCluster: z.number().int().min(1).default(1),
+  /**
+   * The same operation on the same object is not run again within this many hours of an earlier run
+   * that succeeded (or while one executes), whichever proposal asks: a rollback run twice re-applies
+   * the bad revision, and a fix that did not hold is for people to judge.
+   */
+  repeatWindowHours: z.number().gt(0).default(24),
 });
 export type GuardrailLimits = z.infer<typeof GuardrailLimits>;
 
@@ -42,6 +48,8 @@ export interface RecentOperation {
   cluster: string;
   startedAtMs: number;
   state: 'executing' | 'succeeded' | 'failed' | 'blocked' | 'rolled-back';
+  /** The object it changed (absent in records that do not say). */
+  target?: { kind: string; namespace?: string; name: string };
 }
 
 /** A fleet-wide action: the same operation proposed for many clusters, canaries first. */
@@ -55,7 +63,7 @@ export interface FleetAction {
 export interface GuardrailState {
   nowMs: number;
   reader: ClusterReader;
-  /** Operations started in at least the last hour, plus all still executing, fleet-wide. */
+  /** Operations started in at least the last hour (repeatWindowHours for no-repeat), plus all still executing, fleet-wide. */
   recentOperations: RecentOperation[];
   freezeWindows: ChangeFreezeWindow[];
   /** Registry facts of the target cluster. */

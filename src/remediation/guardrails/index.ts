@@ -3,3 +3,4 @@ export { ChangeFreezeWindow, GuardrailLimits, type GuardrailState, type RecentOp
 export type { ClusterReader, WorkloadFacts, PodFacts, NodeFacts, HpaFacts, PdbFacts, Resources } from './cluster-reader.js';
 export { createKubeClusterReader, podRequests, type KubeClusterReaderOptions } from './kube-cluster-reader.js';
 export type { Guardrail, GuardContext } from './guard-context.js';
+export { OPERATION_STATES, recentOperationsFrom } from './recent-operations.js';

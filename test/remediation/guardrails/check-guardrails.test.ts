@@ -77,6 +77,12 @@ const CASES: Case[] = [
     reason: /10 operations are executing \(at most 10 at once\)/ },
   { guardrail: 'max-concurrent-operations', op: 'evict-pod', state: { recentOperations: [{ operationId: 'x', operation: 'rollout-restart', cluster: 'cluster-a', startedAtMs: NOW - MIN, state: 'executing' }] }, reason: /1 operation\(s\) are executing in cluster-a \(at most 1\)/ },
   { guardrail: 'canary-first', op: 'rollout-restart', state: { fleetAction: { canaryClusters: ['canary-1', 'canary-2'], verifiedClusters: ['canary-1'] } }, reason: /canary cluster\(s\) canary-2 not yet verified/ },
+  { guardrail: 'no-repeat', op: 'rollback-revision',
+    state: { recentOperations: [{ operationId: 'older-group-proposal', operation: 'rollback-revision', cluster: 'cluster-a', startedAtMs: NOW - 120 * MIN, state: 'succeeded', target: { kind: 'Deployment', namespace: 'shop', name: 'web' } }] },
+    reason: /rollback-revision of Deployment shop\/web in cluster-a already succeeded 120 min ago \(proposal older-gr\); not repeated within 24 h/ },
+  { guardrail: 'no-repeat', op: 'rollout-restart',
+    state: { recentOperations: [{ operationId: 'other', operation: 'rollout-restart', cluster: 'cluster-a', startedAtMs: NOW - 26 * 60 * MIN, state: 'executing', target: { kind: 'Deployment', namespace: 'shop', name: 'web' } }] },
+    reason: /rollout-restart of Deployment shop\/web in cluster-a is already executing/ },
   { guardrail: 'clusters-per-hour', op: 'rollback-revision',
     state: { recentOperations: Array.from({ length: 10 }, (_, i) => ({ operationId: `r${i}`, operation: 'rollback-revision', cluster: `c${i}`, startedAtMs: NOW - 30 * MIN, state: 'succeeded' as const })) },
     reason: /rollback-revision already reached 10 cluster\(s\) in the last hour \(at most 10\)/ },
@@ -112,6 +118,15 @@ describe('checkGuardrails', () => {
     { name: 'drains older than an hour', state: { recentOperations: drains(5, (i) => `c${i}`, 61) } },
     { name: 'a canary cluster of a fleet-wide action', state: { fleetAction: { canaryClusters: ['cluster-a'], verifiedClusters: [] } } },
     { name: 'a non-canary cluster once all canaries are verified', state: { fleetAction: { canaryClusters: ['canary-1'], verifiedClusters: ['canary-1'] } } },
+    { name: 'the same operation on this object a day ago, or on another object, or one that failed', state: { recentOperations: [
+      { operationId: 'a', operation: 'rollout-restart', cluster: 'cluster-a', startedAtMs: NOW - 25 * 60 * MIN, state: 'succeeded' as const, target: { kind: 'Deployment', namespace: 'shop', name: 'web' } },
+      { operationId: 'b', operation: 'rollout-restart', cluster: 'cluster-b', startedAtMs: NOW - 10 * MIN, state: 'succeeded' as const, target: { kind: 'Deployment', namespace: 'shop', name: 'web' } },
+      { operationId: 'c', operation: 'rollout-restart', cluster: 'cluster-a', startedAtMs: NOW - 10 * MIN, state: 'succeeded' as const, target: { kind: 'Deployment', namespace: 'shop', name: 'api' } },
+      { operationId: 'd', operation: 'rollout-restart', cluster: 'cluster-a', startedAtMs: NOW - 70 * MIN, state: 'failed' as const, target: { kind: 'Deployment', namespace: 'shop', name: 'web' } },
+    ] } },
+    { name: 'a repeat outside a shorter configured window', state: { limits: { repeatWindowHours: 1 }, recentOperations: [
+      { operationId: 'a', operation: 'rollout-restart', cluster: 'cluster-a', startedAtMs: NOW - 70 * MIN, state: 'succeeded' as const, target: { kind: 'Deployment', namespace: 'shop', name: 'web' } },
+    ] } },
     { name: 'its own executing record', state: { recentOperations: [{ operationId: 'p1', operation: 'rollout-restart', cluster: 'cluster-a', startedAtMs: NOW, state: 'executing' as const }] } },
   ])('passes with $name', async ({ state }) => {
     const result = await check('rollout-restart', { state });

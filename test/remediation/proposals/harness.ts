@@ -179,6 +179,8 @@ export interface WorldOptions {
   /** Symptom answers: first at proposal time, then before execution, then verification. */
   verify?: SymptomStatus[];
   config?: Record<string, unknown>;
+  /** A guardrail gate to use instead of the scripted one (e.g. the real checkGuardrails over the store). */
+  gate?: (parts: { store: Store; clock: TestClock }) => GuardrailGate;
 }
 
 export async function createWorld(opts: WorldOptions = {}): Promise<World> {
@@ -187,7 +189,8 @@ export async function createWorld(opts: WorldOptions = {}): Promise<World> {
   const outboxDir = opts.outboxDir ?? tempDir();
   const chat = createOutbox(outboxDir, clock);
   const ops = createFakeClusterOps(opts.ops);
-  const guardrails = scriptedGuardrails(opts.guardrailFailures);
+  const scripted = scriptedGuardrails(opts.guardrailFailures);
+  const guardrails: typeof scripted = opts.gate ? Object.assign(opts.gate({ store, clock }), { checks: [] }) : scripted;
   const verify = scriptedVerify(...(opts.verify ?? ['not-recovered', 'not-recovered', 'recovered']));
   const config = testConfig(opts.config);
   const catalog = loadSafeOperationCatalog();

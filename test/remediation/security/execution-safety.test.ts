@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SafetyViolationError } from '../../../src/core/errors.js';
 import { loadSafeOperationCatalog } from '../../../src/remediation/catalog/index.js';
+import { checkGuardrails, OPERATION_STATES, recentOperationsFrom } from '../../../src/remediation/guardrails/index.js';
+import { createGuardrailGate } from '../../../src/remediation/proposals/guardrail-gate.js';
 import { claimExecution } from '../../../src/remediation/proposals/claim-execution.js';
 import { proposeFromRunbook } from '../../../src/remediation/proposals/propose-from-runbook.js';
 import { shortId } from '../../../src/remediation/proposals/proposal-id.js';
 import { transitionProposal } from '../../../src/remediation/proposals/proposal-state.js';
+import { healthyWorld, readerOf } from '../guardrails/world.js';
 import { auditOf, createOutbox, createWorld, draft, GROUPS, propose, reply, runProposalsJob, U, type World } from '../proposals/harness.js';
 
 const runbook = { id: 'coredns-latency-timeouts', meta: { allowed_operations: [{ op: 'rollout-restart', parameters: { maxUnavailablePercent: { max: 0 } } }] } };
@@ -112,5 +115,53 @@ describe('security: right before execution', () => {
     expect(world.ops.calls).toEqual([]);
     const refused = (await auditOf(world.store, r.proposal.id)).find((e) => e.action === 'execution.refused');
     expect(refused?.details).toMatchObject({ violation: 'catalog' });
+  });
+});
+
+describe('security: one operation, two proposals', () => {
+  /** The real guardrails over the store's operations, on a healthy cluster holding kube-system/coredns. */
+  function realGate({ store, clock }: { store: World['store']; clock: World['clock'] }) {
+    const w = healthyWorld();
+    w.workload = { ...w.workload, namespace: 'kube-system', name: 'coredns' };
+    return createGuardrailGate(checkGuardrails, async () => ({
+      nowMs: clock.nowMs(), reader: readerOf(w), freezeWindows: [], argoCdConfigured: false, cluster: { environment: 'prod' },
+      recentOperations: recentOperationsFrom(await store.proposals.list({ states: [...OPERATION_STATES] }), clock.nowMs()),
+    }));
+  }
+
+  it('a later digest run regrouped the incident and both groups\' proposals got approved: the operation runs once', async () => {
+    // symptom answers: present at both proposals and before the first run, recovered after it, present again
+    const world = await createWorld({ gate: realGate, verify: ['not-recovered', 'not-recovered', 'not-recovered', 'recovered', 'not-recovered'] });
+    const first = await propose(world, draft());
+    const second = await propose(world, draft({ groupId: 'g-2026-11-30-coredns-rerun' }));
+    if (first.status !== 'proposed' || second.status !== 'proposed') throw new Error(`${first.status} ${second.status}`);
+    await runProposalsJob(world);
+    await reply(world, first.proposal.id, U.onCall, `approve ${shortId(first.proposal.id)}`);
+    await runProposalsJob(world);
+    expect((await world.store.proposals.get(first.proposal.id))?.state).toBe('succeeded');
+    await reply(world, second.proposal.id, U.onCall, `approve ${shortId(second.proposal.id)}`);
+
+    await runProposalsJob(world);
+
+    expect(world.ops.calls.filter((c) => c.kind === 'execute').map((c) => c.step)).toEqual(['rollout-restart:coredns']);
+    expect((await world.store.proposals.get(second.proposal.id))?.state).toBe('rejected');
+    const refused = (await auditOf(world.store, second.proposal.id)).find((e) => e.action === 'execution.refused');
+    expect(refused?.details.failures).toEqual([{ guardrail: 'no-repeat', reason: `rollout-restart of Deployment kube-system/coredns in c-eu-west-1-0001 already succeeded 2 min ago (proposal ${shortId(first.proposal.id)}); not repeated within 24 h` }]);
+  });
+
+  it('a proposal for an operation that already succeeded on the object today is refused when proposed', async () => {
+    // symptom answers: proposal, before execution, verification, the second proposal
+    const world = await createWorld({ gate: realGate, verify: ['not-recovered', 'not-recovered', 'recovered', 'not-recovered'] });
+    const first = await propose(world, draft());
+    if (first.status !== 'proposed') throw new Error(first.status);
+    await runProposalsJob(world);
+    await reply(world, first.proposal.id, U.onCall, `approve ${shortId(first.proposal.id)}`);
+    await runProposalsJob(world);
+    expect((await world.store.proposals.get(first.proposal.id))?.state).toBe('succeeded');
+    world.clock.advance(3 * 3_600_000);
+
+    const again = await propose(world, draft({ groupId: 'g-2026-11-30-coredns-rerun' }));
+
+    expect(again).toMatchObject({ status: 'refused', failures: [{ guardrail: 'no-repeat', reason: expect.stringMatching(/already succeeded 18\d min ago .* not repeated within 24 h/) }] });
   });
 });
