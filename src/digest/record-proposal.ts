@@ -8,6 +8,8 @@ import type { DigestProposalView } from './digest-model.js';
 import type { DigestRcaResult } from './rca-contract.js';
 
 export const PROPOSAL_EXPIRY_MS = 30 * 60_000;
+/** Rounds of one proposal (see recordProposal): a day of 30-minute expiries. */
+export const MAX_PROPOSAL_ROUNDS = 48;
 
 export interface RecordProposalDeps {
   store: Store;
@@ -22,15 +24,28 @@ export interface RecordProposalDeps {
  * Records the RCA's operation as a `proposed` ProposalRow (the approval flow takes it from there).
  * The operation must be in the safe-operation catalog with valid parameters (SafetyViolationError
  * otherwise). Idempotent: the id is the sha256 of operation, target, parameters and group, so a
- * rerun finds the stored row (and its current state) instead of adding one.
+ * rerun finds the stored row (and its current state) instead of adding one. The one exception is a
+ * proposal that expired unanswered (or was withdrawn when its group was superseded, and the group
+ * came back): it is called only while the symptom is present, so the same action is proposed again
+ * as a new round with its own id, message and expiry; rejected, recovered and executed proposals stand.
  */
 export async function recordProposal(rca: DigestRcaResult, deps: RecordProposalDeps): Promise<{ view: DigestProposalView; created: boolean } | undefined> {
   if (!rca.operation) return undefined;
   const target = { ...rca.operation.target } as OperationTarget;
   const op = checkAgainstCatalog(deps.catalog, { operation: rca.operation.id, target, params: rca.operation.params });
   const params = withDefaults(op, rca.operation.params);
+  const content = { groupId: rca.groupId, operation: op.id, target, params };
+  let round = 0;
+  let previous: ProposalRow | undefined;
+  for (;;) {
+    const stored = await deps.store.proposals.get(proposalId({ ...content, round }));
+    if (!stored) break;
+    if (stored.state !== 'expired' || round + 1 >= MAX_PROPOSAL_ROUNDS) return { view: toView(stored), created: false };
+    previous = stored;
+    round++;
+  }
   const row: ProposalRow = {
-    id: proposalId({ groupId: rca.groupId, operation: op.id, target, params }), groupId: rca.groupId, operation: op.id, cluster: target.cluster,
+    id: proposalId({ ...content, round }), groupId: rca.groupId, operation: op.id, cluster: target.cluster,
     target: target as unknown as Record<string, unknown>, params, risk: op.risk, state: 'proposed',
     createdAtMs: deps.nowMs, expiresAtMs: deps.nowMs + PROPOSAL_EXPIRY_MS, channel: deps.channel, updatedAtMs: deps.nowMs,
   };
@@ -43,7 +58,7 @@ export async function recordProposal(rca: DigestRcaResult, deps: RecordProposalD
   if (created) {
     await deps.store.audit.append({
       atMs: deps.nowMs, actor: 'fleetops:availability-digest', action: 'proposal.proposed', subject: row.id,
-      details: { operation: row.operation, cluster: row.cluster, target: row.target, params: row.params, risk: row.risk, groupId: row.groupId, source: 'digest', expiresAtMs: row.expiresAtMs },
+      details: { operation: row.operation, cluster: row.cluster, target: row.target, params: row.params, risk: row.risk, groupId: row.groupId, source: 'digest', expiresAtMs: row.expiresAtMs, ...(previous ? { round, previous: previous.id } : {}) },
     });
   }
   return { view: toView(stored), created };

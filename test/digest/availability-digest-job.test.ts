@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { availabilityDigestJob, type DigestSummary } from '../../src/digest/availability-digest-job.js';
+import { transitionProposal } from '../../src/remediation/proposals/proposal-state.js';
+import { createWorld, runProposalsJob } from '../remediation/proposals/harness.js';
 import { readStoreFacts } from '../../src/report/sources/store-source.js';
 import { DAY, DAY_START_MS, dipFindings, END_MS, handEngine, harness, constantMetrics, type Harness } from './digest-fixtures.js';
 
@@ -149,6 +151,65 @@ describe('availabilityDigestJob (hand-made engine, outbox and files)', () => {
     await digest(h, engine);
 
     expect(await h.store.proposals.list({})).toHaveLength(1);
+  });
+
+  it('proposes an action again, as a new round with its own id, when its proposal expired unanswered and the symptom is still there', async () => {
+    h = await harness({ findings: dipFindings(1, 2), clusterCount: 2, metrics: constantMetrics(() => 0.9) });
+    const engine = handEngine({ rca: () => ({ operation: ROLLOUT }) });
+    await digest(h, engine);
+    const [first] = await h.store.proposals.list({});
+    await transitionProposal(h.store, first, 'expired', h.clock.nowMs(), { actor: 'fleetops' });
+
+    const { summary } = await digest(h, engine);
+    await digest(h, engine);
+
+    const rows = await h.store.proposals.list({});
+    expect(rows.map((p) => p.state).sort()).toEqual(['expired', 'proposed']);
+    const again = rows.find((p) => p.state === 'proposed')!;
+    expect(again.id).not.toBe(first.id);
+    expect(again).toMatchObject({ groupId: first.groupId, operation: first.operation, target: first.target, params: first.params });
+    expect(summary.proposals).toBe(1);
+    const reply = JSON.stringify(h.outbox.readAll(CHANNEL).find((m) => m.metadata?.payload.idempotency_key === `digest:${DAY}:group:${first.groupId}`)?.blocks);
+    expect(reply).toContain(again.id.slice(0, 8));
+    expect(reply).not.toContain(first.id.slice(0, 8));
+    const audit = (await h.store.audit.list({})).filter((e) => e.action === 'proposal.proposed' && e.subject === again.id);
+    expect(audit.map((e) => e.details)).toEqual([expect.objectContaining({ round: 1, previous: first.id })]);
+  });
+
+  it('gives a group that comes back after being superseded a proposal people can approve (A, B, A with the proposals job between)', async () => {
+    h = await harness({ findings: dipFindings(3, 2), clusterCount: 6, metrics: constantMetrics(() => 0.9) });
+    const operation = { ...ROLLOUT, target: { ...ROLLOUT.target, cluster: 'c-eu-west-1-0004' } };
+    const grouping = (renamed: boolean) => {
+      const e = handEngine({ rca: (_g, _e, i) => (i === 2 ? { operation } : {}) });
+      if (!renamed) return e;
+      const correlate = e.correlate.bind(e);
+      e.correlate = (f, c) => correlate(f, c).map((g) => (g.id === 'g-2' ? { ...g, id: 'g-2-b' } : g));
+      const collect = e.collectEvidence.bind(e);
+      e.collectEvidence = async (g, ...rest) => (await collect(g, ...rest)).map((x) => (g.id === 'g-2-b' ? { ...x, id: `${x.id}-b` } : x));
+      return e;
+    };
+    const world = await createWorld({ store: h.store, clock: h.clock });
+    await digest(h, grouping(false));
+    await digest(h, grouping(true));
+    await runProposalsJob(world, 60_000);
+
+    await digest(h, grouping(false));
+    await runProposalsJob(world, 60_000);
+
+    const states = (await h.store.proposals.list({})).map((p) => [p.groupId, p.state]).sort();
+    expect(states).toEqual([['g-2', 'expired'], ['g-2', 'proposed'], ['g-2-b', 'expired']]);
+  });
+
+  it.each(['rejected', 'recovered'] as const)('does not propose an action again once its proposal was %s', async (state) => {
+    h = await harness({ findings: dipFindings(1, 2), clusterCount: 2, metrics: constantMetrics(() => 0.9) });
+    const engine = handEngine({ rca: () => ({ operation: ROLLOUT }) });
+    await digest(h, engine);
+    const [first] = await h.store.proposals.list({});
+    await transitionProposal(h.store, first, state, h.clock.nowMs(), { actor: 'UONCALL' });
+
+    await digest(h, engine);
+
+    expect((await h.store.proposals.list({})).map((p) => [p.id, p.state])).toEqual([[first.id, state]]);
   });
 
   it('records a failing group and publishes the others', async () => {

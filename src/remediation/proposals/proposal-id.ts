@@ -8,12 +8,17 @@ export interface ProposalContent {
   operation: string;
   target: OperationTarget;
   params: Record<string, unknown>;
+  /**
+   * 0 for the first proposal of this content; n for the one proposed again after round n − 1 expired
+   * unanswered (a new id, so replies to the old message never count for it). Round 0 hashes as before.
+   */
+  round?: number;
 }
 
 /** sha256 of the canonical JSON of the content (key order does not matter), hex. */
 export function proposalId(content: ProposalContent): string {
-  const { groupId, operation, target, params } = content;
-  return createHash('sha256').update(canonicalJson({ groupId, operation, target, params })).digest('hex');
+  const { groupId, operation, target, params, round = 0 } = content;
+  return createHash('sha256').update(canonicalJson(round > 0 ? { groupId, operation, target, params, round } : { groupId, operation, target, params })).digest('hex');
 }
 
 /** The first 8 characters people type in `approve <id8>`. */
