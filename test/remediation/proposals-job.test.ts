@@ -81,7 +81,7 @@ describe('proposals job', () => {
     expect(actions).toContain('rollback.finished');
     expect(actions).toContain('autonomy.demoted');
     const thread = world.chat.readAll(CHANNEL).map((m) => m.text).join('\n');
-    expect(thread).toMatch(/lowered to level 1/);
+    expect(thread).toMatch(/lowered to level 0 \(suggest only\)/);
   });
 
   it('waits for an operation still running elsewhere (an Argo Workflow) instead of rolling it back, then verifies it', async () => {

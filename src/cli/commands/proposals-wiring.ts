@@ -36,8 +36,11 @@ function guardrailState(app: AppContext, adapters: Adapters, dataNowMs: () => nu
   };
 }
 
-/** Recovered when none of the group's symptoms is present in the last 15 minutes of data. */
-function symptomVerifier(app: AppContext, adapters: Adapters, dataNowMs: () => number) {
+/**
+ * Recovered when none of the group's symptoms is present in the last 15 minutes of data, or in the
+ * verification window if it is shorter: judged at its end, that stretch is all after the change.
+ */
+function symptomVerifier(app: AppContext, adapters: Adapters, dataNowMs: () => number, verifyWindowMinutes: number) {
   const catalog = buildCatalog(app.config.signals);
   return async (p: ProposalRow): Promise<SymptomStatus> => {
     const store = await adapters.store();
@@ -46,7 +49,10 @@ function symptomVerifier(app: AppContext, adapters: Adapters, dataNowMs: () => n
     const ids = new Set(group.anomalyIds);
     const findings = (await store.anomalies.list({ startMs: group.startMs, endMs: Math.max(group.endMs, dataNowMs()) })).filter((a) => ids.has(a.id));
     if (findings.length === 0) return 'pending';
-    const check = await checkSymptomPresent(findings, { metrics: adapters.metrics(), catalog, sloOverrides: app.config.scan.slo, nowMs: dataNowMs(), stepSeconds: app.config.simulator.stepSeconds });
+    const check = await checkSymptomPresent(findings, {
+      metrics: adapters.metrics(), catalog, sloOverrides: app.config.scan.slo, nowMs: dataNowMs(), stepSeconds: app.config.simulator.stepSeconds,
+      windowMs: Math.min(15, verifyWindowMinutes) * 60_000,
+    });
     return check.present ? 'not-recovered' : 'recovered';
   };
 }
@@ -83,7 +89,7 @@ export const wireProposals: ProposalsWiring = async (app, adapters, _ctx, config
     store: await adapters.store(), chat: adapters.chat(), clusterOps: adapters.clusterOps(), catalog: loadSafeOperationCatalog(), config,
     defaultChannel: config.channel, auditChannel: app.config.chat.slack.auditChannel,
     guardrails: createGuardrailGate(checkGuardrails, guardrailState(app, adapters, dataNowMs)),
-    verify: symptomVerifier(app, adapters, dataNowMs),
+    verify: symptomVerifier(app, adapters, dataNowMs, config.verifyWindowMinutes),
     rcaFeedbackSubjects: rcaFeedbackSubjects(adapters, () => dataNowMs() - config.feedbackLookbackDays * 86_400_000),
   };
 };

@@ -38,7 +38,7 @@ export async function resolveAutonomy(store: Store, config: RemediationConfig, s
 }
 
 /**
- * Lowers the level for the scope by one after a failed or rolled-back execution, records it and
+ * Makes the scope one step stricter (demotedLevel) after a failed or rolled-back execution, records it and
  * audits it. Idempotent per proposal: a proposal demotes at most once.
  */
 export async function demote(store: Store, config: RemediationConfig, scope: AutonomyScope, proposalId: string, reason: string, nowMs: number): Promise<Demotion | undefined> {

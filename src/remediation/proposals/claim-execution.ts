@@ -13,10 +13,13 @@ import type { RemediationDeps } from './remediation-deps.js';
 
 async function refuseExecution(deps: RemediationDeps, view: ProposalView | undefined, p: ProposalRow, reason: string, details: Record<string, unknown> = {}): Promise<undefined> {
   const nowMs = deps.clock.nowMs();
-  await deps.store.audit.append({ atMs: nowMs, actor: 'fleetops', action: 'execution.refused', subject: p.id, details: { reason, ...details } });
   const next = await transitionProposal(deps.store, p, 'rejected', nowMs, { actor: 'fleetops', details: { reason, ...details } });
+  // only the process whose transition won says so: another one may be executing it (and a guardrail
+  // such as no-repeat then fails here because of that very execution)
+  if (!next) return undefined;
+  await deps.store.audit.append({ atMs: nowMs, actor: 'fleetops', action: 'execution.refused', subject: p.id, details: { reason, ...details } });
   const post = await findProposalPost(deps.store, p);
-  if (next && post) {
+  if (post) {
     await postThreadNote(deps, post, p.id, 'execution-refused', `Not executed: ${reason}. Nothing was changed.`);
     if (view) await upsertProposalMessage(deps, { ...view, proposal: next });
   }
@@ -49,6 +52,9 @@ function catalogCheck(deps: RemediationDeps, p: ProposalRow): SafeOperation | st
  */
 export async function claimExecution(deps: RemediationDeps, p: ProposalRow): Promise<ProposalRow | undefined> {
   const nowMs = deps.clock.nowMs();
+  // another process may have claimed it since this run listed it: the checks below are not free
+  const current = await deps.store.proposals.get(p.id);
+  if (current?.state !== 'approved') return undefined;
   if (nowMs > p.expiresAtMs + deps.config.executionGraceMinutes * 60_000) {
     await transitionProposal(deps.store, p, 'expired', nowMs, { actor: 'fleetops', details: { reason: 'approved but not started before expiry' } });
     return undefined;

@@ -93,8 +93,9 @@ export async function reconcileProposed(deps: RemediationDeps, p: ProposalRow): 
   let next: ProposalRow | undefined;
   if (policy.verdict === 'rejected' && policy.rejection) {
     next = await transitionProposal(deps.store, p, 'rejected', nowMs, { actor: policy.rejection.userId, details: { reason: policy.rejection.reason ?? '', messageTs: policy.rejection.messageTs } });
-  } else if (policy.verdict === 'approved' && !(view.requirement.kind === 'automatic' && !found)) {
-    // Automatic runs wait one run after the notice is posted, so people can still reject.
+  } else if (policy.verdict === 'approved' && !(view.requirement.kind === 'automatic' && (!found || nowMs > p.expiresAtMs))) {
+    // Automatic runs wait one run after the notice is posted, so people can still reject, and like a
+    // human approval they count only before expiry (people had until then to object).
     const automatic = view.requirement.kind === 'automatic';
     next = await transitionProposal(deps.store, p, 'approved', nowMs, { actor: automatic ? 'fleetops-autonomy' : actor, details: { approvers: policy.approvals.map((a) => a.userId), level: view.level, automatic } });
     if (next && automatic) await postThreadNote(deps, post, p.id, 'automatic', `Running automatically now (autonomy level 3): \`${shortId(p.id)}\`; nobody rejected it since it was posted. A \`reject ${shortId(p.id)} <reason>\` still stops it until it starts.`);

@@ -2,6 +2,7 @@ import type { OperationOutcome } from '../../adapters/cluster-ops/types.js';
 import type { ProposalRow } from '../../adapters/store/types.js';
 import { SafetyViolationError } from '../../core/errors.js';
 import { demote } from '../autonomy/demotions.js';
+import { LEVEL_NAMES } from '../autonomy/autonomy-level.js';
 import { findOperation } from '../catalog/safe-operation-schema.js';
 import { operationRequest } from './create-proposal.js';
 import { takeLease, type HeldLease } from './execution-lease.js';
@@ -49,7 +50,7 @@ async function finish(run: Run, to: 'succeeded' | 'failed' | 'rolled-back', deta
   if (to === 'succeeded') return to;
   const context = await loadProposalContext(deps.store, p.id);
   const demotion = context && await demote(deps.store, deps.config, scopeOf(p, context), p.id, `${to}: ${String(details.reason ?? '')}`, deps.clock.nowMs());
-  if (demotion) await note(run, 'demoted', `Autonomy for ${p.operation} in ${context?.environment}/${context?.tier} lowered to level ${demotion.level} after this ${to} execution. Only a config change raises it again.`);
+  if (demotion) await note(run, 'demoted', `Autonomy for ${p.operation} in ${context?.environment}/${context?.tier} lowered to level ${demotion.level} (${LEVEL_NAMES[demotion.level]}) after this ${to} execution. Only a config change raises it again.`);
   return to;
 }
 
@@ -60,8 +61,10 @@ async function rollBack(run: Run, reason: string): Promise<ExecutionResult> {
     await note(run, 'failed', `\`${shortId(p.id)}\` failed (${reason}) and ${p.operation} cannot be undone automatically: a person must check ${p.cluster}.`);
     return finish(run, 'failed', { reason, rollback: 'not-possible' });
   }
+  // a rollback still running elsewhere is entered again by later runs: started once, then resumed
+  const resumed = run.cp.phase === 'rolling-back';
   await save(run, { ...run.cp, phase: 'rolling-back', reason });
-  await audit(run, 'rollback.started', { reason });
+  await audit(run, resumed ? 'rollback.resumed' : 'rollback.started', { reason });
   const outcome = await deps.clusterOps.rollback({ ...operationRequest(p), checkpoint: run.cp.ops, abortSignal: run.lease.signal });
   // a rollback still running elsewhere (an Argo Workflow) is read again on the next run, in this phase
   if (outcome.inProgress) return inProgress(run, 'rollback.in-progress', outcome);
@@ -84,13 +87,15 @@ async function verifyPhase(run: Run): Promise<ExecutionResult> {
   const status = await deps.verify(p);
   const executedAtMs = run.cp.executedAtMs ?? deps.clock.nowMs();
   const windowOver = deps.clock.nowMs() > executedAtMs + deps.config.verifyWindowMinutes * 60_000;
-  if (status === 'pending' && !windowOver) return 'verifying';
+  // until the window is over, only a recovery decides: the symptom check reads the last minutes of
+  // data, which right after the change are mostly from before it
+  if (status !== 'recovered' && !windowOver) return 'verifying';
   await audit(run, 'verification', { status, windowOver });
   if (status === 'recovered') {
     await note(run, 'succeeded', `\`${shortId(p.id)}\` executed and the symptom recovered.`);
     return finish(run, 'succeeded', { verification: status });
   }
-  return rollBack(run, status === 'pending' ? 'the symptom did not recover within the verification window' : 'the symptom did not recover');
+  return rollBack(run, status === 'pending' ? 'no data to verify within the verification window' : 'the symptom did not recover within the verification window');
 }
 
 async function executePhase(run: Run): Promise<ExecutionResult> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configuredLevel, effectiveLevel } from '../../../src/remediation/autonomy/autonomy-level.js';
+import { configuredLevel, demotedLevel, effectiveLevel } from '../../../src/remediation/autonomy/autonomy-level.js';
 import { demote, resolveAutonomy } from '../../../src/remediation/autonomy/demotions.js';
 import { RemediationConfig } from '../../../src/remediation/remediation-config.js';
 import { auditOf, openStore, T0 } from '../proposals/harness.js';
@@ -30,27 +30,38 @@ describe('configuredLevel', () => {
 });
 
 describe('effectiveLevel', () => {
-  const demotion = { level: 1 as const, configLevel: 2 as const, atMs: 0, proposalId: 'p', reason: 'failed' };
+  // level 2 (two approvals) is stricter than level 1 (one approval): strictness is 0 < 2 < 1 < 3
+  const fromOne = { level: 2 as const, configLevel: 1 as const, atMs: 0, proposalId: 'p', reason: 'failed' };
+  const fromAutomatic = { level: 1 as const, configLevel: 3 as const, atMs: 0, proposalId: 'p', reason: 'failed' };
   it.each([
-    [2, undefined, 2], [2, demotion, 1], [1, demotion, 1], [3, demotion, 3],
+    [2, undefined, 2], [1, fromOne, 2], [2, fromOne, 2], [0, fromOne, 0], [3, fromOne, 3],
+    [3, fromAutomatic, 1], [2, fromAutomatic, 2],
   ] as const)('config %i with %j → %i', (config, d, expected) => {
     expect(effectiveLevel(config, d)).toBe(expected);
   });
 });
 
+describe('demotedLevel', () => {
+  it.each([[3, 1], [1, 2], [2, 0], [0, 0]] as const)('makes level %i one step stricter: %i (never fewer approvals)', (level, expected) => {
+    expect(demotedLevel(level)).toBe(expected);
+  });
+});
+
 describe('demote', () => {
-  it('lowers the level by one, records and audits it, once per proposal; a higher config level promotes again', async () => {
+  it('makes the scope one step stricter, records and audits it, once per proposal; a more autonomous config level promotes again', async () => {
     const store = await openStore();
-    const config = RemediationConfig.parse({ autonomy: { defaultLevel: 2 } });
+    const config = RemediationConfig.parse({ autonomy: { defaultLevel: 1 } });
     const scope = { operation: 'evict-pod', environment: 'prod', tier: 'tier-1' };
 
     const first = await demote(store, config, scope, 'p1', 'rolled-back', T0);
     const again = await demote(store, config, scope, 'p1', 'rolled-back', T0);
+    const second = await demote(store, config, scope, 'p2', 'failed', T0);
 
-    expect(first?.level).toBe(1);
+    expect(first?.level).toBe(2);
     expect(again).toBeUndefined();
-    expect((await resolveAutonomy(store, config, scope)).level).toBe(1);
-    expect((await auditOf(store)).map((e) => [e.action, e.details.from, e.details.to])).toEqual([['autonomy.demoted', 2, 1]]);
+    expect(second?.level).toBe(0);
+    expect((await resolveAutonomy(store, config, scope)).level).toBe(0);
+    expect((await auditOf(store)).map((e) => [e.action, e.details.from, e.details.to])).toEqual([['autonomy.demoted', 1, 2], ['autonomy.demoted', 2, 0]]);
     const promoted = RemediationConfig.parse({ autonomy: { defaultLevel: 3 } });
     expect((await resolveAutonomy(store, promoted, scope)).level).toBe(3);
   });

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { claimExecution } from '../../src/remediation/proposals/claim-execution.js';
+import { shortId } from '../../src/remediation/proposals/proposal-id.js';
+import { reconcileProposed } from '../../src/remediation/proposals/reconcile-proposed.js';
+import { auditOf, CHANNEL, createWorld, draft, drainDraft, propose, reply, runProposalsJob, U, type World } from './proposals/harness.js';
+
+/** Faults a review of the execution path proved; each case failed on the code before its fix. */
+
+async function approvedDrain(world: World) {
+  const r = await propose(world, drainDraft());
+  if (r.status !== 'proposed') throw new Error(r.status);
+  await runProposalsJob(world);
+  await reply(world, r.proposal.id, U.onCall, `approve ${shortId(r.proposal.id)}`);
+  await reply(world, r.proposal.id, U.manager, `approve ${shortId(r.proposal.id)}`);
+  return r.proposal;
+}
+
+describe('execution faults', () => {
+  it('gives a symptom still present right after execution the verification window to recover, instead of rolling back at once', async () => {
+    // symptom answers: proposal time, before execution, right after execution, 5 minutes later
+    const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'not-recovered', 'recovered'] });
+    const p = await approvedDrain(world);
+
+    await runProposalsJob(world);
+    const afterExecution = await world.store.proposals.get(p.id);
+    await runProposalsJob(world, 5 * 60_000);
+
+    expect(afterExecution?.state).toBe('executing');
+    expect((await world.store.proposals.get(p.id))?.state).toBe('succeeded');
+    expect(world.ops.calls.filter((c) => c.kind === 'rollback')).toEqual([]);
+  });
+
+  it('rolls back only once the window is over when the symptom stays', async () => {
+    const world = await createWorld({ verify: ['not-recovered'] });
+    const p = await approvedDrain(world);
+
+    await runProposalsJob(world);
+    await runProposalsJob(world, 10 * 60_000);
+    const inWindow = (await world.store.proposals.get(p.id))?.state;
+    await runProposalsJob(world, 6 * 60_000);
+
+    expect(inWindow).toBe('executing');
+    expect((await world.store.proposals.get(p.id))?.state).toBe('rolled-back');
+    const verification = (await auditOf(world.store, p.id)).filter((e) => e.action === 'verification');
+    expect(verification.map((e) => e.details)).toEqual([{ status: 'not-recovered', windowOver: true }]);
+  });
+
+  it('after a rolled-back execution, the next proposal of the scope needs at least as many approvals as before (level 2 demotes to 0, not 1)', async () => {
+    // symptom answers: propose #1, before #1, then pending until the window is over (rolled back), then present
+    const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending', 'pending', 'not-recovered'], config: { autonomy: { defaultLevel: 2 } } });
+    const scale = (groupId: string, name: string) => draft({ groupId, operation: 'scale-workload', target: { cluster: 'c-eu-west-1-0001', kind: 'Deployment', namespace: 'shop', name }, params: { direction: 'up', replicas: 6 } });
+    const first = await propose(world, scale('g-1', 'web'));
+    if (first.status !== 'proposed') throw new Error(first.status);
+    await runProposalsJob(world);
+    await reply(world, first.proposal.id, U.onCall, `approve ${shortId(first.proposal.id)}`);
+    await reply(world, first.proposal.id, U.manager, `approve ${shortId(first.proposal.id)}`);
+    await runProposalsJob(world);
+    await runProposalsJob(world, 16 * 60_000);
+    expect((await world.store.proposals.get(first.proposal.id))?.state).toBe('rolled-back');
+
+    const second = await propose(world, scale('g-2', 'api'));
+    if (second.status !== 'proposed') throw new Error(second.status);
+    await runProposalsJob(world);
+    await reply(world, second.proposal.id, U.onCall, `approve ${shortId(second.proposal.id)}`);
+    await reply(world, second.proposal.id, U.manager, `approve ${shortId(second.proposal.id)}`);
+    await runProposalsJob(world);
+
+    expect((await world.store.proposals.get(second.proposal.id))?.state).toBe('proposed');
+    expect(world.ops.calls.filter((c) => c.kind === 'execute').map((c) => c.step)).toEqual(['scale-workload:web']);
+    const demoted = (await auditOf(world.store)).filter((e) => e.action === 'autonomy.demoted');
+    expect(demoted.map((e) => [e.details.from, e.details.to])).toEqual([[2, 0]]);
+    expect(world.chat.readAll(CHANNEL).map((m) => m.text).join('\n')).toMatch(/lowered to level 0 \(suggest only\)/);
+  });
+
+  it('expires an automatic (level 3) proposal whose notice came too late, instead of approving and running it after expiry', async () => {
+    const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'recovered'], config: { autonomy: { defaultLevel: 3 } } });
+    const r = await propose(world, draft());
+    if (r.status !== 'proposed') throw new Error(r.status);
+
+    await runProposalsJob(world, 29 * 60_000); // the notice is posted at T+29
+    await runProposalsJob(world, 2 * 60_000); // T+31: past the expiry (T+30)
+
+    expect((await world.store.proposals.get(r.proposal.id))?.state).toBe('expired');
+    expect(world.ops.calls).toEqual([]);
+    expect((await auditOf(world.store, r.proposal.id)).map((e) => e.action)).not.toContain('proposal.approved');
+  });
+
+  it('a run that lost the claim to another does not audit a refusal of the proposal the other executes', async () => {
+    let executionChecks = 0;
+    const world = await createWorld({
+      verify: ['not-recovered'],
+      gate: () => ({
+        async check(_op, _req, phase) {
+          // the second check sees the first run's execution (as no-repeat would)
+          if (phase === 'execution' && ++executionChecks > 1) return { ok: false, failures: [{ guardrail: 'no-repeat', reason: 'already executing' }] };
+          return { ok: true, failures: [] };
+        },
+      }),
+    });
+    const p = await approvedDrain(world);
+    const approved = await reconcileProposed(world.deps('run-A'), (await world.store.proposals.get(p.id))!);
+
+    const a = await claimExecution(world.deps('run-A'), approved!);
+    const b = await claimExecution(world.deps('run-B'), approved!); // it listed the row as approved before A's claim
+
+    expect(a?.state).toBe('executing');
+    expect(b).toBeUndefined();
+    expect((await world.store.proposals.get(p.id))?.state).toBe('executing');
+    expect((await auditOf(world.store, p.id)).map((e) => e.action)).not.toContain('execution.refused');
+  });
+
+  it('audits a rollback still running elsewhere as started once, then resumed', async () => {
+    const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending'], ops: { rollbackInProgressCalls: 2 } });
+    const p = await approvedDrain(world);
+    await runProposalsJob(world);
+
+    await runProposalsJob(world, 16 * 60_000);
+    await runProposalsJob(world);
+    await runProposalsJob(world);
+
+    const actions = (await auditOf(world.store, p.id)).map((e) => e.action).filter((a) => a.startsWith('rollback'));
+    expect(actions).toEqual(['rollback.started', 'rollback.in-progress', 'rollback.resumed', 'rollback.in-progress', 'rollback.resumed', 'rollback.finished']);
+    expect((await world.store.proposals.get(p.id))?.state).toBe('rolled-back');
+  });
+});
