@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ClusterOps, OperationRequest } from '../../src/adapters/cluster-ops/types.js';
 import { claimExecution } from '../../src/remediation/proposals/claim-execution.js';
 import { shortId } from '../../src/remediation/proposals/proposal-id.js';
 import { reconcileProposed } from '../../src/remediation/proposals/reconcile-proposed.js';
-import { auditOf, CHANNEL, createWorld, draft, drainDraft, propose, reply, runProposalsJob, U, type World } from './proposals/harness.js';
+import { runExecution } from '../../src/remediation/proposals/run-execution.js';
+import { auditOf, CHANNEL, createWorld, draft, drainDraft, propose, reply, runProposalsJob, stepsOf, U, type World } from './proposals/harness.js';
+
+afterEach(() => { vi.useRealTimers(); });
 
 /** Faults a review of the execution path proved; each case failed on the code before its fix. */
 
@@ -121,5 +125,45 @@ describe('execution faults', () => {
     const actions = (await auditOf(world.store, p.id)).map((e) => e.action).filter((a) => a.startsWith('rollback'));
     expect(actions).toEqual(['rollback.started', 'rollback.in-progress', 'rollback.resumed', 'rollback.in-progress', 'rollback.resumed', 'rollback.finished']);
     expect((await world.store.proposals.get(p.id))?.state).toBe('rolled-back');
+  });
+
+  it('an owner that stalled past its lease, which another run took over and finished, never takes it back nor repeats a step', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending', 'pending'] });
+    const p = await approvedDrain(world);
+    const depsA = world.deps('run-A');
+    const approved = await reconcileProposed(depsA, (await world.store.proposals.get(p.id))!);
+    const executing = await claimExecution(depsA, approved!);
+    // run A cordons, then stalls (a paused process) before evicting
+    let wake!: () => void;
+    const stalled = new Promise<void>((resolve) => { wake = resolve; });
+    let cordoned = false;
+    const opsA: ClusterOps = {
+      ...world.ops,
+      async execute(req: OperationRequest) {
+        const done = [...((req.checkpoint?.done as string[] | undefined) ?? [])];
+        for (const step of stepsOf(req)) {
+          if (done.includes(step)) continue;
+          if (req.abortSignal?.aborted) throw new Error('aborted');
+          world.ops.calls.push({ step, pid: 0, kind: 'execute' });
+          done.push(step);
+          await req.onCheckpoint?.({ done: [...done] });
+          if (step === 'cordon') { cordoned = true; await stalled; }
+        }
+        return { status: 'succeeded', calls: [], message: 'ok', checkpoint: { done } };
+      },
+    };
+    const runA = runExecution({ ...depsA, clusterOps: opsA }, executing!);
+    while (!cordoned) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    world.clock.advance(61_000); // past the 60 s lease: run B takes over, finishes the drain and releases the lease
+    await runExecution(world.deps('run-B'), (await world.store.proposals.get(p.id))!);
+    const afterB = (await world.store.proposals.get(p.id))?.checkpoint;
+    await vi.advanceTimersByTimeAsync(20_000); // A wakes up and its heartbeat fires
+    wake();
+    await runA.catch(() => undefined);
+
+    expect(world.ops.calls.map((c) => c.step)).toEqual(['cordon', 'evict:pod-1', 'evict:pod-2', 'evict:pod-3', 'evict:pod-4']);
+    expect((await world.store.proposals.get(p.id))?.checkpoint).toEqual(afterB);
   });
 });

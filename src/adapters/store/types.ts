@@ -176,7 +176,14 @@ export interface ProposalRepo {
   transition(id: string, from: ProposalState[], to: ProposalState, patch?: Partial<Pick<ProposalRow, 'checkpoint' | 'channel' | 'threadTs'>>, nowMs?: number): Promise<ProposalRow | undefined>;
   /** Take or renew the execution lease when free, expired or already ours; false when held by another. */
   acquireLease(id: string, owner: string, nowMs: number, ttlMs: number): Promise<boolean>;
-  /** Save the execution checkpoint while holding the lease; false when the lease was lost. */
+  /**
+   * Extend a lease this owner still holds, unexpired; false otherwise (it expired, or another process
+   * took it over and maybe released it): the heartbeat must stop, never take it back.
+   */
+  renewLease(id: string, owner: string, nowMs: number, ttlMs: number): Promise<boolean>;
+  /** Expire this owner's own lease at once (another owner's is left alone). */
+  releaseLease(id: string, owner: string, nowMs: number): Promise<void>;
+  /** Save the execution checkpoint while holding the lease of an executing proposal; false when the lease was lost. */
   saveCheckpoint(id: string, owner: string, checkpoint: Record<string, unknown>, nowMs: number): Promise<boolean>;
 }
 

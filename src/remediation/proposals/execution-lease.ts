@@ -16,8 +16,10 @@ export interface HeldLease {
 export async function takeLease(store: Store, clock: Clock, id: string, owner: string, ttlMs: number, parent?: AbortSignal): Promise<HeldLease | undefined> {
   if (!(await store.proposals.acquireLease(id, owner, clock.nowMs(), ttlMs))) return undefined;
   const lost = new AbortController();
+  // renew, never re-take: a lease that expired while this process stalled may have been taken over
+  // (and even released) by another run, which then owns the execution's progress
   const timer = setInterval(() => {
-    store.proposals.acquireLease(id, owner, clock.nowMs(), ttlMs)
+    store.proposals.renewLease(id, owner, clock.nowMs(), ttlMs)
       .then((ok) => { if (!ok) lost.abort(new Error('execution lease lost')); })
       .catch((err: unknown) => lost.abort(err));
   }, Math.max(1000, Math.floor(ttlMs / 3)));
@@ -33,7 +35,7 @@ export async function takeLease(store: Store, clock: Clock, id: string, owner: s
     async release() {
       clearInterval(timer);
       // Expire our own lease at once so the next run need not wait for the TTL.
-      await store.proposals.acquireLease(id, owner, clock.nowMs(), -1);
+      await store.proposals.releaseLease(id, owner, clock.nowMs());
     },
   };
 }

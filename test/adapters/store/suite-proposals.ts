@@ -66,16 +66,38 @@ export function registerProposalTests(ctx: StoreContext): void {
       expect(await lease.get('p1')).toMatchObject({ leaseOwner: 'pod-b', leaseUntilMs: T0 + 150_001 });
     });
 
-    it('saves checkpoints only while the lease is ours', async () => {
-      await ctx.store.proposals.insert(proposal('p1'));
+    it('saves checkpoints only while the lease is ours and the proposal executes', async () => {
+      await ctx.store.proposals.insert(proposal('p1', { state: 'executing' }));
+      await ctx.store.proposals.insert(proposal('p2', { state: 'succeeded' }));
       await ctx.store.proposals.acquireLease('p1', 'pod-a', T0, 60_000);
+      await ctx.store.proposals.acquireLease('p2', 'pod-a', T0, 60_000);
 
       const ours = await ctx.store.proposals.saveCheckpoint('p1', 'pod-a', { step: 2 }, T0 + 1_000);
       const notOurs = await ctx.store.proposals.saveCheckpoint('p1', 'pod-b', { step: 9 }, T0 + 1_000);
       const expired = await ctx.store.proposals.saveCheckpoint('p1', 'pod-a', { step: 3 }, T0 + 61_000);
+      const finished = await ctx.store.proposals.saveCheckpoint('p2', 'pod-a', { step: 4 }, T0 + 1_000);
 
-      expect([ours, notOurs, expired]).toEqual([true, false, false]);
+      expect([ours, notOurs, expired, finished]).toEqual([true, false, false, false]);
       expect((await ctx.store.proposals.get('p1'))?.checkpoint).toEqual({ step: 2 });
+    });
+
+    it('renews only an unexpired lease of its owner, never taking one back, and releases only its own', async () => {
+      await ctx.store.proposals.insert(proposal('p1', { state: 'executing' }));
+      const leases = ctx.store.proposals;
+      await leases.acquireLease('p1', 'pod-a', T0, 60_000);
+
+      const renewed = await leases.renewLease('p1', 'pod-a', T0 + 20_000, 60_000);
+      const byOther = await leases.renewLease('p1', 'pod-b', T0 + 20_000, 60_000);
+      // pod-a stalls past its TTL; pod-b takes over, then releases at the end of its run
+      const takenOver = await leases.acquireLease('p1', 'pod-b', T0 + 81_000, 60_000);
+      await leases.releaseLease('p1', 'pod-a', T0 + 82_000); // pod-a's release must not touch pod-b's lease
+      const stillB = await leases.get('p1');
+      await leases.releaseLease('p1', 'pod-b', T0 + 90_000);
+      const afterRelease = await leases.renewLease('p1', 'pod-a', T0 + 91_000, 60_000);
+
+      expect([renewed, byOther, takenOver, afterRelease]).toEqual([true, false, true, false]);
+      expect(stillB).toMatchObject({ leaseOwner: 'pod-b', leaseUntilMs: T0 + 141_000 });
+      expect((await leases.get('p1'))?.leaseUntilMs).toBeLessThan(T0 + 90_000);
     });
   });
 }

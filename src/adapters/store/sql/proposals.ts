@@ -55,11 +55,24 @@ async function acquireLease(db: SqlDb, id: string, owner: string, nowMs: number,
   return rows.length > 0;
 }
 
-/** Only while the lease is ours and unexpired (an expired lease may be taken over at any moment). */
+/** Only while the lease is ours and unexpired: an expired one may have been taken over already. */
+async function renewLease(db: SqlDb, id: string, owner: string, nowMs: number, ttlMs: number): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE proposals SET lease_until_ms = $4 WHERE id = $1 AND lease_owner = $2 AND lease_until_ms >= $3 RETURNING id`,
+    [id, owner, nowMs, nowMs + ttlMs],
+  );
+  return rows.length > 0;
+}
+
+async function releaseLease(db: SqlDb, id: string, owner: string, nowMs: number): Promise<void> {
+  await db.query('UPDATE proposals SET lease_until_ms = $3 WHERE id = $1 AND lease_owner = $2 AND lease_until_ms >= $3', [id, owner, nowMs - 1]);
+}
+
+/** Only while the lease is ours and unexpired (an expired lease may be taken over at any moment), and the proposal still executing. */
 async function saveCheckpoint(db: SqlDb, id: string, owner: string, checkpoint: Record<string, unknown>, nowMs: number): Promise<boolean> {
   const rows = await db.query(
     `UPDATE proposals SET checkpoint = $3, updated_at_ms = $4
-     WHERE id = $1 AND lease_owner = $2 AND lease_until_ms >= $4 RETURNING id`,
+     WHERE id = $1 AND lease_owner = $2 AND lease_until_ms >= $4 AND state = 'executing' RETURNING id`,
     [id, owner, json(checkpoint), nowMs],
   );
   return rows.length > 0;
@@ -75,6 +88,8 @@ export function createProposalRepo(db: SqlDb, clock: Clock): ProposalRepo {
     list: (filter) => list(db, filter),
     transition: (id, from, to, patch = {}, nowMs = clock.nowMs()) => transition(db, id, from, to, patch, nowMs),
     acquireLease: (id, owner, nowMs, ttlMs) => acquireLease(db, id, owner, nowMs, ttlMs),
+    renewLease: (id, owner, nowMs, ttlMs) => renewLease(db, id, owner, nowMs, ttlMs),
+    releaseLease: (id, owner, nowMs) => releaseLease(db, id, owner, nowMs),
     saveCheckpoint: (id, owner, checkpoint, nowMs) => saveCheckpoint(db, id, owner, checkpoint, nowMs),
   };
 }
