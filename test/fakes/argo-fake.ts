@@ -20,6 +20,8 @@ export async function startArgoFake(opts: { token: string }) {
   const actions: { app: string; action: string; query: Record<string, string> }[] = [];
   const rollbacks: { app: string; id: number }[] = [];
   let created = 0;
+  /** Answers for the next requests, before any routing (429 or 5xx, as a proxy or Argo Server under load gives). */
+  const failures: { status: number; headers?: Record<string, string> }[] = [];
 
   const grpcError = (status: number, code: number, message: string): [number, Obj] => [status, { error: message, code, message }];
   const route = (method: string, url: URL, body: Obj | undefined): [number, unknown] | undefined => {
@@ -71,7 +73,9 @@ export async function startArgoFake(opts: { token: string }) {
       const url = new URL(req.url ?? '/', 'http://fake');
       const body = text ? JSON.parse(text) : undefined;
       requests.push({ method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, authorization: req.headers.authorization, body });
-      const send = (status: number, payload: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(payload)); };
+      const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => { res.writeHead(status, { 'content-type': 'application/json', ...headers }); res.end(JSON.stringify(payload)); };
+      const failure = failures.shift();
+      if (failure) return send(failure.status, { error: 'upstream connect error', code: 14, message: `injected ${failure.status}` }, failure.headers);
       if (req.headers.authorization !== `Bearer ${opts.token}`) return send(401, { error: 'invalid session', code: 16, message: 'invalid session' });
       const answer = route(req.method ?? 'GET', url, body);
       if (!answer) {
@@ -86,6 +90,7 @@ export async function startArgoFake(opts: { token: string }) {
     url: `http://127.0.0.1:${port}`,
     requests, unexpected, actions, rollbacks,
     workflowsCreated: () => created,
+    failNext: (...more: { status: number; headers?: Record<string, string> }[]) => { failures.push(...more); },
     workflow: (name: string) => workflows.get(name),
     setWorkflowPhase: (name: string, phase: string, message?: string) => { workflows.get(name)!.status = { phase, message }; },
     /** An application; its destination defaults to the Argo CD cluster named cluster-a (the shared fixtures' cluster). */

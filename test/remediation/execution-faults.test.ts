@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClusterOps, OperationRequest } from '../../src/adapters/cluster-ops/types.js';
+import { createArgoWorkflowsClusterOps } from '../../src/adapters/cluster-ops/argo-workflows/index.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { proposalsJob } from '../../src/remediation/proposals-job.js';
 import { claimExecution } from '../../src/remediation/proposals/claim-execution.js';
 import { shortId } from '../../src/remediation/proposals/proposal-id.js';
 import { reconcileProposed } from '../../src/remediation/proposals/reconcile-proposed.js';
@@ -165,5 +168,37 @@ describe('execution faults', () => {
 
     expect(world.ops.calls.map((c) => c.step)).toEqual(['cordon', 'evict:pod-1', 'evict:pod-2', 'evict:pod-3', 'evict:pod-4']);
     expect((await world.store.proposals.get(p.id))?.checkpoint).toEqual(afterB);
+  });
+
+  it('a 503 from Argo Server on submit is retried, not taken as a refusal that rolls back (and demotes) an operation that never ran', async () => {
+    const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending'] });
+    const requests: string[] = [];
+    let posts = 0;
+    const argoFetch = (async (url: URL, init: RequestInit) => {
+      requests.push(`${init.method} ${url.pathname}`);
+      if (init.method === 'POST') {
+        posts += 1;
+        if (posts === 1) return new Response(JSON.stringify({ code: 14, message: 'upstream connect error' }), { status: 503 });
+        return new Response(JSON.stringify(JSON.parse(String(init.body)).workflow), { status: 200 });
+      }
+      const name = url.pathname.split('/').at(-1);
+      return new Response(JSON.stringify({ metadata: { name }, status: { phase: 'Running' } }), { status: 200 });
+    }) as unknown as typeof fetch;
+    const argo = createArgoWorkflowsClusterOps({
+      baseUrl: 'http://argo.invalid', token: 't', namespace: 'fleetops', workflowTemplate: 'fleetops-safe-operation', clock: world.clock, logger: silentLogger,
+      fetch: argoFetch, sleep: async () => undefined,
+    });
+    const r = await propose(world, draft({ operation: 'scale-workload', target: { cluster: 'c-eu-west-1-0001', kind: 'Deployment', namespace: 'shop', name: 'web' }, params: { direction: 'up', replicas: 6 } }));
+    if (r.status !== 'proposed') throw new Error(r.status);
+    await runProposalsJob(world);
+    await reply(world, r.proposal.id, U.onCall, `approve ${shortId(r.proposal.id)}`);
+    world.clock.advance(120_000);
+
+    await proposalsJob({ ...world.jobDeps(), clusterOps: argo }, world.ctx());
+
+    expect((await world.store.proposals.get(r.proposal.id))?.state).toBe('executing');
+    expect(requests.filter((q) => q.endsWith('-rollback'))).toEqual([]);
+    expect(posts).toBe(2);
+    expect((await auditOf(world.store)).map((e) => e.action)).not.toContain('autonomy.demoted');
   });
 });

@@ -38,6 +38,35 @@ describe('Argo Workflows ClusterOps', () => {
     });
   });
 
+  it('retries a submit answered 503 or 429 (honouring Retry-After) and submits the Workflow once', async () => {
+    const req = request('scale-workload', { kind: 'Deployment', namespace: 'shop', name: 'web' });
+    const sleeps: number[] = [];
+    argo.failNext({ status: 503 }, { status: 429, headers: { 'retry-after': '7' } });
+
+    const outcome = await createArgoWorkflowsClusterOps({
+      baseUrl: argo.url, token: 'wf-token', namespace: 'fleetops', workflowTemplate: 't', clock: fixedClock(NOW_MS), logger: silentLogger,
+      retryBaseDelayMs: 1, sleep: async (ms) => { sleeps.push(ms); },
+    }).execute(req);
+
+    expect(outcome).toMatchObject({ status: 'blocked', inProgress: true });
+    expect(argo.workflowsCreated()).toBe(1);
+    expect(argo.requests.filter((r) => r.method === 'POST')).toHaveLength(3);
+    expect(sleeps[1]).toBe(7_000);
+  });
+
+  it('throws after the retries, so the execution is retried on a later run and never rolled back for a submit that did not happen', async () => {
+    const req = request('scale-workload', { kind: 'Deployment', namespace: 'shop', name: 'web' });
+    argo.failNext({ status: 503 }, { status: 503 }, { status: 503 });
+
+    const attempt = createArgoWorkflowsClusterOps({
+      baseUrl: argo.url, token: 'wf-token', namespace: 'fleetops', workflowTemplate: 't', clock: fixedClock(NOW_MS), logger: silentLogger,
+      retries: 2, retryBaseDelayMs: 1, sleep: async () => undefined,
+    }).execute(req);
+
+    await expect(attempt).rejects.toThrow(/Argo Workflows answered HTTP 503 to .*: .*injected 503/);
+    expect(argo.workflowsCreated()).toBe(0);
+  });
+
   it('reports a failed Workflow as failed, and a wrong token as a refusal with a hint', async () => {
     const req = request('evict-pod', { kind: 'Pod', namespace: 'shop', name: 'web-1' });
     await ops().execute(req);

@@ -3,7 +3,7 @@ import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { ClusterOps, OperationOutcome, OperationRequest, PlannedCall } from '../types.js';
 import { ArgoServerError, WorkflowResponse } from './schema.js';
-import { withTimeout } from '../../../core/backoff.js';
+import { abortableSleep, HttpServiceError, parseRetryAfterMs, withBackoff, withTimeout } from '../../../core/backoff.js';
 
 export interface ArgoWorkflowsClusterOpsOptions {
   /** Argo Server, e.g. https://argo-workflows.example.com */
@@ -15,6 +15,10 @@ export interface ArgoWorkflowsClusterOpsOptions {
   clock: Clock;
   logger: Logger;
   timeoutMs?: number;
+  /** Retries of a call answered 429 or 5xx, or lost to the network (default 3, from 500 ms, honouring Retry-After). */
+  retries?: number;
+  retryBaseDelayMs?: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   fetch?: typeof fetch;
 }
 
@@ -59,15 +63,35 @@ function outcomeOf(wf: WorkflowResponse, calls: PlannedCall[], already: boolean)
  */
 export function createArgoWorkflowsClusterOps(o: ArgoWorkflowsClusterOpsOptions): ClusterOps {
   const doFetch = o.fetch ?? fetch;
+  /**
+   * One call, retried with backoff on 429, 5xx and network errors (a submit is safe to repeat: the
+   * Workflow's name comes from the proposal, so a second submit answers 409). Still failing after the
+   * retries, it throws: the execution is retried on the next run instead of being taken as refused
+   * (a refused submit would be rolled back, for an operation that never ran).
+   */
   const send = async (call: PlannedCall, signal?: AbortSignal): Promise<{ status: number; body: unknown }> => {
-    const { status, text } = await withTimeout(signal, o.timeoutMs ?? 30_000, async (s) => {
-      const res = await doFetch(new URL(call.path, o.baseUrl), {
-        method: call.method, signal: s,
-        headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' },
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
-      });
-      return { status: res.status, text: await res.text() };
+    const once = () => withTimeout(signal, o.timeoutMs ?? 30_000, async (s) => {
+      let res: Response;
+      try {
+        res = await doFetch(new URL(call.path, o.baseUrl), {
+          method: call.method, signal: s,
+          headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' },
+          body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        });
+      } catch (err) {
+        if (signal?.aborted) throw err;
+        throw new HttpServiceError(`Argo Workflows: ${call.description}: ${(err as Error).message}`, { service: 'argo-workflows' }, undefined, { cause: err });
+      }
+      const text = await res.text();
+      if (res.status === 429 || res.status >= 500) {
+        throw new HttpServiceError(`Argo Workflows answered HTTP ${res.status} to ${call.description}: ${text.slice(0, 200)}`, { service: 'argo-workflows', status: res.status }, parseRetryAfterMs(res.headers.get('retry-after') ?? undefined, o.clock.nowMs()));
+      }
+      return { status: res.status, text };
     });
+    const { status, text } = await withBackoff(once, {
+      retries: o.retries ?? 3, baseDelayMs: o.retryBaseDelayMs ?? 500, maxDelayMs: 30_000, sleep: o.sleep ?? abortableSleep,
+      onRetry: (err, attempt, delayMs) => o.logger.warn({ status: err.details.status, attempt, delayMs, call: call.description }, 'argo workflows call retried'),
+    }, signal);
     return { status, body: text ? JSON.parse(text) : undefined };
   };
   const submit = async (mode: 'execute' | 'rollback', req: OperationRequest): Promise<OperationOutcome> => {
