@@ -36,14 +36,21 @@ export function zoneOffsetMs(tz: string, atMs: number): number {
   return local - Math.floor(atMs / 1000) * 1000;
 }
 
-/** The instant of a local wall-clock time; a time skipped by DST resolves to the instant after the gap. */
+/**
+ * The instant of a local wall-clock time. Candidates are `wall - offset` for the offsets in force a day
+ * either side and at the naive guesses; a candidate is right when its own offset is the one it assumed.
+ * A repeated time (DST end) resolves to its first occurrence; a time skipped by DST (no candidate is
+ * right) resolves to the instant after the gap, i.e. the time read with the offset before the change.
+ */
 export function zonedTimeToUtc(date: string, time: string, tz: string): number {
   const [y, m, d] = date.split('-').map(Number);
   const [hh, mm] = time.split(':').map(Number);
   const wall = Date.UTC(y, m - 1, d, hh, mm);
-  const first = wall - zoneOffsetMs(tz, wall);
-  const second = wall - zoneOffsetMs(tz, first);
-  return Math.max(first, second);
+  const naive = zoneOffsetMs(tz, wall);
+  const offsets = new Set([naive, zoneOffsetMs(tz, wall - naive), zoneOffsetMs(tz, wall - DAY_MS), zoneOffsetMs(tz, wall + DAY_MS)]);
+  const instants = [...offsets].map((o) => wall - o);
+  const exact = instants.filter((at) => zoneOffsetMs(tz, at) === wall - at);
+  return exact.length > 0 ? Math.min(...exact) : Math.max(...instants);
 }
 
 /** Local calendar date (`YYYY-MM-DD`) of an instant. */

@@ -54,6 +54,34 @@ describe('resolveReportWeek', () => {
     expect(new Date(zonedTimeToUtc('2026-03-29', '02:30', 'Europe/Berlin')).toISOString()).toBe('2026-03-29T01:30:00.000Z');
   });
 
+  it.each([
+    ['America/Los_Angeles', '09:00', '2026-03-08T16:00:00.000Z'],
+    ['America/Los_Angeles', '03:00', '2026-03-08T10:00:00.000Z'],
+    ['America/New_York', '06:00', '2026-03-08T10:00:00.000Z'],
+    ['America/Los_Angeles', '02:30', '2026-03-08T10:30:00.000Z'], // skipped: the instant after the gap (03:30 PDT)
+  ])('resolves %s %s on the spring-forward day (8 Mar 2026) to that local time', (tz, time, expected) => {
+    expect(new Date(zonedTimeToUtc('2026-03-08', time, tz)).toISOString()).toBe(expected);
+  });
+
+  it.each([
+    ['Europe/Berlin', '2026-10-25', '2026-10-25T00:30:00.000Z'],
+    ['America/Los_Angeles', '2026-11-01', '2026-11-01T08:30:00.000Z'],
+  ])('resolves a wall-clock time repeated by DST in %s to its first occurrence', (tz, date, expected) => {
+    const time = tz === 'Europe/Berlin' ? '02:30' : '01:30';
+
+    expect(new Date(zonedTimeToUtc(date, time, tz)).toISOString()).toBe(expected);
+  });
+
+  it('starts a week on the spring-forward Sunday at the handoff time in an American zone (168 h, no gap)', () => {
+    const la = { weekday: 'sunday', time: '09:00', timeZone: 'America/Los_Angeles' } as const;
+
+    const w = resolveReportWeek(la, Date.parse('2026-03-20T00:00:00Z'), '2026-03-08');
+
+    expect(new Date(w.startMs).toISOString()).toBe('2026-03-08T16:00:00.000Z');
+    expect((w.endMs - w.startMs) / H).toBe(168);
+    expect((w.previous.endMs - w.previous.startMs) / H).toBe(167);
+  });
+
   it('handles time zones ahead of UTC across the date line', () => {
     const w = resolveReportWeek({ weekday: 'monday', time: '08:00', timeZone: 'Pacific/Auckland' }, Date.parse('2026-11-25T00:00:00Z'));
 

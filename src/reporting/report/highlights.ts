@@ -2,7 +2,7 @@
  * The highlights paragraph: a deterministic template, and the check an LLM-written paragraph must
  * pass to replace it: every number it states must appear in the report model or the rendered report.
  */
-import { NumberPool, numberTokens } from '../../rca/narrative/number-tokens.js';
+import { NumberPool, numberTokens, type NumberToken } from '../../rca/narrative/number-tokens.js';
 import { formatChange, formatMinutes, plural } from './report-format.js';
 import type { WeeklyReport } from './weekly-report.js';
 
@@ -25,14 +25,79 @@ export function templateHighlights(r: WeeklyReport): string {
   return parts.join(' ');
 }
 
-/** Every number the report offers: the model's data and the text rendered from it. */
-export function reportNumberPool(r: WeeklyReport, renderedText: string): NumberPool {
-  return new NumberPool().addData(r).addText(renderedText);
+/** `1,000` is one number, not 1 and 000. */
+function joinThousands(text: string): string {
+  return text.replace(/(?<![\w.,])\d{1,3}(?:,\d{3})+(?!\d)/g, (m) => m.replace(/,/g, ''));
 }
 
-/** Numbers in `text` that the pool does not hold (as written); empty means the paragraph is grounded. */
-export function ungroundedNumbers(text: string, pool: NumberPool): string[] {
-  return [...new Set(numberTokens(text).filter((t) => !pool.has(t)).map((t) => t.raw))];
+const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+const SCALES: Record<string, number> = { hundred: 100, thousand: 1000, million: 1_000_000 };
+const NUMBER_WORD = new RegExp(`\\b(?:${[...UNITS, ...TENS.filter(Boolean), ...Object.keys(SCALES)].join('|')})(?:[\\s-]+(?:${[...UNITS, ...TENS.filter(Boolean), ...Object.keys(SCALES)].join('|')}))*\\b`, 'gi');
+
+/** The value of a run of number words: "forty-two" 42, "two hundred" 200, "three thousand five hundred" 3500. */
+function wordsValue(run: string): number {
+  let total = 0;
+  let current = 0;
+  for (const w of run.toLowerCase().split(/[\s-]+/)) {
+    if (UNITS.includes(w)) current += UNITS.indexOf(w);
+    else if (TENS.includes(w)) current += TENS.indexOf(w) * 10;
+    else if (w === 'hundred') current = Math.max(current, 1) * 100;
+    else { total += Math.max(current, 1) * SCALES[w]; current = 0; }
+  }
+  return total + current;
+}
+
+/** Numbers written out in words ("twelve incidents"), as bare-number tokens. */
+function spelledNumbers(text: string): NumberToken[] {
+  return [...text.matchAll(NUMBER_WORD)].map((m) => {
+    const value = String(wordsValue(m[0]));
+    return { raw: m[0].toLowerCase(), value, unit: '' };
+  });
+}
+
+/** Keys whose numbers are percentages (`changePct`): the only data a `%` in the paragraph may match. */
+const PERCENT_KEY = /pct|percent/i;
+
+/**
+ * Every number the report offers: the model's data and the text rendered from it. A percentage is
+ * grounded only by a percentage: one shown in the text, or a value held under a percentage key.
+ */
+export class ReportNumbers {
+  readonly all: NumberPool;
+  private readonly shown: NumberPool;
+  private readonly percents = new Set<string>();
+
+  constructor(r: WeeklyReport, renderedText: string) {
+    const text = joinThousands(renderedText);
+    this.all = new NumberPool().addData(r).addText(text);
+    this.shown = new NumberPool().addText(text);
+    this.collectPercents(r, false);
+  }
+
+  has(t: NumberToken): boolean {
+    if (t.unit === '%') return this.shown.has(t) || this.percents.has(t.value);
+    return this.all.has(t);
+  }
+
+  private collectPercents(value: unknown, underPercentKey: boolean): void {
+    if (typeof value === 'number' && underPercentKey && Number.isFinite(value)) this.percents.add(String(Math.abs(value)));
+    else if (Array.isArray(value)) value.forEach((v) => this.collectPercents(v, underPercentKey));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) this.collectPercents(v, PERCENT_KEY.test(k));
+  }
+}
+
+export function reportNumberPool(r: WeeklyReport, renderedText: string): ReportNumbers {
+  return new ReportNumbers(r, renderedText);
+}
+
+/**
+ * Numbers in `text` that the report does not hold (as written); empty means the paragraph is grounded.
+ * Thousands separators join (`1,000`), numbers in words count, and a percentage needs a percentage.
+ */
+export function ungroundedNumbers(text: string, pool: ReportNumbers): string[] {
+  const tokens = [...numberTokens(joinThousands(text)), ...spelledNumbers(text)];
+  return [...new Set(tokens.filter((t) => !pool.has(t)).map((t) => t.raw))];
 }
 
 /** What the LLM sees: aggregate figures only (no thread text, which may hold secrets or instructions). */

@@ -73,6 +73,25 @@ describe('buildDocRequests', () => {
     expect(reqs[4].updateTextStyle?.range).toEqual({ startIndex: 1, endIndex: 5 });
   });
 
+  it.each([
+    ['ANSI colour codes (U+001B)', '\u001b[31mERR\u001b[0m x', 'ERR x'],
+    ['a lone ESC', 'a\u001bb', 'ab'],
+    ['a powerline glyph (U+E0B0, private use)', 'a \uE0B0 b', 'a  b'],
+    ['NUL, backspace and form feed', 'a\u0000\u0008\u000Cb', 'ab'],
+  ])('drops %s, which Docs strips, before computing indices', (_name, text, kept) => {
+    const reqs = build({ kind: 'paragraph', spans: [{ text, bold: true }] }, { kind: 'table', header: ['A'], rows: [[[text]]] }, { kind: 'paragraph', spans: ['after'] });
+
+    const table = 3 + kept.length + 1;
+    expect(inserts(reqs)).toEqual([[1, 'T\n'], [3, `${kept}\n`], [table + 4, 'A'], [table + 8, kept], [table + 8 + kept.length + 1, 'after\n']]);
+    expect(ofKind(reqs, 'updateTextStyle')[1]).toMatchObject({ range: { startIndex: 3, endIndex: 3 + kept.length }, fields: 'bold' });
+  });
+
+  it('keeps newlines and tabs in code but drops the control characters Docs strips', () => {
+    const reqs = build({ kind: 'code', text: '\u001b[32mok\u001b[0m\r\n\tdone' });
+
+    expect(inserts(reqs)[1]).toEqual([3, 'ok\n\tdone\n']);
+  });
+
   it('turns newlines inside inline text into spaces so paragraphs and cells keep their shape', () => {
     const reqs = build({ kind: 'paragraph', spans: ['a\nb'] });
 

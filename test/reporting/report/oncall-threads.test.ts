@@ -21,6 +21,49 @@ describe('summariseThread', () => {
     expect(s).toMatchObject(expected);
   });
 
+  it.each([
+    'not yet resolved, still digging',
+    'is it resolved?',
+    'fixed or not?',
+    'this never got fixed last time either',
+    'it isn’t resolved',
+    "it's yet to be resolved",
+  ])('leaves the thread open when a reply says %j', (text) => {
+    const s = summariseThread(parent, [msg(5, 'UBOB', text)], rules);
+
+    expect(s).toMatchObject({ resolved: false, resolvedBy: undefined, resolveMinutes: undefined });
+    expect(threadFigures([s]).open).toHaveLength(1);
+  });
+
+  it.each([
+    ['a clause break before the word', 'No, it is fixed now', 5],
+    ['a question answered in the same reply', 'fixed? yes, fixed', 5],
+    ['reopened, then resolved again', ['fixed', 'it is back, not fixed', 'resolved for real'], 30],
+  ] as const)('resolves on the latest signal: %s', (_name, texts, minutes) => {
+    const replies = (Array.isArray(texts) ? texts : [texts]).map((t, i) => msg(5 + 12.5 * i, 'UBOB', t));
+
+    const s = summariseThread(parent, replies, rules);
+
+    expect(s).toMatchObject({ resolved: true, resolvedBy: 'reply', resolveMinutes: minutes });
+  });
+
+  it('reopens a thread whose latest reply says it is not resolved after all', () => {
+    const s = summariseThread(parent, [msg(5, 'UBOB', 'fixed'), msg(20, 'UCAROL', "it's back — not fixed")], rules);
+
+    expect(s.resolved).toBe(false);
+  });
+
+  it('does not count a bot alert post nobody answered as acting on the alert, nor as an investigation', () => {
+    const bot = msg(0, undefined, '[FIRING:3] KubeJobFailed (warning)', { botId: 'BALERTMANAGER', subtype: 'bot_message' });
+
+    const unanswered = summariseThread(bot, [msg(1, undefined, '[RESOLVED] KubeJobFailed', { botId: 'BALERTMANAGER', subtype: 'bot_message' })], rules);
+    const answered = summariseThread(bot, [msg(5, 'UBOB', 'looking')], rules);
+
+    expect(unanswered).toMatchObject({ human: false, alertnames: [] });
+    expect(answered).toMatchObject({ human: true, alertnames: ['KubeJobFailed'] });
+    expect(threadFigures([unanswered, answered])).toMatchObject({ total: 2, resolved: 0, open: [answered] });
+  });
+
   it('names who answered, the time to the first answer and the alerts mentioned', () => {
     const replies = [msg(2, 'UALICE', 'KubeJobFailed too'), msg(7, 'UBOB', 'on it'), msg(9, undefined, 'bot', { botId: 'B1' }), msg(12, 'UCAROL', 'me too'), msg(15, 'UBOB', 'x')];
 

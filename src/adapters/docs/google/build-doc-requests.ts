@@ -23,9 +23,25 @@ function range(startIndex: number, endIndex: number): docs_v1.Schema$Range {
   return { startIndex, endIndex };
 }
 
-/** Newlines inside inline text would split paragraphs and cells; Docs shows them as spaces here. */
+/**
+ * Docs strips control characters U+0000-U+0008 and U+000C-U+001F and the BMP private use area
+ * U+E000-U+F8FF from inserted text (documented on InsertTextRequest). Counting them would shift every
+ * later index (a refused batch or text in the wrong cell), so they are removed before positions are computed.
+ */
+// eslint-disable-next-line no-control-regex -- these are exactly the characters Docs strips
+const STRIPPED_BY_DOCS = /[\u0000-\u0008\u000C-\u001F\uE000-\uF8FF]/g;
+/** Terminal colour/cursor sequences (ESC [ … letter) go whole: stripping only ESC would leave `[31m`. */
+// eslint-disable-next-line no-control-regex -- ESC starts the sequence
+const ANSI_SEQUENCE = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
+/** Newlines (and vertical tabs, a line break in Docs) inside inline text would split paragraphs and cells; Docs shows them as spaces here. */
 function clean(text: string): string {
-  return text.replace(/\r?\n|\r/g, ' ');
+  return text.replace(/\r?\n|\r|\v/g, ' ').replace(ANSI_SEQUENCE, '').replace(STRIPPED_BY_DOCS, '');
+}
+
+/** Code keeps its line breaks; a CRLF's carriage return is dropped like every other stripped character. */
+function cleanKeepingNewlines(text: string): string {
+  return text.replace(ANSI_SEQUENCE, '').replace(STRIPPED_BY_DOCS, '');
 }
 
 function spanStyle(span: Span, forceBold: boolean): { textStyle: docs_v1.Schema$TextStyle; fields: string[] } {
@@ -42,7 +58,7 @@ function styleSpans(acc: Acc, at: number, spans: Inline[], forceBold = false, ke
   let text = '';
   for (const inline of spans) {
     const span: Span = typeof inline === 'string' ? { text: inline } : inline;
-    const part = keepNewlines ? span.text.replace(/\r/g, '') : clean(span.text);
+    const part = keepNewlines ? cleanKeepingNewlines(span.text) : clean(span.text);
     const { textStyle, fields } = spanStyle(span, forceBold);
     if (part.length > 0 && fields.length > 0) {
       const start = at + text.length;
