@@ -15,6 +15,7 @@ import { findingId } from './finding-id.js';
 import { collectShardPeers, type ShardPeers } from './peer-window.js';
 import { decodeClusterState, encodeClusterStateAsync } from './scan-state-codec.js';
 import { DEFAULT_SCAN_OPTIONS, scanSeries, type SeriesScanState } from './series-scan.js';
+import { isPartialWarning } from '../adapters/metrics/prometheus/partial-warning.js';
 
 export interface FleetScanDeps {
   /** The fleet (a shard's clusters are picked from it); the job passes the list it already has. */
@@ -216,8 +217,6 @@ async function fetchEntry(
  * query, not a silence: its state stays where it was, to be fetched again, and it is not reported
  * missing on this answer's word.
  */
-/** Prometheus' query annotations ("PromQL info: metric might not be a counter …") are about the data, not data left out. */
-const isPartialWarning = (w: string): boolean => !/^PromQL (info|warning):/i.test(w);
 
 function partialAnswer(answer: MetricsAnswer, ids: string[]): MetricsAnswer {
   const present = new Set(answer.series.map((s) => s.cluster));

@@ -4,13 +4,14 @@
  * one fire/resolve cycle.
  */
 import type { AlertEpisode } from '../../adapters/alerts/types.js';
+import { addDays, zoneOffsetMs, zonedTimeToUtc } from '../../report/report-week.js';
 
 export interface DayBucket { date: string; startMs: number; endMs: number }
 
 export interface AlertAnalyticsInput {
   current: readonly AlertEpisode[];
   previous: readonly AlertEpisode[];
-  week: { startMs: number; endMs: number; previous: { startMs: number; endMs: number }; days: readonly DayBucket[] };
+  week: { startMs: number; endMs: number; previous: { startMs: number; endMs: number }; days: readonly DayBucket[]; timeZone: string };
   topN: number;
   flappingMinCycles: number;
 }
@@ -101,18 +102,37 @@ function flappingRows(current: AlertEpisode[], minCycles: number, clip: (e: Aler
   })).sort((a, b) => b.cycles - a.cycles || a.alertname.localeCompare(b.alertname) || a.cluster.localeCompare(b.cluster));
 }
 
+/** Local wall-clock time `HH:MM` of an instant. */
+function wallTime(atMs: number, tz: string): string {
+  return new Date(atMs + zoneOffsetMs(tz, atMs)).toISOString().slice(11, 16);
+}
+
+/**
+ * The previous week's own local days, built like the current week's (the handoff time on each local
+ * date), so that day i of last week sits in the row of day i of this week. Shifting last week by the
+ * current week's length put an episode in the wrong row, or in none, when either week crossed a DST
+ * change. The handoff time is the one most of this week's boundaries show: a boundary in a DST gap
+ * resolves later, and a week holds at most one such gap.
+ */
+function previousWeekDays(week: AlertAnalyticsInput['week']): { startMs: number; endMs: number }[] {
+  const times = countBy([...week.days.map((d) => d.startMs), week.endMs], (ms) => wallTime(ms, week.timeZone));
+  const time = [...times].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
+  const starts = week.days.map((d, i) => (i === 0 ? week.previous.startMs : zonedTimeToUtc(addDays(d.date, -7), time, week.timeZone)));
+  return starts.map((startMs, i) => ({ startMs, endMs: starts[i + 1] ?? week.previous.endMs }));
+}
+
 export function analyseAlerts(input: AlertAnalyticsInput): AlertAnalytics {
   const { week } = input;
   const current = input.current.filter((e) => inRange(e, week));
   const previous = input.previous.filter((e) => inRange(e, week.previous));
   // Sources differ on episodes still firing at the end (Prometheus clips them): measure within the week.
   const clip = (e: AlertEpisode) => Math.max(0, Math.min(e.endMs, week.endMs) - e.startMs);
-  const offset = week.startMs - week.previous.startMs;
-  const byDay = week.days.map((d) => {
+  const previousDays = previousWeekDays(week);
+  const byDay = week.days.map((d, i) => {
     const eps = current.filter((e) => inRange(e, d));
     return {
       date: d.date, total: eps.length, bySeverity: Object.fromEntries(countBy(eps, (e) => e.severity)),
-      previous: previous.filter((e) => inRange({ ...e, startMs: e.startMs + offset }, d)).length,
+      previous: previous.filter((e) => inRange(e, previousDays[i])).length,
     };
   });
   const rules = ruleRows(current, previous, clip);

@@ -17,7 +17,9 @@ describe('episodesFromSamples', () => {
     ['a missed evaluation (gap of 2) is jitter, not a new episode', [0, 2, 3], { intervalMs: 1.5 * M }, [[0, 4.5]]],
     ['inferred 5-minute interval', [0, 5, 10, 30, 35], {}, [[0, 15], [30, 40]]],
     ['still firing at the range end is clipped', [595, 596, 597, 598, 599], { intervalMs: M }, [[595, 600]]],
-    ['fired before the range start is clipped', [-3, -2, -1, 0, 1], { intervalMs: M }, [[0, 2]]],
+    // an episode belongs to the week it started in: its start is not moved to the range start
+    ['fired before the range start keeps its real start', [-3, -2, -1, 0, 1], { intervalMs: M }, [[-3, 2]]],
+    ['ended before the range start is left out', [-10, -9, -8], { intervalMs: M }, []],
   ])('%s', (_name, minutes, opts, expected) => {
     const eps = episodesFromSamples([{ labels, timestampsMs: minutes.map((m) => T0 + m * M) }], { clusterLabel: 'cluster', fallbackIntervalMs: M, range, ...opts });
 
@@ -64,8 +66,10 @@ describe('createPrometheusAlertHistory against the Prometheus fake', () => {
 
     const eps = await history({ maxPointsPerQuery: 100, matchers: 'env="prod"' }).listEpisodes(range);
 
-    expect(fake.requests.map((r) => r.params.get('query'))).toEqual(Array(6).fill('timestamp(ALERTS{alertstate="firing", env="prod"})'));
+    // 601 steps (the step at the range end sees the samples of the range's last minute): 7 pieces of at most 100
+    expect(fake.requests.map((r) => r.params.get('query'))).toEqual(Array(7).fill('timestamp(ALERTS{alertstate="firing", env="prod"})'));
     expect(fake.requests.every((r) => (Number(r.params.get('end')) - Number(r.params.get('start'))) / 60 < 100)).toBe(true);
+    expect(Math.max(...fake.requests.map((r) => Number(r.params.get('end'))))).toBe(range.endMs / 1000);
     expect(eps.map((e) => [(e.startMs - T0) / M, (e.endMs - T0) / M, e.alertname, e.cluster])).toEqual([[10, 20, 'KubeJobFailed', 'c1'], [30, 35, 'KubeJobFailed', 'c1']]);
   });
 

@@ -7,7 +7,7 @@ const DAY = 24 * H;
 const START = Date.UTC(2026, 10, 23, 9); // Mon 23 Nov 2026 09:00 UTC
 const week = {
   startMs: START, endMs: START + 7 * DAY, previous: { startMs: START - 7 * DAY, endMs: START },
-  days: Array.from({ length: 7 }, (_, i) => ({ date: `2026-11-${23 + i}`, startMs: START + i * DAY, endMs: START + (i + 1) * DAY })),
+  days: Array.from({ length: 7 }, (_, i) => ({ date: `2026-11-${23 + i}`, startMs: START + i * DAY, endMs: START + (i + 1) * DAY })), timeZone: 'UTC',
 };
 
 function ep(alertname: string, cluster: string, startH: number, minutes: number, severity = 'warning', labels: Record<string, string> = {}): AlertEpisode {
