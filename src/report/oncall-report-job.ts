@@ -110,6 +110,11 @@ async function uploadChart(deps: OncallReportDeps, ctx: JobContext, week: string
   if (earlier?.contentHash === contentHash && earlier.url === `${thread.channel}:${thread.ts}`) return { fileId: earlier.externalId, uploaded: false };
   const { fileId } = await deps.chat.uploadFile({ channel: thread.channel, threadTs: thread.ts, filename: `alert-trend-${week}.png`, title: `Alert episodes per day, week of ${week}`, data: png });
   await deps.store.publications.put({ key, sink: 'slack-file', externalId: fileId, url: `${thread.channel}:${thread.ts}`, contentHash, updatedAtMs: ctx.clock.nowMs() });
+  // the chart this one replaces (a rerun after a source was down) goes, so the thread holds one chart;
+  // deleted after the upload, so a failed upload keeps the old one
+  if (earlier && earlier.externalId !== fileId) {
+    await deps.chat.deleteFile(earlier.externalId).catch((err: unknown) => ctx.logger.warn({ fileId: earlier.externalId, err: (err as Error).message }, 'replaced chart could not be deleted'));
+  }
   return { fileId, uploaded: true };
 }
 

@@ -157,6 +157,14 @@ export async function startSlackFake(opts: SlackFakeOptions = {}) {
       files.set(id, { id, filename: String(a.filename), length: Number(a.length) });
       return ok({ upload_url: `${base}/upload/v1/${id}`, file_id: id });
     },
+    'files.delete': (a) => {
+      const f = files.get(String(a.file));
+      if (!f) return fail('file_not_found');
+      files.delete(f.id);
+      const c = f.channel ? channelOf(f.channel) : undefined;
+      if (c) c.messages = c.messages.filter((m) => !(m.files as { id: string }[] | undefined)?.some((x) => x.id === f.id));
+      return ok({});
+    },
     'files.completeUploadExternal': (a) => {
       const list = a.files as { id: string; title?: string }[];
       if (!Array.isArray(list) || list.some((f) => !files.get(f.id)?.data)) return fail('file_not_found');

@@ -70,6 +70,20 @@ describe('weekly report through @slack/web-api against the Slack fake', () => {
     expect(second.out?.report.threads?.total).toBe(6);
   });
 
+  it('replaces the chart of a run that had a source down: the thread keeps one chart, the new one', async () => {
+    const down = { listEpisodes: async () => { throw new Error('prometheus down'); } };
+    const first = await runReport({ alerts: down, chat: chat(), docs: createFileDocWriter({ dir: join(tempDir(), 'docs') }), store, channel: '#fleet-oncall' });
+
+    const second = await run();
+
+    expect([first.job.exitCode, second.job.exitCode]).toEqual([1, 0]);
+    expect(second.out?.summary.slack?.created).toBe(false);
+    const charts = [...fake.files.values()].filter((f) => f.threadTs === second.out!.summary.slack!.ts);
+    expect(charts.map((f) => f.id)).toEqual([second.out!.summary.chart!.fileId]);
+    expect(fake.callsOf('files.delete').map((c) => c.file)).toEqual([first.out!.summary.chart!.fileId]);
+    expect(fake.messages(channel).filter((m) => m.files)).toHaveLength(1);
+  });
+
   it('waits out a 429 on chat.postMessage and still posts once', async () => {
     fake.rateLimit('chat.postMessage', 1, 3);
 

@@ -42,6 +42,8 @@ export interface ChatChannel {
   history(channel: string, range: { oldestTs: string; latestTs: string }): Promise<ChatMessage[]>;
   /** Upload a file (e.g. a chart PNG) into a channel or thread. */
   uploadFile(file: { channel: string; threadTs?: string; filename: string; title: string; data: Uint8Array }): Promise<{ fileId: string }>;
+  /** Delete a file this app uploaded (a chart a rerun replaced); one already gone is not an error. */
+  deleteFile(fileId: string): Promise<void>;
   /** Who a user is (bot, guest, deleted). */
   getUser(userId: string): Promise<ChatUser>;
   /** Members of a user group (approvers). */

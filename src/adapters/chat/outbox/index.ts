@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../core/atomic-write.js';
 import type { Clock } from '../../../core/clock.js';
@@ -87,6 +87,16 @@ export function createOutboxChat(opts: OutboxOptions): ChatChannel & { readAll(c
       msgs.push({ channel: f.channel, ts: nextTs(msgs), threadTs: f.threadTs, botId: 'BFLEETOPS', text: f.title, files: [{ fileId, filename: f.filename, title: f.title }] });
       write(f.channel, msgs);
       return { fileId };
+    },
+    /** Removes the file and the message that carried it, as Slack shows a deleted file: gone from the thread. */
+    async deleteFile(fileId) {
+      for (const { channel, messages } of allChannels()) {
+        const kept = messages.filter((m) => !m.files?.some((f) => f.fileId === fileId));
+        if (kept.length < messages.length) write(channel, kept);
+      }
+      const files = join(opts.dir, 'files');
+      if (!existsSync(files)) return;
+      for (const name of readdirSync(files).filter((n) => n.startsWith(`${fileId}-`))) rmSync(join(files, name), { force: true });
     },
     async getUser(userId) {
       return [...(opts.users ?? []), ...directory().users].find((u) => u.id === userId) ?? { id: userId, isBot: false, deleted: false, isFullMember: false };

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { WebClient, type FetchFunction } from '@slack/web-api';
+import { z } from 'zod';
 import type { Clock } from '../../../core/clock.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
@@ -10,7 +11,7 @@ import { createPublishedIndex } from './find-published-message.js';
 import { compareTs, mapSlackMessage } from './map-slack-message.js';
 import { paginate } from './paginate.js';
 import { AuthTestResponse, MessagesPage, UploadV2Response, UserInfoResponse, UsergroupUsersResponse, type SlackMessage } from './schema.js';
-import { createSlackCaller, slackSdkLogger, type Sleep } from './slack-call.js';
+import { createSlackCaller, slackErrorCode, slackSdkLogger, type Sleep } from './slack-call.js';
 import { upsertMessage } from './upsert-message.js';
 
 export interface SlackChatOptions {
@@ -87,6 +88,13 @@ export function createSlackChat(opts: SlackChatOptions): ChatChannel {
       const res = UploadV2Response.safeParse(await caller.run('files.uploadV2', () => client.files.uploadV2(args)));
       if (!res.success) throw new ExternalServiceError('files.uploadV2: unexpected response shape; check the Slack API URL', { service: 'slack', retryable: false }, { cause: res.error });
       return { fileId: res.data.files[0].files[0].id };
+    },
+    async deleteFile(fileId) {
+      try {
+        await caller.call('files.delete', { file: fileId }, z.object({}).passthrough());
+      } catch (err) {
+        if (slackErrorCode(err) !== 'file_not_found' && slackErrorCode(err) !== 'file_deleted') throw err;
+      }
     },
     async getUser(userId): Promise<ChatUser> {
       const { user } = await caller.call('users.info', { user: userId }, UserInfoResponse);

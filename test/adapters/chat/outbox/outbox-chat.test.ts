@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +43,19 @@ describe('outbox chat', () => {
     const html = readFileSync(join(dir, 'index.html'), 'utf8');
 
     expect(html).not.toContain('<script>alert(1)');
+  });
+
+  it('deletes an uploaded file with the message that carried it, and ignores one already gone', async () => {
+    const { dir, chat } = outbox();
+    const parent = await chat.upsertMessage(message('parent', 'p'));
+    const old = await chat.uploadFile({ channel: '#fleet-availability', threadTs: parent.ts, filename: 'chart.png', title: 'old chart', data: new Uint8Array([1]) });
+    const kept = await chat.uploadFile({ channel: '#fleet-availability', threadTs: parent.ts, filename: 'chart.png', title: 'new chart', data: new Uint8Array([2]) });
+
+    await chat.deleteFile(old.fileId);
+    await chat.deleteFile(old.fileId);
+
+    expect(chat.readAll('#fleet-availability').map((m) => m.text)).toEqual(['parent', 'new chart']);
+    expect(readdirSync(join(dir, 'files'))).toEqual([`${kept.fileId}-chart.png`]);
   });
 
   it('treats unknown users as not full members', async () => {
