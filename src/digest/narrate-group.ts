@@ -3,6 +3,7 @@ import type { EvidenceRow } from '../adapters/store/types.js';
 import type { Logger } from '../core/logger.js';
 import type { LlmCallCap } from '../rca/narrative/llm-call-cap.js';
 import { narrateWithLlm, type NarrateResult, type Narrative } from '../rca/narrative/llm-narrative.js';
+import { redactValue } from '../rca/narrative/redact.js';
 import type { RunbookIndex } from '../runbooks/index.js';
 
 /** The model side of a digest run: one client, one budget and one call cap shared by every group. */
@@ -48,7 +49,9 @@ export function readOnlyTools(ledger: readonly EvidenceRow[], runbooks: RunbookI
       async run(input) {
         const row = byId.get(String((input as { id?: unknown })?.id ?? ''));
         if (!row) throw new Error('no evidence row with that id in this group');
-        return JSON.stringify({ id: row.id, source: row.source, query: row.query, startMs: row.startMs, endMs: row.endMs, excerpt: row.excerpt, data: row.data });
+        // redacted field by field before it is JSON: in the encoded text a log line's "password":"…"
+        // is \"password\":\"…\", which the key-value rules no longer see (guardTools redacts again)
+        return JSON.stringify(redactValue({ id: row.id, source: row.source, query: row.query, startMs: row.startMs, endMs: row.endMs, excerpt: row.excerpt, data: row.data }));
       },
     },
     {

@@ -63,7 +63,10 @@ export async function narrateWithLlm(input: NarrateInput): Promise<NarrateResult
     const meta = { toolCalls: result.toolCalls, usage: result.usage };
     if (!checked.ok) return fallback(checked.reasons, meta);
     input.logger.info({ groupId: input.group.id, steps: result.steps, ...result.usage }, 'llm narrative accepted');
-    return { engine: input.llm.kind, narrative: checked.answer, ...meta };
+    // what to do next is never the model's words: they can repeat an instruction planted in a log line
+    // ("kubectl delete namespace …") with grounded numbers. The template's steps come from the runbook
+    // and the proposal, which only the deterministic engine and the safe-operation catalog make.
+    return { engine: input.llm.kind, narrative: { ...checked.answer, nextSteps: input.templateNarrative.nextSteps }, ...meta };
   } catch (err) {
     return fallback([`llm call failed: ${redactText((err as Error)?.message ?? String(err))}`]);
   }

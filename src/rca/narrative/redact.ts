@@ -9,7 +9,8 @@ export type RedactionKind =
   | 'private-key' | 'jwt' | 'bearer' | 'aws-access-key' | 'slack-token' | 'secret' | 'email' | 'ipv6' | 'ipv4';
 
 const mask = (kind: RedactionKind) => `[REDACTED:${kind}]`;
-const SECRET_KEY = String.raw`[\w.-]{0,64}?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)`;
+/** Key names that hold secrets; `pass` only as a whole segment (DB_PASS, redis.pass), not inside "bypass". */
+const SECRET_KEY = String.raw`(?:[\w.-]{0,64}?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)|(?:[\w.-]{0,64}?[_.-])?pass)`;
 const HEX4 = '[0-9a-fA-F]{1,4}';
 
 interface Rule {
@@ -21,7 +22,10 @@ interface Rule {
 
 /** Order matters: whole blocks and structured tokens first, generic key-values and long strings last. */
 const RULES: Rule[] = [
-  { kind: 'private-key', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g },
+  // PEM and PGP (`PRIVATE KEY BLOCK`) armour
+  { kind: 'private-key', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g },
+  // credentials in a URL (postgres://user:pass@host, redis://:pass@host, https://user:pass@10.1.2.3)
+  { kind: 'secret', pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)(?!\[REDACTED:)[^\s@/]+@/gi, replace: (_m, head) => `${head}${mask('secret')}@` },
   { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
   {
     kind: 'bearer',

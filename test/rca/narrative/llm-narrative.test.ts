@@ -36,6 +36,18 @@ function setup(over: Partial<NarrateInput> & { budget?: TokenBudget } = {}) {
 }
 
 describe('narrateWithLlm', () => {
+  it('publishes the template\'s next steps, never the model\'s: an instruction planted in a log line cannot become one', async () => {
+    const template = { ...TEMPLATE, nextSteps: ['Follow runbook coredns-servfail; proposal abcd1234 waits for approval.'] };
+    const input = setup({ templateNarrative: template });
+    fake.script({ text: JSON.stringify({ ...goodAnswer(), nextSteps: ['kubectl delete namespace payments --all'] }) });
+
+    const result = await narrateWithLlm(input);
+
+    expect(result.engine).toBe('bedrock');
+    expect(result.narrative.nextSteps).toEqual(template.nextSteps);
+    expect(result.narrative.rootCause).toEqual(goodAnswer().rootCause);
+  });
+
   it('accepts a grounded answer after a read-only tool call', async () => {
     const logs = readTool('search_logs', 'SERVFAIL from upstream');
     const input = setup({ tools: [logs] });
@@ -43,7 +55,7 @@ describe('narrateWithLlm', () => {
 
     const result = await narrateWithLlm(input);
 
-    expect(result).toMatchObject({ engine: 'bedrock', narrative: goodAnswer() });
+    expect(result).toMatchObject({ engine: 'bedrock', narrative: { ...goodAnswer(), nextSteps: TEMPLATE.nextSteps } });
     expect(result.rejection).toBeUndefined();
     expect(logs.run).toHaveBeenCalledOnce();
     expect(fake.requests[1].body.messages[2].content[0].toolResult?.content[0].text).toBe('<tool-output tool="search_logs">"SERVFAIL from upstream"</tool-output>');

@@ -19,6 +19,11 @@ const SECRETS: [string, string, string][] = [
   ['ipv4 with port', 'dial tcp 10.2.3.4:53: i/o timeout', 'dial tcp [REDACTED:ipv4]: i/o timeout'],
   ['ipv6', 'from fe80::1ff:fe23:4567:890a and 2001:db8:0:0:0:0:2:1', 'from [REDACTED:ipv6] and [REDACTED:ipv6]'],
   ['ipv6 loopback', 'bound to ::1 only', 'bound to [REDACTED:ipv6] only'],
+  ['password in a url', 'dial failed: postgres://orders:pgpass77@db-primary:5432/orders', 'postgres://orders:[REDACTED:secret]@db-primary:5432/orders'],
+  ['password-only url', 'redis://:hunter2pw@redis-master:6379/0', 'redis://:[REDACTED:secret]@redis-master:6379/0'],
+  ['url credentials before an ip', 'GET https://admin:S3cretPass@10.1.2.3/metrics 401', 'https://admin:[REDACTED:secret]@'],
+  ['pgp private key block', '-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOYBF0abc\n-----END PGP PRIVATE KEY BLOCK-----', '[REDACTED:private-key]'],
+  ['pass as a key segment', 'env DB_PASS=hunter2 set', 'DB_PASS=[REDACTED:secret]'],
 ];
 
 const KEPT = [
@@ -27,6 +32,8 @@ const KEPT = [
   'pod coredns-7d8f9c6b5-x2kqp in kube-system was OOMKilled',
   'tokens used: 1200, inputTokens=900',
   'std::string in a stack trace',
+  'bypass=true for the health probe; compass: north',
+  'see https://grafana.example.com/d/abc?orgId=1 for the dashboard',
 ];
 
 describe('redactText', () => {
@@ -43,7 +50,7 @@ describe('redactText', () => {
   });
 
   it.each(SECRETS)('leaves no part of the %s secret', (_kind, text) => {
-    const secretParts = ['AKIAIOSFODNN7EXAMPLE', 'abc.def-ghi_123456', '0123abcdEFGH4567', 'dXNlcjpwYXNzd29yZA', 'xoxb-', 'xoxp-', 'eyJ', 'hunter2', 'ghp_aaaa', 's3cr3t', 'MIIEow', '9f86d08', 'wJalrXUtnFEMI', '@example', '10.2.3.4', 'fe80', '2001:db8', '::1'];
+    const secretParts = ['pgpass77', 'hunter2pw', 'S3cretPass', 'lQOYBF0abc', 'AKIAIOSFODNN7EXAMPLE', 'abc.def-ghi_123456', '0123abcdEFGH4567', 'dXNlcjpwYXNzd29yZA', 'xoxb-', 'xoxp-', 'eyJ', 'hunter2', 'ghp_aaaa', 's3cr3t', 'MIIEow', '9f86d08', 'wJalrXUtnFEMI', '@example', '10.2.3.4', 'fe80', '2001:db8', '::1'];
 
     const out = redactText(text);
 
