@@ -15,8 +15,9 @@ interface Statement {
  * Accepts an LLM answer only when it is valid JSON of the `LlmAnswer` schema, every cited id is in
  * the ledger, every claim, the root cause and every rejected hypothesis cites at least one id, and
  * every number it states appears in the evidence it cites (excerpt, query, data, time range) or in
- * the group facts: as written (`97.2%`, `1.11.3`), or with the same value and unit (`5.0m` = `5m`);
- * a bare number in structured data matches on value. Pure; the reasons are meant for people.
+ * the group facts with the same value and unit (`5.0m` = `5m`, `850 ms` = `850ms`, `1.11.3`); a number
+ * in structured data grounds a bare number or one in the unit its key names (`p99LatencyMs` → ms);
+ * the time range grounds only whole clock times (`14:05`). Pure; the reasons are meant for people.
  */
 export function checkGrounding(answer: unknown, ledger: readonly EvidenceRow[], facts: readonly string[]): GroundingResult {
   const parsed = parseLlmAnswer(answer);
@@ -50,7 +51,7 @@ function numberProblems(s: Statement, ids: string[], byId: Map<string, EvidenceR
   facts.forEach((f) => pool.addText(f));
   for (const id of ids) {
     const row = byId.get(id);
-    if (row) pool.addText(evidenceText(row)).addData(row.data);
+    if (row) pool.addText(evidenceText(row)).addData(row.data).addTime(row.startMs).addTime(row.endMs);
   }
   const missing = [...new Set(numberTokens(s.text).filter((t) => !pool.has(t)).map((t) => t.raw))];
   return missing.map((raw) => `${s.where}: states ${JSON.stringify(raw)}, which appears neither in its cited evidence nor in the group facts`);
@@ -63,7 +64,7 @@ function commandProblems(s: Statement): string[] {
 
 const APPROVAL_COMMAND = /\b(?:approve|reject)\s+[0-9a-f]{8}\b/i;
 
+/** The row's time range enters the pool only as whole `HH:MM` times: its digits would ground any count. */
 function evidenceText(row: EvidenceRow): string {
-  const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ');
-  return [row.excerpt, row.query, time(row.startMs), time(row.endMs)].join('\n');
+  return [row.excerpt, row.query].join('\n');
 }

@@ -4,6 +4,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 const BROADCAST = /@(?=here|channel|everyone)/gi; // also `@herein`: a later cut could leave `@here`
 const WORD_JOINER = '\u2060';
+// Slack auto-links a bare `https://…` in mrkdwn; a word joiner after the scheme stops that and is invisible.
+const URL_SCHEME = /\b([a-z][a-z\d+.-]*)(?=:\/\/)/gi;
 
 /**
  * Make any string safe to send: lone surrogates become U+FFFD (they cannot be form-encoded as UTF-8)
@@ -21,14 +23,17 @@ export function wellFormedText(s: string): string {
 /**
  * Escape untrusted data for Slack mrkdwn: `&`, `<`, `>` become entities, so data can neither mention
  * (`<!channel>`, `<@U…>`) nor forge a link (`<http://evil|click>`); `@here`/`@channel`/`@everyone` (as prefixes)
- * get a word joiner after the `@` so Slack's automatic mention parsing cannot fire either.
+ * get a word joiner after the `@` so Slack's automatic mention parsing cannot fire either; so does the
+ * scheme of a bare URL (`https\u2060://…`), so a URL in a log line is not turned into a link. Links
+ * fleetops builds itself go through `link()`, whose URL part is not escaped.
  */
 export function escapeSlackText(s: string): string {
   return sanitizeText(s)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(BROADCAST, `@${WORD_JOINER}`);
+    .replace(BROADCAST, `@${WORD_JOINER}`)
+    .replace(URL_SCHEME, `$1${WORD_JOINER}`);
 }
 
 /**

@@ -4,7 +4,7 @@ import { escapeSlackText, link, sanitizeText, truncateMrkdwn, truncatePlain } fr
 describe('escapeSlackText', () => {
   it.each([
     { input: '<!channel> deploy', expected: '&lt;!channel&gt; deploy' },
-    { input: '<http://evil|click>', expected: '&lt;http://evil|click&gt;' },
+    { input: '<http://evil|click>', expected: '&lt;http\u2060://evil|click&gt;' },
     { input: 'a & b', expected: 'a &amp; b' },
     { input: '&lt;', expected: '&amp;lt;' },
     { input: 'ping @here and @Channel, even @herein, not @hero', expected: 'ping @\u2060here and @\u2060Channel, even @\u2060herein, not @hero' },

@@ -59,7 +59,8 @@ export async function upsertMessage(d: UpsertDeps, channel: string, msg: ChatBlo
     }
   }
   if (!result) {
-    const posted = await d.caller.call('chat.postMessage', { ...body, thread_ts: msg.threadTs }, PostMessageResponse);
+    // No previews: a URL in a message is data (evidence, model text) or one of our own documents.
+    const posted = await d.caller.call('chat.postMessage', { ...body, thread_ts: msg.threadTs, unfurl_links: false, unfurl_media: false }, PostMessageResponse);
     d.published.remember({ channel, threadTs: msg.threadTs, idempotencyKey: msg.idempotencyKey }, posted.ts);
     result = { channel: posted.channel, ts: posted.ts, permalink: await permalinkOf(d, posted.channel, posted.ts), created: true };
   }

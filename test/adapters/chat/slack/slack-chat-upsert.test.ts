@@ -90,4 +90,15 @@ describe('createSlackChat upsertMessage', () => {
     expect(result.created).toBe(true);
     expect(publications.rows.get('k:gone')?.externalId).toBe(`${channel}:${result.ts}`);
   });
+
+  it('asks Slack for no link or media previews when it posts', async () => {
+    const { chat } = slackAgainst(fake);
+
+    const parent = await chat.upsertMessage(digestMessage(channel, 'k:unfurl'));
+    await chat.upsertMessage(digestMessage(channel, 'k:unfurl-reply', parent.ts));
+
+    const posts = fake.callsOf('chat.postMessage');
+    expect(posts).toHaveLength(2);
+    expect(posts.map((a) => [String(a.unfurl_links), String(a.unfurl_media)])).toEqual([['false', 'false'], ['false', 'false']]);
+  });
 });
