@@ -7,26 +7,17 @@ import { claimExecution } from '../../src/remediation/proposals/claim-execution.
 import { shortId } from '../../src/remediation/proposals/proposal-id.js';
 import { reconcileProposed } from '../../src/remediation/proposals/reconcile-proposed.js';
 import { runExecution } from '../../src/remediation/proposals/run-execution.js';
-import { auditOf, CHANNEL, createWorld, draft, drainDraft, propose, reply, runProposalsJob, stepsOf, U, type World } from './proposals/harness.js';
+import { approvedProposal, auditOf, CHANNEL, createWorld, draft, propose, reply, runProposalsJob, stepsOf, U } from './proposals/harness.js';
 
 afterEach(() => { vi.useRealTimers(); });
 
 /** Faults a review of the execution path proved; each case failed on the code before its fix. */
 
-async function approvedDrain(world: World) {
-  const r = await propose(world, drainDraft());
-  if (r.status !== 'proposed') throw new Error(r.status);
-  await runProposalsJob(world);
-  await reply(world, r.proposal.id, U.onCall, `approve ${shortId(r.proposal.id)}`);
-  await reply(world, r.proposal.id, U.manager, `approve ${shortId(r.proposal.id)}`);
-  return r.proposal;
-}
-
 describe('execution faults', () => {
   it('gives a symptom still present right after execution the verification window to recover, instead of rolling back at once', async () => {
     // symptom answers: proposal time, before execution, right after execution, 5 minutes later
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'not-recovered', 'recovered'] });
-    const p = await approvedDrain(world);
+    const p = await approvedProposal(world);
 
     await runProposalsJob(world);
     const afterExecution = await world.store.proposals.get(p.id);
@@ -39,7 +30,7 @@ describe('execution faults', () => {
 
   it('rolls back only once the window is over when the symptom stays', async () => {
     const world = await createWorld({ verify: ['not-recovered'] });
-    const p = await approvedDrain(world);
+    const p = await approvedProposal(world);
 
     await runProposalsJob(world);
     await runProposalsJob(world, 10 * 60_000);
@@ -56,23 +47,15 @@ describe('execution faults', () => {
     // symptom answers: propose #1, before #1, then pending until the window is over (rolled back), then present
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending', 'pending', 'not-recovered'], config: { autonomy: { defaultLevel: 2 } } });
     const scale = (groupId: string, name: string) => draft({ groupId, operation: 'scale-workload', target: { cluster: 'c-eu-west-1-0001', kind: 'Deployment', namespace: 'shop', name }, params: { direction: 'up', replicas: 6 } });
-    const first = await propose(world, scale('g-1', 'web'));
-    if (first.status !== 'proposed') throw new Error(first.status);
-    await runProposalsJob(world);
-    await reply(world, first.proposal.id, U.onCall, `approve ${shortId(first.proposal.id)}`);
-    await reply(world, first.proposal.id, U.manager, `approve ${shortId(first.proposal.id)}`);
+    const first = await approvedProposal(world, scale('g-1', 'web'));
     await runProposalsJob(world);
     await runProposalsJob(world, 16 * 60_000);
-    expect((await world.store.proposals.get(first.proposal.id))?.state).toBe('rolled-back');
+    expect((await world.store.proposals.get(first.id))?.state).toBe('rolled-back');
 
-    const second = await propose(world, scale('g-2', 'api'));
-    if (second.status !== 'proposed') throw new Error(second.status);
-    await runProposalsJob(world);
-    await reply(world, second.proposal.id, U.onCall, `approve ${shortId(second.proposal.id)}`);
-    await reply(world, second.proposal.id, U.manager, `approve ${shortId(second.proposal.id)}`);
+    const second = await approvedProposal(world, scale('g-2', 'api'));
     await runProposalsJob(world);
 
-    expect((await world.store.proposals.get(second.proposal.id))?.state).toBe('proposed');
+    expect((await world.store.proposals.get(second.id))?.state).toBe('proposed');
     expect(world.ops.calls.filter((c) => c.kind === 'execute').map((c) => c.step)).toEqual(['scale-workload:web']);
     const demoted = (await auditOf(world.store)).filter((e) => e.action === 'autonomy.demoted');
     expect(demoted.map((e) => [e.details.from, e.details.to])).toEqual([[2, 0]]);
@@ -104,7 +87,7 @@ describe('execution faults', () => {
         },
       }),
     });
-    const p = await approvedDrain(world);
+    const p = await approvedProposal(world);
     const approved = await reconcileProposed(world.deps('run-A'), (await world.store.proposals.get(p.id))!);
 
     const a = await claimExecution(world.deps('run-A'), approved!);
@@ -118,7 +101,7 @@ describe('execution faults', () => {
 
   it('audits a rollback still running elsewhere as started once, then resumed', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending'], ops: { rollbackInProgressCalls: 2 } });
-    const p = await approvedDrain(world);
+    const p = await approvedProposal(world);
     await runProposalsJob(world);
 
     await runProposalsJob(world, 16 * 60_000);
@@ -133,7 +116,7 @@ describe('execution faults', () => {
   it('an owner that stalled past its lease, which another run took over and finished, never takes it back nor repeats a step', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending', 'pending'] });
-    const p = await approvedDrain(world);
+    const p = await approvedProposal(world);
     const depsA = world.deps('run-A');
     const approved = await reconcileProposed(depsA, (await world.store.proposals.get(p.id))!);
     const executing = await claimExecution(depsA, approved!);

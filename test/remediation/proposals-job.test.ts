@@ -3,21 +3,12 @@ import { verifyAuditChain } from '../../src/adapters/store/audit-chain.js';
 import { shortId } from '../../src/remediation/proposals/proposal-id.js';
 import { takeLease } from '../../src/remediation/proposals/execution-lease.js';
 import { reconcileProposed } from '../../src/remediation/proposals/reconcile-proposed.js';
-import { auditOf, CHANNEL, createWorld, draft, drainDraft, propose, reply, runProposalsJob, T0, U } from './proposals/harness.js';
+import { approvedProposal, auditOf, CHANNEL, createWorld, draft, drainDraft, propose, reply, runProposalsJob, T0, U } from './proposals/harness.js';
 
 async function proposed(world: Awaited<ReturnType<typeof createWorld>>, d = drainDraft()) {
   const r = await propose(world, d);
   if (r.status !== 'proposed') throw new Error(`expected a proposal, got ${r.status}`);
   return r.proposal;
-}
-
-/** A drain proposal posted by one run, then approved in its thread by on-call and a manager (the next run executes it). */
-async function approvedDrain(world: Awaited<ReturnType<typeof createWorld>>) {
-  const p = await proposed(world);
-  await runProposalsJob(world);
-  await reply(world, p.id, U.onCall, `approve ${shortId(p.id)}`);
-  await reply(world, p.id, U.manager, `approve ${shortId(p.id)}`);
-  return p;
 }
 
 describe('proposals job', () => {
@@ -53,7 +44,7 @@ describe('proposals job', () => {
 
   it('executes a high-risk drain after on-call then manager approve, verifies and audits every step', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'recovered'] });
-    const p = await approvedDrain(world);
+    const p = await approvedProposal(world);
 
     const { failures } = await runProposalsJob(world);
 
@@ -69,7 +60,7 @@ describe('proposals job', () => {
 
   it('rolls back (uncordons) when the symptom does not recover within the window, and demotes autonomy', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending'], config: { autonomy: { defaultLevel: 2 } } });
-    const p = await approvedDrain(world);
+    const p = await approvedProposal(world);
     await runProposalsJob(world);
     expect((await world.store.proposals.get(p.id))?.state).toBe('executing');
 
@@ -86,7 +77,7 @@ describe('proposals job', () => {
 
   it('waits for an operation still running elsewhere (an Argo Workflow) instead of rolling it back, then verifies it', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'recovered'], ops: { executeInProgressCalls: 2 } });
-    const p = await approvedDrain(world);
+    const p = await approvedProposal(world);
 
     await runProposalsJob(world);
     await runProposalsJob(world, 2 * 60_000);
@@ -107,7 +98,7 @@ describe('proposals job', () => {
 
   it('keeps the checkpoints an operation run elsewhere saved on the proposal (what a rollback needs to undo it)', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending'], ops: { executeInProgressCalls: 1 } });
-    const p = await approvedDrain(world);
+    const p = await approvedProposal(world);
     await runProposalsJob(world);
     // the Workflow's `ops run` takes the lease and saves what it did under ops, as it goes
     const lease = await takeLease(world.store, world.clock, p.id, 'ops-run:wf', 60_000);
@@ -123,7 +114,7 @@ describe('proposals job', () => {
 
   it('a rollback still running elsewhere stays rolling back until it finishes, and is not called failed', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'not-recovered', 'pending'], config: { autonomy: { defaultLevel: 2 } }, ops: { rollbackInProgressCalls: 1 } });
-    const p = await approvedDrain(world);
+    const p = await approvedProposal(world);
     await runProposalsJob(world);
 
     await runProposalsJob(world, 16 * 60_000);
@@ -167,7 +158,7 @@ describe('proposals job', () => {
 
   it('closes a proposal as recovered when the symptom is gone right before execution', async () => {
     const world = await createWorld({ verify: ['not-recovered', 'recovered'] });
-    const p = await approvedDrain(world);
+    const p = await approvedProposal(world);
 
     await runProposalsJob(world);
 
@@ -205,7 +196,7 @@ describe('proposals job', () => {
 
   it('a valid reject sent after the approvals still stops a proposal that was approved but not yet started', async () => {
     const world = await createWorld();
-    const p = await approvedDrain(world);
+    const p = await approvedProposal(world);
     // a run approved it and then failed before claiming it (Slack, metrics or a cluster read failed)
     expect((await reconcileProposed(world.deps(), p))?.state).toBe('approved');
     await reply(world, p.id, U.onCall2, `reject ${shortId(p.id)} the node hosts the payment batch`);

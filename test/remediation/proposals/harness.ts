@@ -239,6 +239,18 @@ export async function runProposalsJob(world: World, advanceMs = 120_000, runId?:
 }
 
 /** A thread reply as Slack would store it; returns its ts. */
+/**
+ * A proposal of `d` posted by one run of the job and approved in its thread by `approvers` in order
+ * (on-call, then a manager, by default): the next run executes it.
+ */
+export async function approvedProposal(world: World, d: ProposalDraft = drainDraft(), approvers: readonly string[] = [U.onCall, U.manager]) {
+  const r = await propose(world, d);
+  if (r.status !== 'proposed') throw new Error(`expected a proposal, got ${r.status}`);
+  await runProposalsJob(world);
+  for (const user of approvers) await reply(world, r.proposal.id, user, `approve ${r.proposal.id.slice(0, 8)}`);
+  return r.proposal;
+}
+
 export async function reply(world: World, proposalId: string, user: string | undefined, text: string, extra: Record<string, unknown> = {}): Promise<string> {
   const { findProposalPost } = await import('../../../src/remediation/proposals/proposal-thread.js');
   const p = await world.store.proposals.get(proposalId);

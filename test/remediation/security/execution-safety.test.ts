@@ -8,7 +8,7 @@ import { proposeFromRunbook } from '../../../src/remediation/proposals/propose-f
 import { shortId } from '../../../src/remediation/proposals/proposal-id.js';
 import { transitionProposal } from '../../../src/remediation/proposals/proposal-state.js';
 import { healthyWorld, readerOf } from '../guardrails/world.js';
-import { auditOf, createOutbox, createWorld, draft, GROUPS, propose, reply, runProposalsJob, U, type World } from '../proposals/harness.js';
+import { approvedProposal, auditOf, createOutbox, createWorld, draft, GROUPS, propose, reply, runProposalsJob, U, type World } from '../proposals/harness.js';
 
 const runbook = { id: 'coredns-latency-timeouts', meta: { allowed_operations: [{ op: 'rollout-restart', parameters: { maxUnavailablePercent: { max: 0 } } }] } };
 
@@ -152,12 +152,9 @@ describe('security: one operation, two proposals', () => {
   it('a proposal for an operation that already succeeded on the object today is refused when proposed', async () => {
     // symptom answers: proposal, before execution, verification, the second proposal
     const world = await createWorld({ gate: realGate, verify: ['not-recovered', 'not-recovered', 'recovered', 'not-recovered'] });
-    const first = await propose(world, draft());
-    if (first.status !== 'proposed') throw new Error(first.status);
+    const first = await approvedProposal(world, draft(), [U.onCall]);
     await runProposalsJob(world);
-    await reply(world, first.proposal.id, U.onCall, `approve ${shortId(first.proposal.id)}`);
-    await runProposalsJob(world);
-    expect((await world.store.proposals.get(first.proposal.id))?.state).toBe('succeeded');
+    expect((await world.store.proposals.get(first.id))?.state).toBe('succeeded');
     world.clock.advance(3 * 3_600_000);
 
     const again = await propose(world, draft({ groupId: 'g-2026-11-30-coredns-rerun' }));

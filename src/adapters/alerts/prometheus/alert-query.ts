@@ -2,7 +2,6 @@
 import { ExternalServiceError } from '../../../core/errors.js';
 import { isPartialWarning } from '../../metrics/prometheus/partial-warning.js';
 
-
 /**
  * A partial answer may lack episodes that did happen: counting from it would understate the week
  * and the change on last week with nothing to show it. Retryable: a store that did not answer often

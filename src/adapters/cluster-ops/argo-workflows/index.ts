@@ -123,6 +123,6 @@ function refusal(res: { status: number; body: unknown }, calls: PlannedCall[]): 
   const e = ArgoServerError.safeParse(res.body);
   const message = e.success ? e.data.message : undefined;
   const hint = res.status === 401 || res.status === 403 ? ' (check the Argo Workflows token and its RBAC in the namespace)' : '';
-  const status = res.status === 429 || res.status >= 500 ? 'blocked' : 'failed';
-  return { status, calls, message: `Argo Workflows answered HTTP ${res.status}: ${message ?? 'no message'}${hint}` };
+  // 429 and 5xx never get here: send() retries them and then throws
+  return { status: 'failed', calls, message: `Argo Workflows answered HTTP ${res.status}: ${message ?? 'no message'}${hint}` };
 }
