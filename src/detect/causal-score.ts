@@ -258,9 +258,12 @@ export class CausalScorer {
     }
   }
 
-  /** Feeds one value and returns its score; NaN and ±Infinity are missing points (score 0, nothing learnt). */
+  /**
+   * Feeds one value and returns its score; NaN and ±Infinity are missing points (score 0, nothing
+   * learnt), which still take their row of the season.
+   */
   push(x: number): number {
-    if (x - x !== 0) return 0;
+    if (x - x !== 0) return this.missing();
     this.x = x;
     let best = 0;
     // a feature scores once warmupRows of its own values are recorded (the first two rows have none)
@@ -271,9 +274,23 @@ export class CausalScorer {
     const mean = this.mean;
     this.learn();
     if (this.n <= this.warmupRows) return 0;
-    const raw = best / (best + 1);
+    // a deviation that overflows (values near ±1.8e308) is as unusual as can be, not NaN
+    const raw = best < 1e300 ? best / (best + 1) : 1;
     // hold() only when there is something to hold or release: the per-sample path stays as short as it was
     return this.suppress(this.held > 0 || raw >= 0.5 ? this.hold(raw, x - mean, best) : raw);
+  }
+
+  /**
+   * A missing point keeps the seasonal ring on the clock: without a step here, every later "this time
+   * yesterday" was the gap's length off for a day, and a normal daily peak after a gap scored as news.
+   * Its slot keeps the value of a day before (in the first season, not yet written, the last value).
+   */
+  private missing(): number {
+    if (this.period > 0 && this.n > 0) {
+      if (this.n < this.period) this.season[this.slot] = this.prev;
+      if (++this.slot === this.period) this.slot = 0;
+    }
+    return 0;
   }
 
   /**

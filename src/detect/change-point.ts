@@ -1,7 +1,8 @@
 /**
  * Level-shift detection: two-sided CUSUM on residuals standardised by a robust reference
  * (median and MAD of the first `referenceRows` points, re-anchored at every confirmed
- * change on the median of the next referenceRows points, so each shift is reported once).
+ * change on the median of the next referenceRows points, so each shift is reported once). A
+ * CUSUM run whose new level is within 2k sigmas of the old one (a spike) is not a change.
  */
 
 export interface ChangePoint {
@@ -31,10 +32,10 @@ function medianOf(scratch: Float64Array, n: number): number {
   return n % 2 ? s[(n - 1) >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-/** Robust level and scale (1.4826 MAD, floored) of values[from, from+n) ignoring NaN. */
+/** Robust level and scale (1.4826 MAD, floored) of values[from, from+n) ignoring NaN and ±Infinity. */
 export function robustLevel(values: Float64Array, from: number, n: number, scratch: Float64Array): [number, number] {
   let m = 0;
-  for (let i = from; i < Math.min(values.length, from + n); i++) if (!Number.isNaN(values[i])) scratch[m++] = values[i];
+  for (let i = from; i < Math.min(values.length, from + n); i++) if (values[i] - values[i] === 0) scratch[m++] = values[i];
   if (m === 0) return [NaN, NaN];
   const med = medianOf(scratch, m);
   for (let i = 0; i < m; i++) scratch[i] = Math.abs(scratch[i] - med);
@@ -56,12 +57,20 @@ export function detectChangePoints(values: Float64Array, options: Partial<Change
       // the new level is measured over referenceRows points from the change, not the few that triggered it
       if (i < pending.start + referenceRows - 1 && i < values.length - 1) continue;
       const [newLevel, newSigma] = robustLevel(values, pending.start, i - pending.start + 1, scratch);
-      out.push({ index: pending.start, confirmedAt: pending.at, direction: pending.direction, magnitude: newLevel - level });
-      [level, sigma] = [newLevel, Math.max(newSigma, sigma / 4)];
+      // a spike (or a few) drives the CUSUM past h as well, but the level after it is the old one: a
+      // change below 2k sigmas (what the slack ignores; also the error of the last level measured) is
+      // no shift, and the reference stays
+      if (Math.abs(newLevel - level) >= 2 * k * sigma) {
+        out.push({ index: pending.start, confirmedAt: pending.at, direction: pending.direction, magnitude: newLevel - level });
+        [level, sigma] = [newLevel, Math.max(newSigma, sigma / 4)];
+      }
       pending = undefined;
       continue;
     }
-    if (Number.isNaN(x) || Number.isNaN(level)) continue;
+    // NaN and ±Infinity are missing points
+    if (x - x !== 0) continue;
+    // a series that starts with a gap takes its reference from its first points
+    if (Number.isNaN(level)) [level, sigma] = robustLevel(values, i, referenceRows, scratch);
     const z = (x - level) / sigma;
     if (up === 0) upStart = i;
     if (down === 0) downStart = i;

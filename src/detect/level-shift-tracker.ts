@@ -77,13 +77,18 @@ export class LevelShiftTracker {
     if (!store) this.store.fill(NaN, SCALARS);
   }
 
-  /** Feeds the point at time t (consecutive steps); returns a shift when one is confirmed by this point. */
+  /**
+   * Feeds the point at time t (consecutive steps; NaN and ±Infinity are missing); returns a shift when
+   * one is confirmed by this point.
+   */
   push(t: number, x: number): LevelShift | undefined {
     const h = Math.floor(t / HOUR_MS);
     if (Number.isNaN(this.hour) || h - this.hour > RING) this.restart(h, !(h - this.hour <= FORGET_HOURS));
     let found: LevelShift | undefined;
     while (this.hour < h) found = this.closeHour() ?? found;
-    if (!Number.isNaN(x)) { this.sum += x; this.count++; }
+    // ±Inf (a ratio over zero requests) is a missing point, as in the scorer: summed, it made the
+    // hour's mean infinite, reported shifts of -Infinity and left the scale infinite for good
+    if (x - x === 0) { this.sum += x; this.count++; }
     if (t + this.stepMs >= (h + 1) * HOUR_MS) found = this.closeHour() ?? found;
     return found;
   }

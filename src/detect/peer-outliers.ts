@@ -15,7 +15,11 @@ export interface PeerSamples {
   readonly groups: Map<string, Float64Array[]>;
 }
 
-/** Per timestamp: median, scaled MAD (1.4826 MAD) and count of non-NaN values. */
+/**
+ * Per timestamp: median, scaled MAD (1.4826 MAD) and count of finite values. ±Inf (a ratio over zero
+ * requests) is no value, as in the other detectors: an infinite peer moved the median, and an
+ * infinite row was an outlier of z = Infinity.
+ */
 export interface GroupStats {
   readonly median: Float64Array;
   readonly mad: Float64Array;
@@ -62,7 +66,7 @@ export function finalizePeerStats(samples: PeerSamples): PeerStats {
     const scratch = new Float64Array(rows.length);
     for (let t = 0; t < T; t++) {
       let n = 0;
-      for (const row of rows) if (!Number.isNaN(row[t])) scratch[n++] = row[t];
+      for (const row of rows) if (row[t] - row[t] === 0) scratch[n++] = row[t];
       count[t] = n;
       if (n === 0) continue;
       med[t] = median(scratch, n);
@@ -79,8 +83,8 @@ export function computePeerStats(matrix: readonly Float64Array[], groups: readon
 }
 
 /**
- * Robust z of one row against its group's statistics. NaN where the group has fewer than
- * minPeers values. The MAD is floored (minScale, plus 1e-9 of the median) so that a group
+ * Robust z of one row against its group's statistics. NaN where the row has no finite value or
+ * the group has fewer than minPeers. The MAD is floored (minScale, plus 1e-9 of the median) so that a group
  * of identical peers does not turn tiny deviations into infinite z.
  */
 export function scorePeerOutliers(
@@ -90,7 +94,7 @@ export function scorePeerOutliers(
   const { minPeers = 3, minScale = 0 } = options;
   const z = new Float64Array(rowSeries.length);
   for (let t = 0; t < rowSeries.length; t++) {
-    if (stats.count[t] < minPeers || Number.isNaN(rowSeries[t])) { z[t] = NaN; continue; }
+    if (stats.count[t] < minPeers || rowSeries[t] - rowSeries[t] !== 0) { z[t] = NaN; continue; }
     const scale = Math.max(stats.mad[t], minScale, 1e-9 * (Math.abs(stats.median[t]) + 1));
     z[t] = (rowSeries[t] - stats.median[t]) / scale;
   }

@@ -109,6 +109,9 @@ function scoreEvents(spec: SeriesSpec, values: Float64Array, startMs: number, st
     throughMs = t;
     if (Number.isNaN(x)) continue;
     lastSeen = i;
+    // ±Inf (a ratio over zero requests) is a sample but no value: the scorer skips it, and inside an
+    // event it was the event's worst value (Infinity, stored as null)
+    if (x - x !== 0) continue;
     const bad = up ? x - level : level - x;
     const relative = bad / Math.max(Math.abs(level), floor);
     const flagged = score >= opts.scoreThreshold && relative >= opts.minRelativeChange;

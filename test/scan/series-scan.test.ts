@@ -125,6 +125,27 @@ describe('scanSeries', () => {
     expect([...hourly.values()]).toEqual(whole);
   });
 
+  it('an infinite value inside an event is a missing point, not its worst value', () => {
+    const latency = series(2 * DAY, (i) => (i >= 420 && i < 432 ? 0.5 : 0.1 + 0.005 * noise(i)));
+    latency[425] = Infinity;
+
+    const { findings } = scanSeries(spec('latency_p99', 'up'), latency, at(0), undefined, opts());
+
+    const anomalies = findings.filter((f) => f.kind === 'anomaly');
+    expect(anomalies).toHaveLength(1);
+    expect(anomalies[0].details.worst).toBe(0.5);
+  });
+
+  it('a gap does not turn the next day\'s usual daily peak into an anomaly', () => {
+    // a batch peak at 02:00 every day; one hour of missing data on day 7
+    const rate = series(10 * DAY, (i) => 100 + 30 * Math.sin((2 * Math.PI * i) / DAY) + (i % DAY >= 24 && i % DAY < 30 ? 150 : 0) + 2 * noise(i));
+    rate.fill(NaN, 7 * DAY + 100, 7 * DAY + 112);
+
+    const { findings } = scanSeries(spec('request_rate', 'up'), rate, at(0), undefined, opts({ newFromMs: at(7 * DAY) }));
+
+    expect(findings).toEqual([]);
+  });
+
   it('gives the same ids when the same window is scanned twice', () => {
     const latency = series(2 * DAY, (i) => (i >= 420 && i < 426 ? 0.5 : 0.1 + 0.005 * noise(i)));
 
