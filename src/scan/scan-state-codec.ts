@@ -79,7 +79,9 @@ type HeaderRow = [string, number, number | null, number, number | null, (number 
  * plane views (a byte loop over one Buffer took 1.8 s of an hourly 1,400-cluster run).
  */
 function packClusterState(states: Map<string, SeriesScanState>): Buffer {
-  const entries = [...states.entries()];
+  // a series that never had a point (throughMs -Infinity) has nothing to keep; JSON would write its
+  // time as null, and the next run would fill the "gap" since then point by point
+  const entries = [...states.entries()].filter(([, s]) => Number.isFinite(s.throughMs));
   const header: HeaderRow[] = entries.map(([key, s]) => [key, s.throughMs, s.openEventStartMs ?? null, s.scorer?.length ?? 0, s.lastSeenMs ?? null, s.openEvent ? [s.openEvent.peak, s.openEvent.worst, s.openEvent.level].map(finiteOrNull) : null, s.shift?.length ?? 0, null, s.dip?.length ?? 0]);
   const json = Buffer.from(JSON.stringify(header));
   const n = entries.reduce((sum, [, s]) => sum + (s.scorer?.length ?? 0) + (s.shift?.length ?? 0) + (s.dip?.length ?? 0), 0);
@@ -130,6 +132,7 @@ function unpackClusterState(inflated: Buffer, shuffled: boolean): Map<string, Se
   const take = (length: number) => (length ? floats.subarray(at, (at += length)) : undefined);
   const out = new Map<string, SeriesScanState>();
   for (const [key, throughMs, open, length, lastSeen, ev, shiftLength, , dipLength] of header) {
+    if (typeof key !== 'string' || !Number.isFinite(throughMs)) throw new Error(`scan state blob is corrupt: entry ${JSON.stringify(key)} has no time it was scanned through (${JSON.stringify(throughMs)})`);
     const scorer = take(length);
     const shift = take(shiftLength ?? 0);
     const dip = take(dipLength ?? 0);

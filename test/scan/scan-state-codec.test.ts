@@ -33,6 +33,18 @@ describe('scan state codec', () => {
     expect([...decoded.keys()]).toEqual([...states.keys()]);
   });
 
+  it('drops a series that never had a point (throughMs -Infinity) instead of writing its time as null, and refuses a blob with a null time', () => {
+    const empty = scanSeries({ cluster: 'c1', component: 'coredns', signal: 'latency_p99', badDirection: 'up' }, new Float64Array(0), at(0), undefined, opts()).state;
+    expect(empty.throughMs).toBe(-Infinity);
+    const decoded = decodeClusterState(encodeClusterState(new Map([['latency_p99|coredns', empty], ['availability|etcd', { throughMs: at(10) }]])));
+    expect([...decoded.keys()]).toEqual(['availability|etcd']);
+    // a blob written before this check: the header holds null for the time
+    const json = Buffer.from(JSON.stringify([['latency_p99|coredns', null, null, 0, null, null, 0, null, 0]]));
+    const raw = Buffer.concat([Buffer.alloc(4), json]);
+    raw.writeUInt32LE(json.length, 0);
+    expect(() => decodeClusterState(Buffer.concat([Buffer.from([0xfe]), deflateRawSync(raw)]))).toThrow(/latency_p99\|coredns.*no time it was scanned through \(null\)/);
+  });
+
   it('reads a state written before level shifts were tracked (no tracker: it starts afresh), marked as older than the dip tracker', () => {
     const scorer = Float64Array.from([1, 2, 3]);
     const header = Buffer.from(JSON.stringify([['latency_p99|coredns', at(5), null, 3, at(4), null]]));
