@@ -1,3 +1,4 @@
+import { promqlSyntaxError } from './promql-syntax.js';
 import { PLACEHOLDERS } from './schema.js';
 
 const PAIRS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
@@ -8,8 +9,9 @@ const STAND_INS: Record<string, string> = {
 };
 
 /**
- * A cheap PromQL sanity check for templates (not a parser): known placeholders, the required ones,
- * balanced brackets and closed string literals. Returns the first problem, or undefined.
+ * A PromQL check for templates: known placeholders, the required ones, balanced brackets and closed
+ * string literals, then the syntax and types of the template filled with stand-ins (promql-syntax).
+ * Returns the first problem, or undefined.
  */
 export function checkPromqlTemplate(template: string, opts: { needsComponentMatcher?: boolean } = {}): string | undefined {
   const used = [...template.matchAll(/\{\{\s*([a-zA-Z]+)\s*\}\}/g)].map((m) => m[1]);
@@ -18,8 +20,10 @@ export function checkPromqlTemplate(template: string, opts: { needsComponentMatc
   const required = ['clusterMatcher', 'clusterLabel', ...(opts.needsComponentMatcher ? ['componentMatcher'] : [])];
   const missing = required.find((p) => !used.includes(p));
   if (missing) return `missing placeholder {{${missing}}}`;
-  const filled = template.replace(/\{\{\s*([a-zA-Z]+)\s*\}\}/g, (_, p: string) => STAND_INS[p]);
-  return checkBrackets(filled);
+  // renderPromql fills {{componentMatcher}} with nothing outside `component: '*'`
+  const standIns = opts.needsComponentMatcher ? STAND_INS : { ...STAND_INS, componentMatcher: '' };
+  const filled = template.replace(/\{\{\s*([a-zA-Z]+)\s*\}\}/g, (_, p: string) => standIns[p]);
+  return checkBrackets(filled) ?? promqlSyntaxError(filled);
 }
 
 /** Brackets must nest and close, ignoring those inside string literals; quotes must close. */

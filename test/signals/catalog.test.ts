@@ -40,6 +40,15 @@ describe('buildCatalog', () => {
     ['no cluster matcher', 'sum by ({{clusterLabel}}) (x)', /missing placeholder \{\{clusterMatcher\}\}/],
     ['no cluster label', 'sum(x{ {{clusterMatcher}} })', /missing placeholder \{\{clusterLabel\}\}/],
     ['unknown placeholder', 'sum by ({{clusterLabel}}) (x{ {{clusterMatcher}}, {{team}} })', /unknown placeholder \{\{team\}\}/],
+    // balanced but refused by Prometheus: these used to pass and fail every query of the signal at run time (exit 1, not 2)
+    ['unknown function', 'sum by ({{clusterLabel}}) (rte(x{ {{clusterMatcher}} }[{{rateWindow}}]))', /unknown function rte\(\)/],
+    ['by without parentheses', 'sum by {{clusterLabel}} (rate(x{ {{clusterMatcher}} }[{{rateWindow}}]))', /expected '\('/],
+    ['dangling operator', 'sum by ({{clusterLabel}}) (rate(x{ {{clusterMatcher}} }[{{rateWindow}}])) /', /unexpected end of input/],
+    ['bad duration', 'sum by ({{clusterLabel}}) (rate(x{ {{clusterMatcher}} }[5x]))', /bad duration|unexpected character/],
+    ['empty range', 'sum by ({{clusterLabel}}) (rate(x{ {{clusterMatcher}} }[]))', /bad duration/],
+    ['two expressions side by side', 'sum by ({{clusterLabel}}) (x{ {{clusterMatcher}} } y)', /unexpected 'y'/],
+    ['bad label matcher', 'sum by ({{clusterLabel}}) (x{ {{clusterMatcher}}, job: "a" })', /expected one of = != =~ !~ in a label matcher/],
+    ['rate of an instant vector', 'sum by ({{clusterLabel}}) (rate(x{ {{clusterMatcher}} }))', /rate\(\) needs a range vector/],
   ])('rejects a template with %s, naming the signal', (_name, promql, reason) => {
     const build = () => buildCatalog([{ ...good, promql }]);
 
@@ -50,6 +59,13 @@ describe('buildCatalog', () => {
 
   it('rejects a bad field with its path', () => {
     expect(() => buildCatalog([{ ...good, badDirection: 'sideways' }])).toThrow(/signal queue_depth \(workload\): badDirection/);
+  });
+
+  it('accepts the example signal of fleetops.example.yaml, and {{componentMatcher}} left empty outside component "*"', () => {
+    const example = '1 - (sum by ({{clusterLabel}}) (rate(http_requests_total{ {{clusterMatcher}}, job="payments", code=~"5.." }[{{rateWindow}}])) / sum by ({{clusterLabel}}) (rate(http_requests_total{ {{clusterMatcher}}, job="payments" }[{{rateWindow}}])))';
+
+    expect(() => buildCatalog([{ ...good, promql: example }, { ...good, id: 'q2', promql: 'sum by ({{clusterLabel}}) (q{ {{clusterMatcher}}, {{componentMatcher}} })' }])).not.toThrow();
+    expect(() => buildCatalog([{ ...good, component: '*', promql: 'sum by ({{clusterLabel}}) (q{ {{clusterMatcher}}, {{componentMatcher}} })' }])).not.toThrow();
   });
 
   it('ignores brackets inside string literals', () => {

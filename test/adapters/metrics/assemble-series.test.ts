@@ -42,11 +42,22 @@ describe('assembleSeries', () => {
     const answer = assembleSeries([
       { kind: 'failed', query: query(0, 6, ['c3', 'c4']), error: new Error('HTTP 503') },
       ok(query(0, 6, ['c1']), [['c1', [1, 1, 1, 1, 1, 1]]]),
-      { kind: 'ok', query: query(0, 6, ['c1']), answer: { series: [{ metric: { instance: 'x' }, values: new Float64Array(6) }], warnings: ['partial'], bytes: 1 } },
+      { kind: 'ok', query: query(0, 6, ['c1']), answer: { series: [{ metric: { instance: 'x' }, values: new Float64Array(6) }], warnings: ['PromQL info: x'], bytes: 1 } },
     ], { grid, clusterLabel: 'cluster', logger: silentLogger });
     expect(answer.failedClusters).toEqual(['c3', 'c4']);
     expect(answer.series.map((s) => s.cluster)).toEqual(['c1']);
-    expect(answer.warnings).toEqual(['latency/coredns: query for 2 clusters failed: HTTP 503', 'partial']);
+    expect(answer.warnings).toEqual(['latency/coredns: query for 2 clusters failed: HTTP 503', 'PromQL info: x']);
     expect(answer.failureReasons).toEqual(['HTTP 503']);
+  });
+
+  it('fails a cluster that a partial piece (Thanos/Mimir warnings) left out, even when another piece answered it', () => {
+    const partial: QueryOutcome = { kind: 'ok', query: query(3, 3, ['c1', 'c2']), answer: { series: [{ metric: { cluster: 'c1' }, values: Float64Array.from([4, 5, 6]) }], warnings: ['store eu-1 unavailable'], bytes: 1 } };
+    const info: QueryOutcome = { kind: 'ok', query: query(0, 3, ['c3']), answer: { series: [], warnings: ['PromQL info: metric might not be a counter'], bytes: 1 } };
+
+    const answer = assembleSeries([ok(query(0, 3, ['c1', 'c2']), [['c1', [1, 2, 3]], ['c2', [1, 2, 3]]]), partial, info], { grid, clusterLabel: 'cluster', logger: silentLogger });
+
+    expect(answer.failedClusters).toEqual(['c2']);
+    expect(answer.failureReasons).toEqual(['partial answer: store eu-1 unavailable']);
+    expect(answer.warnings).toContain('store eu-1 unavailable');
   });
 });

@@ -199,23 +199,40 @@ describe('createPrometheusMetrics', () => {
     expect(fake.requests).toHaveLength(6);
   });
 
-  it('reports the clusters of a timed-out query as failed', async () => {
+  it.each(['lean', 'prometheus-query'] as const)('reports the clusters of a timed-out query as failed, naming the limit and its setting (%s)', async (decoder) => {
     fake.route('/api/v1/query_range', () => ({ hang: true }));
 
-    const answer = await source({ timeoutMs: 150, retries: 0 }).query(request);
+    const answer = await source({ decoder, timeoutMs: 150, retries: 0 }).query(request);
 
     expect(answer.failedClusters.sort()).toEqual(['c1', 'c2']);
     expect(answer.series).toEqual([]);
     expect(answer.warnings[0]).toMatch(/failed/);
+    expect(answer.failureReasons).toEqual(['Prometheus request failed: no answer within 150 ms (metrics.prometheus.timeoutMs)']);
   });
 
-  it.each(['lean', 'prometheus-query'] as const)('returns Thanos/Mimir warnings as partial data (%s)', async (decoder) => {
+  it.each(['lean', 'prometheus-query'] as const)('returns Thanos/Mimir warnings as partial data, the clusters the answer left out failed (%s)', async (decoder) => {
     fake.route('/api/v1/query_range', () => ({ body: matrixBody([{ metric: { cluster: 'c1' }, values: points(1, 1, 1, 1) }], ['store eu-1 unavailable: partial response']) }));
 
     const answer = await source({ decoder }).query(request);
 
     expect(answer.warnings).toEqual(['store eu-1 unavailable: partial response']);
-    expect(answer.failedClusters).toEqual([]);
+    expect(answer.failedClusters).toEqual(['c2']);
+    expect(answer.series.map((s) => s.cluster)).toEqual(['c1']);
+  });
+
+  it('fails a cluster that one time piece of a split range left out with Thanos/Mimir warnings, though the other piece answered it', async () => {
+    fake.route('/api/v1/query_range', (req) => {
+      const [start, end] = [Number(req.params.get('start')), Number(req.params.get('end'))];
+      const values = Array.from({ length: (end - start) / STEP + 1 }, (_, i): [number, string] => [start + i * STEP, '1']);
+      const second = start > T0 / 1000;
+      return { body: matrixBody((second ? ['c1'] : ['c1', 'c2']).map((cluster) => ({ metric: { cluster }, values })), second ? ['store eu-1 unavailable: partial response'] : undefined) };
+    });
+
+    const answer = await source({ limits: { maxPointsPerSeries: 100 } }).query({ ...request, endMs: T0 + 200 * STEP * 1000 });
+
+    expect(fake.requests).toHaveLength(2);
+    expect(answer.failedClusters).toEqual(['c2']);
+    expect(answer.failureReasons).toEqual(['partial answer: store eu-1 unavailable: partial response']);
   });
 
   it.each([
@@ -240,6 +257,17 @@ describe('createPrometheusMetrics', () => {
     const { headers } = fake.requests[0];
     expect(headers['x-amz-date']).toBe('20250604T000000Z');
     expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20250604\/eu-west-1\/aps\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
+  });
+
+  it('reads raw templates when the recording rules stopped before the end of the window (ruler down), not a window of NaN for every cluster', async () => {
+    const rulesStopMs = T0 + 2 * STEP * 1000;
+    fake.route('/api/v1/label/__name__/values', (req) => ({ body: { status: 'success', data: Number(req.params.get('start')) * 1000 < rulesStopMs ? ['fleetops:coredns:availability'] : [] } }));
+    fake.route('/api/v1/query_range', () => ({ body: matrixBody([]) }));
+
+    await source({ useRecordingRules: 'auto' }).query({ ...request, endMs: T0 + 4 * 3_600_000 });
+
+    const query = fake.requests.find((r) => r.path.endsWith('query_range'))?.params.get('query');
+    expect(query).toContain('coredns_dns_responses_total');
   });
 
   it('uses a recording rule found by the once-per-run probe', async () => {

@@ -4,6 +4,7 @@ import type { PlannedQuery } from '../../../signals/query-planner.js';
 import type { MetricsAnswer } from '../types.js';
 import type { QueryGrid } from './decode-matrix.js';
 import type { RangeAnswer } from './lean-client.js';
+import { isPartialWarning } from './partial-warning.js';
 
 export type QueryOutcome =
   | { kind: 'ok'; query: PlannedQuery; answer: RangeAnswer }
@@ -33,12 +34,28 @@ export function assembleSeries(outcomes: QueryOutcome[], opts: AssembleOptions):
     }
     bytesFetched += o.answer.bytes;
     o.answer.warnings.forEach((w) => warnings.add(w));
+    failPartial(o.query, o.answer, opts.clusterLabel, failed, reasons);
     place(o.query, o.answer, byKey, opts, duplicates);
   }
   for (const d of duplicates) {
     opts.logger.warn({ signal: d }, 'the query answers more than one series per cluster (a label the template groups by but does not list, or HA replicas): their points are merged, the later one winning where both have one');
   }
   return { series: [...byKey.values()], warnings: [...warnings], failedClusters: [...failed], failureReasons: [...reasons], bytesFetched };
+}
+
+/**
+ * A piece answered with Thanos/Mimir warnings (a store or ingester did not answer) may have left out
+ * clusters that have data. One it holds no series for failed, even if another piece (the other half
+ * of a split range) answered it: judged over the whole answer, that cluster's missing half would read
+ * as a gap and its state would be carried past data never seen.
+ */
+function failPartial(q: PlannedQuery, answer: RangeAnswer, clusterLabel: string, failed: Set<string>, reasons: Set<string>): void {
+  const partial = answer.warnings.filter(isPartialWarning);
+  if (partial.length === 0) return;
+  const present = new Set(answer.series.map((s) => s.metric[clusterLabel]));
+  const absent = q.clusters.filter((c) => !present.has(c));
+  absent.forEach((c) => failed.add(c));
+  if (absent.length) reasons.add(`partial answer: ${partial.slice(0, 3).join('; ')}`);
 }
 
 function place(q: PlannedQuery, answer: RangeAnswer, byKey: Map<string, Series>, opts: AssembleOptions, duplicates: Set<string>): void {

@@ -8,7 +8,7 @@ import { PrometheusDriver, type RangeVector } from 'prometheus-query';
 import type { Clock } from '../../../core/clock.js';
 import { apiUrl, requestHeaders, type PrometheusConnection } from './connection.js';
 import { alignSampleObjects } from './decode-matrix.js';
-import type { RangeClient } from './lean-client.js';
+import { abortReason, type RangeClient } from './lean-client.js';
 import { parseRetryAfterMs } from '../../../core/backoff.js';
 import { PrometheusError } from './prometheus-error.js';
 
@@ -91,7 +91,7 @@ function translate(err: unknown, state: CallState, signal: AbortSignal, clock: C
   if (original instanceof PrometheusError) return original;
   const e = err as { errorType?: string; error?: string; httpStatus?: number };
   const status = state.status ?? e.httpStatus;
-  const reason = signal.aborted ? 'aborted or timed out' : e.error ?? String(err);
+  const reason = signal.aborted ? abortReason(signal) : e.error ?? String(err);
   return new PrometheusError(`Prometheus request failed${status ? ` (${status})` : ''}: ${reason}`, status, parseRetryAfterMs(state.retryAfter, clock.nowMs()), { cause: err });
 }
 

@@ -57,7 +57,7 @@ export function createPrometheusMetrics(opts: PrometheusMetricsOptions): Metrics
   const ruleFilter = async (req: MetricsRequest, signal: AbortSignal): Promise<(e: CatalogEntry) => boolean> => {
     const mode = opts.useRecordingRules ?? 'auto';
     if (mode !== 'auto') return () => mode === 'always';
-    rules ??= probeRecordingRules(opts.catalog, opts, opts, { startMs: req.startMs, endMs: Math.min(req.endMs, req.startMs + 3_600_000) }, signal);
+    rules ??= probeRecordingRules(opts.catalog, opts, opts, { startMs: req.startMs, endMs: req.endMs }, signal);
     const present = await rules;
     return (e) => present.has(e.recordingRule ?? '');
   };

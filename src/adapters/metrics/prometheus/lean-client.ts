@@ -109,6 +109,13 @@ function envelopeOf(json: unknown): PromEnvelope {
 }
 
 function networkError(err: unknown, signal: AbortSignal): PrometheusError {
-  const reason = signal.aborted ? `aborted (${String((signal.reason as Error | undefined)?.name ?? 'timeout')})` : String((err as Error).message);
+  const reason = signal.aborted ? abortReason(signal) : String((err as Error).message);
   return new PrometheusError(`Prometheus request failed: ${reason}`, undefined, undefined, { cause: err });
+}
+
+/** Why a call was cut off: its own timeout (with the limit and the setting) or the run's deadline. */
+export function abortReason(signal: AbortSignal): string {
+  const reason = signal.reason as Error | undefined;
+  if (reason?.name === 'TimeoutError') return `${reason.message || 'timed out'} (metrics.prometheus.timeoutMs)`;
+  return `aborted (${reason?.message || reason?.name || 'cancelled'})`;
 }
