@@ -30,6 +30,16 @@ function productError(a: number, b: number, p: number): number {
  * 0 ≤ k ≤ 22; NaN where it cannot decide cheaply (the caller then parses the text).
  */
 export function decimalToDouble(hi: number, lo: number, k: number): number {
+  return decimalToDoubleInto(hi, lo, k, SCRATCH, 0) ? SCRATCH[0] : NaN;
+}
+
+const SCRATCH = new Float64Array(1);
+
+/**
+ * decimalToDouble written to out[at], true if decided (out untouched if not). A double returned
+ * from a call V8 does not inline is boxed, a heap number per sample on the parser's hot path.
+ */
+export function decimalToDoubleInto(hi: number, lo: number, k: number, out: Float64Array, at: number): boolean {
   const p = hi * 1e8; // exact: hi · 5^8 < 2^49, times 2^8
   const s = p + lo;
   const bb = s - p;
@@ -41,14 +51,14 @@ export function decimalToDouble(hi: number, lo: number, k: number): number {
   f64[0] = q;
   const w = u32[HI];
   const exp = (w >>> 20) & 0x7ff;
-  if (exp < 128 || exp === 0x7ff || ((w & 0xfffff) === 0 && u32[1 - HI] === 0)) return NaN;
+  if (exp < 128 || exp === 0x7ff || ((w & 0xfffff) === 0 && u32[1 - HI] === 0)) return false;
   u32[HI] = (exp - 52) << 20;
   u32[1 - HI] = 0;
   const ulp = f64[0]; // 2^(exp − 1075), the spacing of doubles at q
   const half = d * ulp * 0.5; // exact: a power of two times 10^k
   const margin = half * 2 ** -30; // r is exact to ~2^-50 of half
   const a = r < 0 ? -r : r;
-  if (a < half - margin) return q;
-  if (a > half + margin && a < 3 * half - margin) return r > 0 ? q + ulp : q - ulp;
-  return NaN;
+  if (a < half - margin) { out[at] = q; return true; }
+  if (a > half + margin && a < 3 * half - margin) { out[at] = r > 0 ? q + ulp : q - ulp; return true; }
+  return false;
 }
