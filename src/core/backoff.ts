@@ -1,6 +1,7 @@
 /**
  * Backoff for every HTTP adapter (Prometheus, Alertmanager, OpenSearch, Argo CD): retry only errors
- * marked retryable (429, 5xx, network), honouring the server's Retry-After.
+ * marked retryable (429, 5xx, network), honouring the server's Retry-After: never sooner than it
+ * asks, and not at all when it asks for more than maxDelayMs.
  */
 import { ExternalServiceError } from './errors.js';
 
@@ -32,6 +33,13 @@ export async function withBackoff<T>(fn: () => Promise<T>, opts: BackoffOptions,
     } catch (err) {
       const retryable = err instanceof ExternalServiceError && err.details.retryable === true;
       if (!retryable || attempt >= opts.retries || signal?.aborted) throw err;
+      const retryAfterMs = err instanceof HttpServiceError ? err.retryAfterMs : undefined;
+      if (retryAfterMs !== undefined && retryAfterMs > opts.maxDelayMs) {
+        // retrying sooner than the server asked only earns another refusal (and adds to its load):
+        // the call fails now, and the run reports it as it does any other failure
+        err.message += `; the server asked to wait ${formatSeconds(retryAfterMs)} before a retry, longer than a run waits (${formatSeconds(opts.maxDelayMs)}): not retried`;
+        throw err;
+      }
       const delayMs = delayFor(err, attempt, opts);
       opts.onRetry?.(err, attempt + 1, delayMs);
       await opts.sleep(delayMs, signal);
@@ -39,9 +47,13 @@ export async function withBackoff<T>(fn: () => Promise<T>, opts: BackoffOptions,
   }
 }
 
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
 function delayFor(err: ExternalServiceError, attempt: number, opts: BackoffOptions): number {
   const retryAfterMs = err instanceof HttpServiceError ? err.retryAfterMs : undefined;
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, opts.maxDelayMs);
+  if (retryAfterMs !== undefined) return retryAfterMs;
   const backoff = opts.baseDelayMs * 2 ** attempt;
   return Math.min(opts.maxDelayMs, backoff / 2 + (opts.random ?? Math.random)() * (backoff / 2));
 }

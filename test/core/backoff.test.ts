@@ -36,18 +36,30 @@ describe('withTimeout', () => {
 describe('withBackoff', () => {
   const opts = (sleeps: number[]) => ({ retries: 3, baseDelayMs: 100, maxDelayMs: 5_000, sleep: async (ms: number) => { sleeps.push(ms); }, random: () => 1 });
 
-  it('retries retryable errors with doubling delays and honours Retry-After (capped)', async () => {
+  it('retries retryable errors with doubling delays and waits as long as Retry-After asks', async () => {
     const sleeps: number[] = [];
     let n = 0;
     const result = await withBackoff(async () => {
       n++;
       if (n === 1) throw new HttpServiceError('503', { service: 'x', status: 503 });
-      if (n === 2) throw new HttpServiceError('429', { service: 'x', status: 429 }, 60_000);
+      if (n === 2) throw new HttpServiceError('429', { service: 'x', status: 429 }, 4_000);
       if (n === 3) throw new HttpServiceError('502', { service: 'x', status: 502 });
       return 'ok';
     }, opts(sleeps));
     expect(result).toBe('ok');
-    expect(sleeps).toEqual([100, 5_000, 400]);
+    expect(sleeps).toEqual([100, 4_000, 400]);
+  });
+
+  it('does not retry sooner than Retry-After: a wait longer than maxDelayMs fails the call at once, saying why', async () => {
+    const sleeps: number[] = [];
+    let n = 0;
+    const err = new HttpServiceError('Prometheus answered 429: too many requests', { service: 'prometheus', status: 429 }, 120_000);
+    await expect(withBackoff(async () => { n++; throw err; }, opts(sleeps))).rejects.toThrow(
+      'Prometheus answered 429: too many requests; the server asked to wait 120 s before a retry, longer than a run waits (5 s): not retried',
+    );
+    expect(n).toBe(1);
+    expect(sleeps).toEqual([]);
+    expect(err.details.status).toBe(429);
   });
 
   it.each([
