@@ -270,9 +270,28 @@ describe('createPrometheusMetrics', () => {
     expect(query).toContain('coredns_dns_responses_total');
   });
 
+  it('asks with the raw template for the clusters a recording rule has no series for (rules rolled out to some clusters only), and not again for those it covers', async () => {
+    fake.route('/api/v1/label/__name__/values', () => ({ body: { status: 'success', data: ['fleetops:coredns:availability'] } }));
+    fake.route('/api/v1/query_range', (req) => {
+      const values = points(0.99, 0.99, 0.99, 0.99, 0.99);
+      const viaRule = req.params.get('query')?.startsWith('fleetops:') ?? false;
+      return { body: matrixBody(viaRule ? [{ metric: { cluster: 'c1' }, values }] : [{ metric: { cluster: 'c2' }, values: points(0.5, 0.5, 0.5, 0.5, 0.5) }]) };
+    });
+
+    const answer = await source({ useRecordingRules: 'auto' }).query({ ...request, clusters: ['c1', 'c2', 'c3'] });
+
+    const queries = fake.requests.filter((r) => r.path.endsWith('query_range')).map((r) => r.params.get('query') ?? '');
+    expect(queries).toHaveLength(2);
+    expect(queries[0]).toBe('fleetops:coredns:availability{cluster=~"c1|c2|c3"}');
+    expect(queries[1]).toContain('coredns_dns_responses_total');
+    expect(queries[1]).toContain('cluster=~"c2|c3"');
+    expect(answer.series.map((x) => [x.cluster, x.values[0]])).toEqual([['c1', 0.99], ['c2', 0.5]]);
+    expect(answer.failedClusters).toEqual([]);
+  });
+
   it('uses a recording rule found by the once-per-run probe', async () => {
     fake.route('/api/v1/label/__name__/values', () => ({ body: { status: 'success', data: ['fleetops:coredns:availability'] } }));
-    fake.route('/api/v1/query_range', () => ({ body: matrixBody([]) }));
+    fake.route('/api/v1/query_range', () => ({ body: matrixBody(['c1', 'c2'].map((cluster) => ({ metric: { cluster }, values: points(1, 1, 1, 1, 1) }))) }));
     const metrics = source({ useRecordingRules: 'auto' });
 
     await metrics.query(request);

@@ -68,14 +68,41 @@ export function createPrometheusMetrics(opts: PrometheusMetricsOptions): Metrics
       const { firstMs, n } = grid(req.startMs, req.endMs, stepMs);
       if (n === 0 || req.clusters.length === 0) return { series: [], warnings: [], failedClusters: [], bytesFetched: 0 };
       const signal = req.abortSignal ?? new AbortController().signal;
-      const plan = planQueries({
-        catalog: opts.catalog, signal: req.signal, component: req.component, clusters: req.clusters, startMs: firstMs, endMs: firstMs + (n - 1) * stepMs,
-        stepSeconds: req.stepSeconds, clusterLabel: opts.clusterLabel ?? 'cluster', rateWindow: opts.rateWindow, limits: opts.limits, useRecordingRule: await ruleFilter(req, signal),
+      const planFor = (clusters: string[], useRecordingRule: (e: CatalogEntry) => boolean) => planQueries({
+        catalog: opts.catalog, signal: req.signal, component: req.component, clusters, startMs: firstMs, endMs: firstMs + (n - 1) * stepMs,
+        stepSeconds: req.stepSeconds, clusterLabel: opts.clusterLabel ?? 'cluster', rateWindow: opts.rateWindow, limits: opts.limits, useRecordingRule,
       });
-      const outcomes = (await Promise.all(plan.map((q) => execute(q, signal)))).flat();
-      return assembleSeries(outcomes, { grid: { startMs: firstMs, stepMs, n }, clusterLabel: opts.clusterLabel ?? 'cluster', logger: opts.logger });
+      const assemble = (outcomes: QueryOutcome[]) => assembleSeries(outcomes, { grid: { startMs: firstMs, stepMs, n }, clusterLabel: opts.clusterLabel ?? 'cluster', logger: opts.logger });
+      const plan = planFor(req.clusters, await ruleFilter(req, signal));
+      const answer = assemble((await Promise.all(plan.map((q) => execute(q, signal)))).flat());
+      return plan.some((q) => q.render.useRecordingRule) ? withRawFallback(answer, req.clusters, planFor, assemble, signal) : answer;
     },
   };
+
+  /**
+   * A recording rule the probe found may still not cover every cluster (rules rolled out to some
+   * clusters' Prometheus, or a ruler that evaluates only some tenants): the clusters a rule's answer
+   * left out are asked once more with the raw template, so their signal is not silently unscanned.
+   */
+  async function withRawFallback(
+    answer: MetricsAnswer, requested: readonly string[], planFor: (clusters: string[], rule: (e: CatalogEntry) => boolean) => PlannedQuery[],
+    assemble: (outcomes: QueryOutcome[]) => MetricsAnswer, signal: AbortSignal,
+  ): Promise<MetricsAnswer> {
+    const seen = new Set(answer.series.map((x) => x.cluster));
+    const failed = new Set(answer.failedClusters);
+    const plan = planFor(requested.filter((c) => !seen.has(c) && !failed.has(c)), () => false);
+    if (plan.length === 0) return answer;
+    opts.logger.info({ clusters: plan.reduce((sum, q) => sum + q.clusters.length, 0), signal: plan[0].signal }, 'recording rule returned no series for some clusters; asking for them with the raw template');
+    const raw = assemble((await Promise.all(plan.map((q) => execute(q, signal)))).flat());
+    return {
+      ...answer,
+      series: [...answer.series, ...raw.series],
+      warnings: [...answer.warnings, ...raw.warnings],
+      failedClusters: [...answer.failedClusters, ...raw.failedClusters],
+      ...(answer.failureReasons || raw.failureReasons ? { failureReasons: [...new Set([...(answer.failureReasons ?? []), ...(raw.failureReasons ?? [])])] } : {}),
+      bytesFetched: answer.bytesFetched + raw.bytesFetched,
+    };
+  }
 
   /** One planned query through the queue; a 422 splits it and runs the pieces, never the same again. */
   async function execute(q: PlannedQuery, signal: AbortSignal): Promise<QueryOutcome[]> {
