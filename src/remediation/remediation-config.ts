@@ -46,6 +46,12 @@ export const RemediationConfig = z.strictObject({
   leaseTtlSeconds: z.number().int().min(5).max(3600).default(60),
   /** Attempts for an execution that throws (not a refusal) before it is rolled back. */
   maxExecutionAttempts: z.number().int().min(1).max(10).default(3),
+  /**
+   * How long an execution (or a rollback) may stay in progress elsewhere (an Argo Workflow Pending
+   * or Running), from when it started, before fleetops stops waiting: it asks the executor to stop
+   * it and handles it as failed (rolled back once stopped where possible), or leaves it to a person.
+   */
+  maxInProgressMinutes: z.number().int().min(5).max(7 * 24 * 60).default(60),
   autonomy: z.strictObject({
     defaultLevel: Level.default(1),
     rules: z.array(AutonomyRule).default([]),

@@ -5,7 +5,9 @@ import { closeServer, listenLocal } from './listen-local.js';
  * A local fake of the Argo CD and Argo Workflows (Argo Server) REST paths fleetops uses. Argo CD:
  * applications with sync policy and history; resource actions; merge-patch of the application;
  * rollback refused while automated sync is on (as Argo CD does). Argo Workflows: create answers 409
- * AlreadyExists for an existing name; get. Checks the bearer token; records every request and
+ * AlreadyExists for an existing name; get; stop and terminate (`PUT …/stop`, `…/terminate`) set
+ * `spec.shutdown` and leave the phase to the controller (`completeShutdowns()` plays it), and answer
+ * 500 for a finished Workflow, as Argo Server does. Checks the bearer token; records every request and
  * flags any it does not serve in `unexpected`.
  */
 
@@ -19,6 +21,7 @@ export async function startArgoFake(opts: { token: string }) {
   const unexpected: string[] = [];
   const actions: { app: string; action: string; query: Record<string, string> }[] = [];
   const rollbacks: { app: string; id: number }[] = [];
+  const stops: { name: string; strategy: 'stop' | 'terminate'; body: unknown }[] = [];
   let created = 0;
   /** Answers for the next requests, before any routing (429 or 5xx, as a proxy or Argo Server under load gives). */
   const failures: { status: number; headers?: Record<string, string> }[] = [];
@@ -52,6 +55,16 @@ export async function startArgoFake(opts: { token: string }) {
       history.push({ id: Math.max(...history.map((h) => h.id as number)) + 1, revision: history.find((h) => h.id === body?.id)!.revision });
       return [200, app];
     }
+    if (method === 'PUT' && (m = url.pathname.match(/^\/api\/v1\/workflows\/([^/]+)\/([^/]+)\/(stop|terminate)$/))) {
+      const wf = workflows.get(m[2]);
+      if (!wf) return grpcError(404, 5, `workflows.argoproj.io "${m[2]}" not found`);
+      // util.StopWorkflow's AlreadyShutdownError, which the server maps to codes.Internal
+      if (['Succeeded', 'Failed', 'Error'].includes(wf.status?.phase)) return grpcError(500, 13, `cannot shutdown a completed workflow: workflow: "${m[2]}", namespace: "${m[1]}"`);
+      const strategy = m[3] as 'stop' | 'terminate';
+      stops.push({ name: m[2], strategy, body });
+      wf.spec = { ...wf.spec, shutdown: strategy === 'stop' ? 'Stop' : 'Terminate' };
+      return [200, wf];
+    }
     if ((m = url.pathname.match(/^\/api\/v1\/workflows\/([^/]+)(?:\/([^/]+))?$/))) {
       if (method === 'POST' && !m[2]) {
         const wf = body?.workflow as Obj;
@@ -60,7 +73,7 @@ export async function startArgoFake(opts: { token: string }) {
         workflows.set(wf.metadata.name, { ...wf, status: { phase: 'Running' } });
         return [200, workflows.get(wf.metadata.name)];
       }
-      if (method === 'GET' && m[2]) return workflows.has(m[2]) ? [200, workflows.get(m[2])] : grpcError(404, 5, 'workflow not found');
+      if (method === 'GET' && m[2]) return workflows.has(m[2]) ? [200, workflows.get(m[2])] : grpcError(404, 5, `workflows.argoproj.io "${m[2]}" not found`);
     }
     return undefined;
   };
@@ -88,11 +101,17 @@ export async function startArgoFake(opts: { token: string }) {
   const port = await listenLocal(server);
   return {
     url: `http://127.0.0.1:${port}`,
-    requests, unexpected, actions, rollbacks,
+    requests, unexpected, actions, rollbacks, stops,
     workflowsCreated: () => created,
     failNext: (...more: { status: number; headers?: Record<string, string> }[]) => { failures.push(...more); },
     workflow: (name: string) => workflows.get(name),
     setWorkflowPhase: (name: string, phase: string, message?: string) => { workflows.get(name)!.status = { phase, message }; },
+    /** What the controller does with a Workflow asked to stop or terminate: it ends as Failed. */
+    completeShutdowns: () => {
+      for (const wf of workflows.values()) {
+        if (wf.spec?.shutdown && !['Succeeded', 'Failed', 'Error'].includes(wf.status?.phase)) wf.status = { phase: 'Failed', message: `Stopped with strategy '${wf.spec.shutdown}'` };
+      }
+    },
     /** An application; its destination defaults to the Argo CD cluster named cluster-a (the shared fixtures' cluster). */
     addApp: (name: string, o: { automated?: Obj; history?: { id: number; revision: string }[]; resources?: Obj[]; destination?: Obj } = {}) => {
       apps.set(name, {

@@ -64,4 +64,9 @@ export interface ClusterOps {
   execute(req: OperationRequest): Promise<OperationOutcome>;
   /** Undo where the operation allows it (uncordon, scale back, roll forward). */
   rollback(req: OperationRequest): Promise<OperationOutcome>;
+  /**
+   * Ask an operation still running elsewhere (an Argo Workflow) to stop; only executors whose
+   * operations outlive the call have it. `succeeded` means the request was accepted, not that it ended.
+   */
+  stop?(req: OperationRequest, mode: 'execute' | 'rollback', message: string): Promise<OperationOutcome>;
 }

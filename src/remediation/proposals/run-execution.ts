@@ -1,4 +1,4 @@
-import type { OperationOutcome } from '../../adapters/cluster-ops/types.js';
+import type { ClusterOps, OperationOutcome } from '../../adapters/cluster-ops/types.js';
 import type { ProposalRow } from '../../adapters/store/types.js';
 import { SafetyViolationError } from '../../core/errors.js';
 import { demote } from '../autonomy/demotions.js';
@@ -20,6 +20,21 @@ interface Checkpoint {
   ops?: Record<string, unknown>;
   executedAtMs?: number;
   reason?: string;
+  /** When the execution (the rollback) first started: its in-progress deadline counts from there. */
+  startedAtMs?: number;
+  rollbackStartedAtMs?: number;
+  /** When the executor was asked to stop an execution still in progress at its deadline. */
+  stopRequestedAtMs?: number;
+  /** The in-progress answer the last run audited: the same answer again is not audited again. */
+  inProgressMessage?: string;
+}
+
+/** How long a stopped operation may take to end before fleetops leaves it to a person. */
+const STOP_GRACE_MS = 10 * 60_000;
+
+/** The executor's stop, where its operations run elsewhere and can be stopped (Argo Workflows). */
+function stopperOf(ops: ClusterOps): Pick<Required<ClusterOps>, 'stop'> | undefined {
+  return ops.stop ? { stop: ops.stop.bind(ops) } : undefined;
 }
 
 interface Run { deps: RemediationDeps; p: ProposalRow; lease: HeldLease; cp: Checkpoint }
@@ -54,6 +69,10 @@ async function finish(run: Run, to: 'succeeded' | 'failed' | 'rolled-back', deta
   return to;
 }
 
+function overdue(run: Run, sinceMs: number | undefined): boolean {
+  return sinceMs !== undefined && run.deps.clock.nowMs() > sinceMs + run.deps.config.maxInProgressMinutes * 60_000;
+}
+
 async function rollBack(run: Run, reason: string): Promise<ExecutionResult> {
   const { deps, p } = run;
   const op = findOperation(deps.catalog, p.operation);
@@ -62,12 +81,19 @@ async function rollBack(run: Run, reason: string): Promise<ExecutionResult> {
     return finish(run, 'failed', { reason, rollback: 'not-possible' });
   }
   // a rollback still running elsewhere is entered again by later runs: started once, then resumed
+  // (or, when the last run left it in progress, only checked again)
   const resumed = run.cp.phase === 'rolling-back';
-  await save(run, { ...run.cp, phase: 'rolling-back', reason });
-  await audit(run, resumed ? 'rollback.resumed' : 'rollback.started', { reason });
+  const waiting = resumed ? run.cp.inProgressMessage : undefined;
+  const nowMs = deps.clock.nowMs();
+  await save(run, { ...run.cp, phase: 'rolling-back', reason, rollbackStartedAtMs: resumed ? run.cp.rollbackStartedAtMs ?? nowMs : nowMs, inProgressMessage: undefined });
+  if (waiting === undefined) await audit(run, resumed ? 'rollback.resumed' : 'rollback.started', { reason });
   const outcome = await deps.clusterOps.rollback({ ...operationRequest(p), checkpoint: run.cp.ops, abortSignal: run.lease.signal });
   // a rollback still running elsewhere (an Argo Workflow) is read again on the next run, in this phase
-  if (outcome.inProgress) return inProgress(run, 'rollback.in-progress', outcome);
+  if (outcome.inProgress) {
+    await save(run, { ...run.cp, inProgressMessage: outcome.message });
+    if (overdue(run, run.cp.rollbackStartedAtMs)) return rollbackOverdue(run, reason, outcome);
+    return inProgress(run, 'rollback.in-progress', outcome, waiting);
+  }
   await audit(run, 'rollback.finished', { status: outcome.status, message: outcome.message, calls: outcome.calls.length });
   if (outcome.status === 'succeeded') {
     await note(run, 'rolled-back', `\`${shortId(p.id)}\` was rolled back (${reason}).`);
@@ -77,8 +103,55 @@ async function rollBack(run: Run, reason: string): Promise<ExecutionResult> {
   return finish(run, 'failed', { reason, rollback: outcome.message });
 }
 
-async function inProgress(run: Run, action: string, outcome: OperationOutcome): Promise<ExecutionResult> {
-  await audit(run, action, { message: outcome.message, calls: outcome.calls.length });
+/** Audited when the answer differs from the one the last run audited (`previous`): not once per run. */
+async function inProgress(run: Run, action: string, outcome: OperationOutcome, previous: string | undefined): Promise<ExecutionResult> {
+  if (outcome.message !== previous) await audit(run, action, { message: outcome.message, calls: outcome.calls.length });
+  return 'in-progress';
+}
+
+/**
+ * A rollback past the deadline: asked to stop where the executor can (so an undo does not start
+ * hours later, behind a person's back), and left to a person. Never retried.
+ */
+async function rollbackOverdue(run: Run, reason: string, outcome: OperationOutcome): Promise<ExecutionResult> {
+  const { deps, p } = run;
+  const minutes = deps.config.maxInProgressMinutes;
+  const stop = await stopperOf(deps.clusterOps)?.stop({ ...operationRequest(p), checkpoint: run.cp.ops, abortSignal: run.lease.signal }, 'rollback', `fleetops: no result within ${minutes} min`);
+  await audit(run, 'rollback.deadline', { minutes, message: outcome.message, stop: stop?.message ?? null });
+  const stopped = stop ? ` ${stop.message}${stop.status === 'succeeded' ? '' : ' (refused)'}.` : '';
+  await note(run, 'rollback-failed', `Rolling back \`${shortId(p.id)}\` has not finished within ${minutes} min (${outcome.message}).${stopped} fleetops stopped waiting for it: a person must check ${p.cluster} now.`);
+  return finish(run, 'failed', { reason, rollback: `no result within ${minutes} min` });
+}
+
+/** Closes an execution that may still be under way as failed, without undoing anything alongside it. */
+async function giveUp(run: Run, why: string): Promise<ExecutionResult> {
+  const { deps, p } = run;
+  await note(run, 'gave-up', `${why}. fleetops stopped waiting and did not roll it back: a person must check ${p.cluster}.`);
+  return finish(run, 'failed', { reason: `no result within ${deps.config.maxInProgressMinutes} min`, rollback: 'not attempted: the operation may still be under way' });
+}
+
+/**
+ * An execution still in progress past the deadline. Rolling back now would run the undo alongside
+ * it, so the executor is asked to stop it; once it has ended (read again on the next runs) it is
+ * handled as any failed execution. One that cannot be stopped, or does not stop, is left to a person.
+ */
+async function executionOverdue(run: Run, outcome: OperationOutcome, previous: string | undefined): Promise<ExecutionResult> {
+  const { deps, p } = run;
+  const minutes = deps.config.maxInProgressMinutes;
+  const late = `\`${shortId(p.id)}\` has not finished within ${minutes} min (${outcome.message})`;
+  const requestedAtMs = run.cp.stopRequestedAtMs;
+  if (requestedAtMs !== undefined) {
+    if (deps.clock.nowMs() <= requestedAtMs + STOP_GRACE_MS) return inProgress(run, 'execution.in-progress', outcome, previous);
+    await audit(run, 'execution.deadline', { minutes, message: outcome.message, stop: 'did not stop' });
+    return giveUp(run, `${late} and did not stop within ${STOP_GRACE_MS / 60_000} min of being asked to`);
+  }
+  const stopper = stopperOf(deps.clusterOps);
+  const stop = await stopper?.stop({ ...operationRequest(p), checkpoint: run.cp.ops, abortSignal: run.lease.signal }, 'execute', `fleetops: no result within ${minutes} min`);
+  await audit(run, 'execution.deadline', { minutes, message: outcome.message, stop: stop?.message ?? null });
+  if (!stop) return giveUp(run, `${late}, and the ${deps.clusterOps.kind} executor cannot stop it`);
+  if (stop.status !== 'succeeded') return giveUp(run, `${late}, and stopping it was refused (${stop.message})`);
+  await save(run, { ...run.cp, stopRequestedAtMs: deps.clock.nowMs() });
+  await note(run, 'overdue', `${late}: ${stop.message}. Once it has stopped it is handled as a failed execution (rolled back where possible); if it does not stop within ${STOP_GRACE_MS / 60_000} min, a person must check ${p.cluster}.`);
   return 'in-progress';
 }
 
@@ -101,8 +174,10 @@ async function verifyPhase(run: Run): Promise<ExecutionResult> {
 async function executePhase(run: Run): Promise<ExecutionResult> {
   const { deps, p } = run;
   const attempts = run.cp.attempts + 1;
-  await save(run, { ...run.cp, attempts });
-  await audit(run, run.cp.ops ? 'execution.resumed' : 'execution.started', { attempt: attempts, checkpoint: run.cp.ops ?? null });
+  // checking again on an operation the last run left in progress is not audited as a new attempt
+  const waiting = run.cp.inProgressMessage;
+  await save(run, { ...run.cp, attempts, startedAtMs: run.cp.startedAtMs ?? deps.clock.nowMs(), inProgressMessage: undefined });
+  if (waiting === undefined) await audit(run, run.cp.ops ? 'execution.resumed' : 'execution.started', { attempt: attempts, checkpoint: run.cp.ops ?? null });
   let outcome: OperationOutcome;
   try {
     outcome = await deps.clusterOps.execute({
@@ -117,11 +192,15 @@ async function executePhase(run: Run): Promise<ExecutionResult> {
   if (outcome.inProgress) {
     // not an attempt that failed: the operation runs elsewhere (an Argo Workflow), and rolling back
     // now would run the undo alongside it
-    await save(run, { ...run.cp, attempts: attempts - 1, ops: { ...run.cp.ops, ...outcome.checkpoint } });
-    return inProgress(run, 'execution.in-progress', outcome);
+    await save(run, { ...run.cp, attempts: attempts - 1, ops: { ...run.cp.ops, ...outcome.checkpoint }, inProgressMessage: outcome.message });
+    if (overdue(run, run.cp.startedAtMs)) return executionOverdue(run, outcome, waiting);
+    return inProgress(run, 'execution.in-progress', outcome, waiting);
   }
   await audit(run, 'execution.finished', { status: outcome.status, message: outcome.message, calls: outcome.calls.length });
-  if (outcome.status !== 'succeeded') return rollBack(run, `execution ${outcome.status}: ${outcome.message}`);
+  if (outcome.status !== 'succeeded') {
+    const stopped = run.cp.stopRequestedAtMs !== undefined ? `no result within ${deps.config.maxInProgressMinutes} min, stopped: ` : `execution ${outcome.status}: `;
+    return rollBack(run, `${stopped}${outcome.message}`);
+  }
   // merged: an operation run elsewhere (an Argo Workflow's `ops run`) saved its own checkpoints under ops,
   // and the executor's answer only names the Workflow
   await save(run, { ...run.cp, phase: 'verifying', ops: { ...run.cp.ops, ...outcome.checkpoint }, executedAtMs: deps.clock.nowMs() });

@@ -79,6 +79,38 @@ describe('Argo Workflows ClusterOps', () => {
     expect(failed.inProgress).toBeUndefined();
     expect(denied).toMatchObject({ status: 'failed', message: expect.stringMatching(/HTTP 401.*check the Argo Workflows token/) });
   });
+
+  it('stops a running Workflow through PUT …/stop with the documented body; the Workflow then ends as Failed', async () => {
+    const req = request('evict-pod', { kind: 'Pod', namespace: 'shop', name: 'web-1' });
+    const name = workflowName(req.operationId, 'execute');
+    await ops().execute(req);
+
+    const stopped = await ops().stop(req, 'execute', 'fleetops: no result within 60 min');
+    const meanwhile = await ops().execute(req);
+    argo.completeShutdowns();
+    const after = await ops().execute(req);
+
+    expect(stopped).toMatchObject({ status: 'succeeded', message: `asked Argo to stop Workflow ${name}` });
+    expect(argo.requests.find((r) => r.method === 'PUT')).toEqual({
+      method: 'PUT', path: `/api/v1/workflows/fleetops/${name}/stop`, authorization: 'Bearer wf-token',
+      body: { name, namespace: 'fleetops', message: 'fleetops: no result within 60 min' },
+    });
+    expect(meanwhile).toMatchObject({ status: 'blocked', inProgress: true });
+    expect(after).toMatchObject({ status: 'failed', message: expect.stringMatching(/Failed: Stopped with strategy 'Stop'/) });
+  });
+
+  it('does not ask Argo to stop a Workflow that has already finished (Argo Server answers 500 to that), and reports a missing one as a refusal', async () => {
+    const req = request('evict-pod', { kind: 'Pod', namespace: 'shop', name: 'web-1' });
+    await ops().execute(req);
+    argo.setWorkflowPhase(workflowName(req.operationId, 'execute'), 'Succeeded');
+
+    const finished = await ops().stop(req, 'execute', 'late');
+    const missing = await ops().stop(req, 'rollback', 'late');
+
+    expect(finished).toMatchObject({ status: 'succeeded', message: expect.stringMatching(/had already finished \(Succeeded\); nothing to stop/) });
+    expect(missing).toMatchObject({ status: 'failed', message: expect.stringMatching(/HTTP 404: workflows.argoproj.io ".*-rollback" not found/) });
+    expect(argo.stops).toEqual([]);
+  });
 });
 
 describe('Argo CD-managed objects', () => {

@@ -57,11 +57,25 @@ function outcomeOf(wf: WorkflowResponse, calls: PlannedCall[], already: boolean)
   }
 }
 
+const FINISHED_PHASES: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Error']);
+
+/** ClusterOps whose operations run elsewhere and can be stopped there. */
+export interface ArgoWorkflowsClusterOps extends ClusterOps {
+  /**
+   * Asks Argo to stop the operation's Workflow (`PUT …/stop`: its running pods are killed, exit
+   * handlers run, and it ends as Failed "Stopped with strategy 'Stop'"). Asynchronous: the Workflow
+   * may still be Running when this returns, so read it again before acting on it. `succeeded` when
+   * the stop was accepted or the Workflow had already finished; `failed` for a refusal (HTTP 4xx);
+   * throws when Argo Server stays unreachable or answers 5xx.
+   */
+  stop(req: OperationRequest, mode: 'execute' | 'rollback', message: string): Promise<OperationOutcome>;
+}
+
 /**
  * ClusterOps that hands each operation to Argo Workflows as one Workflow named after the proposal id.
  * A second submit answers 409 and is read back instead: nothing runs twice.
  */
-export function createArgoWorkflowsClusterOps(o: ArgoWorkflowsClusterOpsOptions): ClusterOps {
+export function createArgoWorkflowsClusterOps(o: ArgoWorkflowsClusterOpsOptions): ArgoWorkflowsClusterOps {
   const doFetch = o.fetch ?? fetch;
   /**
    * One call, retried with backoff on 429, 5xx and network errors (a submit is safe to repeat: the
@@ -94,6 +108,35 @@ export function createArgoWorkflowsClusterOps(o: ArgoWorkflowsClusterOpsOptions)
     }, signal);
     return { status, body: text ? JSON.parse(text) : undefined };
   };
+  /** The Workflow, or the refusal Argo Server answered (a 404, 401, 403). */
+  const read = async (name: string, calls: PlannedCall[], signal?: AbortSignal): Promise<{ wf: WorkflowResponse } | { refused: OperationOutcome }> => {
+    const get: PlannedCall = { method: 'GET', path: `/api/v1/workflows/${encodeURIComponent(o.namespace)}/${name}`, description: `read Argo Workflow ${name}` };
+    calls.push(get);
+    const current = await send(get, signal);
+    if (current.status !== 200) return { refused: refusal(current, calls) };
+    const wf = WorkflowResponse.safeParse(current.body);
+    if (!wf.success) throw new ExternalServiceError(`Argo Workflow ${name}: unexpected response shape`, { service: 'argo-workflows' }, { cause: wf.error });
+    return { wf: wf.data };
+  };
+  const stop = async (req: OperationRequest, mode: 'execute' | 'rollback', message: string): Promise<OperationOutcome> => {
+    const name = workflowName(req.operationId, mode);
+    const calls: PlannedCall[] = [];
+    const checkpoint = { workflow: name };
+    // Argo Server answers 500 to a stop of a finished Workflow: read it first
+    const current = await read(name, calls, req.abortSignal);
+    if ('refused' in current) return current.refused;
+    const phase = current.wf.status?.phase ?? '';
+    if (FINISHED_PHASES.has(phase)) return { status: 'succeeded', calls, message: `Argo Workflow ${name} had already finished (${phase}); nothing to stop`, checkpoint };
+    const put: PlannedCall = {
+      method: 'PUT', path: `/api/v1/workflows/${encodeURIComponent(o.namespace)}/${name}/stop`,
+      body: { name, namespace: o.namespace, message }, description: `stop Argo Workflow ${name}`,
+    };
+    calls.push(put);
+    const res = await send(put, req.abortSignal);
+    if (res.status !== 200) return refusal(res, calls);
+    o.logger.info({ operationId: req.operationId, workflow: name }, 'argo workflow stop requested');
+    return { status: 'succeeded', calls, message: `asked Argo to stop Workflow ${name}`, checkpoint };
+  };
   const submit = async (mode: 'execute' | 'rollback', req: OperationRequest): Promise<OperationOutcome> => {
     const post = submitCall(o, req, mode);
     const calls: PlannedCall[] = [post];
@@ -101,14 +144,10 @@ export function createArgoWorkflowsClusterOps(o: ArgoWorkflowsClusterOpsOptions)
     if (res.status !== 200 && res.status !== 409) return refusal(res, calls);
     if (res.status === 200) await req.onCheckpoint?.({ ...req.checkpoint, workflow: workflowName(req.operationId, mode) });
     const name = workflowName(req.operationId, mode);
-    const get: PlannedCall = { method: 'GET', path: `/api/v1/workflows/${encodeURIComponent(o.namespace)}/${name}`, description: `read Argo Workflow ${name}` };
-    calls.push(get);
-    const current = await send(get, req.abortSignal);
-    if (current.status !== 200) return refusal(current, calls);
-    const wf = WorkflowResponse.safeParse(current.body);
-    if (!wf.success) throw new ExternalServiceError(`Argo Workflow ${name}: unexpected response shape`, { service: 'argo-workflows' }, { cause: wf.error });
+    const current = await read(name, calls, req.abortSignal);
+    if ('refused' in current) return current.refused;
     o.logger.info({ operationId: req.operationId, workflow: name, alreadySubmitted: res.status === 409 }, 'argo workflow submitted');
-    return outcomeOf(wf.data, calls, res.status === 409);
+    return outcomeOf(current.wf, calls, res.status === 409);
   };
   return {
     kind: 'argo-workflows',
@@ -116,6 +155,7 @@ export function createArgoWorkflowsClusterOps(o: ArgoWorkflowsClusterOpsOptions)
     plan: async (req) => ({ calls: [submitCall(o, req, 'execute')], status: 'succeeded', message: `submits an Argo Workflow from ${o.workflowTemplate}` }),
     execute: (req) => submit('execute', req),
     rollback: (req) => submit('rollback', req),
+    stop,
   };
 }
 
