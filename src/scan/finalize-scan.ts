@@ -5,13 +5,12 @@ import { computePeerStats, scorePeerOutliers } from '../detect/index.js';
 import type { Cluster } from '../fleet/types.js';
 import type { SignalCatalog } from '../signals/catalog.js';
 import { findingId } from './finding-id.js';
-import { decodeShardPeers, mergeShardPeers, peerWindowLastMs, type ShardPeers } from './peer-window.js';
+import { mergeShardPeers, peerWindowLastMs, type ShardPeers } from './peer-window.js';
+import { loadShardResults } from './shard-results.js';
 import { fleetAlertMessage, fleetWideGroups } from './fleet-alert.js';
 
 const PEER_MIN_PEERS = 5;
 const PEER_MIN_SCALE = 0.05;
-
-export const PEERS_KEY = (endMs: number, index: number, count: number) => `peers:${endMs}:${index}/${count}`;
 
 export interface FinalizeOptions {
   endMs: number;
@@ -28,33 +27,35 @@ export interface FinalizeOptions {
 }
 
 export interface FinalizeResult {
+  /** The shard count merged: the one the window's shards ran with, else opts.shardCount. */
+  shardCount: number;
   missingShards: string[];
+  /** Shards that finished with failures (`i/n`): their failed clusters are not in the fleet-wide peers. */
+  failedShards: string[];
   peerOutliers: AnomalyRow[];
+  /** Peer outliers stored for the first time. */
+  inserted: number;
   fleetAlerts: number;
 }
 
 /** Merge shards, compute fleet-wide peer outliers, report missing shards, alert on new fleet-wide severe findings. */
 export async function finalizeScan(
   deps: { store: Store; catalog: SignalCatalog; clusters: Cluster[]; chat?: ChatChannel },
-  ctx: Pick<JobContext, 'runId' | 'fail'>, opts: FinalizeOptions,
+  ctx: Pick<JobContext, 'runId' | 'fail' | 'logger'>, opts: FinalizeOptions,
 ): Promise<FinalizeResult> {
-  const { parts, missingShards } = opts.peers ? { parts: opts.peers, missingShards: [] } : await loadShards(deps.store, opts);
-  missingShards.forEach((s) => ctx.fail(`shard:${s}`, new Error(`shard ${s} did not finish: its clusters were not scanned for ${new Date(opts.endMs).toISOString()}`)));
-  const peerOutliers = peerFindings(mergeShardPeers(parts), deps, ctx.runId, opts);
-  await deps.store.anomalies.upsertMany(peerOutliers);
-  const fleetAlerts = deps.chat && opts.alertChannel ? await alertFleetWide(deps as Required<typeof deps>, ctx, opts) : 0;
-  return { missingShards, peerOutliers, fleetAlerts };
-}
-
-async function loadShards(store: Store, opts: FinalizeOptions): Promise<{ parts: ShardPeers[]; missingShards: string[] }> {
-  const parts: ShardPeers[] = [];
-  const missingShards: string[] = [];
-  for (let i = 0; i < opts.shardCount; i++) {
-    const blob = await store.baselines.get(PEERS_KEY(opts.endMs, i, opts.shardCount));
-    if (blob) parts.push(decodeShardPeers(blob.state));
-    else missingShards.push(`${i}/${opts.shardCount}`);
+  const { parts, missingShards, failedShards, shardCount } = opts.peers
+    ? { parts: opts.peers, missingShards: [], failedShards: [], shardCount: opts.shardCount }
+    : await loadShardResults(deps.store, opts.endMs, opts.shardCount, ctx.logger);
+  const at = new Date(opts.endMs).toISOString();
+  missingShards.forEach((s) => ctx.fail(`shard:${s}`, new Error(`shard ${s} did not finish: its clusters were not scanned for ${at}`)));
+  for (const { shard, outcome } of failedShards) {
+    const parts = outcome.failedParts.slice(0, 3).join(', ') + (outcome.failedParts.length > 3 ? `, … ${outcome.failedParts.length - 3} more` : '');
+    ctx.fail(`shard:${shard}`, new Error(`shard ${shard} finished with failures for ${at} (${parts || 'no part named'}): ${outcome.failedClusters} clusters got no answer and are missing from the fleet-wide peers; see that shard's run`));
   }
-  return { parts, missingShards };
+  const peerOutliers = peerFindings(mergeShardPeers(parts), deps, ctx.runId, opts);
+  const { inserted } = await deps.store.anomalies.upsertMany(peerOutliers);
+  const fleetAlerts = deps.chat && opts.alertChannel ? await alertFleetWide(deps as Required<typeof deps>, ctx, opts) : 0;
+  return { shardCount, missingShards, failedShards: failedShards.map((f) => f.shard), peerOutliers, inserted, fleetAlerts };
 }
 
 function peerFindings(peers: ShardPeers, deps: { catalog: SignalCatalog; clusters: Cluster[] }, runId: string, opts: FinalizeOptions): AnomalyRow[] {

@@ -2,9 +2,9 @@ import type { Adapters } from '../adapters/index.js';
 import type { AnomalyRow } from '../adapters/store/types.js';
 import type { JobContext } from '../core/run-job.js';
 import { buildCatalog } from '../signals/catalog.js';
-import { finalizeScan, PEERS_KEY } from './finalize-scan.js';
+import { finalizeScan, type FinalizeResult } from './finalize-scan.js';
 import { scanShard } from './fleet-scan.js';
-import { encodeShardPeers } from './peer-window.js';
+import { putShardPeers } from './shard-results.js';
 
 export interface FleetScanJobOptions {
   shard?: { index: number; count: number };
@@ -25,6 +25,8 @@ export interface FleetScanSummary extends Record<string, unknown> {
   failedClusters: string[];
   missingClusters: string[];
   missingShards: string[];
+  /** Shards (finalize) that finished with failures. */
+  failedShards: string[];
   peerOutliers: number;
   fleetAlerts: number;
   bytesFetched: number;
@@ -45,7 +47,7 @@ export async function fleetScanJob(adapters: Adapters, ctx: JobContext, opts: Fl
   const clusters = await adapters.inventory().listClusters(ctx.signal);
   if (opts.finalizeOnly) {
     const fin = await finalizeScan({ store, catalog, clusters, chat: adapters.chat() }, ctx, finalizeOpts);
-    return summarise({ window: { startMs: endMs, endMs }, shard: `finalize/${shard.count}`, clusters: clusters.length }, [], fin);
+    return summarise({ window: { startMs: endMs, endMs }, shard: `finalize/${fin.shardCount}`, clusters: clusters.length }, [], fin);
   }
   // listed once per run: a Prometheus inventory reads kube_node_info and friends for the whole fleet
   const result = await scanShard({ inventory: { listClusters: async () => clusters }, metrics: adapters.metrics(), store, catalog, progress: opts.progress }, ctx, {
@@ -54,18 +56,18 @@ export async function fleetScanJob(adapters: Adapters, ctx: JobContext, opts: Fl
     batchClusters: config.scan.batchClusters,
   });
   for (const id of result.missingClusters) ctx.logger.warn({ cluster: id }, 'expected cluster sent no data');
-  let fin = { missingShards: [] as string[], peerOutliers: [] as AnomalyRow[], fleetAlerts: 0 };
+  let fin: FinalizeResult = { shardCount: shard.count, missingShards: [], failedShards: [], peerOutliers: [], inserted: 0, fleetAlerts: 0 };
   if (shard.count === 1) {
     fin = await finalizeScan({ store, catalog, clusters, chat: adapters.chat() }, ctx, { ...finalizeOpts, peers: [result.peers] });
   } else {
-    await store.baselines.put(PEERS_KEY(endMs, shard.index, shard.count), encodeShardPeers(result.peers), endMs, ctx.clock.nowMs());
+    await putShardPeers(store, result.peers, shard, ctx.clock.nowMs(), { failedParts: [...new Set(ctx.failures.map((f) => f.part))], failedClusters: result.failedClusters.length });
   }
   return summarise({ ...result, shard: `${shard.index}/${shard.count}` }, result.findings, fin, result.inserted);
 }
 
 function summarise(
   base: { window: { startMs: number; endMs: number }; shard: string; clusters: number; series?: number; failedClusters?: string[]; missingClusters?: string[]; bytesFetched?: number },
-  findings: AnomalyRow[], fin: { missingShards: string[]; peerOutliers: AnomalyRow[]; fleetAlerts: number }, inserted = 0,
+  findings: AnomalyRow[], fin: Pick<FinalizeResult, 'missingShards' | 'failedShards' | 'peerOutliers' | 'inserted' | 'fleetAlerts'>, inserted = 0,
 ): FleetScanSummary {
   const counts: Record<string, number> = {};
   for (const f of [...findings, ...fin.peerOutliers]) {
@@ -73,8 +75,8 @@ function summarise(
     counts[f.kind] = (counts[f.kind] ?? 0) + 1;
   }
   return {
-    window: base.window, shard: base.shard, clusters: base.clusters, series: base.series ?? 0, findings: counts, newFindings: inserted,
-    failedClusters: base.failedClusters ?? [], missingClusters: base.missingClusters ?? [], missingShards: fin.missingShards,
+    window: base.window, shard: base.shard, clusters: base.clusters, series: base.series ?? 0, findings: counts, newFindings: inserted + fin.inserted,
+    failedClusters: base.failedClusters ?? [], missingClusters: base.missingClusters ?? [], missingShards: fin.missingShards, failedShards: fin.failedShards,
     peerOutliers: fin.peerOutliers.length, fleetAlerts: fin.fleetAlerts, bytesFetched: base.bytesFetched ?? 0,
   };
 }
@@ -87,6 +89,6 @@ export function formatScanSummary(s: FleetScanSummary): string {
   return [
     `fleet-scan ${s.shard}: ${s.clusters} clusters, ${s.series} series, window ${iso(s.window.startMs)} → ${iso(s.window.endMs)}, ${(s.bytesFetched / 1e6).toFixed(1)} MB fetched`,
     `  findings: ${f.critical ?? 0} critical, ${f.warning ?? 0} warning, ${f.info ?? 0} info (${kinds}); ${s.newFindings} new`,
-    `  missing clusters: ${s.missingClusters.length ? s.missingClusters.join(', ') : 'none'}; failed clusters: ${s.failedClusters.length}; missing shards: ${s.missingShards.length ? s.missingShards.join(', ') : 'none'}; fleet-wide alerts posted: ${s.fleetAlerts}`,
+    `  missing clusters: ${s.missingClusters.length ? s.missingClusters.join(', ') : 'none'}; failed clusters: ${s.failedClusters.length}; missing shards: ${s.missingShards.length ? s.missingShards.join(', ') : 'none'}; shards with failures: ${s.failedShards.length ? s.failedShards.join(', ') : 'none'}; fleet-wide alerts posted: ${s.fleetAlerts}`,
   ].join('\n') + '\n';
 }

@@ -408,21 +408,28 @@ function pruneStates(states: Map<string, Map<string, SeriesScanState>>, entries:
 
 function windowParts(batch: Cluster[], states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions): { clusters: Cluster[]; range: Range }[] {
   const full = endMs - opts.lookbackHours * 3_600_000;
-  const known: Cluster[] = [];
+  const contextMs = opts.contextHours * 3_600_000;
+  const known: { cluster: Cluster; startMs: number }[] = [];
   const fresh: Cluster[] = [];
-  let start = endMs;
   for (const c of batch) {
     const s = states.get(c.id);
     if (!s || s.size === 0) {
       fresh.push(c);
       continue;
     }
-    known.push(c);
-    for (const st of s.values()) start = Math.min(start, st.throughMs - opts.contextHours * 3_600_000);
+    let start = endMs;
+    for (const st of s.values()) start = Math.min(start, st.throughMs - contextMs);
+    // a rerun of a window the states have passed fetches its context, not a range that ends before it starts
+    known.push({ cluster: c, startMs: Math.min(Math.max(full, start), endMs - contextMs) });
   }
+  // clusters more than an hour behind the batch's latest (back in the inventory after days away, or
+  // whose queries failed for hours) are fetched from where they stopped in a part of their own: before,
+  // one of them made its whole batch fetch the full lookback
+  const headMs = Math.max(...known.map((k) => k.startMs)) - 3_600_000;
   const parts = [];
-  // a rerun of a window the states have passed fetches its context, not a range that ends before it starts
-  if (known.length) parts.push({ clusters: known, range: { startMs: Math.min(Math.max(full, start), endMs - opts.contextHours * 3_600_000), endMs } });
+  for (const group of [known.filter((k) => k.startMs >= headMs), known.filter((k) => k.startMs < headMs)]) {
+    if (group.length) parts.push({ clusters: group.map((k) => k.cluster), range: { startMs: Math.min(...group.map((k) => k.startMs)), endMs } });
+  }
   if (fresh.length) parts.push({ clusters: fresh, range: { startMs: full, endMs } });
   return parts;
 }

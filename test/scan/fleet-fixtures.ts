@@ -3,9 +3,9 @@ import type { MetricsSource } from '../../src/adapters/metrics/types.js';
 import { createSqliteStore } from '../../src/adapters/store/sqlite/index.js';
 import type { AnomalyRow, Store } from '../../src/adapters/store/types.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { finalizeScan, PEERS_KEY, type FinalizeOptions } from '../../src/scan/finalize-scan.js';
+import { finalizeScan, type FinalizeOptions } from '../../src/scan/finalize-scan.js';
+import { putShardPeers } from '../../src/scan/shard-results.js';
 import { scanShard, type FleetScanOptions } from '../../src/scan/fleet-scan.js';
-import { encodeShardPeers } from '../../src/scan/peer-window.js';
 import { buildCatalog } from '../../src/signals/catalog.js';
 import { createSimulatedAdapters, type SimulatedFleet } from '../../src/simulator/index.js';
 
@@ -37,7 +37,7 @@ export function finalizeOptions(fleet: SimulatedFleet, extra: Partial<FinalizeOp
 export async function runShard(fleet: SimulatedFleet, store: Store, index: number, count: number, metrics?: MetricsSource, ctx = scanContext(), extra: Partial<FleetScanOptions> = {}) {
   const adapters = createSimulatedAdapters(fleet);
   const result = await scanShard({ inventory: adapters.inventory, metrics: metrics ?? adapters.metrics, store, catalog }, ctx, scanOptions(fleet, { shard: { index, count }, ...extra }));
-  if (count > 1) await store.baselines.put(PEERS_KEY(result.window.endMs, index, count), encodeShardPeers(result.peers), result.window.endMs, 0);
+  if (count > 1) await putShardPeers(store, result.peers, { index, count }, 0);
   else await finalizeScan({ store, catalog, clusters: fleet.clusters }, ctx, finalizeOptions(fleet, { peers: [result.peers] }));
   return result;
 }

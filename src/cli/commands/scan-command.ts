@@ -4,9 +4,13 @@ import { ConfigError } from '../../core/errors.js';
 import { fleetScanJob, formatScanSummary, type FleetScanSummary } from '../../scan/fleet-scan-job.js';
 import type { Command } from '../command.js';
 import { runJobCommand } from '../job-runner.js';
-import { resolveShard } from '../parse-args.js';
+import { resolveShard, type ShardSpec } from '../parse-args.js';
 import { createProgress } from '../progress.js';
 import { join } from 'node:path';
+
+/** Most shards a scan takes (scan.shards has the same bound): rendezvous hashing costs n hashes per cluster. */
+const MAX_SHARDS = 1024;
+const HOUR_MS = 3_600_000;
 
 /** Shard label for the run record and job metrics (the full resolution happens inside the job). */
 function shardLabel(flag: unknown, env: NodeJS.ProcessEnv): string | undefined {
@@ -14,12 +18,42 @@ function shardLabel(flag: unknown, env: NodeJS.ProcessEnv): string | undefined {
   return env.JOB_COMPLETION_INDEX !== undefined ? `${env.JOB_COMPLETION_INDEX}/${env.FLEETOPS_SHARD_COUNT ?? '?'}` : undefined;
 }
 
+/**
+ * The shard of this run: --shard, else JOB_COMPLETION_INDEX with FLEETOPS_SHARD_COUNT or scan.shards;
+ * the finalize step needs only the count. A bad value is a ConfigError (exit 2) naming where it came from.
+ */
+export function resolveScanShard(flag: string | undefined, env: NodeJS.ProcessEnv, configShards: number, finalizeOnly: boolean): ShardSpec | undefined {
+  const shard = resolveShard(flag, env, configShards)
+    ?? (finalizeOnly ? { index: 0, count: shardCountOf(env.FLEETOPS_SHARD_COUNT, configShards) } : undefined);
+  if (shard && shard.count > MAX_SHARDS) {
+    const where = flag ? '--shard' : env.FLEETOPS_SHARD_COUNT !== undefined ? 'FLEETOPS_SHARD_COUNT' : 'scan.shards';
+    throw new ConfigError(`${where}: at most ${MAX_SHARDS} shards, found ${shard.count}`);
+  }
+  return shard;
+}
+
+function shardCountOf(raw: string | undefined, configShards: number): number {
+  if (raw === undefined) return configShards;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) {
+    throw new ConfigError(`FLEETOPS_SHARD_COUNT: expected the number of shards (a whole number ≥ 1, the Indexed Job's completions), found ${JSON.stringify(raw)}`);
+  }
+  return Number(raw);
+}
+
+/**
+ * The default end of a live scan: the start of the current hour. Every pod of the hour's Indexed Job,
+ * an index retried minutes later and the finalize step at :50 must name the same window, or finalize
+ * finds none of the shards' results (each pod took its own start time, floored to the step).
+ */
+export const defaultScanEndMs = (nowMs: number) => Math.floor(nowMs / HOUR_MS) * HOUR_MS;
+
 export const scanCommand: Command = {
   name: 'scan',
   summary: 'fleet-scan: find anomalies, SLO dips, peer outliers and silent clusters (hourly, incremental, sharded)',
   usage: `  --full          rebuild detector baselines from the whole lookback instead of the new hour
   --finalize      merge the shards of the window (run after the Indexed Job), compute fleet-wide peers
-  --end ISO       end of the scan window (default: now; the simulated fleet's end on the simulator)`,
+  --end ISO       end of the scan window (default: the start of the current hour, so the shards and the
+                  finalize step of one hour agree; the simulated fleet's end on the simulator)`,
   options: { full: { type: 'boolean' }, finalize: { type: 'boolean' }, end: { type: 'string' } },
   async run(args, io) {
     const end = typeof args.values.end === 'string' ? Date.parse(args.values.end) : undefined;
@@ -28,10 +62,8 @@ export const scanCommand: Command = {
     let summary: FleetScanSummary | undefined;
     const result = await runJobCommand('fleet-scan', args, io, async (app, adapters, ctx) => {
       const finalizeOnly = args.values.finalize === true;
-      // the finalize step runs once for all shards: it needs only their count
-      const shard = resolveShard(args.values.shard as string | undefined, app.env, app.config.scan.shards)
-        ?? (finalizeOnly ? { index: 0, count: Number(app.env.FLEETOPS_SHARD_COUNT ?? app.config.scan.shards) } : undefined);
-      const endMs = end ?? (app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : app.clock.nowMs());
+      const shard = resolveScanShard(args.values.shard as string | undefined, app.env, app.config.scan.shards, finalizeOnly);
+      const endMs = end ?? (app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : defaultScanEndMs(app.clock.nowMs()));
       summary = await fleetScanJob(adapters, ctx, { shard, fullRebuild: args.values.full === true, finalizeOnly, endMs, progress: progress.update });
       writeFileAtomic(join(app.outDir, 'scan', `summary-${summary.shard.replace('/', 'of')}.json`), JSON.stringify({ runId: ctx.runId, ...summary }, null, 1));
       return summary;
