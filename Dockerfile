@@ -16,6 +16,9 @@ COPY jobs ./jobs
 RUN npm run build && npm prune --omit=dev
 
 FROM ${NODE_IMAGE}
+# the on-call report's chart is rasterised with system fonts (DejaVu Sans); the slim image has none, and
+# without them every label and number of the chart is silently left out
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production FLEETOPS__OUTDIR=/tmp/fleetops
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

@@ -5,7 +5,7 @@ import { ConfigError } from '../core/errors.js';
 import type { CliIo, Command } from './command.js';
 import { defaultIo } from './default-io.js';
 import { COMMANDS } from './commands/index.js';
-import { COMMON_OPTIONS, parseCommandArgs } from './parse-args.js';
+import { COMMON_OPTIONS, parseCommandArgs, type OptionSpec } from './parse-args.js';
 
 const COMMON_HELP = `Options (every command):
   -c, --config FILE     YAML config (default: $FLEETOPS_CONFIG, else built-in defaults)
@@ -27,25 +27,54 @@ function commandHelp(c: Command): string {
   return `fleetops ${c.name}: ${c.summary}\n\nUsage: fleetops ${c.name} [options]\n${c.usage ? `\n${c.usage}\n` : ''}${extra ? `\nCommand options:\n${extra}\n` : ''}\n${COMMON_HELP}\n`;
 }
 
-function findCommand(argv: string[]): { command?: Command; rest: string[] } {
-  const words = argv.filter((a) => !a.startsWith('-')).slice(0, 2);
+/** Long and short names of every option that takes a value (common or any command's). */
+function valueOptions(): Set<string> {
+  const names = new Set<string>();
+  for (const spec of [COMMON_OPTIONS, ...COMMANDS.map((c) => c.options ?? {})] as OptionSpec[]) {
+    for (const [name, o] of Object.entries(spec)) {
+      if (o.type !== 'string') continue;
+      names.add(`--${name}`);
+      if (o.short) names.add(`-${o.short}`);
+    }
+  }
+  return names;
+}
+
+/**
+ * Indexes of the positional words of argv: an option's value (`--dir runbooks`, `-c fleetops.yaml`) is
+ * never a command word, so `runbooks lint --dir runbooks` keeps its value and options may come first.
+ */
+function positionalIndexes(argv: string[]): number[] {
+  const takesValue = valueOptions();
+  const out: number[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('-') || a === '-') out.push(i);
+    else if (takesValue.has(a)) i++;
+  }
+  return out;
+}
+
+function findCommand(argv: string[]): { command?: Command; words: string[]; rest: string[] } {
+  const at = positionalIndexes(argv).slice(0, 2);
+  const words = at.map((i) => argv[i]);
+  const without = (n: number) => argv.filter((_, i) => !at.slice(0, n).includes(i));
   const two = COMMANDS.find((c) => c.name === words.join(' '));
-  if (two) return { command: two, rest: argv.filter((a) => a !== words[0] && a !== words[1]) };
+  if (two) return { command: two, words, rest: without(2) };
   const one = COMMANDS.find((c) => c.name === words[0]);
-  return { command: one, rest: one ? argv.filter((a, i) => i !== argv.indexOf(words[0])) : argv };
+  return { command: one, words, rest: one ? without(1) : argv };
 }
 
 /** Run the CLI; returns the exit code (0 ok, 1 part failed, 2 bad config or usage). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  const first = argv.find((a) => !a.startsWith('-'));
-  if (!first) {
+  const { command, words, rest } = findCommand(argv);
+  if (words.length === 0) {
     io.stdout(topHelp());
     return argv.includes('--help') || argv.includes('-h') ? 0 : 2;
   }
-  const { command, rest } = findCommand(argv);
   if (!command) {
-    const group = COMMANDS.filter((c) => c.name.startsWith(`${first} `)).map((c) => c.name);
-    io.stderr(`fleetops: unknown command "${argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')}"${group.length ? `; did you mean: ${group.join(', ')}` : '; see fleetops --help'}\n`);
+    const group = COMMANDS.filter((c) => c.name.startsWith(`${words[0]} `)).map((c) => c.name);
+    io.stderr(`fleetops: unknown command "${words.join(' ')}"${group.length ? `; did you mean: ${group.join(', ')}` : '; see fleetops --help'}\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { JOB_SCHEDULES, type JobSchedule } from '../core/schedules.js';
 
-/** Shard count of the base; overlays patch completions, parallelism and FLEETOPS_SHARD_COUNT together. */
+/** Shard count of the base; overlays patch completions, parallelism and FLEETOPS_SHARD_COUNT (of fleet-scan and fleet-scan-finalize) together. */
 export const BASE_SHARD_COUNT = 2;
 export const CONTAINER = 'fleetops';
 
@@ -19,7 +19,8 @@ function env(s: JobSchedule): Record<string, unknown>[] {
     { name: 'SLACK_BOT_TOKEN', valueFrom: { secretKeyRef: { name: 'fleetops-secrets', key: 'slack-bot-token', optional: true } } },
     { name: 'FLEETOPS__JOBMETRICS__PUSHGATEWAYURL', valueFrom: { configMapKeyRef: { name: 'fleetops-endpoints', key: 'pushgateway-url', optional: true } } },
   ];
-  if (s.job === 'fleet-scan') base.push({ name: 'FLEETOPS_SHARD_COUNT', value: String(BASE_SHARD_COUNT) });
+  // the finalize step merges that many shards and names the missing ones: it must agree with the Indexed Job
+  if (s.job === 'fleet-scan' || s.job === 'fleet-scan-finalize') base.push({ name: 'FLEETOPS_SHARD_COUNT', value: String(BASE_SHARD_COUNT) });
   return base;
 }
 

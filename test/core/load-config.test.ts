@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/core/config/load-config.js';
+import { FleetopsConfig } from '../../src/core/config/schema.js';
 import { ConfigError } from '../../src/core/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fleetops-config-'));
@@ -70,10 +71,70 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: values from the environment and flags', () => {
+  it('keeps a string field\'s value as text when it looks like a number (a numeric Mimir tenant)', () => {
+    const config = loadConfig({ env: { FLEETOPS__METRICS__PROMETHEUS__TENANT: '123456', FLEETOPS__CHAT__SLACK__DIGEST_CHANNEL: '0123' } });
+
+    expect(config.metrics.prometheus.tenant).toBe('123456');
+    expect(config.chat.slack.digestChannel).toBe('0123');
+  });
+
+  it('maps environment segments through a union (metrics.prometheus.auth by kind)', () => {
+    const config = loadConfig({ env: { FLEETOPS__METRICS__PROMETHEUS__AUTH__KIND: 'bearer', FLEETOPS__METRICS__PROMETHEUS__AUTH__TOKEN_ENV: 'THANOS_TOKEN' } });
+
+    expect(config.metrics.prometheus.auth).toEqual({ kind: 'bearer', tokenEnv: 'THANOS_TOKEN' });
+  });
+
+  it('names the environment variable, not a line of the file, for a bad value it set', () => {
+    const path = file('env-origin.yaml', 'outDir: out\nscan:\n  lookbackHours: 24\n');
+
+    expect(() => loadConfig({ file: path, env: { FLEETOPS__SCAN__SHARDS: 'lots' } }))
+      .toThrow('config error: environment variable FLEETOPS__SCAN__SHARDS: scan.shards: expected number, found string "lots"');
+    expect(() => loadConfig({ file: path, env: { FLEETOPS__SCAN__SHARDZ: '3' } }))
+      .toThrow('config error: environment variable FLEETOPS__SCAN__SHARDZ: scan.shardz: unknown key');
+  });
+
+  it('names a command-line flag for a bad value it set', () => {
+    const path = file('flag-origin.yaml', 'outDir: out\nlogLevel: info\n');
+
+    expect(() => loadConfig({ file: path, overrides: { logLevel: 'loud' } })).toThrow(/^config error: command-line flag: logLevel: expected one of/);
+  });
+});
+
+/** Every key path of the config schema (through defaults, optionals and unions such as auth kinds). */
+function schemaKeys(t: unknown, prefix: string[] = [], out: string[] = []): string[] {
+  const defOf = (x: unknown) => (x as { def?: Record<string, unknown> } | undefined)?.def ?? {};
+  let cur = t;
+  for (let d = defOf(cur); d.innerType ?? (d.type === 'pipe' ? d.in : undefined); d = defOf(cur)) cur = d.innerType ?? d.in;
+  const d = defOf(cur);
+  if (d.type === 'union') for (const option of d.options as unknown[]) schemaKeys(option, prefix, out);
+  for (const [k, v] of Object.entries((d.shape ?? {}) as Record<string, unknown>)) {
+    const path = [...prefix, k];
+    if (!out.includes(path.join('.'))) out.push(path.join('.'));
+    schemaKeys(v, path, out);
+  }
+  return out;
+}
+
 describe('fleetops.example.yaml', () => {
   it('is a valid config', () => {
     const config = loadConfig({ file: 'fleetops.example.yaml' });
 
     expect(config.metrics.prometheus.maxPointsPerSeries).toBe(11000);
+  });
+
+  it('documents every key of the config (README: "every key documented")', () => {
+    const text = readFileSync('fleetops.example.yaml', 'utf8');
+
+    const undocumented = schemaKeys(FleetopsConfig).filter((path) => !new RegExp(`\\b${path.split('.').pop()}\\b`).test(text));
+
+    expect(undocumented).toEqual([]);
+  });
+
+  it('shows the defaults: its effective config is the built-in one but for the Prometheus URL', () => {
+    const example = loadConfig({ file: 'fleetops.example.yaml' });
+    const defaults = loadConfig();
+
+    expect({ ...example, metrics: { ...example.metrics, prometheus: { ...example.metrics.prometheus, url: defaults.metrics.prometheus.url } } }).toEqual(defaults);
   });
 });

@@ -3,7 +3,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { unmetRequirements } from '../../src/core/config/requirements.js';
+import { FleetopsConfig } from '../../src/core/config/schema.js';
 import { renderCronJobs } from '../../src/deploy/cronjob-manifests.js';
 import { checkProjectRules } from '../../src/deploy/validate-manifests.js';
 import { validateKubernetesObject } from './kubernetes-schemas.js';
@@ -16,6 +18,8 @@ const kubectl = (() => {
     return false;
   }
 })();
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 if (!kubectl) console.warn('manifest build tests skipped: kubectl (with kustomize) is not on PATH');
 
 function build(dir: string): Record<string, unknown>[] {
@@ -42,6 +46,24 @@ describe('k8s-cronjobs', () => {
       expect(checkProjectRules(docs)).toEqual([]);
       expect(docs.filter((d) => d.kind === 'CronJob')).toHaveLength(6);
     });
+
+    it('runs the finalize step with the Indexed Job\'s shard count', () => {
+      const spec = (name: string) => (docs.find((d) => d.kind === 'CronJob' && (d.metadata as { name: string }).name === name) as Obj).spec.jobTemplate.spec;
+      const shardEnv = (name: string) => (spec(name).template.spec.containers[0].env as Obj[]).find((e) => e.name === 'FLEETOPS_SHARD_COUNT')?.value;
+
+      expect(shardEnv('fleet-scan')).toBe(String(spec('fleet-scan').completions));
+      expect(shardEnv('fleet-scan-finalize')).toBe(String(spec('fleet-scan').completions));
+    });
+
+    it('gives every job what its config\'s kinds need (secret variables, kind-specific fields)', () => {
+      const text = (docs.find((d) => d.kind === 'ConfigMap' && (d.data as Obj | undefined)?.['fleetops.yaml']) as Obj).data['fleetops.yaml'];
+      const config = FleetopsConfig.parse(parse(text) ?? {});
+      for (const cj of docs.filter((d) => d.kind === 'CronJob') as Obj[]) {
+        const env = Object.fromEntries((cj.spec.jobTemplate.spec.template.spec.containers[0].env as Obj[]).map((e) => [e.name, 'set']));
+
+        expect(unmetRequirements(config, env).map((u) => `${cj.metadata.name}: ${u.path.join('.')}: ${u.message}`)).toEqual([]);
+      }
+    });
   });
 
   it.skipIf(!kubectl)('rejects an overlay that uses SQLite or breaks the shard count', () => {
@@ -55,6 +77,21 @@ describe('k8s-cronjobs', () => {
 
     expect(problems.some((p) => /^ConfigMap\/fleetops-config(-\w+)?: fleetops.yaml: store.kind must be postgres/.test(p))).toBe(true);
     expect(problems).toContain('CronJob/fleet-scan: FLEETOPS_SHARD_COUNT (3) must equal completions (2)');
+  });
+
+  it('flags a finalize step whose shard count differs from the Indexed Job\'s, and a secret the pods lack', () => {
+    const cronJob = (name: string, env: Obj[], completions?: number) => ({
+      kind: 'CronJob', metadata: { name },
+      spec: { jobTemplate: { spec: { completions, template: { spec: { containers: [{ name: 'fleetops', env }] } } } } },
+    });
+    const config = { kind: 'ConfigMap', metadata: { name: 'fleetops-config' }, data: { 'fleetops.yaml': 'store:\n  kind: postgres\nchat:\n  kind: slack\n' } };
+    const dbUrl = { name: 'FLEETOPS_DATABASE_URL', valueFrom: { secretKeyRef: { name: 'fleetops-secrets', key: 'database-url' } } };
+
+    const problems = checkProjectRules([config, cronJob('fleet-scan', [dbUrl, { name: 'FLEETOPS_SHARD_COUNT', value: '4' }], 4), cronJob('fleet-scan-finalize', [dbUrl])]);
+
+    expect(problems).toContain('CronJob/fleet-scan-finalize: FLEETOPS_SHARD_COUNT (undefined) must equal fleet-scan\'s completions (4)');
+    expect(problems).toContain('CronJob/fleet-scan: fleetops.yaml: chat.slack.tokenEnv: environment variable SLACK_BOT_TOKEN is not set (secrets come only from the environment)');
+    expect(problems.some((p) => p.includes('store.postgresUrlEnv'))).toBe(false);
   });
 
   it('flags root containers, literal secrets and missing deadlines', () => {

@@ -1,15 +1,18 @@
 import { stringify } from 'yaml';
+import { checkRequirements } from '../../core/config/load-config.js';
 import { SECRET_ENV_FIELDS } from '../../core/config/schema.js';
-import { createAppContext } from '../app-context.js';
+import { configFileOf, createAppContext } from '../app-context.js';
 import type { Command } from '../command.js';
 
 const SECRETISH = /auth|token|secret|password|key/i;
 
 export const configValidate: Command = {
   name: 'config validate',
-  summary: 'Validate the config (file, environment, flags); exit 2 naming each bad field',
+  summary: 'Validate the config (file, environment, flags) and what its kinds need (secrets, required fields); exit 2 naming each bad field',
   async run(args, io) {
     const ctx = createAppContext(args, { env: io.env, logger: io.logger });
+    // the secrets and kind-specific fields the jobs would otherwise miss only mid-run (a digest's document, a Slack post)
+    checkRequirements(ctx.config, { file: configFileOf(args, io.env), env: io.env });
     io.stdout(`config ok: store=${ctx.config.store.kind} metrics=${ctx.config.metrics.kind} chat=${ctx.config.chat.kind} llm=${ctx.config.llm.kind} out=${ctx.outDir}\n`);
     return 0;
   },

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 
 import type { z } from 'zod';
 import { buildCatalog } from '../../signals/catalog.js';
 import { ConfigError } from '../errors.js';
+import { unmetRequirements } from './requirements.js';
 import { FleetopsConfig } from './schema.js';
 
 type Json = Record<string, unknown>;
@@ -19,27 +20,47 @@ const ENV_PREFIX = 'FLEETOPS__';
 
 /** defaults → file → environment (`FLEETOPS__SECTION__KEY=value`) → flags. Throws ConfigError. */
 export function loadConfig(opts: LoadConfigOptions = {}): FleetopsConfig {
-  const { data, locate } = opts.file ? readYaml(opts.file) : { data: {}, locate: () => undefined };
-  applyEnv(data, opts.env ?? {});
-  for (const [path, value] of Object.entries(opts.overrides ?? {})) setPath(data, path.split('.'), value);
+  const { data, where } = sourceOf(opts);
   const parsed = FleetopsConfig.safeParse(data);
-  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues, data, opts.file, locate));
-  checkSignals(parsed.data.signals, opts.file, locate);
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues, data, where));
+  checkSignals(parsed.data.signals, where);
   return parsed.data;
+}
+
+/** The layered raw data, and for any path where its value came from (env var, flag, or file:line). */
+function sourceOf(opts: LoadConfigOptions): { data: Json; where: Where } {
+  const { data, locate: locateInFile } = opts.file ? readYaml(opts.file) : { data: {}, locate: () => undefined };
+  const origins: Origins = new Map();
+  applyEnv(data, opts.env ?? {}, origins);
+  for (const [path, value] of Object.entries(opts.overrides ?? {})) {
+    setPath(data, path.split('.'), value);
+    origins.set(path, 'command-line flag');
+  }
+  return { data, where: whereOf(opts.file, locateInFile, origins) };
+}
+
+/**
+ * `config validate`: the needs of the configured kinds (secrets in the environment, fields a kind
+ * requires) that jobs would otherwise meet only mid-run; each named like a schema error. Throws ConfigError.
+ */
+export function checkRequirements(config: FleetopsConfig, opts: LoadConfigOptions = {}): void {
+  const unmet = unmetRequirements(config, opts.env ?? {});
+  if (unmet.length === 0) return;
+  const { where } = sourceOf(opts);
+  throw new ConfigError(unmet.map((u) => `config error: ${where(u.path)}${u.path.join('.')}: ${u.message}`).join('\n'));
 }
 
 /**
  * The user's signals are checked with the config (fields and PromQL template), so `config validate`
  * and every job refuse a bad one before any work, naming the file, line and field.
  */
-function checkSignals(signals: readonly unknown[], file: string | undefined, locate: (p: PropertyKey[]) => number | undefined): void {
+function checkSignals(signals: readonly unknown[], where: Where): void {
   if (signals.length === 0) return;
   try {
     buildCatalog(signals);
   } catch (err) {
     if (!(err instanceof ConfigError) || !err.path) throw err;
-    const where = file ? `${file}:${locate([...err.path]) ?? 1}: ` : '';
-    throw new ConfigError(`config error: ${where}${err.path.join('.')}: ${err.message}`, { cause: err, path: err.path });
+    throw new ConfigError(`config error: ${where([...err.path])}${err.path.join('.')}: ${err.message}`, { cause: err, path: err.path });
   }
 }
 
@@ -79,32 +100,78 @@ function keyLineOf(parent: unknown, key: PropertyKey, lc: LineCounter): number |
   return undefined;
 }
 
-function applyEnv(data: Json, env: NodeJS.ProcessEnv): void {
+/** Where a value that did not come from the file came from, by dotted path: errors name it instead of a file line. */
+type Origins = Map<string, string>;
+
+function applyEnv(data: Json, env: NodeJS.ProcessEnv, origins: Origins): void {
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || raw === undefined) continue;
     const path = resolveEnvPath(name.slice(ENV_PREFIX.length).split('__'));
-    setPath(data, path, coerce(raw));
+    setPath(data, path, coerce(raw, schemaAt(path)));
+    origins.set(path.join('.'), `environment variable ${name}`);
   }
 }
 
-/** Map upper-case env segments onto the schema's camelCase keys. */
+type SchemaNode = z.ZodType | undefined;
+interface SchemaDef { type?: string; innerType?: SchemaNode; shape?: Record<string, z.ZodType>; valueType?: SchemaNode; element?: SchemaNode; options?: z.ZodType[]; in?: SchemaNode; entries?: Record<string, unknown>; values?: unknown[] }
+const defOf = (t: SchemaNode) => ((t as unknown as { def?: SchemaDef } | undefined)?.def ?? {});
+
+/** The schema itself, past default / prefault / optional / nullable / pipe wrappers. */
+function unwrap(t: SchemaNode): SchemaNode {
+  let cur = t;
+  for (let i = 0; i < 8 && cur; i++) {
+    const def = defOf(cur);
+    const next = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
+    if (!next) break;
+    cur = next;
+  }
+  return cur;
+}
+
+/** The keys a mapping schema knows (every option's, for a union such as metrics.prometheus.auth). */
+function shapeOf(t: SchemaNode): Record<string, z.ZodType> | undefined {
+  const def = defOf(unwrap(t));
+  if (def.shape) return def.shape;
+  if (def.type === 'union' && def.options) return Object.assign({}, ...def.options.map((o) => shapeOf(o) ?? {}));
+  return undefined;
+}
+
+function childOf(t: SchemaNode, key: string): SchemaNode {
+  const def = defOf(unwrap(t));
+  if (def.type === 'record') return def.valueType;
+  if (def.type === 'array') return def.element;
+  return shapeOf(t)?.[key];
+}
+
+/** The schema at a dotted path (undefined where the schema does not know it). */
+function schemaAt(path: string[]): SchemaNode {
+  let cur: SchemaNode = FleetopsConfig;
+  for (const key of path) cur = childOf(cur, key);
+  return unwrap(cur);
+}
+
+/** Map upper-case env segments onto the schema's camelCase keys (through unions, such as auth's kinds). */
 function resolveEnvPath(segments: string[]): string[] {
-  let shape: Record<string, z.ZodType> | undefined = FleetopsConfig.shape as Record<string, z.ZodType>;
+  let cur: SchemaNode = FleetopsConfig;
   return segments.map((seg) => {
-    const key = Object.keys(shape ?? {}).find((k) => k.toLowerCase() === seg.toLowerCase().replace(/_/g, ''))
+    const key = Object.keys(shapeOf(cur) ?? {}).find((k) => k.toLowerCase() === seg.toLowerCase().replace(/_/g, ''))
       ?? seg.toLowerCase();
-    shape = innerShape(shape?.[key]);
+    cur = childOf(cur, key);
     return key;
   });
 }
 
-function innerShape(t: z.ZodType | undefined): Record<string, z.ZodType> | undefined {
-  let cur = t as unknown as { shape?: Record<string, z.ZodType>; def?: { innerType?: unknown } } | undefined;
-  for (let i = 0; i < 5 && cur && !cur.shape; i++) cur = cur.def?.innerType as typeof cur;
-  return cur?.shape;
-}
-
-function coerce(raw: string): unknown {
+/**
+ * An environment value as the field's type: a string field keeps the text as it is (a numeric Mimir
+ * tenant `12345`, a channel id), a number or boolean field parses it; elsewhere JSON for a mapping or list.
+ */
+function coerce(raw: string, schema: SchemaNode): unknown {
+  const def = defOf(schema);
+  const stringish = def.type === 'string' || (def.type === 'enum' && Object.values(def.entries ?? {}).every((v) => typeof v === 'string'))
+    || (def.type === 'literal' && (def.values ?? []).every((v) => typeof v === 'string'));
+  if (stringish) return raw;
+  if (def.type === 'number') return /^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/.test(raw) ? Number(raw) : raw;
+  if (def.type === 'boolean') return raw === 'true' || raw === 'false' ? raw === 'true' : raw;
   if (/^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
   if (raw === 'true' || raw === 'false') return raw === 'true';
   if (/^[[{]/.test(raw)) {
@@ -128,15 +195,27 @@ function getPath(data: unknown, path: PropertyKey[]): unknown {
   return cur;
 }
 
-function formatIssues(issues: z.core.$ZodIssue[], data: Json, file: string | undefined, locate: (p: PropertyKey[]) => number | undefined): string {
+/** `prefix: ` naming where a field's value came from: the environment variable or flag that set it, else file:line. */
+type Where = (path: PropertyKey[]) => string;
+
+function whereOf(file: string | undefined, locate: (p: PropertyKey[]) => number | undefined, origins: Origins): Where {
+  return (path) => {
+    for (let n = path.length; n > 0; n--) {
+      const origin = origins.get(path.slice(0, n).join('.'));
+      if (origin) return `${origin}: `;
+    }
+    return file ? `${file}:${locate(path) ?? 1}: ` : '';
+  };
+}
+
+function formatIssues(issues: z.core.$ZodIssue[], data: Json, where: Where): string {
   return issues.map((issue) => {
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
     return keys.map((k) => {
       const path = k === undefined ? issue.path : [...issue.path, k];
-      const where = file ? `${file}:${locate(path) ?? 1}: ` : '';
       const field = path.length > 0 ? path.join('.') : '(root)';
       const what = k !== undefined ? 'unknown key (check spelling; see fleetops.example.yaml)' : explain(issue, getPath(data, path));
-      return `config error: ${where}${field}: ${what}`;
+      return `config error: ${where(path)}${field}: ${what}`;
     }).join('\n');
   }).join('\n');
 }

@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'fleetops-config-validate-'));
+const config = join(tmp, 'fleetops.yaml');
+writeFileSync(config, 'store:\n  kind: postgres\nchat:\n  kind: slack\ndocs:\n  kind: google\nclusterOps:\n  kind: kubernetes\n');
+
+describe('fleetops config validate: what the configured kinds need', () => {
+  it('exits 2 naming file, line and field for each missing secret and kind-specific field', async () => {
+    const run = await runCli(['config', 'validate', '--config', config, '--out', tmp]);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).not.toContain('config ok');
+    expect(run.stderr).toContain(`${config}:1: store.postgresUrlEnv: environment variable FLEETOPS_DATABASE_URL is not set`);
+    expect(run.stderr).toContain(`${config}:3: chat.slack.tokenEnv: environment variable SLACK_BOT_TOKEN is not set`);
+    expect(run.stderr).toContain(`${config}:5: docs.google.sharedDriveFolderId: expected the Shared Drive folder id`);
+    expect(run.stderr).toContain(`${config}:7: clusterOps.registryFile: expected the cluster registry file`);
+  });
+
+  it('passes once the secrets are in the environment and the fields are set', async () => {
+    const full = join(tmp, 'full.yaml');
+    writeFileSync(full, 'store:\n  kind: postgres\nchat:\n  kind: slack\ndocs:\n  kind: google\n  google:\n    sharedDriveFolderId: 0AFolder\n');
+
+    const run = await runCli(['config', 'validate', '--config', full, '--out', tmp], { FLEETOPS_DATABASE_URL: 'postgres://h/db', SLACK_BOT_TOKEN: 'xoxb-1' });
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
+  it('names the secret of a kind chosen in the environment', async () => {
+    const run = await runCli(['config', 'validate', '--out', tmp], { FLEETOPS__METRICS__KIND: 'prometheus', FLEETOPS__METRICS__PROMETHEUS__AUTH__KIND: 'bearer' });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('metrics.prometheus.auth.tokenEnv: environment variable PROMETHEUS_BEARER_TOKEN is not set');
+  });
+});
