@@ -75,7 +75,9 @@ export function change(ctx: BuildContext, c: Change): Change {
 /** Up to `count` clusters matching `filter`, preferring ones not yet used by another scenario. */
 export function pickClusters(ctx: BuildContext, count: number, filter: (c: Cluster) => boolean = () => true): Cluster[] {
   const fresh = ctx.clusters.filter((c) => filter(c) && !ctx.used.has(c.id));
-  const pool = fresh.length >= count ? fresh : ctx.clusters.filter(filter);
+  const matching = fresh.length >= count ? fresh : ctx.clusters.filter(filter);
+  // a small fleet may have no cluster that fits (no prod cluster among 3): the incident still needs one
+  const pool = matching.length > 0 ? matching : ctx.clusters;
   return ctx.rng.sample(pool, count);
 }
 

@@ -17,6 +17,13 @@ describe('simulated fleet: inventory', () => {
     }
   });
 
+  it.each([1, 2, 3])('builds a fleet of %i clusters with the default scenarios (none of them need be prod)', (clusters) => {
+    const fleet = createSimulatedFleet({ clusters, days: 1 });
+    expect(fleet.clusters).toHaveLength(clusters);
+    expect(fleet.groundTruth.length).toBeGreaterThan(0);
+    for (const sc of fleet.groundTruth) for (const c of sc.clusters) expect(fleet.clusters.map((x) => x.id)).toContain(c);
+  });
+
   it('keeps substrate consistent with region', () => {
     const byRegion = new Map<string, Set<string>>();
     for (const c of fleet.clusters) byRegion.set(c.region, (byRegion.get(c.region) ?? new Set()).add(c.substrate));
