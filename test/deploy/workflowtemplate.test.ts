@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadConfig } from '../../src/core/config/load-config.js';
+import { unmetRequirements } from '../../src/core/config/requirements.js';
+import { ClusterRegistryFile } from '../../src/remediation/registry/cluster-registry-schema.js';
 
 interface Param { name: string; value?: unknown; enum?: string[] }
 interface EnvVar { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }
@@ -51,6 +54,25 @@ describe('WorkflowTemplate fleetops-safe-operation', () => {
     expect(container?.volumeMounts.find((m) => m.name === 'config')?.mountPath).toBe('/etc/fleetops');
     expect(wt.spec.volumes.find((v) => v.name === 'config')?.configMap?.name).toBe('fleetops-config');
     expect(wt.spec.serviceAccountName).toBe('fleetops-proposals');
+  });
+
+  it('mounts the cluster registry the Kubernetes executor needs, so the shipped configs pass its requirements', () => {
+    expect(env('FLEETOPS__CLUSTEROPS__REGISTRYFILE')?.value).toBe('/etc/fleetops-registry/clusters.yaml');
+    expect(container?.volumeMounts.find((m) => m.name === 'registry')?.mountPath).toBe('/etc/fleetops-registry');
+    expect(wt.spec.volumes.find((v) => v.name === 'registry')?.configMap?.name).toBe('fleetops-cluster-registry');
+    const podEnv = Object.fromEntries(container!.env.map((e) => [e.name, e.value ?? 'from-secret']));
+    for (const file of ['k8s-cronjobs/base/fleetops.yaml', 'k8s-cronjobs/overlays/staging/fleetops.yaml', 'k8s-cronjobs/overlays/production/fleetops.yaml']) {
+      const config = loadConfig({ file, env: podEnv });
+      expect(config.clusterOps.kind).toBe('kubernetes');
+      expect(unmetRequirements(config, podEnv).filter((u) => u.path[0] === 'clusterOps').map((u) => `${file}: ${u.path.join('.')}: ${u.message}`)).toEqual([]);
+    }
+  });
+
+  it('ships an example cluster registry that the executor reads', () => {
+    const cm = parse(readFileSync('k8s-cronjobs/argo/cluster-registry.example.yaml', 'utf8')) as { kind: string; metadata: { name: string }; data: Record<string, string> };
+    expect(cm).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'fleetops-cluster-registry' } });
+    const registry = ClusterRegistryFile.parse(parse(cm.data['clusters.yaml']));
+    expect(registry.clusters.map((c) => c.credentials.kind)).toEqual(['token-secret', 'eks', 'argocd-cluster-secret']);
   });
 
   it('runs as non-root with a read-only root filesystem, no capabilities and the runtime seccomp profile', () => {
