@@ -21,7 +21,7 @@ export function correlate(findings: AnomalyRow[], clusters: Cluster[], opts: Cor
   const drafts = onsetBuckets(episodes, opts.onsetGapMs ?? 30 * MIN).flatMap((b) => splitBucket(b, ctx));
   const merged = absorbStragglers(drafts, ctx, opts.episodeGapMs ?? 30 * MIN);
   const extras = kept.filter((f) => !isSeed(f));
-  return merged.map((d) => toGroup(d, extras, ctx, clusters.length)).sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
+  return merged.map((d) => toGroup(d, extras, ctx, clusters.length, opts.day)).sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
 }
 
 function splitContext(clusters: Cluster[], opts: CorrelateOptions): SplitContext {
@@ -40,25 +40,35 @@ function splitContext(clusters: Cluster[], opts: CorrelateOptions): SplitContext
 
 /**
  * A wave of one rollout can reach a cluster later than the onset chain allows; a later draft whose
- * clusters all carry an earlier draft's key, and that starts while it is still open, joins it.
+ * clusters all carry an earlier draft's key, and that starts while it is still open, joins it. So
+ * does an earlier draft too small to be keyed (a canary wave of one or two clusters) whose clusters
+ * all carry the key of a later draft and that is still open when that draft starts. Drafts keyed by
+ * one component version are one bad rollout whenever its waves dipped: they join however far apart.
  */
 function absorbStragglers(drafts: Draft[], ctx: SplitContext, gapMs: number): Draft[] {
   const keyed = drafts.filter((d) => d.key);
+  const carries = (d: Draft, key: string) => d.episodes.every((e) => ctx.attrsOf(e.cluster).includes(key));
   const out: Draft[] = [];
   for (const d of drafts) {
-    const start = Math.min(...d.episodes.map((e) => e.startMs));
-    const host = keyed.find((k) => k !== d && (!d.key || d.key === k.key) && isOpenAt(k, start, gapMs) && startOf(k) <= start
-      && d.episodes.every((e) => ctx.attrsOf(e.cluster).includes(k.key!)));
+    const start = startOf(d);
+    const sameRollout = (k: Draft) => d.key === k.key && k.key!.startsWith('version:');
+    const host = keyed.find((k) => k !== d && (!d.key || d.key === k.key) && (isOpenAt(k, start, gapMs) || sameRollout(k)) && startOf(k) <= start && carries(d, k.key!));
     if (host && out.includes(host)) host.episodes.push(...d.episodes);
     else out.push(d);
   }
-  return out;
+  // hosts are chosen before any episode moves: a move changes the host's start
+  const early = out.flatMap((d) => {
+    const host = d.key ? undefined : out.find((k) => k.key && startOf(k) > startOf(d) && isOpenAt(d, startOf(k), gapMs) && carries(d, k.key));
+    return host ? [{ d, host }] : [];
+  });
+  for (const { d, host } of early) host.episodes.push(...d.episodes);
+  return out.filter((d) => !early.some((e) => e.d === d));
 }
 
 const startOf = (d: Draft): number => Math.min(...d.episodes.map((e) => e.startMs));
 const isOpenAt = (d: Draft, t: number, gapMs: number): boolean => t <= Math.max(...d.episodes.map((e) => e.endMs)) + gapMs;
 
-function toGroup(d: Draft, extras: AnomalyRow[], ctx: SplitContext, fleetSize: number): IncidentGroup {
+function toGroup(d: Draft, extras: AnomalyRow[], ctx: SplitContext, fleetSize: number, reportDay?: string): IncidentGroup {
   const seeds = d.episodes.flatMap((e) => e.findings);
   const clusters = [...new Set(d.episodes.map((e) => e.cluster))].sort();
   const startMs = Math.min(...seeds.map((f) => f.startMs));
@@ -69,7 +79,7 @@ function toGroup(d: Draft, extras: AnomalyRow[], ctx: SplitContext, fleetSize: n
   const components = [...new Set(seeds.map((f) => f.component))].sort();
   const signals = [...new Set(seeds.map((f) => f.signal))].sort();
   const sharedAttributes = clusters.length >= ctx.minClusters ? sharedOf(clusters, ctx, fleetSize) : [];
-  const day = new Date(startMs).toISOString().slice(0, 10);
+  const day = reportDay ?? new Date(startMs).toISOString().slice(0, 10);
   const id = 'ig-' + createHash('sha256').update(`${day}\u0000${seeds.map((f) => f.id).sort().join(',')}`).digest('hex').slice(0, 16);
   return {
     id, title: titleOf(components, signals, clusters, sharedAttributes), startMs, endMs, clusters, components, signals, findings, sharedAttributes,

@@ -17,8 +17,16 @@ export function isSeed(f: AnomalyRow): boolean {
   return f.kind !== 'peer-outlier' && f.severity !== 'info';
 }
 
+/** How long after a maintenance window a finding that began inside it may last and still be expected (recovery). */
+export const MAINTENANCE_GRACE_MS = 30 * 60_000;
+
+/**
+ * A finding the declared maintenance explains: it starts inside a window of its cluster and is over
+ * by the window's end (plus a short recovery grace). One that outlasts the window is not expected:
+ * the maintenance may have broken something, and it is kept.
+ */
 export function insideMaintenance(f: AnomalyRow, windows: { cluster: string; startMs: number; endMs: number }[]): boolean {
-  return windows.some((w) => w.cluster === f.cluster && f.startMs >= w.startMs && f.startMs < w.endMs);
+  return windows.some((w) => w.cluster === f.cluster && f.startMs >= w.startMs && f.startMs < w.endMs && f.endMs <= w.endMs + MAINTENANCE_GRACE_MS);
 }
 
 /** Per cluster, merge seed findings that overlap or lie within `gapMs` of each other. */

@@ -15,8 +15,8 @@ export interface SharedAttribute {
 
 /**
  * Findings of one incident across clusters, grouped by time and shared attributes.
- * `id` is deterministic (hash of the start day and the sorted key findings), so a rerun on the same
- * findings gives the same id.
+ * `id` is deterministic (hash of the digest day — default the start day — and the sorted key
+ * findings), so a rerun on the same findings gives the same id.
  */
 export interface IncidentGroup {
   id: string;
@@ -42,7 +42,13 @@ export interface CorrelateOptions {
   episodeGapMs?: number;
   /** Episodes whose onsets chain within this gap are compared with each other (default 30 min). */
   onsetGapMs?: number;
-  /** Declared maintenance windows: findings inside them are dropped. */
+  /**
+   * The digest day (`YYYY-MM-DD`) the groups are reported in; part of each id, so a dip that crosses
+   * midnight is a group of each day's digest rather than one row the next day takes over.
+   * Default: the UTC day of the group's start.
+   */
+  day?: string;
+  /** Declared maintenance windows: findings inside them (see `insideMaintenance`) are dropped. */
   maintenance?: { cluster: string; startMs: number; endMs: number }[];
   /** Component dependency edges (`from` depends on `to`) for grouping by a shared dependency. */
   dependencies?: { from: string; to: string }[];

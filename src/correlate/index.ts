@@ -3,3 +3,4 @@ export { correlate } from './correlate.js';
 export type { CorrelateOptions, IncidentGroup, SharedAttribute } from './incident-group.js';
 export { clusterAttributes, attributeCounts } from './cluster-attributes.js';
 export { maintenanceWindows } from './maintenance-windows.js';
+export { insideMaintenance, MAINTENANCE_GRACE_MS } from './episodes.js';

@@ -35,13 +35,20 @@ export function splitBucket(bucket: Episode[], ctx: SplitContext): Draft[] {
   return [...out, ...groupResidual(remaining, ctx)];
 }
 
+/**
+ * Attributes that can explain why clusters fail together: where they run and what they run.
+ * Environment and tier say how a cluster is run; incidents are found mostly on prod and tier-1, so
+ * they are over-represented among unrelated incidents too (they stay descriptive shared attributes).
+ */
+const KEYING = new Set(['region', 'substrate', 'version', 'instanceType']);
+
 function bestAttribute(episodes: Episode[], ctx: SplitContext): string | undefined {
   const holders = new Map<string, Episode[]>();
   for (const e of episodes) for (const a of ctx.attrsOf(e.cluster)) holders.set(a, [...(holders.get(a) ?? []), e]);
   let best: { key: string; merit: number } | undefined;
   for (const [key, hs] of [...holders].sort(([a], [b]) => a.localeCompare(b))) {
     const clusters = new Set(hs.map((e) => e.cluster)).size;
-    if (clusters < ctx.minClusters) continue;
+    if (clusters < ctx.minClusters || !KEYING.has(splitAttribute(key).name.replace(/:.*/, ''))) continue;
     const lo = Math.min(...hs.map((e) => e.startMs));
     const hi = Math.max(...hs.map((e) => e.startMs));
     const inSpan = new Set(episodes.filter((e) => e.startMs >= lo && e.startMs <= hi).map((e) => e.cluster)).size;

@@ -40,7 +40,7 @@ export interface GroupRunDeps {
  */
 export async function analyseDigestGroup(group: DigestIncidentGroup, deps: GroupRunDeps, ctx: JobContext): Promise<DigestGroupView> {
   const evidence = await deps.engine.collectEvidence(group, deps.ports, {
-    signal: ctx.signal, nowMs: deps.dataNowMs, fleetSize: deps.clusters.length, fail: (part, err) => ctx.fail(`group:${group.id}:${part}`, err),
+    signal: ctx.signal, nowMs: deps.dataNowMs, fleetSize: deps.clusters.length, feedbackPriors: deps.feedbackPriors, fail: (part, err) => ctx.fail(`group:${group.id}:${part}`, err),
   });
   await deps.store.evidence.insertMany(evidence);
   const rca = deps.engine.analyseGroup(group, evidence, {

@@ -9,6 +9,7 @@ import { analyseDigestGroup, type GroupRunDeps } from './analyse-digest-group.js
 import { loadDigestKnowledge, loadFeedbackPriors, type DigestKnowledge } from './digest-knowledge.js';
 import { buildDigestModel, type DigestGroupView, type DigestModel } from './digest-model.js';
 import { isDigestFinding, resolveDigestWindow } from './digest-window.js';
+import { withoutMaintenance } from './maintenance-filter.js';
 import type { DigestLlm } from './narrate-group.js';
 import { publishDigest, type PublishResult } from './publish-digest.js';
 import type { DigestEngine } from './rca-contract.js';
@@ -48,20 +49,24 @@ export interface DigestSummary extends Record<string, unknown> {
   publication: PublishResult;
   /** Groups an earlier run of the same day stored that this run's grouping replaced. */
   superseded: number;
+  /** Findings of the day that declared maintenance windows explain: left out of everything above. */
+  maintenanceSuppressed: number;
 }
 
 /**
- * The availability-digest job body. Read (findings of the day, inventory) → compute (groups,
- * evidence, RCA, narratives; incident, evidence, RCA and proposal rows stored) → publish (document,
- * Slack parent and one reply per group). One failing group or sink is recorded; the rest goes on.
+ * The availability-digest job body. Read (findings of the day but those declared maintenance
+ * explains, inventory) → compute (groups, evidence, RCA, narratives; incident, evidence, RCA and
+ * proposal rows stored) → publish (document, Slack parent and one reply per group). One failing
+ * group or sink is recorded; the rest goes on.
  */
 export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, opts: DigestJobOptions): Promise<DigestSummary> {
   const window = resolveDigestWindow(opts.day, opts.endMs);
   const store = await deps.store();
-  const findings = (await store.anomalies.list({ startMs: window.startMs, endMs: window.endMs })).filter(isDigestFinding);
+  const listed = (await store.anomalies.list({ startMs: window.startMs, endMs: window.endMs })).filter(isDigestFinding);
+  const { kept: findings, suppressed } = await withoutMaintenance(listed, deps.changes(), { endMs: window.endMs, signal: ctx.signal, fail: (part, err) => ctx.fail(part, err) });
   const clusters = await deps.inventory().listClusters(ctx.signal);
-  const groups = opts.engine.correlate(findings, clusters);
-  ctx.logger.info({ day: window.day, findings: findings.length, groups: groups.length }, 'digest groups found');
+  const groups = opts.engine.correlate(findings, clusters, { day: window.day });
+  ctx.logger.info({ day: window.day, findings: findings.length, maintenanceSuppressed: suppressed, groups: groups.length }, 'digest groups found');
   const groupDeps = await buildGroupDeps(deps, store, ctx, opts, { day: window.day, clusters, groups: groups.length });
   const views: (DigestGroupView | undefined)[] = new Array(groups.length);
   const failedGroups: PartFailure[] = [];
@@ -76,7 +81,7 @@ export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, o
   }));
   const model = buildDigestModel({
     day: window.day, window, generatedAtMs: ctx.clock.nowMs(), runId: ctx.runId, findings,
-    slo: summariseSlo(findings), groups: views.filter((v): v is DigestGroupView => v !== undefined), failedGroups,
+    slo: summariseSlo(findings, window), groups: views.filter((v): v is DigestGroupView => v !== undefined), failedGroups,
   });
   const channel = deps.config.chat.slack.digestChannel;
   const publication = await publishDigest(model, { chat: deps.chat, docs: deps.docs, store, channel }, ctx);
@@ -84,7 +89,7 @@ export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, o
   const superseded = failedGroups.length > 0 ? [] : await supersedeEarlierGroups({ store, chat: deps.chat, channel }, ctx, {
     day: window.day, currentIds: new Set(groups.map((g) => g.id)), parentTs: publication.parentTs, docUrl: publication.docUrl,
   });
-  return summarise(model, publication, groupDeps, superseded.length);
+  return summarise(model, publication, groupDeps, { superseded: superseded.length, maintenanceSuppressed: suppressed });
 }
 
 async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, opts: DigestJobOptions, run: { day: string; clusters: GroupRunDeps['clusters']; groups: number }): Promise<GroupRunDeps> {
@@ -108,13 +113,13 @@ async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, o
   };
 }
 
-function summarise(model: DigestModel, publication: PublishResult, deps: GroupRunDeps, superseded: number): DigestSummary {
+function summarise(model: DigestModel, publication: PublishResult, deps: GroupRunDeps, counts: { superseded: number; maintenanceSuppressed: number }): DigestSummary {
   const t = model.totals;
   return {
     day: model.day, window: model.window, findings: t.findings, groups: t.groups, failedGroups: model.failedGroups.length,
     rootCauses: t.rootCauses, inconclusive: t.inconclusive, proposals: t.proposals,
     llmCalls: deps.cap?.taken() ?? 0, llmAccepted: model.groups.filter((g) => g.engine !== 'template').length,
     topCauses: model.groups.slice(0, 5).map((g) => ({ groupId: g.id, title: g.title, clusters: g.clusters.length, cause: g.top && g.verdict === 'root-cause' ? `${g.top.failureMode} (${g.top.entity})` : 'inconclusive' })),
-    publication, superseded,
+    publication, ...counts,
   };
 }

@@ -21,6 +21,8 @@ export interface CollectContext {
   fail(part: string, err: unknown): void;
   /** Fleet size, for the attribute excerpts. */
   fleetSize?: number;
+  /** Past feedback (as in AnalyseContext): the group's own become citable `history` rows. */
+  feedbackPriors?: ReadonlyMap<string, number>;
 }
 
 /** What `analyseGroup` needs besides the group and its evidence (loaded once per digest). */
@@ -36,7 +38,8 @@ export interface AnalyseContext {
 
 /** The engine as the digest calls it; `createDefaultDigestEngine` binds the real modules. */
 export interface DigestEngine {
-  correlate(findings: AnomalyRow[], clusters: Cluster[]): DigestIncidentGroup[];
+  /** `opts.day`: the digest day, part of every group id (a dip crossing midnight is one group per day's digest). */
+  correlate(findings: AnomalyRow[], clusters: Cluster[], opts?: { day?: string }): DigestIncidentGroup[];
   collectEvidence(group: DigestIncidentGroup, ports: RcaPorts, ctx: CollectContext): Promise<EvidenceRow[]>;
   analyseGroup(group: DigestIncidentGroup, evidence: EvidenceRow[], ctx: AnalyseContext): DigestRcaResult;
 }

@@ -10,10 +10,11 @@ import type { MetricsSource } from '../adapters/metrics/types.js';
 import type { EvidenceRow } from '../adapters/store/types.js';
 import type { IncidentGroup } from '../correlate/incident-group.js';
 import {
-  attributeEvidence, changeEvidence, eventEvidence, evidencePlan, evidenceRow, goldenMetricEvidence, logEvidence,
+  attributeEvidence, changeEvidence, eventEvidence, evidencePlan, evidenceRow, feedbackEvidence, goldenMetricEvidence, logEvidence,
   nodeMetricEvidence, podMetricEvidence, topologyEvidence, type EvidenceDraft,
 } from './evidence/index.js';
 import { findingEvidence } from './evidence/finding-evidence.js';
+import { incidentSignature } from './hypotheses/index.js';
 
 export { analyseGroup, incidentSignature, type AnalyseContext, type Hypothesis, type RcaResult, type Claim } from './hypotheses/index.js';
 
@@ -33,6 +34,8 @@ export interface CollectContext {
   maxSampledClusters?: number;
   /** Fleet size for the attribute excerpts (default: unknown → the group's size is shown alone). */
   fleetSize?: number;
+  /** Past feedback keyed `<signature>::<failureMode>`: the group's own become `history` rows, which a prior must cite. */
+  feedbackPriors?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -47,6 +50,7 @@ export async function collectEvidence(group: IncidentGroup, ports: RcaPorts, ctx
   const parts: [string, () => Promise<EvidenceDraft[]> | EvidenceDraft[]][] = [
     ['findings', () => findingEvidence(group)],
     ['attributes', () => attributeEvidence(group, ctx.fleetSize ?? 0)],
+    ['feedback', () => feedbackEvidence(group, incidentSignature(group), ctx.feedbackPriors)],
     ['metrics:golden', () => goldenMetricEvidence(ports.metrics, group, plan, s)],
     ['metrics:nodes', () => nodeMetricEvidence(ports.metrics, plan, s)],
     ['metrics:pods', () => podMetricEvidence(ports.metrics, plan, s)],

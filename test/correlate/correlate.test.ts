@@ -34,6 +34,47 @@ describe('correlate', () => {
     expect(groups[0].sharedAttributes[0].lift).toBeCloseTo(35, 0);
   });
 
+  it('keeps the canary wave of a rollout (2 clusters, an hour before the main wave, still dipping) in the rollout\'s one group', () => {
+    const clusters = fleet(1400, (i) => i % 35 === 0);
+    const bad = clusters.filter((c) => c.versions.coredns === 'v1.12.0');
+    const findings = bad.map((c, i) => dip(c.id, 'coredns', i < 2 ? T0 : T0 + (60 + i) * MIN, { endMs: T0 + 4 * 60 * MIN }));
+
+    const groups = correlate(findings, clusters);
+
+    expect(groups.map((g) => g.clusters.length)).toEqual([40]);
+    expect(groups[0].startMs).toBe(T0);
+  });
+
+  it('makes ONE group of a rollout whose four waves an hour apart each dipped for 20 minutes', () => {
+    const clusters = fleet(1400, (i) => i % 35 === 0);
+    const bad = clusters.filter((c) => c.versions.coredns === 'v1.12.0');
+    const findings = bad.map((c, i) => dip(c.id, 'coredns', T0 + (Math.floor(i / 10) * 60 + (i % 10)) * MIN, { endMs: T0 + (Math.floor(i / 10) * 60 + (i % 10) + 20) * MIN }));
+
+    const groups = correlate(findings, clusters);
+
+    expect(groups.map((g) => [g.clusters.length, g.sharedAttributes[0]?.value])).toEqual([[40, 'v1.12.0']]);
+  });
+
+  it('keeps two degradations of one region three hours apart as two groups', () => {
+    const clusters = fleet(500);
+    const fra = clusters.filter((c) => c.region === 'dc-fra1').slice(0, 12);
+    const findings = fra.map((c, i) => dip(c.id, 'apiserver', T0 + (i < 6 ? 0 : 180) * MIN + (i % 6) * MIN, { endMs: T0 + (i < 6 ? 30 : 210) * MIN }));
+
+    const groups = correlate(findings, clusters);
+
+    expect(groups.map((g) => [g.clusters.length, `${g.sharedAttributes[0]?.name}=${g.sharedAttributes[0]?.value}`])).toEqual([[6, 'region=dc-fra1'], [6, 'region=dc-fra1']]);
+  });
+
+  it('leaves a canary wave that recovered before the main wave started as its own groups', () => {
+    const clusters = fleet(1400, (i) => i % 35 === 0);
+    const bad = clusters.filter((c) => c.versions.coredns === 'v1.12.0');
+    const findings = bad.map((c, i) => dip(c.id, 'coredns', i < 2 ? T0 : T0 + (180 + i) * MIN, { endMs: i < 2 ? T0 + 30 * MIN : T0 + 6 * 60 * MIN }));
+
+    const groups = correlate(findings, clusters);
+
+    expect(groups.map((g) => g.clusters.length)).toEqual([1, 1, 38]);
+  });
+
   it.each([
     ['a version 90% of the fleet runs', (i: number) => i % 10 !== 0, false],
     ['a version 3% of the fleet runs', (i: number) => i % 33 === 0, true],
@@ -74,6 +115,40 @@ describe('correlate', () => {
     const groups = correlate(findings, clusters, { maintenance: [{ cluster: 'c-0003', startMs: T0, endMs: T0 + 45 * MIN }] });
 
     expect(groups).toEqual([]);
+  });
+
+  it('keeps a finding that began in a maintenance window but outlasted it by hours (the maintenance broke something)', () => {
+    const clusters = fleet(50);
+    const findings = [dip('c-0003', 'workload', T0 + 10 * MIN, { endMs: T0 + 4 * 60 * MIN })];
+
+    const groups = correlate(findings, clusters, { maintenance: [{ cluster: 'c-0003', startMs: T0, endMs: T0 + 45 * MIN }] });
+
+    expect(groups.map((g) => g.clusters)).toEqual([['c-0003']]);
+  });
+
+  it('puts the digest day in the group id: a dip reported by two days\' digests is a group of each', () => {
+    const clusters = fleet(50);
+    const findings = [dip('c-0001', 'workload', Date.UTC(2025, 5, 3, 23, 30))];
+
+    const [today] = correlate(findings, clusters, { day: '2025-06-03' });
+    const [tomorrow] = correlate(findings, clusters, { day: '2025-06-04' });
+    const [unset] = correlate(findings, clusters);
+
+    expect(tomorrow.id).not.toBe(today.id);
+    expect(unset.id).toBe(today.id);
+  });
+
+  it('keeps unrelated incidents on clusters of one tier apart: how a cluster is run (tier, environment) explains no incident', () => {
+    const tiers = ['tier-0', 'tier-1', 'tier-2'] as const;
+    const clusters = fleet(300).map((c, i) => ({ ...c, tier: tiers[i % 3], environment: i % 6 < 3 ? 'prod' as const : 'staging' as const }));
+    const tier1prod = clusters.filter((c) => c.tier === 'tier-1' && c.environment === 'prod');
+    const picked = [tier1prod[0], tier1prod[1], tier1prod[2], tier1prod[3]];
+    const findings = picked.map((c, i) => dip(c.id, ['coredns', 'ingress-gateway', 'etcd', 'metrics-server'][i], T0 + i * MIN));
+
+    const groups = correlate(findings, clusters);
+
+    expect(new Set(picked.map((c) => c.region)).size).toBe(4);
+    expect(groups.map((g) => g.clusters.length)).toEqual([1, 1, 1, 1]);
   });
 
   it('gives the same deterministic id on a rerun and separate single-cluster groups for unrelated clusters', () => {

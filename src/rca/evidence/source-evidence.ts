@@ -32,17 +32,22 @@ export async function eventEvidence(events: EventSource, plan: EvidencePlan, abo
     }));
 }
 
-/** Warning and error log lines of the sampled clusters, templated and counted. */
+/**
+ * Warning and error log lines of the sampled clusters, templated and counted, before and from each
+ * cluster's onset: a line logged as often before the onset as after it (always there) explains nothing.
+ */
 export async function logEvidence(logs: LogSearch, plan: EvidencePlan, abortSignal?: AbortSignal, template: (m: string) => string = (m) => maskLine(m)): Promise<EvidenceDraft[]> {
   const startMs = plan.onsetMs - 30 * MIN;
   const lines = await logs.search({ clusters: plan.sampled, startMs, endMs: plan.during.endMs, limit: 5000, abortSignal });
+  const onsetOf = (cluster: string) => plan.clusterOnsetMs.get(cluster) ?? plan.onsetMs;
   const query = `logs of ${plan.sampled.join(', ')} in [${iso(startMs)}, ${iso(plan.during.endMs)}) limit 5000`;
-  const by = new Map<string, { n: number; line: (typeof lines)[number]; pods: Set<string>; nodes: Set<string>; firstMs: number; tpl: string }>();
+  const by = new Map<string, { n: number; before: number; line: (typeof lines)[number]; pods: Set<string>; nodes: Set<string>; firstMs: number; tpl: string }>();
   for (const l of lines) {
     const tpl = template(l.message);
     const key = `${l.cluster}\u0000${l.component}\u0000${l.level}\u0000${tpl}`;
-    const g = by.get(key) ?? { n: 0, line: l, pods: new Set(), nodes: new Set(), firstMs: l.tsMs, tpl };
+    const g = by.get(key) ?? { n: 0, before: 0, line: l, pods: new Set(), nodes: new Set(), firstMs: l.tsMs, tpl };
     g.n++;
+    if (l.tsMs < onsetOf(l.cluster)) g.before++;
     g.pods.add(l.pod);
     if (l.node) g.nodes.add(l.node);
     g.firstMs = Math.min(g.firstMs, l.tsMs);
@@ -50,11 +55,21 @@ export async function logEvidence(logs: LogSearch, plan: EvidencePlan, abortSign
   }
   const rank = (lvl: string) => ({ error: 3, warn: 2, info: 1, debug: 0 })[lvl] ?? 0;
   return [...by.values()].sort((a, b) => rank(b.line.level) - rank(a.line.level) || b.n - a.n || a.tpl.localeCompare(b.tpl)).slice(0, 10 * plan.sampled.length)
-    .map((g) => ({
-      source: 'logs' as const, query, startMs, endMs: plan.during.endMs,
-      excerpt: `${g.n}× ${g.line.level} from ${g.line.component} in ${g.line.cluster} (${[...g.pods].slice(0, 2).join(', ')}): "${cut(g.line.message, 180)}"`,
-      data: { fact: 'log-template', cluster: g.line.cluster, component: g.line.component, level: g.line.level, template: g.tpl, example: g.line.message.slice(0, 300), count: g.n, pods: [...g.pods].sort().slice(0, 10), nodes: [...g.nodes].sort(), namespace: g.line.namespace, firstMs: g.firstMs },
-    }));
+    .map((g) => {
+      const onset = onsetOf(g.line.cluster);
+      const rose = risen(g.before, (onset - startMs) / MIN, g.n - g.before, (plan.during.endMs - onset) / MIN);
+      return {
+        source: 'logs' as const, query, startMs, endMs: plan.during.endMs,
+        excerpt: `${g.n}× ${g.line.level} from ${g.line.component} in ${g.line.cluster} (${[...g.pods].slice(0, 2).join(', ')}), ${g.before} of them before the onset${rose ? '' : ' (as often as after it)'}: "${cut(g.line.message, 180)}"`,
+        data: { fact: 'log-template', cluster: g.line.cluster, component: g.line.component, level: g.line.level, template: g.tpl, example: g.line.message.slice(0, 300), count: g.n, countBeforeOnset: g.before, rose, pods: [...g.pods].sort().slice(0, 10), nodes: [...g.nodes].sort(), namespace: g.line.namespace, firstMs: g.firstMs },
+      };
+    });
+}
+
+/** Logged at least twice as often per minute from the onset as before it (or only from it). */
+function risen(before: number, beforeMinutes: number, after: number, afterMinutes: number): boolean {
+  if (before === 0) return after > 0;
+  return after / Math.max(1, afterMinutes) >= 2 * (before / Math.max(1, beforeMinutes));
 }
 
 /** Deploys, config changes and maintenance on every affected cluster near onset, with versions. */

@@ -66,11 +66,13 @@ export function analyseGroup(group: IncidentGroup, evidence: EvidenceRow[], ctx:
   };
 }
 
+/** A feedback prior moves a score only with its `history` row in the ledger (collectEvidence writes it), which the claim cites. */
 function withPrior(h: Hypothesis, signature: string, f: Facts, priors?: Map<string, number>): Hypothesis {
   const p = priors?.get(`${signature}::${h.failureMode}`);
-  if (!p) return h;
+  const row = f.feedback.find((x) => x.signature === signature && x.failureMode === h.failureMode);
+  if (!p || !row) return h;
   const w = Math.max(-2, Math.min(2, p));
-  const claim = { text: `past feedback on incidents with this signature ${w > 0 ? 'confirmed' : 'rejected'} ${h.failureMode} (${w > 0 ? '+' : ''}${w})`, evidenceIds: ids(...f.findings.slice(0, 1)) };
+  const claim = { text: `past feedback on incidents with this signature ${w > 0 ? 'confirmed' : 'rejected'} ${h.failureMode} (${w > 0 ? '+' : ''}${w})`, evidenceIds: ids(row) };
   return w > 0 ? { ...h, score: h.score + w, supporting: [...h.supporting, claim] } : { ...h, score: h.score + w, contradicting: [...h.contradicting, claim] };
 }
 
@@ -88,6 +90,14 @@ export function incidentSignature(group: IncidentGroup): string {
   return 'sig-' + createHash('sha256').update(key).digest('hex').slice(0, 12);
 }
 
+/** The failure mode, and where when the other candidate has the same mode (two clusters, two nodes). */
+function candidate(h: Hypothesis, other: Hypothesis): string {
+  if (h.failureMode !== other.failureMode) return h.failureMode;
+  const e = h.entity;
+  const where = [e.component && (e.version ? `${e.component} ${e.version}` : e.component), e.node && `node ${e.node}`, e.cluster && `in ${e.cluster}`, e.region && `in ${e.region}`].filter(Boolean).join(' ');
+  return where ? `${h.failureMode} (${where})` : h.failureMode;
+}
+
 function missingEvidence(group: IncidentGroup, f: Facts, first?: Hypothesis, second?: Hypothesis): string[] {
   const out: string[] = [];
   const where = group.clusters.slice(0, 3).join(', ');
@@ -97,6 +107,6 @@ function missingEvidence(group: IncidentGroup, f: Facts, first?: Hypothesis, sec
   if (f.events.length === 0) out.push(`Kubernetes events of ${where}`);
   if (!first) out.push(`no failure mode explains ${group.components.join(', ')} ${group.signals.join('/')}: look at ${where} directly`);
   else if (first.score < MIN_SCORE) out.push(`evidence for the leading candidate ${first.failureMode} is weak (score ${first.score}); confirm or rule it out on ${where}`);
-  else if (second) out.push(`evidence that separates ${first.failureMode} from ${second.failureMode} (scores ${first.score} vs ${second.score})`);
+  else if (second) out.push(`evidence that separates ${candidate(first, second)} from ${candidate(second, first)} (scores ${first.score} vs ${second.score})`);
   return out;
 }

@@ -2,7 +2,11 @@ import { fmt } from '../evidence/evidence-row.js';
 import { ids, type Facts } from './evidence-facts.js';
 import { HypothesisBuilder, type Hypothesis } from './hypothesis.js';
 
-const nearOnset = (m: number): boolean => m >= -5 && m <= 120;
+/**
+ * Landed at or before the cluster's onset, within two hours. The onset is the first bad sample, so a
+ * change recorded after it came after the symptom: a confounder, never support for a rollout.
+ */
+const nearOnset = (m: number): boolean => m >= 0 && m <= 120;
 
 /** One component version, rolled out to the affected clusters right before their onsets. */
 export function checkBadRollout(f: Facts, groupClusters: number): Hypothesis[] {
@@ -26,8 +30,8 @@ export function checkBadRollout(f: Facts, groupClusters: number): Hypothesis[] {
     } else {
       h.contradict(2, `no deploy of ${component} ${version} landed on the affected clusters in the hours before onset`, ids(...deploys.slice(0, 3), ...f.changes.slice(0, 1), attr));
     }
-    const errs = f.logs.filter((l) => l.component === component && l.level === 'error');
-    h.support(1, `${errs.reduce((n, l) => n + l.count, 0)} error lines from ${component} during the incident`, ids(...errs.slice(0, 3)));
+    const errs = f.logs.filter((l) => l.component === component && l.level === 'error' && l.rose !== false);
+    h.support(1, `${errs.reduce((n, l) => n + l.count - (l.countBeforeOnset ?? 0), 0)} error lines from ${component} since the onset`, ids(...errs.slice(0, 3)));
     return h.build();
   });
 }
@@ -39,7 +43,7 @@ export function checkRegional(f: Facts): Hypothesis[] {
     h.support(3, `${fmt(a.coverage * 100)}% of the affected clusters are in ${a.value}, vs ${fmt(a.coverage / a.lift * 100)}% of the fleet (lift ${fmt(a.lift)})`, ids(a));
     const control = f.shifts.filter((s) => (s.component === 'apiserver' || s.component === 'etcd') && s.signal === 'latency_p99' && s.during > 1.5 * s.before);
     h.support(1, `control-plane latency up on ${new Set(control.map((s) => s.cluster)).size} sampled clusters (${control.slice(0, 2).map((s) => `${s.component} ${fmt(s.before)}s → ${fmt(s.during)}s`).join(', ')})`, ids(...control.slice(0, 4)));
-    const cloudErrors = f.logs.filter((l) => ['apiserver', 'csi', 'etcd'].includes(l.component) && l.level === 'error');
+    const cloudErrors = f.logs.filter((l) => ['apiserver', 'csi', 'etcd'].includes(l.component) && l.level === 'error' && l.rose !== false);
     h.support(1, `cloud/storage API errors in the logs: "${cloudErrors[0]?.example.slice(0, 100) ?? ''}"`, ids(...cloudErrors.slice(0, 3)));
     const versionAttrs = f.attributes.filter((x) => x.name.startsWith('version:') && x.lift * x.coverage > a.lift * a.coverage);
     if (versionAttrs.length) h.contradict(2, `a component version (${versionAttrs[0].name}=${versionAttrs[0].value}) explains the affected clusters better than the region`, ids(...versionAttrs));

@@ -22,7 +22,7 @@ export function checkOomAfterConfig(f: Facts): Hypothesis[] {
   const ooms = f.shifts.filter((s) => s.signal === 'oom_kills' && s.during > 0 && s.during > 2 * s.before);
   return [...new Set(ooms.map((s) => s.cluster))].map((cluster) => {
     const pods = ooms.filter((s) => s.cluster === cluster);
-    const config = f.changes.filter((c) => c.change.cluster === cluster && c.change.kind === 'config' && c.minutesBeforeOnset >= -5 && c.minutesBeforeOnset <= 180)
+    const config = f.changes.filter((c) => c.change.cluster === cluster && c.change.kind === 'config' && c.minutesBeforeOnset >= 0 && c.minutesBeforeOnset <= 180)
       .sort((a, b) => a.minutesBeforeOnset - b.minutesBeforeOnset);
     const h = new HypothesisBuilder('workload.oom-after-config', { cluster, component: 'workload', changeId: config[0]?.change.id });
     h.support(3, `${pods.length} pods OOM-killed during the incident (${pods.slice(0, 2).map((p) => `${p.pod}: ${fmt(p.during)} kills`).join(', ')})`, ids(...pods));

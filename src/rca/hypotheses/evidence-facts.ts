@@ -4,10 +4,16 @@ import type { EvidenceRow } from '../../adapters/store/types.js';
 /** Typed views of the evidence ledger's `data`, so checks read facts rather than raw rows. */
 export interface Shift { row: EvidenceRow; signal: string; cluster: string; component: string; node?: string; pod?: string; entity?: string; before: number; during: number; peak: number; low?: number; series: number[] }
 export interface EventFact { row: EvidenceRow; cluster: string; reason: string; type: string; count: number; firstMs: number; objects: { name: string; kind: string; namespace: string; node: string; tsMs: number }[] }
-export interface LogFact { row: EvidenceRow; cluster: string; component: string; level: string; template: string; example: string; count: number; pods: string[]; nodes: string[]; namespace: string }
+export interface LogFact {
+  row: EvidenceRow; cluster: string; component: string; level: string; template: string; example: string; count: number; pods: string[]; nodes: string[]; namespace: string;
+  /** Logged at least twice as often from the onset as before it; false: always there, no sign of the incident. */
+  rose?: boolean;
+  countBeforeOnset?: number;
+}
 export interface ChangeFact { row: EvidenceRow; change: Change; minutesBeforeOnset: number }
 export interface AttributeFact { row: EvidenceRow; name: string; value: string; coverage: number; lift: number }
 export interface NodePodsFact { row: EvidenceRow; cluster: string; node: string; pods: { name: string; namespace: string; component: string }[] }
+export interface FeedbackFact { row: EvidenceRow; signature: string; failureMode: string; net: number }
 export interface FindingFact { row: EvidenceRow; component: string; signal: string; kind: string; direction: 'up' | 'down' | 'absent'; clusters: string[] }
 
 export interface Facts {
@@ -19,10 +25,11 @@ export interface Facts {
   attributes: AttributeFact[];
   nodePods: NodePodsFact[];
   findings: FindingFact[];
+  feedback: FeedbackFact[];
 }
 
 export function readFacts(evidence: EvidenceRow[]): Facts {
-  const f: Facts = { shifts: [], absent: [], events: [], logs: [], changes: [], attributes: [], nodePods: [], findings: [] };
+  const f: Facts = { shifts: [], absent: [], events: [], logs: [], changes: [], attributes: [], nodePods: [], findings: [], feedback: [] };
   for (const row of evidence) {
     // The collectors wrote these shapes (src/rca/evidence); `fact` says which.
     const v = { ...row.data, row } as never;
@@ -35,6 +42,7 @@ export function readFacts(evidence: EvidenceRow[]): Facts {
       case 'attribute': f.attributes.push(v); break;
       case 'node-pods': f.nodePods.push(v); break;
       case 'finding-summary': f.findings.push(v); break;
+      case 'feedback-prior': f.feedback.push(v); break;
     }
   }
   return f;

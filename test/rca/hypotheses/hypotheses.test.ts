@@ -49,14 +49,27 @@ describe('hypotheses', () => {
     [1.5, 1.5, 'supporting'],
   ])('applies feedback priors keyed by the incident signature (prior %d → score change %d)', async (prior, change, side) => {
     const { group, ports, ctx, nowMs } = nicFixture();
-    const evidence = await collectEvidence(group, ports, { nowMs, fail: () => undefined });
-    const plain = analyseGroup(group, evidence, ctx);
+    const plain = analyseGroup(group, await collectEvidence(group, ports, { nowMs, fail: () => undefined }), ctx);
+    const feedbackPriors = new Map([[`${plain.signature}::node.nic-saturation`, prior], ['sig-other::node.nic-saturation', 5]]);
+    const evidence = await collectEvidence(group, ports, { nowMs, fail: () => undefined, feedbackPriors });
 
-    const result = analyseGroup(group, evidence, { ...ctx, feedbackPriors: new Map([[`${plain.signature}::node.nic-saturation`, prior]]) });
+    const result = analyseGroup(group, evidence, { ...ctx, feedbackPriors });
 
     const before = plain.hypotheses.find((h) => h.failureMode === 'node.nic-saturation')!;
     const after = result.hypotheses.find((h) => h.failureMode === 'node.nic-saturation')!;
     expect(after.score - before.score).toBeCloseTo(change, 5);
-    expect(after[side as 'supporting' | 'contradicting'].some((c) => /past feedback/.test(c.text))).toBe(true);
+    const claim = after[side as 'supporting' | 'contradicting'].find((c) => /past feedback/.test(c.text));
+    const cited = evidence.filter((e) => claim?.evidenceIds.includes(e.id));
+    expect(cited.map((e) => [e.source, e.excerpt])).toEqual([['history', expect.stringMatching(new RegExp(`signature ${plain.signature} that blamed node.nic-saturation: ${prior > 0 ? '\\+' : ''}${prior} `))]]);
+  });
+
+  it('moves no score on a feedback prior whose history row is not in the ledger (nothing to cite)', async () => {
+    const { group, ports, ctx, nowMs } = nicFixture();
+    const evidence = await collectEvidence(group, ports, { nowMs, fail: () => undefined });
+    const plain = analyseGroup(group, evidence, ctx);
+
+    const result = analyseGroup(group, evidence, { ...ctx, feedbackPriors: new Map([[`${plain.signature}::node.nic-saturation`, 2]]) });
+
+    expect(result.hypotheses).toEqual(plain.hypotheses);
   });
 });
