@@ -71,7 +71,8 @@ describe('createArgoCdChanges', () => {
     expect(list.map((c) => [c.tsMs, c.cluster, c.component, c.status, c.fromVersion, c.toVersion, c.author])).toEqual([
       [T0 + 10 * MIN, 'c1', 'coredns', 'succeeded', '1.11.1', '1.11.3', 'alice'],
       [T0 + 20 * MIN, 'c2', 'ingress-nginx', 'succeeded', undefined, sha('b'), 'argocd'],
-      [T0 + 40 * MIN, 'c1', 'coredns', 'succeeded', '1.11.3', '1.12.0', 'argocd (automated)'],
+      // the sync's start (deployStartedAt), not its end (deployedAt, T0 + 40 min)
+      [T0 + 39 * MIN, 'c1', 'coredns', 'succeeded', '1.11.3', '1.12.0', 'argocd (automated)'],
       [T0 + 50 * MIN, 'c2', 'ingress-nginx', 'failed', sha('b'), sha('c'), 'bob'],
       [T0 + 55 * MIN, 'c1', 'payments-c1', 'running', undefined, sha('d'), 'argocd'],
     ]);

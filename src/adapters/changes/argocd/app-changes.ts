@@ -12,7 +12,9 @@ export function appChanges(app: ArgoApplication, id: AppIdentity): Change[] {
   const history = [...(app.status?.history ?? [])].sort((a, b) => a.id - b.id);
   const op = app.status?.operationState ?? undefined;
   const out: Change[] = history.flatMap((h, i) => {
-    const tsMs = Date.parse(h.deployedAt);
+    // when the sync began, where Argo CD recorded it: deployedAt is when it ended, after the new pods
+    // were already serving, and the RCA refuses a deploy that lands after a dip's onset
+    const tsMs = Date.parse(h.deployStartedAt ?? h.deployedAt);
     if (Number.isNaN(tsMs)) return [];
     const prev = i > 0 ? history[i - 1] : undefined;
     const latest = i === history.length - 1;
