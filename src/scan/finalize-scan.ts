@@ -24,6 +24,11 @@ export interface FinalizeOptions {
   fleetWideMinClusters: number;
   alertChannel?: string;
   lookbackHours: number;
+  /**
+   * Clusters this run could not read (their queries failed), in an unsharded run; a sharded run's come
+   * from the shards' outcomes. A fleet-wide episode on them is not closed by a run that did not see them.
+   */
+  unscannedClusters?: string[];
 }
 
 export interface FinalizeResult {
@@ -54,7 +59,9 @@ export async function finalizeScan(
   }
   const peerOutliers = peerFindings(mergeShardPeers(parts), deps, ctx.runId, opts);
   const { inserted } = await deps.store.anomalies.upsertMany(peerOutliers);
-  const fleetAlerts = deps.chat && opts.alertChannel ? await alertFleetWide(deps as Required<typeof deps>, ctx, opts) : 0;
+  // a run blind to some clusters cannot say an episode on them ended (a shard that did not finish: to any)
+  const unscanned: Unscanned = missingShards.length > 0 ? 'all' : new Set([...(opts.unscannedClusters ?? []), ...failedShards.flatMap((f) => f.outcome.failedClusterIds ?? [])]);
+  const fleetAlerts = deps.chat && opts.alertChannel ? await alertFleetWide(deps as Required<typeof deps>, ctx, opts, unscanned) : 0;
   return { shardCount, missingShards, failedShards: failedShards.map((f) => f.shard), peerOutliers, inserted, fleetAlerts };
 }
 
@@ -103,7 +110,9 @@ function peerFindings(peers: ShardPeers, deps: { catalog: SignalCatalog; cluster
  * cluster recovers or an earlier row turns critical, and a key built from it would page again for the
  * same incident. A group no longer fleet-wide closes its episode; the next one pages anew.
  */
-async function alertFleetWide(deps: { store: Store; chat: ChatChannel }, ctx: Pick<JobContext, 'fail'>, opts: FinalizeOptions): Promise<number> {
+type Unscanned = Set<string> | 'all';
+
+async function alertFleetWide(deps: { store: Store; chat: ChatChannel }, ctx: Pick<JobContext, 'fail'>, opts: FinalizeOptions, unscanned: Unscanned): Promise<number> {
   const rows = await deps.store.anomalies.list({ startMs: opts.endMs - opts.lookbackHours * 3_600_000, endMs: opts.endMs, kinds: ['dip', 'missing-data'] });
   const groups = fleetWideGroups(rows.filter((r) => r.severity === 'critical' && r.endMs >= opts.endMs - 3_600_000), opts.fleetWideMinClusters);
   const openKey = (g: { kind: string; component: string; signal: string }) => `scan-alert-open:${g.kind}:${g.component}:${g.signal}`;
@@ -121,8 +130,11 @@ async function alertFleetWide(deps: { store: Store; chat: ChatChannel }, ctx: Pi
   }
   const live = new Set(groups.map(openKey));
   const seen = new Set(rows.map(openKey));
+  // an episode whose clusters this run could not read stays open: closed, it paged again when the data
+  // came back with its start moved (its earliest cluster having recovered unseen)
+  const blind = new Set(rows.filter((r) => unscanned === 'all' || unscanned.has(r.cluster)).map(openKey));
   for (const key of seen) {
-    if (live.has(key)) continue;
+    if (live.has(key) || blind.has(key)) continue;
     try {
       const open = await deps.store.publications.get(key);
       if (open && open.externalId !== CLOSED) await deps.store.publications.put({ ...open, externalId: CLOSED, updatedAtMs: opts.endMs });

@@ -58,9 +58,9 @@ export async function fleetScanJob(adapters: Adapters, ctx: JobContext, opts: Fl
   for (const id of result.missingClusters) ctx.logger.warn({ cluster: id }, 'expected cluster sent no data');
   let fin: FinalizeResult = { shardCount: shard.count, missingShards: [], failedShards: [], peerOutliers: [], inserted: 0, fleetAlerts: 0 };
   if (shard.count === 1) {
-    fin = await finalizeScan({ store, catalog, clusters, chat: adapters.chat() }, ctx, { ...finalizeOpts, peers: [result.peers] });
+    fin = await finalizeScan({ store, catalog, clusters, chat: adapters.chat() }, ctx, { ...finalizeOpts, peers: [result.peers], unscannedClusters: result.failedClusters });
   } else {
-    await putShardPeers(store, result.peers, shard, ctx.clock.nowMs(), { failedParts: [...new Set(ctx.failures.map((f) => f.part))], failedClusters: result.failedClusters.length });
+    await putShardPeers(store, result.peers, shard, ctx.clock.nowMs(), { failedParts: [...new Set(ctx.failures.map((f) => f.part))], failedClusters: result.failedClusters.length, failedClusterIds: result.failedClusters });
   }
   return summarise({ ...result, shard: `${shard.index}/${shard.count}` }, result.findings, fin, result.inserted);
 }

@@ -20,6 +20,8 @@ export const PEERS_COUNT_KEY = (endMs: number) => `peers:slot${slotOf(endMs)}:co
 export interface ShardOutcome {
   failedParts: string[];
   failedClusters: number;
+  /** Which clusters got no answer (absent in outcomes written before it was kept). */
+  failedClusterIds?: string[];
 }
 
 /** Store a shard's results for finalize; the outcome first, so results never stand without it. */

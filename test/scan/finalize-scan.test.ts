@@ -1,4 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createOutboxChat } from '../../src/adapters/chat/outbox/index.js';
+import { fixedClock } from '../../src/core/clock.js';
 import type { Store } from '../../src/adapters/store/types.js';
 import type { Cluster, Series } from '../../src/fleet/types.js';
 import { finalizeScan } from '../../src/scan/finalize-scan.js';
@@ -71,4 +76,29 @@ describe('finalizeScan reading the shards from the store', () => {
     expect(old.failures.map((f) => f.part)).toEqual(['shard:0/2', 'shard:1/2']);
     expect([fresh.missingShards, latest.failures]).toEqual([[], []]);
   });
+
+  it.each<[string, string[] | 'missing', string]>([
+    ['closes it when every shard saw the fleet', [], 'closed'],
+    ['keeps it open when a shard could not read one of its clusters', ['c2'], 'alert-1'],
+    ['keeps it open when a shard did not finish', 'missing', 'alert-1'],
+  ])('a fleet-wide episode whose dips are no longer recent: %s', async (_, shard1, expected) => {
+    const store = await open();
+    const chat = createOutboxChat({ dir: join(mkdtempSync(join(tmpdir(), 'fleet-alert-')), 'slack'), clock: fixedClock(END) });
+    // the episode's last rows ended two hours before this window: not live any more
+    await store.anomalies.upsertMany(['c0', 'c1', 'c2', 'c3', 'c4'].map((cluster) => ({
+      id: `dip-${cluster}`, runId: 'r0', cluster, component: 'coredns', signal: 'availability', kind: 'dip' as const, severity: 'critical' as const,
+      startMs: END - 5 * H, endMs: END - 2 * H, score: 1, details: {},
+    })));
+    const key = 'scan-alert-open:dip:coredns:availability';
+    await store.publications.put({ key, sink: 'chat', externalId: 'alert-1', contentHash: '', updatedAtMs: END - 2 * H });
+    await putShardPeers(store, shardPeers(END, ['c0', 'c1', 'c2', 'c3']), { index: 0, count: 2 }, 0);
+    if (shard1 !== 'missing') {
+      await putShardPeers(store, shardPeers(END, ['c4', 'c5', 'c6', 'c7']), { index: 1, count: 2 }, 0, { failedParts: [], failedClusters: shard1.length, failedClusterIds: shard1 });
+    }
+
+    await finalizeScan({ store, catalog, clusters, chat }, scanContext(), { ...options(END, 2), alertChannel: '#fleet' });
+
+    expect((await store.publications.get(key))?.externalId).toBe(expected);
+  });
 });
+

@@ -197,6 +197,34 @@ describe('fleet scan under faults', () => {
     expect(alerts.map((a) => a.text)).toEqual([expect.stringMatching(/^Fleet-wide: 4 clusters coredns availability below SLO since /), expect.stringMatching(/^Fleet-wide: 5 clusters coredns availability below SLO since /)]);
   });
 
+  it('keeps a fleet-wide episode open through runs that could not read its clusters (Prometheus down), so it does not page again when the data returns', async () => {
+    const store = await memoryStore();
+    const chat = createOutboxChat({ dir: join(mkdtempSync(join(tmpdir(), 'fleet-alert-')), 'slack'), clock: fixedClock(E0) });
+    // c0 below SLO from -3 h 10 until +30 min, c1..c4 from -2 h 30 on; the server answers nothing at 0 h
+    // and +1 h, so the episode's earliest cluster recovers unseen and its start moves
+    const src = source((c, t) => {
+      const i = Number(c.slice(1));
+      if (i === 0) return t >= E0 - 3 * H - 10 * 60_000 && t < E0 + 30 * 60_000 ? 0.9 : 0.9999;
+      return i < 5 && t >= E0 - 2 * H - 30 * 60_000 ? 0.9 : 0.9999;
+    });
+    let down = false;
+    const flaky: MetricsSource = { query: async (req) => { if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:9090'); return src.query(req); } };
+    const posted: number[] = [];
+    for (let k = -2; k <= 3; k++) {
+      down = k === 0 || k === 1;
+      const endMs = E0 + k * H;
+      const ctx = scanContext(`run-${k}`);
+      const r = await scan(store, flaky, availability, endMs, ctx);
+      const fin = await finalizeScan({ store, catalog: availability, clusters, chat }, ctx, {
+        endMs, shardCount: 1, peers: [r.peers], unscannedClusters: [...r.failedClusters], peerZThreshold: 6, peerMinPoints: 3, fleetWideMinClusters: 4, alertChannel: '#fleet', lookbackHours: 24,
+      });
+      posted.push(fin.fleetAlerts);
+    }
+
+    expect(posted).toEqual([1, 0, 0, 0, 0, 0]);
+    expect(chat.readAll('#fleet')).toHaveLength(1);
+  });
+
   it('forgets the state of a signal removed from the catalog, so the hourly fetch window does not grow', async () => {
     const store = await memoryStore();
     const calls: MetricsRequest[] = [];
