@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,5 +35,31 @@ describe('fleetops config validate: what the configured kinds need', () => {
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('metrics.prometheus.auth.tokenEnv: environment variable PROMETHEUS_BEARER_TOKEN is not set');
+  });
+});
+
+describe('jobs check what they use before any work', () => {
+  it('a digest with Slack chosen and no token exits 2 up front, naming file, line and field, and writes nothing', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fleetops-job-needs-'));
+    const file = join(out, 'fleetops.yaml');
+    writeFileSync(file, 'chat:\n  kind: slack\n');
+
+    const run = await runCli(['digest', '--config', file, '--out', out]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${file}:1: chat.slack.tokenEnv: environment variable SLACK_BOT_TOKEN is not set`);
+    expect(existsSync(join(out, 'docs'))).toBe(false);
+  });
+
+  it('checks only the sections the job uses: a scan does not need the docs folder or the executor registry', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fleetops-job-needs-'));
+    const file = join(out, 'fleetops.yaml');
+    writeFileSync(file, 'docs:\n  kind: google\nclusterOps:\n  kind: kubernetes\nsimulator:\n  clusters: 10\n  days: 1\n');
+
+    const run = await runCli(['scan', '--config', file, '--out', out]);
+
+    expect(run.stderr).not.toContain('sharedDriveFolderId');
+    expect(run.stderr).not.toContain('registryFile');
+    expect(run.code).toBe(0);
   });
 });

@@ -40,11 +40,11 @@ function sourceOf(opts: LoadConfigOptions): { data: Json; where: Where } {
 }
 
 /**
- * `config validate`: the needs of the configured kinds (secrets in the environment, fields a kind
+ * `config validate` (every section) and each job (the sections it uses): the needs of the configured kinds (secrets in the environment, fields a kind
  * requires) that jobs would otherwise meet only mid-run; each named like a schema error. Throws ConfigError.
  */
-export function checkRequirements(config: FleetopsConfig, opts: LoadConfigOptions = {}): void {
-  const unmet = unmetRequirements(config, opts.env ?? {});
+export function checkRequirements(config: FleetopsConfig, opts: LoadConfigOptions = {}, sections?: readonly string[]): void {
+  const unmet = unmetRequirements(config, opts.env ?? {}).filter((u) => !sections || sections.includes(u.path[0]));
   if (unmet.length === 0) return;
   const { where } = sourceOf(opts);
   throw new ConfigError(unmet.map((u) => `config error: ${where(u.path)}${u.path.join('.')}: ${u.message}`).join('\n'));
