@@ -38,7 +38,8 @@ export interface PolicyResult {
 function personProblem(d: ThreadDecision, input: PolicyInput): [RefusalReason, string] | undefined {
   const { approvers } = input;
   if (input.botUserIds.has(d.userId)) return ['bot-or-app', 'fleetops itself never approves'];
-  if (d.userId === input.proposer) return ['self-approval', 'the proposer cannot decide on their own proposal'];
+  // the proposer may withdraw (reject) their own proposal, if they are an approver, but never approve it
+  if (d.decision === 'approve' && d.userId === input.proposer) return ['self-approval', 'the proposer cannot approve their own proposal'];
   const inGroup = approvers.onCall.has(d.userId) || approvers.managers.has(d.userId);
   if (!inGroup || !approvers.allowlist.has(d.userId)) return ['not-an-approver', 'not in the approver group and the allowlist'];
   return undefined;

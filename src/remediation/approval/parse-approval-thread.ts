@@ -52,10 +52,18 @@ export function parseCommand(text: string): Command | undefined {
   return { decision: m[1].toLowerCase() as Command['decision'], idPrefix: m[2].toLowerCase(), rest: m[3].trim() };
 }
 
-function messageProblem(m: ChatMessage, users: ReadonlyMap<string, ChatUser>): [RefusalReason, string] | undefined {
-  if (m.subtype) return ['has-subtype', `message subtype ${m.subtype}`];
+/** Subtypes a person's own reply can carry ("also send to channel"); only a rejection is read from one. */
+const HUMAN_REPLY_SUBTYPES: ReadonlySet<string> = new Set(['thread_broadcast']);
+
+/**
+ * Rejections are judged in the safe direction: an edited reply (only its author can edit it) or one
+ * also sent to the channel still stops the proposal; an approval must be neither.
+ */
+function messageProblem(m: ChatMessage, decision: 'approve' | 'reject', users: ReadonlyMap<string, ChatUser>): [RefusalReason, string] | undefined {
+  const reject = decision === 'reject';
+  if (m.subtype && !(reject && HUMAN_REPLY_SUBTYPES.has(m.subtype))) return ['has-subtype', `message subtype ${m.subtype}`];
   if (m.botId || m.appId) return ['bot-or-app', 'posted by a bot or app'];
-  if (m.edited) return ['edited', 'the message was edited'];
+  if (m.edited && !reject) return ['edited', 'the message was edited'];
   const user = m.user === undefined ? undefined : users.get(m.user);
   if (!user) return ['unknown-user', 'the author could not be identified'];
   if (user.isBot) return ['bot-or-app', 'the author is a bot user'];
@@ -75,7 +83,8 @@ function idProblem(prefix: string, ctx: ApprovalThreadContext): 'skip' | [Refusa
  * Reads decisions on one proposal from its thread. Pure: users are resolved by the caller. Only
  * replies that are commands are considered; of those, a reply counts only if it has no subtype, bot
  * or app id, was never edited, comes from a full member, names this proposal and its ts (compared
- * as a string) lies after posting and not after expiry. Each ts counts once.
+ * as a string) lies after posting and not after expiry. A rejection may also be edited, sent to the
+ * channel too, or come after expiry (it stops an approved proposal until it starts). Each ts counts once.
  */
 export function parseApprovalThread(messages: readonly ChatMessage[], ctx: ApprovalThreadContext): ParsedThread {
   const decisions: ThreadDecision[] = [];
@@ -90,9 +99,10 @@ export function parseApprovalThread(messages: readonly ChatMessage[], ctx: Appro
     const replay = seen.has(m.ts) || ctx.consumedTs.has(m.ts);
     seen.add(m.ts);
     const problem: [RefusalReason, string] | undefined = replay ? ['replayed', 'this message was already counted']
-      : messageProblem(m, ctx.users) ?? idCheck
+      : messageProblem(m, cmd.decision, ctx.users) ?? idCheck
         ?? (m.ts <= ctx.postedTs ? ['before-posting', 'sent before the proposal was posted'] : undefined)
-        ?? (m.ts > ctx.expiresTs ? ['after-expiry', 'sent after the proposal expired'] : undefined)
+        // a rejection after expiry still stops an approved proposal that has not started (execution grace)
+        ?? (cmd.decision === 'approve' && m.ts > ctx.expiresTs ? ['after-expiry', 'sent after the proposal expired'] : undefined)
         // "approve abcd1234 after the freeze, not now" is a condition fleetops cannot check: refused, not counted
         ?? (cmd.decision === 'approve' && cmd.rest ? ['approval-with-text', `an approval is \`approve ${cmd.idPrefix}\` and nothing after it (a condition such as "${cmd.rest.slice(0, 60)}" cannot be checked); reply again without it`] : undefined);
     if (problem) {

@@ -26,6 +26,8 @@ describe('evaluateApprovals', () => {
     ['the same person in both groups twice', [d('UBOTH'), d('UBOTH')], two, 'pending', ['same-approver']],
     ['only one of two', [d('UO1')], two, 'pending', []],
     ['the proposer', [d('UP')], one, 'pending', ['self-approval']],
+    ['the proposer (an approver) withdrawing after an approval', [d('UO1'), d('UP', 'reject')], one, 'rejected', []],
+    ['the bot rejecting', [d('UBOT', 'reject')], one, 'pending', ['bot-or-app']],
     ['the bot', [d('UBOT')], one, 'pending', ['bot-or-app']],
     ['someone outside the allowlist', [d('UX')], one, 'pending', ['not-an-approver']],
     ['an approver rejecting after an approval', [d('UO1'), d('UO2', 'reject')], two, 'rejected', []],

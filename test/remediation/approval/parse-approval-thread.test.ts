@@ -75,3 +75,42 @@ describe('parseApprovalThread', () => {
     expect(result).toEqual({ decisions: [], refused: [] });
   });
 });
+
+describe('parseApprovalThread: rejections are read in the safe direction', () => {
+  it.each([
+    ['edited', { edited: { user: 'U1', ts: '1800000250.000000' } }],
+    ['also sent to the channel', { subtype: 'thread_broadcast' }],
+    ['sent after expiry (an approved proposal may not have started yet)', { ts: '1800001800.000001' }],
+  ] as const)('counts a reject that was %s', (_name, over: Partial<ChatMessage>) => {
+    const result = parseApprovalThread([msg({ text: `reject ${ID.slice(0, 8)} wait`, ...over })], ctx);
+
+    expect(result.decisions).toEqual([{ userId: 'U1', decision: 'reject', messageTs: over.ts ?? '1800000200.000000', reason: 'wait' }]);
+    expect(result.refused).toEqual([]);
+  });
+
+  it('still refuses an approval also sent to the channel, and a reject with another subtype', () => {
+    const result = parseApprovalThread([
+      msg({ subtype: 'thread_broadcast' }), msg({ ts: '1800000201.000000', subtype: 'bot_message', text: `reject ${ID.slice(0, 8)}` }),
+    ], ctx);
+
+    expect(result.decisions).toEqual([]);
+    expect(result.refused.map((r) => r.reason)).toEqual(['has-subtype', 'has-subtype']);
+  });
+
+  it.each([
+    ['a Cyrillic look-alike a', `\u0430pprove ${ID.slice(0, 8)}`],
+    ['a zero-width space inside the word', `appr\u200bove ${ID.slice(0, 8)}`],
+    ['a quote', `&gt; approve ${ID.slice(0, 8)}`],
+    ['a code span', `\`approve ${ID.slice(0, 8)}\``],
+    ['a negation', `don't approve ${ID.slice(0, 8)}`],
+  ])('never reads an approval from %s', (_name, text) => {
+    expect(parseApprovalThread([msg({ text })], ctx)).toEqual({ decisions: [], refused: [] });
+  });
+
+  it.each([['a question', '?'], ['a condition', ' after the freeze'], ['a zero-width space after the id', '\u200b']])('refuses an approval followed by %s', (_name, rest) => {
+    const result = parseApprovalThread([msg({ text: `approve ${ID.slice(0, 8)}${rest}` })], ctx);
+
+    expect(result.decisions).toEqual([]);
+    expect(result.refused.map((r) => r.reason)).toEqual(['approval-with-text']);
+  });
+});
