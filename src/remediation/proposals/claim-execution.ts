@@ -73,6 +73,9 @@ export async function claimExecution(deps: RemediationDeps, p: ProposalRow): Pro
     if (next) await upsertProposalMessage(deps, { ...view, proposal: next });
     return undefined;
   }
+  // an approval deleted from the thread since it was recorded is withdrawn: the stored approvals alone
+  // would still let the operation start
+  if (policy && policy.verdict !== 'approved') return refuseExecution(deps, view, p, 'the approvals in its thread no longer satisfy the policy (an approval was deleted, or an approver left the group or allowlist)');
   if (!(await approvalsStillValid(deps, view))) return refuseExecution(deps, view, p, 'the approvals no longer satisfy the policy (group, allowlist or autonomy changed)');
   if ((await deps.verify(p)) === 'recovered') {
     const closed = await transitionProposal(deps.store, p, 'recovered', deps.clock.nowMs(), { actor: 'fleetops', details: { reason: 'symptom recovered before execution' } });
