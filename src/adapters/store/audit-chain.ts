@@ -9,7 +9,9 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value)) ?? 'null';
 }
 
-function sortKeys(value: unknown): unknown {
+function sortKeys(input: unknown): unknown {
+  // as JSON.stringify (and so the stored column) sees it: a Date is its ISO string, not an empty object
+  const value = hasToJson(input) ? input.toJSON() : input;
   if (Array.isArray(value)) return value.map((item) => sortKeys(item) ?? null);
   if (value === null || typeof value !== 'object') return value;
   const sorted: Record<string, unknown> = {};
@@ -18,6 +20,10 @@ function sortKeys(value: unknown): unknown {
     if (item !== undefined) sorted[key] = sortKeys(item);
   }
   return sorted;
+}
+
+function hasToJson(value: unknown): value is { toJSON(): unknown } {
+  return typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function';
 }
 
 type HashedFields = Pick<AuditEntry, 'seq' | 'atMs' | 'actor' | 'action' | 'subject' | 'details' | 'prevHash'>;

@@ -16,6 +16,7 @@ describe('canonicalJson', () => {
     [{ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } }, '{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}'],
     [{ a: undefined, b: 'x' }, '{"b":"x"}'],
     [[undefined, 1], '[null,1]'],
+    [{ at: new Date(Date.UTC(2026, 0, 2)), list: [new Date(0)] }, '{"at":"2026-01-02T00:00:00.000Z","list":["1970-01-01T00:00:00.000Z"]}'],
   ])('sorts keys at every level: %j', (value, expected) => {
     expect(canonicalJson(value)).toBe(expected);
   });

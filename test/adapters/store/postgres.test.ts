@@ -10,12 +10,35 @@ const available = postgresAvailable();
 if (!available) console.warn(PG_UNAVAILABLE_MESSAGE);
 
 let server: TestPostgres | undefined;
+const icuDatabases: { admin: string; name: string }[] = [];
+
+/**
+ * A fresh database with an en-US (ICU) collation, as production servers usually have, not the test
+ * server's C: text ordering that only matched SQLite's under C went unnoticed. Falls back to the plain
+ * database where the server has no ICU.
+ */
+async function newLinguisticDatabase(base: string): Promise<string> {
+  const name = `${new URL(base).pathname.slice(1)}_icu`;
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`);
+  } catch {
+    return base;
+  } finally {
+    await client.end();
+  }
+  icuDatabases.push({ admin: base, name });
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
 
 const harness: StoreHarness = {
   kind: 'postgres',
-  newTarget: () => {
+  newTarget: async () => {
     if (!server) throw new Error(PG_UNAVAILABLE_MESSAGE);
-    return server.createDatabase();
+    return newLinguisticDatabase(await server.createDatabase());
   },
   open: (url) => createPostgresStore({ url, poolSize: 4, applicationName: 'fleetops-test' }),
   async raw(url, sql) {
@@ -34,6 +57,7 @@ describe.skipIf(!available)(available ? 'postgres' : `postgres (skipped: ${PG_UN
     server = await startTestPostgres();
   });
   afterAll(async () => {
+    for (const { admin, name } of icuDatabases.splice(0)) await harness.raw(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await server?.stop();
   });
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../../src/adapters/store/types.js';
 import { registerAuditTests } from './suite-audit.js';
+import { registerParityTests } from './suite-backend-parity.js';
 import { registerConcurrencyTests } from './suite-concurrency.js';
 import { registerProposalTests } from './suite-proposals.js';
 import { registerRepoTests } from './suite-repos.js';
@@ -37,6 +38,7 @@ export function registerStoreSuite(name: string, getHarness: () => StoreHarness)
     registerProposalTests(ctx);
     registerAuditTests(ctx);
     registerConcurrencyTests(ctx, opened);
+    registerParityTests(ctx, opened);
   });
 }
 

@@ -33,6 +33,18 @@ export function registerAuditTests(ctx: StoreContext): void {
       expect(await ctx.store.audit.list({ limit: 0 })).toEqual([]);
     });
 
+    it('lists a contiguous, verifiable segment since a time when writers appended times out of order', async () => {
+      // concurrent writers stamp atMs before taking the append lock: seq 2 can be older than seq 1
+      for (const ms of [2_000, 1_000, 3_000, 2_500]) await ctx.store.audit.append({ ...entry(1), atMs: T0 + ms });
+
+      const listed = await ctx.store.audit.list({ sinceMs: T0 + 2_000 });
+
+      expect(listed.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      expect(verifyAuditChain(listed)).toEqual({ ok: true });
+      expect((await ctx.store.audit.list({ sinceMs: T0 + 2_800 })).map((e) => e.seq)).toEqual([3, 4]);
+      expect(await ctx.store.audit.list({ sinceMs: T0 + 9_000 })).toEqual([]);
+    });
+
     it('has no head when empty', async () => {
       expect(await ctx.store.audit.head()).toBeUndefined();
     });

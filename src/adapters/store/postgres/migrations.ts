@@ -15,4 +15,19 @@ CREATE TRIGGER audit_no_update_delete BEFORE UPDATE OR DELETE ON audit FOR EACH 
 CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
 `,
   },
+  {
+    version: 3,
+    name: 'text-keys-in-byte-order',
+    // lists break time ties by these keys: under the database's collation (en_US on most servers) they
+    // came back in another order than SQLite's, which compares text as bytes
+    sql: `
+ALTER TABLE runs ALTER COLUMN id TYPE TEXT COLLATE "C";
+ALTER TABLE anomalies ALTER COLUMN id TYPE TEXT COLLATE "C";
+ALTER TABLE incident_groups ALTER COLUMN id TYPE TEXT COLLATE "C";
+ALTER TABLE evidence ALTER COLUMN id TYPE TEXT COLLATE "C";
+ALTER TABLE proposals ALTER COLUMN id TYPE TEXT COLLATE "C";
+ALTER TABLE approvals ALTER COLUMN message_ts TYPE TEXT COLLATE "C";
+ALTER TABLE feedback ALTER COLUMN id TYPE TEXT COLLATE "C";
+`,
+  },
 ];

@@ -1,38 +1,48 @@
+import { FleetopsError } from '../../../core/errors.js';
 import type { AnomalyRepo, AnomalyRow } from '../types.js';
 import { toAnomaly, type Raw } from './rows.js';
-import { json, placeholders, type SqlDb, type SqlParam, type SqlQuery } from './sql-db.js';
+import { inKeyOrder, json, placeholders, type SqlDb, type SqlParam } from './sql-db.js';
 
-const UPSERT = `INSERT INTO anomalies (id, run_id, cluster, component, signal, kind, severity, start_ms, end_ms, score, details)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-  ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, cluster = excluded.cluster, component = excluded.component,
-    signal = excluded.signal, kind = excluded.kind, severity = excluded.severity, start_ms = excluded.start_ms,
-    end_ms = excluded.end_ms, score = excluded.score, details = excluded.details`;
+const COLUMNS = 'id, run_id, cluster, component, signal, kind, severity, start_ms, end_ms, score, details';
+
+/**
+ * Insert-or-ignore, then update what was there: the RETURNING row tells which it was. (Counting ids
+ * found by a SELECT first counted a row two PostgreSQL transactions inserted at once as new in both.)
+ */
+const INSERT = `INSERT INTO anomalies (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+  ON CONFLICT (id) DO NOTHING RETURNING id`;
+const UPDATE = `UPDATE anomalies SET run_id = $2, cluster = $3, component = $4, signal = $5, kind = $6, severity = $7,
+  start_ms = $8, end_ms = $9, score = $10, details = $11 WHERE id = $1`;
 
 function params(a: AnomalyRow): SqlParam[] {
   return [a.id, a.runId, a.cluster, a.component, a.signal, a.kind, a.severity, a.startMs, a.endMs, a.score, json(a.details)];
 }
 
-/** Chunked: SQLite allows 32,766 variables per statement and PostgreSQL 65,535 parameters. */
-const ID_CHUNK = 5000;
-
-async function existingIds(tx: SqlQuery, ids: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < ids.length; i += ID_CHUNK) {
-    const chunk = ids.slice(i, i + ID_CHUNK);
-    const rows = await tx.query<{ id: string }>(`SELECT id FROM anomalies WHERE id IN (${placeholders(chunk, 0)})`, chunk);
-    rows.forEach((r) => found.add(r.id));
+/**
+ * What one backend would refuse and the other store: SQLite turns a NaN score into NULL (refused by
+ * NOT NULL) where PostgreSQL stores NaN, and PostgreSQL refuses a fractional BIGINT that SQLite keeps.
+ */
+function checkRow(a: AnomalyRow): void {
+  const bad = Number.isNaN(a.score) ? ['score', a.score]
+    : !Number.isSafeInteger(a.startMs) ? ['startMs', a.startMs]
+      : !Number.isSafeInteger(a.endMs) ? ['endMs', a.endMs] : undefined;
+  if (bad) {
+    throw new FleetopsError(`Anomaly ${a.id} (${a.cluster} ${a.signal} ${a.kind}) has ${bad[0]} ${String(bad[1])}: scores must be numbers and times whole epoch milliseconds`);
   }
-  return found;
 }
 
 export function createAnomalyRepo(db: SqlDb): AnomalyRepo {
   return {
     async upsertMany(rows) {
       if (rows.length === 0) return { inserted: 0, updated: 0 };
+      rows.forEach(checkRow);
       return db.transaction(async (tx) => {
-        const before = await existingIds(tx, [...new Set(rows.map((r) => r.id))]);
-        for (const row of rows) await tx.query(UPSERT, params(row));
-        const inserted = new Set(rows.map((r) => r.id).filter((id) => !before.has(id))).size;
+        let inserted = 0;
+        for (const row of inKeyOrder(rows, (r) => r.id)) {
+          const args = params(row);
+          if ((await tx.query(INSERT, args)).length > 0) inserted += 1;
+          else await tx.query(UPDATE, args);
+        }
         return { inserted, updated: rows.length - inserted };
       });
     },

@@ -26,11 +26,16 @@ export function createAuditRepo(db: SqlDb): AuditRepo {
         return entry;
       }, { lockKey: AUDIT_LOCK_KEY });
     },
-    /** In chain (seq) order. */
+    /**
+     * In chain (seq) order, from the first entry at or after `sinceMs` on: a contiguous segment that
+     * verifies on its own. (Writers take `atMs` before the lock, so a later seq can carry an earlier
+     * time: filtering every row by time left holes that verified as a broken chain.)
+     */
     async list({ sinceMs, limit }) {
-      const args: SqlParam[] = [sinceMs ?? Number.MIN_SAFE_INTEGER];
+      const args: SqlParam[] = [];
+      const sinceSql = sinceMs === undefined ? '' : ` WHERE seq >= (SELECT MIN(seq) FROM audit WHERE at_ms >= $${args.push(sinceMs)})`;
       const limitSql = limit === undefined ? '' : ` LIMIT $${args.push(limit)}`;
-      const rows = await db.query<Raw>(`SELECT * FROM audit WHERE at_ms >= $1 ORDER BY seq${limitSql}`, args);
+      const rows = await db.query<Raw>(`SELECT * FROM audit${sinceSql} ORDER BY seq${limitSql}`, args);
       return rows.map(toAudit);
     },
     head: () => head(db),

@@ -2,7 +2,7 @@ import { SafetyViolationError } from '../../../core/errors.js';
 import { canonicalJson } from '../audit-chain.js';
 import type { EvidenceRepo, EvidenceRow } from '../types.js';
 import { toEvidence, type Raw } from './rows.js';
-import { json, placeholders, type SqlDb, type SqlQuery } from './sql-db.js';
+import { inKeyOrder, json, placeholders, type SqlDb, type SqlQuery } from './sql-db.js';
 
 /** Everything but `createdAtMs`: re-observing the same content later is not a change. */
 function content(e: EvidenceRow): string {
@@ -31,7 +31,7 @@ export function createEvidenceRepo(db: SqlDb): EvidenceRepo {
       if (rows.length === 0) return 0;
       return db.transaction(async (tx) => {
         let inserted = 0;
-        for (const row of rows) if (await insertOne(tx, row)) inserted += 1;
+        for (const row of inKeyOrder(rows, (r) => r.id)) if (await insertOne(tx, row)) inserted += 1;
         return inserted;
       });
     },

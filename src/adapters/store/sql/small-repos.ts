@@ -1,6 +1,6 @@
 import type { ApprovalRepo, BaselineEntry, BaselineRepo, FeedbackRepo, PublicationRepo, RcaRepo } from '../types.js';
 import { num, toApproval, toFeedback, toPublication, toRca, type Raw } from './rows.js';
-import { json, placeholders, type SqlDb } from './sql-db.js';
+import { inKeyOrder, json, placeholders, type SqlDb } from './sql-db.js';
 
 const PUT_BASELINE = `INSERT INTO baselines (key, state, through_ms, updated_at_ms) VALUES ($1, $2, $3, $4)
   ON CONFLICT (key) DO UPDATE SET state = excluded.state, through_ms = excluded.through_ms, updated_at_ms = excluded.updated_at_ms`;
@@ -113,7 +113,7 @@ export function createBaselineRepo(db: SqlDb): BaselineRepo {
     async putMany(entries) {
       if (entries.length === 0) return;
       await db.transaction(async (tx) => {
-        for (const e of entries) await tx.query(PUT_BASELINE, [e.key, e.state, e.throughMs, e.updatedAtMs]);
+        for (const e of inKeyOrder(entries, (x) => x.key)) await tx.query(PUT_BASELINE, [e.key, e.state, e.throughMs, e.updatedAtMs]);
       });
     },
   };

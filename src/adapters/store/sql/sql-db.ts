@@ -24,3 +24,16 @@ export function placeholders(values: readonly unknown[], offset: number): string
 export function json(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value);
 }
+
+/**
+ * The rows of a multi-row write sorted by their key (stable: a repeated key's last row still wins), so
+ * concurrent transactions lock rows in one order: in the callers' orders, two PostgreSQL writers of
+ * the same rows each waited on a row the other had written and one was killed as a deadlock (40P01).
+ */
+export function inKeyOrder<T>(rows: readonly T[], keyOf: (row: T) => string): T[] {
+  return [...rows].sort((a, b) => {
+    const ka = keyOf(a);
+    const kb = keyOf(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+}

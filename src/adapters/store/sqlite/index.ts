@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { resolve } from 'node:path';
 import { systemClock, type Clock } from '../../../core/clock.js';
 import { ConfigError } from '../../../core/errors.js';
 import { createRepos } from '../sql/create-repos.js';
@@ -56,10 +57,15 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** The resolved file path, or undefined for a private in-memory database (`:memory:` or ''). */
+function queueKeyOf(path: string): string | undefined {
+  return path === ':memory:' || path === '' ? undefined : resolve(path);
+}
+
 /** Embedded store: WAL mode so several processes can share one file; writers serialise on BEGIN IMMEDIATE. */
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const clock = options.clock ?? systemClock;
-  const db = createSqliteDb(open(options.path, options.busyTimeoutMs ?? 10_000));
+  const db = createSqliteDb(open(options.path, options.busyTimeoutMs ?? 10_000), queueKeyOf(options.path));
   return {
     kind: 'sqlite',
     migrate: () => db.migrate(sqliteMigrations, clock.nowMs()),

@@ -11,4 +11,7 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 `,
   },
+  // PostgreSQL's version 3 gives its text keys byte order; SQLite's BINARY collation already is: the
+  // step is recorded so both dialects share one version list
+  { version: 3, name: 'text-keys-in-byte-order', sql: 'SELECT 1;' },
 ];

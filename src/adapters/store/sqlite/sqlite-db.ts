@@ -19,6 +19,20 @@ function asDriverValue(p: SqlParam): SqlParam {
   return p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p;
 }
 
+/**
+ * The statement queues of files this process has open, by resolved path: every connection to one file
+ * shares one. A second connection's `BEGIN IMMEDIATE` (or write) would otherwise wait on busy_timeout
+ * synchronously, blocking the event loop and so the first connection's transaction that it waits for:
+ * the scheduler's jobs, each with its own store, stalled for busy_timeout and then failed SQLITE_BUSY.
+ */
+const fileQueues = new Map<string, { tail: Promise<unknown> }>();
+
+function sharedQueue(key: string): { tail: Promise<unknown> } {
+  let queue = fileQueues.get(key);
+  if (!queue) fileQueues.set(key, (queue = { tail: Promise.resolve() }));
+  return queue;
+}
+
 function wrap(err: unknown): ExternalServiceError {
   const code = (err as { code?: string }).code ?? '';
   const message = `SQLite statement failed (${code || 'error'}): ${(err as Error).message}`;
@@ -29,14 +43,16 @@ function wrap(err: unknown): ExternalServiceError {
  * better-sqlite3 is synchronous and has one connection, so every statement goes through an in-process
  * queue: a transaction that awaits between statements never sees foreign statements inside it.
  * Other processes are kept out by `BEGIN IMMEDIATE` and wait up to busy_timeout for the write lock.
+ * `queueKey`: the database file's resolved path, whose queue other connections of this process to the
+ * same file share; undefined for a private (`:memory:`) database.
  */
-export function createSqliteDb(raw: Database.Database): SqliteDb {
+export function createSqliteDb(raw: Database.Database, queueKey?: string): SqliteDb {
   const cache = new Map<string, Compiled>();
-  let tail: Promise<unknown> = Promise.resolve();
+  const queue = queueKey === undefined ? { tail: Promise.resolve() as Promise<unknown> } : sharedQueue(queueKey);
 
   function serial<T>(fn: () => T | Promise<T>): Promise<T> {
-    const run = tail.then(fn);
-    tail = run.then(() => undefined, () => undefined);
+    const run = queue.tail.then(fn);
+    queue.tail = run.then(() => undefined, () => undefined);
     return run;
   }
 
