@@ -4,7 +4,8 @@
  * the source as unavailable and the run exits 1. Prometheus' own PromQL annotations are not partial.
  */
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFake } from '../../support/use-fake.js';
 import { createPrometheusAlertHistory } from '../../../src/adapters/alerts/prometheus/index.js';
 import { createOutboxChat } from '../../../src/adapters/chat/outbox/index.js';
 import { createFileDocWriter } from '../../../src/adapters/docs/files/index.js';
@@ -34,14 +35,7 @@ describe('partial answers of the alert history', () => {
     baseUrl: fake.url, logger: silentLogger, clock: fixedClock(NOW), retries, sleep: async (ms) => void sleeps.push(ms),
   });
 
-  beforeEach(async () => {
-    fake = await startPrometheusFake();
-    sleeps = [];
-  });
-  afterEach(async () => {
-    expect(fake.unexpected).toEqual([]);
-    await fake.close();
-  });
+  useFake(startPrometheusFake, (f, s) => { fake = f; sleeps = s; });
 
   it('fails with the warning after retrying a partial answer', async () => {
     fake.route('/api/v1/query_range', (req) => answer(req.params, [PARTIAL]));

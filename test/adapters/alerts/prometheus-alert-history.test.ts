@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFake } from '../../support/use-fake.js';
 import { episodesFromSamples } from '../../../src/adapters/alerts/prometheus/episodes-from-samples.js';
 import { createPrometheusAlertHistory } from '../../../src/adapters/alerts/prometheus/index.js';
 import { fixedClock } from '../../../src/core/clock.js';
@@ -52,14 +53,7 @@ describe('createPrometheusAlertHistory against the Prometheus fake', () => {
     return matrixBody(values.length ? [{ metric: labels, values }] : []);
   };
 
-  beforeEach(async () => {
-    fake = await startPrometheusFake();
-    sleeps = [];
-  });
-  afterEach(async () => {
-    expect(fake.unexpected).toEqual([]);
-    await fake.close();
-  });
+  useFake(startPrometheusFake, (f, s) => { fake = f; sleeps = s; });
 
   it('queries timestamp(ALERTS) in pieces under the points limit and stitches the episodes', async () => {
     fake.route('/api/v1/query_range', (req) => ({ body: answer(req.params) }));
