@@ -48,4 +48,6 @@ export interface ChatChannel {
   getUser(userId: string): Promise<ChatUser>;
   /** Members of a user group (approvers). */
   listGroupMembers(groupId: string): Promise<string[]>;
+  /** fleetops' own user id in the workspace (a reply may address it by mention); undefined where unknown. */
+  selfUserId(): Promise<string | undefined>;
 }

@@ -3,7 +3,8 @@ import type { ChatMessage, ChatUser } from '../../adapters/chat/types.js';
 export type RefusalReason =
   | 'replayed' | 'has-subtype' | 'bot-or-app' | 'edited' | 'unknown-user' | 'deleted-user' | 'not-a-full-member'
   | 'older-proposal' | 'unknown-proposal' | 'before-posting' | 'after-expiry' | 'approval-with-text'
-  | 'self-approval' | 'not-an-approver' | 'out-of-order' | 'same-approver' | 'suggest-only' | 'reaction';
+  | 'self-approval' | 'not-an-approver' | 'out-of-order' | 'same-approver' | 'suggest-only' | 'reaction'
+  | 'addressed-to-someone-else';
 
 /** A reply that counts as a decision on the current proposal (who it is from is judged by the policy). */
 export interface ThreadDecision {
@@ -34,6 +35,11 @@ export interface ApprovalThreadContext {
   users: ReadonlyMap<string, ChatUser>;
   /** Message ts already counted for another proposal: seeing one again is a replay. */
   consumedTs: ReadonlySet<string>;
+  /**
+   * fleetops' own user ids: an approval may start with a mention of one of these. `<@UALICE> approve
+   * <id>` asks Alice to approve; it is not its author's approval.
+   */
+  selfUserIds: ReadonlySet<string>;
 }
 
 export interface ParsedThread {
@@ -42,14 +48,14 @@ export interface ParsedThread {
 }
 
 /** `approve <id8>` or `reject <id8> <reason>`, optionally after a mention; the whole message, nothing before (an approval with text after the id is refused). */
-const COMMAND = /^\s*(?:<@[A-Z0-9]+>\s*)?(approve|reject)\s+([0-9a-f]{8,64})\b\s*([\s\S]*)$/i;
+const COMMAND = /^\s*(?:<@([A-Z0-9]+)>\s*)?(approve|reject)\s+([0-9a-f]{8,64})\b\s*([\s\S]*)$/i;
 
-interface Command { decision: 'approve' | 'reject'; idPrefix: string; rest: string }
+interface Command { decision: 'approve' | 'reject'; idPrefix: string; rest: string; mention?: string }
 
 export function parseCommand(text: string): Command | undefined {
   const m = COMMAND.exec(text);
   if (!m) return undefined;
-  return { decision: m[1].toLowerCase() as Command['decision'], idPrefix: m[2].toLowerCase(), rest: m[3].trim() };
+  return { decision: m[2].toLowerCase() as Command['decision'], idPrefix: m[3].toLowerCase(), rest: m[4].trim(), ...(m[1] ? { mention: m[1].toUpperCase() } : {}) };
 }
 
 /** Subtypes a person's own reply can carry ("also send to channel"); only a rejection is read from one. */
@@ -83,7 +89,8 @@ function idProblem(prefix: string, ctx: ApprovalThreadContext): 'skip' | [Refusa
  * Reads decisions on one proposal from its thread. Pure: users are resolved by the caller. Only
  * replies that are commands are considered; of those, a reply counts only if it has no subtype, bot
  * or app id, was never edited, comes from a full member, names this proposal and its ts (compared
- * as a string) lies after posting and not after expiry. A rejection may also be edited, sent to the
+ * as a string) lies after posting and not after expiry, and, if it starts with a mention, mentions
+ * fleetops (`<@UALICE> approve <id>` asks Alice; it is no approval). A rejection may also be edited, sent to the
  * channel too, or come after expiry (it stops an approved proposal until it starts). Each ts counts once.
  */
 export function parseApprovalThread(messages: readonly ChatMessage[], ctx: ApprovalThreadContext): ParsedThread {
@@ -103,6 +110,8 @@ export function parseApprovalThread(messages: readonly ChatMessage[], ctx: Appro
         ?? (m.ts <= ctx.postedTs ? ['before-posting', 'sent before the proposal was posted'] : undefined)
         // a rejection after expiry still stops an approved proposal that has not started (execution grace)
         ?? (cmd.decision === 'approve' && m.ts > ctx.expiresTs ? ['after-expiry', 'sent after the proposal expired'] : undefined)
+        // a rejection addressed to someone still stops the proposal (the safe direction)
+        ?? (cmd.decision === 'approve' && cmd.mention !== undefined && !ctx.selfUserIds.has(cmd.mention) ? ['addressed-to-someone-else', `the reply is addressed to <@${cmd.mention}>: asking someone to approve is not an approval; approvers reply \`approve ${cmd.idPrefix}\` themselves`] : undefined)
         // "approve abcd1234 after the freeze, not now" is a condition fleetops cannot check: refused, not counted
         ?? (cmd.decision === 'approve' && cmd.rest ? ['approval-with-text', `an approval is \`approve ${cmd.idPrefix}\` and nothing after it (a condition such as "${cmd.rest.slice(0, 60)}" cannot be checked); reply again without it`] : undefined);
     if (problem) {

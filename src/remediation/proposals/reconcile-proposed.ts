@@ -2,7 +2,7 @@ import type { ChatMessage } from '../../adapters/chat/types.js';
 import type { ProposalRow } from '../../adapters/store/types.js';
 import { evaluateApprovals, type PolicyResult } from '../approval/approval-policy.js';
 import { loadApproverSets, resolveCommandAuthors } from '../approval/approver-directory.js';
-import { parseApprovalThread, type RefusedReply } from '../approval/parse-approval-thread.js';
+import { parseApprovalThread, parseCommand, type RefusedReply } from '../approval/parse-approval-thread.js';
 import { auditOnce } from '../audit/audit-once.js';
 import type { ProposalView } from './proposal-message.js';
 import { shortId, toSlackTs } from './proposal-id.js';
@@ -19,6 +19,16 @@ async function threadContext(deps: RemediationDeps, p: ProposalRow) {
   const consumedTs = new Set<string>();
   for (const o of siblings) for (const a of await deps.store.approvals.list(o.id)) consumedTs.add(a.messageTs);
   return { otherProposals: siblings.map((o) => ({ id: o.id, open: OPEN_STATES.includes(o.state) })), consumedTs };
+}
+
+/** Who a command may address by mention: the configured bot ids and, only when some command has a mention, the chat's own id. */
+async function selfUserIds(deps: RemediationDeps, messages: readonly ChatMessage[]): Promise<Set<string>> {
+  const ids = new Set(deps.config.botUserIds.map((id) => id.toUpperCase()));
+  if (messages.some((m) => parseCommand(m.text)?.mention !== undefined)) {
+    const self = await deps.chat.selfUserId();
+    if (self) ids.add(self.toUpperCase());
+  }
+  return ids;
 }
 
 async function auditRefusals(deps: RemediationDeps, p: ProposalRow, post: ProposalPost, refused: readonly RefusedReply[]): Promise<void> {
@@ -59,7 +69,8 @@ export async function readDecisions(deps: RemediationDeps, view: ProposalView, p
   const p = view.proposal;
   const messages = await deps.chat.listReplies(post.channel, post.threadTs);
   const parsed = parseApprovalThread(messages, {
-    proposalId: p.id, postedTs: post.ts, expiresTs: toSlackTs(p.expiresAtMs), users: await resolveCommandAuthors(deps.chat, messages), ...(await threadContext(deps, p)),
+    proposalId: p.id, postedTs: post.ts, expiresTs: toSlackTs(p.expiresAtMs), users: await resolveCommandAuthors(deps.chat, messages),
+    selfUserIds: await selfUserIds(deps, messages), ...(await threadContext(deps, p)),
   });
   const policy = evaluateApprovals({
     decisions: parsed.decisions, requirement: view.requirement, proposer: view.context.proposer,

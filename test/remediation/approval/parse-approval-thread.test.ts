@@ -10,7 +10,7 @@ const ctx: ApprovalThreadContext = {
   proposalId: ID, postedTs: '1800000000.000100', expiresTs: '1800001800.000000',
   otherProposals: [{ id: OLD, open: false }, { id: OPEN, open: true }],
   users: new Map([['U1', member('U1')], ['UG', member('UG', { isFullMember: false })], ['UB', member('UB', { isBot: true })], ['UD', member('UD', { deleted: true })]]),
-  consumedTs: new Set(['1800000500.000000']),
+  consumedTs: new Set(['1800000500.000000']), selfUserIds: new Set(['UFLEETOPS']),
 };
 const msg = (over: Partial<ChatMessage>): ChatMessage => ({ ts: '1800000200.000000', user: 'U1', text: `approve ${ID.slice(0, 8)}`, ...over });
 
@@ -18,7 +18,7 @@ describe('parseCommand', () => {
   it.each([
     ['approve abcdef01', { decision: 'approve', idPrefix: 'abcdef01', rest: '' }],
     ['  APPROVE ABCDEF01 ', { decision: 'approve', idPrefix: 'abcdef01', rest: '' }],
-    ['<@UFLEETOPS> reject abcdef01 too risky now', { decision: 'reject', idPrefix: 'abcdef01', rest: 'too risky now' }],
+    ['<@UFLEETOPS> reject abcdef01 too risky now', { decision: 'reject', idPrefix: 'abcdef01', rest: 'too risky now', mention: 'UFLEETOPS' }],
     ['please approve abcdef01', undefined],
     ['approve abcdef0', undefined],
     ['approved abcdef01', undefined],
@@ -55,11 +55,25 @@ describe('parseApprovalThread', () => {
     ['a ts after expiry', { ts: '1800001800.000001' }, 'after-expiry'],
     ['a ts consumed by another proposal', { ts: '1800000500.000000' }, 'replayed'],
     ['text after the id of an approval (a condition)', { text: `approve ${ID.slice(0, 8)} only after the freeze ends, not now` }, 'approval-with-text'],
+    ['a mention of someone else before an approval (asking them to approve)', { text: `<@UMANAGER> approve ${ID.slice(0, 8)}` }, 'addressed-to-someone-else'],
+    ['a lower-case mention of someone else', { text: `<@umanager> approve ${ID.slice(0, 8)}` }, 'addressed-to-someone-else'],
   ] as const)('refuses a reply with %s', (_name, over, reason) => {
     const result = parseApprovalThread([msg(over as Partial<ChatMessage>)], ctx);
 
     expect(result.decisions).toEqual([]);
     expect(result.refused.map((r) => r.reason)).toEqual([reason]);
+  });
+
+  it('counts an approval addressed to fleetops by mention, and a rejection addressed to anyone', () => {
+    const result = parseApprovalThread([
+      msg({ text: `<@UFLEETOPS> approve ${ID.slice(0, 8)}` }), msg({ ts: '1800000300.000000', text: `<@UMANAGER> reject ${ID.slice(0, 8)} not during the freeze` }),
+    ], ctx);
+
+    expect(result.decisions).toEqual([
+      { userId: 'U1', decision: 'approve', messageTs: '1800000200.000000' },
+      { userId: 'U1', decision: 'reject', messageTs: '1800000300.000000', reason: 'not during the freeze' },
+    ]);
+    expect(result.refused).toEqual([]);
   });
 
   it('counts a ts once even when it is listed twice', () => {

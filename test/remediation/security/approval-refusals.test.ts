@@ -49,6 +49,32 @@ describe('security: replies that must never approve (each refused and audited)',
     expect(await world.store.approvals.list(p.id)).toEqual([]);
   });
 
+  it('an approval addressed to someone else ("<@manager> approve <id>" asks the manager): refused, audited, not recorded', async () => {
+    const world = await createWorld();
+    const p = await posted(world, draft());
+    await reply(world, p.id, U.onCall, `<@${U.manager}> approve ${shortId(p.id)}`);
+
+    await runProposalsJob(world);
+
+    await expectNothingRan(world, p.id);
+    expect(await refusals(world, p.id)).toEqual([{ actor: U.onCall, reason: 'addressed-to-someone-else' }]);
+    expect(await world.store.approvals.list(p.id)).toEqual([]);
+  });
+
+  it.each([
+    ['listed in remediation.botUserIds', {}],
+    ['known only from the chat (no botUserIds configured)', { botUserIds: [] }],
+  ])('an approval addressed to fleetops itself by mention counts (its id %s)', async (_name, config) => {
+    const world = await createWorld({ config });
+    const p = await posted(world, draft());
+    await reply(world, p.id, U.onCall, `<@${U.botUser}> approve ${shortId(p.id)}`);
+
+    await runProposalsJob(world);
+
+    expect(await refusals(world, p.id)).toEqual([]);
+    expect((await world.store.approvals.list(p.id)).map((a) => [a.userId, a.decision])).toEqual([[U.onCall, 'approve']]);
+  });
+
   it('a reaction instead of a reply', async () => {
     const world = await createWorld();
     const p = await posted(world, draft());

@@ -105,5 +105,8 @@ export function createOutboxChat(opts: OutboxOptions): ChatChannel & { readAll(c
     async listGroupMembers(groupId) {
       return opts.groups?.[groupId] ?? directory().groups[groupId] ?? [];
     },
+    async selfUserId() {
+      return opts.botUserId ?? 'UFLEETOPS';
+    },
   };
 }

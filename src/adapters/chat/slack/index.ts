@@ -106,5 +106,8 @@ export function createSlackChat(opts: SlackChatOptions): ChatChannel {
     async listGroupMembers(groupId) {
       return (await caller.call('usergroups.users.list', { usergroup: groupId, include_disabled: false }, UsergroupUsersResponse)).users;
     },
+    async selfUserId() {
+      return (await whoAmI()).user_id;
+    },
   };
 }

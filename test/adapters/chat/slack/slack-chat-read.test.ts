@@ -90,6 +90,13 @@ describe('createSlackChat reads', () => {
     expect(members).toEqual(['U1', 'U2', 'U3']);
   });
 
+  it('knows its own user id from auth.test, asked once (a reply may address fleetops by mention)', async () => {
+    const { chat } = slackAgainst(fake);
+
+    expect([await chat.selfUserId(), await chat.selfUserId()]).toEqual(['UFLEETBOT', 'UFLEETBOT']);
+    expect(fake.callsOf('auth.test')).toHaveLength(1);
+  });
+
   it('uploads a file into a thread through getUploadURLExternal, the upload URL and completeUploadExternal', async () => {
     const parent = fake.seed(channel, { bot_id: 'BFLEETBOT', text: 'weekly report' });
     const data = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
