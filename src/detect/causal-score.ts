@@ -59,6 +59,15 @@ export interface CausalScoreParams {
    * (low-FP 57.6 → 58.7); the fleet's alarms of this kind come one step later (0 disables).
    */
   readonly holdFrac: number;
+  /**
+   * A young series knows its features' tails from a few hundred rows (a 0.998 quantile of 500 values is
+   * about the second largest), so its deviations are divided by 1 + youthBoost * youthRows / (n +
+   * youthRows) after n rows: the bar starts ~30 % higher and is within 3 % of its own after ten
+   * youthRows. On NAB: 68.8 / 58.7 / 74.3 → 70.0 / 60.6 / 75.1, false alarms at the standard threshold
+   * 234 → 208, the same windows found; 2-fold 66.6 / 57.3 / 71.7 → 69.8 / 60.8 / 75.0. 0 disables.
+   */
+  readonly youthBoost: number;
+  readonly youthRows: number;
 }
 
 export const DEFAULT_CAUSAL_PARAMS: CausalScoreParams = {
@@ -78,15 +87,17 @@ export const DEFAULT_CAUSAL_PARAMS: CausalScoreParams = {
   stepSeconds: 0,
   maxSeasonRows: 1_440,
   holdFrac: 0.5,
+  youthBoost: 0.3,
+  youthRows: 300,
 };
 
-const STATE_VERSION = 5;
+const STATE_VERSION = 6;
 /**
  * An alarm this much stronger than the last one is a new event even inside its refractory rows: a
  * marginal alarm on noise must not hide an outage that starts minutes later (NAB moves < 0.1).
  */
 const BREAKTHROUGH = 0.3;
-const PARAM_KEYS = ['longSpan', 'shortSpan', 'warmupRows', 'restRows', 'refractoryRows', 'calibQuantile', 'valueQuantile', 'seasonWeight', 'seasonGate', 'noveltyQuietRows', 'spatialTolerance', 'contextLevels', 'seasonSeconds', 'stepSeconds', 'maxSeasonRows', 'holdFrac'] as const;
+const PARAM_KEYS = ['longSpan', 'shortSpan', 'warmupRows', 'restRows', 'refractoryRows', 'calibQuantile', 'valueQuantile', 'seasonWeight', 'seasonGate', 'noveltyQuietRows', 'spatialTolerance', 'contextLevels', 'seasonSeconds', 'stepSeconds', 'maxSeasonRows', 'holdFrac', 'youthBoost', 'youthRows'] as const;
 /** Version and params head the state; the scalars follow. */
 const HEAD = 1 + PARAM_KEYS.length;
 const SCALARS = 15;
@@ -129,6 +140,9 @@ export class CausalScorer {
   private readonly noveltyQuietRows: number;
   private readonly refractoryRows: number;
   private readonly restRows: number;
+  /** youthRows, and youthBoost * youthRows (see CausalScoreParams.youthBoost). */
+  private readonly youthRows: number;
+  private readonly youthBar: number;
   /** Scratch for the deviations and their ratios (reused: no allocation per sample). */
   private readonly z = new Float64Array(FEATURES);
   private readonly ratio = new Float64Array(FEATURES);
@@ -154,6 +168,7 @@ export class CausalScorer {
   /** `store`: a state to continue from, used as this scorer's storage (see adopt). */
   constructor(params: Partial<CausalScoreParams> = {}, store?: Float64Array) {
     this.params = { ...DEFAULT_CAUSAL_PARAMS, ...params };
+    for (const k of ['youthBoost', 'youthRows'] as const) if (!(this.params[k] >= 0 && this.params[k] < Infinity)) throw new Error(`CausalScorer ${k} must be a finite number ≥ 0, got ${this.params[k]}`);
     const { shortSpan, longSpan } = this.params;
     this.context = new ContextNovelty(this.params.contextLevels);
     const { period, calibAt, contextAt, length } = layoutOf(this.params);
@@ -178,6 +193,8 @@ export class CausalScorer {
     this.noveltyQuietRows = this.params.noveltyQuietRows;
     this.refractoryRows = this.params.refractoryRows;
     this.restRows = this.params.restRows;
+    this.youthRows = this.params.youthRows;
+    this.youthBar = this.params.youthBoost * this.params.youthRows;
   }
 
   /** Current long-run level (EW mean) of the series: the reference a deviation is measured from. */
@@ -296,8 +313,10 @@ export class CausalScorer {
       this.out = 0;
       return;
     }
+    const aged = this.n + this.youthRows;
+    const bar = (best * aged) / (aged + this.youthBar);
     // a deviation that overflows (values near ±1.8e308) is as unusual as can be, not NaN
-    const raw = best < 1e300 ? best / (best + 1) : 1;
+    const raw = bar < 1e300 ? bar / (bar + 1) : 1;
     // hold() only when there is something to hold or release: the per-sample path stays as short as it was
     this.out = this.suppress(this.held > 0 || raw >= 0.5 ? this.hold(raw, x - mean, best) : raw);
   }

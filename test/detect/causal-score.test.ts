@@ -97,6 +97,20 @@ describe('causalScore', () => {
     expect(() => new CausalScorer(params)).toThrow(`CausalScorer calibration quantiles must lie in (0, 1), got ${q}`);
   });
 
+  it.each([['youthBoost', -0.1], ['youthRows', NaN], ['youthRows', Infinity]] as const)('refuses %s %s with a clear message', (key, value) => {
+    expect(() => new CausalScorer({ [key]: value })).toThrow(`CausalScorer ${key} must be a finite number ≥ 0, got ${value}`);
+  });
+
+  it('asks more of a young series: the same jump scores lower early on, and as much once thousands of rows are known', () => {
+    // noise in [9, 11], then one row at 12
+    const jumpAt = (row: number, youthBoost: number) => {
+      const values = noise(row + 1, 5).map((v, i) => (i === row ? 12 : 10 + v));
+      return causalScore(values, { stepSeconds: 0, youthBoost })[row];
+    };
+    expect(jumpAt(450, 0.3)).toBeLessThan(jumpAt(450, 0) - 0.02);
+    expect(Math.abs(jumpAt(12_000, 0.3) - jumpAt(12_000, 0))).toBeLessThan(0.005);
+  });
+
   it('keeps pure seasonal noise below the fleet scan threshold', () => {
     const s = score(seasonal(6, 11));
     expect(Math.max(...s)).toBeLessThan(0.75);
@@ -196,7 +210,7 @@ describe('CausalScorer state', () => {
   });
 
   it.each([
-    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 5; rebuild baselines/],
+    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 6; rebuild baselines/],
     ['a truncated array', (s: Float64Array) => s.subarray(0, s.length - 3), /expected \d+; rebuild baselines/],
   ])('refuses %s with a clear message', (_name, damage, message) => {
     const state = new CausalScorer({ stepSeconds: STEP }).toState();
