@@ -26,10 +26,16 @@ export interface FinalizeOptions {
   lookbackHours: number;
   /**
    * Clusters this run could not read (their queries failed), in an unsharded run; a sharded run's come
-   * from the shards' outcomes. A fleet-wide episode on them is not closed by a run that did not see them.
+   * from the shards' outcomes. A fleet-wide episode on them is not closed by a run that did not see them,
+   * until the blind hold has passed since they were last seen in it.
    */
   unscannedClusters?: string[];
+  /** How long after a cluster was last seen in a fleet-wide episode a run blind to it keeps the episode open (default BLIND_HOLD_MINUTES). */
+  blindHoldMinutes?: number;
 }
+
+/** Three hourly runs: a longer blindness closes the episode, so a new one pages instead of editing the old alert. */
+export const BLIND_HOLD_MINUTES = 180;
 
 export interface FinalizeResult {
   /** The shard count merged: the one the window's shards ran with, else opts.shardCount. */
@@ -103,19 +109,22 @@ function peerFindings(peers: ShardPeers, deps: { catalog: SignalCatalog; cluster
   return out;
 }
 
+type Unscanned = Set<string> | 'all';
+type Ctx = Pick<JobContext, 'fail' | 'logger'>;
+
+const openKey = (g: { kind: string; component: string; signal: string }) => `scan-alert-open:${g.kind}:${g.component}:${g.signal}`;
+
 /**
  * Posts (or edits) one alert per fleet-wide group of recent critical findings. An episode keeps the
  * key of its first alert while its group stays fleet-wide, recorded as a publication
  * (`scan-alert-open:<kind>:<component>:<signal>`): the group's start moves when its earliest
  * cluster recovers or an earlier row turns critical, and a key built from it would page again for the
- * same incident. A group no longer fleet-wide closes its episode; the next one pages anew.
+ * same incident. A group no longer fleet-wide closes its episode (see closeEpisodes for runs blind to
+ * its clusters); the next one pages anew.
  */
-type Unscanned = Set<string> | 'all';
-
-async function alertFleetWide(deps: { store: Store; chat: ChatChannel }, ctx: Pick<JobContext, 'fail'>, opts: FinalizeOptions, unscanned: Unscanned): Promise<number> {
+async function alertFleetWide(deps: { store: Store; chat: ChatChannel }, ctx: Ctx, opts: FinalizeOptions, unscanned: Unscanned): Promise<number> {
   const rows = await deps.store.anomalies.list({ startMs: opts.endMs - opts.lookbackHours * 3_600_000, endMs: opts.endMs, kinds: ['dip', 'missing-data'] });
   const groups = fleetWideGroups(rows.filter((r) => r.severity === 'critical' && r.endMs >= opts.endMs - 3_600_000), opts.fleetWideMinClusters);
-  const openKey = (g: { kind: string; component: string; signal: string }) => `scan-alert-open:${g.kind}:${g.component}:${g.signal}`;
   let posted = 0;
   for (const g of groups) {
     try {
@@ -128,22 +137,34 @@ async function alertFleetWide(deps: { store: Store; chat: ChatChannel }, ctx: Pi
       ctx.fail('sink:chat', err);
     }
   }
-  const live = new Set(groups.map(openKey));
-  const seen = new Set(rows.map(openKey));
+  await closeEpisodes(deps.store, ctx, opts, rows, new Set(groups.map(openKey)), unscanned);
+  return posted;
+}
+
+/** Close the episodes of the look-back that are no longer fleet-wide, unless this run could not see them end. */
+async function closeEpisodes(store: Store, ctx: Ctx, opts: FinalizeOptions, rows: AnomalyRow[], live: Set<string>, unscanned: Unscanned): Promise<void> {
   // an episode whose clusters this run could not read stays open: closed, it paged again when the data
-  // came back with its start moved (its earliest cluster having recovered unseen)
-  const blind = new Set(rows.filter((r) => unscanned === 'all' || unscanned.has(r.cluster)).map(openKey));
-  for (const key of seen) {
-    if (live.has(key) || blind.has(key)) continue;
+  // came back with its start moved (its earliest cluster having recovered unseen). Only for a while after
+  // such a cluster was last seen in it: one failing for hours held it open for the whole look-back, and a
+  // new episode then edited the old alert instead of paging
+  const holdFromMs = opts.endMs - (opts.blindHoldMinutes ?? BLIND_HOLD_MINUTES) * 60_000;
+  const blindRows = rows.filter((r) => r.severity === 'critical' && (unscanned === 'all' || unscanned.has(r.cluster)));
+  const held = new Set(blindRows.filter((r) => r.endMs >= holdFromMs).map(openKey));
+  const unseen = new Set(blindRows.map(openKey));
+  for (const key of new Set(rows.map(openKey))) {
+    if (live.has(key) || held.has(key)) continue;
     try {
-      const open = await deps.store.publications.get(key);
-      if (open && open.externalId !== CLOSED) await deps.store.publications.put({ ...open, externalId: CLOSED, updatedAtMs: opts.endMs });
+      const open = await store.publications.get(key);
+      if (!open || open.externalId === CLOSED) continue;
+      await store.publications.put({ ...open, externalId: CLOSED, updatedAtMs: opts.endMs });
+      if (unseen.has(key)) {
+        ctx.logger.warn({ episode: key, alert: open.externalId, blindHoldMinutes: opts.blindHoldMinutes ?? BLIND_HOLD_MINUTES }, 'closed a fleet-wide episode on clusters not read for longer than the blind hold: it may not have ended; a new episode of it pages anew');
+      }
     } catch (err) {
       ctx.fail('store:fleet-alert', err);
     }
   }
-  return posted;
 }
 
-/** What an episode's record holds once its group is no longer fleet-wide. */
+/** What an episode's record holds once its group is no longer fleet-wide (or went unseen past the blind hold). */
 const CLOSED = 'closed';

@@ -77,17 +77,21 @@ describe('finalizeScan reading the shards from the store', () => {
     expect([fresh.missingShards, latest.failures]).toEqual([[], []]);
   });
 
-  it.each<[string, string[] | 'missing', string]>([
-    ['closes it when every shard saw the fleet', [], 'closed'],
-    ['keeps it open when a shard could not read one of its clusters', ['c2'], 'alert-1'],
-    ['keeps it open when a shard did not finish', 'missing', 'alert-1'],
-  ])('a fleet-wide episode whose dips are no longer recent: %s', async (_, shard1, expected) => {
+  it.each<[string, string[] | 'missing', number, string]>([
+    ['closes it when every shard saw the fleet', [], 2, 'closed'],
+    ['keeps it open when a shard could not read one of its clusters', ['c2'], 2, 'alert-1'],
+    ['keeps it open when a shard did not finish', 'missing', 2, 'alert-1'],
+    ['keeps it open when its clusters were last seen in it as long ago as the blind hold', ['c2'], 3, 'alert-1'],
+    ['closes it when a shard could not read one of its clusters for longer than the blind hold', ['c2'], 4, 'closed'],
+    ['closes it when shards did not finish for longer than the blind hold', 'missing', 4, 'closed'],
+    ['closes it when the cluster a shard could not read had only warnings in it', ['c5'], 2, 'closed'],
+  ])('a fleet-wide episode whose dips are no longer recent: %s', async (_, shard1, endedHoursAgo, expected) => {
     const store = await open();
     const chat = createOutboxChat({ dir: join(mkdtempSync(join(tmpdir(), 'fleet-alert-')), 'slack'), clock: fixedClock(END) });
-    // the episode's last rows ended two hours before this window: not live any more
-    await store.anomalies.upsertMany(['c0', 'c1', 'c2', 'c3', 'c4'].map((cluster) => ({
-      id: `dip-${cluster}`, runId: 'r0', cluster, component: 'coredns', signal: 'availability', kind: 'dip' as const, severity: 'critical' as const,
-      startMs: END - 5 * H, endMs: END - 2 * H, score: 1, details: {},
+    // the episode's last rows ended hours before this window: not live any more
+    await store.anomalies.upsertMany(['c0', 'c1', 'c2', 'c3', 'c4', 'c5'].map((cluster) => ({
+      id: `dip-${cluster}`, runId: 'r0', cluster, component: 'coredns', signal: 'availability', kind: 'dip' as const, severity: cluster === 'c5' ? 'warning' as const : 'critical' as const,
+      startMs: END - 5 * H, endMs: END - endedHoursAgo * H, score: 1, details: {},
     })));
     const key = 'scan-alert-open:dip:coredns:availability';
     await store.publications.put({ key, sink: 'chat', externalId: 'alert-1', contentHash: '', updatedAtMs: END - 2 * H });

@@ -225,6 +225,46 @@ describe('fleet scan under faults', () => {
     expect(chat.readAll('#fleet')).toHaveLength(1);
   });
 
+  it('closes a fleet-wide episode held open by a cluster whose queries keep failing once the blind hold has passed, so a new episode pages instead of editing the old alert', async () => {
+    const store = await memoryStore();
+    const chat = createOutboxChat({ dir: join(mkdtempSync(join(tmpdir(), 'fleet-alert-')), 'slack'), clock: fixedClock(E0) });
+    // c0..c4 below SLO from -3 h (c1..c4 until +30 min); c0's queries fail from +1 h on, for good.
+    // A second episode on c1..c4 from +6 h; c5 stays healthy.
+    const src = source((c, t) => {
+      const i = Number(c.slice(1));
+      const down = i < 5 && t >= E0 - 3 * H && (i === 0 || t < E0 + 30 * 60_000 || t >= E0 + 6 * H);
+      return down ? 0.9 : 0.9999;
+    });
+    let failing = false;
+    const c0Fails: MetricsSource = { async query(req) {
+      const a = await src.query(req);
+      return failing ? { ...a, series: a.series.filter((s) => s.cluster !== 'c0'), failedClusters: req.clusters.filter((c) => c === 'c0') } : a;
+    } };
+    const posted: number[] = [];
+    const episode: (string | undefined)[] = [];
+    for (let k = -2; k <= 8; k++) {
+      failing = k >= 1;
+      const endMs = E0 + k * H;
+      const ctx = scanContext(`run-${k}`);
+      const r = await scan(store, c0Fails, availability, endMs, ctx);
+      const fin = await finalizeScan({ store, catalog: availability, clusters, chat }, ctx, {
+        endMs, shardCount: 1, peers: [r.peers], unscannedClusters: [...r.failedClusters], peerZThreshold: 6, peerMinPoints: 3, fleetWideMinClusters: 4, alertChannel: '#fleet', lookbackHours: 24,
+      });
+      posted.push(fin.fleetAlerts);
+      episode.push((await store.publications.get('scan-alert-open:dip:coredns:availability'))?.externalId);
+    }
+
+    // the second episode's dips page at +7 h with an alert of their own
+    expect(posted).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
+    const alerts = chat.readAll('#fleet');
+    expect(alerts.map((a) => a.text)).toEqual([expect.stringMatching(/^Fleet-wide: 5 clusters coredns availability below SLO since /), expect.stringMatching(/^Fleet-wide: 4 clusters coredns availability below SLO since /)]);
+    // c0 was last seen in the episode at 0 h: blind runs hold it open through +3 h (BLIND_HOLD_MINUTES), then it closes
+    const first = episode[0];
+    expect(first).toMatch(/^scan-alert:dip:coredns:availability:/);
+    expect(episode.slice(0, 6)).toEqual(Array<string | undefined>(6).fill(first));
+    expect(episode.slice(6, 8)).toEqual(['closed', 'closed']);
+  });
+
   it('forgets the state of a signal removed from the catalog, so the hourly fetch window does not grow', async () => {
     const store = await memoryStore();
     const calls: MetricsRequest[] = [];
