@@ -1,24 +1,56 @@
+import { accessSync, constants } from 'node:fs';
 import { buildAdapters, type Adapters } from '../adapters/index.js';
 import { pushJobMetrics } from '../core/job-metrics.js';
 import { runJob, type JobContext, type JobResult } from '../core/run-job.js';
-import { checkRequirements } from '../core/config/load-config.js';
+import { checkRequirements, type LoadConfigOptions } from '../core/config/load-config.js';
+import type { FleetopsConfig } from '../core/config/schema.js';
+import { ConfigError } from '../core/errors.js';
+import { loadClusterRegistry } from '../remediation/registry/cluster-registry-file.js';
+import { runbooksDirFor } from '../runbooks/load-runbooks.js';
 import { configFileOf, createAppContext, type AppContext } from './app-context.js';
 import type { CliIo } from './command.js';
 import type { ParsedArgs } from './parse-args.js';
 
 /**
- * The config sections each job surely uses, whose secrets and kind-specific fields are checked before
- * it starts: a missing Slack token or docs folder otherwise failed the job only after all its work.
- * (Sections a job may use only on some paths are left to the adapters, which fail as before.)
+ * The config sections each job may use on any path, given the config: their secrets, kind-specific
+ * fields and files are checked before it starts. A missing Slack token, OpenSearch password or
+ * registry file otherwise failed the job only when that path was reached, after its work or never.
  */
-const JOB_SECTIONS: Record<string, readonly string[]> = {
-  'fleet-scan': ['store', 'metrics', 'inventory', 'chat'],
-  'availability-digest': ['store', 'metrics', 'inventory', 'chat', 'docs'],
-  'oncall-report': ['store', 'chat', 'docs'],
-  proposals: ['store', 'chat', 'clusterOps'],
-  // ops run checks its executor kind itself first (argo-workflows is refused there, with the reason)
-  'ops-run': ['store'],
+const JOB_SECTIONS: Record<string, (config: FleetopsConfig) => readonly string[]> = {
+  'fleet-scan': () => ['store', 'metrics', 'inventory', 'chat'],
+  // evidence per group: logs and events (through opensearch), changes (also maintenance windows), runbooks
+  'availability-digest': () => ['store', 'metrics', 'inventory', 'chat', 'docs', 'logs', 'events', 'opensearch', 'changes', 'runbooksDir'],
+  // the alert history is read from metrics.prometheus when metrics are Prometheus
+  'oncall-report': (c) => ['store', 'chat', 'docs', ...(c.metrics.kind === 'prometheus' ? ['metrics'] : [])],
+  // the guardrails read the inventory, the verification after an operation reads metrics
+  proposals: () => ['store', 'chat', 'clusterOps', 'inventory', 'metrics'],
+  // ops run refuses argo-workflows itself, with the reason; any other executor is checked here
+  'ops-run': (c) => ['store', ...(c.clusterOps.kind === 'argo-workflows' ? [] : ['clusterOps'])],
 };
+
+/**
+ * Throws ConfigError (exit 2) naming the field when a section one of `jobs` may use is configured but
+ * unusable: a secret not in the environment, a field its kind requires, a file or folder it names that
+ * cannot be read. Sections left at their defaults pass; nothing is connected to.
+ */
+export function checkJobConfig(jobs: readonly string[], config: FleetopsConfig, opts: Pick<LoadConfigOptions, 'file' | 'env'>): void {
+  const sections = new Set(jobs.flatMap((job) => JOB_SECTIONS[job]?.(config) ?? []));
+  checkRequirements(config, opts, [...sections]);
+  const { inventory, clusterOps } = config;
+  if (sections.has('inventory') && inventory.kind === 'file' && inventory.file) readable(inventory.file, 'inventory.file');
+  // parsed, as the kubernetes executor does when it is built (a registry is small)
+  if (sections.has('clusterOps') && clusterOps.kind === 'kubernetes' && clusterOps.registryFile) loadClusterRegistry(clusterOps.registryFile);
+  if (sections.has('runbooksDir')) runbooksDirFor(config.runbooksDir);
+}
+
+/** Readable only: the inventory may be large, and the adapter parses it (naming file and line) when built. */
+function readable(path: string, field: string): void {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (err) {
+    throw new ConfigError(`${field} ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+  }
+}
 
 /** Shared by job commands: context, adapters, the run record, and closing the store afterwards. */
 export async function runJobCommand(
@@ -27,8 +59,7 @@ export async function runJobCommand(
   shard?: string,
 ): Promise<JobResult & { app: AppContext }> {
   const app = createAppContext(args, { env: io.env, clock: io.clock, logger: io.logger });
-  const sections = JOB_SECTIONS[job];
-  if (sections) checkRequirements(app.config, { file: configFileOf(args, app.env), env: app.env }, sections);
+  checkJobConfig([job], app.config, { file: configFileOf(args, app.env), env: app.env });
   const adapters = buildAdapters({ config: app.config, outDir: app.outDir, env: app.env, clock: app.clock, logger: app.logger });
   try {
     const store = await adapters.store();

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { createAppContext } from '../app-context.js';
+import { configFileOf, createAppContext } from '../app-context.js';
 import type { CliIo, Command } from '../command.js';
+import { checkJobConfig } from '../job-runner.js';
 import type { ParsedArgs } from '../parse-args.js';
 import { runShardProcesses } from '../parallel-shards.js';
 import { runbooksLint } from './runbooks-lint-command.js';
@@ -11,6 +12,7 @@ import { reportCommand } from './report-command.js';
 import { scanCommand } from './scan-command.js';
 
 interface Step {
+  /** The job's name, as runJobCommand records it: the sections it uses are checked before the first step. */
   name: string;
   command: Command;
   extraArgs: Record<string, string | boolean>;
@@ -55,6 +57,8 @@ export const demoCommand: Command = {
   async run(args, io) {
     const base = { ...DEMO_ENV, ...io.env };
     const app = createAppContext(args, { env: base, clock: io.clock, logger: io.logger });
+    // what any step may use, before the first: a bad digest section otherwise surfaced after the whole scan
+    checkJobConfig(STEPS.map((s) => s.name), app.config, { file: configFileOf(args, base), env: base });
     // every step and shard process must see the same simulated week, even if the hour turns meanwhile
     // (the start of today, as buildAdapters defaults it: the digest's default day is the simulated last day)
     const endIso = app.config.simulator.endTime ?? new Date(Math.floor(app.clock.nowMs() / 86_400_000) * 86_400_000).toISOString();
