@@ -1,11 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createArgoWorkflowsClusterOps, workflowName } from '../../src/adapters/cluster-ops/argo-workflows/index.js';
+import type { ClusterOps } from '../../src/adapters/cluster-ops/types.js';
 import { verifyAuditChain } from '../../src/adapters/store/audit-chain.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { OPERATION_STATES, recentOperationsFrom } from '../../src/remediation/guardrails/index.js';
 import { proposalsJob } from '../../src/remediation/proposals-job.js';
+import { takeLease } from '../../src/remediation/proposals/execution-lease.js';
+import { deployment, kubeOps, startCluster, type FakeCluster } from '../adapters/cluster-ops/fixtures.js';
 import { startArgoFake, type ArgoFake } from '../fakes/argo-fake.js';
-import { approvedProposal, auditOf, CHANNEL, createWorld, runProposalsJob, type World } from './proposals/harness.js';
+import { approvedProposal, auditOf, CHANNEL, createWorld, draft, runProposalsJob, type World } from './proposals/harness.js';
 
 /** Runs of the proposals job every 2 minutes for `minutes`. */
 async function runFor(world: World, minutes: number, run: (w: World) => Promise<unknown> = (w) => runProposalsJob(w)): Promise<void> {
@@ -123,6 +126,38 @@ describe('an Argo Workflow that never leaves Running', () => {
     expect(failure?.details.reason).toMatch(/^no result within 60 min, stopped: Argo Workflow .* Failed: Stopped with strategy 'Stop'/);
   });
 
+  /** What the Workflow's `ops run` saves on the proposal, under its lease, as the operation goes. */
+  async function opsRunSaves(world: World, id: string, ops: Record<string, unknown>) {
+    const lease = await takeLease(world.store, world.clock, id, 'ops-run:test', 60_000);
+    const cp = (await world.store.proposals.get(id))?.checkpoint ?? {};
+    await lease!.saveCheckpoint({ ...cp, ops: { ...(cp.ops as Record<string, unknown>), ...ops } });
+    await lease!.release();
+  }
+
+  it('a stopped restart that still holds its strategy has it released by a rollback Workflow', async () => {
+    const world = await createWorld({ verify: ['not-recovered'] });
+    const run = withArgo(world);
+    const p = await approvedProposal(world, draft());
+    await run(world);
+    await opsRunSaves(world, p.id, { restartedAt: '2026-11-30T09:04:00.000Z', heldStrategy: { original: { maxUnavailable: '25%', maxSurge: '25%' }, held: { maxUnavailable: 0, maxSurge: 1 } } });
+
+    await runFor(world, 62, run);
+    argo.completeShutdowns();
+    await run(world);
+    const releasing = await world.store.proposals.get(p.id);
+    // `ops run --mode rollback` of a restart exits 1 (it cannot be undone) after putting the strategy back
+    argo.setWorkflowPhase(workflowName(p.id, 'rollback'), 'Failed', 'Error (exit code 1)');
+    await opsRunSaves(world, p.id, { strategyRestored: true });
+    await run(world);
+
+    expect(argo.stops).toHaveLength(1);
+    expect(releasing).toMatchObject({ state: 'executing', checkpoint: { phase: 'rolling-back', releasing: true } });
+    expect(rollbackSubmits()).toHaveLength(2); // submitted, then on the next run answered 409 and read back
+    expect((await world.store.proposals.get(p.id))?.state).toBe('failed');
+    const actions = (await auditOf(world.store, p.id)).map((e) => e.action).filter((a) => a.startsWith('release.') || a.startsWith('rollback.'));
+    expect(actions).toEqual(['release.started', 'release.in-progress', 'release.finished']);
+  });
+
   it('a Workflow that does not stop either is left to a person: failed, never rolled back alongside it', async () => {
     const world = await createWorld({ verify: ['not-recovered'] });
     const run = withArgo(world);
@@ -134,5 +169,146 @@ describe('an Argo Workflow that never leaves Running', () => {
     expect(argo.stops).toHaveLength(1);
     expect(rollbackSubmits()).toEqual([]);
     expect(thread(world)).toMatch(/did not stop within 10 min .*a person must check c-eu-west-1-0001/);
+  });
+});
+
+describe('a rollout restart holding its strategy when its rollout outlasts the deadline (Kubernetes API fake)', () => {
+  // draft(): rollout-restart of Deployment kube-system/coredns in c-eu-west-1-0001, approved 0 % unavailable / 25 % surge
+  let cluster: FakeCluster;
+  beforeEach(async () => {
+    cluster = await startCluster('c-eu-west-1-0001', 'token-c');
+    // its own 25 %/25 % of 4 pods is 1 unavailable: the restart holds 0 unavailable / 1 surge; the fake's rollout never moves
+    const coredns = deployment('kube-system', 'coredns', { replicas: 4 }) as { spec: Record<string, unknown> };
+    coredns.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
+    cluster.fake.add('deployments', coredns);
+  });
+  afterEach(async () => {
+    expect(cluster.fake.unexpected).toEqual([]);
+    await cluster.fake.close();
+  });
+  const PATH = '/apis/apps/v1/namespaces/kube-system/deployments/coredns';
+  const strategy = () => (cluster.fake.get('deployments', 'kube-system', 'coredns') as { spec: { strategy: { rollingUpdate: unknown } } }).spec.strategy.rollingUpdate;
+  const strategyWrites = () => cluster.fake.writes().filter((r) => JSON.stringify(r.body).includes('"strategy"'));
+
+  /** A run of the proposals job every 2 minutes on the Kubernetes executor (wrapped by `wrap`). */
+  const withKube = (world: World, wrap: (ops: ClusterOps) => ClusterOps = (ops) => ops) => {
+    const clusterOps = wrap(kubeOps([cluster], { clock: world.clock }).ops);
+    return async (w: World) => {
+      w.clock.advance(120_000);
+      const ctx = w.ctx();
+      await proposalsJob({ ...w.jobDeps(), clusterOps }, ctx);
+      if (ctx.failuresOut.length) throw new Error(ctx.failuresOut.map((f) => f.message).join('; '));
+    };
+  };
+
+  it('puts the original strategy back when it is given up, audits it and says so in the thread', async () => {
+    const world = await createWorld({ verify: ['not-recovered'] });
+    const run = withKube(world);
+    const p = await approvedProposal(world, draft());
+
+    await runFor(world, 60, run);
+    const held = strategy();
+    await runFor(world, 4, run);
+    await runFor(world, 4, run); // closed: nothing more is written
+
+    expect(held).toEqual({ maxUnavailable: 0, maxSurge: 1 });
+    expect((await world.store.proposals.get(p.id))?.state).toBe('failed');
+    expect(strategy()).toEqual({ maxUnavailable: '25%', maxSurge: '25%' });
+    expect(strategyWrites().map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH ${PATH}`, `PATCH ${PATH}`]);
+    expect(strategyWrites()[1].body).toEqual({ metadata: { resourceVersion: expect.any(String) }, spec: { strategy: { rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } } } });
+    const entries = await auditOf(world.store, p.id);
+    expect(entries.map((e) => e.action).filter((a) => a.startsWith('release.') || a === 'execution.deadline')).toEqual(['execution.deadline', 'release.started', 'release.finished']);
+    expect(entries.find((e) => e.action === 'release.started')?.details.holding).toBe("the rolling-update strategy held at maxUnavailable 0, maxSurge 1 (the workload's own: maxUnavailable 25%, maxSurge 25%)");
+    expect(entries.find((e) => e.action === 'release.finished')?.details.message).toBe('a rollout restart of coredns cannot be undone (its rollout is under way); its own strategy maxUnavailable 25%, maxSurge 25% was restored: the rest of the rollout runs under it');
+    expect(entries.find((e) => e.action === 'proposal.failed')?.details).toMatchObject({ reason: 'no result within 60 min', rollback: 'not-possible', release: expect.stringMatching(/was restored/) });
+    expect(verifyAuditChain(await world.store.audit.list({}))).toMatchObject({ ok: true });
+    expect(thread(world)).toMatch(/has not finished within 60 min .*kubernetes executor cannot stop it\. fleetops stopped waiting and did not roll it back; it now releases .*held at maxUnavailable 0, maxSurge 1/);
+    expect(thread(world)).toMatch(/failed \(no result within 60 min\) and was not rolled back; .*its own strategy maxUnavailable 25%, maxSurge 25% was restored.*A person must check c-eu-west-1-0001/);
+  });
+
+  it.each([
+    { when: 'before the restore', crash: 'before' as const, message: /its own strategy maxUnavailable 25%, maxSurge 25% was restored/ },
+    { when: 'after the restore, before it was recorded', crash: 'after' as const, message: /its own strategy maxUnavailable 25%, maxSurge 25% was already back$/ },
+  ])('a run cut short $when restores on the next run, once', async ({ crash, message }) => {
+    const world = await createWorld({ verify: ['not-recovered'] });
+    let crashes = 1;
+    const run = withKube(world, (ops) => ({
+      ...ops,
+      async rollback(req) {
+        if (crashes-- <= 0) return ops.rollback(req);
+        if (crash === 'after') await ops.rollback({ ...req, onCheckpoint: undefined });
+        throw new Error('the run died');
+      },
+    }));
+    const p = await approvedProposal(world, draft());
+    await runFor(world, 62, run); // the next run is past the deadline
+
+    await expect(run(world)).rejects.toThrow(/the run died/);
+    const between = await world.store.proposals.get(p.id);
+    await runFor(world, 4, run);
+
+    expect(between).toMatchObject({ state: 'executing', checkpoint: { phase: 'rolling-back', releasing: true } });
+    expect((await world.store.proposals.get(p.id))?.state).toBe('failed');
+    expect(strategy()).toEqual({ maxUnavailable: '25%', maxSurge: '25%' });
+    expect(strategyWrites()).toHaveLength(2); // the restart, one restore
+    const actions = (await auditOf(world.store, p.id)).map((e) => e.action);
+    expect(actions.filter((a) => a.startsWith('release.') || a === 'execution.deadline')).toEqual(['execution.deadline', 'release.started', 'release.finished']);
+    expect((await auditOf(world.store, p.id)).find((e) => e.action === 'release.finished')?.details.message).toMatch(message);
+  });
+
+  it('leaves a strategy someone changed during the rollout as they set it, and says so', async () => {
+    const world = await createWorld({ verify: ['not-recovered'] });
+    const run = withKube(world);
+    const p = await approvedProposal(world, draft());
+    await runFor(world, 30, run);
+
+    (cluster.fake.get('deployments', 'kube-system', 'coredns') as { spec: { strategy: { rollingUpdate: unknown } } }).spec.strategy.rollingUpdate = { maxUnavailable: 2, maxSurge: 0 };
+    await runFor(world, 38, run);
+
+    expect((await world.store.proposals.get(p.id))?.state).toBe('failed');
+    expect(strategy()).toEqual({ maxUnavailable: 2, maxSurge: 0 });
+    expect(strategyWrites()).toHaveLength(1);
+    const left = /the strategy it held \(maxUnavailable 0, maxSurge 1\) was changed by someone else since \(now maxUnavailable 2, maxSurge 0\) and is left as it is/;
+    expect((await auditOf(world.store, p.id)).find((e) => e.action === 'release.finished')?.details.message).toMatch(left);
+    expect(thread(world)).toMatch(left);
+  });
+
+  it('a restore the API server refuses is audited, said in the thread and tried again on the next run', async () => {
+    const world = await createWorld({ verify: ['not-recovered'] });
+    const run = withKube(world);
+    const p = await approvedProposal(world, draft());
+    await runFor(world, 62, run); // the next run is past the deadline
+    cluster.fake.conflict('PATCH', PATH, 3); // one try reads again and patches 3 times
+
+    await run(world);
+    const refused = await world.store.proposals.get(p.id);
+    const heldThen = strategy();
+    await runFor(world, 4, run);
+
+    expect(refused).toMatchObject({ state: 'executing', checkpoint: { phase: 'rolling-back', releasing: true } });
+    expect(heldThen).toEqual({ maxUnavailable: 0, maxSurge: 1 });
+    expect(strategy()).toEqual({ maxUnavailable: '25%', maxSurge: '25%' });
+    expect((await world.store.proposals.get(p.id))?.state).toBe('failed');
+    const entries = (await auditOf(world.store, p.id)).filter((e) => e.action.startsWith('release.'));
+    expect(entries.map((e) => e.action)).toEqual(['release.started', 'release.failed', 'release.finished']);
+    expect(entries[1].details.message).toMatch(/^conflict on Deployment kube-system\/coredns in cluster c-eu-west-1-0001/);
+    expect(thread(world)).toMatch(/could not release what it holds only while running, the rolling-update strategy held at maxUnavailable 0, maxSurge 1 .*: conflict on .*fleetops tries again on its next runs/);
+  });
+
+  it('a restore still refused after maxInProgressMinutes is left to a person, audited once, with what to set back', async () => {
+    const world = await createWorld({ verify: ['not-recovered'] });
+    const run = withKube(world);
+    const p = await approvedProposal(world, draft());
+    await runFor(world, 60, run);
+    cluster.fake.forbid('PATCH', PATH);
+
+    await runFor(world, 70, run);
+
+    expect((await world.store.proposals.get(p.id))?.state).toBe('failed');
+    expect(strategy()).toEqual({ maxUnavailable: 0, maxSurge: 1 });
+    const entries = await auditOf(world.store, p.id);
+    expect(entries.map((e) => e.action).filter((a) => a.startsWith('release.'))).toEqual(['release.started', 'release.failed']);
+    expect(entries.find((e) => e.action === 'proposal.failed')?.details).toMatchObject({ rollback: 'not-possible', release: expect.stringMatching(/^failed: forbidden/) });
+    expect(thread(world)).toMatch(/releasing the rolling-update strategy held at maxUnavailable 0, maxSurge 1 \(the workload's own: maxUnavailable 25%, maxSurge 25%\) kept failing for 60 min \(forbidden: .*\): a person must set it back on c-eu-west-1-0001 now/);
   });
 });

@@ -5,7 +5,7 @@ export { argoCalls, argoManagedBy, recordingArgo } from './argo-cd-api.js';
 export { recordingKube, evictionBody } from './recording-kube.js';
 export { planningKube, planningArgo } from './planning-kube.js';
 export { snapshotKube, type ClusterSnapshot } from './snapshot-kube.js';
-export { runOperation, SAFE_OPERATIONS, type RunOperationDeps } from './run-operation.js';
+export { heldBy, runOperation, SAFE_OPERATIONS, type RunOperationDeps } from './run-operation.js';
 export { rolloutStatus, type RolloutStatus } from './rollout-status.js';
 export { matchesSelector, selectorQuery } from './label-selector.js';
 export { parseQuantity, formatQuantity, type ResourceName } from './quantity.js';

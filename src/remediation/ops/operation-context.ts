@@ -29,6 +29,12 @@ export interface OpResult {
 export interface SafeOperationImpl {
   execute(ctx: OpContext): Promise<OpResult>;
   rollback(ctx: OpContext): Promise<OpResult>;
+  /**
+   * What the checkpoint says the operation still holds that it holds only while it runs (a restart's
+   * held strategy), in words; undefined when nothing. Its `rollback` puts that back, idempotently,
+   * even where the operation itself cannot be undone.
+   */
+  held?(checkpoint: Record<string, unknown>): string | undefined;
 }
 
 export const ok = (message: string): OpResult => ({ status: 'succeeded', message });

@@ -4,7 +4,9 @@ import {
   currentFields, describeFields, holdFor, ownBounds, strategyPatch, type PodBounds, type RollingUpdateFields,
 } from './rollout-bounds.js';
 import { rolloutStatus } from './rollout-status.js';
-import { blocked, failed, noArgoConnection, ok, workloadTarget, type OpContext, type OpResult, type SafeOperationImpl } from './operation-context.js';
+import {
+  blocked, failed, noArgoConnection, ok, withFreshRead, workloadTarget, type OpContext, type OpResult, type SafeOperationImpl,
+} from './operation-context.js';
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 /**
@@ -57,13 +59,44 @@ async function finishHeld(ctx: OpContext, kind: WorkloadKind, namespace: string,
     await ctx.sleep(POLL_MS, ctx.req.abortSignal);
     w = await ctx.kube.readWorkload(kind, namespace, name);
   }
-  if (!sameFields(currentFields(kind, w), held.held)) {
-    await ctx.save({ strategyRestored: true });
-    return ok(`restarted ${where} within ${describeFields(held.held)}; its strategy was changed by someone else since (now ${describeFields(currentFields(kind, w))}) and is left as it is`);
+  const restore = await restoreHeld(ctx, kind, namespace, name, held, w);
+  if (restore.result === 'changed') {
+    return ok(`restarted ${where} within ${describeFields(held.held)}; its strategy was changed by someone else since (now ${describeFields(restore.now)}) and is left as it is`);
   }
-  await ctx.kube.patchWorkload(kind, namespace, name, { spec: strategyPatch(kind, held.original) }, 'strategic');
-  await ctx.save({ strategyRestored: true });
+  if (restore.result === 'already-back') return ok(`restarted ${where} holding ${describeFields(held.held)}; its own ${describeFields(held.original)} was already back`);
   return ok(`restarted ${where} holding ${describeFields(held.held)}, then restored its own ${describeFields(held.original)}`);
+}
+
+interface Restore {
+  result: 'restored' | 'already-back' | 'changed';
+  /** The strategy as read (after a restore: the original). */
+  now: RollingUpdateFields;
+  /** Whether the workload was still rolling out when read. */
+  rolling: boolean;
+}
+
+/**
+ * Puts the workload's own strategy back where the held one still is, once (checkpoint
+ * strategyRestored). The patch carries the resourceVersion read: a change made since answers 409 and
+ * is read again, and a strategy that is no longer the held one is left as it is. `w`: a fresh read to start from.
+ */
+async function restoreHeld(ctx: OpContext, kind: WorkloadKind, namespace: string, name: string, held: HeldStrategy, w?: Workload): Promise<Restore> {
+  let first = w;
+  const read = async () => {
+    const fresh = first ?? await ctx.kube.readWorkload(kind, namespace, name);
+    first = undefined;
+    return fresh;
+  };
+  const restore = await withFreshRead(read, async (fresh): Promise<Restore> => {
+    const now = currentFields(kind, fresh);
+    const rolling = rolloutStatus(kind, fresh).inProgress;
+    if (!sameFields(now, held.held)) return { result: sameFields(now, held.original) ? 'already-back' : 'changed', now, rolling };
+    const version = fresh.metadata?.resourceVersion;
+    await ctx.kube.patchWorkload(kind, namespace, name, { ...(version ? { metadata: { resourceVersion: version } } : {}), spec: strategyPatch(kind, held.original) }, 'strategic');
+    return { result: 'restored', now: held.original, rolling };
+  });
+  await ctx.save({ strategyRestored: true });
+  return restore;
 }
 
 /**
@@ -145,17 +178,26 @@ export const rolloutRestart: SafeOperationImpl = {
     await ctx.kube.patchWorkload(kind, namespace, name, { spec: { ...strategyPatch(kind, hold.held), ...annotation } }, 'strategic');
     return finishHeld(ctx, kind, namespace, name, hold);
   },
+  /**
+   * The pods cannot be un-restarted (always `failed`); a strategy the restart still holds (an
+   * execution that failed or was given up before its rollout completed) is put back, guarded as above.
+   */
   async rollback(ctx) {
+    const cannot = `a rollout restart of ${ctx.req.target.name} cannot be undone`;
     const held = ctx.checkpoint.heldStrategy as HeldStrategy | undefined;
-    if (held && ctx.checkpoint.strategyRestored !== true) {
-      const { kind, namespace, name } = workloadTarget(ctx);
-      const w = await ctx.kube.readWorkload(kind, namespace, name);
-      if (sameFields(currentFields(kind, w), held.held)) {
-        await ctx.kube.patchWorkload(kind, namespace, name, { spec: strategyPatch(kind, held.original) }, 'strategic');
-        await ctx.save({ strategyRestored: true });
-        return failed(`a rollout restart of ${name} cannot be undone (the pods were already replaced); its own strategy ${describeFields(held.original)} was restored`);
-      }
+    if (!held || ctx.checkpoint.strategyRestored === true) return failed(`${cannot}; the pods were already replaced`);
+    const { kind, namespace, name } = workloadTarget(ctx);
+    const restore = await restoreHeld(ctx, kind, namespace, name, held);
+    const why = `${cannot} (${restore.rolling ? 'its rollout is under way' : 'the pods were already replaced'})`;
+    if (restore.result === 'changed') {
+      return failed(`${why}; the strategy it held (${describeFields(held.held)}) was changed by someone else since (now ${describeFields(restore.now)}) and is left as it is`);
     }
-    return failed(`a rollout restart of ${ctx.req.target.name} cannot be undone; the pods were already replaced`);
+    if (restore.result === 'already-back') return failed(`${why}; its own strategy ${describeFields(held.original)} was already back`);
+    return failed(`${why}; its own strategy ${describeFields(held.original)} was restored${restore.rolling ? ': the rest of the rollout runs under it' : ''}`);
+  },
+  held(checkpoint) {
+    const held = checkpoint.heldStrategy as HeldStrategy | undefined;
+    if (!held || checkpoint.strategyRestored === true) return undefined;
+    return `the rolling-update strategy held at ${describeFields(held.held)} (the workload's own: ${describeFields(held.original)})`;
   },
 };

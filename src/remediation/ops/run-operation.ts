@@ -31,6 +31,15 @@ export interface RunOperationDeps {
   availabilityFloor?: number;
 }
 
+/**
+ * What an operation's checkpoint says it still holds only while running (a restart's held strategy),
+ * in words, or undefined: a failed or given-up execution is to put that back through its rollback.
+ */
+export function heldBy(operation: string, checkpoint: Record<string, unknown> | undefined): string | undefined {
+  const impl: SafeOperationImpl | undefined = Object.hasOwn(SAFE_OPERATIONS, operation) ? SAFE_OPERATIONS[operation as SafeOperationId] : undefined;
+  return checkpoint && impl?.held?.(checkpoint);
+}
+
 /** The catalog entry and its parameters with defaults, or why the request may not run at all. */
 function admit(req: OperationRequest, catalog: SafeOperationCatalog): { impl: SafeOperationImpl; params: Record<string, unknown> } | string {
   const op = findOperation(catalog, req.operation);

@@ -4,6 +4,7 @@ import { SafetyViolationError } from '../../core/errors.js';
 import { demote } from '../autonomy/demotions.js';
 import { LEVEL_NAMES } from '../autonomy/autonomy-level.js';
 import { findOperation } from '../catalog/safe-operation-schema.js';
+import { heldBy } from '../ops/run-operation.js';
 import { operationRequest } from './create-proposal.js';
 import { takeLease, type HeldLease } from './execution-lease.js';
 import { loadProposalContext } from './proposal-context.js';
@@ -25,8 +26,10 @@ interface Checkpoint {
   rollbackStartedAtMs?: number;
   /** When the executor was asked to stop an execution still in progress at its deadline. */
   stopRequestedAtMs?: number;
-  /** The in-progress answer the last run audited: the same answer again is not audited again. */
+  /** The in-progress (or failed release) answer the last run audited: the same answer again is not audited again. */
   inProgressMessage?: string;
+  /** The rolling-back phase only releases what the operation held while running (see release()); it undoes nothing. */
+  releasing?: boolean;
 }
 
 /** How long a stopped operation may take to end before fleetops leaves it to a person. */
@@ -69,6 +72,9 @@ async function finish(run: Run, to: 'succeeded' | 'failed' | 'rolled-back', deta
   return to;
 }
 
+/** What the operation still holds only while running, per its checkpoint (a restart's held strategy). */
+const holding = (run: Run): string | undefined => heldBy(run.p.operation, run.cp.ops);
+
 function overdue(run: Run, sinceMs: number | undefined): boolean {
   return sinceMs !== undefined && run.deps.clock.nowMs() > sinceMs + run.deps.config.maxInProgressMinutes * 60_000;
 }
@@ -77,6 +83,7 @@ async function rollBack(run: Run, reason: string): Promise<ExecutionResult> {
   const { deps, p } = run;
   const op = findOperation(deps.catalog, p.operation);
   if (!op?.reversible) {
+    if (holding(run)) return release(run, reason);
     await note(run, 'failed', `\`${shortId(p.id)}\` failed (${reason}) and ${p.operation} cannot be undone automatically: a person must check ${p.cluster}.`);
     return finish(run, 'failed', { reason, rollback: 'not-possible' });
   }
@@ -123,11 +130,67 @@ async function rollbackOverdue(run: Run, reason: string, outcome: OperationOutco
   return finish(run, 'failed', { reason, rollback: `no result within ${minutes} min` });
 }
 
-/** Closes an execution that may still be under way as failed, without undoing anything alongside it. */
+/**
+ * Closes an execution that may still be under way as failed, without undoing anything alongside it;
+ * what it holds only while running (a restart's held strategy) is released first.
+ */
 async function giveUp(run: Run, why: string): Promise<ExecutionResult> {
   const { deps, p } = run;
+  const held = holding(run);
+  if (held) return release(run, `no result within ${deps.config.maxInProgressMinutes} min`, `${why}. fleetops stopped waiting and did not roll it back; it now releases what the operation holds only while running: ${held}.`);
   await note(run, 'gave-up', `${why}. fleetops stopped waiting and did not roll it back: a person must check ${p.cluster}.`);
   return finish(run, 'failed', { reason: `no result within ${deps.config.maxInProgressMinutes} min`, rollback: 'not attempted: the operation may still be under way' });
+}
+
+/**
+ * Releases what the operation still holds only while running (a restart's held strategy) through its
+ * ClusterOps rollback, which for such an operation does only that, guarded and idempotently: for an
+ * execution given up at the deadline, or failed, that is not rolled back. Runs in the rolling-back
+ * phase (marked `releasing`) so a run cut short resumes it; a release that does not take is audited,
+ * said in the thread and tried again on the next runs, until maxInProgressMinutes from the first try.
+ */
+async function release(run: Run, reason: string, opening?: string): Promise<ExecutionResult> {
+  const { deps, p } = run;
+  const resumed = run.cp.releasing === true;
+  const audited = resumed ? run.cp.inProgressMessage : undefined;
+  const nowMs = deps.clock.nowMs();
+  await save(run, { ...run.cp, phase: 'rolling-back', releasing: true, reason, rollbackStartedAtMs: resumed ? run.cp.rollbackStartedAtMs ?? nowMs : nowMs, inProgressMessage: undefined });
+  if (!resumed) {
+    await audit(run, 'release.started', { reason, holding: holding(run) ?? null });
+    if (opening) await note(run, 'gave-up', opening);
+  }
+  const outcome = await deps.clusterOps.rollback({
+    ...operationRequest(p), checkpoint: run.cp.ops, abortSignal: run.lease.signal,
+    onCheckpoint: async (ops) => save(run, { ...run.cp, ops: { ...run.cp.ops, ...ops } }),
+  });
+  if (outcome.inProgress) {
+    await save(run, { ...run.cp, inProgressMessage: outcome.message });
+    if (overdue(run, run.cp.rollbackStartedAtMs)) return rollbackOverdue(run, reason, outcome);
+    return inProgress(run, 'release.in-progress', outcome, audited);
+  }
+  // judged by the checkpoint, not the status: the rollback of an operation that cannot be undone fails
+  const still = holding(run);
+  if (still) return releaseFailed(run, reason, outcome, still, audited);
+  await audit(run, 'release.finished', { message: outcome.message, calls: outcome.calls.length });
+  await note(run, 'failed', `\`${shortId(p.id)}\` failed (${reason}) and was not rolled back; ${outcome.message}. A person must check ${p.cluster}.`);
+  return finish(run, 'failed', { reason, rollback: notRolledBack(run), release: outcome.message });
+}
+
+const notRolledBack = (run: Run) => (findOperation(run.deps.catalog, run.p.operation)?.reversible ? 'not attempted: the operation may still be under way' : 'not-possible');
+
+/** A release that did not take: audited and said once per distinct answer, tried again on the next runs until the deadline. */
+async function releaseFailed(run: Run, reason: string, outcome: OperationOutcome, held: string, audited: string | undefined): Promise<ExecutionResult> {
+  const { deps, p } = run;
+  const minutes = deps.config.maxInProgressMinutes;
+  const changed = outcome.message !== audited;
+  await save(run, { ...run.cp, inProgressMessage: outcome.message });
+  if (changed) await audit(run, 'release.failed', { message: outcome.message, holding: held, calls: outcome.calls.length });
+  if (overdue(run, run.cp.rollbackStartedAtMs)) {
+    await note(run, 'failed', `\`${shortId(p.id)}\` failed (${reason}) and was not rolled back; releasing ${held} kept failing for ${minutes} min (${outcome.message}): a person must set it back on ${p.cluster} now.`);
+    return finish(run, 'failed', { reason, rollback: notRolledBack(run), release: `failed: ${outcome.message}` });
+  }
+  if (changed) await note(run, 'release-failed', `\`${shortId(p.id)}\` could not release what it holds only while running, ${held}: ${outcome.message}. fleetops tries again on its next runs, for up to ${minutes} min, then leaves it to a person.`);
+  return 'retry';
 }
 
 /**
@@ -224,6 +287,7 @@ export async function runExecution(deps: RemediationDeps, p: ProposalRow): Promi
   const run: Run = { deps, p: fresh, lease, cp: readCheckpoint(fresh) };
   try {
     if (run.cp.phase === 'verifying') return await verifyPhase(run);
+    if (run.cp.phase === 'rolling-back' && run.cp.releasing) return await release(run, run.cp.reason ?? 'resumed release');
     if (run.cp.phase === 'rolling-back') return await rollBack(run, run.cp.reason ?? 'resumed rollback');
     return await executePhase(run);
   } catch (err) {

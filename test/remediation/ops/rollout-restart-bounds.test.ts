@@ -83,7 +83,8 @@ describe('rollout-restart within the approved bounds (Kubernetes API fake)', () 
     // 10 % of 8 is 0 pods down (own: 4), 25 % is 2 surge pods (own: 4)
     expect(a.fake.writes().map((r) => r.body)).toEqual([
       { spec: { strategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: 2 } }, template: { metadata: { annotations: { [RESTARTED_AT]: STAMP } } } } },
-      { spec: { strategy: { rollingUpdate: { maxUnavailable: '50%', maxSurge: '50%' } } } },
+      // conditional on the version read: a strategy changed since answers 409 and is read again
+      { metadata: { resourceVersion: expect.any(String) }, spec: { strategy: { rollingUpdate: { maxUnavailable: '50%', maxSurge: '50%' } } } },
     ]);
     expect(a.fake.writes().map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH ${PATH}`, `PATCH ${PATH}`]);
     expect(web().spec.strategy).toEqual(rolling('50%', '50%'));
@@ -147,8 +148,36 @@ describe('rollout-restart within the approved bounds (Kubernetes API fake)', () 
     const undone = await kubeOps([a]).ops.rollback({ ...req, checkpoint: first.checkpoint });
 
     expect(undone.status).toBe('failed');
-    expect(undone.message).toMatch(/cannot be undone \(the pods were already replaced\); its own strategy maxUnavailable 50%, maxSurge 50% was restored/);
+    expect(undone.message).toMatch(/cannot be undone \(its rollout is under way\); its own strategy maxUnavailable 50%, maxSurge 50% was restored: the rest of the rollout runs under it$/);
     expect(web().spec.strategy.rollingUpdate).toEqual({ maxUnavailable: '50%', maxSurge: '50%' });
+    expect(undone.checkpoint).toMatchObject({ strategyRestored: true });
+  });
+
+  it('a rollback run again from a checkpoint that missed the restore (a crash before it was recorded) finds it back and patches nothing', async () => {
+    a.fake.add('deployments', withStrategy(deployment('shop', 'web', { replicas: 4 }), rolling('50%', '50%')));
+    const req = request('rollout-restart', WEB);
+    const first = await kubeOps([a], { sleep: async () => undefined }).ops.execute(req);
+    await kubeOps([a]).ops.rollback({ ...req, checkpoint: first.checkpoint });
+
+    const again = await kubeOps([a]).ops.rollback({ ...req, checkpoint: first.checkpoint });
+
+    expect(again.message).toMatch(/; its own strategy maxUnavailable 50%, maxSurge 50% was already back$/);
+    expect(again.checkpoint).toMatchObject({ strategyRestored: true });
+    expect(a.fake.writes()).toHaveLength(2); // the restart, one restore
+    expect(web().spec.strategy.rollingUpdate).toEqual({ maxUnavailable: '50%', maxSurge: '50%' });
+  });
+
+  it('a rollback leaves a strategy someone changed since the restart as they set it, and says so', async () => {
+    a.fake.add('deployments', withStrategy(deployment('shop', 'web', { replicas: 4 }), rolling('50%', '50%')));
+    const req = request('rollout-restart', WEB);
+    const first = await kubeOps([a], { sleep: async () => undefined }).ops.execute(req);
+    web().spec.strategy.rollingUpdate = { maxUnavailable: 1, maxSurge: 0 };
+
+    const undone = await kubeOps([a]).ops.rollback({ ...req, checkpoint: first.checkpoint });
+
+    expect(undone.message).toMatch(/the strategy it held \(maxUnavailable 0, maxSurge 1\) was changed by someone else since \(now maxUnavailable 1, maxSurge 0\) and is left as it is$/);
+    expect(web().spec.strategy.rollingUpdate).toEqual({ maxUnavailable: 1, maxSurge: 0 });
+    expect(a.fake.writes()).toHaveLength(1);
     expect(undone.checkpoint).toMatchObject({ strategyRestored: true });
   });
 
@@ -193,7 +222,7 @@ describe('rollout-restart within the approved bounds (Kubernetes API fake)', () 
     expect(out.status).toBe('succeeded');
     expect(a.fake.writes().map((r) => r.body)).toEqual([
       { spec: { updateStrategy: { rollingUpdate: { maxUnavailable: 1 } }, template: { metadata: { annotations: { [RESTARTED_AT]: STAMP } } } } },
-      { spec: { updateStrategy: { rollingUpdate: { maxUnavailable: '50%' } } } },
+      { metadata: { resourceVersion: expect.any(String) }, spec: { updateStrategy: { rollingUpdate: { maxUnavailable: '50%' } } } },
     ]);
     expect(db().spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '50%', partition: 0 } });
   });
@@ -210,7 +239,7 @@ describe('rollout-restart preview', () => {
 
     expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([`GET ${PATH}`, `PATCH ${PATH}`, `GET ${PATH}`, `PATCH ${PATH}`]);
     expect(calls[1].body).toMatchObject({ spec: { strategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: 2 } } } });
-    expect(calls[3].body).toEqual({ spec: { strategy: { rollingUpdate: { maxUnavailable: '50%', maxSurge: '50%' } } } });
+    expect(calls[3].body).toEqual({ metadata: { resourceVersion: expect.any(String) }, spec: { strategy: { rollingUpdate: { maxUnavailable: '50%', maxSurge: '50%' } } } });
     expect(a.fake.writes()).toEqual([]);
   });
 });
