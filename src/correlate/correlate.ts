@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { AnomalyRow } from '../adapters/store/types.js';
+import { ConfigError } from '../core/errors.js';
 import { DEFAULT_DEPENDENCIES } from '../fleet/dependencies.js';
 import type { Cluster } from '../fleet/types.js';
 import { attributeCounts, clusterAttributes, splitAttribute } from './cluster-attributes.js';
-import { buildEpisodes, insideMaintenance, isSeed, onsetBuckets } from './episodes.js';
+import { buildEpisodes, insideMaintenance, isSeed, onsetBuckets, type Episode } from './episodes.js';
 import type { CorrelateOptions, IncidentGroup, SharedAttribute } from './incident-group.js';
-import { splitBucket, type Draft, type SplitContext } from './split-bucket.js';
+import { MIN_BACKGROUND_SPAN_MS } from './residual-burst.js';
+import { residualKey, splitBucket, type Draft, type SplitContext } from './split-bucket.js';
 
 const MIN = 60_000;
 
@@ -17,25 +19,47 @@ export function correlate(findings: AnomalyRow[], clusters: Cluster[], opts: Cor
   const maintenance = opts.maintenance ?? [];
   const kept = findings.filter((f) => !insideMaintenance(f, maintenance));
   const episodes = buildEpisodes(kept.filter(isSeed), opts.episodeGapMs ?? 30 * MIN);
-  const ctx = splitContext(clusters, opts);
+  const ctx = splitContext(clusters, opts, episodes, kept);
   const drafts = onsetBuckets(episodes, opts.onsetGapMs ?? 30 * MIN).flatMap((b) => splitBucket(b, ctx));
   const merged = absorbStragglers(drafts, ctx, opts.episodeGapMs ?? 30 * MIN);
   const extras = kept.filter((f) => !isSeed(f));
   return merged.map((d) => toGroup(d, extras, ctx, clusters.length, opts.day)).sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
 }
 
-function splitContext(clusters: Cluster[], opts: CorrelateOptions): SplitContext {
+function splitContext(clusters: Cluster[], opts: CorrelateOptions, episodes: Episode[], kept: AnomalyRow[]): SplitContext {
   const counts = attributeCounts(clusters);
   const attrs = new Map(clusters.map((c) => [c.id, clusterAttributes(c)]));
   const deps = opts.dependencies ?? DEFAULT_DEPENDENCIES;
+  const dependsOn = (c: string) => deps.filter((d) => d.from === c).map((d) => d.to);
+  const residualBurstP = opts.residualBurstP ?? 1e-3;
+  if (!(residualBurstP > 0 && residualBurstP <= 1)) throw new ConfigError(`correlate: residualBurstP must be a probability in (0, 1], got ${residualBurstP}`);
+  const rates = backgroundRates(episodes, kept, dependsOn);
   return {
     attrsOf: (id) => attrs.get(id) ?? [],
     baseRate: (a) => (counts.get(a) ?? 0) / Math.max(1, clusters.length),
     minLift: opts.minLift ?? 3,
     minCoverage: opts.minCoverage ?? 0.6,
     minClusters: opts.minClusters ?? 3,
-    dependsOn: (c) => deps.filter((d) => d.from === c).map((d) => d.to),
+    dependsOn,
+    rateOf: (key) => rates.get(key) ?? 0,
+    residualBurstP,
   };
+}
+
+/**
+ * Episodes per ms of each residual key (component or shared dependency) over the input, taken as a
+ * digest day: its span is that of the kept findings, at least 24 h whether or not `opts.day` is set.
+ */
+function backgroundRates(episodes: Episode[], kept: AnomalyRow[], dependsOn: (c: string) => string[]): Map<string, number> {
+  const first = kept.reduce((t, f) => Math.min(t, f.startMs), Infinity);
+  const last = kept.reduce((t, f) => Math.max(t, f.endMs), -Infinity);
+  const spanMs = Math.max(MIN_BACKGROUND_SPAN_MS, last - first);
+  const counts = new Map<string, number>();
+  for (const e of episodes) {
+    const key = residualKey(e, dependsOn);
+    if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return new Map([...counts].map(([key, n]) => [key, n / spanMs]));
 }
 
 /**

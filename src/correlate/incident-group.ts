@@ -52,4 +52,6 @@ export interface CorrelateOptions {
   maintenance?: { cluster: string; startMs: number; endMs: number }[];
   /** Component dependency edges (`from` depends on `to`) for grouping by a shared dependency. */
   dependencies?: { from: string; to: string }[];
+  /** Same-component clusters no attribute explains group only if P(≥ that many onsets in their window | the day's rate) < this (default 1e-3). */
+  residualBurstP?: number;
 }

@@ -1,5 +1,6 @@
 import { splitAttribute } from './cluster-attributes.js';
 import type { Episode } from './episodes.js';
+import { largestBurst, type BurstTest } from './residual-burst.js';
 
 export interface Draft {
   episodes: Episode[];
@@ -7,7 +8,7 @@ export interface Draft {
   key?: string;
 }
 
-export interface SplitContext {
+export interface SplitContext extends BurstTest {
   attrsOf: (cluster: string) => string[];
   baseRate: (attr: string) => number;
   minLift: number;
@@ -63,30 +64,36 @@ function bestAttribute(episodes: Episode[], ctx: SplitContext): string | undefin
 
 /**
  * What no attribute explains: clusters whose affected components are the same or depend on one
- * shared component form one group when there are enough of them; otherwise each cluster's episode
- * stands alone (a single-cluster incident).
+ * shared component form one group when enough of them start together far more densely than that
+ * component's episodes do over the day (`largestBurst`): dips of a busy component that merely fall
+ * into one onset chain are coincidence. Every other episode stands alone (a single-cluster incident).
  */
 function groupResidual(episodes: Episode[], ctx: SplitContext): Draft[] {
   const byShared = new Map<string, Episode[]>();
   for (const e of episodes) {
-    const comps = [...new Set(e.findings.map((f) => f.component))].sort();
-    const shared = comps.length === 1 && comps[0] !== '*' ? comps[0] : commonDependency(comps, ctx);
+    const shared = residualKey(e, ctx.dependsOn);
     if (shared) byShared.set(shared, [...(byShared.get(shared) ?? []), e]);
   }
   const taken = new Set<Episode>();
   const out: Draft[] = [];
-  for (const [, es] of [...byShared].sort((a, b) => b[1].length - a[1].length)) {
-    const free = es.filter((e) => !taken.has(e));
-    if (new Set(free.map((e) => e.cluster)).size < ctx.minClusters) continue;
-    free.forEach((e) => taken.add(e));
-    out.push({ episodes: free });
+  for (const [key, es] of [...byShared].sort((a, b) => b[1].length - a[1].length)) {
+    for (let burst = largestBurst(es, key, ctx); burst; burst = largestBurst(es.filter((e) => !taken.has(e)), key, ctx)) {
+      burst.forEach((e) => taken.add(e));
+      out.push({ episodes: burst });
+    }
   }
   for (const e of episodes) if (!taken.has(e)) out.push({ episodes: [e] });
   return out;
 }
 
-function commonDependency(components: string[], ctx: SplitContext): string | undefined {
+/** The component an episode is filed under when no attribute explains it: its one component, or one all its components depend on. */
+export function residualKey(e: Episode, dependsOn: (component: string) => string[]): string | undefined {
+  const comps = [...new Set(e.findings.map((f) => f.component))].sort();
+  return comps.length === 1 && comps[0] !== '*' ? comps[0] : commonDependency(comps, dependsOn);
+}
+
+function commonDependency(components: string[], dependsOn: (component: string) => string[]): string | undefined {
   if (components.length === 0 || components.includes('*')) return undefined;
-  const sets = components.map((c) => new Set([c, ...ctx.dependsOn(c)]));
+  const sets = components.map((c) => new Set([c, ...dependsOn(c)]));
   return [...sets[0]].sort().find((d) => sets.every((s) => s.has(d)));
 }

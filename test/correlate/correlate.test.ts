@@ -163,3 +163,60 @@ describe('correlate', () => {
     expect(a[0].sharedAttributes).toEqual([]);
   });
 });
+
+describe('correlate: clusters no attribute explains, grouped by a shared component only in a burst', () => {
+  const DAY = Date.UTC(2025, 5, 3);
+  const at = (hh: number, mm: number) => DAY + (hh * 60 + mm) * MIN;
+  const id = (i: number) => `c-${String(i).padStart(4, '0')}`;
+  /** `n` CoreDNS dips on scattered clusters, 33 min apart from midnight: none chains with another. */
+  const background = (n: number) => Array.from({ length: n }, (_, i) => dip(id(100 + ((i * 37) % 900)), 'coredns', DAY + i * 33 * MIN));
+  const multi = (groups: { clusters: string[] }[]) => groups.filter((g) => g.clusters.length > 1).map((g) => g.clusters);
+
+  it('makes ONE group of three clusters whose CoreDNS dips start within 5 minutes on a day with few CoreDNS dips', () => {
+    const findings = [...background(3), ...[0, 2, 5].map((m, i) => dip(id(i + 1), 'coredns', at(21, m)))];
+
+    const groups = correlate(findings, fleet(1400), { day: '2025-06-03' });
+
+    expect(multi(groups)).toEqual([['c-0001', 'c-0002', 'c-0003']]);
+  });
+
+  it('leaves three CoreDNS dips 40 minutes apart in one 80-minute onset chain apart on a day of 36 CoreDNS dips', () => {
+    const findings = [
+      ...background(33),
+      ...[0, 40, 80].map((m, i) => dip(id(i + 1), 'coredns', at(21, m))),
+      ...[20, 60].map((m, i) => dip(id(i + 4), 'etcd', at(21, m))),
+    ];
+
+    const groups = correlate(findings, fleet(1400), { day: '2025-06-03' });
+
+    expect(multi(groups)).toEqual([]);
+    expect(groups).toHaveLength(38);
+  });
+
+  it('still makes ONE group of six clusters whose CoreDNS dips start within 5 minutes on that busy day, leaving a straggler of the chain alone', () => {
+    const findings = [
+      ...background(36),
+      ...[0, 1, 2, 3, 4, 5].map((m, i) => dip(id(i + 1), 'coredns', at(21, m))),
+      ...[30, 55].map((m, i) => dip(id(i + 8), 'etcd', at(21, m))),
+      dip(id(7), 'coredns', at(22, 5)),
+    ];
+
+    const groups = correlate(findings, fleet(1400), { day: '2025-06-03' });
+
+    expect(multi(groups)).toEqual([['c-0001', 'c-0002', 'c-0003', 'c-0004', 'c-0005', 'c-0006']]);
+    expect(groups.find((g) => g.clusters.includes('c-0007'))?.clusters).toEqual(['c-0007']);
+  });
+
+  it('gives the same groups and ids on a rerun with the findings in another order', () => {
+    const findings = [...background(36), ...[0, 1, 2, 3, 4, 5].map((m, i) => dip(id(i + 1), 'coredns', at(21, m))), dip(id(7), 'coredns', at(21, 30))];
+
+    const a = correlate(findings, fleet(1400), { day: '2025-06-03' });
+    const b = correlate([...findings].reverse(), fleet(1400), { day: '2025-06-03' });
+
+    expect(b.map((g) => [g.id, g.clusters])).toEqual(a.map((g) => [g.id, g.clusters]));
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('rejects residualBurstP %s, naming the option', (p) => {
+    expect(() => correlate([dip('c-0001', 'coredns', T0)], fleet(10), { residualBurstP: p })).toThrow(/residualBurstP must be a probability in \(0, 1\]/);
+  });
+});

@@ -1,0 +1,59 @@
+import type { Episode } from './episodes.js';
+
+/** Shortest window a burst is measured over: onsets a few minutes apart are one moment at scan resolution. */
+export const MIN_BURST_WINDOW_MS = 10 * 60_000;
+
+/** The input is a digest day's findings: the background rate is measured over at least a day. */
+export const MIN_BACKGROUND_SPAN_MS = 24 * 60 * 60_000;
+
+export interface BurstTest {
+  /** The day's seed episodes per ms filed under a residual key (a component or a shared dependency). */
+  rateOf: (key: string) => number;
+  /** A set is a burst when P(X ≥ its clusters | Poisson(rate × window)) is below this. */
+  residualBurstP: number;
+  minClusters: number;
+}
+
+/**
+ * The episodes of one residual key that are a burst over the key's background rate: the whole set
+ * when it is one, otherwise the run of consecutive onsets with the most distinct clusters that is one
+ * (the tightest on ties, then the earliest). Undefined when no run of `minClusters` clusters is.
+ */
+export function largestBurst(episodes: Episode[], key: string, t: BurstTest): Episode[] | undefined {
+  const sorted = [...episodes].sort((a, b) => a.startMs - b.startMs || a.cluster.localeCompare(b.cluster));
+  const isBurst = (n: number, spanMs: number) => n >= t.minClusters && poissonTail(n, t.rateOf(key) * Math.max(spanMs, MIN_BURST_WINDOW_MS)) < t.residualBurstP;
+  const spanOf = (from: number, to: number) => sorted[to].startMs - sorted[from].startMs;
+  if (sorted.length > 0 && isBurst(new Set(sorted.map((e) => e.cluster)).size, spanOf(0, sorted.length - 1))) return sorted;
+  // for a given count the tail only grows with the window, so each count's tightest run decides
+  const tightest: { from: number; to: number }[] = [];
+  for (let from = 0; from < sorted.length; from++) {
+    const seen = new Set<string>();
+    for (let to = from; to < sorted.length; to++) {
+      const before = seen.size;
+      if (seen.add(sorted[to].cluster).size === before) continue;
+      const run = tightest[seen.size];
+      if (!run || spanOf(from, to) < spanOf(run.from, run.to)) tightest[seen.size] = { from, to };
+    }
+  }
+  for (let n = tightest.length - 1; n >= Math.max(1, t.minClusters); n--) {
+    const run = tightest[n];
+    if (isBurst(n, spanOf(run.from, run.to))) return sorted.slice(run.from, run.to + 1);
+  }
+  return undefined;
+}
+
+/** P(X ≥ n) for X ~ Poisson(lambda), summed upward from P(X = n) in log space (no underflow of e^-λ). */
+export function poissonTail(n: number, lambda: number): number {
+  if (n <= 0) return 1;
+  if (lambda <= 0) return 0;
+  let logTerm = -lambda;
+  for (let k = 1; k <= n; k++) logTerm += Math.log(lambda / k);
+  let sum = 0;
+  for (let k = n; ; k++) {
+    const term = Math.exp(logTerm);
+    sum += term;
+    if (k > lambda && term <= sum * 1e-15) break;
+    logTerm += Math.log(lambda / (k + 1));
+  }
+  return Math.min(1, sum);
+}
