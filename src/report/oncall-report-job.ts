@@ -54,6 +54,8 @@ export interface OncallReportSummary {
   endMs: number;
   alertEpisodes: number;
   previousAlertEpisodes: number;
+  /** False when the alert history could not be read: the two counts above are then no data, not zeros. */
+  alertsAvailable: boolean;
   incidents?: number;
   openInvestigations?: number;
   highlights: Highlights['source'];
@@ -128,7 +130,7 @@ export async function oncallReportJob(deps: OncallReportDeps, ctx: JobContext, o
   const week = resolveReportWeek(deps.config.handoff, opts.nowMs, opts.week);
   const latest = resolveReportWeek(deps.config.handoff, opts.nowMs).id === week.id;
   const report = buildWeeklyReport(await gather(deps, ctx, week, latest));
-  const svg = alertTrendSvg(report.alerts, `Alert episodes per day: ${reportTitle(report).replace(/^On-call report: /, '')}`);
+  const svg = alertTrendSvg(report.alerts, `Alert episodes per day: ${reportTitle(report).replace(/^On-call report: /, '')}${report.alertsAvailable ? '' : ' (alert history unavailable)'}`);
   const { doc, highlights } = await composeDoc(deps, ctx, report, svg);
   const unavailable: string[] = [];
   const written = await part(ctx, 'sink:docs', unavailable, () => deps.docs.upsertDocument(reportKey(week.id), doc));
@@ -144,7 +146,7 @@ export async function oncallReportJob(deps: OncallReportDeps, ctx: JobContext, o
   ctx.logger.info({ week: week.id, episodes: report.alerts.total, doc: written?.id, slackTs: posted?.ts, highlights: highlights.source }, 'oncall report written');
   const summary: OncallReportSummary = {
     week: week.id, startMs: week.startMs, endMs: week.endMs, alertEpisodes: report.alerts.total, previousAlertEpisodes: report.alerts.previousTotal,
-    incidents: report.incidents?.length, openInvestigations: report.threads?.open.length, highlights: highlights.source,
+    alertsAvailable: report.alertsAvailable, incidents: report.incidents?.length, openInvestigations: report.threads?.open.length, highlights: highlights.source,
     doc: written, slack: posted && { channel: posted.channel, ts: posted.ts, created: posted.created }, chart,
   };
   return { summary, report, doc };

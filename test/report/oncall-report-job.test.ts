@@ -117,6 +117,20 @@ describe('oncallReportJob on the embedded defaults (simulated alerts, outbox cha
     expect(readFileSync(join(dir, 'docs', `oncall-report_${WEEK}.md`), 'utf8')).toContain('- source:alert-history: could not be read');
   });
 
+  it('shows the alert figures as unavailable, not as zeros, when the alert history is down', async () => {
+    const broken = { listEpisodes: async () => { throw new Error('prometheus down'); } };
+
+    const { job } = await runReport({ chat, docs, store, alerts: broken });
+
+    expect(job.exitCode).toBe(1);
+    const md = readFileSync(join(dir, 'docs', `oncall-report_${WEEK}.md`), 'utf8');
+    expect(md).toContain('## Alerts\n\nUnavailable (see Data sources).');
+    expect(md).not.toContain('0 alert episodes');
+    const [message] = chat.readAll('#fleet-oncall');
+    expect(JSON.stringify(message.blocks)).toContain('*Alert episodes*\\nunavailable');
+    expect(JSON.stringify(message.blocks)).not.toContain('0 alert episodes fired');
+  });
+
   it('exits 2 for a --week that is not a handoff day', async () => {
     const { job } = await runReport({ chat, docs, store, week: '2025-05-27' });
 

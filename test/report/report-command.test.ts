@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/command.js';
-import { reportCommand } from '../../src/cli/commands/report-command.js';
+import { formatReportSummary, reportCommand } from '../../src/cli/commands/report-command.js';
 import { parseCommandArgs } from '../../src/cli/parse-args.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { ConfigError } from '../../src/core/errors.js';
@@ -43,6 +43,13 @@ describe('fleetops report', () => {
 
     expect(code).toBe(2);
     expect(stderr).toMatch(/--week 2025-05-20: that is a tuesday/);
+  });
+
+  it('prints the alert figures as unavailable, not as zeros, when the alert history could not be read', () => {
+    const base = { week: '2025-05-26', startMs: 0, endMs: 1, alertEpisodes: 0, previousAlertEpisodes: 0, highlights: 'template' as const };
+
+    expect(formatReportSummary({ ...base, alertsAvailable: false })).toContain('alert episodes: unavailable (the alert history could not be read);');
+    expect(formatReportSummary({ ...base, alertEpisodes: 7, previousAlertEpisodes: 3, alertsAvailable: true })).toContain('alert episodes: 7 (last week 3);');
   });
 
   it('rejects an unknown flag as a usage error', () => {

@@ -84,6 +84,20 @@ describe('weekly report through googleapis against the Google Docs/Drive fake', 
     expect(fake.files()).toHaveLength(1);
   });
 
+  it('completes a partial publish on the rerun: one document, the same Slack message edited to link it', async () => {
+    fake.failNext(1, { status: 403, reason: 'insufficientFilePermissions' });
+    const first = await run();
+
+    const second = await run();
+
+    expect([first.job.exitCode, second.job.exitCode]).toEqual([1, 0]);
+    expect(fake.files()).toHaveLength(1);
+    expect(second.out?.summary).toMatchObject({ doc: { created: true }, slack: { ts: first.out!.summary.slack!.ts, created: false }, chart: { uploaded: false } });
+    const messages = outbox.readAll('#fleet-oncall');
+    expect(messages.filter((m) => !m.threadTs)).toHaveLength(1);
+    expect(JSON.stringify(messages[0].blocks)).toContain(second.out!.summary.doc!.url);
+  });
+
   it('records a permission 403 as a failed part; the Slack message still goes out without a link', async () => {
     fake.failNext(1, { status: 403, reason: 'insufficientFilePermissions' });
 

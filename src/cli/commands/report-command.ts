@@ -6,10 +6,11 @@ import { reportLinks } from '../../report/report-links.js';
 import type { Command } from '../command.js';
 import { runJobCommand } from '../job-runner.js';
 
-function formatSummary(s: OncallReportSummary): string {
+export function formatReportSummary(s: OncallReportSummary): string {
+  const alerts = s.alertsAvailable ? `${s.alertEpisodes} (last week ${s.previousAlertEpisodes})` : 'unavailable (the alert history could not be read)';
   const lines = [
     `on-call report, week of ${s.week} (${new Date(s.startMs).toISOString()} – ${new Date(s.endMs).toISOString()})`,
-    `  alert episodes: ${s.alertEpisodes} (last week ${s.previousAlertEpisodes}); incidents: ${s.incidents ?? 'unavailable'}; open investigations: ${s.openInvestigations ?? 'unavailable'}`,
+    `  alert episodes: ${alerts}; incidents: ${s.incidents ?? 'unavailable'}; open investigations: ${s.openInvestigations ?? 'unavailable'}`,
     `  highlights: ${s.highlights}`,
     `  document: ${s.doc ? `${s.doc.url} (${s.doc.created ? 'created' : 'updated'})` : 'not written'}`,
     `  slack: ${s.slack ? `${s.slack.channel} ${s.slack.ts} (${s.slack.created ? 'posted' : 'updated'})` : 'not posted'}${s.chart ? `; chart ${s.chart.uploaded ? 'uploaded' : 'unchanged'}` : ''}`,
@@ -37,7 +38,7 @@ export const reportCommand: Command = {
       summary = s;
       return { ...s };
     });
-    if (summary) io.stdout(formatSummary(summary));
+    if (summary) io.stdout(formatReportSummary(summary));
     io.stderr(formatFailures(result.failures, result.runId));
     return result.exitCode;
   },

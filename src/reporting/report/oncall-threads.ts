@@ -80,8 +80,9 @@ function resolutionSignal(text: string, pattern: RegExp): 'resolved' | 'open' | 
   return signal;
 }
 
+/** Alert names written as they are (they may hold spaces, `:` or `-`), not as part of a longer word. */
 function mentioned(text: string, alertnames: readonly string[]): string[] {
-  return alertnames.filter((a) => new RegExp(`\\b${a.replace(/[^\w]/g, '')}\\b`).test(text));
+  return alertnames.filter((a) => a.trim().length > 0 && new RegExp(`(?<!\\w)${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`).test(text));
 }
 
 function firstLine(text: string): string {

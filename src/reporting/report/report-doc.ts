@@ -22,8 +22,8 @@ export function reportTitle(r: WeeklyReport): string {
 }
 
 function alertBlocks(r: WeeklyReport, links: ReportLinks, chartSvg: string): DocBlock[] {
+  if (!r.alertsAvailable) return [h2('Alerts'), p('Unavailable (see Data sources).')];
   const a = r.alerts;
-  const tz = r.week.timeZone;
   const change = a.previousTotal === 0 ? 'no episodes last week to compare with' : `${formatChange(a.total, a.previousTotal)} on last week's ${a.previousTotal}`;
   return [
     h2('Alerts'),
@@ -47,10 +47,23 @@ function alertBlocks(r: WeeklyReport, links: ReportLinks, chartSvg: string): Doc
     r.tuningCandidates.length === 0 ? p('Every alert that fired was discussed in an on-call thread or grouped into an incident.') : {
       kind: 'bullets', items: r.tuningCandidates.map((t) => [{ text: t.alertname, bold: true }, `: ${t.episodes} episodes on ${t.clusters} clusters (${t.severity}), never mentioned in an on-call thread nor grouped into an incident`]),
     },
+  ];
+}
+
+const MAX_FIRING_ROWS = 30;
+
+function firingBlocks(r: WeeklyReport): DocBlock[] {
+  const tz = r.week.timeZone;
+  const f = r.firing;
+  if (f === undefined) return [h2('Firing at handoff'), p('Unavailable (see Data sources).')];
+  if (f.length === 0) return [h2('Firing at handoff'), p('Nothing is firing.')];
+  return [
     h2('Firing at handoff'),
-    r.firing === undefined ? p('Unavailable (see Data sources).') : r.firing.length === 0 ? p('Nothing is firing.') : {
+    // a cut table must not read as everything that fires
+    ...(f.length > MAX_FIRING_ROWS ? [p(`${f.length} alerts firing (${f.filter((x) => x.silenced).length} silenced); the ${MAX_FIRING_ROWS} firing longest:`)] : []),
+    {
       kind: 'table', header: ['Alert', 'Cluster', 'Severity', 'Since', 'Silenced'],
-      rows: r.firing.slice(0, 30).map((f) => cells(f.alertname, { text: f.cluster, code: true }, f.severity, formatLocal(f.sinceMs, tz), f.silenced ? 'yes' : 'no')),
+      rows: f.slice(0, MAX_FIRING_ROWS).map((x) => cells(x.alertname, { text: x.cluster, code: true }, x.severity, formatLocal(x.sinceMs, tz), x.silenced ? 'yes' : 'no')),
     },
   ];
 }
@@ -105,6 +118,7 @@ export function reportDocModel(r: WeeklyReport, highlights: Highlights, chartSvg
       h2('Highlights'),
       p(highlights.text),
       ...alertBlocks(r, links, chartSvg),
+      ...firingBlocks(r),
       ...threadBlocks(r, links),
       ...outcomeBlocks(r),
       h2('Data sources'),

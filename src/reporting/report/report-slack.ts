@@ -1,9 +1,17 @@
 /** The weekly report's Slack message: highlights, key figures, the noisiest rules, open investigations, the document link. Pure. */
-import { context, escapeSlackText, fields, fitMessage, header, link, section, type FittedMessage, type SlackBlock } from '../slack/index.js';
+import { context, escapeSlackText, fields, fitMessage, header, link, section, truncatePlain, type FittedMessage, type SlackBlock } from '../slack/index.js';
 import type { Highlights } from './highlights.js';
 import { reportTitle } from './report-doc.js';
 import { formatChange, formatMinutes } from './report-format.js';
 import type { WeeklyReport } from './weekly-report.js';
+
+/** Cut like on-call thread titles, so one long name cannot push the other rules out of the section. */
+const MAX_NAME_CHARS = 120;
+
+/** An alert name for a code span: one line, no backtick (it would end the span early), cut to MAX_NAME_CHARS. */
+function codeName(name: string): string {
+  return escapeSlackText(truncatePlain(name.replace(/\s+/g, ' ').replace(/`/g, "'"), MAX_NAME_CHARS));
+}
 
 export function reportSlackMessage(r: WeeklyReport, highlights: Highlights, docUrl?: string): FittedMessage {
   const a = r.alerts;
@@ -12,8 +20,8 @@ export function reportSlackMessage(r: WeeklyReport, highlights: Highlights, docU
     header(reportTitle(r)),
     section(escapeSlackText(highlights.text), { docUrl }),
     fields([
-      ['Alert episodes', `${a.total} (${escapeSlackText(formatChange(a.total, a.previousTotal))} week over week)`],
-      ['Flapping series', String(a.flapping.length)],
+      ['Alert episodes', r.alertsAvailable ? `${a.total} (${escapeSlackText(formatChange(a.total, a.previousTotal))} week over week)` : 'unavailable'],
+      ['Flapping series', r.alertsAvailable ? String(a.flapping.length) : 'unavailable'],
       ['Incidents', r.incidents ? String(r.incidents.length) : 'unavailable'],
       ['Open investigations', r.threads ? String(r.threads.open.length) : 'unavailable'],
       ['Remediations executed', r.remediation ? `${r.remediation.executed} of ${r.remediation.proposed} proposed` : 'unavailable'],
@@ -21,12 +29,12 @@ export function reportSlackMessage(r: WeeklyReport, highlights: Highlights, docU
     ], { docUrl }),
   ];
   if (a.noisiest.length) {
-    blocks.push(section(`*Noisiest rules*\n${a.noisiest.slice(0, 5).map((n) => `• \`${escapeSlackText(n.alertname)}\`: ${n.episodes} episodes on ${n.clusters} clusters`).join('\n')}`, { docUrl }));
+    blocks.push(section(`*Noisiest rules*\n${a.noisiest.slice(0, 5).map((n) => `• \`${codeName(n.alertname)}\`: ${n.episodes} episodes on ${n.clusters} clusters`).join('\n')}`, { docUrl }));
   }
   if (r.threads?.open.length) {
     blocks.push(section(`*To hand off*\n${r.threads.open.slice(0, 8).map((o) => `• ${escapeSlackText(o.title)}`).join('\n')}`, { docUrl }));
   }
   const note = highlights.source === 'llm' ? 'Highlights written by the LLM; every number checked against the report.' : 'Highlights from the template.';
   blocks.push(context(docLink ? `Full report: ${docLink}` : 'The document could not be written this run.', note, 'Chart in the thread.'));
-  return fitMessage(blocks, { docUrl: docUrl ?? 'about:blank', text: `${reportTitle(r)}: ${a.total} alert episodes` });
+  return fitMessage(blocks, { docUrl: docUrl ?? 'about:blank', text: `${reportTitle(r)}: ${r.alertsAvailable ? `${a.total} alert episodes` : 'alert history unavailable'}` });
 }

@@ -26,10 +26,12 @@ export interface WeeklyReportInput {
   episodes?: { current: AlertEpisode[]; previous: AlertEpisode[] };
   firing?: FiringAlert[];
   threads?: ThreadSummary[];
+  /** Groups overlapping the week: alerts during any of them count as grouped; only those started in the week are listed. */
   incidents?: IncidentGroupRow[];
   rcas?: ReadonlyMap<string, RcaRow>;
   proposals?: ProposalRow[];
   feedback?: FeedbackRow[];
+  /** Scan findings overlapping the week; only those started in it are counted. */
   findings?: AnomalyRow[];
   unavailable: string[];
   options: { topN: number; flappingMinCycles: number; toilMinutes: ToilMinutes };
@@ -41,6 +43,8 @@ export interface TuningCandidate { alertname: string; episodes: number; clusters
 export interface WeeklyReport {
   week: ReportPeriod;
   generatedAtMs: number;
+  /** False when the alert history could not be read: `alerts` then holds zeros that are not figures. */
+  alertsAvailable: boolean;
   alerts: AlertAnalytics;
   /** Alert names that fired but were never mentioned in an on-call thread nor grouped into an incident. */
   tuningCandidates: TuningCandidate[];
@@ -48,6 +52,7 @@ export interface WeeklyReport {
   groupedAlerts: number;
   firing?: FiringAlert[];
   threads?: ThreadFigures;
+  /** Incident groups started in the week (like alert episodes, each belongs to one week). */
   incidents?: IncidentLine[];
   remediation?: RemediationFigures;
   feedback?: FeedbackFigures;
@@ -60,6 +65,8 @@ function isGrouped(e: AlertEpisode, incidents: readonly IncidentGroupRow[]): boo
   return incidents.some((g) => g.clusters.includes(e.cluster) && e.startMs < g.endMs && e.endMs > g.startMs);
 }
 
+const startedIn = (week: { startMs: number; endMs: number }) => (x: { startMs: number }) => x.startMs >= week.startMs && x.startMs < week.endMs;
+
 function tuningCandidates(alerts: AlertAnalytics, acted: ReadonlySet<string>, topN: number): TuningCandidate[] {
   return alerts.rules.filter((r) => !acted.has(r.alertname)).slice(0, topN)
     .map((r) => ({ alertname: r.alertname, episodes: r.episodes, clusters: r.clusters, severity: r.severity }));
@@ -67,9 +74,11 @@ function tuningCandidates(alerts: AlertAnalytics, acted: ReadonlySet<string>, to
 
 export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
   const { week, options } = input;
-  const current = (input.episodes?.current ?? []).filter((e) => e.startMs >= week.startMs && e.startMs < week.endMs);
+  const current = (input.episodes?.current ?? []).filter(startedIn(week));
   const alerts = analyseAlerts({ current, previous: input.episodes?.previous ?? [], week, topN: options.topN, flappingMinCycles: options.flappingMinCycles });
   const incidents = input.incidents ?? [];
+  // the store lists groups overlapping the week: one crossing a handoff is listed (and its RCA counted) in the week it started
+  const started = incidents.filter(startedIn(week));
   const grouped = current.filter((e) => isGrouped(e, incidents));
   const acted = new Set([...grouped.map((e) => e.alertname), ...(input.threads ?? []).flatMap((t) => t.alertnames)]);
   const remediation = input.proposals && remediationFigures(input.proposals, week);
@@ -77,16 +86,17 @@ export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
   return {
     week,
     generatedAtMs: input.generatedAtMs,
+    alertsAvailable: input.episodes !== undefined,
     alerts,
     tuningCandidates: tuningCandidates(alerts, acted, options.topN),
     groupedAlerts: grouped.length,
     firing: input.firing && [...input.firing].sort((a, b) => a.sinceMs - b.sinceMs || a.alertname.localeCompare(b.alertname)),
     threads: input.threads && threadFigures(input.threads),
-    incidents: input.incidents && incidentLines(input.incidents, rcas),
+    incidents: input.incidents && incidentLines(started, rcas),
     remediation,
     feedback: input.feedback && feedbackFigures(input.feedback, week),
-    findings: input.findings && findingFigures(input.findings),
-    toil: toilSaved({ reports: 1, rcas: incidents.filter((g) => rcas.has(g.id)).length, remediations: remediation?.executed ?? 0, groupedAlerts: grouped.length }, options.toilMinutes),
+    findings: input.findings && findingFigures(input.findings.filter(startedIn(week))),
+    toil: toilSaved({ reports: 1, rcas: started.filter((g) => rcas.has(g.id)).length, remediations: remediation?.executed ?? 0, groupedAlerts: grouped.length }, options.toilMinutes),
     unavailable: [...input.unavailable],
   };
 }

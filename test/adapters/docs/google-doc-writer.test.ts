@@ -215,6 +215,19 @@ describe('createGoogleDocWriter errors and pacing', () => {
     expect(fake.requests.filter(isGet)).toHaveLength(3);
   });
 
+  it.each([
+    ['in seconds', '3600'],
+    ['as an HTTP date', new Date(Date.UTC(2024, 4, 1, 1)).toUTCString()],
+  ])('does not wait out a Retry-After longer than a run waits (%s): fails at once, retryable, naming the wait', async (_name, retryAfter) => {
+    fake.failNext(1, { status: 429, retryAfter, match: isBatch });
+
+    const err = await writer().upsertDocument(KEY, digest).catch((e: unknown) => e);
+
+    expect(sleeps).toEqual([]);
+    expect((err as Error).message).toMatch(/docs\.documents\.batchUpdate.*429.*asked to wait 3600 s before a retry, longer than a run waits \(60 s\): not retried/);
+    expect((err as ExternalServiceError).details).toMatchObject({ status: 429, retryable: true });
+  });
+
   it('says the folder is missing when Drive answers 404 on create', async () => {
     const err = await writer({ folderId: 'no-such-folder' }).upsertDocument(KEY, digest).catch((e: unknown) => e);
 

@@ -75,6 +75,17 @@ describe('summariseThread', () => {
     expect(s.title).toBe(parent.text);
   });
 
+  it.each([
+    ['a name with spaces', 'Disk usage high', 'Disk usage high on c-eu-1 again', ['Disk usage high']],
+    ['a name with colons and dashes', 'node:cpu-saturated', 'seeing node:cpu-saturated on c2', ['node:cpu-saturated']],
+    ['a name with regex characters', 'Errors (5xx) > 1%', 'Errors (5xx) > 1% since the deploy', ['Errors (5xx) > 1%']],
+    ['a name only inside a longer word', 'KubeJob', 'KubeJobFailed on c1', []],
+  ])('finds the alerts mentioned: %s', (_name, alertname, text, expected) => {
+    const s = summariseThread(msg(0, 'UALICE', text), [], { ...rules, alertnames: [alertname] });
+
+    expect(s.alertnames).toEqual(expected);
+  });
+
   it('sums threads into figures with the open ones to hand off', () => {
     const a = summariseThread(parent, [msg(10, 'UBOB', 'fixed')], rules);
     const b = summariseThread(msg(100, 'UCAROL', 'disk pressure on c2'), [msg(130, 'UBOB', 'looking')], rules);

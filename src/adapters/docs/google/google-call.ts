@@ -118,6 +118,12 @@ export async function withRetry<T>(ctx: CallContext, policy: RetryPolicy, call: 
       const f = describeFailure(err);
       if (!isRetryable(f) || attempt >= policy.maxRetries) throw toExternalError(err, ctx, attempt + 1);
       const waitMs = backoffMs(f, attempt, policy.baseBackoffMs, policy.clock.nowMs());
+      if (waitMs > MAX_BACKOFF_MS) {
+        // as in core/backoff: a retry sooner than asked earns another refusal, and waiting longer would hold up the other sinks
+        const e = toExternalError(err, ctx, attempt + 1);
+        e.message += `; Google asked to wait ${Math.round(waitMs / 1000)} s before a retry, longer than a run waits (${MAX_BACKOFF_MS / 1000} s): not retried`;
+        throw e;
+      }
       policy.logger.warn({ operation: ctx.operation, document: ctx.document, status: f.status, attempt, waitMs }, 'google call retried');
       await policy.sleep(waitMs);
     }
