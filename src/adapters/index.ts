@@ -59,6 +59,11 @@ export interface AdapterDeps {
   env: NodeJS.ProcessEnv;
   clock: Clock;
   logger: Logger;
+  /**
+   * The job's deadline, for adapters that take one when built (Slack, Google Docs): without it a call
+   * to a sink that stopped answering outlived the deadline by its own timeouts and retries.
+   */
+  signal?: AbortSignal;
 }
 
 function once<T>(make: () => T): (() => T) & { made: () => boolean } {
@@ -115,7 +120,7 @@ export function buildAdapters(deps: AdapterDeps): Adapters {
     chat: once(() => (config.chat.kind === 'outbox' ? createOutboxChat({ dir: join(outDir, 'slack'), clock })
       : createSlackChat({
         token: requireSecret(env, config.chat.slack.tokenEnv, 'chat.slack.tokenEnv'), apiUrl: config.chat.slack.apiUrl, logger: deps.logger, clock,
-        publications: lazyPublications(store),
+        publications: lazyPublications(store), signal: deps.signal,
       }))),
     docs: once(() => (config.docs.kind === 'files' ? createFileDocWriter({ dir: join(outDir, 'docs') }) : googleDocs(config, deps))),
     clusterOps: once(() => clusterOps(deps, fleet)),
@@ -187,7 +192,7 @@ function googleDocs(config: FleetopsConfig, deps: AdapterDeps): DocWriter {
     scopes: ['https://www.googleapis.com/auth/documents', 'https://www.googleapis.com/auth/drive'],
     clientOptions: g.impersonate ? { subject: g.impersonate } : undefined,
   });
-  return createGoogleDocWriter({ auth, rootUrl: g.rootUrl, folderId, shareWithGroup: g.shareWithGroup, logger: deps.logger, clock: deps.clock });
+  return createGoogleDocWriter({ auth, rootUrl: g.rootUrl, folderId, shareWithGroup: g.shareWithGroup, logger: deps.logger, clock: deps.clock, signal: deps.signal });
 }
 
 /** Connection settings with secrets resolved from the environment (never from the file). */

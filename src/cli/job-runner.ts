@@ -60,11 +60,16 @@ export async function runJobCommand(
 ): Promise<JobResult & { app: AppContext }> {
   const app = createAppContext(args, { env: io.env, clock: io.clock, logger: io.logger });
   checkJobConfig([job], app.config, { file: configFileOf(args, app.env), env: app.env });
-  const adapters = buildAdapters({ config: app.config, outDir: app.outDir, env: app.env, clock: app.clock, logger: app.logger });
+  // the adapters are built before the job's deadline exists: this one follows it once the job starts
+  const deadline = new AbortController();
+  const adapters = buildAdapters({ config: app.config, outDir: app.outDir, env: app.env, clock: app.clock, logger: app.logger, signal: deadline.signal });
   try {
     const store = await adapters.store();
     const startedAtMs = Date.now();
-    const result = await runJob({ job, logger: app.logger, clock: app.clock, deadlineSeconds: app.config.deadlineSeconds, store, shard }, (ctx) => body(app, adapters, ctx));
+    const result = await runJob({ job, logger: app.logger, clock: app.clock, deadlineSeconds: app.config.deadlineSeconds, store, shard }, (ctx) => {
+      ctx.signal.addEventListener('abort', () => deadline.abort(ctx.signal.reason), { once: true });
+      return body(app, adapters, ctx);
+    });
     const url = app.config.jobMetrics.pushgatewayUrl;
     if (url) {
       // metrics are a sink like any other: a failed push is reported, not fatal

@@ -49,3 +49,32 @@ describe('buildAdapters: the Kubernetes executor', () => {
     await expect(ops.plan(request as never)).rejects.toThrow('cluster not-registered is not in the cluster registry');
   });
 });
+
+describe('buildAdapters: the job deadline', () => {
+  it('aborts a Slack call that gets no answer when the job deadline passes, instead of waiting out the SDK timeout and retries', async () => {
+    const { createServer } = await import('node:http');
+    const closed: string[] = [];
+    // answers nothing: a Slack that stopped responding
+    const server = createServer((req) => { req.socket.on('close', () => closed.push(req.url ?? '')); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const deadline = new AbortController();
+      const built = buildAdapters({
+        config: loadConfig({ env: { FLEETOPS__CHAT__KIND: 'slack', FLEETOPS__CHAT__SLACK__APIURL: `http://127.0.0.1:${port}/api/` } }),
+        outDir: tmp(), env: { SLACK_BOT_TOKEN: 'xoxb-test' }, clock: fixedClock(0), logger: silentLogger, signal: deadline.signal,
+      });
+      const started = Date.now();
+      const call = built.chat().listReplies('C0PROPOSALS', '1800000000.000100');
+      setTimeout(() => deadline.abort(new Error('deadline of 1s exceeded')), 200);
+
+      await expect(call).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(3_000);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(closed).toEqual(['/api/conversations.replies']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
