@@ -2,6 +2,13 @@
  * The store port. Two implementations (SQLite embedded, PostgreSQL production) pass one test suite.
  * Timestamps are epoch milliseconds; JSON columns hold plain objects. Every write is idempotent
  * where the domain allows it (deterministic ids, insert-or-ignore, upserts keyed by id).
+ *
+ * Both backends store and read back the same values. NUL and unpaired UTF-16 surrogates (PostgreSQL
+ * refuses them, SQLite keeps them) are stored as U+FFFD in data text: excerpts, queries, links, titles,
+ * reasons and the JSON of details, data, attributes, bodies, summaries and checkpoints (audit hashes
+ * cover the stored form). In ids, keys, names and a proposal's target and params they are refused, as
+ * are times that are not whole epoch milliseconds, INTEGER values beyond 32 bits and NaN scores: a
+ * FleetopsError names the record, the field and the position, before anything of the call is written.
  */
 
 export type RunStatus = 'running' | 'ok' | 'partial' | 'failed' | 'bad-input';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStore, retryWhileBusy } from '../../../src/adapters/store/sqlite/index.js';
 import { ConfigError } from '../../../src/core/errors.js';
-import { anomaly, type StoreHarness } from './fixtures.js';
+import { anomaly, evidence, type StoreHarness } from './fixtures.js';
 import { registerStoreSuite } from './store-suite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fleetops-sqlite-'));
@@ -72,6 +72,21 @@ describe('sqlite store specifics', () => {
     expect((await reopened.baselines.get('scan:c1'))?.state).toEqual(new Uint8Array(200_000).fill(7));
     await reopened.close();
     expect(await harness.raw(existing, 'PRAGMA page_size')).toEqual([{ page_size: 4_096 }]);
+  });
+
+  it('sees evidence stored with a NUL before NUL became U+FFFD as unchanged when it is observed again', async () => {
+    const path = join(dir, 'evidence-nul.db');
+    const store = await createSqliteStore({ path });
+    await store.migrate();
+    const row = evidence('e1', { excerpt: 'a\u0000b' });
+    await harness.raw(path, `INSERT INTO evidence (id, group_id, source, query, start_ms, end_ms, excerpt, data, created_at_ms)
+      VALUES ('e1', 'g-1', 'metrics', '${row.query}', ${row.startMs}, ${row.endMs}, 'a' || char(0) || 'b', '${JSON.stringify(row.data)}', ${row.createdAtMs})`);
+
+    const inserted = await store.evidence.insertMany([row]);
+
+    expect(inserted).toBe(0);
+    expect((await store.evidence.get(['e1']))[0].excerpt).toBe('a\u0000b');
+    await store.close();
   });
 
   it('reports an unopenable path as a ConfigError naming it', async () => {

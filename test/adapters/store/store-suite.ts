@@ -5,6 +5,8 @@ import { registerParityTests } from './suite-backend-parity.js';
 import { registerConcurrencyTests } from './suite-concurrency.js';
 import { registerProposalTests } from './suite-proposals.js';
 import { registerRepoTests } from './suite-repos.js';
+import { registerStorableNumberTests } from './suite-storable-numbers.js';
+import { registerStorableTextTests } from './suite-storable-text.js';
 import type { StoreHarness } from './fixtures.js';
 
 /** Per test: a fresh migrated database and an open store on it. */
@@ -39,6 +41,8 @@ export function registerStoreSuite(name: string, getHarness: () => StoreHarness)
     registerAuditTests(ctx);
     registerConcurrencyTests(ctx, opened);
     registerParityTests(ctx, opened);
+    registerStorableTextTests(ctx);
+    registerStorableNumberTests(ctx);
   });
 }
 

@@ -1,7 +1,8 @@
-import { FleetopsError } from '../../../core/errors.js';
 import type { AnomalyRepo, AnomalyRow } from '../types.js';
+import { checkFields } from './field-checks.js';
 import { toAnomaly, type Raw } from './rows.js';
-import { inKeyOrder, json, placeholders, type SqlDb, type SqlParam } from './sql-db.js';
+import { inKeyOrder, placeholders, type SqlDb, type SqlParam } from './sql-db.js';
+import { storableJson } from './storable-text.js';
 
 const COLUMNS = 'id, run_id, cluster, component, signal, kind, severity, start_ms, end_ms, score, details';
 
@@ -14,21 +15,26 @@ const INSERT = `INSERT INTO anomalies (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $
 const UPDATE = `UPDATE anomalies SET run_id = $2, cluster = $3, component = $4, signal = $5, kind = $6, severity = $7,
   start_ms = $8, end_ms = $9, score = $10, details = $11 WHERE id = $1`;
 
+function describe(a: AnomalyRow): string {
+  return `Anomaly ${a.id} (${a.cluster} ${a.signal} ${a.kind})`;
+}
+
 function params(a: AnomalyRow): SqlParam[] {
-  return [a.id, a.runId, a.cluster, a.component, a.signal, a.kind, a.severity, a.startMs, a.endMs, a.score, json(a.details)];
+  return [a.id, a.runId, a.cluster, a.component, a.signal, a.kind, a.severity, a.startMs, a.endMs, a.score,
+    storableJson(a.details, describe(a), 'details')];
 }
 
 /**
  * What one backend would refuse and the other store: SQLite turns a NaN score into NULL (refused by
- * NOT NULL) where PostgreSQL stores NaN, and PostgreSQL refuses a fractional BIGINT that SQLite keeps.
+ * NOT NULL) where PostgreSQL stores NaN, PostgreSQL refuses a fractional BIGINT that SQLite keeps, and
+ * NUL in a name (field-checks.ts).
  */
 function checkRow(a: AnomalyRow): void {
-  const bad = Number.isNaN(a.score) ? ['score', a.score]
-    : !Number.isSafeInteger(a.startMs) ? ['startMs', a.startMs]
-      : !Number.isSafeInteger(a.endMs) ? ['endMs', a.endMs] : undefined;
-  if (bad) {
-    throw new FleetopsError(`Anomaly ${a.id} (${a.cluster} ${a.signal} ${a.kind}) has ${bad[0]} ${String(bad[1])}: scores must be numbers and times whole epoch milliseconds`);
-  }
+  checkFields(describe(a), {
+    keys: { id: a.id, runId: a.runId, cluster: a.cluster, component: a.component, signal: a.signal },
+    numbers: { score: a.score },
+    times: { startMs: a.startMs, endMs: a.endMs },
+  });
 }
 
 export function createAnomalyRepo(db: SqlDb): AnomalyRepo {
@@ -48,6 +54,7 @@ export function createAnomalyRepo(db: SqlDb): AnomalyRepo {
     },
     /** Anomalies overlapping [startMs, endMs), by start time. */
     async list({ startMs, endMs, cluster, kinds }) {
+      checkFields('Anomaly list', { keys: { cluster }, times: { startMs, endMs } });
       const where = ['start_ms < $2', 'end_ms >= $1'];
       const args: SqlParam[] = [startMs, endMs];
       if (cluster !== undefined) where.push(`cluster = $${args.push(cluster)}`);

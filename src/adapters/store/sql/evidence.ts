@@ -1,13 +1,25 @@
 import { SafetyViolationError } from '../../../core/errors.js';
 import { canonicalJson } from '../audit-chain.js';
 import type { EvidenceRepo, EvidenceRow } from '../types.js';
+import { checkFields } from './field-checks.js';
 import { toEvidence, type Raw } from './rows.js';
 import { inKeyOrder, json, placeholders, type SqlDb, type SqlQuery } from './sql-db.js';
+import { storableText, storableValue } from './storable-text.js';
 
 /** Everything but `createdAtMs`: re-observing the same content later is not a change. */
 function content(e: EvidenceRow): string {
   const { createdAtMs: _createdAtMs, ...rest } = e;
   return canonicalJson(rest);
+}
+
+function checkRow(e: EvidenceRow): void {
+  checkFields(`Evidence ${e.id}`, { keys: { id: e.id, groupId: e.groupId }, times: { startMs: e.startMs, endMs: e.endMs, createdAtMs: e.createdAtMs } });
+}
+
+/** The row as both backends store it and read it back: its text is data (storable-text.ts). */
+function storable(e: EvidenceRow): EvidenceRow {
+  const stored = { ...e, query: storableText(e.query), excerpt: storableText(e.excerpt), data: storableValue(e.data, `Evidence ${e.id}`, 'data') };
+  return e.link === undefined ? stored : { ...stored, link: storableText(e.link) };
 }
 
 async function insertOne(tx: SqlQuery, e: EvidenceRow): Promise<boolean> {
@@ -18,7 +30,8 @@ async function insertOne(tx: SqlQuery, e: EvidenceRow): Promise<boolean> {
   );
   if (rows.length > 0) return true;
   const [existing] = await tx.query<Raw>('SELECT * FROM evidence WHERE id = $1', [e.id]);
-  if (content(toEvidence(existing)) !== content(e)) {
+  // compared as it would be stored now: rows SQLite stored earlier keep NUL and unpaired surrogates as given
+  if (content(storable(toEvidence(existing))) !== content(e)) {
     throw new SafetyViolationError(`Evidence ${e.id} already exists with different content: evidence is immutable, derive a new id from the new content`);
   }
   return false;
@@ -29,18 +42,22 @@ export function createEvidenceRepo(db: SqlDb): EvidenceRepo {
     /** Returns how many rows were new; throws SafetyViolationError (and writes nothing) on a changed row. */
     async insertMany(rows) {
       if (rows.length === 0) return 0;
+      rows.forEach(checkRow);
+      const stored = rows.map(storable);
       return db.transaction(async (tx) => {
         let inserted = 0;
-        for (const row of inKeyOrder(rows, (r) => r.id)) if (await insertOne(tx, row)) inserted += 1;
+        for (const row of inKeyOrder(stored, (r) => r.id)) if (await insertOne(tx, row)) inserted += 1;
         return inserted;
       });
     },
     async get(ids) {
       if (ids.length === 0) return [];
+      checkFields('Evidence lookup', { keys: { ids } });
       const rows = await db.query<Raw>(`SELECT * FROM evidence WHERE id IN (${placeholders(ids, 0)}) ORDER BY id`, ids);
       return rows.map(toEvidence);
     },
     async listByGroup(groupId) {
+      checkFields('Evidence lookup', { keys: { groupId } });
       const rows = await db.query<Raw>('SELECT * FROM evidence WHERE group_id = $1 ORDER BY created_at_ms, id', [groupId]);
       return rows.map(toEvidence);
     },

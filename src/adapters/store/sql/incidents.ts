@@ -1,21 +1,31 @@
 import type { IncidentRepo } from '../types.js';
+import { checkFields } from './field-checks.js';
 import { toIncident, type Raw } from './rows.js';
 import { json, type SqlDb, type SqlParam } from './sql-db.js';
+import { storableJson, storableText } from './storable-text.js';
 
 export function createIncidentRepo(db: SqlDb): IncidentRepo {
   return {
+    /** The title and attributes are data (storable-text.ts); ids, day and clusters are checked. */
     async upsert(g) {
+      const record = `Incident group ${g.id}`;
+      checkFields(record, {
+        keys: { id: g.id, runId: g.runId, day: g.day, clusters: g.clusters, anomalyIds: g.anomalyIds },
+        times: { startMs: g.startMs, endMs: g.endMs },
+      });
       await db.query(
         `INSERT INTO incident_groups (id, run_id, day, title, start_ms, end_ms, clusters, anomaly_ids, attributes)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, day = excluded.day, title = excluded.title,
            start_ms = excluded.start_ms, end_ms = excluded.end_ms, clusters = excluded.clusters,
            anomaly_ids = excluded.anomaly_ids, attributes = excluded.attributes`,
-        [g.id, g.runId, g.day, g.title, g.startMs, g.endMs, json(g.clusters), json(g.anomalyIds), json(g.attributes)],
+        [g.id, g.runId, g.day, storableText(g.title), g.startMs, g.endMs, json(g.clusters), json(g.anomalyIds),
+          storableJson(g.attributes, record, 'attributes')],
       );
     },
     /** Groups of `day` and/or overlapping [startMs, endMs), by start time. */
     async list({ day, startMs, endMs }) {
+      checkFields('Incident group list', { keys: { day }, times: { startMs, endMs } });
       const where = ['1 = 1'];
       const args: SqlParam[] = [];
       if (day !== undefined) where.push(`day = $${args.push(day)}`);
@@ -25,6 +35,7 @@ export function createIncidentRepo(db: SqlDb): IncidentRepo {
       return rows.map(toIncident);
     },
     async get(id) {
+      checkFields('Incident group lookup', { keys: { id } });
       const rows = await db.query<Raw>('SELECT * FROM incident_groups WHERE id = $1', [id]);
       return rows[0] && toIncident(rows[0]);
     },
