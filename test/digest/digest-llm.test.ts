@@ -62,6 +62,20 @@ describe('availability digest with the Bedrock narrative (real SDK against the l
     expect(body.narrative.rootCause.evidenceIds).toEqual(['ev-1-2', 'ev-1-1']);
   });
 
+  it('publishes an accepted answer\'s text as data: no mention, broadcast or link reaches Slack', async () => {
+    h = await harness({ findings: dipFindings(1, 2), clusterCount: 2 });
+    const planted = '<!channel> <@U0123ABCD> <https://evil.example|click> @here';
+    const a = JSON.parse(answer(0)) as { summary: string; rootCause: { statement: string } };
+    fake.script({ text: JSON.stringify({ ...a, summary: `${planted} ${a.summary}`, rootCause: { ...a.rootCause, statement: `${a.rootCause.statement} ${planted}` } }) });
+
+    const { summary } = await digest(h, bedrock(20));
+
+    expect(summary).toMatchObject({ llmCalls: 1, llmAccepted: 1 });
+    const sent = JSON.stringify(h.outbox.readAll('fleet-availability'));
+    expect(sent).toContain('&lt;!channel&gt;');
+    for (const raw of ['<!channel>', '<@U0123ABCD>', '<https://evil.example', '@here']) expect(sent).not.toContain(raw);
+  });
+
   it.each([
     { groups: 3, cap: 20, calls: 3 },
     { groups: 25, cap: 20, calls: 20 },

@@ -3,7 +3,7 @@ import { closeServer, listenLocal } from './listen-local.js';
 
 /** One scripted answer of the fake model, consumed in order, one per Converse request. */
 export type FakeTurn =
-  | { text: string; usage?: FakeUsage; delayMs?: number }
+  | { text: string; usage?: FakeUsage; delayMs?: number; stopReason?: string }
   | { toolUses: { name: string; input: unknown; toolUseId?: string }[]; usage?: FakeUsage }
   | { error: { status: number; type: string; message?: string; retryAfterSeconds?: number } };
 
@@ -77,7 +77,7 @@ function answer(turn: Exclude<FakeTurn, { error: unknown }>): unknown {
   const usage = turn.usage ?? { inputTokens: 100, outputTokens: 20 };
   const withTotal = { ...usage, totalTokens: usage.inputTokens + usage.outputTokens };
   if ('text' in turn) {
-    return { output: { message: { role: 'assistant', content: [{ text: turn.text }] } }, stopReason: 'end_turn', usage: withTotal, metrics: { latencyMs: 5 } };
+    return { output: { message: { role: 'assistant', content: [{ text: turn.text }] } }, stopReason: turn.stopReason ?? 'end_turn', usage: withTotal, metrics: { latencyMs: 5 } };
   }
   const content = turn.toolUses.map((u, i) => ({ toolUse: { toolUseId: u.toolUseId ?? `t${i + 1}`, name: u.name, input: u.input } }));
   return { output: { message: { role: 'assistant', content } }, stopReason: 'tool_use', usage: withTotal, metrics: { latencyMs: 5 } };

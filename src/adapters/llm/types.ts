@@ -28,6 +28,17 @@ export interface LlmRequest {
   /** Output-token cap per step; the adapter has a default. */
   maxOutputTokens?: number;
   abortSignal?: AbortSignal;
+  /**
+   * Called after each tool turn with the calls (refused ones included) and usage so far, so a caller
+   * can record what the model did when a later turn fails (throttling, step limit, budget).
+   */
+  onProgress?(progress: LlmProgress): void;
+}
+
+export interface LlmProgress {
+  toolCalls: LlmToolCall[];
+  usage: LlmUsage;
+  steps: number;
 }
 
 export interface LlmToolCall {

@@ -1,6 +1,6 @@
 import type { EvidenceRow } from '../../adapters/store/types.js';
 import { parseLlmAnswer, type LlmAnswer } from './llm-answer.js';
-import { NumberPool, numberTokens } from './number-tokens.js';
+import { NumberPool, numberTokens, spelledNumberTokens } from './number-tokens.js';
 
 export type GroundingResult = { ok: true; answer: LlmAnswer } | { ok: false; reasons: string[] };
 
@@ -17,7 +17,9 @@ interface Statement {
  * every number it states appears in the evidence it cites (excerpt, query, data, time range) or in
  * the group facts with the same value and unit (`5.0m` = `5m`, `850 ms` = `850ms`, `1.11.3`); a number
  * in structured data grounds a bare number or one in the unit its key names (`p99LatencyMs` → ms);
- * the time range grounds only whole clock times (`14:05`). Pure; the reasons are meant for people.
+ * the time range grounds only whole clock times (`14:05`) and dates. A name with a digit and a hyphen
+ * (cluster `c-eu-west-1-0003`, node, pod, region) must be written in that evidence or the facts too.
+ * Pure; the reasons are meant for people.
  */
 export function checkGrounding(answer: unknown, ledger: readonly EvidenceRow[], facts: readonly string[]): GroundingResult {
   const parsed = parseLlmAnswer(answer);
@@ -26,7 +28,10 @@ export function checkGrounding(answer: unknown, ledger: readonly EvidenceRow[], 
   const statements = statementsOf(parsed.answer);
   const reasons = statements.flatMap((s) => citationProblems(s, byId));
   const cited = [...new Set(statements.flatMap((s) => s.evidenceIds ?? []))].filter((id) => byId.has(id));
-  for (const s of statements) reasons.push(...numberProblems(s, s.evidenceIds ?? cited, byId, facts), ...commandProblems(s));
+  for (const s of statements) {
+    const ids = s.evidenceIds ?? cited;
+    reasons.push(...numberProblems(s, ids, byId, facts), ...nameProblems(s, ids, byId, facts), ...commandProblems(s));
+  }
   return reasons.length === 0 ? { ok: true, answer: parsed.answer } : { ok: false, reasons };
 }
 
@@ -53,8 +58,44 @@ function numberProblems(s: Statement, ids: string[], byId: Map<string, EvidenceR
     const row = byId.get(id);
     if (row) pool.addText(evidenceText(row)).addData(row.data).addTime(row.startMs).addTime(row.endMs);
   }
-  const missing = [...new Set(numberTokens(s.text).filter((t) => !pool.has(t)).map((t) => t.raw))];
-  return missing.map((raw) => `${s.where}: states ${JSON.stringify(raw)}, which appears neither in its cited evidence nor in the group facts`);
+  const missing = [...new Set([...numberTokens(s.text), ...spelledNumberTokens(s.text)].filter((t) => !pool.has(t)).map((t) => t.raw))];
+  const problems = missing.map((raw) => `${s.where}: states ${JSON.stringify(raw)}, which appears neither in its cited evidence nor in the group facts`);
+  // `９９%` would pass unread: digits the tokens do not know are refused outright
+  return OTHER_DIGIT.test(s.text) ? [...problems, `${s.where}: writes digits other than 0-9, which cannot be checked against the evidence`] : problems;
+}
+
+const OTHER_DIGIT = /(?![0-9])\p{Nd}/u;
+
+/**
+ * Names of clusters, nodes, pods and regions (a letter first, a digit and a hyphen or underscore in
+ * it): numbers alone do not ground them, since a cluster's digits are in most data. A component with
+ * its version (`coredns-1.11.3`) is left to the number check.
+ */
+function nameProblems(s: Statement, ids: string[], byId: Map<string, EvidenceRow>, facts: readonly string[]): string[] {
+  const texts = [...facts, ...ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [row.id, evidenceText(row), ...dataStrings(row.data)] : [];
+  })].map((t) => t.toLowerCase());
+  const names = [...s.text.matchAll(NAME)].map((m) => m[0].toLowerCase()).filter((n) => /\d/.test(n) && /[-_]/.test(n) && !VERSIONED.test(n));
+  const missing = [...new Set(names)].filter((n) => !texts.some((t) => hasName(t, n)));
+  return missing.map((n) => `${s.where}: names ${JSON.stringify(n)}, which appears neither in its cited evidence nor in the group facts`);
+}
+
+const NAME = /(?<![\w.-])[a-z][a-z\d]*(?:[-_.][a-z\d]+)*/gi;
+const VERSIONED = /^[a-z][a-z-]*[-_]v?\d+(?:\.\d+)+$/;
+
+/** `name` as a whole name in `text`: `ip-10-0-1-2` is in `ip-10-0-1-2.compute.internal`, `c-1` is not in `c-10`. */
+function hasName(text: string, name: string): boolean {
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    if (!/[\w-]/.test(text[i - 1] ?? '') && !/[\w-]/.test(text[i + name.length] ?? '')) return true;
+  }
+  return false;
+}
+
+function dataStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(dataStrings);
+  return value && typeof value === 'object' ? Object.values(value).flatMap(dataStrings) : [];
 }
 
 /** Approvals are thread replies `approve <id8>`: an answer must never carry one, even quoted from a log. */
@@ -62,9 +103,10 @@ function commandProblems(s: Statement): string[] {
   return APPROVAL_COMMAND.test(s.text) ? [`${s.where}: contains an approval command, which an answer may never carry`] : [];
 }
 
-const APPROVAL_COMMAND = /\b(?:approve|reject)\s+[0-9a-f]{8}\b/i;
+/** As the approval parser reads one: a short id or the whole one (8 to 64 hex digits). */
+const APPROVAL_COMMAND = /\b(?:approve|reject)\s+[0-9a-f]{8,64}\b/i;
 
-/** The row's time range enters the pool only as whole `HH:MM` times: its digits would ground any count. */
+/** The row's time range enters the pool only as whole `HH:MM` times and dates: its digits would ground any count. */
 function evidenceText(row: EvidenceRow): string {
   return [row.excerpt, row.query].join('\n');
 }

@@ -57,19 +57,30 @@ export async function narrateWithLlm(input: NarrateInput): Promise<NarrateResult
     return fallback([`token budget exhausted: ${input.budget.remainingTokens()} of ${input.budget.limitTokens} tokens remain, the prompt alone needs more`]);
   }
   if (input.cap && !input.cap.tryTake()) return fallback([`LLM call cap reached: ${input.cap.max} calls per digest`]);
+  // what the model did before a failing turn (a refused tool call, tokens spent) stays on record
+  let progress: Pick<NarrateResult, 'toolCalls' | 'usage'> = { toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 } };
   try {
-    const result = await input.llm.converse({ system: SYSTEM_PROMPT, user, tools: guardTools(input.tools, input.maxToolOutputChars ?? 8_000), maxSteps: input.maxSteps, abortSignal: input.abortSignal });
+    const result = await input.llm.converse({
+      system: SYSTEM_PROMPT, user, tools: guardTools(input.tools, input.maxToolOutputChars ?? 8_000), maxSteps: input.maxSteps, abortSignal: input.abortSignal,
+      onProgress: (p) => { progress = { toolCalls: p.toolCalls, usage: p.usage }; },
+    });
     const checked = checkGrounding(result.text, input.ledger, input.group.facts);
     const meta = { toolCalls: result.toolCalls, usage: result.usage };
-    if (!checked.ok) return fallback(checked.reasons, meta);
+    if (!checked.ok) return fallback([...stopProblems(result.stopReason), ...checked.reasons], meta);
     input.logger.info({ groupId: input.group.id, steps: result.steps, ...result.usage }, 'llm narrative accepted');
     // what to do next is never the model's words: they can repeat an instruction planted in a log line
     // ("kubectl delete namespace …") with grounded numbers. The template's steps come from the runbook
     // and the proposal, which only the deterministic engine and the safe-operation catalog make.
     return { engine: input.llm.kind, narrative: { ...checked.answer, nextSteps: input.templateNarrative.nextSteps }, ...meta };
   } catch (err) {
-    return fallback([`llm call failed: ${redactText((err as Error)?.message ?? String(err))}`]);
+    return fallback([`llm call failed: ${redactText((err as Error)?.message ?? String(err))}`], progress);
   }
+}
+
+/** A cut-off or filtered answer says so in the record, not only that it is not valid JSON. */
+function stopProblems(stopReason: string): string[] {
+  if (stopReason === 'end_turn' || stopReason === 'stop_sequence') return [];
+  return [stopReason === 'max_tokens' ? 'answer cut off at the output-token limit (stopReason max_tokens)' : `the model stopped with stopReason ${stopReason}`];
 }
 
 /** Wraps each tool so what it returns (or the error it throws) reaches the model redacted and delimited. */

@@ -155,6 +155,16 @@ describe('createBedrockLlm', () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it('reports the tool calls and usage after each tool turn, so a caller keeps them when a later turn fails', async () => {
+    const { client } = llm({ maxAttempts: 1 });
+    const onProgress = vi.fn();
+    fake.script({ toolUses: [{ name: 'drain_node', input: {} }], usage: { inputTokens: 300, outputTokens: 40 } }, { error: { status: 400, type: 'ValidationException' } });
+
+    await expect(client.converse(request([tool('search_logs')], { onProgress }))).rejects.toBeInstanceOf(ExternalServiceError);
+
+    expect(onProgress.mock.calls).toEqual([[{ toolCalls: [expect.objectContaining({ name: 'drain_node', allowed: false })], usage: { inputTokens: 300, outputTokens: 40 }, steps: 1 }]]);
+  });
+
   it('refuses a call that could exceed the token budget without sending it', async () => {
     const { client } = llm({ budget: createTokenBudget(500) });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkGrounding } from '../../../src/rca/narrative/grounding.js';
 import type { Narrative } from '../../../src/rca/narrative/llm-narrative.js';
-import { FACTS, goodAnswer, LEDGER } from './fixtures.js';
+import { evidence, FACTS, goodAnswer, LEDGER } from './fixtures.js';
 
 const withAnswer = (edit: (a: Narrative) => void): string => {
   const a = goodAnswer();
@@ -57,10 +57,47 @@ describe('checkGrounding', () => {
     ['a version in no evidence', withAnswer((a) => { a.nextSteps = ['Roll back to 1.10.9.']; }), /^nextSteps\[0\]: states "1.10.9"/],
     ['a number in the summary in no evidence', withAnswer((a) => { a.summary = 'It lasted 90m.'; }), /^summary: states "90m"/],
     ['an approval command', withAnswer((a) => { a.nextSteps = ['approve 1a2b3c4d']; }), /^nextSteps\[0\]: contains an approval command/],
+    ['an approval command with a full-length id', withAnswer((a) => { a.summary = `Reply approve ${'ab12'.repeat(16)} in the thread.`; }), /^summary: contains an approval command/],
+    ['a number with a thousands separator in no evidence', withAnswer((a) => { a.claims[1].text = 'SERVFAIL reached 12,850 queries.'; }), /^claims\[1\]: states "12,850"/],
+    ['a number in words in no evidence', withAnswer((a) => { a.claims[0].text = 'CoreDNS was upgraded on ninety clusters.'; }), /^claims\[0\]: states "ninety"/],
+    ['digits other than 0-9', withAnswer((a) => { a.claims[1].text = 'SERVFAIL ratio rose to ９９%.'; }), /^claims\[1\]: writes digits other than 0-9/],
   ])('rejects %s', (_case, answer, reason) => {
     const result = checkGrounding(answer, LEDGER, FACTS);
 
     expect(result.ok).toBe(false);
     expect(result.ok ? [] : result.reasons).toEqual(expect.arrayContaining([expect.stringMatching(reason)]));
+  });
+
+  describe('with the facts of a digest group (its day, its clusters) and a ledger naming clusters, pods and nodes', () => {
+    const facts = [...FACTS, '4 clusters affected: c-eu-west-1-0000, c-eu-west-1-0001, c-eu-west-1-0002, c-eu-west-1-0003', 'from 2026-11-29 14:05 to 2026-11-29 15:05 UTC'];
+    const dns = evidence('ev-dns', {
+      source: 'metrics', query: 'dns_timeouts for c-eu-west-1-0001 step 300s',
+      excerpt: 'dns_timeouts on pod coredns-7d9f8-abcde on node ip-10-0-1-23.eu-west-1.compute.internal (c-eu-west-1-0001): 0.1 before → 12.5 during',
+      data: { cluster: 'c-eu-west-1-0001', pod: 'coredns-7d9f8-abcde', before: 0.1, during: 12.5, series: [0, 1, 2, 3, 5, 7, 11, 29] },
+    });
+    const check = (text: string, evidenceIds = ['ev-dns']) => checkGrounding(withAnswer((a) => { a.claims.push({ text, evidenceIds }); }), [...LEDGER, dns], facts);
+
+    it.each([
+      ['a count stated only by the day and month of the facts\' date', 'Node pressure evicted 29 pods on 11 nodes.', ['ev-nodes'], /^claims\[2\]: states "29 pods"/],
+      ['a date in no evidence', 'DNS timeouts began on 2026-11-28.', ['ev-dns'], /^claims\[2\]: states "2026-11-28"/],
+      ['a cluster outside the group whose digits the data holds', 'DNS timeouts rose to 12.5 on c-eu-west-1-0029.', ['ev-dns'], /^claims\[2\]: names "c-eu-west-1-0029"/],
+      ['a pod the cited evidence does not name', 'DNS timeouts rose to 12.5 on pod coredns-7d9f8-zzzzz.', ['ev-dns'], /^claims\[2\]: names "coredns-7d9f8-zzzzz"/],
+    ])('rejects %s', (_case, text, evidenceIds, reason) => {
+      const result = check(text, evidenceIds);
+
+      expect(result.ok).toBe(false);
+      expect(result.ok ? [] : result.reasons).toEqual(expect.arrayContaining([expect.stringMatching(reason)]));
+    });
+
+    it.each([
+      ['the cluster, pod and node its evidence names', 'DNS timeouts rose to 12.5 on C-EU-WEST-1-0001 (pod coredns-7d9f8-abcde, node ip-10-0-1-23 in eu-west-1).'],
+      ['a cluster of the group named in the facts', 'c-eu-west-1-0003 is one of the affected clusters.'],
+      ['an ISO timestamp of the evidence window', 'DNS timeouts rose from 2026-11-29T14:05:00.000Z.'],
+      ['the facts\' date', 'DNS timeouts rose on 2026-11-29 at 14:05.'],
+      ['a component with its version', 'coredns-1.11.3 was running.', ['ev-rollout']],
+      ['a number in words the evidence holds', 'CoreDNS was upgraded on forty-two clusters.', ['ev-rollout']],
+    ])('accepts %s', (_case, text, evidenceIds = ['ev-dns']) => {
+      expect(check(text, evidenceIds).ok).toBe(true);
+    });
   });
 });

@@ -3,12 +3,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBedrockLlm } from '../../../src/adapters/llm/bedrock/index.js';
 import { createNoLlm } from '../../../src/adapters/llm/none/index.js';
 import { createTokenBudget } from '../../../src/adapters/llm/token-budget.js';
-import type { LlmTool, TokenBudget } from '../../../src/adapters/llm/types.js';
+import type { LlmTool, LlmUsage, TokenBudget } from '../../../src/adapters/llm/types.js';
 import type { EvidenceRow } from '../../../src/adapters/store/types.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { createLlmCallCap } from '../../../src/rca/narrative/llm-call-cap.js';
 import { narrateWithLlm, type NarrateInput } from '../../../src/rca/narrative/llm-narrative.js';
-import { startBedrockFake, type BedrockFake } from '../../fakes/bedrock-fake.js';
+import { startBedrockFake, type BedrockFake, type FakeTurn } from '../../fakes/bedrock-fake.js';
 import { evidence, FACTS, goodAnswer, LEDGER, TEMPLATE } from './fixtures.js';
 
 let fake: BedrockFake;
@@ -162,6 +162,47 @@ describe('narrateWithLlm', () => {
 
     expect(result.engine).toBe('template');
     expect(result.rejection?.reasons[0]).toMatch(/^llm call failed: bedrock converse failed: AccessDeniedException/);
+  });
+
+  it.each<[string, number, FakeTurn[], RegExp, number, LlmUsage]>([
+    ['throttled after a tool turn', 4, [{ toolUses: [{ name: 'drain_node', input: { clusters: '*' } }], usage: { inputTokens: 300, outputTokens: 40 } }, ...Array.from({ length: 4 }, () => ({ error: { status: 429, type: 'ThrottlingException' } }))], /ThrottlingException/, 1, { inputTokens: 300, outputTokens: 40 }],
+    ['at the step limit', 2, [{ toolUses: [{ name: 'drain_node', input: { clusters: '*' } }], usage: { inputTokens: 300, outputTokens: 40 } }, { toolUses: [{ name: 'search_logs', input: {} }], usage: { inputTokens: 500, outputTokens: 30 } }], /did not finish within 2 steps/, 2, { inputTokens: 800, outputTokens: 70 }],
+  ])('keeps the refused tool call and the tokens spent on record when the call fails %s', async (_case, maxSteps, turns, reason, calls, usage) => {
+    fake.script(...turns);
+
+    const result = await narrateWithLlm(setup({ maxSteps, tools: [readTool('search_logs', 'x')] }));
+
+    expect(result.engine).toBe('template');
+    expect(result.rejection?.reasons[0]).toMatch(reason);
+    expect(result.toolCalls).toHaveLength(calls);
+    expect(result.toolCalls[0]).toMatchObject({ name: 'drain_node', allowed: false, status: 'error' });
+    expect(result.usage).toEqual(usage);
+  });
+
+  it.each([
+    ['max_tokens', 'answer cut off at the output-token limit (stopReason max_tokens)'],
+    ['guardrail_intervened', 'the model stopped with stopReason guardrail_intervened'],
+  ])('says why an answer stopped with %s when it is not accepted', async (stopReason, first) => {
+    fake.script({ text: JSON.stringify(goodAnswer()).slice(0, 200), stopReason });
+
+    const result = await narrateWithLlm(setup());
+
+    expect(result).toMatchObject({ engine: 'template', narrative: TEMPLATE });
+    expect(result.rejection?.reasons).toEqual([first, expect.stringMatching(/^answer is not valid JSON/)]);
+  });
+
+  it.each([
+    [{ status: 429, type: 'ThrottlingException' }, 4],
+    [{ status: 408, type: 'ModelTimeoutException' }, 1],
+    [{ status: 400, type: 'ValidationException' }, 1],
+  ])('falls back with the reason on $type', async (error, requests) => {
+    fake.script(...Array.from({ length: requests }, () => ({ error })));
+
+    const result = await narrateWithLlm(setup());
+
+    expect(result).toMatchObject({ engine: 'template', narrative: TEMPLATE });
+    expect(result.rejection?.reasons[0]).toMatch(new RegExp(`^llm call failed: bedrock converse .*${error.type}`));
+    expect(fake.requests).toHaveLength(requests);
   });
 
   it('uses the template without a rejection when no model is configured', async () => {

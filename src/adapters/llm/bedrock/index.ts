@@ -77,6 +77,7 @@ async function converseLoop(req: LlmRequest, deps: LoopDeps): Promise<LlmResult>
     const turn = await runToolUses(uses, req.tools, { maxOutputChars: deps.maxToolOutputChars ?? 20_000, logger: deps.logger, signal: req.abortSignal });
     result.toolCalls.push(...turn.calls);
     messages.push({ role: 'user', content: turn.results });
+    req.onProgress?.({ toolCalls: [...result.toolCalls], usage: { ...result.usage }, steps: result.steps });
   }
   throw new LlmStepLimitError(req.maxSteps);
 }
