@@ -11,6 +11,7 @@ import { groupFacts } from './group-facts.js';
 import { narrateGroup, type DigestLlm } from './narrate-group.js';
 import type { DigestEngine, DigestIncidentGroup, RcaPorts } from './rca-contract.js';
 import { recordProposal } from './record-proposal.js';
+import { storedModelNarrative } from './stored-narrative.js';
 import { checkSymptomPresent } from './symptom-check.js';
 import { templateNarrative } from './template-narrative.js';
 
@@ -36,7 +37,8 @@ export interface GroupRunDeps {
 
 /**
  * One group, end to end: evidence (stored, immutable) → RCA → proposal when the symptom is still
- * present → narrative (template, or the model's when it passes the checks) → incident and RCA rows.
+ * present → narrative (template, or the model's when it passes the checks; a rerun on the same evidence
+ * keeps the stored one) → incident and RCA rows.
  */
 export async function analyseDigestGroup(group: DigestIncidentGroup, deps: GroupRunDeps, ctx: JobContext): Promise<DigestGroupView> {
   const evidence = await deps.engine.collectEvidence(group, deps.ports, {
@@ -79,7 +81,9 @@ export async function analyseDigestGroup(group: DigestIncidentGroup, deps: Group
   const p = proposal?.view;
   const template = templateNarrative({ group, rca, ledger: evidence, proposal: p && { id8: p.id8, operation: p.operation, target: p.target } });
   const facts = groupFacts(group);
-  const told = await narrateGroup({ group: { id: group.id, title: group.title, facts }, ledger: evidence, template, llm: deps.llm, cap: deps.cap, runbookIndex: deps.knowledge.runbookIndex, logger: ctx.logger, signal: ctx.signal });
+  // a rerun keeps the model narrative it published when the evidence is the same (read before the upsert below)
+  const stored = deps.llm ? storedModelNarrative(await deps.store.rcas.get(group.id)) : undefined;
+  const told = await narrateGroup({ group: { id: group.id, title: group.title, facts }, ledger: evidence, template, llm: deps.llm, cap: deps.cap, runbookIndex: deps.knowledge.runbookIndex, logger: ctx.logger, signal: ctx.signal, stored });
   await deps.store.incidents.upsert({
     id: group.id, runId: ctx.runId, day: deps.day, title: group.title, startMs: group.startMs, endMs: group.endMs, clusters: group.clusters,
     anomalyIds: group.findings.map((f) => f.id),
@@ -89,7 +93,7 @@ export async function analyseDigestGroup(group: DigestIncidentGroup, deps: Group
     groupId: group.id, runId: ctx.runId, engine: told.engine, verdict: rca.verdict, createdAtMs: ctx.clock.nowMs(),
     body: {
       rca, narrative: told.narrative, evidenceIds: evidence.map((e) => e.id), symptom, proposalId: p?.id,
-      llm: { used: told.engine !== 'template', rejection: told.rejection, toolCalls: told.toolCalls, usage: told.usage },
+      llm: { used: told.engine !== 'template', reusedFrom: told.reusedFrom, rejection: told.rejection, toolCalls: told.toolCalls, usage: told.usage },
     } as unknown as Record<string, unknown>,
   });
   return buildGroupView({ group, rca, ledger: evidence, engine: told.engine, narrative: told.narrative, llmRejection: told.rejection?.reasons, proposal: p, symptom });

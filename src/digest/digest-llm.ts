@@ -15,7 +15,7 @@ export function createDigestLlm(config: FleetopsConfig, logger: Logger): DigestL
   const b = config.llm.bedrock;
   const budget = createTokenBudget(b.tokenBudgetPerRun);
   const client = createBedrockLlm({
-    region: b.region, modelId: b.modelId, endpoint: b.endpoint, logger, budget,
+    region: b.region, modelId: b.modelId, endpoint: b.endpoint, logger, budget, maxOutputTokens: b.maxOutputTokens,
     requestHandler: b.endpoint ? new NodeHttpHandler({ requestTimeout: 60_000 }) : undefined,
   });
   return { client, budget, maxSteps: b.maxSteps, maxCalls: b.maxCallsPerDigest };

@@ -5,6 +5,7 @@ import type { LlmCallCap } from '../rca/narrative/llm-call-cap.js';
 import { narrateWithLlm, type NarrateResult, type Narrative } from '../rca/narrative/llm-narrative.js';
 import { redactValue } from '../rca/narrative/redact.js';
 import type { RunbookIndex } from '../runbooks/index.js';
+import { reuseStoredNarrative, type StoredNarrative } from './stored-narrative.js';
 
 /** The model side of a digest run: one client, one budget and one call cap shared by every group. */
 export interface DigestLlm {
@@ -24,18 +25,37 @@ export interface NarrateGroupInput {
   runbookIndex: RunbookIndex;
   logger: Logger;
   signal?: AbortSignal;
+  /** The model narrative an earlier run stored for this group (see storedModelNarrative). */
+  stored?: StoredNarrative;
 }
 
-/** The template narrative, or the model's when a model is configured and its answer passes the checks. */
-export async function narrateGroup(input: NarrateGroupInput): Promise<NarrateResult> {
-  if (!input.llm || input.llm.client.kind === 'none') {
-    return { engine: 'template', narrative: input.template, toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 } };
+export interface GroupNarration extends NarrateResult {
+  /** Set when the stored model narrative was used again without a model call. */
+  reusedFrom?: { runId: string };
+}
+
+/**
+ * The template narrative, or the model's when a model is configured and its answer passes the checks.
+ * A model narrative stored for the same evidence is used again without a call, so a rerun neither
+ * spends tokens nor loses a published narrative to a throttled call; when the evidence changed and
+ * the call fails, the template's rejection says why the stored one was not used.
+ */
+export async function narrateGroup(input: NarrateGroupInput): Promise<GroupNarration> {
+  const none = { toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 } };
+  if (!input.llm || input.llm.client.kind === 'none') return { engine: 'template', narrative: input.template, ...none };
+  const { stored } = input;
+  const reuse = stored ? reuseStoredNarrative(stored, input.ledger, input.group.facts) : undefined;
+  if (stored && reuse?.ok) {
+    input.logger.info({ groupId: input.group.id, fromRunId: stored.runId }, 'llm narrative reused');
+    return { engine: stored.engine, narrative: { ...reuse.narrative, nextSteps: input.template.nextSteps }, reusedFrom: { runId: stored.runId }, ...none };
   }
-  return narrateWithLlm({
+  const told = await narrateWithLlm({
     llm: input.llm.client, group: input.group, ledger: input.ledger, templateNarrative: input.template,
     tools: readOnlyTools(input.ledger, input.runbookIndex), budget: input.llm.budget, maxSteps: input.llm.maxSteps,
     logger: input.logger, cap: input.cap, abortSignal: input.signal,
   });
+  if (!reuse || reuse.ok || told.engine !== 'template') return told;
+  return { ...told, rejection: { reasons: [reuse.reason, ...(told.rejection?.reasons ?? [])] } };
 }
 
 /** Read-only tools: look up the group's evidence rows and search the runbooks. Nothing else. */

@@ -93,6 +93,8 @@ const DocsConfig = z.strictObject({
   }).prefault({}),
 });
 
+const OUTPUT_TOKENS = 'an integer from 256 to 65536 (output tokens per model step)';
+
 const LlmConfig = z.strictObject({
   kind: z.enum(['none', 'bedrock']).default('none'),
   bedrock: z.strictObject({
@@ -102,6 +104,13 @@ const LlmConfig = z.strictObject({
     maxSteps: z.number().int().min(1).max(20).default(6),
     tokenBudgetPerRun: z.number().int().min(1000).default(200_000),
     maxCallsPerDigest: z.number().int().min(0).default(20),
+    /** Output tokens per model step: the largest answer LlmAnswer allows is about 4,000; the default model's limit is 4,096. */
+    maxOutputTokens: z.number().int().min(256, OUTPUT_TOKENS).max(65_536, OUTPUT_TOKENS).default(4096),
+  }).superRefine((b, ctx) => {
+    // every step reserves its prompt plus this many tokens: a cap at or over the budget fails every call
+    if (b.maxOutputTokens >= b.tokenBudgetPerRun) {
+      ctx.addIssue({ code: 'custom', path: ['maxOutputTokens'], message: `a number below tokenBudgetPerRun (${b.tokenBudgetPerRun}), since each model step reserves its prompt plus maxOutputTokens from the run's budget` });
+    }
   }).prefault({}),
 });
 

@@ -72,14 +72,17 @@ function target(h: Hypothesis, clusters: string[], topology: Map<string, Topolog
 }
 
 /**
- * A catalog operation for the top hypothesis, only when the runbook allows it, the target kind fits
- * and the parameters (the catalog defaults, narrowed to the runbook's bounds) validate.
+ * A catalog operation for the top hypothesis, only when its target cluster is one of the group's, the
+ * runbook allows it, the target kind fits and the parameters (the catalog defaults, narrowed to the
+ * runbook's bounds) validate. Otherwise no proposal (undefined), as for every refusal here.
  */
 export function proposeOperation(
   h: Hypothesis, runbook: RunbookRef | undefined, index: RunbookIndex, catalog: SafeOperationCatalog, clusters: string[], topology: Map<string, Topology>,
   inventory: readonly Cluster[] = [],
 ): ProposedOperation | undefined {
   const t = target(h, clusters, topology, inventory);
+  // a hypothesis naming a cluster outside the group must not change that cluster
+  if (t && !clusters.includes(t.target.cluster)) return undefined;
   const allowed = runbook && index.byId(runbook.id)?.meta.allowed_operations.find((a) => a.op === t?.op);
   const op = t && findOperation(catalog, t.op);
   if (!t || !allowed || !op || !op.target_kinds.includes(t.target.kind as never)) return undefined;

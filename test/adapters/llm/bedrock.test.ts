@@ -165,6 +165,18 @@ describe('createBedrockLlm', () => {
     expect(onProgress.mock.calls).toEqual([[{ toolCalls: [expect.objectContaining({ name: 'drain_node', allowed: false })], usage: { inputTokens: 300, outputTokens: 40 }, steps: 1 }]]);
   });
 
+  it.each([
+    { maxOutputTokens: undefined, maxTokens: 4096 },
+    { maxOutputTokens: 6000, maxTokens: 6000 },
+  ])('caps each step\'s output at maxOutputTokens $maxOutputTokens (inferenceConfig.maxTokens $maxTokens): the largest answer fits by default', async ({ maxOutputTokens, maxTokens }) => {
+    const { client } = llm({ maxOutputTokens });
+    fake.script({ text: 'done' });
+
+    await client.converse(request([]));
+
+    expect(fake.requests[0].body.inferenceConfig?.maxTokens).toBe(maxTokens);
+  });
+
   it('refuses a call that could exceed the token budget without sending it', async () => {
     const { client } = llm({ budget: createTokenBudget(500) });
 

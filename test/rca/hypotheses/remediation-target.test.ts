@@ -30,3 +30,24 @@ describe('where a fleet-wide fix is proposed first', () => {
     expect(op).toMatchObject({ id: 'rollback-revision', target: { cluster: 'c-e-dev', kind: 'Deployment', namespace: 'kube-system', name: 'coredns' } });
   });
 });
+
+describe('a proposal stays inside the incident group', () => {
+  const index = createRunbookIndex(loadRunbooks('runbooks'));
+  const group = ['c-a-prod', 'c-c-staging'];
+  const disk = (cluster: string) => ({ failureMode: 'node.disk-pressure', entity: { cluster, node: 'ip-10-0-1-2' }, score: 9, supporting: [], contradicting: [] });
+  const rollout = (cluster: string) => ({ failureMode: 'fleet.bad-rollout', entity: { cluster, component: 'coredns', version: 'v1.12.0' }, score: 9, supporting: [], contradicting: [] });
+
+  it.each([
+    ['a node drain', disk],
+    ['a rollback', rollout],
+  ])('proposes %s on a cluster of the group and refuses it on a cluster outside (no proposal)', (_case, hypothesis) => {
+    const h = hypothesis('c-a-prod');
+    const runbook = matchRunbook(index, h.failureMode);
+
+    const inside = proposeOperation(h, runbook, index, loadSafeOperationCatalog(), group, new Map());
+    const outside = proposeOperation(hypothesis('c-z-other'), runbook, index, loadSafeOperationCatalog(), group, new Map());
+
+    expect(inside?.target.cluster).toBe('c-a-prod');
+    expect(outside).toBeUndefined();
+  });
+});

@@ -26,7 +26,8 @@ function setup(over: Partial<NarrateInput> & { budget?: TokenBudget } = {}) {
   const budget = over.budget ?? createTokenBudget(200_000);
   const llm = createBedrockLlm({
     region: 'eu-west-1', modelId: 'anthropic.claude-test', endpoint: fake.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    requestHandler: new NodeHttpHandler(), logger: silentLogger, budget, sleep: async () => {},
+    // the budgets below are sized for steps that reserve 1,024 output tokens
+    requestHandler: new NodeHttpHandler(), logger: silentLogger, budget, sleep: async () => {}, maxOutputTokens: 1_024,
   });
   const input: NarrateInput = {
     llm, group: { id: 'g1', title: 'CoreDNS SERVFAIL on 42 clusters', facts: FACTS }, ledger: LEDGER,

@@ -14,6 +14,9 @@ import { ConverseAnswer } from './schema.js';
 import { sendWithRetry, type RetryPolicy } from './send-with-retry.js';
 import { withTimeout } from '../../../core/backoff.js';
 
+/** Fits the largest answer the narrative schema allows (about 4,000 tokens). */
+const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+
 export interface BedrockLlmOptions {
   region: string;
   modelId: string;
@@ -25,7 +28,7 @@ export interface BedrockLlmOptions {
   maxAttempts?: number;
   /** Timeout of one Converse call (default 60 s). */
   timeoutMs?: number;
-  /** Output-token cap per step when the request sets none (default 1024). */
+  /** Output-token cap per step when the request sets none (default 4096, config `llm.bedrock.maxOutputTokens`): a lower cap cuts long answers off (stopReason max_tokens). */
   maxOutputTokens?: number;
   /** Characters of one tool result sent back to the model (default 20,000). */
   maxToolOutputChars?: number;
@@ -59,7 +62,7 @@ interface LoopDeps extends BedrockLlmOptions {
 async function converseLoop(req: LlmRequest, deps: LoopDeps): Promise<LlmResult> {
   const messages: Message[] = [{ role: 'user', content: [{ text: req.user }] }];
   const result: LlmResult = { text: '', toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, steps: 0, stopReason: '' };
-  const maxTokens = req.maxOutputTokens ?? deps.maxOutputTokens ?? 1024;
+  const maxTokens = req.maxOutputTokens ?? deps.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
   while (result.steps < req.maxSteps) {
     const input: ConverseCommandInput = { modelId: deps.modelId, system: [{ text: req.system }], messages, toolConfig: toolConfig(req.tools), inferenceConfig: { maxTokens, temperature: 0 } };
     const answer = await step(input, maxTokens, req.abortSignal, deps);
