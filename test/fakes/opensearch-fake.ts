@@ -3,7 +3,9 @@
  * filter/must/should/must_not, range, terms, term, match_phrase, match_all, exists; size, sort,
  * track_total_hits) over in-memory documents and answers with the documented hit shape.
  * Anything else (another path, an unknown clause or body key, `query_string`) gets a 400/404 and
- * lands in `unexpected`. Failures can be queued with `failNext`.
+ * lands in `unexpected`. Failures can be queued with `failNext`, partial answers (shard failures,
+ * server timeout) with `partialNext`; `reverseTies` answers equal sort keys in the other order, as
+ * another copy of a shard may.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { closeServer, listenLocal } from './listen-local.js';
@@ -31,12 +33,22 @@ export interface FakeFailure {
   body?: unknown;
 }
 
+/** The next search is answered with its hits but marked partial, as OpenSearch does (HTTP 200). */
+export interface FakePartial {
+  /** Shards that failed, each with this reason (`_shards.failures`). */
+  failedShards?: number;
+  reason?: { type: string; reason: string };
+  timedOut?: boolean;
+}
+
 export interface OpenSearchFake {
   url: string;
   requests: RecordedSearch[];
   unexpected: string[];
   add(...docs: FakeDoc[]): void;
   failNext(...failures: FakeFailure[]): void;
+  partialNext(...partials: FakePartial[]): void;
+  reverseTies(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +61,8 @@ export async function startOpenSearchFake(): Promise<OpenSearchFake> {
   const requests: RecordedSearch[] = [];
   const unexpected: string[] = [];
   const failures: FakeFailure[] = [];
+  const partials: FakePartial[] = [];
+  let tiesReversed = false;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -70,7 +84,7 @@ export async function startOpenSearchFake(): Promise<OpenSearchFake> {
       if (failure?.hang) return;
       if (failure) return send(failure.status, failure.body ?? errorBody('fake_failure', `injected ${failure.status}`, failure.status), failure.headers);
       try {
-        send(200, search(docs, index, body, url.searchParams));
+        send(200, markPartial(search(tiesReversed ? [...docs].reverse() : docs, index, body, url.searchParams), index, partials.shift()));
       } catch (err) {
         if (!(err instanceof DslError)) throw err;
         unexpected.push(err.message);
@@ -85,6 +99,8 @@ export async function startOpenSearchFake(): Promise<OpenSearchFake> {
     unexpected,
     add: (...more) => { for (const d of more) docs.push({ id: d.id ?? `doc-${docs.length + 1}`, ...d }); },
     failNext: (...more) => { failures.push(...more); },
+    partialNext: (...more) => { partials.push(...more); },
+    reverseTies: (on) => { tiesReversed = on; },
     close: () => closeServer(server),
   };
 }
@@ -94,7 +110,7 @@ export function errorBody(type: string, reason: string, status = 400): unknown {
   return { error: { root_cause: [{ type, reason }], type, reason }, status };
 }
 
-function search(docs: Required<FakeDoc>[], index: string, body: Record<string, unknown>, qs: URLSearchParams): unknown {
+function search(docs: Required<FakeDoc>[], index: string, body: Record<string, unknown>, qs: URLSearchParams): Record<string, unknown> {
   for (const key of Object.keys(body)) if (!BODY_KEYS.has(key)) throw new DslError(`unsupported body key ${key}`);
   if (qs.has('q')) throw new DslError('query-string search (q=) is not allowed');
   const patterns = index.split(',').map(globToRegExp);
@@ -106,6 +122,13 @@ function search(docs: Required<FakeDoc>[], index: string, body: Record<string, u
     _index: d.index, _id: d.id, _score: null, _source: d.source, ...(sortSpec.length ? { sort: sortSpec.map((s) => sortKey(d.source, s.field)) } : {}),
   }));
   return { took: 1, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, hits: { ...totalOf(matched.length, body.track_total_hits), max_score: null, hits } };
+}
+
+function markPartial(answer: Record<string, unknown>, index: string, p: FakePartial | undefined): Record<string, unknown> {
+  if (!p) return answer;
+  const failed = p.failedShards ?? 0;
+  const failures = Array.from({ length: failed }, (_, shard) => ({ shard, index, node: 'fake-node', reason: p.reason ?? { type: 'exception', reason: 'injected' } }));
+  return { ...answer, timed_out: p.timedOut ?? false, _shards: { total: failed + 1, successful: 1, skipped: 0, failed, ...(failed ? { failures } : {}) } };
 }
 
 function totalOf(n: number, track: unknown): { total?: { value: number; relation: 'eq' | 'gte' } } {
@@ -142,7 +165,8 @@ function boolMatches(src: unknown, spec: Record<string, unknown>): boolean {
 function rangeMatches(src: unknown, spec: unknown): boolean {
   const [field, bounds] = single(spec) as [string, Record<string, unknown>];
   const values = valuesOf(src, field).map(toNumber).filter((n) => !Number.isNaN(n));
-  const b = (k: string): number | undefined => (bounds[k] === undefined ? undefined : toNumber(bounds[k]));
+  // OpenSearch reads a null bound (what JSON makes of NaN and Infinity) as no bound at all
+  const b = (k: string): number | undefined => (bounds[k] === undefined || bounds[k] === null ? undefined : toNumber(bounds[k]));
   const [gte, gt, lte, lt] = [b('gte'), b('gt'), b('lte'), b('lt')];
   return values.some((v) => (gte === undefined || v >= gte) && (gt === undefined || v > gt) && (lte === undefined || v <= lte) && (lt === undefined || v < lt));
 }
@@ -188,7 +212,9 @@ function sortKey(src: unknown, field: string): number | null {
 function toNumber(v: unknown): number {
   if (typeof v === 'number') return v;
   if (typeof v !== 'string') return NaN;
-  return /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : Date.parse(v);
+  if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+  // a date without a zone is UTC to OpenSearch
+  return Date.parse(/^\d{4}-\d\d-\d\dT[\d:.]+$/.test(v) ? `${v}Z` : v);
 }
 
 /** Values at a dotted path (nested or dotted keys); a `.keyword` sub-field reads its parent. */

@@ -106,3 +106,40 @@ describe('createOpenSearchEvents', () => {
     expect(fake.requests).toHaveLength(requests);
   });
 });
+
+describe('createOpenSearchEvents: evidence that holds on a rerun', () => {
+  it('returns one event per Kubernetes event when the exporter shipped each update of it', async () => {
+    const uid = { metadata: { name: 'coredns.17d8a', namespace: 'kube-system', uid: '6b1f0c1e-0000-4000-8000-000000000001' } };
+    fake.add(
+      coreEvent(T0 + MIN, 'c1', 'BackOff', { ...uid, count: 1 }),
+      coreEvent(T0 + 2 * MIN, 'c1', 'BackOff', { ...uid, count: 2 }),
+      coreEvent(T0 + 3 * MIN, 'c1', 'BackOff', { ...uid, count: 3 }),
+      coreEvent(T0 + 4 * MIN, 'c1', 'BackOff', { metadata: { name: 'other', namespace: 'kube-system', uid: '6b1f0c1e-0000-4000-8000-000000000002' }, count: 2 }),
+    );
+
+    const list = await events().listEvents(query);
+
+    expect(list.map((e) => [e.tsMs, e.count])).toEqual([[T0 + 4 * MIN, 2], [T0 + 3 * MIN, 3]]);
+  });
+
+  it('orders events of the same millisecond the same way whichever copy of the shard answers', async () => {
+    fake.add(coreEvent(T0 + MIN, 'c1', 'Unhealthy'), coreEvent(T0 + MIN, 'c1', 'BackOff'), coreEvent(T0 + MIN, 'c1', 'Killing'));
+
+    const first = await events().listEvents(query);
+    fake.reverseTies(true);
+    const rerun = await events().listEvents(query);
+
+    expect(rerun.map((e) => e.reason)).toEqual(first.map((e) => e.reason));
+    expect(first.map((e) => e.reason)).toEqual(['Unhealthy', 'BackOff', 'Killing']);
+  });
+
+  it('refuses a non-finite range instead of sending an unbounded query', async () => {
+    fake.add(coreEvent(T0 - 24 * 60 * MIN, 'c1', 'Unhealthy'));
+
+    const err = await events().listEvents({ ...query, startMs: NaN }).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(RangeError);
+    expect((err as Error).message).toMatch(/startMs/);
+    expect(fake.requests).toHaveLength(0);
+  });
+});

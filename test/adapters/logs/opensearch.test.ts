@@ -84,6 +84,19 @@ describe('createOpenSearchLogs', () => {
     expect(lines.map((l) => [l.message, l.component])).toEqual([['dns by container', 'coredns'], ['dns by label', 'coredns']]);
   });
 
+  it.each([
+    { name: 'a wildcard cluster', q: { ...query, clusters: ['*'] } },
+    { name: 'a Lucene OR in a cluster name', q: { ...query, clusters: ['c9 OR cluster:c1'] } },
+    { name: 'a wildcard component', q: { ...query, clusters: ['c1'], component: 'core*' } },
+  ])('matches names exactly: $name does not widen the query', async ({ q }) => {
+    fake.add(fluentBit(T0 + MIN, 'c1', 'must not be found'));
+
+    const lines = await logs().search(q);
+
+    expect(lines).toEqual([]);
+    expect(JSON.stringify(fake.requests[0].body)).not.toMatch(/query_string|wildcard|prefix|regexp/);
+  });
+
   it('searches text as a phrase: a line holding `" OR *:*` does not widen the query', async () => {
     const needle = '" OR *:*';
     fake.add(
@@ -218,5 +231,89 @@ describe('createOpenSearchLogs', () => {
 
     await expect(logs().search({ ...query, abortSignal: controller.signal })).rejects.toThrow();
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('createOpenSearchLogs: evidence that holds on a rerun', () => {
+  it('orders lines of the same millisecond the same way whichever copy of the shard answers', async () => {
+    fake.add(
+      fluentBit(T0 + MIN, 'c1', 'first of the burst'),
+      fluentBit(T0 + MIN, 'c1', 'second of the burst'),
+      fluentBit(T0 + MIN, 'c2', 'third of the burst'),
+      fluentBit(T0 + 2 * MIN, 'c1', 'newest'),
+    );
+
+    const first = await logs().search(query);
+    fake.reverseTies(true);
+    const rerun = await logs().search(query);
+
+    expect(rerun.map((l) => l.message)).toEqual(first.map((l) => l.message));
+    expect(first.map((l) => l.message)).toEqual(['newest', 'first of the burst', 'second of the burst', 'third of the burst']);
+  });
+
+  it.each([
+    { name: 'startMs NaN', q: { ...query, startMs: NaN }, field: /startMs/ },
+    { name: 'endMs Infinity', q: { ...query, endMs: Infinity }, field: /endMs/ },
+    { name: 'limit NaN', q: { ...query, limit: NaN }, field: /limit/ },
+  ])('refuses $name instead of sending an unbounded query', async ({ q, field }) => {
+    fake.add(fluentBit(T0 - 24 * 60 * MIN, 'c1', 'a day before the range'));
+
+    const err = await logs().search(q).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(RangeError);
+    expect((err as Error).message).toMatch(field);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it.each([
+    { name: 'rejected execution on a shard', partial: { failedShards: 1, reason: { type: 'es_rejected_execution_exception', reason: 'rejected execution of search on search thread pool' } } },
+    { name: 'a server-side timeout', partial: { timedOut: true } },
+  ])('retries a partial answer ($name) instead of taking it as the evidence', async ({ partial }) => {
+    fake.partialNext(partial);
+    fake.add(fluentBit(T0 + MIN, 'c1', 'one'), fluentBit(T0 + 2 * MIN, 'c1', 'two'));
+
+    const lines = await logs().search(query);
+
+    expect(lines.map((l) => l.message)).toEqual(['two', 'one']);
+    expect(fake.requests).toHaveLength(2);
+    expect(sleeps).toHaveLength(1);
+  });
+
+  it('fails with the shard reason, without retrying, when a shard cannot run the query', async () => {
+    fake.partialNext({ failedShards: 2, reason: { type: 'query_shard_exception', reason: 'No mapping found for [@timestamp] in order to sort on' } });
+    fake.add(fluentBit(T0 + MIN, 'c1', 'one'));
+
+    const err = await logs().search(query).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(ExternalServiceError);
+    expect((err as ExternalServiceError).details).toMatchObject({ service: 'opensearch', retryable: false });
+    expect((err as Error).message).toMatch(/"logs-k8s-\*".*2 of 3 shards.*query_shard_exception: No mapping found/);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('cuts a huge line with a marker, never inside a surrogate pair, and keeps it', async () => {
+    const huge = `${'x'.repeat(8191)}😀${'y'.repeat(1_000_000)}`;
+    fake.add(fluentBit(T0 + MIN, 'c1', huge), fluentBit(T0 + 2 * MIN, 'c1', 'short'));
+
+    const lines = await logs().search(query);
+
+    expect(lines.map((l) => l.message.length < 9000)).toEqual([true, true]);
+    expect(lines[1].message).toBe(`${'x'.repeat(8191)}…[truncated, ${huge.length} chars]`);
+    expect(lines[0].message).toBe('short');
+  });
+
+  it('reads a timestamp without a zone as UTC, as OpenSearch indexed it, whatever the local zone', async () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'Asia/Kolkata';
+    try {
+      fake.add({ index: 'logs-k8s-a', source: { '@timestamp': '2025-06-04T10:05:00.250', cluster: 'c1', log: 'zoneless' } });
+
+      const lines = await logs().search(query);
+
+      expect(lines.map((l) => l.tsMs)).toEqual([T0 + 5 * MIN + 250]);
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
   });
 });

@@ -1,5 +1,7 @@
 import type { EventQuery, EventSource, KubeEvent } from '../types.js';
-import { createOpenSearchSearch, type OpenSearchConnection } from '../../logs/opensearch/opensearch-search.js';
+import { checkQueryBounds, createOpenSearchSearch, newestFirst, type OpenSearchConnection } from '../../logs/opensearch/opensearch-search.js';
+import type { SearchHit } from '../../logs/opensearch/schema.js';
+import { getString } from '../../logs/opensearch/source-fields.js';
 import { DEFAULT_EVENT_FIELDS, toKubeEvent, type EventFieldMap } from './event-fields.js';
 
 export { DEFAULT_EVENT_FIELDS, type EventFieldMap } from './event-fields.js';
@@ -18,6 +20,7 @@ export interface OpenSearchEventsOptions extends OpenSearchConnection {
  * EventSource over an OpenSearch index of Kubernetes events (kubernetes-event-exporter and the like).
  * The server orders by the first timestamp field; events carrying only a later candidate
  * (`eventTime`) sort after those, so under truncation the newest of them may be missed.
+ * Documents of one event (`metadata.uid`) count once, at their latest state.
  */
 export function createOpenSearchEvents(opts: OpenSearchEventsOptions): EventSource {
   const fields: EventFieldMap = { ...DEFAULT_EVENT_FIELDS, ...opts.fieldMap };
@@ -25,21 +28,44 @@ export function createOpenSearchEvents(opts: OpenSearchEventsOptions): EventSour
   const maxSize = opts.maxSize ?? 500;
   return {
     async listEvents(q) {
+      checkQueryBounds('event search', q);
       const size = Math.min(Math.floor(q.limit), maxSize);
       if (size <= 0 || q.clusters.length === 0 || q.endMs <= q.startMs || q.reasons?.length === 0) return [];
       const body = buildEventQuery(q, size, fields, opts.keywordSuffix ?? '', opts.timeoutMs ?? 30_000);
       const result = await search({ index: opts.indexPattern, body, signal: q.abortSignal });
-      const events: KubeEvent[] = [];
+      const events: EventHit[] = [];
       for (const hit of result.hits) {
-        const e = toKubeEvent(hit, fields);
-        if (e) events.push(e);
+        const event = toKubeEvent(hit, fields);
+        if (event) events.push({ tsMs: event.tsMs, hit, event });
       }
       const skipped = result.hits.length - events.length;
       if (skipped > 0) opts.logger.warn({ index: opts.indexPattern, skipped, timestampFields: fields.timestamps }, 'opensearch event hits without timestamp or reason skipped');
       // Re-check the range on the timestamp actually read: a doc may match through another candidate field.
-      return events.filter((e) => e.tsMs >= q.startMs && e.tsMs < q.endMs).sort((a, b) => b.tsMs - a.tsMs);
+      return latestPerEvent(events.filter((e) => e.tsMs >= q.startMs && e.tsMs < q.endMs)).map((e) => e.event);
     },
   };
+}
+
+interface EventHit {
+  tsMs: number;
+  hit: SearchHit;
+  event: KubeEvent;
+}
+
+/**
+ * Newest first, one per event: exporters ship every update of an event (its count going up) as a new
+ * document unless told to key documents by the event's uid, and summing those would over-count.
+ */
+function latestPerEvent(events: EventHit[]): EventHit[] {
+  const seen = new Set<string>();
+  return events.sort((a, b) => b.tsMs - a.tsMs || b.event.count - a.event.count || newestFirst(a, b)).filter((e) => {
+    const uid = getString(e.hit._source, 'metadata.uid');
+    if (uid === undefined) return true;
+    const key = `${e.event.cluster}\u0000${uid}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export function buildEventQuery(q: EventQuery, size: number, f: EventFieldMap, keywordSuffix: string, timeoutMs: number): Record<string, unknown> {

@@ -1,12 +1,17 @@
 import type { LogLine, LogQuery, LogSearch } from '../types.js';
 import { DEFAULT_LOG_FIELDS, toLogLine, type LogFieldMap } from './log-fields.js';
-import { createOpenSearchSearch, type OpenSearchConnection } from './opensearch-search.js';
+import { checkQueryBounds, createOpenSearchSearch, newestFirst, type OpenSearchConnection } from './opensearch-search.js';
+import type { SearchHit } from './schema.js';
 
 export type { OpenSearchAuth, OpenSearchConnection } from './opensearch-search.js';
 export { DEFAULT_LOG_FIELDS, type LogFieldMap } from './log-fields.js';
 
 export interface OpenSearchLogsOptions extends OpenSearchConnection {
-  /** Index or pattern, e.g. `logs-k8s-*` (comma-separated lists work too). */
+  /**
+   * Index or pattern, e.g. `logs-k8s-*` (comma-separated lists work too). A pattern matching no index,
+   * or a field map naming fields the mapping lacks, gives no lines; a named index that does not exist
+   * fails with 404, not retried.
+   */
   indexPattern: string;
   fieldMap?: Partial<LogFieldMap>;
   /**
@@ -31,20 +36,21 @@ export function createOpenSearchLogs(opts: OpenSearchLogsOptions): LogSearch {
   const componentOf = componentResolver(opts.componentAliases ?? {});
   return {
     async search(q) {
+      checkQueryBounds('log search', q);
       const size = Math.min(Math.floor(q.limit), maxSize);
       if (size <= 0 || q.clusters.length === 0 || q.endMs <= q.startMs) return [];
       const body = buildLogQuery(q, size, fields, { keywordSuffix: opts.keywordSuffix ?? '', aliases: opts.componentAliases ?? {}, timeoutMs: opts.timeoutMs ?? 30_000 });
       const result = await search({ index: opts.indexPattern, body, signal: q.abortSignal });
-      const lines: LogLine[] = [];
+      const lines: { tsMs: number; hit: SearchHit; line: LogLine }[] = [];
       let unreadable = 0;
       for (const hit of result.hits) {
         const line = toLogLine(hit, fields, (label, container) => q.component ?? componentOf(label, container));
-        if (line) lines.push(line);
+        if (line) lines.push({ tsMs: line.tsMs, hit, line });
         else unreadable++;
       }
       if (unreadable > 0) opts.logger.warn({ index: opts.indexPattern, unreadable, timestampField: fields.timestamp, messageFields: fields.message }, 'opensearch log hits without timestamp or message skipped');
       if (result.total?.relation === 'gte' || (result.total && result.total.value > size)) opts.logger.debug({ index: opts.indexPattern, returned: lines.length }, 'log search truncated at size');
-      return lines.sort((a, b) => b.tsMs - a.tsMs);
+      return lines.sort(newestFirst).map((l) => l.line);
     },
   };
 }

@@ -36,7 +36,8 @@ export const DEFAULT_LOG_FIELDS: LogFieldMap = {
 export function toLogLine(hit: SearchHit, f: LogFieldMap, componentOf: (label: string | undefined, container: string | undefined) => string): LogLine | undefined {
   const src = hit._source;
   const tsMs = getTimestampMs(src, [f.timestamp]);
-  const message = firstString(src, f.message)?.replace(/\r?\n$/, '');
+  const raw = firstString(src, f.message)?.replace(/\r?\n$/, '');
+  const message = raw === undefined ? undefined : capMessage(raw);
   if (tsMs === undefined || message === undefined) return undefined;
   const node = getString(src, f.node);
   return {
@@ -49,6 +50,16 @@ export function toLogLine(hit: SearchHit, f: LogFieldMap, componentOf: (label: s
     level: normaliseLevel(getString(src, f.level)) ?? levelFromMessage(message),
     message,
   };
+}
+
+/** Longer lines (a JSON dump, a base64 blob) are cut: a marker says so and gives the full length. */
+export const MAX_MESSAGE_CHARS = 8192;
+
+function capMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  // never keep half of a surrogate pair
+  const cut = /[\uD800-\uDBFF]/.test(message[MAX_MESSAGE_CHARS - 1]) ? MAX_MESSAGE_CHARS - 1 : MAX_MESSAGE_CHARS;
+  return `${message.slice(0, cut)}…[truncated, ${message.length} chars]`;
 }
 
 const LEVELS: Record<string, LogLine['level']> = {

@@ -79,8 +79,44 @@ function parseResponse(body: unknown, index: string): SearchResult {
     const issue = parsed.error.issues[0];
     throw new ExternalServiceError(`OpenSearch search on "${index}" answered an unexpected shape at ${issue.path.join('.') || '(root)'}: ${issue.message}`, { service: 'opensearch', retryable: false });
   }
+  if (parsed.data.timed_out === true || (parsed.data._shards?.failed ?? 0) > 0) throw partialAnswerError(parsed.data, index);
   const total = parsed.data.hits.total;
   return { hits: parsed.data.hits.hits, total: typeof total === 'number' ? { value: total, relation: 'eq' } : total };
+}
+
+/** Shard failures that go away when the cluster is less busy. */
+const RETRYABLE_SHARD_FAILURE = /rejected_execution|circuit_breaking|no_shard_available|node_not_connected|node_disconnected|timeout/;
+
+/**
+ * OpenSearch answers 200 with the hits of the shards that did answer: cited evidence must not depend
+ * on which shards were busy, so a partial answer is an error (retried when the cause is load).
+ */
+function partialAnswerError(data: SearchResponse, index: string): ExternalServiceError {
+  const shards = data._shards ?? {};
+  const failures = shards.failures ?? [];
+  const types = failures.map((f) => f.reason?.type ?? '');
+  const indices = [...new Set(failures.map((f) => f.index).filter(Boolean))].slice(0, 3).join(', ');
+  const reasons = [...new Set(failures.map((f) => [f.reason?.type, f.reason?.reason].filter(Boolean).join(': ')))].join('; ').slice(0, 300);
+  const what = data.timed_out === true ? 'timed out on the server with partial results'
+    : `failed on ${shards.failed} of ${shards.total ?? '?'} shards${indices ? ` (${indices})` : ''}: ${reasons || 'no reason given'}`;
+  const retryable = data.timed_out === true || types.length === 0 || types.some((t) => RETRYABLE_SHARD_FAILURE.test(t));
+  return new ExternalServiceError(`OpenSearch search on "${index}" ${what}`, { service: 'opensearch', retryable });
+}
+
+/** JSON turns NaN and Infinity into null, which OpenSearch reads as no bound: refuse them before sending. */
+export function checkQueryBounds(what: string, q: { startMs: number; endMs: number; limit: number }): void {
+  for (const field of ['startMs', 'endMs', 'limit'] as const) {
+    if (!Number.isFinite(q[field])) throw new RangeError(`${what}: ${field} must be a finite number, got ${q[field]}`);
+  }
+}
+
+/** Newest first; equal times by index and id, so the order does not depend on which shard copy answered. */
+export function newestFirst(a: { tsMs: number; hit: SearchHit }, b: { tsMs: number; hit: SearchHit }): number {
+  return b.tsMs - a.tsMs || compareText(a.hit._index, b.hit._index) || compareText(a.hit._id, b.hit._id);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function toServiceError(err: unknown, index: string, nowMs: number): ExternalServiceError {

@@ -13,7 +13,11 @@ export type SearchHit = z.infer<typeof SearchHit>;
 export const SearchResponse = z.object({
   took: z.number().optional(),
   timed_out: z.boolean().optional(),
-  _shards: z.object({ total: z.number(), successful: z.number(), failed: z.number() }).partial().optional(),
+  _shards: z.object({
+    total: z.number(), successful: z.number(), failed: z.number(),
+    // read only to word the error: an odd shape here must not hide the failure itself
+    failures: z.array(z.object({ index: z.string().nullish(), reason: z.object({ type: z.string(), reason: z.string() }).partial().nullish() })).catch([]),
+  }).partial().optional(),
   hits: z.object({
     total: z.union([z.number(), z.object({ value: z.number(), relation: z.enum(['eq', 'gte']) })]).optional(),
     hits: z.array(SearchHit),

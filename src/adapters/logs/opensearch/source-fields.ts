@@ -33,11 +33,14 @@ export function firstString(source: unknown, paths: readonly string[]): string |
   return undefined;
 }
 
-/** A date field as epoch ms: ISO 8601 text, epoch milliseconds, or epoch-millis text. */
+/** ISO 8601 date-time without a zone designator: OpenSearch indexes it as UTC, Date.parse as local time. */
+const ZONELESS = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/;
+
+/** A date field as epoch ms: ISO 8601 text (UTC when it names no zone), epoch milliseconds, or epoch-millis text. */
 export function getTimestampMs(source: unknown, paths: readonly string[]): number | undefined {
   for (const p of paths) {
     const v = getField(source, p);
-    const ms = typeof v === 'number' ? v : typeof v === 'string' ? (/^\d+$/.test(v) ? Number(v) : Date.parse(v)) : NaN;
+    const ms = typeof v === 'number' ? v : typeof v === 'string' ? (/^\d+$/.test(v) ? Number(v) : Date.parse(ZONELESS.test(v) ? `${v}Z` : v)) : NaN;
     if (Number.isFinite(ms)) return ms;
   }
   return undefined;
