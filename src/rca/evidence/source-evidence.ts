@@ -33,14 +33,33 @@ export async function eventEvidence(events: EventSource, plan: EvidencePlan, abo
 }
 
 /**
+ * Lines asked of each window (before and from the onset). Log stores cap a search (OpenSearch's
+ * adapter at 500 by default) and answer newest first: one search over both windows came back with
+ * only post-onset lines under load, so everything looked like it started at the onset.
+ */
+export const LOG_WINDOW_LIMIT = 500;
+
+/**
  * Warning and error log lines of the sampled clusters, templated and counted, before and from each
  * cluster's onset: a line logged as often before the onset as after it (always there) explains nothing.
+ * Each window is searched on its own; a window that returned LOG_WINDOW_LIMIT lines was cut, so its
+ * rate is taken over the span its lines cover (newest first: from its oldest line on) and its counts
+ * are lower bounds, said so in the excerpt.
  */
 export async function logEvidence(logs: LogSearch, plan: EvidencePlan, abortSignal?: AbortSignal, template: (m: string) => string = (m) => maskLine(m)): Promise<EvidenceDraft[]> {
   const startMs = plan.onsetMs - 30 * MIN;
-  const lines = await logs.search({ clusters: plan.sampled, startMs, endMs: plan.during.endMs, limit: 5000, abortSignal });
+  const endMs = plan.during.endMs;
+  const windows = await Promise.all([[startMs, plan.onsetMs], [plan.onsetMs, endMs]].map(async ([from, to]) => {
+    const found = from < to ? await logs.search({ clusters: plan.sampled, startMs: from, endMs: to, limit: LOG_WINDOW_LIMIT, abortSignal }) : [];
+    const wasCut = found.length >= LOG_WINDOW_LIMIT;
+    // covered from here to the window's end: all of it, or from the oldest line a cut answer kept
+    return { lines: found, cut: wasCut, coveredFromMs: wasCut ? found.reduce((t, l) => Math.min(t, l.tsMs), to) : from };
+  }));
+  const [early, late] = windows;
+  const lines = [...early.lines, ...late.lines];
+  const sampled = early.cut || late.cut;
   const onsetOf = (cluster: string) => plan.clusterOnsetMs.get(cluster) ?? plan.onsetMs;
-  const query = `logs of ${plan.sampled.join(', ')} in [${iso(startMs)}, ${iso(plan.during.endMs)}) limit 5000`;
+  const query = `logs of ${plan.sampled.join(', ')} in [${iso(startMs)}, ${iso(plan.onsetMs)}) and [${iso(plan.onsetMs)}, ${iso(endMs)}), newest ${LOG_WINDOW_LIMIT} lines of each`;
   const by = new Map<string, { n: number; before: number; line: (typeof lines)[number]; pods: Set<string>; nodes: Set<string>; firstMs: number; tpl: string }>();
   for (const l of lines) {
     const tpl = template(l.message);
@@ -53,15 +72,21 @@ export async function logEvidence(logs: LogSearch, plan: EvidencePlan, abortSign
     g.firstMs = Math.min(g.firstMs, l.tsMs);
     by.set(key, g);
   }
+  // minutes each side of a cluster's onset that the answers cover (a cluster's onset may fall after the group's)
+  const covered = (onset: number) => {
+    const lateGap = Math.max(0, Math.min(onset, late.coveredFromMs) - plan.onsetMs);
+    return { before: (plan.onsetMs - early.coveredFromMs + Math.max(0, onset - plan.onsetMs) - lateGap) / MIN, after: (endMs - Math.max(onset, late.coveredFromMs)) / MIN };
+  };
   const rank = (lvl: string) => ({ error: 3, warn: 2, info: 1, debug: 0 })[lvl] ?? 0;
+  const atLeast = sampled ? 'at least ' : '';
   return [...by.values()].sort((a, b) => rank(b.line.level) - rank(a.line.level) || b.n - a.n || a.tpl.localeCompare(b.tpl)).slice(0, 10 * plan.sampled.length)
     .map((g) => {
-      const onset = onsetOf(g.line.cluster);
-      const rose = risen(g.before, (onset - startMs) / MIN, g.n - g.before, (plan.during.endMs - onset) / MIN);
+      const span = covered(onsetOf(g.line.cluster));
+      const rose = risen(g.before, span.before, g.n - g.before, span.after);
       return {
-        source: 'logs' as const, query, startMs, endMs: plan.during.endMs,
-        excerpt: `${g.n}× ${g.line.level} from ${g.line.component} in ${g.line.cluster} (${[...g.pods].slice(0, 2).join(', ')}), ${g.before} of them before the onset${rose ? '' : ' (as often as after it)'}: "${cut(g.line.message, 180)}"`,
-        data: { fact: 'log-template', cluster: g.line.cluster, component: g.line.component, level: g.line.level, template: g.tpl, example: g.line.message.slice(0, 300), count: g.n, countBeforeOnset: g.before, rose, pods: [...g.pods].sort().slice(0, 10), nodes: [...g.nodes].sort(), namespace: g.line.namespace, firstMs: g.firstMs },
+        source: 'logs' as const, query, startMs, endMs,
+        excerpt: `${atLeast}${g.n}× ${g.line.level} from ${g.line.component} in ${g.line.cluster} (${[...g.pods].slice(0, 2).join(', ')}), ${atLeast}${g.before} of them before the onset${rose ? '' : ' (as often as after it)'}${sampled ? ` (the newest ${LOG_WINDOW_LIMIT} lines of each window were read; rates over the time they cover)` : ''}: "${cut(g.line.message, 180)}"`,
+        data: { fact: 'log-template', cluster: g.line.cluster, component: g.line.component, level: g.line.level, template: g.tpl, example: g.line.message.slice(0, 300), count: g.n, countBeforeOnset: g.before, rose, ...(sampled ? { sampled: true } : {}), pods: [...g.pods].sort().slice(0, 10), nodes: [...g.nodes].sort(), namespace: g.line.namespace, firstMs: g.firstMs },
       };
     });
 }

@@ -48,4 +48,20 @@ describe('log lines that are always there', () => {
 
     expect(log?.excerpt).toMatch(/^90× error from apiserver in c-fra-1 \(kube-apiserver-0\), 30 of them before the onset \(as often as after it\): /);
   });
+
+  it('is not fooled by a log store that answers only the newest lines: a steady error is still "as often as after it"', async () => {
+    // 20 lines a minute on every cluster, all day; like OpenSearch, at most 500 lines per search, newest first
+    const capped = {
+      search: async (q: { clusters: string[]; startMs: number; endMs: number; limit: number }) => q.clusters.flatMap((cluster) => Array.from({ length: Math.floor((q.endMs - q.startMs) / (3_000)) }, (_, i) => q.startMs + i * 3_000)
+        .map((tsMs) => ({ tsMs, cluster, namespace: 'kube-system', pod: 'kube-apiserver-0', component: 'apiserver', level: 'error' as const, message: 'watch chan error: etcdserver: mvcc: required revision has been compacted' })))
+        .sort((a, b) => b.tsMs - a.tsMs).slice(0, Math.min(q.limit, 500)),
+    };
+    const evidence = await collectEvidence(GROUP, { ...ports(T0), logs: capped } as RcaPorts, { nowMs: T0 + 3 * 3_600_000, fail: () => undefined, fleetSize: 100 });
+
+    const logs = evidence.filter((e) => e.source === 'logs');
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs.every((e) => e.data.rose === false && (e.data.countBeforeOnset as number) > 0)).toBe(true);
+    expect(logs[0].excerpt).toMatch(/at least \d+× error .* \(as often as after it\) \(the newest 500 lines of each window were read/);
+    expect(analyseGroup(GROUP, evidence, CTX).verdict).toBe('inconclusive');
+  });
 });
