@@ -5,8 +5,9 @@ import { closeServer, listenLocal } from './listen-local.js';
  * A local fake of the Argo CD and Argo Workflows (Argo Server) REST paths fleetops uses. Argo CD:
  * applications with sync policy and history; resource actions; merge-patch of the application;
  * rollback refused while automated sync is on (as Argo CD does). Argo Workflows: create answers 409
- * AlreadyExists for an existing name; get; stop and terminate (`PUT …/stop`, `…/terminate`) set
- * `spec.shutdown` and leave the phase to the controller (`completeShutdowns()` plays it), and answer
+ * AlreadyExists for an existing name, 400 for a name over 63 characters; get; stop and terminate
+ * (`PUT …/stop`, `…/terminate`) set `spec.shutdown` and leave the phase to the controller
+ * (`completeShutdowns()` plays it; `deleteWorkflow()` plays its ttlStrategy), and answer
  * 500 for a finished Workflow, as Argo Server does. Checks the bearer token; records every request and
  * flags any it does not serve in `unexpected`.
  */
@@ -68,6 +69,8 @@ export async function startArgoFake(opts: { token: string }) {
     if ((m = url.pathname.match(/^\/api\/v1\/workflows\/([^/]+)(?:\/([^/]+))?$/))) {
       if (method === 'POST' && !m[2]) {
         const wf = body?.workflow as Obj;
+        // as Argo Server's validation does: the name also goes into labels
+        if (wf.metadata.name.length > 63) return grpcError(400, 3, `workflow name "${wf.metadata.name}" must not be more than 63 characters long (currently ${wf.metadata.name.length})`);
         if (workflows.has(wf.metadata.name)) return grpcError(409, 6, `workflows.argoproj.io "${wf.metadata.name}" already exists`);
         created += 1;
         workflows.set(wf.metadata.name, { ...wf, status: { phase: 'Running' } });
@@ -106,6 +109,10 @@ export async function startArgoFake(opts: { token: string }) {
     failNext: (...more: { status: number; headers?: Record<string, string> }[]) => { failures.push(...more); },
     workflow: (name: string) => workflows.get(name),
     setWorkflowPhase: (name: string, phase: string, message?: string) => { workflows.get(name)!.status = { phase, message }; },
+    /** What the controller's ttlStrategy does to a finished Workflow. */
+    deleteWorkflow: (name: string) => { workflows.delete(name); },
+    /** Names of the Workflows submitted (POSTed), in order, whether created or answered 409. */
+    submittedNames: () => requests.filter((r) => r.method === 'POST' && /^\/api\/v1\/workflows\/[^/]+$/.test(r.path)).map((r) => (r.body as Obj | undefined)?.workflow?.metadata?.name as string),
     /** What the controller does with a Workflow asked to stop or terminate: it ends as Failed. */
     completeShutdowns: () => {
       for (const wf of workflows.values()) {

@@ -87,7 +87,7 @@ describe('an Argo Workflow that never leaves Running', () => {
   let argo: ArgoFake;
   beforeEach(async () => { argo = await startArgoFake({ token: 'wf-token' }); });
   afterEach(async () => { await argo.close(); });
-  const rollbackSubmits = () => argo.requests.filter((r) => r.method === 'POST' && (r.body as { workflow?: { metadata?: { name?: string } } } | undefined)?.workflow?.metadata?.name?.endsWith('-rollback'));
+  const rollbackSubmits = () => argo.submittedNames().filter((name) => /-rollback(-\d+)?$/.test(name));
 
   const withArgo = (world: World) => {
     const clusterOps = createArgoWorkflowsClusterOps({ baseUrl: argo.url, token: 'wf-token', namespace: 'fleetops', workflowTemplate: 'fleetops-safe-operation', clock: world.clock, logger: silentLogger });
@@ -156,6 +156,38 @@ describe('an Argo Workflow that never leaves Running', () => {
     expect((await world.store.proposals.get(p.id))?.state).toBe('failed');
     const actions = (await auditOf(world.store, p.id)).map((e) => e.action).filter((a) => a.startsWith('release.') || a.startsWith('rollback.'));
     expect(actions).toEqual(['release.started', 'release.in-progress', 'release.finished']);
+  });
+
+  it('a release whose first rollback Workflow failed without restoring is retried on the next run in a second Workflow, which releases it', async () => {
+    const world = await createWorld({ verify: ['not-recovered'] });
+    const run = withArgo(world);
+    const p = await approvedProposal(world, draft());
+    await run(world);
+    await opsRunSaves(world, p.id, { restartedAt: '2026-11-30T09:04:00.000Z', heldStrategy: { original: { maxUnavailable: '25%', maxSurge: '25%' }, held: { maxUnavailable: 0, maxSurge: 1 } } });
+    await runFor(world, 62, run);
+    argo.completeShutdowns();
+    await run(world);
+    const [first, second] = [workflowName(p.id, 'rollback'), workflowName(p.id, 'rollback', 2)];
+
+    // its pod could not reach the cluster: the strategy is still held
+    argo.setWorkflowPhase(first, 'Failed', 'Error (exit code 1)');
+    await run(world);
+    const refused = await world.store.proposals.get(p.id);
+    await run(world);
+    const retrying = await world.store.proposals.get(p.id);
+    argo.setWorkflowPhase(second, 'Failed', 'Error (exit code 1)');
+    await opsRunSaves(world, p.id, { strategyRestored: true });
+    await run(world);
+
+    expect(refused).toMatchObject({ state: 'executing', checkpoint: { phase: 'rolling-back', releasing: true } });
+    expect(retrying).toMatchObject({ state: 'executing', checkpoint: { phase: 'rolling-back', releasing: true, ops: { rollbackWorkflowAttempt: 2 } } });
+    expect(rollbackSubmits()).toEqual([first, first, second, second]);
+    expect(argo.workflow(second)?.spec.arguments.parameters).toContainEqual({ name: 'mode', value: 'rollback' });
+    expect((await world.store.proposals.get(p.id))?.state).toBe('failed');
+    const entries = (await auditOf(world.store, p.id)).filter((e) => e.action.startsWith('release.') || e.action.startsWith('rollback.'));
+    expect(entries.map((e) => e.action)).toEqual(['release.started', 'release.in-progress', 'release.failed', 'release.in-progress', 'release.finished']);
+    expect(entries[3].details.message).toBe(`Argo Workflow ${second} is Running (retry: ${first} failed); check again on the next run`);
+    expect(thread(world)).toMatch(new RegExp(`could not release what it holds only while running, .*: Argo Workflow ${first} Failed: Error \\(exit code 1\\).*\\. fleetops tries again on its next runs`));
   });
 
   it('a Workflow that does not stop either is left to a person: failed, never rolled back alongside it', async () => {

@@ -1,5 +1,5 @@
 import type { Clock } from '../../../core/clock.js';
-import { ExternalServiceError } from '../../../core/errors.js';
+import { ExternalServiceError, SafetyViolationError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { ClusterOps, OperationOutcome, OperationRequest, PlannedCall } from '../types.js';
 import { ArgoServerError, WorkflowResponse } from './schema.js';
@@ -22,14 +22,49 @@ export interface ArgoWorkflowsClusterOpsOptions {
   fetch?: typeof fetch;
 }
 
-/** Workflow name from the proposal id: the same proposal always maps to the same Workflow. */
-export function workflowName(operationId: string, mode: 'execute' | 'rollback'): string {
-  const id = operationId.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
-  return `fleetops-${id}${mode === 'rollback' ? '-rollback' : ''}`;
+/**
+ * Workflow name from the proposal id: the same proposal (and rollback attempt) always maps to the same
+ * Workflow. A retried rollback's Workflow is `…-rollback-2`, `-3`, …; execute has one attempt only.
+ */
+export function workflowName(operationId: string, mode: 'execute' | 'rollback', attempt = 1): string {
+  const suffix = mode === 'execute' ? '' : attempt > 1 ? `-rollback-${attempt}` : '-rollback';
+  // Kubernetes' 63 characters: the id gives way to a long attempt number
+  const idChars = Math.min(40, 63 - 'fleetops-'.length - suffix.length);
+  const id = operationId.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, idChars).replace(/-+$/, '');
+  return `fleetops-${id}${suffix}`;
 }
 
-function submitCall(o: ArgoWorkflowsClusterOpsOptions, req: OperationRequest, mode: 'execute' | 'rollback'): PlannedCall {
-  const name = workflowName(req.operationId, mode);
+/** Checkpoint keys (under the execution's `ops`) of a rollback retried in a new Workflow. */
+export const ROLLBACK_ATTEMPT = 'rollbackWorkflowAttempt';
+export const ROLLBACK_REPORTED_FAILED = 'rollbackWorkflowReportedFailed';
+
+/** The rollback attempt (1 until a retry) and the failed Workflow already reported, from the checkpoint. */
+function rollbackState(req: OperationRequest): { attempt: number; reportedFailed?: string } {
+  const attempt = req.checkpoint?.[ROLLBACK_ATTEMPT] ?? 1;
+  const reportedFailed = req.checkpoint?.[ROLLBACK_REPORTED_FAILED] ?? undefined;
+  const where = `proposal ${req.operationId}: checkpoint ops.`;
+  if (typeof attempt !== 'number' || !Number.isSafeInteger(attempt) || attempt < 1) {
+    throw new SafetyViolationError(`${where}${ROLLBACK_ATTEMPT} must be a whole number from 1, found ${JSON.stringify(attempt)}; nothing was submitted`);
+  }
+  if (reportedFailed !== undefined && typeof reportedFailed !== 'string') {
+    throw new SafetyViolationError(`${where}${ROLLBACK_REPORTED_FAILED} must be a Workflow name, found ${JSON.stringify(reportedFailed)}; nothing was submitted`);
+  }
+  return { attempt, reportedFailed };
+}
+
+type Recorder = (more: Record<string, unknown>) => Promise<void>;
+type Submitted = { wf: WorkflowResponse; already: boolean } | { refused: OperationOutcome };
+
+/** onCheckpoint with the executor's keys over the request's checkpoint, each call keeping the earlier ones. */
+function recorder(req: OperationRequest): Recorder {
+  let checkpoint = { ...req.checkpoint };
+  return async (more) => {
+    checkpoint = { ...checkpoint, ...more };
+    await req.onCheckpoint?.(checkpoint);
+  };
+}
+
+function submitCall(o: ArgoWorkflowsClusterOpsOptions, req: OperationRequest, mode: 'execute' | 'rollback', name: string): PlannedCall {
   const request = { operationId: req.operationId, operation: req.operation, target: req.target, params: req.params };
   const workflow = {
     metadata: {
@@ -45,9 +80,10 @@ function submitCall(o: ArgoWorkflowsClusterOpsOptions, req: OperationRequest, mo
   return { method: 'POST', path: `/api/v1/workflows/${encodeURIComponent(o.namespace)}`, body: { workflow }, description: `submit Argo Workflow ${name} (${mode} ${req.operation} on ${req.target.cluster})` };
 }
 
-function outcomeOf(wf: WorkflowResponse, calls: PlannedCall[], already: boolean): OperationOutcome {
+const ALREADY = ' (already submitted earlier; not submitted again)';
+
+function outcomeOf(wf: WorkflowResponse, calls: PlannedCall[], note: string): OperationOutcome {
   const name = wf.metadata.name;
-  const note = already ? ' (already submitted earlier; not submitted again)' : '';
   const checkpoint = { workflow: name };
   switch (wf.status?.phase) {
     case 'Succeeded': return { status: 'succeeded', calls, message: `Argo Workflow ${name} succeeded${note}`, checkpoint };
@@ -58,6 +94,7 @@ function outcomeOf(wf: WorkflowResponse, calls: PlannedCall[], already: boolean)
 }
 
 const FINISHED_PHASES: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Error']);
+const FAILED_PHASES: ReadonlySet<string> = new Set(['Failed', 'Error']);
 
 /** ClusterOps whose operations run elsewhere and can be stopped there. */
 export interface ArgoWorkflowsClusterOps extends ClusterOps {
@@ -73,7 +110,8 @@ export interface ArgoWorkflowsClusterOps extends ClusterOps {
 
 /**
  * ClusterOps that hands each operation to Argo Workflows as one Workflow named after the proposal id.
- * A second submit answers 409 and is read back instead: nothing runs twice.
+ * A second submit answers 409 and is read back instead: nothing runs twice. A rollback whose Workflow
+ * failed is retried, when called again after that failure was reported, in a Workflow of its own.
  */
 export function createArgoWorkflowsClusterOps(o: ArgoWorkflowsClusterOpsOptions): ArgoWorkflowsClusterOps {
   const doFetch = o.fetch ?? fetch;
@@ -109,17 +147,17 @@ export function createArgoWorkflowsClusterOps(o: ArgoWorkflowsClusterOpsOptions)
     return { status, body: text ? JSON.parse(text) : undefined };
   };
   /** The Workflow, or the refusal Argo Server answered (a 404, 401, 403). */
-  const read = async (name: string, calls: PlannedCall[], signal?: AbortSignal): Promise<{ wf: WorkflowResponse } | { refused: OperationOutcome }> => {
+  const read = async (name: string, calls: PlannedCall[], signal?: AbortSignal): Promise<{ wf: WorkflowResponse } | { refused: OperationOutcome; status: number }> => {
     const get: PlannedCall = { method: 'GET', path: `/api/v1/workflows/${encodeURIComponent(o.namespace)}/${name}`, description: `read Argo Workflow ${name}` };
     calls.push(get);
     const current = await send(get, signal);
-    if (current.status !== 200) return { refused: refusal(current, calls) };
+    if (current.status !== 200) return { refused: refusal(current, calls), status: current.status };
     const wf = WorkflowResponse.safeParse(current.body);
     if (!wf.success) throw new ExternalServiceError(`Argo Workflow ${name}: unexpected response shape`, { service: 'argo-workflows' }, { cause: wf.error });
     return { wf: wf.data };
   };
   const stop = async (req: OperationRequest, mode: 'execute' | 'rollback', message: string): Promise<OperationOutcome> => {
-    const name = workflowName(req.operationId, mode);
+    const name = workflowName(req.operationId, mode, mode === 'rollback' ? rollbackState(req).attempt : 1);
     const calls: PlannedCall[] = [];
     const checkpoint = { workflow: name };
     // Argo Server answers 500 to a stop of a finished Workflow: read it first
@@ -137,24 +175,61 @@ export function createArgoWorkflowsClusterOps(o: ArgoWorkflowsClusterOpsOptions)
     o.logger.info({ operationId: req.operationId, workflow: name }, 'argo workflow stop requested');
     return { status: 'succeeded', calls, message: `asked Argo to stop Workflow ${name}`, checkpoint };
   };
-  const submit = async (mode: 'execute' | 'rollback', req: OperationRequest): Promise<OperationOutcome> => {
-    const post = submitCall(o, req, mode);
-    const calls: PlannedCall[] = [post];
+  /** Submits Workflow `name` (a 409 says it exists: nothing runs twice) and reads it back. */
+  const submit = async (mode: 'execute' | 'rollback', req: OperationRequest, name: string, calls: PlannedCall[], record: Recorder): Promise<Submitted> => {
+    const post = submitCall(o, req, mode, name);
+    calls.push(post);
     const res = await send(post, req.abortSignal);
-    if (res.status !== 200 && res.status !== 409) return refusal(res, calls);
-    if (res.status === 200) await req.onCheckpoint?.({ ...req.checkpoint, workflow: workflowName(req.operationId, mode) });
-    const name = workflowName(req.operationId, mode);
+    if (res.status !== 200 && res.status !== 409) return { refused: refusal(res, calls) };
+    if (res.status === 200) await record({ workflow: name });
     const current = await read(name, calls, req.abortSignal);
-    if ('refused' in current) return current.refused;
+    if ('refused' in current) return current;
     o.logger.info({ operationId: req.operationId, workflow: name, alreadySubmitted: res.status === 409 }, 'argo workflow submitted');
-    return outcomeOf(current.wf, calls, res.status === 409);
+    return { wf: current.wf, already: res.status === 409 };
+  };
+  const execute = async (req: OperationRequest): Promise<OperationOutcome> => {
+    const calls: PlannedCall[] = [];
+    const done = await submit('execute', req, workflowName(req.operationId, 'execute'), calls, recorder(req));
+    return 'refused' in done ? done.refused : outcomeOf(done.wf, calls, done.already ? ALREADY : '');
+  };
+  /** A rollback Workflow's answer; a failure is recorded as reported, so the next call retries it. */
+  const reported = async (done: Submitted, calls: PlannedCall[], record: Recorder, note: string): Promise<OperationOutcome> => {
+    if ('refused' in done) return done.refused;
+    if (FAILED_PHASES.has(done.wf.status?.phase ?? '')) await record({ [ROLLBACK_REPORTED_FAILED]: done.wf.metadata.name });
+    return outcomeOf(done.wf, calls, done.already ? ALREADY : note);
+  };
+  /**
+   * The current rollback attempt's Workflow, submitted once and then read. Called again after its
+   * failure was reported, it submits the next attempt (`…-rollback-2`), whose number is checkpointed
+   * first: a run that dies before the submit resubmits that same name on the next call, never a third.
+   */
+  const rollback = async (req: OperationRequest): Promise<OperationOutcome> => {
+    const { attempt, reportedFailed } = rollbackState(req);
+    const name = workflowName(req.operationId, 'rollback', attempt);
+    const calls: PlannedCall[] = [];
+    const record = recorder(req);
+    if (reportedFailed !== name) return reported(await submit('rollback', req, name, calls, record), calls, record, '');
+    // read, not submitted again: its ttlStrategy may have deleted it, and a resubmit would run it again
+    const last = await read(name, calls, req.abortSignal);
+    if ('refused' in last && last.status !== 404) return last.refused;
+    if ('wf' in last && !FAILED_PHASES.has(last.wf.status?.phase ?? '')) {
+      // retried in Argo by a person since it was reported: its new end is reported before any retry here
+      await record({ [ROLLBACK_REPORTED_FAILED]: null });
+      return outcomeOf(last.wf, calls, ALREADY);
+    }
+    // without a checkpoint to record the attempt in first, a retry could be submitted twice
+    if (!req.onCheckpoint) return 'wf' in last ? outcomeOf(last.wf, calls, ALREADY) : last.refused;
+    const next = workflowName(req.operationId, 'rollback', attempt + 1);
+    await record({ [ROLLBACK_ATTEMPT]: attempt + 1 });
+    o.logger.info({ operationId: req.operationId, failed: name, workflow: next }, 'argo rollback workflow retried');
+    return reported(await submit('rollback', req, next, calls, record), calls, record, ` (retry: ${name} failed)`);
   };
   return {
     kind: 'argo-workflows',
     // the operation's own calls run in the Workflow's pod (`ops run`), which checks everything again
-    plan: async (req) => ({ calls: [submitCall(o, req, 'execute')], status: 'succeeded', message: `submits an Argo Workflow from ${o.workflowTemplate}` }),
-    execute: (req) => submit('execute', req),
-    rollback: (req) => submit('rollback', req),
+    plan: async (req) => ({ calls: [submitCall(o, req, 'execute', workflowName(req.operationId, 'execute'))], status: 'succeeded', message: `submits an Argo Workflow from ${o.workflowTemplate}` }),
+    execute,
+    rollback,
     stop,
   };
 }
