@@ -19,6 +19,9 @@ export async function runShardProcesses(args: string[], env: NodeJS.ProcessEnv, 
     const child = spawn(process.execPath, [...process.execArgv, entry, ...args, '--shard', shard], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    // decoded as a stream: a character split between two chunks arrived as three U+FFFD
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
     child.on('error', (err) => resolve({ shard, code: 1, stdout, stderr: `${stderr}${err.message}\n` }));

@@ -13,9 +13,13 @@ export interface PushJobMetricsOptions {
   timeoutMs?: number;
 }
 
+/** The kinds of part the jobs fail (`group:g1:symptom` is a group); any other is counted as `other`. */
+const FAILURE_KINDS = ['cluster', 'signal', 'sink', 'shard', 'job', 'group', 'proposal', 'evidence', 'topology', 'changes', 'source', 'store', 'operation', 'feedback', 'other'];
+
 /** `cluster:x` → `cluster`: failures are counted by kind, never by name (bounded label values). */
 function failureKind(part: string): string {
-  return part.split(':')[0] || 'job';
+  const kind = part.split(':')[0] || 'job';
+  return FAILURE_KINDS.includes(kind) ? kind : 'other';
 }
 
 function itemsOf(summary: Record<string, unknown>): number {
@@ -37,7 +41,7 @@ export async function pushJobMetrics(opts: PushJobMetricsOptions): Promise<void>
   const failures = gauge('fleetops_job_failures', 'Failed parts of the last run by kind', ['kind']);
   const counts = new Map<string, number>();
   for (const f of opts.result.failures) counts.set(failureKind(f.part), (counts.get(failureKind(f.part)) ?? 0) + 1);
-  for (const kind of ['cluster', 'signal', 'sink', 'shard', 'job']) failures.set({ kind }, counts.get(kind) ?? 0);
+  for (const kind of FAILURE_KINDS) failures.set({ kind }, counts.get(kind) ?? 0);
   if (opts.result.exitCode === 0) gauge('fleetops_job_last_success_timestamp_seconds', 'End of the last successful run').set(opts.finishedAtMs / 1000);
   const gateway = new Pushgateway(opts.url.replace(/\/$/, ''), { timeout: opts.timeoutMs ?? 10_000 }, registry);
   // a grouping value may not contain '/' in the Pushgateway URL path: shard 0/2 becomes 0of2

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { scheduleCommand } from '../../src/cli/commands/schedule-command.js';
 
 describe('fleetops schedule signal handling', () => {
@@ -32,4 +35,23 @@ describe('fleetops schedule signal handling', () => {
     // once stopped, its handlers are gone (once): nothing is left behind in the process
     expect({ term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') }).toEqual(before);
   });
+
+  it('logs its own lines as the scheduler component, so a line about a job names the job once', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = mkdtempSync(join(tmpdir(), 'fleetops-schedule-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'schedule', '--out', out], { env: { ...process.env, FLEETOPS__LOGLEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    await vi.waitFor(() => expect(stderr).toContain('scheduler started'), { timeout: 20_000, interval: 50 });
+
+    child.kill('SIGTERM');
+    await new Promise((ok) => child.once('exit', ok));
+    rmSync(out, { recursive: true, force: true });
+    const started = JSON.parse(stderr.split('\n').find((l) => l.includes('scheduler started'))!);
+
+    // pino writes a bound key and the same key of a line twice: {"job":"scheduler",…,"job":"proposals"}
+    expect(started).toMatchObject({ component: 'scheduler' });
+    expect(started).not.toHaveProperty('job');
+  }, 30_000);
 });
+

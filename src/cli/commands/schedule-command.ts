@@ -1,4 +1,5 @@
 import { createLogger } from '../../core/logger.js';
+import { interruptRunningJobs } from '../../core/run-job.js';
 import { createScheduler } from '../../core/scheduler.js';
 import { JOB_SCHEDULES } from '../../core/schedules.js';
 import type { Command } from '../command.js';
@@ -10,12 +11,14 @@ export const scheduleCommand: Command = {
   name: 'schedule',
   summary: 'Run every job on its schedule in this one process (node-cron); for installs without Kubernetes',
   usage: `  Schedules are the same as the CronJobs' (src/core/schedules.ts). On SIGTERM or SIGINT no new run starts;
-  a running job gets ${GRACE_SECONDS} s to finish (its progress is checkpointed in the store), then the process exits.`,
+  a running job gets ${GRACE_SECONDS} s to finish (its progress is checkpointed in the store), then it is interrupted,
+  its run is recorded as interrupted (failed), and the process exits. Allow the pod ${GRACE_SECONDS + 30} s to stop.`,
   async run(args, io) {
     const { main } = await import('../main.js');
-    const logger = io.logger ?? createLogger({ bindings: { job: 'scheduler' } });
+    // not `job`: the scheduler's lines about a job carry that job's name under `job`
+    const logger = io.logger ?? createLogger({ bindings: { component: 'scheduler' } });
     const passthrough = Object.entries(args.values).flatMap(([k, v]) => (typeof v === 'string' ? [`--${k}`, v] : v === true ? [`--${k}`] : []));
-    const scheduler = createScheduler({ schedules: JOB_SCHEDULES, logger, run: (s) => main([...s.args, ...passthrough], io) });
+    const scheduler = createScheduler({ schedules: JOB_SCHEDULES, logger, run: (s) => main([...s.args, ...passthrough], io), interrupt: interruptRunningJobs });
     // the handlers go in before the scheduler starts (and logs 'scheduler started'): a signal that
     // arrives before a listener exists takes the default action and kills the process at once
     const stopped = new Promise<void>((resolve) => {
