@@ -18,6 +18,8 @@ import type { ParsedArgs } from './parse-args.js';
  */
 const JOB_SECTIONS: Record<string, (config: FleetopsConfig) => readonly string[]> = {
   'fleet-scan': () => ['store', 'metrics', 'inventory', 'chat'],
+  // merges the shards' stored results (a Prometheus inventory reads metrics.prometheus)
+  'fleet-scan-finalize': () => ['store', 'metrics', 'inventory', 'chat'],
   // evidence per group: logs and events (through opensearch), changes (also maintenance windows), runbooks
   'availability-digest': () => ['store', 'metrics', 'inventory', 'chat', 'docs', 'logs', 'events', 'opensearch', 'changes', 'runbooksDir'],
   // the alert history is read from metrics.prometheus when metrics are Prometheus

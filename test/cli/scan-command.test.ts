@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorBody, matrixBody, startPrometheusFake, type PrometheusFake } from '../fakes/prometheus-fake.js';
+import { createStore } from '../../src/adapters/store/index.js';
 import { runCli } from './run-cli.js';
 
 const dirs: string[] = [];
@@ -59,6 +60,14 @@ describe('scan: the hourly Indexed Job and its finalize step against Prometheus'
     expect(fin.stdout).toContain('missing shards: none');
     expect(fin.code).toBe(0);
     expect(prom.unexpected).toEqual([]);
+    // the finalize step is its own job: its run record (and job metrics, alerted on as fleet-scan-finalize)
+    const store = await createStore({ kind: 'sqlite', path: join(out, 'fleetops.db') });
+    try {
+      const runs = [...await store.runs.list({ job: 'fleet-scan', limit: 10 }), ...await store.runs.list({ job: 'fleet-scan-finalize', limit: 10 })];
+      expect(runs.map((r) => `${r.job} ${r.status}`).sort()).toEqual(['fleet-scan ok', 'fleet-scan ok', 'fleet-scan ok', 'fleet-scan-finalize ok']);
+    } finally {
+      await store.close();
+    }
   });
 
   it('finalize names a shard that finished with failures and exits 1 (its clusters are missing from the fleet-wide peers)', async () => {

@@ -60,7 +60,9 @@ export const scanCommand: Command = {
     if (Number.isNaN(end)) throw new ConfigError(`--end: expected an ISO 8601 time such as 2026-11-30T06:00:00Z, found ${JSON.stringify(args.values.end)}`);
     const progress = createProgress('scan', io.isTty);
     let summary: FleetScanSummary | undefined;
-    const result = await runJobCommand('fleet-scan', args, io, async (app, adapters, ctx) => {
+    // the finalize step is its own job (run record, job metrics and the alerts on them: fleet-scan-finalize)
+    const job = args.values.finalize === true ? 'fleet-scan-finalize' : 'fleet-scan';
+    const result = await runJobCommand(job, args, io, async (app, adapters, ctx) => {
       const finalizeOnly = args.values.finalize === true;
       const shard = resolveScanShard(args.values.shard as string | undefined, app.env, app.config.scan.shards, finalizeOnly);
       const endMs = end ?? (app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : defaultScanEndMs(app.clock.nowMs()));
