@@ -9,6 +9,8 @@ function file(name: string, text: string): string {
   writeFileSync(join(dir, name), text);
   return join(dir, name);
 }
+const HEADER = 'id,region,substrate,environment,tier,versions\n';
+const ROW = (id: string) => `{ id: ${id}, region: r, substrate: aws, environment: prod, tier: tier-0 }`;
 
 describe('file inventory', () => {
   it('reads clusters and versions from CSV', async () => {
@@ -33,6 +35,32 @@ describe('file inventory', () => {
     ['a bad substrate on line 3', 'bad1.csv', 'id,region,substrate,environment,tier,versions\nc-1,r,aws,prod,tier-0,\nc-2,r,ibm,prod,tier-0,\n', /bad1\.csv:3: substrate/],
     ['a wrong header', 'bad2.csv', 'name,region\n', /bad2\.csv:1: header must be id,region,substrate,environment,tier,versions/],
     ['a YAML type error', 'bad3.yaml', 'clusters:\n  - id: c-1\n    region: r\n    substrate: aws\n    environment: prod\n    tier: 7\n', /bad3\.yaml:6: clusters\.0\.tier/],
+  ])('rejects %s naming file and line', (_case, name, text, message) => {
+    const path = file(name, text);
+
+    expect(() => createFileInventory({ path })).toThrow(message);
+  });
+
+  it('reads a CSV with a BOM, CRLF line endings, blank lines, comments and quoted fields', async () => {
+    const text = '\uFEFFid,region,substrate,environment,tier,versions\r\n\r\n# retired: c-0\r\n  # indented comment\r\n"c-1","Paris, FR",aws,prod,tier-0,"coredns=1.11.1;apiserver=1.30.2"\r\nc-2,"say ""hi""",gcp,dev,tier-2,\r\n';
+    const path = file('quoted.csv', text);
+
+    const clusters = await createFileInventory({ path }).listClusters();
+
+    expect(clusters.map((c) => [c.id, c.region])).toEqual([['c-1', 'Paris, FR'], ['c-2', 'say "hi"']]);
+    expect(clusters[0].versions).toEqual({ coredns: '1.11.1', apiserver: '1.30.2' });
+  });
+
+  it.each([
+    ['a duplicate id in CSV', 'dup.csv', `${HEADER}c-1,r,aws,prod,tier-0,\n# note\nc-1,r,aws,prod,tier-0,\n`, /dup\.csv:4: cluster id c-1 is already listed on line 2/],
+    ['a duplicate id in YAML', 'dup.yaml', `clusters:\n  - ${ROW('c-1')}\n  - ${ROW('c-2')}\n  - ${ROW('c-1')}\n`, /dup\.yaml:4: cluster id c-1 is already listed on line 2/],
+    ['ids that differ only in case', 'case.csv', `${HEADER}prod-eu-1,r,aws,prod,tier-0,\nProd-EU-1,r,aws,prod,tier-0,\n`, /case\.csv:3: cluster id Prod-EU-1 differs only in case from prod-eu-1 on line 2/],
+    ['an unknown column', 'extra-col.csv', 'id,region,substrate,environment,tier,versions,owner\nc-1,r,aws,prod,tier-0,,team-a\n', /extra-col\.csv:1: header must be id,region,substrate,environment,tier,versions, found id,.*,owner/],
+    ['a row with more fields than columns', 'extra-field.csv', `${HEADER}c-1,r,aws,prod,tier-0,coredns=1.11.1\nc-2,r,aws,prod,tier-0,coredns=1.11.1,apiserver=1.30.2\n`, /extra-field\.csv:3: expected 6 fields \(id,region,substrate,environment,tier,versions\), found 7/],
+    ['a row with too few fields', 'few.csv', `${HEADER}c-1,r,aws,prod\n`, /few\.csv:2: expected 6 fields .*found 4/],
+    ['an unclosed quote', 'quote.csv', `${HEADER}c-1,"Paris, FR,aws,prod,tier-0,\n`, /quote\.csv:2: .*quot/],
+    ['a CSV without clusters', 'empty.csv', `${HEADER}# none yet\n`, /empty\.csv: no clusters/],
+    ['a YAML cluster without id', 'no-id.yaml', `clusters:\n  - ${ROW('c-1')}\n  - { region: r, substrate: aws, environment: prod, tier: tier-0 }\n`, /no-id\.yaml:3: clusters\.1\.id/],
   ])('rejects %s naming file and line', (_case, name, text, message) => {
     const path = file(name, text);
 

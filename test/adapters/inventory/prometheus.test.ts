@@ -3,15 +3,17 @@ import { createPrometheusInventory } from '../../../src/adapters/inventory/prome
 import { fixedClock } from '../../../src/core/clock.js';
 import { NotFoundError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { startPrometheusFake, type PrometheusFake } from '../../fakes/prometheus-fake.js';
+import { errorBody, startPrometheusFake, type PrometheusFake } from '../../fakes/prometheus-fake.js';
 
 const T0 = Date.UTC(2025, 5, 4);
 let fake: PrometheusFake;
 
 const vector = (rows: Record<string, string>[], value = 1) => ({ status: 'success', data: { resultType: 'vector', result: rows.map((metric) => ({ metric, value: [T0 / 1000, String(value)] })) } });
 
-/** Answers by the metric the instant query selects. */
+/** Answers by the metric the instant query selects: counts per cluster for the fleet, series for one cluster. */
 function answer(query: string) {
+  if (query.startsWith('count by (cluster, region')) return vector([{ cluster: 'a', provider_scheme: 'aws', kubelet_version: 'v1.30.6', region: 'eu-west-1', environment: 'staging' }], 2);
+  if (query.startsWith('count by (cluster, label_node_pool')) return vector([{ cluster: 'a', label_node_pool: 'system', label_node_kubernetes_io_instance_type: 'm6i.xlarge' }], 2);
   if (query.startsWith('kube_node_info')) {
     return query.includes('"gone"') ? vector([]) : vector([
       { cluster: 'a', node: 'n1', provider_id: 'aws://eu-west-1a/i-1', kubelet_version: 'v1.30.6', region: 'eu-west-1', environment: 'staging' },
@@ -26,6 +28,7 @@ function answer(query: string) {
 }
 
 beforeEach(async () => {
+  sleeps = [];
   fake = await startPrometheusFake();
   fake.route('/api/v1/query', (req) => ({ body: answer(req.params.get('query') ?? '') }));
 });
@@ -34,7 +37,9 @@ afterEach(async () => {
   await fake.close();
 });
 
-const inventory = () => createPrometheusInventory({ baseUrl: fake.url, tenant: 'fleet', logger: silentLogger, clock: fixedClock(T0) });
+let sleeps: number[] = [];
+/** Backoff sleeps go to this test's list: a query still retrying when its test ended must not add to the next one's. */
+const inventory = (logger = silentLogger, into = sleeps) => createPrometheusInventory({ baseUrl: fake.url, tenant: 'fleet', logger, clock: fixedClock(T0), retries: 2, sleep: async (ms) => void into.push(ms) });
 
 describe('createPrometheusInventory', () => {
   it('derives clusters, node pools and versions from kube-state-metrics', async () => {
@@ -60,5 +65,75 @@ describe('createPrometheusInventory', () => {
 
   it('throws NotFoundError for a cluster without nodes', async () => {
     await expect(inventory().getTopology('gone')).rejects.toThrow(NotFoundError);
+  });
+  it('retries a 5xx and a 429 (after its Retry-After) and then lists the fleet', async () => {
+    const failures = new Map([['count by (cluster, region', { status: 503, body: errorBody('unavailable', 'ingester down') }], ['count by (cluster, label_node_pool', { status: 429, headers: { 'retry-after': '7' }, body: errorBody('too_many_requests', 'slow down') }]]);
+    fake.route('/api/v1/query', (req) => {
+      const query = req.params.get('query') ?? '';
+      const metric = [...failures.keys()].find((m) => query.startsWith(m));
+      const failure = metric === undefined ? undefined : failures.get(metric);
+      if (metric !== undefined) failures.delete(metric);
+      return failure ?? { body: answer(query) };
+    });
+
+    const clusters = await inventory().listClusters();
+
+    expect(clusters.map((c) => c.nodePools)).toEqual([[{ name: 'system', instanceType: 'm6i.xlarge', nodeCount: 2 }]]);
+    expect(sleeps).toHaveLength(2);
+    expect(sleeps).toContain(7000);
+  });
+
+  it('refuses a partial answer (Thanos/Mimir warnings) after its retries, instead of listing part of the fleet', async () => {
+    fake.route('/api/v1/query', (req) => {
+      const query = req.params.get('query') ?? '';
+      const body = answer(query) as Record<string, unknown>;
+      return { body: query.startsWith('count by (cluster, region') ? { ...body, warnings: ['store eu-west-1 did not answer: partial response'] } : body };
+    });
+
+    const listed = inventory().listClusters();
+
+    await expect(listed).rejects.toThrow(/Prometheus inventory answer is partial.*store eu-west-1 did not answer/);
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it('keeps PromQL info annotations as a complete answer', async () => {
+    fake.route('/api/v1/query', (req) => {
+      const body = answer(req.params.get('query') ?? '') as Record<string, unknown>;
+      return { body: { ...body, infos: ['PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "kube_node_info"'] } };
+    });
+
+    const clusters = await inventory().listClusters();
+
+    expect(clusters.map((c) => c.id)).toEqual(['a']);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('reads an environment or tier label it does not know as absent, and says so', async () => {
+    fake.route('/api/v1/query', (req) => {
+      const query = req.params.get('query') ?? '';
+      return { body: query.startsWith('count by (cluster, region') ? vector([{ cluster: 'b', environment: 'production', tier: 'gold' }]) : vector([]) };
+    });
+    const warnings: unknown[] = [];
+    const logger = { ...silentLogger, warn: (obj: unknown) => void warnings.push(obj) } as unknown as typeof silentLogger;
+
+    const [cluster] = await inventory(logger).listClusters();
+
+    expect([cluster.environment, cluster.tier]).toEqual(['prod', 'tier-1']);
+    expect(warnings).toEqual([{ cluster: 'b', environment: 'production', tier: 'gold' }]);
+  });
+  it('asks for the fleet counted per cluster, not a series per node, and takes the kubelet most nodes run', async () => {
+    fake.route('/api/v1/query', (req) => {
+      const query = req.params.get('query') ?? '';
+      if (!query.startsWith('count by (cluster, region')) return { body: answer(query) };
+      return { body: { status: 'success', data: { resultType: 'vector', result: [
+        { metric: { cluster: 'a', provider_scheme: 'gce', kubelet_version: 'v1.30.6' }, value: [T0 / 1000, '40'] },
+        { metric: { cluster: 'a', provider_scheme: 'gce', kubelet_version: 'v1.29.9' }, value: [T0 / 1000, '3'] },
+      ] } } };
+    });
+
+    const [cluster] = await inventory().listClusters();
+
+    expect(fake.requests.map((r) => r.params.get('query')).every((q) => /^(count|group) by \(cluster\b/.test(q ?? ''))).toBe(true);
+    expect([cluster.substrate, cluster.versions.kubelet, cluster.nodePools[0].nodeCount]).toEqual(['gcp', 'v1.30.6', 2]);
   });
 });

@@ -6,15 +6,26 @@ import type { Cluster, Topology } from '../../../fleet/types.js';
 import type { Inventory } from '../types.js';
 import { InventoryCluster, InventoryFile } from './schema.js';
 
+/** A cluster and the line it starts on. */
+interface Row {
+  cluster: InventoryCluster;
+  line: number;
+}
+
+const COLUMNS = ['id', 'region', 'substrate', 'environment', 'tier', 'versions'];
+
 /**
  * Inventory from a YAML file (`clusters: [...]`) or a CSV file with the header
- * `id,region,substrate,environment,tier,versions` where versions is `coredns=1.11.1;apiserver=1.30.2`.
- * Errors name the file and line.
+ * `id,region,substrate,environment,tier,versions` where versions is `coredns=1.11.1;apiserver=1.30.2`
+ * (RFC 4180 quoting; blank lines and lines starting with `#` are skipped). Errors name the file and
+ * line; ids are kept as written (PromQL matches label values exactly), and two ids that differ only
+ * in case are refused.
  */
 export function createFileInventory(opts: { path: string }): Inventory {
-  const clusters = opts.path.endsWith('.csv') ? parseCsv(opts.path) : parseYaml(opts.path);
+  const rows = opts.path.endsWith('.csv') ? parseCsv(opts.path) : parseYaml(opts.path);
+  checkUnique(opts.path, rows);
+  const clusters = rows.map((r) => r.cluster);
   const byId = new Map(clusters.map((c) => [c.id, c]));
-  if (byId.size !== clusters.length) throw new ConfigError(`${opts.path}: duplicate cluster ids`);
   return {
     async listClusters() {
       return clusters.map(({ topology: _t, ...c }) => c as Cluster);
@@ -27,35 +38,74 @@ export function createFileInventory(opts: { path: string }): Inventory {
   };
 }
 
-function parseYaml(path: string): InventoryCluster[] {
+/** Duplicates are refused, never merged; so are ids that differ only in case (at most one can match the cluster label). */
+function checkUnique(path: string, rows: Row[]): void {
+  const seen = new Map<string, Row>();
+  for (const row of rows) {
+    const first = seen.get(row.cluster.id.toLowerCase());
+    if (first?.cluster.id === row.cluster.id) throw new ConfigError(`${path}:${row.line}: cluster id ${row.cluster.id} is already listed on line ${first.line}`);
+    if (first) throw new ConfigError(`${path}:${row.line}: cluster id ${row.cluster.id} differs only in case from ${first.cluster.id} on line ${first.line}; cluster label values match exactly, so use the one Prometheus reports`);
+    seen.set(row.cluster.id.toLowerCase(), row);
+  }
+}
+
+function parseYaml(path: string): Row[] {
   const text = read(path);
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
   if (doc.errors.length) throw new ConfigError(`${path}:${doc.errors[0].linePos?.[0].line ?? 1}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  // the line of the node at `path`, or of its nearest parent when the key is missing
+  const lineOf = (at: readonly PropertyKey[]): number => {
+    for (let p = [...at]; ; p = p.slice(0, -1)) {
+      const node = doc.getIn(p, true) as { range?: number[] } | undefined;
+      if (node?.range) return lc.linePos(node.range[0]).line;
+      if (p.length === 0) return 1;
+    }
+  };
   const parsed = InventoryFile.safeParse(doc.toJS());
-  if (parsed.success) return parsed.data.clusters;
+  if (parsed.success) return parsed.data.clusters.map((cluster, i) => ({ cluster, line: lineOf(['clusters', i]) }));
   const issue = parsed.error.issues[0];
-  const node = doc.getIn(issue.path as unknown[], true) as { range?: number[] } | undefined;
-  const line = node?.range ? lc.linePos(node.range[0]).line : 1;
-  throw new ConfigError(`${path}:${line}: ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`${path}:${lineOf(issue.path)}: ${issue.path.join('.')}: ${issue.message}`);
 }
 
-function parseCsv(path: string): InventoryCluster[] {
+function parseCsv(path: string): Row[] {
   const lines = read(path).split(/\r?\n/);
-  const header = lines[0].split(',').map((h) => h.trim());
-  const want = ['id', 'region', 'substrate', 'environment', 'tier', 'versions'];
-  if (want.some((w, i) => header[i] !== w)) throw new ConfigError(`${path}:1: header must be ${want.join(',')}, found ${lines[0]}`);
-  return lines.slice(1).flatMap((line, i) => {
-    if (!line.trim() || line.startsWith('#')) return [];
-    const [id, region, substrate, environment, tier, versions = ''] = line.split(',').map((s) => s.trim());
-    const v = Object.fromEntries(versions.split(';').filter(Boolean).map((kv) => kv.split('=').map((s) => s.trim())));
-    const parsed = InventoryCluster.safeParse({ id, region, substrate, environment, tier, versions: v });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ConfigError(`${path}:${i + 2}: ${issue.path.join('.')}: ${issue.message}`);
-    }
-    return [parsed.data];
+  const header = (splitCsvLine(lines[0]) ?? []).map((h) => h.trim());
+  if (header.length !== COLUMNS.length || COLUMNS.some((w, i) => header[i] !== w)) throw new ConfigError(`${path}:1: header must be ${COLUMNS.join(',')}, found ${lines[0]}`);
+  const rows = lines.slice(1).flatMap((line, i) => {
+    if (!line.trim() || line.trimStart().startsWith('#')) return [];
+    return [{ cluster: parseCsvRow(line, `${path}:${i + 2}`), line: i + 2 }];
   });
+  if (rows.length === 0) throw new ConfigError(`${path}: no clusters below the header; list every cluster expected to report`);
+  return rows;
+}
+
+function parseCsvRow(line: string, where: string): InventoryCluster {
+  const fields = splitCsvLine(line)?.map((s) => s.trim());
+  if (!fields) throw new ConfigError(`${where}: unbalanced quotes; quote a whole field ("a, b") and double a quote inside it ("")`);
+  // versions may be left off; more fields is a comma where a semicolon was meant, or an unquoted comma
+  if (fields.length < COLUMNS.length - 1 || fields.length > COLUMNS.length) throw new ConfigError(`${where}: expected ${COLUMNS.length} fields (${COLUMNS.join(',')}), found ${fields.length}; separate versions with ";" and quote a field holding a comma`);
+  const [id, region, substrate, environment, tier, versions = ''] = fields;
+  const v = Object.fromEntries(versions.split(';').filter(Boolean).map((kv) => kv.split('=').map((s) => s.trim())));
+  const parsed = InventoryCluster.safeParse({ id, region, substrate, environment, tier, versions: v });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ConfigError(`${where}: ${issue.path.join('.')}: ${issue.message}`);
+}
+
+/** One field: quoted (`"a, ""b"""`) or plain, then a comma or the end of the line. */
+const CSV_FIELD = /[ \t]*"((?:[^"]|"")*)"[ \t]*(,|$)|([^,"]*)(,|$)/y;
+
+/** The fields of one CSV line; undefined when its quotes are unbalanced or a quote stands inside a plain field. */
+function splitCsvLine(line: string): string[] | undefined {
+  const fields: string[] = [];
+  CSV_FIELD.lastIndex = 0;
+  for (;;) {
+    const m = CSV_FIELD.exec(line);
+    if (!m) return undefined;
+    fields.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[3]);
+    if ((m[2] ?? m[4]) !== ',') return fields;
+  }
 }
 
 function read(path: string): string {
