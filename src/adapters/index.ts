@@ -102,7 +102,7 @@ export function buildAdapters(deps: AdapterDeps): Adapters {
     inventory: once(() => (config.inventory.kind === 'file'
       ? createFileInventory({ path: config.inventory.file ?? missing('inventory.file', 'a YAML or CSV path when inventory.kind is file') })
       : config.inventory.kind === 'simulator' ? sim().inventory
-        : createPrometheusInventory({ ...prometheusConnection(config, env), clusterLabel: config.clusterLabel, logger: deps.logger, clock }))),
+        : createPrometheusInventory({ ...prometheusConnection(config, env), clusterLabel: config.clusterLabel, expectedWithinHours: config.inventory.expectedWithinHours, logger: deps.logger, clock }))),
     metrics: once(() => (config.metrics.kind === 'simulator' ? sim().metrics : createPrometheusMetrics({
       ...prometheusConnection(config, env), catalog: buildCatalog(config.signals), clusterLabel: config.clusterLabel,
       concurrency: config.metrics.prometheus.concurrency, retries: config.metrics.prometheus.retries,

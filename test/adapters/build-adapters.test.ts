@@ -78,3 +78,29 @@ describe('buildAdapters: the job deadline', () => {
     }
   });
 });
+
+describe('buildAdapters: the Prometheus inventory', () => {
+  it('keeps a stopped cluster expected for inventory.expectedWithinHours (the look-back of its last sample)', async () => {
+    const { startPrometheusFake } = await import('../fakes/prometheus-fake.js');
+    const prom = await startPrometheusFake();
+    try {
+      prom.route('/api/v1/query', () => ({ body: { status: 'success', data: { resultType: 'vector', result: [] } } }));
+      const built = buildAdapters({
+        config: loadConfig({ env: { FLEETOPS__INVENTORY__KIND: 'prometheus', FLEETOPS__INVENTORY__EXPECTEDWITHINHOURS: '12', FLEETOPS__METRICS__KIND: 'prometheus', FLEETOPS__METRICS__PROMETHEUS__URL: prom.url } }),
+        outDir: tmp(), env: {}, clock: fixedClock(Date.UTC(2026, 10, 30)), logger: silentLogger,
+      });
+
+      await built.inventory().listClusters().catch(() => undefined);
+
+      const queries = prom.requests.map((r) => r.params.get('query') ?? '');
+      expect(queries.some((q) => q.includes('last_over_time(') && q.includes('[12h]'))).toBe(true);
+      expect(queries.some((q) => q.includes('[6h]'))).toBe(false);
+    } finally {
+      await prom.close();
+    }
+  });
+
+  it.each(['0', '1.5', '400'])('refuses inventory.expectedWithinHours %s, naming the field', (value) => {
+    expect(() => loadConfig({ env: { FLEETOPS__INVENTORY__EXPECTEDWITHINHOURS: value } })).toThrow(/inventory\.expectedWithinHours/);
+  });
+});

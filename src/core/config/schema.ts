@@ -57,6 +57,11 @@ const InventoryConfig = z.strictObject({
   kind: z.enum(['simulator', 'file', 'prometheus']).default('simulator'),
   /** YAML or CSV file of clusters, for kind `file`. */
   file: z.string().optional(),
+  /**
+   * For kind `prometheus`: a cluster stays expected this long after its last kube_node_info sample (and
+   * is reported silent meanwhile); one gone longer is taken as decommissioned.
+   */
+  expectedWithinHours: z.number().int().min(1).max(24 * 14).default(6),
 });
 
 const ReadBackendKind = (others: [string, ...string[]]) => z.strictObject({ kind: z.enum(['simulator', ...others]).default('simulator') });
