@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { buildAdapters, type Adapters } from '../adapters/index.js';
 import { pushJobMetrics } from '../core/job-metrics.js';
 import { runJob, type JobContext, type JobResult } from '../core/run-job.js';
+import { newRunId } from '../core/run-id.js';
 import { checkRequirements, type LoadConfigOptions } from '../core/config/load-config.js';
 import type { FleetopsConfig } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
@@ -62,13 +63,16 @@ export async function runJobCommand(
 ): Promise<JobResult & { app: AppContext }> {
   const app = createAppContext(args, { env: io.env, clock: io.clock, logger: io.logger });
   checkJobConfig([job], app.config, { file: configFileOf(args, app.env), env: app.env });
+  // the run id exists before the adapters, so their log lines (retries, truncation) carry it too
+  const runId = newRunId(job, app.clock.nowMs());
+  const logger = app.logger.child({ runId, job });
   // the adapters are built before the job's deadline exists: this one follows it once the job starts
   const deadline = new AbortController();
-  const adapters = buildAdapters({ config: app.config, outDir: app.outDir, env: app.env, clock: app.clock, logger: app.logger, signal: deadline.signal });
+  const adapters = buildAdapters({ config: app.config, outDir: app.outDir, env: app.env, clock: app.clock, logger, signal: deadline.signal });
   try {
     const store = await adapters.store();
     const startedAtMs = Date.now();
-    const result = await runJob({ job, logger: app.logger, clock: app.clock, deadlineSeconds: app.config.deadlineSeconds, store, shard }, (ctx) => {
+    const result = await runJob({ job, runId, logger: app.logger, clock: app.clock, deadlineSeconds: app.config.deadlineSeconds, store, shard }, (ctx) => {
       ctx.signal.addEventListener('abort', () => deadline.abort(ctx.signal.reason), { once: true });
       return body(app, adapters, ctx);
     });
@@ -76,7 +80,7 @@ export async function runJobCommand(
     if (url) {
       // metrics are a sink like any other: a failed push is reported, not fatal
       await pushJobMetrics({ url, job, instance: shard ?? 'all', result, startedAtMs, finishedAtMs: Date.now() })
-        .catch((err: Error) => app.logger.warn({ err: err.message, url }, 'job metrics push failed'));
+        .catch((err: Error) => logger.warn({ err: err.message, url }, 'job metrics push failed'));
     }
     return { ...result, app };
   } finally {
