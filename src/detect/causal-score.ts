@@ -92,6 +92,8 @@ export const DEFAULT_CAUSAL_PARAMS: CausalScoreParams = {
 };
 
 const STATE_VERSION = 6;
+/** Params checked when a scorer is built (one array for the 116,200 scorers of an hourly run). */
+const YOUTH_KEYS = ['youthBoost', 'youthRows'] as const;
 /**
  * An alarm this much stronger than the last one is a new event even inside its refractory rows: a
  * marginal alarm on noise must not hide an outage that starts minutes later (NAB moves < 0.1).
@@ -168,7 +170,7 @@ export class CausalScorer {
   /** `store`: a state to continue from, used as this scorer's storage (see adopt). */
   constructor(params: Partial<CausalScoreParams> = {}, store?: Float64Array) {
     this.params = { ...DEFAULT_CAUSAL_PARAMS, ...params };
-    for (const k of ['youthBoost', 'youthRows'] as const) if (!(this.params[k] >= 0 && this.params[k] < Infinity)) throw new Error(`CausalScorer ${k} must be a finite number ≥ 0, got ${this.params[k]}`);
+    for (const k of YOUTH_KEYS) if (!(this.params[k] >= 0 && this.params[k] < Infinity)) throw new Error(`CausalScorer ${k} must be a finite number ≥ 0, got ${this.params[k]}`);
     const { shortSpan, longSpan } = this.params;
     this.context = new ContextNovelty(this.params.contextLevels);
     const { period, calibAt, contextAt, length } = layoutOf(this.params);

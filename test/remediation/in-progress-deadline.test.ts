@@ -21,6 +21,16 @@ async function executingOperations(world: World) {
 
 const thread = (world: World) => world.chat.readAll(CHANNEL).map((m) => m.text).join('\n');
 
+/** A run of the proposals job two minutes after the last, on the given executor; a recorded failure throws. */
+function everyTwoMinutesOn(clusterOps: ClusterOps): (w: World) => Promise<void> {
+  return async (w) => {
+    w.clock.advance(120_000);
+    const ctx = w.ctx();
+    await proposalsJob({ ...w.jobDeps(), clusterOps }, ctx);
+    if (ctx.failuresOut.length) throw new Error(ctx.failuresOut.map((f) => f.message).join('; '));
+  };
+}
+
 describe('an operation that stays in progress (remediation.maxInProgressMinutes)', () => {
   it('is given up after the deadline instead of executing forever: failed, said in the thread, no longer counted as executing', async () => {
     // an executor that cannot stop what it started (no stop()): its operation never finishes
@@ -91,12 +101,7 @@ describe('an Argo Workflow that never leaves Running', () => {
 
   const withArgo = (world: World) => {
     const clusterOps = createArgoWorkflowsClusterOps({ baseUrl: argo.url, token: 'wf-token', namespace: 'fleetops', workflowTemplate: 'fleetops-safe-operation', clock: world.clock, logger: silentLogger });
-    return async (w: World) => {
-      w.clock.advance(120_000);
-      const ctx = w.ctx();
-      await proposalsJob({ ...w.jobDeps(), clusterOps }, ctx);
-      if (ctx.failuresOut.length) throw new Error(ctx.failuresOut.map((f) => f.message).join('; '));
-    };
+    return everyTwoMinutesOn(clusterOps);
   };
 
   it('is asked to stop at the deadline, and rolled back only once it has stopped', async () => {
@@ -225,12 +230,7 @@ describe('a rollout restart holding its strategy when its rollout outlasts the d
   /** A run of the proposals job every 2 minutes on the Kubernetes executor (wrapped by `wrap`). */
   const withKube = (world: World, wrap: (ops: ClusterOps) => ClusterOps = (ops) => ops) => {
     const clusterOps = wrap(kubeOps([cluster], { clock: world.clock }).ops);
-    return async (w: World) => {
-      w.clock.advance(120_000);
-      const ctx = w.ctx();
-      await proposalsJob({ ...w.jobDeps(), clusterOps }, ctx);
-      if (ctx.failuresOut.length) throw new Error(ctx.failuresOut.map((f) => f.message).join('; '));
-    };
+    return everyTwoMinutesOn(clusterOps);
   };
 
   it('puts the original strategy back when it is given up, audits it and says so in the thread', async () => {

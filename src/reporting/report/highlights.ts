@@ -2,7 +2,7 @@
  * The highlights paragraph: a deterministic template, and the check an LLM-written paragraph must
  * pass to replace it: every number it states must appear in the report model or the rendered report.
  */
-import { NumberPool, numberTokens, type NumberToken } from '../../rca/narrative/number-tokens.js';
+import { NumberPool, numberTokens, spelledNumberTokens, type NumberToken } from '../../rca/narrative/number-tokens.js';
 import { formatChange, formatMinutes, plural } from './report-format.js';
 import type { WeeklyReport } from './weekly-report.js';
 
@@ -30,32 +30,6 @@ export function templateHighlights(r: WeeklyReport): string {
 /** `1,000` is one number, not 1 and 000. */
 function joinThousands(text: string): string {
   return text.replace(/(?<![\w.,])\d{1,3}(?:,\d{3})+(?!\d)/g, (m) => m.replace(/,/g, ''));
-}
-
-const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
-const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
-const SCALES: Record<string, number> = { hundred: 100, thousand: 1000, million: 1_000_000 };
-const NUMBER_WORD = new RegExp(`\\b(?:${[...UNITS, ...TENS.filter(Boolean), ...Object.keys(SCALES)].join('|')})(?:[\\s-]+(?:${[...UNITS, ...TENS.filter(Boolean), ...Object.keys(SCALES)].join('|')}))*\\b`, 'gi');
-
-/** The value of a run of number words: "forty-two" 42, "two hundred" 200, "three thousand five hundred" 3500. */
-function wordsValue(run: string): number {
-  let total = 0;
-  let current = 0;
-  for (const w of run.toLowerCase().split(/[\s-]+/)) {
-    if (UNITS.includes(w)) current += UNITS.indexOf(w);
-    else if (TENS.includes(w)) current += TENS.indexOf(w) * 10;
-    else if (w === 'hundred') current = Math.max(current, 1) * 100;
-    else { total += Math.max(current, 1) * SCALES[w]; current = 0; }
-  }
-  return total + current;
-}
-
-/** Numbers written out in words ("twelve incidents"), as bare-number tokens. */
-function spelledNumbers(text: string): NumberToken[] {
-  return [...text.matchAll(NUMBER_WORD)].map((m) => {
-    const value = String(wordsValue(m[0]));
-    return { raw: m[0].toLowerCase(), value, unit: '' };
-  });
 }
 
 /** Keys whose numbers are percentages (`changePct`): the only data a `%` in the paragraph may match. */
@@ -98,7 +72,7 @@ export function reportNumberPool(r: WeeklyReport, renderedText: string): ReportN
  * Thousands separators join (`1,000`), numbers in words count, and a percentage needs a percentage.
  */
 export function ungroundedNumbers(text: string, pool: ReportNumbers): string[] {
-  const tokens = [...numberTokens(joinThousands(text)), ...spelledNumbers(text)];
+  const tokens = [...numberTokens(joinThousands(text)), ...spelledNumberTokens(text)];
   return [...new Set(tokens.filter((t) => !pool.has(t)).map((t) => t.raw))];
 }
 

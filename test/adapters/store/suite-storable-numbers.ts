@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../../../src/adapters/store/types.js';
-import { ExternalServiceError, FleetopsError } from '../../../src/core/errors.js';
 import { evidence, proposal, T0 } from './fixtures.js';
+import { count, failure, type Call } from './refusal-helpers.js';
 import type { StoreContext } from './store-suite.js';
 
-type Call = (s: Store) => Promise<unknown>;
-
 const WHOLE = 'times must be whole epoch milliseconds';
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(FleetopsError);
-  // a check before writing, not the database's own error (which only PostgreSQL raised)
-  expect(err).not.toBeInstanceOf(ExternalServiceError);
-  return err as Error;
-}
-
-async function count(ctx: StoreContext, table: string): Promise<number> {
-  const [row] = await ctx.harness.raw(ctx.target, `SELECT COUNT(*) AS n FROM ${table}`);
-  return Number(row.n);
-}
 
 const group = { id: 'g1', runId: 'r1', day: '2026-11-29', title: 't', startMs: T0, endMs: T0, clusters: ['eu-1'], anomalyIds: ['a1'], attributes: {} };
 const state = Uint8Array.from([1]);

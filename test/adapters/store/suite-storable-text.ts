@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeAuditHash, verifyAuditChain } from '../../../src/adapters/store/audit-chain.js';
-import type { Store } from '../../../src/adapters/store/types.js';
-import { ExternalServiceError, FleetopsError } from '../../../src/core/errors.js';
 import { anomaly, evidence, proposal, T0 } from './fixtures.js';
+import { count, failure, type Call } from './refusal-helpers.js';
 import type { StoreContext } from './store-suite.js';
 
 /** Text from logs, events and Slack that PostgreSQL refuses and SQLite stores as given. */
@@ -14,21 +13,6 @@ const CUT = 'ab\ud83d';
 const EMOJI = 'a\ud83d\ude00b';
 /** What each reads back as: NUL and unpaired surrogates as U+FFFD. */
 const R = '\ufffd';
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(FleetopsError);
-  // a check before writing, not the database's own error (which only PostgreSQL raised)
-  expect(err).not.toBeInstanceOf(ExternalServiceError);
-  return err as Error;
-}
-
-async function count(ctx: StoreContext, table: string): Promise<number> {
-  const [row] = await ctx.harness.raw(ctx.target, `SELECT COUNT(*) AS n FROM ${table}`);
-  return Number(row.n);
-}
-
-type Call = (s: Store) => Promise<unknown>;
 
 export function registerStorableTextTests(ctx: StoreContext): void {
   describe('text both backends store alike', () => {
