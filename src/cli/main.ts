@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import type { CliIo, Command } from './command.js';
 import { defaultIo } from './default-io.js';
+import { interruptOnSignals } from './interrupt-on-signal.js';
 import { COMMANDS } from './commands/index.js';
 import { COMMON_OPTIONS, parseCommandArgs, type OptionSpec } from './parse-args.js';
 
@@ -103,5 +104,14 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  main(process.argv.slice(2), defaultIo()).then((code) => { process.exitCode = code; });
+  const argv = process.argv.slice(2);
+  const io = defaultIo();
+  // `schedule` has its own handlers (a grace period, then the same interrupt)
+  const signals = findCommand(argv).command?.name === 'schedule' ? undefined : interruptOnSignals(process, io.stderr);
+  main(argv, io).then((code) => {
+    signals?.remove();
+    process.exitCode = code;
+    // an interrupted job may leave sockets or timers behind (a query that never answered): do not wait on them
+    if (signals?.signalled()) process.exit(code);
+  });
 }

@@ -62,6 +62,19 @@ export function interruptRunningJobs(reason: string): number {
   return active.size;
 }
 
+/** Set once the process was told to stop: a run starting after that (a demo's next step) is recorded as interrupted without doing any work. */
+let refusing: string | undefined;
+
+/** From now on, runJob records each new run as interrupted by `reason` instead of running it (a signalled one-job process). */
+export function refuseNewRuns(reason: string): void {
+  refusing = reason;
+}
+
+/** Undoes refuseNewRuns (tests). */
+export function acceptNewRuns(): void {
+  refusing = undefined;
+}
+
 /** One run's interrupt: its signal, and the reason once interrupted. */
 function runInterrupt(): { signal: AbortSignal; by: () => string | undefined; interrupt: (reason: string) => void } {
   const controller = new AbortController();
@@ -136,8 +149,9 @@ export async function runJob(opts: RunJobOptions, body: (ctx: JobContext) => Pro
   let summary: Record<string, unknown> = {};
   let exitCode: 0 | 1 | 2;
   active.add(interrupt.interrupt);
+  if (refusing) interrupt.interrupt(refusing);
   try {
-    summary = await untilWrappedUp(body(ctx), interrupt.signal);
+    summary = await untilWrappedUp(refusing ? Promise.reject(interrupt.signal.reason) : body(ctx), interrupt.signal);
     exitCode = failures.length > 0 ? 1 : 0;
   } catch (err) {
     exitCode = err instanceof ConfigError && !interrupt.by() ? 2 : 1;
