@@ -19,21 +19,19 @@ export function correlate(findings: AnomalyRow[], clusters: Cluster[], opts: Cor
   const maintenance = opts.maintenance ?? [];
   const kept = findings.filter((f) => !insideMaintenance(f, maintenance));
   const episodes = buildEpisodes(kept.filter(isSeed), opts.episodeGapMs ?? 30 * MIN);
-  const ctx = splitContext(clusters, opts, episodes, kept);
-  const drafts = onsetBuckets(episodes, opts.onsetGapMs ?? 30 * MIN).flatMap((b) => splitBucket(b, ctx));
+  const { drafts, ctx } = splitDay(onsetBuckets(episodes, opts.onsetGapMs ?? 30 * MIN), splitContext(clusters, opts), kept);
   const merged = absorbStragglers(drafts, ctx, opts.episodeGapMs ?? 30 * MIN);
   const extras = kept.filter((f) => !isSeed(f));
   return merged.map((d) => toGroup(d, extras, ctx, clusters.length, opts.day)).sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
 }
 
-function splitContext(clusters: Cluster[], opts: CorrelateOptions, episodes: Episode[], kept: AnomalyRow[]): SplitContext {
+function splitContext(clusters: Cluster[], opts: CorrelateOptions): Omit<SplitContext, 'rateOf'> {
   const counts = attributeCounts(clusters);
   const attrs = new Map(clusters.map((c) => [c.id, clusterAttributes(c)]));
   const deps = opts.dependencies ?? DEFAULT_DEPENDENCIES;
   const dependsOn = (c: string) => deps.filter((d) => d.from === c).map((d) => d.to);
   const residualBurstP = opts.residualBurstP ?? 1e-3;
   if (!(residualBurstP > 0 && residualBurstP <= 1)) throw new ConfigError(`correlate: residualBurstP must be a probability in (0, 1], got ${residualBurstP}`);
-  const rates = backgroundRates(episodes, kept, dependsOn);
   return {
     attrsOf: (id) => attrs.get(id) ?? [],
     baseRate: (a) => (counts.get(a) ?? 0) / Math.max(1, clusters.length),
@@ -41,21 +39,36 @@ function splitContext(clusters: Cluster[], opts: CorrelateOptions, episodes: Epi
     minCoverage: opts.minCoverage ?? 0.6,
     minClusters: opts.minClusters ?? 3,
     dependsOn,
-    rateOf: (key) => rates.get(key) ?? 0,
     residualBurstP,
   };
 }
 
 /**
- * Episodes per ms of each residual key (component or shared dependency) over the input, taken as a
- * digest day: its span is that of the kept findings, at least 24 h whether or not `opts.day` is set.
+ * Splits every onset bucket. A residual burst is measured against the day's residual episodes only:
+ * episodes an attribute keys (a rollout's, a region's) are explained, and counting them would make a
+ * busy component's background hide a real burst. The attribute split does not depend on the burst
+ * test, so a first pass in which no set is a burst gives each bucket's keyed drafts and residual;
+ * splitting that residual again keys nothing and groups its bursts at the residual rates.
  */
-function backgroundRates(episodes: Episode[], kept: AnomalyRow[], dependsOn: (c: string) => string[]): Map<string, number> {
+function splitDay(buckets: Episode[][], base: Omit<SplitContext, 'rateOf'>, kept: AnomalyRow[]): { drafts: Draft[]; ctx: SplitContext } {
+  const probe = buckets.map((b) => splitBucket(b, { ...base, rateOf: () => 0, residualBurstP: 0 }));
+  const residuals = probe.map((ds) => ds.filter((d) => !d.key).flatMap((d) => d.episodes));
+  const rates = backgroundRates(residuals.flat(), kept, base.dependsOn);
+  const ctx: SplitContext = { ...base, rateOf: (key) => rates.get(key) ?? 0 };
+  return { ctx, drafts: probe.flatMap((ds, i) => [...ds.filter((d) => d.key), ...splitBucket(residuals[i], ctx)]) };
+}
+
+/**
+ * Episodes per ms of each residual key (component or shared dependency) among the residual episodes,
+ * over the input taken as a digest day: its span is that of the kept findings (keyed ones included),
+ * at least 24 h whether or not `opts.day` is set.
+ */
+function backgroundRates(residual: Episode[], kept: AnomalyRow[], dependsOn: (c: string) => string[]): Map<string, number> {
   const first = kept.reduce((t, f) => Math.min(t, f.startMs), Infinity);
   const last = kept.reduce((t, f) => Math.max(t, f.endMs), -Infinity);
   const spanMs = Math.max(MIN_BACKGROUND_SPAN_MS, last - first);
   const counts = new Map<string, number>();
-  for (const e of episodes) {
+  for (const e of residual) {
     const key = residualKey(e, dependsOn);
     if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
   }

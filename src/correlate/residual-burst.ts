@@ -7,7 +7,10 @@ export const MIN_BURST_WINDOW_MS = 10 * 60_000;
 export const MIN_BACKGROUND_SPAN_MS = 24 * 60 * 60_000;
 
 export interface BurstTest {
-  /** The day's seed episodes per ms filed under a residual key (a component or a shared dependency). */
+  /**
+   * The day's residual seed episodes (those no attribute keys; a straggler a keyed group absorbs later
+   * included) per ms, filed under a residual key (a component or a shared dependency).
+   */
   rateOf: (key: string) => number;
   /** A set is a burst when P(X ≥ its clusters | Poisson(rate × window)) is below this. */
   residualBurstP: number;

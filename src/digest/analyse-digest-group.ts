@@ -8,7 +8,7 @@ import type { SignalCatalog } from '../signals/catalog.js';
 import type { DigestKnowledge } from './digest-knowledge.js';
 import { buildGroupView, type DigestGroupView } from './digest-model.js';
 import { groupFacts } from './group-facts.js';
-import { narrateGroup, type DigestLlm } from './narrate-group.js';
+import { narrateGroup, narrationOutcome, type DigestLlm, type NarrationOutcome } from './narrate-group.js';
 import type { DigestEngine, DigestIncidentGroup, RcaPorts } from './rca-contract.js';
 import { recordProposal } from './record-proposal.js';
 import { storedModelNarrative } from './stored-narrative.js';
@@ -35,12 +35,18 @@ export interface GroupRunDeps {
   channel: string;
 }
 
+export interface AnalysedGroup {
+  view: DigestGroupView;
+  /** A reused narrative is counted apart from an accepted call: it cost no call and no tokens this run. */
+  narration: NarrationOutcome;
+}
+
 /**
  * One group, end to end: evidence (stored, immutable) → RCA → proposal when the symptom is still
  * present → narrative (template, or the model's when it passes the checks; a rerun on the same evidence
  * keeps the stored one) → incident and RCA rows.
  */
-export async function analyseDigestGroup(group: DigestIncidentGroup, deps: GroupRunDeps, ctx: JobContext): Promise<DigestGroupView> {
+export async function analyseDigestGroup(group: DigestIncidentGroup, deps: GroupRunDeps, ctx: JobContext): Promise<AnalysedGroup> {
   const evidence = await deps.engine.collectEvidence(group, deps.ports, {
     signal: ctx.signal, nowMs: deps.dataNowMs, fleetSize: deps.clusters.length, feedbackPriors: deps.feedbackPriors, fail: (part, err) => ctx.fail(`group:${group.id}:${part}`, err),
   });
@@ -96,5 +102,6 @@ export async function analyseDigestGroup(group: DigestIncidentGroup, deps: Group
       llm: { used: told.engine !== 'template', reusedFrom: told.reusedFrom, rejection: told.rejection, toolCalls: told.toolCalls, usage: told.usage },
     } as unknown as Record<string, unknown>,
   });
-  return buildGroupView({ group, rca, ledger: evidence, engine: told.engine, narrative: told.narrative, llmRejection: told.rejection?.reasons, proposal: p, symptom });
+  const view = buildGroupView({ group, rca, ledger: evidence, engine: told.engine, narrative: told.narrative, llmRejection: told.rejection?.reasons, proposal: p, symptom });
+  return { view, narration: narrationOutcome(told) };
 }

@@ -5,9 +5,9 @@ import type { JobContext, PartFailure } from '../core/run-job.js';
 import type { Topology } from '../fleet/types.js';
 import { createLlmCallCap } from '../rca/narrative/llm-call-cap.js';
 import { buildCatalog } from '../signals/catalog.js';
-import { analyseDigestGroup, type GroupRunDeps } from './analyse-digest-group.js';
+import { analyseDigestGroup, type AnalysedGroup, type GroupRunDeps } from './analyse-digest-group.js';
 import { loadDigestKnowledge, loadFeedbackPriors, type DigestKnowledge } from './digest-knowledge.js';
-import { buildDigestModel, type DigestGroupView, type DigestModel } from './digest-model.js';
+import { buildDigestModel, type DigestModel } from './digest-model.js';
 import { isDigestFinding, resolveDigestWindow } from './digest-window.js';
 import { withoutMaintenance } from './maintenance-filter.js';
 import type { DigestLlm } from './narrate-group.js';
@@ -44,7 +44,10 @@ export interface DigestSummary extends Record<string, unknown> {
   inconclusive: number;
   proposals: number;
   llmCalls: number;
+  /** Model answers accepted this run (each one call). */
   llmAccepted: number;
+  /** Stored model narratives a rerun used again on unchanged evidence: no call, no tokens. */
+  llmReused: number;
   topCauses: { groupId: string; title: string; cause: string; clusters: number }[];
   publication: PublishResult;
   /** Groups an earlier run of the same day stored that this run's grouping replaced. */
@@ -68,20 +71,21 @@ export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, o
   const groups = opts.engine.correlate(findings, clusters, { day: window.day });
   ctx.logger.info({ day: window.day, findings: findings.length, maintenanceSuppressed: suppressed, groups: groups.length }, 'digest groups found');
   const groupDeps = await buildGroupDeps(deps, store, ctx, opts, { day: window.day, clusters, groups: groups.length });
-  const views: (DigestGroupView | undefined)[] = new Array(groups.length);
+  const analysed: (AnalysedGroup | undefined)[] = new Array(groups.length);
   const failedGroups: PartFailure[] = [];
   const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });
   await queue.addAll(groups.map((group, i) => async () => {
     try {
-      views[i] = await analyseDigestGroup(group, groupDeps, ctx);
+      analysed[i] = await analyseDigestGroup(group, groupDeps, ctx);
     } catch (err) {
       ctx.fail(`group:${group.id}`, err);
       failedGroups.push({ part: `group:${group.id}`, message: err instanceof Error ? err.message : String(err) });
     }
   }));
+  const done = analysed.filter((a): a is AnalysedGroup => a !== undefined);
   const model = buildDigestModel({
     day: window.day, window, generatedAtMs: ctx.clock.nowMs(), runId: ctx.runId, findings,
-    slo: summariseSlo(findings, window), groups: views.filter((v): v is DigestGroupView => v !== undefined), failedGroups,
+    slo: summariseSlo(findings, window), groups: done.map((a) => a.view), failedGroups,
   });
   const channel = deps.config.chat.slack.digestChannel;
   const publication = await publishDigest(model, { chat: deps.chat, docs: deps.docs, store, channel }, ctx);
@@ -89,7 +93,8 @@ export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, o
   const superseded = failedGroups.length > 0 ? [] : await supersedeEarlierGroups({ store, chat: deps.chat, channel }, ctx, {
     day: window.day, currentIds: new Set(groups.map((g) => g.id)), parentTs: publication.parentTs, docUrl: publication.docUrl,
   });
-  return summarise(model, publication, groupDeps, { superseded: superseded.length, maintenanceSuppressed: suppressed });
+  const llmCounts = { llmAccepted: done.filter((a) => a.narration === 'accepted').length, llmReused: done.filter((a) => a.narration === 'reused').length };
+  return summarise(model, publication, groupDeps, { superseded: superseded.length, maintenanceSuppressed: suppressed, ...llmCounts });
 }
 
 async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, opts: DigestJobOptions, run: { day: string; clusters: GroupRunDeps['clusters']; groups: number }): Promise<GroupRunDeps> {
@@ -113,12 +118,12 @@ async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, o
   };
 }
 
-function summarise(model: DigestModel, publication: PublishResult, deps: GroupRunDeps, counts: { superseded: number; maintenanceSuppressed: number }): DigestSummary {
+function summarise(model: DigestModel, publication: PublishResult, deps: GroupRunDeps, counts: Pick<DigestSummary, 'superseded' | 'maintenanceSuppressed' | 'llmAccepted' | 'llmReused'>): DigestSummary {
   const t = model.totals;
   return {
     day: model.day, window: model.window, findings: t.findings, groups: t.groups, failedGroups: model.failedGroups.length,
     rootCauses: t.rootCauses, inconclusive: t.inconclusive, proposals: t.proposals,
-    llmCalls: deps.cap?.taken() ?? 0, llmAccepted: model.groups.filter((g) => g.engine !== 'template').length,
+    llmCalls: deps.cap?.taken() ?? 0,
     topCauses: model.groups.slice(0, 5).map((g) => ({ groupId: g.id, title: g.title, clusters: g.clusters.length, cause: g.top && g.verdict === 'root-cause' ? `${g.top.failureMode} (${g.top.entity})` : 'inconclusive' })),
     publication, ...counts,
   };

@@ -4,7 +4,7 @@ import type { DigestSummary } from './availability-digest-job.js';
 export function formatDigestSummary(s: DigestSummary, where: { outDir: string; channel: string }): string {
   const p = s.publication;
   const lines = [
-    `availability-digest ${s.day}: ${s.findings} findings → ${s.groups} incident groups (${s.rootCauses} root causes, ${s.inconclusive} inconclusive${s.failedGroups ? `, ${s.failedGroups} failed` : ''}), ${s.proposals} proposals, ${s.llmCalls} LLM calls (${s.llmAccepted} narratives accepted)`,
+    `availability-digest ${s.day}: ${s.findings} findings → ${s.groups} incident groups (${s.rootCauses} root causes, ${s.inconclusive} inconclusive${s.failedGroups ? `, ${s.failedGroups} failed` : ''}), ${s.proposals} proposals, ${s.llmCalls} LLM calls (${s.llmAccepted} narratives accepted${s.llmReused ? `, ${s.llmReused} reused without a call` : ''})`,
     ...s.topCauses.map((c, i) => `  ${i + 1}. ${c.title} — ${c.clusters} clusters: ${c.cause}`),
     `  document: ${p.docUrl ?? 'not written'}${p.docCreated === false ? ' (updated)' : ''}`,
     `  slack ${where.channel}: parent ${p.parentTs ? 'posted' : 'not posted'}, ${p.repliesPosted} replies posted, ${p.repliesEdited} edited${s.superseded ? `, ${s.superseded} of an earlier run marked superseded` : ''}${p.truncatedMessages ? `, ${p.truncatedMessages} truncated with a link to the document` : ''} (outbox preview: ${where.outDir}/slack/index.html)`,

@@ -34,6 +34,14 @@ export interface GroupNarration extends NarrateResult {
   reusedFrom?: { runId: string };
 }
 
+/** How a narrative came: a model answer accepted this run, a stored one reused without a call, or the template. */
+export type NarrationOutcome = 'accepted' | 'reused' | 'template';
+
+export function narrationOutcome(n: GroupNarration): NarrationOutcome {
+  if (n.engine === 'template') return 'template';
+  return n.reusedFrom ? 'reused' : 'accepted';
+}
+
 /**
  * The template narrative, or the model's when a model is configured and its answer passes the checks.
  * A model narrative stored for the same evidence is used again without a call, so a rerun neither

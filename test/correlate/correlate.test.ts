@@ -207,6 +207,17 @@ describe('correlate: clusters no attribute explains, grouped by a shared compone
     expect(groups.find((g) => g.clusters.includes('c-0007'))?.clusters).toEqual(['c-0007']);
   });
 
+  it('makes ONE group of three clusters whose CoreDNS dips start within 5 minutes on a day whose other CoreDNS dips are mostly one version\'s rollout', () => {
+    const clusters = fleet(1400, (i) => i % 35 === 0);
+    const rollout = clusters.filter((c) => c.versions.coredns === 'v1.12.0').map((c, i) => dip(c.id, 'coredns', at(10, Math.floor(i * 1.5))));
+    const findings = [...background(3), ...rollout, ...[0, 2, 5].map((m, i) => dip(id(i + 1), 'coredns', at(21, m)))];
+
+    const groups = correlate(findings, clusters, { day: '2025-06-03' });
+
+    expect(groups.filter((g) => g.clusters.length > 1).map((g) => [g.clusters.length, g.sharedAttributes[0]?.value])).toEqual([[40, 'v1.12.0'], [3, undefined]]);
+    expect(multi(groups)[1]).toEqual(['c-0001', 'c-0002', 'c-0003']);
+  });
+
   it('gives the same groups and ids on a rerun with the findings in another order', () => {
     const findings = [...background(36), ...[0, 1, 2, 3, 4, 5].map((m, i) => dip(id(i + 1), 'coredns', at(21, m))), dip(id(7), 'coredns', at(21, 30))];
 

@@ -6,6 +6,7 @@ import { createBedrockLlm } from '../../src/adapters/llm/bedrock/index.js';
 import { createTokenBudget } from '../../src/adapters/llm/token-budget.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { availabilityDigestJob, type DigestSummary } from '../../src/digest/availability-digest-job.js';
+import { formatDigestSummary } from '../../src/digest/format-digest-summary.js';
 import type { DigestLlm } from '../../src/digest/narrate-group.js';
 import type { DigestEngine } from '../../src/digest/rca-contract.js';
 import { startBedrockFake, type BedrockFake } from '../fakes/bedrock-fake.js';
@@ -129,7 +130,7 @@ describe('a digest rerun and the model narrative it published', () => {
 
     expect(result.exitCode).toBe(0);
     expect(fake.requests).toHaveLength(1);
-    expect(summary).toMatchObject({ llmCalls: 0, llmAccepted: 1 });
+    expect(summary).toMatchObject({ llmCalls: 0, llmAccepted: 0, llmReused: 1 });
     const rca = await h.store.rcas.get('g-0');
     const body = rca?.body as { narrative: { summary: string }; llm: { used: boolean; reusedFrom?: { runId: string }; rejection?: unknown } };
     expect(rca?.engine).toBe('bedrock');
@@ -140,6 +141,28 @@ describe('a digest rerun and the model narrative it published', () => {
     const out = published(h);
     expect(out.slack).toContain(MODEL_SUMMARY);
     expect(out.doc).toContain(MODEL_SUMMARY);
+  });
+
+  it('counts a reused narrative as reused, not as an accepted call, next to a fresh answer: no tokens for it, none counted twice', async () => {
+    h = await harness({ findings: dipFindings(2, 2), clusterCount: 4 });
+    fake.script({ text: answer(0) }, THROTTLED);
+    await digest(h, bedrock(20));
+    const first = await h.store.rcas.get('g-0');
+    h.clock.set(NOW_MS + 3_600_000);
+    fake.script({ text: answer(1) });
+    const llm = bedrock(20);
+
+    const { summary } = await digest(h, llm);
+
+    expect(fake.requests).toHaveLength(3);
+    expect(summary).toMatchObject({ llmCalls: 1, llmAccepted: 1, llmReused: 1 });
+    const reused = (await h.store.rcas.get('g-0'))?.body as { llm: { reusedFrom?: { runId: string }; usage: { inputTokens: number; outputTokens: number } } };
+    const fresh = (await h.store.rcas.get('g-1'))?.body as { llm: { reusedFrom?: unknown; usage: { inputTokens: number; outputTokens: number } } };
+    expect(reused.llm).toMatchObject({ reusedFrom: { runId: first?.runId }, usage: { inputTokens: 0, outputTokens: 0 } });
+    expect(fresh.llm.reusedFrom).toBeUndefined();
+    expect(fresh.llm.usage.inputTokens).toBeGreaterThan(0);
+    expect(llm.budget.usedTokens()).toBe(fresh.llm.usage.inputTokens + fresh.llm.usage.outputTokens);
+    expect(formatDigestSummary(summary, { outDir: 'out', channel: '#c' })).toContain('1 LLM calls (1 narratives accepted, 1 reused without a call)');
   });
 
   it('asks the model again when the evidence changed, and says in the RCA why the stored narrative was not kept when that call fails', async () => {
