@@ -4,8 +4,9 @@ import { digestKeys } from '../../digest/publish-digest.js';
 import { checkSymptomPresent } from '../../digest/symptom-check.js';
 import type { FeedbackSubject } from '../../remediation/feedback/collect-feedback.js';
 import { loadSafeOperationCatalog } from '../../remediation/catalog/index.js';
-import { checkGuardrails, createKubeClusterReader, OPERATION_STATES, recentOperationsFrom, type GuardrailState } from '../../remediation/guardrails/index.js';
+import { checkGuardrails, createKubeClusterReader, loadFleetAction, OPERATION_STATES, recentOperationsFrom, type GuardrailState } from '../../remediation/guardrails/index.js';
 import type { ProposalsJobDeps } from '../../remediation/proposals-job.js';
+import { loadClusterRegistry } from '../../remediation/registry/cluster-registry-file.js';
 import { createGuardrailGate, type SymptomStatus } from '../../remediation/proposals/index.js';
 import type { RemediationConfig } from '../../remediation/remediation-config.js';
 import { buildCatalog } from '../../signals/catalog.js';
@@ -23,15 +24,20 @@ function guardrailState(app: AppContext, adapters: Adapters, dataNowMs: () => nu
       return ops.kubeApiFor(cluster);
     },
   });
-  return async (req: { target: { cluster: string } }): Promise<GuardrailState> => {
+  const registryFile = app.config.clusterOps.registryFile;
+  const registry = new Map((registryFile ? loadClusterRegistry(registryFile) : []).map((e) => [e.name, e]));
+  return async (req: { operationId: string; target: { cluster: string } }): Promise<GuardrailState> => {
     const store = await adapters.store();
     const recent = await store.proposals.list({ states: [...OPERATION_STATES] });
     const nowMs = app.clock.nowMs();
     const recentOperations = recentOperationsFrom(recent, nowMs, app.config.clusterOps.guardrails);
-    const cluster = (await adapters.inventory().listClusters()).find((c) => c.id === req.target.cluster);
+    const inventory = new Map((await adapters.inventory().listClusters()).map((c) => [c.id, c]));
+    const facts = (name: string) => ({ canary: registry.get(name)?.canary, environment: registry.get(name)?.environment ?? inventory.get(name)?.environment });
     return {
       nowMs: dataNowMs(), reader, recentOperations, freezeWindows: app.config.remediation.changeFreeze,
-      cluster: { environment: cluster?.environment }, argoCdConfigured: Boolean(app.config.clusterOps.argocd), limits: app.config.clusterOps.guardrails,
+      cluster: { environment: inventory.get(req.target.cluster)?.environment, canary: registry.get(req.target.cluster)?.canary },
+      fleetAction: await loadFleetAction(store.proposals, req.operationId, facts),
+      argoCdConfigured: Boolean(app.config.clusterOps.argocd), limits: app.config.clusterOps.guardrails,
     };
   };
 }

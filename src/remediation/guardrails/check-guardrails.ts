@@ -37,21 +37,31 @@ export interface GuardrailFailure {
   reason: string;
 }
 
+export interface GuardrailResult {
+  ok: boolean;
+  failures: GuardrailFailure[];
+  /** The failing guardrails that may pass later without anyone acting (a canary not yet verified). */
+  waiting: string[];
+}
+
 /**
  * Checks the operation's catalog guardrails and the fleet guards against current facts. Run at
  * proposal time and again right before execution. Fails closed: a guardrail that cannot read its
  * facts fails with the read error as reason.
  */
-export async function checkGuardrails(op: SafeOperation, req: OperationRequest, state: GuardrailState): Promise<{ ok: boolean; failures: GuardrailFailure[] }> {
+export async function checkGuardrails(op: SafeOperation, req: OperationRequest, state: GuardrailState): Promise<GuardrailResult> {
   const defaults = Object.fromEntries(Object.entries(op.parameters).filter(([, s]) => s.default !== undefined).map(([k, s]) => [k, s.default]));
   const g: GuardContext = { op, req, params: { ...defaults, ...req.params }, state, limits: GuardrailLimits.parse(state.limits ?? {}) };
   const names = [...new Set<string>([...op.guardrails, ...Object.keys(FLEET_GUARDRAILS)])];
   const all: Record<string, Guardrail> = { ...GUARDRAILS, ...FLEET_GUARDRAILS };
   const failures: GuardrailFailure[] = [];
+  const waiting: string[] = [];
   if (req.operation !== op.id) failures.push({ guardrail: 'catalog', reason: `request names ${req.operation} but was checked against ${op.id}` });
   for (const name of names) {
-    const reason = await all[name](g).catch((err: unknown) => `could not check: ${(err as Error).message}`);
-    if (reason) failures.push({ guardrail: name, reason });
+    const found = await all[name](g).catch((err: unknown) => `could not check: ${(err as Error).message}`);
+    if (!found) continue;
+    failures.push({ guardrail: name, reason: typeof found === 'string' ? found : found.waiting });
+    if (typeof found !== 'string') waiting.push(name);
   }
-  return { ok: failures.length === 0, failures };
+  return { ok: failures.length === 0, failures, waiting };
 }

@@ -24,14 +24,19 @@ export const maxConcurrentOperations: Guardrail = async (g) => {
   return here >= g.limits.maxConcurrentPerCluster ? `${here} operation(s) are executing in ${g.req.target.cluster} (at most ${g.limits.maxConcurrentPerCluster})` : undefined;
 };
 
-/** A fleet-wide action reaches a non-canary cluster only after it succeeded on every canary cluster. */
+/**
+ * A fleet-wide action reaches a non-canary cluster only after it succeeded on every canary cluster.
+ * Until then the other clusters wait (judged again later); after a canary failed they never go on.
+ */
 export const canaryFirst: Guardrail = async (g) => {
   const action = g.state.fleetAction;
   if (!action) return undefined;
   if (action.canaryClusters.length === 0) return 'a fleet-wide action needs at least one canary cluster';
   if (action.canaryClusters.includes(g.req.target.cluster)) return undefined;
+  const failed = action.failedClusters ?? [];
+  if (failed.length > 0) return `fleet-wide action: ${g.op.id} failed or was rolled back on canary cluster(s) ${failed.join(', ')}, so it does not go on to other clusters`;
   const pending = action.canaryClusters.filter((c) => !action.verifiedClusters.includes(c));
-  return pending.length === 0 ? undefined : `fleet-wide action: canary cluster(s) ${pending.join(', ')} not yet verified`;
+  return pending.length === 0 ? undefined : { waiting: `fleet-wide action: canary cluster(s) ${pending.join(', ')} not yet verified` };
 };
 
 /** Operations with a `maxClustersPerHour` parameter (rollback-revision) reach at most that many clusters per hour. */

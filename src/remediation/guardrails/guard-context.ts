@@ -12,8 +12,13 @@ export interface GuardContext {
   limits: GuardrailLimits;
 }
 
+/** A failure that may pass later without anyone acting (a canary not yet verified): judged again on a later run. */
+export interface Waiting {
+  waiting: string;
+}
+
 /** A guardrail: undefined when it passes, else the reason it fails (people read it in the thread). */
-export type Guardrail = (g: GuardContext) => Promise<string | undefined>;
+export type Guardrail = (g: GuardContext) => Promise<string | Waiting | undefined>;
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
 const HOUR_MS = 3_600_000;

@@ -52,11 +52,13 @@ export interface RecentOperation {
   target?: { kind: string; namespace?: string; name: string };
 }
 
-/** A fleet-wide action: the same operation proposed for many clusters, canaries first. */
+/** A fleet-wide action: the same operation proposed for many clusters, canaries first (see fleetActionOf). */
 export interface FleetAction {
   canaryClusters: string[];
   /** Canary clusters on which the action already succeeded and was verified. */
   verifiedClusters: string[];
+  /** Canary clusters on which it failed or was rolled back: it goes no further. */
+  failedClusters?: string[];
 }
 
 /** Everything checkGuardrails needs besides the operation and the request. */

@@ -3,10 +3,11 @@ import { evaluateApprovals } from '../approval/approval-policy.js';
 import { loadApproverSets } from '../approval/approver-directory.js';
 import type { SafeOperation } from '../catalog/safe-operation-schema.js';
 import { checkAgainstCatalog, operationRequest } from './create-proposal.js';
+import { onlyWaiting } from './guardrail-gate.js';
 import type { ProposalView } from './proposal-message.js';
 import { shortId } from './proposal-id.js';
 import { transitionProposal } from './proposal-state.js';
-import { findProposalPost, postThreadNote, upsertProposalMessage } from './proposal-thread.js';
+import { findProposalPost, noteWaiting, postThreadNote, upsertProposalMessage } from './proposal-thread.js';
 import { loadProposalView } from './proposal-view.js';
 import { readDecisions } from './reconcile-proposed.js';
 import type { RemediationDeps } from './remediation-deps.js';
@@ -48,7 +49,8 @@ function catalogCheck(deps: RemediationDeps, p: ProposalRow): SafeOperation | st
 /**
  * Right before execution: catalog, approvals (fresh group membership), the symptom and the
  * guardrails are checked again; then the proposal is claimed (`approved → executing`, an atomic
- * compare-and-set, so exactly one process wins). Returns the claimed row, or undefined.
+ * compare-and-set, so exactly one process wins). Returns the claimed row, or undefined. Held only
+ * by guardrails that may pass by themselves (a canary not yet verified), it stays approved for a later run.
  */
 export async function claimExecution(deps: RemediationDeps, p: ProposalRow): Promise<ProposalRow | undefined> {
   const nowMs = deps.clock.nowMs();
@@ -84,6 +86,7 @@ export async function claimExecution(deps: RemediationDeps, p: ProposalRow): Pro
     return undefined;
   }
   const verdict = await deps.guardrails.check(op, operationRequest(p), 'execution');
+  if (onlyWaiting(verdict)) return noteWaiting(deps, p, verdict.failures, p.expiresAtMs + deps.config.executionGraceMinutes * 60_000);
   if (!verdict.ok) return refuseExecution(deps, view, p, `guardrail failed at execution time (${verdict.failures.map((f) => `${f.guardrail}: ${f.reason}`).join('; ')})`, { failures: verdict.failures });
   return transitionProposal(deps.store, p, 'executing', deps.clock.nowMs(), { actor: deps.owner, details: { owner: deps.owner } }, { checkpoint: { phase: 'executing', attempts: 0 } });
 }

@@ -4,6 +4,8 @@ import type { SafeOperation } from '../catalog/safe-operation-schema.js';
 export interface GuardrailVerdict {
   ok: boolean;
   failures: { guardrail: string; reason: string }[];
+  /** The failing guardrails that may pass later without anyone acting (a canary not yet verified). */
+  waiting?: string[];
 }
 
 export type GuardrailPhase = 'proposal' | 'execution';
@@ -16,6 +18,17 @@ export interface GuardrailGate {
 /** The seam exported by src/remediation/guardrails (`checkGuardrails`). */
 export type CheckGuardrails<S> = (op: SafeOperation, req: OperationRequest, state: S) => Promise<GuardrailVerdict>;
 
+/** Failed only on guardrails that may pass later by themselves: the proposal waits, approved, for a later run. */
+export function onlyWaiting(v: GuardrailVerdict): boolean {
+  return !v.ok && v.failures.length > 0 && v.failures.every((f) => v.waiting?.includes(f.guardrail));
+}
+
+/** At proposal time a failure that may pass by itself does not refuse: it is judged again right before execution. */
+function withoutWaiting(v: GuardrailVerdict): GuardrailVerdict {
+  const failures = v.failures.filter((f) => !v.waiting?.includes(f.guardrail));
+  return { ok: failures.length === 0, failures, waiting: [] };
+}
+
 /**
  * Binds `checkGuardrails` to a loader of fresh guardrail state (cluster, fleet counters, freeze
  * windows). State is loaded anew for every check, never reused between the two phases.
@@ -25,7 +38,8 @@ export function createGuardrailGate<S>(checkGuardrails: CheckGuardrails<S>, load
   return {
     async check(op, req, phase) {
       try {
-        return await checkGuardrails(op, req, await loadState(req, phase));
+        const verdict = await checkGuardrails(op, req, await loadState(req, phase));
+        return phase === 'proposal' ? withoutWaiting(verdict) : verdict;
       } catch (err) {
         return { ok: false, failures: [{ guardrail: 'guardrail-check', reason: `could not be evaluated: ${(err as Error).message}` }] };
       }

@@ -2,6 +2,8 @@ import type { ChatChannel } from '../../adapters/chat/types.js';
 import type { ProposalRow, Store } from '../../adapters/store/types.js';
 import type { Clock } from '../../core/clock.js';
 import { section } from '../../reporting/slack/index.js';
+import { auditOnce } from '../audit/audit-once.js';
+import { shortId } from './proposal-id.js';
 import { renderProposalMessage, type ProposalView } from './proposal-message.js';
 
 export interface ThreadDeps {
@@ -52,4 +54,20 @@ export async function postThreadNote(deps: ThreadDeps, post: ProposalPost, propo
   await deps.chat.upsertMessage({
     channel: post.channel, threadTs: post.threadTs, text: mrkdwn, blocks: [section(mrkdwn)], idempotencyKey: `proposal:${proposalId}:${event}`,
   });
+}
+
+/**
+ * An approved proposal held by guardrails that may pass by themselves (a canary not yet verified):
+ * it stays approved and is checked again on the next runs, until it starts or expires at `untilMs`.
+ * Audited and said in its thread once, not on every run.
+ */
+export async function noteWaiting(deps: ThreadDeps, p: ProposalRow, failures: readonly { guardrail: string; reason: string }[], untilMs: number): Promise<undefined> {
+  const reasons = failures.map((f) => `${f.guardrail}: ${f.reason}`).join('; ');
+  const fresh = await auditOnce(deps.store, `execution-waiting:${p.id}`, {
+    atMs: deps.clock.nowMs(), actor: 'fleetops', action: 'execution.waiting', subject: p.id, details: { failures: [...failures], untilMs },
+  });
+  const post = fresh ? await findProposalPost(deps.store, p) : undefined;
+  const until = `${new Date(untilMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  if (post) await postThreadNote(deps, post, p.id, 'waiting', `\`${shortId(p.id)}\` is approved and waits (${reasons}). fleetops checks again on its next runs and starts it once that has passed; if not by ${until}, it expires.`);
+  return undefined;
 }
