@@ -2,6 +2,7 @@
  * Config sub-schemas for the production read backends (OpenSearch logs/events, Argo CD changes)
  * and the builders that turn them into adapters. Secrets are named by environment variable only.
  */
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
@@ -12,6 +13,7 @@ import { createOpenSearchEvents } from './events/opensearch/index.js';
 import type { EventSource } from './events/types.js';
 import { createOpenSearchLogs, type OpenSearchAuth } from './logs/opensearch/index.js';
 import type { LogSearch } from './logs/types.js';
+import type { AwsCredentials } from './metrics/prometheus/connection.js';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
@@ -19,7 +21,16 @@ const OpenSearchAuthConfig = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
   z.strictObject({ kind: z.literal('basic'), username: z.string().min(1), passwordEnv: envName.default('OPENSEARCH_PASSWORD') }),
   z.strictObject({ kind: z.literal('bearer'), tokenEnv: envName.default('OPENSEARCH_TOKEN') }),
+  /** Amazon OpenSearch Service (`es`) or Serverless (`aoss`); credentials from the AWS default chain. */
+  z.strictObject({
+    kind: z.literal('sigv4'),
+    region: z.string().regex(/^[a-z]{2,}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1'),
+    service: z.enum(['es', 'aoss']).default('es'),
+  }),
 ]);
+
+/** The region and service in an AWS endpoint's name (`search-x.eu-west-1.es.amazonaws.com`, `x.us-east-1.aoss.amazonaws.com`). */
+const AWS_ENDPOINT = /\.([a-z]{2,}(?:-[a-z]+)+-\d+)\.(es|aoss)\.amazonaws\.com(?:\.cn)?$/;
 
 export const OpenSearchConfig = z.strictObject({
   node: z.string().url().default('http://127.0.0.1:9200'),
@@ -45,6 +56,13 @@ export const OpenSearchConfig = z.strictObject({
     clusterField: z.string().default('cluster'),
     timestampFields: z.array(z.string()).min(1).default(['lastTimestamp', 'eventTime']),
   }).prefault({}),
+}).superRefine((c, ctx) => {
+  // a signature for another region or service is refused with a bare 403: say which field is wrong up front
+  if (c.auth.kind !== 'sigv4') return;
+  const m = AWS_ENDPOINT.exec(new URL(c.node).hostname);
+  if (!m) return;
+  if (m[1] !== c.auth.region) ctx.addIssue({ code: 'custom', path: ['auth', 'region'], message: `${m[1]}, the region of the node ${c.node}` });
+  if (m[2] !== c.auth.service) ctx.addIssue({ code: 'custom', path: ['auth', 'service'], message: `${m[2]} for the node ${c.node} (es: OpenSearch Service, aoss: Serverless)` });
 });
 export type OpenSearchConfig = z.infer<typeof OpenSearchConfig>;
 
@@ -71,6 +89,8 @@ export interface ReadBackendDeps {
   clock: Clock;
   /** Config path of the section, for error messages (e.g. `logs.opensearch`). */
   field: string;
+  /** AWS credentials for SigV4; default the AWS default chain (env, profile, web identity, instance role). */
+  awsCredentials?: () => Promise<AwsCredentials>;
 }
 
 export function buildOpenSearchLogs(cfg: OpenSearchConfig, deps: ReadBackendDeps): LogSearch {
@@ -101,7 +121,8 @@ export function buildArgoCdChanges(cfg: ArgoCdConfig, deps: ReadBackendDeps): Ch
 function connection(cfg: OpenSearchConfig, deps: ReadBackendDeps) {
   const a = cfg.auth;
   const auth: OpenSearchAuth | undefined = a.kind === 'basic' ? { username: a.username, password: secret(deps, a.passwordEnv, `${deps.field}.auth.passwordEnv`) }
-    : a.kind === 'bearer' ? { bearer: secret(deps, a.tokenEnv, `${deps.field}.auth.tokenEnv`) } : undefined;
+    : a.kind === 'bearer' ? { bearer: secret(deps, a.tokenEnv, `${deps.field}.auth.tokenEnv`) }
+      : a.kind === 'sigv4' ? { sigv4: { region: a.region, service: a.service, credentials: deps.awsCredentials ?? defaultProvider() } } : undefined;
   return { node: cfg.node, auth, timeoutMs: cfg.timeoutMs, retries: cfg.retries, logger: deps.logger, clock: deps.clock };
 }
 

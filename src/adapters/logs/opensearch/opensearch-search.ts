@@ -3,13 +3,23 @@
  * adapters: the client never retries (maxRetries 0), we do, on 429/5xx/network only.
  */
 import { Client, errors } from '@opensearch-project/opensearch';
+import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
 import type { Clock } from '../../../core/clock.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import { abortableSleep, HttpServiceError, parseRetryAfterMs, withBackoff } from '../../../core/backoff.js';
+import type { AwsCredentials } from '../../metrics/prometheus/connection.js';
 import { SearchErrorBody, SearchResponse, type SearchHit } from './schema.js';
 
-export type OpenSearchAuth = { username: string; password: string } | { bearer: string };
+export type OpenSearchAuth = { username: string; password: string } | { bearer: string } | { sigv4: OpenSearchSigV4 };
+
+/** Amazon OpenSearch Service (`es`) or OpenSearch Serverless (`aoss`). */
+export interface OpenSearchSigV4 {
+  region: string;
+  service: 'es' | 'aoss';
+  /** E.g. `defaultProvider()`; called again when the credentials it gave near their `expiration`. */
+  credentials: () => Promise<AwsCredentials>;
+}
 
 export interface OpenSearchConnection {
   /** Base URL, e.g. `https://logs.example.com:9200`. */
@@ -47,6 +57,7 @@ export function createOpenSearchSearch(conn: OpenSearchConnection): OpenSearchSe
     node: conn.node, maxRetries: 0, requestTimeout: timeoutMs,
     ...(conn.auth && 'username' in conn.auth ? { auth: { username: conn.auth.username, password: conn.auth.password } } : {}),
     ...(conn.auth && 'bearer' in conn.auth ? { headers: { authorization: `Bearer ${conn.auth.bearer}` } } : {}),
+    ...(conn.auth && 'sigv4' in conn.auth ? sigv4Signer(conn.auth.sigv4) : {}),
   });
   const backoff = {
     retries: conn.retries ?? 3, baseDelayMs: conn.retryBaseDelayMs ?? 500, maxDelayMs: conn.retryMaxDelayMs ?? 30_000, sleep: conn.sleep ?? abortableSleep,
@@ -55,6 +66,17 @@ export function createOpenSearchSearch(conn: OpenSearchConnection): OpenSearchSe
     ...backoff,
     onRetry: (err, attempt, delayMs) => conn.logger.warn({ index: req.index, status: err.details.status, attempt, delayMs }, 'opensearch search retried'),
   }, req.signal);
+}
+
+/** The client's own signer (it signs method, path, query, host and body hash); credentials from ours. */
+function sigv4Signer(s: OpenSearchSigV4): ReturnType<typeof AwsSigv4Signer> {
+  return AwsSigv4Signer({
+    region: s.region, service: s.service,
+    getCredentials: () => s.credentials().catch((err: unknown) => {
+      // every search would fail the same way: not retried
+      throw new ExternalServiceError(`OpenSearch SigV4 signing found no AWS credentials: ${(err as Error).message} (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or a web identity / instance role)`, { service: 'opensearch', retryable: false }, { cause: err });
+    }),
+  });
 }
 
 async function searchOnce(client: Client, req: SearchRequest, timeoutMs: number, clock: Clock): Promise<SearchResult> {
@@ -137,6 +159,7 @@ function toServiceError(err: unknown, index: string, nowMs: number): ExternalSer
 function reasonOf(body: unknown): string {
   const parsed = SearchErrorBody.safeParse(body);
   if (!parsed.success) return typeof body === 'string' && body ? body.slice(0, 200) : 'no reason given';
+  if ('message' in parsed.data) return parsed.data.message.slice(0, 300);
   const e = parsed.data.error;
   return typeof e === 'string' ? e.slice(0, 300) : [e.type, e.reason].filter(Boolean).join(': ').slice(0, 300) || 'no reason given';
 }

@@ -25,7 +25,8 @@ export const SearchResponse = z.object({
 });
 export type SearchResponse = z.infer<typeof SearchResponse>;
 
-/** The error body OpenSearch sends with 4xx/5xx. */
-export const SearchErrorBody = z.object({
-  error: z.union([z.string(), z.object({ type: z.string().optional(), reason: z.string().optional() })]),
-});
+/** The error body OpenSearch sends with 4xx/5xx; AWS's front end (e.g. a SigV4 refusal) sends `{message}`. */
+export const SearchErrorBody = z.union([
+  z.object({ error: z.union([z.string(), z.object({ type: z.string().optional(), reason: z.string().optional() })]) }),
+  z.object({ message: z.string() }),
+]);
