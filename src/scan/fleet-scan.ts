@@ -12,7 +12,7 @@ import { grid } from '../fleet/grid.js';
 import type { Cluster } from '../fleet/types.js';
 import type { CatalogEntry, SignalCatalog } from '../signals/catalog.js';
 import { findingId } from './finding-id.js';
-import { collectShardPeers, type ShardPeers } from './peer-window.js';
+import { collectShardPeers, PEER_BASELINE_POINTS, PEER_WINDOW_POINTS, type ShardPeers } from './peer-window.js';
 import { decodeClusterState, encodeClusterStateAsync } from './scan-state-codec.js';
 import { DEFAULT_SCAN_OPTIONS, scanSeries, type SeriesScanState } from './series-scan.js';
 import { isPartialWarning } from '../adapters/metrics/prometheus/partial-warning.js';
@@ -203,7 +203,7 @@ async function fetchEntry(
     return undefined;
   }
   acc.bytes += answer.bytesFetched;
-  if (answer.warnings.some(isPartialWarning)) answer = partialAnswer(answer, ids);
+  if (answer.warnings.some(isPartialWarning) && answer.failedClusters.length === 0) answer = partialAnswer(answer, ids);
   answer.failedClusters.forEach((id) => acc.failed.add(id));
   const failed = new Set(answer.failedClusters);
   for (const id of ids) if (!failed.has(id)) acc.answered.add(id);
@@ -215,7 +215,9 @@ async function fetchEntry(
  * An answer that came with warnings (a Thanos or Mimir partial response: a store or ingester did not
  * answer) may lack clusters that do have data. A cluster it holds no series for is a failure of this
  * query, not a silence: its state stays where it was, to be fetched again, and it is not reported
- * missing on this answer's word.
+ * missing on this answer's word. Only for a source that named no failed cluster: the Prometheus
+ * adapter fails the clusters of each partial query itself, and a cluster another of its queries
+ * answered with no series is silent.
  */
 
 function partialAnswer(answer: MetricsAnswer, ids: string[]): MetricsAnswer {
@@ -409,6 +411,9 @@ function pruneStates(states: Map<string, Map<string, SeriesScanState>>, entries:
 function windowParts(batch: Cluster[], states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions): { clusters: Cluster[]; range: Range }[] {
   const full = endMs - opts.lookbackHours * 3_600_000;
   const contextMs = opts.contextHours * 3_600_000;
+  // a rerun of a window the states have passed still fetches the finalize step's peer window and the
+  // baseline before it: with the context alone (an hour less than the hourly run) its peers differed
+  const latestStartMs = endMs - Math.max(contextMs, (PEER_WINDOW_POINTS + PEER_BASELINE_POINTS) * opts.stepSeconds * 1000);
   const known: { cluster: Cluster; startMs: number }[] = [];
   const fresh: Cluster[] = [];
   for (const c of batch) {
@@ -420,7 +425,7 @@ function windowParts(batch: Cluster[], states: Map<string, Map<string, SeriesSca
     let start = endMs;
     for (const st of s.values()) start = Math.min(start, st.throughMs - contextMs);
     // a rerun of a window the states have passed fetches its context, not a range that ends before it starts
-    known.push({ cluster: c, startMs: Math.min(Math.max(full, start), endMs - contextMs) });
+    known.push({ cluster: c, startMs: Math.min(Math.max(full, start), latestStartMs) });
   }
   // clusters more than an hour behind the batch's latest (back in the inventory after days away, or
   // whose queries failed for hours) are fetched from where they stopped in a part of their own: before,

@@ -20,22 +20,42 @@ const SET_OPERATORS = new Set(['and', 'or', 'unless']);
 const WORD_OPERATORS = new Set([...SET_OPERATORS, 'atan2']);
 const SYMBOL_OPERATORS = ['==', '!=', '<=', '>=', '+', '-', '*', '/', '%', '^', '<', '>'];
 
-/** Function name → [index of its range-vector argument (-1: none), fewest arguments, most arguments]. */
-const FUNCTIONS: Record<string, readonly [number, number, number]> = Object.fromEntries([
-  ...spec([0, 1, 1], 'rate irate increase delta idelta deriv changes resets avg_over_time min_over_time max_over_time sum_over_time count_over_time'),
-  ...spec([0, 1, 1], 'stddev_over_time stdvar_over_time last_over_time first_over_time present_over_time absent_over_time mad_over_time'),
-  ...spec([0, 1, 1], 'ts_of_min_over_time ts_of_max_over_time ts_of_last_over_time ts_of_first_over_time'),
-  ...spec([0, 2, 2], 'predict_linear'), ...spec([1, 2, 2], 'quantile_over_time'), ...spec([0, 3, 3], 'holt_winters double_exponential_smoothing'),
-  ...spec([-1, 1, 1], 'abs absent acos acosh asin asinh atan atanh ceil cos cosh deg exp floor histogram_avg histogram_count histogram_stddev histogram_stdvar'),
-  ...spec([-1, 1, 1], 'histogram_sum ln log10 log2 rad scalar sgn sin sinh sort sort_desc sqrt tan tanh timestamp vector'),
-  ...spec([-1, 0, 0], 'time pi'), ...spec([-1, 0, 1], 'day_of_month day_of_week day_of_year days_in_month hour minute month year'),
-  ...spec([-1, 1, 2], 'round info'), ...spec([-1, 2, 2], 'clamp_max clamp_min histogram_quantile'), ...spec([-1, 3, 3], 'clamp histogram_fraction'),
-  ...spec([-1, 5, 5], 'label_replace'), ...spec([-1, 3, Infinity], 'label_join'), ...spec([-1, 1, Infinity], 'sort_by_label sort_by_label_desc'),
+const TYPE_OF: Record<string, ValueType> = { v: 'instant', m: 'range', s: 'scalar', S: 'string' };
+
+interface Signature {
+  /** The type of each argument; the last one repeats for arguments past the list. */
+  args: ValueType[];
+  min: number;
+  max: number;
+}
+
+/**
+ * Function name → its argument types, as Prometheus checks them (`abs(1)`, a swapped
+ * `histogram_quantile(…, 0.99)` are parse errors): v instant vector, m range vector, s scalar, S string;
+ * `?` marks an optional last argument, `*` a last one that may repeat or be left out.
+ */
+const FUNCTIONS: Record<string, Signature> = Object.fromEntries([
+  ...spec('m', 'rate irate increase delta idelta deriv changes resets avg_over_time min_over_time max_over_time sum_over_time count_over_time'),
+  ...spec('m', 'stddev_over_time stdvar_over_time last_over_time first_over_time present_over_time absent_over_time mad_over_time'),
+  ...spec('m', 'ts_of_min_over_time ts_of_max_over_time ts_of_last_over_time ts_of_first_over_time'),
+  ...spec('m s', 'predict_linear'), ...spec('s m', 'quantile_over_time'), ...spec('m s s', 'holt_winters double_exponential_smoothing'),
+  ...spec('v', 'abs absent acos acosh asin asinh atan atanh ceil cos cosh deg exp floor histogram_avg histogram_count histogram_stddev histogram_stdvar'),
+  ...spec('v', 'histogram_sum ln log10 log2 rad scalar sgn sin sinh sort sort_desc sqrt tan tanh timestamp'), ...spec('s', 'vector'),
+  ...spec('', 'time pi'), ...spec('v?', 'day_of_month day_of_week day_of_year days_in_month hour minute month year'),
+  ...spec('v s?', 'round'), ...spec('v v?', 'info'), ...spec('v s', 'clamp_max clamp_min'), ...spec('s v', 'histogram_quantile'),
+  ...spec('v s s', 'clamp'), ...spec('s s v', 'histogram_fraction'),
+  ...spec('v S S S S', 'label_replace'), ...spec('v S S S*', 'label_join'), ...spec('v S*', 'sort_by_label sort_by_label_desc'),
 ]);
 
-function spec(s: readonly [number, number, number], names: string): [string, readonly [number, number, number]][] {
-  return names.split(' ').map((n) => [n, s]);
+function spec(sig: string, names: string): [string, Signature][] {
+  const words = sig.split(' ').filter(Boolean);
+  const optional = words.filter((w) => /[?*]$/.test(w)).length;
+  const signature = { args: words.map((w) => TYPE_OF[w[0]]), min: words.length - optional, max: sig.endsWith('*') ? Infinity : words.length };
+  return names.split(' ').map((n) => [n, signature]);
 }
+
+/** `a range vector`, `an instant vector`, `a scalar`, `a string`. */
+const aType = (t: ValueType) => (t === 'instant' ? 'an instant vector' : t === 'range' ? 'a range vector' : `a ${t}`);
 
 const SCALAR_FUNCTIONS = new Set(['scalar', 'time', 'pi']);
 
@@ -202,6 +222,8 @@ class Parser {
     const want = PARAM_AGGREGATORS.has(name) ? 2 : 1;
     if (args.length !== want) this.fail(`${name}() takes ${want} argument${want > 1 ? 's' : ''}, got ${args.length}`);
     if (args[want - 1].type !== 'instant') this.fail(`${name}() needs an instant vector, got a ${args[want - 1].type === 'range' ? 'range vector' : args[want - 1].type}`);
+    const param = name === 'count_values' ? 'string' : 'scalar';
+    if (want === 2 && args[0].type !== param) this.fail(`${name}() needs ${aType(param)} parameter, got ${aType(args[0].type)}`);
     return { type: 'instant' };
   }
 
@@ -217,11 +239,13 @@ class Parser {
     if (!(name in FUNCTIONS)) this.fail(`unknown function ${name}()`);
     this.i++;
     const args = this.args();
-    const [rangeAt, min, max] = FUNCTIONS[name];
+    const { args: types, min, max } = FUNCTIONS[name];
     if (args.length < min || args.length > max) this.fail(`${name}() takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${args.length}`);
     args.forEach((a, k) => {
-      if (k === rangeAt && a.type !== 'range') this.fail(`${name}() needs a range vector (e.g. x[5m]) as argument ${k + 1}`);
-      if (k !== rangeAt && a.type === 'range') this.fail(`${name}() cannot take a range vector as argument ${k + 1}`);
+      const want = types[Math.min(k, types.length - 1)];
+      if (want === 'range' && a.type !== 'range') this.fail(`${name}() needs a range vector (e.g. x[5m]) as argument ${k + 1}`);
+      if (want !== 'range' && a.type === 'range') this.fail(`${name}() cannot take a range vector as argument ${k + 1}`);
+      if (a.type !== want) this.fail(`${name}() needs ${aType(want)} as argument ${k + 1}, got ${aType(a.type)}`);
     });
     return { type: SCALAR_FUNCTIONS.has(name) ? 'scalar' : 'instant' };
   }

@@ -73,4 +73,20 @@ describe('fleet scan fetch window', () => {
 
     expect(hoursOf(calls)).toEqual([['c0,c1,c2,c4,c5', 7], ['c3', 12]]);
   });
+
+  it('fetches the peer window and its baseline again when the same window is scanned twice, so the rerun hands finalize the same peers', async () => {
+    const store = await memoryStore();
+    const calls: MetricsRequest[] = [];
+    const metrics = source(calls, () => []);
+    await run(store, metrics, all, E0 - H);
+    const first = await run(store, metrics, all, E0);
+    calls.length = 0;
+
+    const again = await run(store, metrics, all, E0);
+
+    // the hourly run fetched the new hour and 6 h of context; a rerun of it must not fetch an hour less
+    expect(hoursOf(calls)).toEqual([['c0,c1,c2,c3,c4,c5', 7]]);
+    const rows = (r: typeof first) => r.peers.series.get('latency_p99|coredns')!.rows.map((row) => Array.from(row));
+    expect(rows(again)).toEqual(rows(first));
+  });
 });

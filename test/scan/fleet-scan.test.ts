@@ -14,6 +14,7 @@ import { decodeClusterState, encodeClusterState } from '../../src/scan/scan-stat
 import type { SeriesScanState } from '../../src/scan/series-scan.js';
 import { createSimulatedAdapters, createSimulatedFleet, type SimulatedFleet } from '../../src/simulator/index.js';
 import { scanShard } from '../../src/scan/fleet-scan.js';
+import { PEER_BASELINE_POINTS, PEER_WINDOW_POINTS } from '../../src/scan/peer-window.js';
 import { catalog, finalizeOptions, memoryStore, runShard, scanContext, scanOptions, storedRows } from './fleet-fixtures.js';
 
 let fleet: SimulatedFleet;
@@ -123,8 +124,8 @@ describe('scanShard and finalizeScan on a 60-cluster, 2-day simulated fleet', ()
     for (const r of requests) {
       const isNew = r.clusters.every((id) => joined.has(id));
       expect(isNew || r.clusters.every((id) => !joined.has(id))).toBe(true);
-      // known clusters: from their last scanned point (one step before the end) minus the context
-      expect(r.startMs).toBe(isNew ? fullStart : endMs - fleet.stepSeconds * 1000 - options.contextHours * 3_600_000);
+      // known clusters (this is a rerun of their window): the context, and at least the peer window and its baseline
+      expect(r.startMs).toBe(isNew ? fullStart : endMs - Math.max(fleet.stepSeconds * 1000 + options.contextHours * 3_600_000, (PEER_WINDOW_POINTS + PEER_BASELINE_POINTS) * fleet.stepSeconds * 1000));
     }
     expect(later.clusters).toBe(60);
     const saved = await store.baselines.getMany([...joined].map((id) => `scan:${id}`));

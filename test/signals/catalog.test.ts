@@ -49,6 +49,7 @@ describe('buildCatalog', () => {
     ['two expressions side by side', 'sum by ({{clusterLabel}}) (x{ {{clusterMatcher}} } y)', /unexpected 'y'/],
     ['bad label matcher', 'sum by ({{clusterLabel}}) (x{ {{clusterMatcher}}, job: "a" })', /expected one of = != =~ !~ in a label matcher/],
     ['rate of an instant vector', 'sum by ({{clusterLabel}}) (rate(x{ {{clusterMatcher}} }))', /rate\(\) needs a range vector/],
+    ['histogram_quantile arguments swapped', 'histogram_quantile(sum by ({{clusterLabel}}, le) (rate(x_bucket{ {{clusterMatcher}} }[{{rateWindow}}])), 0.99)', /histogram_quantile\(\) needs a scalar as argument 1, got an instant vector/],
   ])('rejects a template with %s, naming the signal', (_name, promql, reason) => {
     const build = () => buildCatalog([{ ...good, promql }]);
 

@@ -49,6 +49,24 @@ describe('promqlSyntaxError', () => {
     ['x bool y', /unexpected 'bool'/],
     ['x[5m:1x]', /bad subquery step|unexpected/],
     ['x ; y', /unexpected character ';'/],
+    // argument types Prometheus 2.42 refuses ("expected type scalar in call to function …")
+    ['histogram_quantile(sum by (le) (rate(x[5m])), 0.99)', /histogram_quantile\(\) needs a scalar as argument 1, got an instant vector/],
+    ['histogram_quantile(0.99, 0.5)', /histogram_quantile\(\) needs an instant vector as argument 2, got a scalar/],
+    ['quantile_over_time(x, y[5m])', /quantile_over_time\(\) needs a scalar as argument 1, got an instant vector/],
+    ['predict_linear(x[5m], y)', /predict_linear\(\) needs a scalar as argument 2/],
+    ['vector(x)', /vector\(\) needs a scalar as argument 1/],
+    ['abs(1)', /abs\(\) needs an instant vector as argument 1, got a scalar/],
+    ['abs("x")', /abs\(\) needs an instant vector as argument 1, got a string/],
+    ['round(x, y)', /round\(\) needs a scalar as argument 2/],
+    ['clamp_max(x, y)', /clamp_max\(\) needs a scalar as argument 2/],
+    ['holt_winters(x[5m], y, 0.5)', /holt_winters\(\) needs a scalar as argument 2/],
+    ['day_of_week(1)', /day_of_week\(\) needs an instant vector as argument 1/],
+    ['label_replace(x, a, "$1", "b", "(.*)")', /label_replace\(\) needs a string as argument 2, got an instant vector/],
+    ['label_join(x, "a", ",", "b", 1)', /label_join\(\) needs a string as argument 5, got a scalar/],
+    ['topk(x, x)', /topk\(\) needs a scalar parameter, got an instant vector/],
+    ['topk("a", x)', /topk\(\) needs a scalar parameter, got a string/],
+    ['count_values(1, x)', /count_values\(\) needs a string parameter, got a scalar/],
+    ['quantile(x, x)', /quantile\(\) needs a scalar parameter/],
   ])('rejects %s', (expr, reason) => {
     expect(promqlSyntaxError(expr)).toMatch(reason);
   });

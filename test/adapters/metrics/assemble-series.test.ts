@@ -50,13 +50,13 @@ describe('assembleSeries', () => {
     expect(answer.failureReasons).toEqual(['HTTP 503']);
   });
 
-  it('fails a cluster that a partial piece (Thanos/Mimir warnings) left out, even when another piece answered it', () => {
+  it('fails every cluster of a partial piece (Thanos/Mimir warnings), those it answered and those another piece answered too', () => {
     const partial: QueryOutcome = { kind: 'ok', query: query(3, 3, ['c1', 'c2']), answer: { series: [{ metric: { cluster: 'c1' }, values: Float64Array.from([4, 5, 6]) }], warnings: ['store eu-1 unavailable'], bytes: 1 } };
     const info: QueryOutcome = { kind: 'ok', query: query(0, 3, ['c3']), answer: { series: [], warnings: ['PromQL info: metric might not be a counter'], bytes: 1 } };
 
     const answer = assembleSeries([ok(query(0, 3, ['c1', 'c2']), [['c1', [1, 2, 3]], ['c2', [1, 2, 3]]]), partial, info], { grid, clusterLabel: 'cluster', logger: silentLogger });
 
-    expect(answer.failedClusters).toEqual(['c2']);
+    expect(answer.failedClusters).toEqual(['c1', 'c2']);
     expect(answer.failureReasons).toEqual(['partial answer: store eu-1 unavailable']);
     expect(answer.warnings).toContain('store eu-1 unavailable');
   });

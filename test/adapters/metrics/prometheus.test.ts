@@ -210,17 +210,17 @@ describe('createPrometheusMetrics', () => {
     expect(answer.failureReasons).toEqual(['Prometheus request failed: no answer within 150 ms (metrics.prometheus.timeoutMs)']);
   });
 
-  it.each(['lean', 'prometheus-query'] as const)('returns Thanos/Mimir warnings as partial data, the clusters the answer left out failed (%s)', async (decoder) => {
+  it.each(['lean', 'prometheus-query'] as const)('returns Thanos/Mimir warnings as partial data, every cluster of the query failed, answered or not (%s)', async (decoder) => {
     fake.route('/api/v1/query_range', () => ({ body: matrixBody([{ metric: { cluster: 'c1' }, values: points(1, 1, 1, 1) }], ['store eu-1 unavailable: partial response']) }));
 
     const answer = await source({ decoder }).query(request);
 
     expect(answer.warnings).toEqual(['store eu-1 unavailable: partial response']);
-    expect(answer.failedClusters).toEqual(['c2']);
+    expect(answer.failedClusters).toEqual(['c1', 'c2']);
     expect(answer.series.map((s) => s.cluster)).toEqual(['c1']);
   });
 
-  it('fails a cluster that one time piece of a split range left out with Thanos/Mimir warnings, though the other piece answered it', async () => {
+  it('fails the clusters of a time piece of a split range answered with Thanos/Mimir warnings, though the other piece answered them', async () => {
     fake.route('/api/v1/query_range', (req) => {
       const [start, end] = [Number(req.params.get('start')), Number(req.params.get('end'))];
       const values = Array.from({ length: (end - start) / STEP + 1 }, (_, i): [number, string] => [start + i * STEP, '1']);
@@ -231,7 +231,7 @@ describe('createPrometheusMetrics', () => {
     const answer = await source({ limits: { maxPointsPerSeries: 100 } }).query({ ...request, endMs: T0 + 200 * STEP * 1000 });
 
     expect(fake.requests).toHaveLength(2);
-    expect(answer.failedClusters).toEqual(['c2']);
+    expect(answer.failedClusters).toEqual(['c1', 'c2']);
     expect(answer.failureReasons).toEqual(['partial answer: store eu-1 unavailable: partial response']);
   });
 

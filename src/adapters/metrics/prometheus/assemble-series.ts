@@ -4,7 +4,7 @@ import type { PlannedQuery } from '../../../signals/query-planner.js';
 import type { MetricsAnswer } from '../types.js';
 import type { QueryGrid } from './decode-matrix.js';
 import type { RangeAnswer } from './lean-client.js';
-import { isPartialWarning } from './partial-warning.js';
+import { failedQueryNote, isPartialWarning } from './partial-warning.js';
 
 export type QueryOutcome =
   | { kind: 'ok'; query: PlannedQuery; answer: RangeAnswer }
@@ -29,12 +29,12 @@ export function assembleSeries(outcomes: QueryOutcome[], opts: AssembleOptions):
     if (o.kind === 'failed') {
       o.query.clusters.forEach((c) => failed.add(c));
       reasons.add((o.error as Error)?.message ?? String(o.error));
-      warnings.add(`${o.query.signal}/${o.query.component}: query for ${o.query.clusters.length} clusters failed: ${(o.error as Error).message}`);
+      warnings.add(failedQueryNote(o.query, (o.error as Error).message));
       continue;
     }
     bytesFetched += o.answer.bytes;
     o.answer.warnings.forEach((w) => warnings.add(w));
-    failPartial(o.query, o.answer, opts.clusterLabel, failed, reasons);
+    failPartial(o.query, o.answer, failed, reasons);
     place(o.query, o.answer, byKey, opts, duplicates);
   }
   for (const d of duplicates) {
@@ -45,17 +45,16 @@ export function assembleSeries(outcomes: QueryOutcome[], opts: AssembleOptions):
 
 /**
  * A piece answered with Thanos/Mimir warnings (a store or ingester did not answer) may have left out
- * clusters that have data. One it holds no series for failed, even if another piece (the other half
- * of a split range) answered it: judged over the whole answer, that cluster's missing half would read
- * as a gap and its state would be carried past data never seen.
+ * any of its clusters' points, or summed only part of their series: every cluster of the piece failed,
+ * those it holds series for too, even if another piece (the other half of a split range) answered it.
+ * Before, only the clusters it left out failed: the others were scanned on points missing or too low,
+ * their state carried past them for good, and a partial answer naming every cluster was no failure.
  */
-function failPartial(q: PlannedQuery, answer: RangeAnswer, clusterLabel: string, failed: Set<string>, reasons: Set<string>): void {
+function failPartial(q: PlannedQuery, answer: RangeAnswer, failed: Set<string>, reasons: Set<string>): void {
   const partial = answer.warnings.filter(isPartialWarning);
   if (partial.length === 0) return;
-  const present = new Set(answer.series.map((s) => s.metric[clusterLabel]));
-  const absent = q.clusters.filter((c) => !present.has(c));
-  absent.forEach((c) => failed.add(c));
-  if (absent.length) reasons.add(`partial answer: ${partial.slice(0, 3).join('; ')}`);
+  q.clusters.forEach((c) => failed.add(c));
+  reasons.add(`partial answer: ${partial.slice(0, 3).join('; ')}`);
 }
 
 function place(q: PlannedQuery, answer: RangeAnswer, byKey: Map<string, Series>, opts: AssembleOptions, duplicates: Set<string>): void {
