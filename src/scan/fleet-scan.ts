@@ -85,7 +85,7 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
   try {
     for (let b = 0; b < batches; b++) {
       const batch = clusters.slice(b * size, (b + 1) * size);
-      const states = pruneStates(await loadStates(deps.store, batch, opts, ctx.logger), entries);
+      const states = pruneStates(await loadStates(deps.store, batch, { ...opts, oldestMs: endMs - opts.lookbackHours * 3_600_000 }, ctx.logger), entries);
       const parts = windowParts(batch, states, endMs, opts);
       for (const part of parts) startMs = Math.min(startMs, part.range.startMs);
       await fetchAndDetect(deps, ctx, opts, entries, parts, states, acc, () => deps.progress?.(++done, entries.length * batches));
@@ -339,9 +339,16 @@ function previousLastSeen(states: Map<string, SeriesScanState> | undefined): num
  * before their SLO burn-rate history was kept: a tracker started on an hourly run's ~7 h would judge
  * the 3-day ticket rule on those hours for the next three days.
  */
-async function loadStates(store: Store, clusters: Cluster[], opts: Pick<FleetScanOptions, 'fullRebuild' | 'stepSeconds'>, logger: JobContext['logger']): Promise<Map<string, Map<string, SeriesScanState>>> {
+/**
+ * The batch's stored states; a cluster's are dropped (rebuilt from the full lookback) when written by an
+ * older version, damaged, or older than the lookback (`oldestMs`): the scorers keep their daily cycle by
+ * rows, and the points between such a state and the lookback are never fetched, so every "this time
+ * yesterday" after them would be off by the gap (a job suspended for more than the lookback).
+ */
+async function loadStates(store: Store, clusters: Cluster[], opts: Pick<FleetScanOptions, 'fullRebuild' | 'stepSeconds'> & { oldestMs: number }, logger: JobContext['logger']): Promise<Map<string, Map<string, SeriesScanState>>> {
   const out = new Map<string, Map<string, SeriesScanState>>();
   let stale = 0;
+  let old = 0;
   const stored = opts.fullRebuild ? new Map() : await store.baselines.getMany(clusters.map((c) => STATE_KEY(c.id)));
   const decoded = clusters.map((c) => {
     const saved = stored.get(STATE_KEY(c.id));
@@ -355,10 +362,13 @@ async function loadStates(store: Store, clusters: Cluster[], opts: Pick<FleetSca
   clusters.forEach((c, j) => {
     const states = decoded[j];
     const current = states !== undefined && [...states].every(([key, s]) => isCurrent(key, s, opts.stepSeconds));
+    const recent = current && [...states.values()].every((s) => s.throughMs >= opts.oldestMs);
     if (states && !current) stale++;
-    out.set(c.id, current ? states : new Map());
+    else if (current && !recent) old++;
+    out.set(c.id, recent ? states : new Map());
   });
   if (stale) logger.warn({ clusters: stale }, 'detector state from an older version (or damaged): rebuilding these clusters from the full lookback');
+  if (old) logger.warn({ clusters: old }, 'detector state older than the lookback (no points fetched for longer): rebuilding these clusters from the full lookback');
   return out;
 }
 

@@ -89,4 +89,19 @@ describe('fleet scan fetch window', () => {
     const rows = (r: typeof first) => r.peers.series.get('latency_p99|coredns')!.rows.map((row) => Array.from(row));
     expect(rows(again)).toEqual(rows(first));
   });
+
+  it('rebuilds a cluster whose state is older than the lookback: its state equals a fresh scan\'s, not one continued across the gap', async () => {
+    const store = await memoryStore();
+    const fresh = await memoryStore();
+    const metrics = source([], () => []);
+    await run(store, metrics, all.slice(0, 1), E0);
+    // the job was suspended for three days, more than the 48 h lookback
+
+    await run(store, metrics, all.slice(0, 1), E0 + 72 * H);
+    await run(fresh, metrics, all.slice(0, 1), E0 + 72 * H);
+
+    // continued, the scorer would take the points after the gap as if they followed its last one
+    const state = async (s: typeof store) => [...(await s.baselines.getMany(['scan:c0'])).values()].map((b) => Buffer.from(b.state).toString('base64'));
+    expect(await state(store)).toEqual(await state(fresh));
+  });
 });
