@@ -13,12 +13,17 @@ export interface StoredNarrative {
 
 export type StoredNarrativeReuse = { ok: true; narrative: Narrative } | { ok: false; reason: string };
 
-/** The model narrative of a stored RCA row; undefined for a template narrative or a body not of that shape. */
+/**
+ * The model narrative of a stored RCA row; undefined for a template narrative, a body not of that
+ * shape, or one whose model asked for a tool outside the read-only list (stored before that was refused).
+ */
 export function storedModelNarrative(row: RcaRow | undefined): StoredNarrative | undefined {
   if (!row || row.engine === 'template') return undefined;
-  const body = row.body as { narrative?: unknown; evidenceIds?: unknown; llm?: { reusedFrom?: { runId?: unknown } } };
+  const body = row.body as { narrative?: unknown; evidenceIds?: unknown; llm?: { reusedFrom?: { runId?: unknown }; toolCalls?: unknown } };
   const ids = body.evidenceIds;
   if (!body.narrative || typeof body.narrative !== 'object' || !Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) return undefined;
+  const calls = body.llm?.toolCalls;
+  if (Array.isArray(calls) && calls.some((c) => (c as { allowed?: unknown } | null)?.allowed === false)) return undefined;
   const from = body.llm?.reusedFrom?.runId;
   return { engine: row.engine, runId: typeof from === 'string' ? from : row.runId, narrative: body.narrative as Narrative, evidenceIds: ids };
 }

@@ -66,7 +66,8 @@ export async function narrateWithLlm(input: NarrateInput): Promise<NarrateResult
     });
     const checked = checkGrounding(result.text, input.ledger, input.group.facts);
     const meta = { toolCalls: result.toolCalls, usage: result.usage };
-    if (!checked.ok) return fallback([...stopProblems(result.stopReason), ...checked.reasons], meta);
+    const reasons = [...refusedToolProblems(result.toolCalls), ...(checked.ok ? [] : [...stopProblems(result.stopReason), ...checked.reasons])];
+    if (!checked.ok || reasons.length > 0) return fallback(reasons, meta);
     input.logger.info({ groupId: input.group.id, steps: result.steps, ...result.usage }, 'llm narrative accepted');
     // what to do next is never the model's words: they can repeat an instruction planted in a log line
     // ("kubectl delete namespace …") with grounded numbers. The template's steps come from the runbook
@@ -75,6 +76,15 @@ export async function narrateWithLlm(input: NarrateInput): Promise<NarrateResult
   } catch (err) {
     return fallback([`llm call failed: ${redactText((err as Error)?.message ?? String(err))}`], progress);
   }
+}
+
+/**
+ * The model knows only the tools it was offered: asking for another one ("proposeOperation", "drain_node")
+ * means text in the evidence is steering it, so nothing it then writes is used, however well grounded.
+ */
+function refusedToolProblems(calls: readonly LlmToolCall[]): string[] {
+  const names = [...new Set(calls.filter((c) => !c.allowed).map((c) => JSON.stringify(c.name.slice(0, 100))))];
+  return names.length ? [`the model asked for a tool outside the read-only list (${names.slice(0, 5).join(', ')}): text in the evidence may be steering it, so its answer is not used`] : [];
 }
 
 /** A cut-off or filtered answer says so in the record, not only that it is not valid JSON. */
@@ -91,7 +101,8 @@ export function guardTools(tools: readonly LlmTool[], maxChars: number): LlmTool
       try {
         return wrapToolOutput(tool.name, await tool.run(toolInput, signal), maxChars);
       } catch (err) {
-        throw new Error(redactText((err as Error)?.message ?? String(err)), { cause: err });
+        // an error message can quote the data (a query, a log line): it is framed and capped like a result
+        throw new Error(wrapToolOutput(tool.name, (err as Error)?.message ?? String(err), maxChars), { cause: err });
       }
     },
   }));

@@ -14,10 +14,12 @@ const MAX_EVIDENCE_ROWS = 60;
 
 /**
  * Encodes data so it can sit between tags and never close them: JSON (quotes and backslashes
- * escaped) with `<`, `>` and `&` as \u escapes, so `</evidence>` in a log line stays inert.
+ * escaped) with `<`, `>` and `&` as \u escapes, so `</evidence>` in a log line stays inert. Line
+ * breaks JSON leaves raw (U+2028, U+2029, NEL) and other C1 controls are escaped too: data cannot
+ * start a line of the prompt.
  */
 export function encodeData(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+  return JSON.stringify(value).replace(/[<>&\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export const SYSTEM_PROMPT = [

@@ -65,12 +65,14 @@ const HUMAN_REPLY_SUBTYPES: ReadonlySet<string> = new Set(['thread_broadcast']);
  * Rejections are judged in the safe direction: an edited reply (only its author can edit it) or one
  * also sent to the channel still stops the proposal; an approval must be neither.
  */
-function messageProblem(m: ChatMessage, decision: 'approve' | 'reject', users: ReadonlyMap<string, ChatUser>): [RefusalReason, string] | undefined {
+function messageProblem(m: ChatMessage, decision: 'approve' | 'reject', ctx: Pick<ApprovalThreadContext, 'users' | 'selfUserIds'>): [RefusalReason, string] | undefined {
   const reject = decision === 'reject';
   if (m.subtype && !(reject && HUMAN_REPLY_SUBTYPES.has(m.subtype))) return ['has-subtype', `message subtype ${m.subtype}`];
   if (m.botId || m.appId) return ['bot-or-app', 'posted by a bot or app'];
+  // with a user token fleetops' own posts carry no bot id; whatever they quote is never a decision
+  if (m.user !== undefined && ctx.selfUserIds.has(m.user.toUpperCase())) return ['bot-or-app', 'posted by fleetops itself'];
   if (m.edited && !reject) return ['edited', 'the message was edited'];
-  const user = m.user === undefined ? undefined : users.get(m.user);
+  const user = m.user === undefined ? undefined : ctx.users.get(m.user);
   if (!user) return ['unknown-user', 'the author could not be identified'];
   if (user.isBot) return ['bot-or-app', 'the author is a bot user'];
   if (user.deleted) return ['deleted-user', 'the author is deactivated'];
@@ -88,8 +90,8 @@ function idProblem(prefix: string, ctx: ApprovalThreadContext): 'skip' | [Refusa
 /**
  * Reads decisions on one proposal from its thread. Pure: users are resolved by the caller. Only
  * replies that are commands are considered; of those, a reply counts only if it has no subtype, bot
- * or app id, was never edited, comes from a full member, names this proposal and its ts (compared
- * as a string) lies after posting and not after expiry, and, if it starts with a mention, mentions
+ * or app id, is not fleetops' own (`selfUserIds`), was never edited, comes from a full member, names
+ * this proposal and its ts (compared as a string) lies after posting and not after expiry, and, if it starts with a mention, mentions
  * fleetops (`<@UALICE> approve <id>` asks Alice; it is no approval). A rejection may also be edited, sent to the
  * channel too, or come after expiry (it stops an approved proposal until it starts). Each ts counts once.
  */
@@ -106,7 +108,7 @@ export function parseApprovalThread(messages: readonly ChatMessage[], ctx: Appro
     const replay = seen.has(m.ts) || ctx.consumedTs.has(m.ts);
     seen.add(m.ts);
     const problem: [RefusalReason, string] | undefined = replay ? ['replayed', 'this message was already counted']
-      : messageProblem(m, cmd.decision, ctx.users) ?? idCheck
+      : messageProblem(m, cmd.decision, ctx) ?? idCheck
         ?? (m.ts <= ctx.postedTs ? ['before-posting', 'sent before the proposal was posted'] : undefined)
         // a rejection after expiry still stops an approved proposal that has not started (execution grace)
         ?? (cmd.decision === 'approve' && m.ts > ctx.expiresTs ? ['after-expiry', 'sent after the proposal expired'] : undefined)

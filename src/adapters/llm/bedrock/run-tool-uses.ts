@@ -26,12 +26,17 @@ export async function runToolUses(uses: ConverseToolUse[], tools: readonly LlmTo
 
 async function runOne(tool: LlmTool, input: unknown, opts: { maxOutputChars: number; logger: Logger; signal?: AbortSignal }): Promise<{ text: string; status: 'success' | 'error' }> {
   try {
-    const out = await tool.run(input, opts.signal);
-    return { text: out.length > opts.maxOutputChars ? `${out.slice(0, opts.maxOutputChars)}…[truncated]` : out, status: 'success' };
+    return { text: cap(await tool.run(input, opts.signal), opts.maxOutputChars), status: 'success' };
   } catch (err) {
-    opts.logger.warn({ tool: tool.name, error: (err as Error)?.message }, 'llm tool failed');
-    return { text: `tool failed: ${(err as Error)?.message ?? 'unknown error'}`, status: 'error' };
+    const message = (err as Error)?.message ?? 'unknown error';
+    opts.logger.warn({ tool: tool.name, error: message }, 'llm tool failed');
+    // an error message can be as long as a result (a response body, a query): capped the same way
+    return { text: `tool failed: ${cap(message, opts.maxOutputChars)}`, status: 'error' };
   }
+}
+
+function cap(text: string, maxChars: number): string {
+  return text.length > maxChars ? `${text.slice(0, maxChars)}…[truncated]` : text;
 }
 
 function refuse(name: string, logger: Logger): { text: string; status: 'error' } {
