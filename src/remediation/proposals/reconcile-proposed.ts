@@ -21,10 +21,14 @@ async function threadContext(deps: RemediationDeps, p: ProposalRow) {
   return { otherProposals: siblings.map((o) => ({ id: o.id, open: OPEN_STATES.includes(o.state) })), consumedTs };
 }
 
-/** Who a command may address by mention: the configured bot ids and, only when some command has a mention, the chat's own id. */
+/**
+ * fleetops' own ids: the configured bot ids and, when some reply reads as a command, the chat's own id
+ * (Slack auth.test). A command may address them by mention, and one they posted never counts: posting
+ * with a user token, fleetops' messages carry no bot id.
+ */
 async function selfUserIds(deps: RemediationDeps, messages: readonly ChatMessage[]): Promise<Set<string>> {
   const ids = new Set(deps.config.botUserIds.map((id) => id.toUpperCase()));
-  if (messages.some((m) => parseCommand(m.text)?.mention !== undefined)) {
+  if (messages.some((m) => parseCommand(m.text) !== undefined)) {
     const self = await deps.chat.selfUserId();
     if (self) ids.add(self.toUpperCase());
   }

@@ -49,6 +49,20 @@ describe('security: replies that must never approve (each refused and audited)',
     expect(await world.store.approvals.list(p.id)).toEqual([]);
   });
 
+  it('fleetops\' own chat user (posting with a user token, so without a bot id, and not listed in botUserIds) never approves, mention or not', async () => {
+    const world = await createWorld();
+    // the chat's own id (Slack auth.test) is an ordinary full member of the approver group here
+    world.chat.selfUserId = async () => U.onCall2;
+    const p = await posted(world, draft());
+    await reply(world, p.id, U.onCall2, `approve ${shortId(p.id)}`);
+
+    await runProposalsJob(world);
+
+    await expectNothingRan(world, p.id);
+    expect(await refusals(world, p.id)).toEqual([{ actor: U.onCall2, reason: 'bot-or-app' }]);
+    expect(await world.store.approvals.list(p.id)).toEqual([]);
+  });
+
   it('an approval addressed to someone else ("<@manager> approve <id>" asks the manager): refused, audited, not recorded', async () => {
     const world = await createWorld();
     const p = await posted(world, draft());
