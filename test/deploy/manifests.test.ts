@@ -4,8 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { COMMANDS } from '../../src/cli/commands/index.js';
+import { parseCommandArgs } from '../../src/cli/parse-args.js';
+import { loadConfig } from '../../src/core/config/load-config.js';
 import { unmetRequirements } from '../../src/core/config/requirements.js';
 import { FleetopsConfig } from '../../src/core/config/schema.js';
+import { JOB_SCHEDULES } from '../../src/core/schedules.js';
 import { renderCronJobs } from '../../src/deploy/cronjob-manifests.js';
 import { checkProjectRules } from '../../src/deploy/validate-manifests.js';
 import { validateKubernetesObject } from './kubernetes-schemas.js';
@@ -103,6 +107,73 @@ describe('k8s-cronjobs', () => {
       'CronJob/x: concurrencyPolicy must be Forbid', 'CronJob/x: activeDeadlineSeconds must be set', 'CronJob/x: container fleetops may run as root',
       'CronJob/x: env SLACK_BOT_TOKEN holds a literal value; use secretKeyRef', 'Secret/s: Secret values must not be in manifests; reference an existing Secret',
     ]));
+  });
+});
+
+const CONFIGS = ['k8s-cronjobs/base/fleetops.yaml', 'k8s-cronjobs/overlays/staging/fleetops.yaml', 'k8s-cronjobs/overlays/production/fleetops.yaml'];
+const cronJobs = parseAllDocuments(readFileSync('k8s-cronjobs/base/cronjobs.yaml', 'utf8')).map((d) => d.toJS() as Obj);
+const containerOf = (cj: Obj): Obj => cj.spec.jobTemplate.spec.template.spec.containers[0];
+
+/** The command and options as the CLI resolves them: the longest command name the leading words spell, the rest parsed strictly. */
+function parseCli(args: string[]): { command?: string; positionals: string[] } {
+  const command = COMMANDS.filter((c) => args.slice(0, c.name.split(' ').length).join(' ') === c.name).sort((a, b) => b.name.length - a.name.length)[0];
+  if (!command) return { positionals: args };
+  return { command: command.name, positionals: parseCommandArgs(args.slice(command.name.split(' ').length), command.options).positionals };
+}
+
+/** A pod's environment as the process sees it (secrets and ConfigMap keys stand in as placeholders). */
+function podEnv(container: Obj): NodeJS.ProcessEnv {
+  return Object.fromEntries((container.env as Obj[]).map((e) => [e.name, e.value ?? (e.valueFrom?.configMapKeyRef ? 'http://pushgateway.example:9091' : 'from-secret')]));
+}
+
+describe('CronJob containers against the CLI and the config', () => {
+  it.each(cronJobs.map((cj) => [cj.metadata.name as string, cj] as const))('%s runs a real command with real options on the image entrypoint', (_name, cj) => {
+    const container = containerOf(cj);
+
+    const parsed = parseCli(container.args);
+
+    expect(container.command).toBeUndefined();
+    expect(parsed).toEqual({ command: JOB_SCHEDULES.find((s) => s.job === cj.metadata.name)?.args.filter((a) => !a.startsWith('-')).join(' '), positionals: [] });
+  });
+
+  it('the Argo WorkflowTemplate runs `ops run` with its real options', () => {
+    const wt = parse(readFileSync('k8s-cronjobs/argo/workflowtemplate.yaml', 'utf8')) as Obj;
+    const args = (wt.spec.templates[0].container.args as string[]).map((a) => a.replace('{{inputs.parameters.mode}}', 'execute').replace('{{inputs.parameters.request}}', '{}'));
+
+    expect(parseCli(args)).toEqual({ command: 'ops run', positionals: [] });
+  });
+
+  it('rejects what is not a command or option (the check above can fail)', () => {
+    expect(parseCli(['scan', 'finalize'])).toEqual({ command: 'scan', positionals: ['finalize'] });
+    expect(parseCli(['runbook', 'lint']).command).toBeUndefined();
+    expect(() => parseCli(['scan', '--finalise'])).toThrow(/--finalise/);
+  });
+
+  it.each(CONFIGS)('%s with each CronJob\'s environment is a valid config: known variables, a deadline before the pod\'s, output on a writable volume', (file) => {
+    for (const cj of cronJobs) {
+      const container = containerOf(cj);
+      const env = podEnv(container);
+
+      const config = loadConfig({ file, env });
+
+      expect(env.FLEETOPS_CONFIG).toBe('/etc/fleetops/fleetops.yaml');
+      expect(config.deadlineSeconds).toBeLessThan(cj.spec.jobTemplate.spec.activeDeadlineSeconds);
+      const writable = (container.volumeMounts as Obj[]).filter((m) => !m.readOnly).map((m) => `${m.mountPath}/`);
+      expect(writable.some((dir) => `${config.outDir}/`.startsWith(dir)), `${cj.metadata.name}: outDir ${config.outDir}`).toBe(true);
+    }
+  });
+
+  it.each(CONFIGS)('%s puts the on-call handoff at the oncall-report CronJob\'s schedule, so the report covers the week that just ended', (file) => {
+    const schedule = JOB_SCHEDULES.find((s) => s.job === 'oncall-report')!;
+    const [minute, hour, , , weekday] = schedule.cron.split(' ');
+
+    const { handoff } = loadConfig({ file }).report;
+
+    expect(handoff).toEqual({
+      weekday: ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][Number(weekday)],
+      time: `${hour.padStart(2, '0')}:${minute.padStart(2, '0')}`,
+      timeZone: schedule.timeZone,
+    });
   });
 });
 
