@@ -46,3 +46,17 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     startingDeadlineSeconds: 3600, intervalSeconds: 7 * 86_400, description: 'weekly runbook lint (stale reviews, conflicts)',
   },
 ];
+
+const CRON_WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+/**
+ * The schedules with the on-call report at the rotation's handoff (`report.handoff`), for the in-process
+ * scheduler: the report covers the week ending at the handoff, so run at a fixed 09:00 New York while
+ * the handoff was 09:00 UTC it reported a week that had ended hours before. (The CronJobs keep the
+ * table's time; the overlays set the same handoff, which test/deploy checks.)
+ */
+export function withReportAtHandoff(schedules: readonly JobSchedule[], handoff: { weekday: string; time: string; timeZone: string }): JobSchedule[] {
+  const [hour, minute] = handoff.time.split(':').map(Number);
+  const dow = CRON_WEEKDAYS.indexOf(handoff.weekday);
+  return schedules.map((s) => (s.job === 'oncall-report' ? { ...s, cron: `${minute} ${hour} * * ${dow}`, timeZone: handoff.timeZone } : s));
+}
