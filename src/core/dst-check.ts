@@ -17,23 +17,33 @@ function local(ms: number, timeZone: string): { minuteOfDay: number; offset: num
 
 /**
  * Local minutes of the day that a daylight-saving change skips or repeats in `timeZone`, over two
- * years from `fromMs` (empty for UTC and zones without DST).
+ * years from `fromMs` (empty for UTC and zones without DST). Each change is located to the minute:
+ * read at hourly steps from an instant off the hour (a scheduler starting at 13:40), the skipped hour
+ * came out as 02:40-03:39 instead of 02:00-02:59.
  */
 export function dstAffectedMinutes(timeZone: string, fromMs: number): Set<number> {
   const affected = new Set<number>();
   const hourMs = 3_600_000;
-  let a = local(fromMs, timeZone);
-  for (let t = fromMs; t < fromMs + 2 * 366 * 24 * hourMs; t += hourMs) {
-    const b = local(t + hourMs, timeZone);
-    if (a.offset === b.offset) {
-      a = b;
-      continue;
+  const start = Math.floor(fromMs / 60_000) * 60_000;
+  let a = local(start, timeZone);
+  for (let t = start; t < start + 2 * 366 * 24 * hourMs; t += hourMs) {
+    const next = local(t + hourMs, timeZone);
+    if (a.offset !== next.offset) {
+      // the first minute with the new offset: the change happens inside (t, t + 1 h]
+      let lo = t;
+      let hi = t + hourMs;
+      while (hi - lo > 60_000) {
+        const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+        if (local(mid, timeZone).offset === a.offset) lo = mid;
+        else hi = mid;
+      }
+      const b = local(hi, timeZone);
+      const shift = Math.abs(b.offset - a.offset);
+      // spring forward: [b - shift, b) never happens; fall back: [b, b + shift) happens twice
+      const first = b.offset > a.offset ? b.minuteOfDay - shift : b.minuteOfDay;
+      for (let m = 0; m < shift; m++) affected.add((first + m + 1440) % 1440);
     }
-    const shift = Math.abs(b.offset - a.offset);
-    // spring forward: [b - shift, b) never happens; fall back: [b, b + shift) happens twice
-    const start = b.offset > a.offset ? b.minuteOfDay - shift : b.minuteOfDay;
-    for (let m = 0; m < shift; m++) affected.add((start + m + 1440) % 1440);
-    a = b;
+    a = next;
   }
   return affected;
 }

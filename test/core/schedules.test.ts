@@ -45,6 +45,20 @@ describe('daylight-saving safety', () => {
     expect(checkDstSafe(cron, zone, FROM)).toMatch(message);
   });
 
+  it.each([
+    ['Europe/Berlin', Date.UTC(2026, 11, 1, 13, 40, 17), [2 * 60, 2 * 60 + 59], [60 + 59, 3 * 60], '30 2 * * 0'],
+    ['America/New_York', Date.UTC(2026, 11, 1, 13, 40), [60, 2 * 60 + 59], [59, 3 * 60], '30 2 * * 0'],
+    // half-hour changes (Lord Howe, +10:30 / +11): 01:30-01:59 repeats, 02:00-02:29 is skipped
+    ['Australia/Lord_Howe', Date.UTC(2026, 11, 1, 13, 7), [60 + 30, 2 * 60 + 29], [60 + 29, 2 * 60 + 30], '15 2 * * 0'],
+  ])('finds exactly the affected local minutes in %s when looking from a time off the hour', (zone, from, [first, last], [before, after], cron) => {
+    const affected = dstAffectedMinutes(zone, from);
+
+    // before: read at hourly steps from :40, Berlin's skipped hour came out as 02:40-03:39
+    expect(affected.has(first) && affected.has(last)).toBe(true);
+    expect(affected.has(before) || affected.has(after)).toBe(false);
+    expect(checkDstSafe(cron, zone, from)).toMatch(/fires at 02:[13][05]/);
+  });
+
   it('accepts any hour in UTC', () => {
     expect(checkDstSafe('5 * * * *', 'Etc/UTC', FROM)).toBeUndefined();
   });
