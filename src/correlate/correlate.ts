@@ -21,8 +21,21 @@ export function correlate(findings: AnomalyRow[], clusters: Cluster[], opts: Cor
   const episodes = buildEpisodes(kept.filter(isSeed), opts.episodeGapMs ?? 30 * MIN);
   const { drafts, ctx } = splitDay(onsetBuckets(episodes, opts.onsetGapMs ?? 30 * MIN), splitContext(clusters, opts), kept);
   const merged = absorbStragglers(drafts, ctx, opts.episodeGapMs ?? 30 * MIN);
-  const extras = kept.filter((f) => !isSeed(f));
+  const extras = byCluster(kept.filter((f) => !isSeed(f)));
   return merged.map((d) => toGroup(d, extras, ctx, clusters.length, opts.day)).sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
+}
+
+/** Non-seed findings by cluster, each with its index in the input. */
+type ExtrasByCluster = Map<string, { i: number; f: AnomalyRow }[]>;
+
+function byCluster(findings: AnomalyRow[]): ExtrasByCluster {
+  const out: ExtrasByCluster = new Map();
+  findings.forEach((f, i) => {
+    const list = out.get(f.cluster);
+    if (list) list.push({ i, f });
+    else out.set(f.cluster, [{ i, f }]);
+  });
+  return out;
 }
 
 function splitContext(clusters: Cluster[], opts: CorrelateOptions): Omit<SplitContext, 'rateOf'> {
@@ -85,33 +98,51 @@ function backgroundRates(residual: Episode[], kept: AnomalyRow[], dependsOn: (c:
 function absorbStragglers(drafts: Draft[], ctx: SplitContext, gapMs: number): Draft[] {
   const keyed = drafts.filter((d) => d.key);
   const carries = (d: Draft, key: string) => d.episodes.every((e) => ctx.attrsOf(e.cluster).includes(key));
+  // each draft's onset and end, kept up to date as a host takes episodes (recomputing them per pair made this O(drafts² × episodes))
+  const span = new Map<Draft, { startMs: number; endMs: number }>();
+  const spanOf = (d: Draft) => {
+    let s = span.get(d);
+    if (!s) span.set(d, (s = { startMs: startOf(d.episodes), endMs: endOf(d.episodes) }));
+    return s;
+  };
+  const isOpenAt = (d: Draft, t: number) => t <= spanOf(d).endMs + gapMs;
   const out: Draft[] = [];
+  const inOut = new Set<Draft>();
   for (const d of drafts) {
-    const start = startOf(d);
+    const start = spanOf(d).startMs;
     const sameRollout = (k: Draft) => d.key === k.key && k.key!.startsWith('version:');
-    const host = keyed.find((k) => k !== d && (!d.key || d.key === k.key) && (isOpenAt(k, start, gapMs) || sameRollout(k)) && startOf(k) <= start && carries(d, k.key!));
-    if (host && out.includes(host)) host.episodes.push(...d.episodes);
-    else out.push(d);
+    const host = keyed.find((k) => k !== d && (!d.key || d.key === k.key) && (isOpenAt(k, start) || sameRollout(k)) && spanOf(k).startMs <= start && carries(d, k.key!));
+    if (host && inOut.has(host)) {
+      host.episodes.push(...d.episodes);
+      const h = spanOf(host);
+      span.set(host, { startMs: Math.min(h.startMs, start), endMs: Math.max(h.endMs, spanOf(d).endMs) });
+    } else {
+      out.push(d);
+      inOut.add(d);
+    }
   }
   // hosts are chosen before any episode moves: a move changes the host's start
+  const keyedOut = out.filter((k) => k.key);
   const early = out.flatMap((d) => {
-    const host = d.key ? undefined : out.find((k) => k.key && startOf(k) > startOf(d) && isOpenAt(d, startOf(k), gapMs) && carries(d, k.key));
+    const host = d.key ? undefined : keyedOut.find((k) => spanOf(k).startMs > spanOf(d).startMs && isOpenAt(d, spanOf(k).startMs) && carries(d, k.key!));
     return host ? [{ d, host }] : [];
   });
   for (const { d, host } of early) host.episodes.push(...d.episodes);
-  return out.filter((d) => !early.some((e) => e.d === d));
+  const moved = new Set(early.map((e) => e.d));
+  return out.filter((d) => !moved.has(d));
 }
 
-const startOf = (d: Draft): number => Math.min(...d.episodes.map((e) => e.startMs));
-const isOpenAt = (d: Draft, t: number, gapMs: number): boolean => t <= Math.max(...d.episodes.map((e) => e.endMs)) + gapMs;
+/** Earliest start and latest end of episodes (a loop: spreading a fleet-wide group into Math.min overflows the stack). */
+const startOf = (es: { startMs: number }[]): number => es.reduce((m, e) => Math.min(m, e.startMs), Infinity);
+const endOf = (es: { endMs: number }[]): number => es.reduce((m, e) => Math.max(m, e.endMs), -Infinity);
 
-function toGroup(d: Draft, extras: AnomalyRow[], ctx: SplitContext, fleetSize: number, reportDay?: string): IncidentGroup {
+function toGroup(d: Draft, extras: ExtrasByCluster, ctx: SplitContext, fleetSize: number, reportDay?: string): IncidentGroup {
   const seeds = d.episodes.flatMap((e) => e.findings);
   const clusters = [...new Set(d.episodes.map((e) => e.cluster))].sort();
-  const startMs = Math.min(...seeds.map((f) => f.startMs));
-  const endMs = Math.max(...seeds.map((f) => f.endMs));
-  const inGroup = new Set(clusters);
-  const joined = extras.filter((f) => inGroup.has(f.cluster) && f.startMs < endMs && f.endMs >= startMs);
+  const startMs = startOf(seeds);
+  const endMs = endOf(seeds);
+  // in input order, as filtering the whole list per group gave them (that was O(groups × extras))
+  const joined = clusters.flatMap((c) => extras.get(c) ?? []).filter(({ f }) => f.startMs < endMs && f.endMs >= startMs).sort((a, b) => a.i - b.i).map(({ f }) => f);
   const findings = [...seeds, ...joined].sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
   const components = [...new Set(seeds.map((f) => f.component))].sort();
   const signals = [...new Set(seeds.map((f) => f.signal))].sort();

@@ -32,7 +32,11 @@ export function insideMaintenance(f: AnomalyRow, windows: { cluster: string; sta
 /** Per cluster, merge seed findings that overlap or lie within `gapMs` of each other. */
 export function buildEpisodes(seeds: AnomalyRow[], gapMs: number): Episode[] {
   const byCluster = new Map<string, AnomalyRow[]>();
-  for (const f of seeds) byCluster.set(f.cluster, [...(byCluster.get(f.cluster) ?? []), f]);
+  for (const f of seeds) {
+    const rows = byCluster.get(f.cluster);
+    if (rows) rows.push(f);
+    else byCluster.set(f.cluster, [f]);
+  }
   const out: Episode[] = [];
   for (const [cluster, rows] of byCluster) {
     rows.sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));

@@ -45,7 +45,7 @@ const KEYING = new Set(['region', 'substrate', 'version', 'instanceType']);
 
 function bestAttribute(episodes: Episode[], ctx: SplitContext): string | undefined {
   const holders = new Map<string, Episode[]>();
-  for (const e of episodes) for (const a of ctx.attrsOf(e.cluster)) holders.set(a, [...(holders.get(a) ?? []), e]);
+  for (const e of episodes) for (const a of ctx.attrsOf(e.cluster)) pushTo(holders, a, e);
   let best: { key: string; merit: number } | undefined;
   for (const [key, hs] of [...holders].sort(([a], [b]) => a.localeCompare(b))) {
     const clusters = new Set(hs.map((e) => e.cluster)).size;
@@ -72,7 +72,7 @@ function groupResidual(episodes: Episode[], ctx: SplitContext): Draft[] {
   const byShared = new Map<string, Episode[]>();
   for (const e of episodes) {
     const shared = residualKey(e, ctx.dependsOn);
-    if (shared) byShared.set(shared, [...(byShared.get(shared) ?? []), e]);
+    if (shared) pushTo(byShared, shared, e);
   }
   const taken = new Set<Episode>();
   const out: Draft[] = [];
@@ -96,4 +96,11 @@ function commonDependency(components: string[], dependsOn: (component: string) =
   if (components.length === 0 || components.includes('*')) return undefined;
   const sets = components.map((c) => new Set([c, ...dependsOn(c)]));
   return [...sets[0]].sort().find((d) => sets.every((s) => s.has(d)));
+}
+
+/** Appends in place: copying the list on every append made a bucket of n episodes cost O(n²). */
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -14,7 +14,10 @@ export function findingEvidence(group: IncidentGroup): EvidenceDraft[] {
   for (const f of group.findings) {
     if (f.kind === 'level-shift' || (f.kind === 'anomaly' && f.severity === 'info')) continue;
     const key = `${f.component}\u0000${f.signal}\u0000${f.kind}`;
-    by.set(key, [...(by.get(key) ?? []), f]);
+    // appended in place: copying the list per finding made a fleet-wide group's summary O(n²)
+    const rows = by.get(key);
+    if (rows) rows.push(f);
+    else by.set(key, [f]);
   }
   return [...by.values()].map((rows) => {
     const f = rows[0];
