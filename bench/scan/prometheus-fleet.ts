@@ -65,6 +65,10 @@ export function scanEnv(fleet: SimulatedFleet, url: string, extra: Record<string
     FLEETOPS__METRICS__PROMETHEUS__RETRIES: '0',
     FLEETOPS__METRICS__PROMETHEUS__TIMEOUTMS: '20000',
     FLEETOPS__INVENTORY__KIND: 'simulator',
+    // metrics from Prometheus make the fleet real to the config check; the scan reads no logs, events or changes
+    FLEETOPS__LOGS__KIND: 'none',
+    FLEETOPS__EVENTS__KIND: 'none',
+    FLEETOPS__CHANGES__KIND: 'none',
     FLEETOPS__SIMULATOR__SEED: String(fleet.seed),
     FLEETOPS__SIMULATOR__CLUSTERS: String(fleet.clusters.length),
     FLEETOPS__SIMULATOR__DAYS: String((fleet.rangeMs.endMs - fleet.rangeMs.startMs) / 86_400_000),

@@ -14,6 +14,9 @@ import type { MetricsSource } from './metrics/types.js';
 import type { LogSearch } from './logs/types.js';
 import type { EventSource } from './events/types.js';
 import type { ChangeSource } from './changes/types.js';
+import { createNoLogs } from './logs/none/index.js';
+import { createNoEvents } from './events/none/index.js';
+import { createNoChanges } from './changes/none/index.js';
 import type { AlertHistory } from './alerts/types.js';
 import { createStore } from './store/index.js';
 import { createPrometheusInventory } from './inventory/prometheus/index.js';
@@ -111,9 +114,13 @@ export function buildAdapters(deps: AdapterDeps): Adapters {
       decoder: config.metrics.prometheus.decoder, compression: config.metrics.prometheus.compression, useRecordingRules: config.metrics.prometheus.useRecordingRules,
       rateWindow: config.metrics.prometheus.rateWindow, logger: deps.logger, clock,
     }))),
-    logs: once(() => (config.logs.kind === 'opensearch' ? buildOpenSearchLogs(config.opensearch, { env, logger: deps.logger, clock, field: 'opensearch' }) : sim().logs)),
-    events: once(() => (config.events.kind === 'opensearch' ? buildOpenSearchEvents(config.opensearch, { env, logger: deps.logger, clock, field: 'opensearch' }) : sim().events)),
-    changes: once(() => (config.changes.kind === 'argocd' ? buildArgoCdChanges(config.changes.argocd, { env, logger: deps.logger, clock, field: 'changes.argocd' }) : sim().changes)),
+    // simulator: the simulated fleet's own, which loadConfig allows only when the fleet is simulated too
+    logs: once(() => (config.logs.kind === 'opensearch' ? buildOpenSearchLogs(config.opensearch, { env, logger: deps.logger, clock, field: 'opensearch' })
+      : config.logs.kind === 'none' ? createNoLogs() : sim().logs)),
+    events: once(() => (config.events.kind === 'opensearch' ? buildOpenSearchEvents(config.opensearch, { env, logger: deps.logger, clock, field: 'opensearch' })
+      : config.events.kind === 'none' ? createNoEvents() : sim().events)),
+    changes: once(() => (config.changes.kind === 'argocd' ? buildArgoCdChanges(config.changes.argocd, { env, logger: deps.logger, clock, field: 'changes.argocd' })
+      : config.changes.kind === 'none' ? createNoChanges() : sim().changes)),
     alerts: once(() => (config.metrics.kind === 'prometheus'
       ? createPrometheusAlertHistory({ ...prometheusConnection(config, env), clusterLabel: config.clusterLabel, stepSeconds: config.report.alertHistoryStepSeconds, logger: deps.logger, clock })
       : sim().alerts)),

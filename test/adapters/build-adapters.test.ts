@@ -16,6 +16,9 @@ function tmp(): string {
   return dir;
 }
 
+/** A real inventory or metrics source needs its evidence sources set (simulated ones are refused at load). */
+const NO_EVIDENCE = { FLEETOPS__LOGS__KIND: 'none', FLEETOPS__EVENTS__KIND: 'none', FLEETOPS__CHANGES__KIND: 'none' };
+
 function adapters(env: Record<string, string>) {
   const outDir = tmp();
   return buildAdapters({ config: loadConfig({ env }), outDir, env: {}, clock: fixedClock(0), logger: silentLogger });
@@ -29,6 +32,18 @@ describe('buildAdapters: Google Docs', () => {
 
   it('names the missing Shared Drive folder setting', () => {
     expect(() => adapters({ FLEETOPS__DOCS__KIND: 'google' }).docs()).toThrow(/docs\.google\.sharedDriveFolderId/);
+  });
+});
+
+describe('buildAdapters: evidence sources not configured (kind none)', () => {
+  it('builds sources that say they are not configured and answer nothing, instead of the simulated fleet\'s', async () => {
+    const built = adapters({ FLEETOPS__LOGS__KIND: 'none', FLEETOPS__EVENTS__KIND: 'none', FLEETOPS__CHANGES__KIND: 'none' });
+    const q = { clusters: ['c-us-east-1-0001'], startMs: 0, endMs: Date.UTC(2026, 10, 30) };
+
+    const answers = await Promise.all([built.logs().search({ ...q, limit: 10 }), built.events().listEvents({ ...q, limit: 10 }), built.changes().listChanges(q)]);
+
+    expect([built.logs().configured, built.events().configured, built.changes().configured]).toEqual([false, false, false]);
+    expect(answers).toEqual([[], [], []]);
   });
 });
 
@@ -86,7 +101,7 @@ describe('buildAdapters: the Prometheus inventory', () => {
     try {
       prom.route('/api/v1/query', () => ({ body: { status: 'success', data: { resultType: 'vector', result: [] } } }));
       const built = buildAdapters({
-        config: loadConfig({ env: { FLEETOPS__INVENTORY__KIND: 'prometheus', FLEETOPS__INVENTORY__EXPECTEDWITHINHOURS: '12', FLEETOPS__METRICS__KIND: 'prometheus', FLEETOPS__METRICS__PROMETHEUS__URL: prom.url } }),
+        config: loadConfig({ env: { FLEETOPS__INVENTORY__KIND: 'prometheus', FLEETOPS__INVENTORY__EXPECTEDWITHINHOURS: '12', FLEETOPS__METRICS__KIND: 'prometheus', FLEETOPS__METRICS__PROMETHEUS__URL: prom.url, ...NO_EVIDENCE } }),
         outDir: tmp(), env: {}, clock: fixedClock(Date.UTC(2026, 10, 30)), logger: silentLogger,
       });
 

@@ -6,6 +6,8 @@ import { runCli } from './run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fleetops-config-validate-'));
 const config = join(tmp, 'fleetops.yaml');
+/** A real metrics source needs its evidence sources set (simulated ones are refused at load). */
+const NO_EVIDENCE = { FLEETOPS__LOGS__KIND: 'none', FLEETOPS__EVENTS__KIND: 'none', FLEETOPS__CHANGES__KIND: 'none' };
 writeFileSync(config, 'store:\n  kind: postgres\nchat:\n  kind: slack\ndocs:\n  kind: google\nclusterOps:\n  kind: kubernetes\n');
 
 describe('fleetops config validate: what the configured kinds need', () => {
@@ -31,7 +33,7 @@ describe('fleetops config validate: what the configured kinds need', () => {
   });
 
   it('names the secret of a kind chosen in the environment', async () => {
-    const run = await runCli(['config', 'validate', '--out', tmp], { FLEETOPS__METRICS__KIND: 'prometheus', FLEETOPS__METRICS__PROMETHEUS__AUTH__KIND: 'bearer' });
+    const run = await runCli(['config', 'validate', '--out', tmp], { FLEETOPS__METRICS__KIND: 'prometheus', FLEETOPS__METRICS__PROMETHEUS__AUTH__KIND: 'bearer', ...NO_EVIDENCE });
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('metrics.prometheus.auth.tokenEnv: environment variable PROMETHEUS_BEARER_TOKEN is not set');

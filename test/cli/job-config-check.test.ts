@@ -8,6 +8,8 @@ import type { Store } from '../../src/adapters/store/types.js';
 import { runCli } from './run-cli.js';
 
 const SMALL_FLEET = 'simulator:\n  clusters: 10\n  days: 1\n';
+/** A real inventory or metrics source needs its evidence sources set (simulated ones are refused): last, so line numbers hold. */
+const NO_EVIDENCE = 'logs:\n  kind: none\nevents:\n  kind: none\nchanges:\n  kind: none\n';
 
 let out: string;
 beforeEach(() => { out = mkdtempSync(join(tmpdir(), 'fleetops-job-config-')); });
@@ -81,7 +83,7 @@ describe('a job checks the sections it uses on some paths only before any work',
   });
 
   it('report: Prometheus alert history without the bearer token exits 2 naming file, line and field, and opens nothing', async () => {
-    const file = configFile('metrics:\n  kind: prometheus\n  prometheus:\n    auth:\n      kind: bearer\n');
+    const file = configFile(`metrics:\n  kind: prometheus\n  prometheus:\n    auth:\n      kind: bearer\n${NO_EVIDENCE}`);
 
     const run = await runCli(['report', '--config', file, '--out', out]);
 
@@ -91,7 +93,7 @@ describe('a job checks the sections it uses on some paths only before any work',
   });
 
   it('proposals: metrics for verifying an operation, without the token, exits 2 even with nothing to verify yet', async () => {
-    const file = configFile('metrics:\n  kind: prometheus\n  prometheus:\n    auth:\n      kind: bearer\n');
+    const file = configFile(`metrics:\n  kind: prometheus\n  prometheus:\n    auth:\n      kind: bearer\n${NO_EVIDENCE}`);
 
     const run = await runCli(['proposals', '--config', file, '--out', out]);
 
@@ -102,7 +104,7 @@ describe('a job checks the sections it uses on some paths only before any work',
 
   it('proposals: an inventory file that does not exist (read by the guardrails) exits 2 naming the field and the file', async () => {
     const missing = join(out, 'clusters.yaml');
-    const file = configFile(`inventory:\n  kind: file\n  file: ${missing}\n`);
+    const file = configFile(`inventory:\n  kind: file\n  file: ${missing}\n${NO_EVIDENCE}`);
 
     const run = await runCli(['proposals', '--config', file, '--out', out]);
 

@@ -40,7 +40,7 @@ async function runsInStore(): Promise<{ status: string; exitCode?: number; summa
 describe('a one-job process (CronJob pod) told to stop', () => {
   it('SIGTERM interrupts the running scan, records its run as interrupted and exits 1', async () => {
     const config = join(out, 'fleetops.yaml');
-    writeFileSync(config, `simulator:\n  clusters: 5\n  days: 1\nmetrics:\n  kind: prometheus\n  prometheus:\n    url: http://127.0.0.1:${port}\n    timeoutMs: 600000\n    retries: 0\n`);
+    writeFileSync(config, `simulator:\n  clusters: 5\n  days: 1\nmetrics:\n  kind: prometheus\n  prometheus:\n    url: http://127.0.0.1:${port}\n    timeoutMs: 600000\n    retries: 0\nlogs:\n  kind: none\nevents:\n  kind: none\nchanges:\n  kind: none\n`);
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'scan', '--config', config, '--out', out], {
       env: { ...process.env, FLEETOPS_CONFIG: '', FLEETOPS__LOGLEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -20,6 +20,8 @@ const outDir = () => {
   return d;
 };
 const small = { FLEETOPS__SIMULATOR__CLUSTERS: '6', FLEETOPS__SIMULATOR__DAYS: '1', FLEETOPS__SCAN__LOOKBACKHOURS: '6' };
+/** Real metrics need the evidence sources set (simulated ones are refused at load). */
+const NO_EVIDENCE = { FLEETOPS__LOGS__KIND: 'none', FLEETOPS__EVENTS__KIND: 'none', FLEETOPS__CHANGES__KIND: 'none' };
 const at = (h: number, m: number, s = 0) => Date.UTC(2026, 10, 30, h, m, s);
 
 describe('scan: shard settings', () => {
@@ -48,7 +50,7 @@ describe('scan: the hourly Indexed Job and its finalize step against Prometheus'
     prom.route('/api/v1/query_range', () => ({ body: matrixBody([]) }));
     prom.route('/api/v1/label/__name__/values', () => ({ body: { status: 'success', data: [] } }));
     const out = outDir();
-    const env = { ...small, FLEETOPS_SHARD_COUNT: '3', FLEETOPS__METRICS__KIND: 'prometheus', FLEETOPS__METRICS__PROMETHEUS__URL: prom.url };
+    const env = { ...small, FLEETOPS_SHARD_COUNT: '3', FLEETOPS__METRICS__KIND: 'prometheus', FLEETOPS__METRICS__PROMETHEUS__URL: prom.url, ...NO_EVIDENCE };
     const starts = [at(5, 5, 20), at(5, 6, 40), at(5, 31, 5)];
 
     const shards = [];
@@ -78,7 +80,7 @@ describe('scan: the hourly Indexed Job and its finalize step against Prometheus'
     broken.route('/api/v1/query_range', () => ({ status: 422, body: errorBody('execution', 'many-to-many matching not allowed') }));
     broken.route('/api/v1/label/__name__/values', () => ({ body: { status: 'success', data: [] } }));
     const out = outDir();
-    const env = { ...small, FLEETOPS_SHARD_COUNT: '2', FLEETOPS__METRICS__KIND: 'prometheus' };
+    const env = { ...small, FLEETOPS_SHARD_COUNT: '2', FLEETOPS__METRICS__KIND: 'prometheus', ...NO_EVIDENCE };
 
     const ok = await runCli(['scan', '--out', out], { ...env, FLEETOPS__METRICS__PROMETHEUS__URL: prom.url, JOB_COMPLETION_INDEX: '0' }, at(5, 5));
     const failed = await runCli(['scan', '--out', out], { ...env, FLEETOPS__METRICS__PROMETHEUS__URL: broken.url, JOB_COMPLETION_INDEX: '1' }, at(5, 5));

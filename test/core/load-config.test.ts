@@ -104,6 +104,44 @@ describe('loadConfig: values from the environment and flags', () => {
   });
 });
 
+describe('loadConfig: evidence sources beside a real fleet', () => {
+  it.each([
+    ['simulated logs with a Prometheus inventory', 'inventory:\n  kind: prometheus\nlogs:\n  kind: simulator\nevents:\n  kind: none\nchanges:\n  kind: none\n',
+      /^config error: \S+real-fleet\.yaml:4: logs\.kind: simulator serves the simulated fleet's logs, but inventory\.kind is prometheus \(\S+real-fleet\.yaml:2\); set logs\.kind to opensearch or none$/],
+    ['default events with a file inventory', 'inventory:\n  kind: file\n  file: clusters.yaml\nlogs:\n  kind: opensearch\nchanges:\n  kind: argocd\n',
+      /^config error: \S+real-fleet\.yaml:1: events\.kind: simulator \(the default\) serves the simulated fleet's Kubernetes events, but inventory\.kind is file \(\S+real-fleet\.yaml:2\); set events\.kind to opensearch or none$/],
+    ['default changes with Prometheus metrics', 'metrics:\n  kind: prometheus\nlogs:\n  kind: none\nevents:\n  kind: none\n',
+      /^config error: \S+real-fleet\.yaml:1: changes\.kind: simulator \(the default\) serves the simulated fleet's deploys and config changes, but metrics\.kind is prometheus \(\S+real-fleet\.yaml:2\); set changes\.kind to argocd or none$/],
+  ])('refuses %s, naming file, line, field and what to set', (_case, text, message) => {
+    const path = file('real-fleet.yaml', text);
+
+    expect(() => loadConfig({ file: path })).toThrow(ConfigError);
+    expect(() => loadConfig({ file: path })).toThrow(message);
+  });
+
+  it('names every simulated source at once, and the variable that made the fleet real', () => {
+    const path = file('env-fleet.yaml', 'outDir: out\n');
+
+    const refuse = () => loadConfig({ file: path, env: { FLEETOPS__METRICS__KIND: 'prometheus', FLEETOPS__INVENTORY__KIND: 'prometheus', FLEETOPS__CHANGES__KIND: 'simulator' } });
+
+    expect(refuse).toThrow([
+      `config error: ${path}:1: logs.kind: simulator (the default) serves the simulated fleet's logs, but inventory.kind is prometheus (environment variable FLEETOPS__INVENTORY__KIND) and metrics.kind is prometheus (environment variable FLEETOPS__METRICS__KIND); set logs.kind to opensearch or none`,
+      `config error: ${path}:1: events.kind: simulator (the default) serves the simulated fleet's Kubernetes events, but inventory.kind is prometheus (environment variable FLEETOPS__INVENTORY__KIND) and metrics.kind is prometheus (environment variable FLEETOPS__METRICS__KIND); set events.kind to opensearch or none`,
+      `config error: environment variable FLEETOPS__CHANGES__KIND: changes.kind: simulator serves the simulated fleet's deploys and config changes, but inventory.kind is prometheus (environment variable FLEETOPS__INVENTORY__KIND) and metrics.kind is prometheus (environment variable FLEETOPS__METRICS__KIND); set changes.kind to argocd or none`,
+    ].join('\n'));
+  });
+
+  it('accepts none (no source) with a real or a simulated fleet, real sources with a simulated one, and the all-simulated defaults', () => {
+    const real = loadConfig({ file: file('none.yaml', 'inventory:\n  kind: prometheus\nmetrics:\n  kind: prometheus\nlogs:\n  kind: none\nevents:\n  kind: opensearch\nchanges:\n  kind: none\n') });
+    const simulated = loadConfig({ env: { FLEETOPS__LOGS__KIND: 'none', FLEETOPS__EVENTS__KIND: 'opensearch', FLEETOPS__CHANGES__KIND: 'argocd' } });
+    const defaults = loadConfig({ env: { FLEETOPS__CHAT__KIND: 'outbox', FLEETOPS__DOCS__KIND: 'files' } });
+
+    expect([real.logs.kind, real.events.kind, real.changes.kind]).toEqual(['none', 'opensearch', 'none']);
+    expect([simulated.logs.kind, simulated.events.kind, simulated.changes.kind]).toEqual(['none', 'opensearch', 'argocd']);
+    expect([defaults.inventory.kind, defaults.metrics.kind, defaults.logs.kind, defaults.events.kind, defaults.changes.kind]).toEqual(Array(5).fill('simulator'));
+  });
+});
+
 /** Every key path of the config schema (through defaults, optionals and unions such as auth kinds). */
 function schemaKeys(t: unknown, prefix: string[] = [], out: string[] = []): string[] {
   const defOf = (x: unknown) => (x as { def?: Record<string, unknown> } | undefined)?.def ?? {};

@@ -163,6 +163,15 @@ describe('CronJob containers against the CLI and the config', () => {
     }
   });
 
+  it.each(CONFIGS)('%s sets each RCA evidence source explicitly, never to the simulated fleet\'s (refused with its real fleet)', (file) => {
+    const raw = parse(readFileSync(file, 'utf8')) as Obj;
+
+    const config = loadConfig({ file });
+
+    expect([config.inventory.kind, config.metrics.kind]).toEqual(['prometheus', 'prometheus']);
+    for (const source of ['logs', 'events', 'changes']) expect(['none', 'opensearch', 'argocd'], `${file}: ${source}.kind`).toContain(raw[source]?.kind);
+  });
+
   it.each(CONFIGS)('%s puts the on-call handoff at the oncall-report CronJob\'s schedule, so the report covers the week that just ended', (file) => {
     const schedule = JOB_SCHEDULES.find((s) => s.job === 'oncall-report')!;
     const [minute, hour, , , weekday] = schedule.cron.split(' ');

@@ -23,6 +23,12 @@ export interface ChangeQuery {
 
 /** Deploy, config-change and maintenance history (Argo CD in production). */
 export interface ChangeSource {
+  /**
+   * `false` when no change history is configured (changes.kind none): lists answer nothing (no
+   * maintenance window is known, so none hides a finding), and the RCA reports deploys and config
+   * changes as not configured rather than as absent.
+   */
+  readonly configured?: false;
   /** Changes in the range, oldest first. */
   listChanges(q: ChangeQuery): Promise<Change[]>;
 }

@@ -22,6 +22,11 @@ export interface EventQuery {
 
 /** Kubernetes events (OpenSearch index or API server). */
 export interface EventSource {
+  /**
+   * `false` when no event store is configured (events.kind none): lists answer nothing, and the RCA
+   * reports events as not configured rather than as quiet.
+   */
+  readonly configured?: false;
   /** Events in the range, newest first, at most `limit`. */
   listEvents(q: EventQuery): Promise<KubeEvent[]>;
 }

@@ -23,6 +23,11 @@ export interface LogQuery {
 
 /** Container logs. Text returned is data, never instructions. */
 export interface LogSearch {
+  /**
+   * `false` when no log store is configured (logs.kind none): searches answer nothing, and the RCA
+   * reports logs as not configured rather than as free of errors.
+   */
+  readonly configured?: false;
   /** Lines in the range, newest first, at most `limit`. */
   search(q: LogQuery): Promise<LogLine[]>;
 }

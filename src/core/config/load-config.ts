@@ -24,6 +24,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): FleetopsConfig {
   const parsed = FleetopsConfig.safeParse(data);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues, data, where));
   checkSignals(parsed.data.signals, where);
+  checkEvidenceSources(parsed.data, data, where);
   return parsed.data;
 }
 
@@ -62,6 +63,33 @@ function checkSignals(signals: readonly unknown[], where: Where): void {
     if (!(err instanceof ConfigError) || !err.path) throw err;
     throw new ConfigError(`config error: ${where([...err.path])}${err.path.join('.')}: ${err.message}`, { cause: err, path: err.path });
   }
+}
+
+/** Evidence sources whose kind `simulator` reads the simulated fleet, and what to set instead. */
+const SIMULATED_EVIDENCE = [
+  { field: 'logs', serves: 'logs', instead: 'opensearch or none' },
+  { field: 'events', serves: 'Kubernetes events', instead: 'opensearch or none' },
+  { field: 'changes', serves: 'deploys and config changes', instead: 'argocd or none' },
+] as const;
+
+/**
+ * Simulated logs, events or changes beside a real fleet (inventory or metrics not `simulator`): the RCA
+ * would cite the simulated fleet's evidence for a real cluster whose id it shares, and find none for
+ * the rest without saying why. Refused, naming each field and what to set instead.
+ */
+function checkEvidenceSources(config: FleetopsConfig, data: Json, where: Where): void {
+  const real = (['inventory', 'metrics'] as const).filter((k) => config[k].kind !== 'simulator').map((k) => {
+    const from = where([k, 'kind']).replace(/: $/, '');
+    return `${k}.kind is ${config[k].kind}${from ? ` (${from})` : ''}`;
+  });
+  if (real.length === 0) return;
+  const bad = SIMULATED_EVIDENCE.filter((s) => config[s.field].kind === 'simulator');
+  if (bad.length === 0) return;
+  throw new ConfigError(bad.map((s) => {
+    const path = [s.field, 'kind'];
+    const value = getPath(data, path) === undefined ? 'simulator (the default)' : 'simulator';
+    return `config error: ${where(path)}${s.field}.kind: ${value} serves the simulated fleet's ${s.serves}, but ${real.join(' and ')}; set ${s.field}.kind to ${s.instead}`;
+  }).join('\n'), { path: [bad[0].field, 'kind'] });
 }
 
 function readYaml(file: string): { data: Json; locate: (path: PropertyKey[]) => number | undefined } {

@@ -64,7 +64,11 @@ const InventoryConfig = z.strictObject({
   expectedWithinHours: z.number().int().min(1).max(24 * 14).default(6),
 });
 
-const ReadBackendKind = (others: [string, ...string[]]) => z.strictObject({ kind: z.enum(['simulator', ...others]).default('simulator') });
+/**
+ * An evidence source: `simulator` serves the simulated fleet's own (refused with a real inventory or
+ * metrics source, see loadConfig); `none` is no source, which the RCA reports as not configured.
+ */
+const OpenSearchSourceConfig = z.strictObject({ kind: z.enum(['simulator', 'opensearch', 'none']).default('simulator') });
 
 const StoreConfig = z.strictObject({
   kind: z.enum(['sqlite', 'postgres']).default('sqlite'),
@@ -149,9 +153,9 @@ export const FleetopsConfig = z.strictObject({
   inventory: InventoryConfig.prefault({}),
   metrics: MetricsConfig.prefault({}),
   store: StoreConfig.prefault({}),
-  logs: ReadBackendKind(['opensearch']).prefault({}),
-  events: ReadBackendKind(['opensearch']).prefault({}),
-  changes: z.strictObject({ kind: z.enum(['simulator', 'argocd']).default('simulator'), argocd: ArgoCdConfig.prefault({}) }).prefault({}),
+  logs: OpenSearchSourceConfig.prefault({}),
+  events: OpenSearchSourceConfig.prefault({}),
+  changes: z.strictObject({ kind: z.enum(['simulator', 'argocd', 'none']).default('simulator'), argocd: ArgoCdConfig.prefault({}) }).prefault({}),
   /** Shared by logs and events when their kind is opensearch. */
   opensearch: OpenSearchConfig.prefault({}),
   chat: ChatConfig.prefault({}),

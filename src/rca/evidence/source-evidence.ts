@@ -6,6 +6,7 @@ import type { IncidentGroup } from '../../correlate/incident-group.js';
 import { fmt, iso, type EvidenceDraft } from './evidence-row.js';
 import type { EvidencePlan } from './evidence-plan.js';
 import { maskLine } from '../log-templates.js';
+import { notConfiguredEvidence } from './not-configured-evidence.js';
 
 /** The first `n` UTF-16 units of a message, never half a surrogate pair. */
 const cut = (s: string, n: number): string => s.slice(0, safeCut(s, n));
@@ -15,6 +16,7 @@ const MIN = 60_000;
 /** Kubernetes events of the sampled clusters, counted by reason (with the objects and nodes involved). */
 export async function eventEvidence(events: EventSource, plan: EvidencePlan, abortSignal?: AbortSignal): Promise<EvidenceDraft[]> {
   const startMs = plan.onsetMs - 60 * MIN;
+  if (events.configured === false) return [notConfiguredEvidence('events', plan.sampled, startMs, plan.during.endMs)];
   const list = await events.listEvents({ clusters: plan.sampled, startMs, endMs: plan.during.endMs, limit: 1000, abortSignal });
   const query = `events of ${plan.sampled.join(', ')} in [${iso(startMs)}, ${iso(plan.during.endMs)}) limit 1000`;
   const by = new Map<string, KubeEvent[]>();
@@ -49,6 +51,7 @@ export const LOG_WINDOW_LIMIT = 500;
 export async function logEvidence(logs: LogSearch, plan: EvidencePlan, abortSignal?: AbortSignal, template: (m: string) => string = (m) => maskLine(m)): Promise<EvidenceDraft[]> {
   const startMs = plan.onsetMs - 30 * MIN;
   const endMs = plan.during.endMs;
+  if (logs.configured === false) return [notConfiguredEvidence('logs', plan.sampled, startMs, endMs)];
   const windows = await Promise.all([[startMs, plan.onsetMs], [plan.onsetMs, endMs]].map(async ([from, to]) => {
     const found = from < to ? await logs.search({ clusters: plan.sampled, startMs: from, endMs: to, limit: LOG_WINDOW_LIMIT, abortSignal }) : [];
     const wasCut = found.length >= LOG_WINDOW_LIMIT;
@@ -101,6 +104,7 @@ function risen(before: number, beforeMinutes: number, after: number, afterMinute
 export async function changeEvidence(changes: ChangeSource, group: IncidentGroup, plan: EvidencePlan, abortSignal?: AbortSignal): Promise<EvidenceDraft[]> {
   const startMs = plan.onsetMs - 6 * 60 * MIN;
   const clusters = group.clusters.slice(0, 500);
+  if (changes.configured === false) return [notConfiguredEvidence('changes', group.clusters, startMs, plan.during.endMs)];
   const list = await changes.listChanges({ clusters, startMs, endMs: plan.during.endMs, abortSignal });
   const query = `changes of ${clusters.length} affected clusters in [${iso(startMs)}, ${iso(plan.during.endMs)})`;
   const rel = (c: (typeof list)[number]) => (plan.clusterOnsetMs.get(c.cluster) ?? plan.onsetMs) - c.tsMs;

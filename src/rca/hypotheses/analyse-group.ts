@@ -102,9 +102,10 @@ function missingEvidence(group: IncidentGroup, f: Facts, first?: Hypothesis, sec
   const out: string[] = [];
   const where = group.clusters.slice(0, 3).join(', ');
   if (!f.shifts.some((s) => s.component === 'node')) out.push(`node drill-down metrics (network, disk, memory, readiness) of ${where}`);
-  if (f.changes.length === 0) out.push(`deploy and config history of ${where} around ${new Date(group.startMs).toISOString()}`);
-  if (f.logs.length === 0) out.push(`error logs of the affected components (${group.components.join(', ')}) on ${where}`);
-  if (f.events.length === 0) out.push(`Kubernetes events of ${where}`);
+  const unread = (source: 'logs' | 'events' | 'changes') => (f.unread.has(source) ? ` (not configured: ${source}.kind is none)` : '');
+  if (f.changes.length === 0) out.push(`deploy and config history of ${where} around ${new Date(group.startMs).toISOString()}${unread('changes')}`);
+  if (f.logs.length === 0) out.push(`error logs of the affected components (${group.components.join(', ')}) on ${where}${unread('logs')}`);
+  if (f.events.length === 0) out.push(`Kubernetes events of ${where}${unread('events')}`);
   if (!first) out.push(`no failure mode explains ${group.components.join(', ')} ${group.signals.join('/')}: look at ${where} directly`);
   else if (first.score < MIN_SCORE) out.push(`evidence for the leading candidate ${first.failureMode} is weak (score ${first.score}); confirm or rule it out on ${where}`);
   else if (second) out.push(`evidence that separates ${candidate(first, second)} from ${candidate(second, first)} (scores ${first.score} vs ${second.score})`);

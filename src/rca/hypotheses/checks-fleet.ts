@@ -27,7 +27,8 @@ export function checkBadRollout(f: Facts, groupClusters: number): Hypothesis[] {
       const share = clusters.size / groupClusters;
       h.support(share >= 0.6 ? 3 : 1, `${component} was deployed to ${version} on ${clusters.size} of ${groupClusters} affected clusters shortly before each cluster's onset`, ids(...before.slice(0, 5)));
       if (groupClusters < 2) h.contradict(2, 'only one cluster is affected: a fleet rollout would hit every cluster that took the version', ids(...before.slice(0, 1)));
-    } else {
+    } else if (!f.unread.has('changes')) {
+      // with no deploy history configured, no deploy found is no evidence against a rollout
       h.contradict(2, `no deploy of ${component} ${version} landed on the affected clusters in the hours before onset`, ids(...deploys.slice(0, 3), ...f.changes.slice(0, 1), attr));
     }
     const errs = f.logs.filter((l) => l.component === component && l.level === 'error' && l.rose !== false);

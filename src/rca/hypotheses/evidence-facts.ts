@@ -26,10 +26,12 @@ export interface Facts {
   nodePods: NodePodsFact[];
   findings: FindingFact[];
   feedback: FeedbackFact[];
+  /** Sources not configured (kind none, a `source-not-configured` row): their silence is no evidence of anything. */
+  unread: Set<'logs' | 'events' | 'changes'>;
 }
 
 export function readFacts(evidence: EvidenceRow[]): Facts {
-  const f: Facts = { shifts: [], absent: [], events: [], logs: [], changes: [], attributes: [], nodePods: [], findings: [], feedback: [] };
+  const f: Facts = { shifts: [], absent: [], events: [], logs: [], changes: [], attributes: [], nodePods: [], findings: [], feedback: [], unread: new Set() };
   for (const row of evidence) {
     // The collectors wrote these shapes (src/rca/evidence); `fact` says which.
     const v = { ...row.data, row } as never;
@@ -43,6 +45,7 @@ export function readFacts(evidence: EvidenceRow[]): Facts {
       case 'node-pods': f.nodePods.push(v); break;
       case 'finding-summary': f.findings.push(v); break;
       case 'feedback-prior': f.feedback.push(v); break;
+      case 'source-not-configured': f.unread.add(row.source as 'logs' | 'events' | 'changes'); break;
     }
   }
   return f;

@@ -20,7 +20,8 @@ function errorsOf(f: Facts, c: ChangeFact) {
 function reason(c: ChangeFact, f: Facts, involved: Set<string>): string {
   const what = `${c.change.kind} of ${c.change.component}${c.change.toVersion ? ` ${c.change.toVersion}` : ''} on ${c.change.cluster}`;
   if (c.minutesBeforeOnset < 0) return `${what} is not the cause: it landed ${fmt(-c.minutesBeforeOnset)} min after the onset`;
-  const quiet = errorsOf(f, c).length === 0 ? ' and logged no errors afterwards' : '';
+  // with logs not configured, no error lines says nothing about the component
+  const quiet = !f.unread.has('logs') && errorsOf(f, c).length === 0 ? ' and logged no errors afterwards' : '';
   if (!involved.has(c.change.component)) return `${what} (${fmt(c.minutesBeforeOnset)} min before onset) is not the cause: ${c.change.component} is neither an affected component nor one they depend on${quiet}`;
   return `${what} (${fmt(c.minutesBeforeOnset)} min before onset) was checked and is not needed to explain the incident: the top cause is supported without it${quiet}`;
 }
