@@ -283,4 +283,24 @@ describe('availabilityDigestJob (hand-made engine, outbox and files)', () => {
     expect(result.exitCode).toBe(2);
     expect(result.failures[0].message).toMatch(/--day: expected a calendar date YYYY-MM-DD/);
   });
+
+  it('fetches the topology of the clusters the analysis reads (first, least critical, the top cause\'s target), not of every cluster in the group', async () => {
+    h = await harness({ findings: dipFindings(1, 40), clusterCount: 40 });
+    const fetched: string[] = [];
+    const inventory = h.deps.inventory();
+    h.deps.inventory = () => ({ ...inventory, getTopology: async (cluster, signal) => (fetched.push(cluster), inventory.getTopology(cluster, signal)) });
+    const engine = handEngine({ rca: () => ({ top: { failureMode: 'workload.oom-after-config', entity: { cluster: 'c-eu-west-1-0017' }, score: 9, supporting: [], contradicting: [] } }) });
+    const seen: string[][] = [];
+    const analyse = engine.analyseGroup.bind(engine);
+    engine.analyseGroup = (group, evidence, ctx) => (seen.push([...ctx.topology.keys()].sort()), analyse(group, evidence, ctx));
+
+    const { result } = await digest(h, engine);
+
+    expect(result.exitCode).toBe(0);
+    // before: one inventory call per cluster of the group (40 here, 901 for a regional group at 7,000 clusters)
+    expect(new Set(fetched).size).toBeLessThanOrEqual(3);
+    expect(fetched).toContain('c-eu-west-1-0017');
+    // the last analysis (the one stored) had the target's topology
+    expect(seen.at(-1)).toContain('c-eu-west-1-0017');
+  });
 });
