@@ -1,6 +1,8 @@
 import { parse } from 'yaml';
+import { checkConfigRules } from '../core/config/load-config.js';
 import { unmetRequirements } from '../core/config/requirements.js';
 import { FleetopsConfig } from '../core/config/schema.js';
+import { ConfigError } from '../core/errors.js';
 import { CONTAINER } from './cronjob-manifests.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -77,7 +79,20 @@ function indexedJobRules(job: Obj, pod: Obj): string[] {
 }
 
 function configRules(text: string): string[] {
-  const parsed = FleetopsConfig.safeParse(parse(text) ?? {});
+  const data = parse(text) ?? {};
+  const parsed = FleetopsConfig.safeParse(data);
   if (!parsed.success) return parsed.error.issues.map((i) => `fleetops.yaml: ${i.path.join('.')}: ${i.message}`);
-  return parsed.data.store.kind === 'postgres' ? [] : ['fleetops.yaml: store.kind must be postgres: CronJob pods share one database (SQLite is for one process)'];
+  const store = parsed.data.store.kind === 'postgres' ? [] : ['fleetops.yaml: store.kind must be postgres: CronJob pods share one database (SQLite is for one process)'];
+  return [...store, ...crossFieldRules(parsed.data, data)];
+}
+
+/** What loadConfig refuses beyond the schema (signals, evidence sources beside a real fleet): the jobs would exit 2 on it. */
+function crossFieldRules(config: FleetopsConfig, data: Record<string, unknown>): string[] {
+  try {
+    checkConfigRules(config, data);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.message.split('\n').map((line) => `fleetops.yaml: ${line.replace(/^config error: /, '')}`);
+  }
 }

@@ -1,6 +1,7 @@
 import type { AnomalyRow, EvidenceRow } from '../adapters/store/types.js';
 import type { PartFailure } from '../core/run-job.js';
 import type { Narrative } from '../rca/narrative/llm-narrative.js';
+import { unreadSources, type UnreadSource } from '../rca/narrative/unread-sources.js';
 import { describeEntity, groupFacts } from './group-facts.js';
 import type { DigestIncidentGroup, DigestRcaResult, SharedAttribute } from './rca-contract.js';
 import type { SloSummaryRow } from './slo-summary.js';
@@ -70,6 +71,8 @@ export interface DigestGroupView {
   /** Evidence cited by the narrative, in order of first citation. */
   evidence: DigestEvidenceView[];
   ledgerSize: number;
+  /** Evidence sources not configured (kind none): not read, so the RCA knows nothing from them. */
+  notConfigured?: UnreadSource[];
   missing: string[];
   runbook?: { id: string; title: string; section: string; line: number };
   proposal?: DigestProposalView;
@@ -105,9 +108,14 @@ export function buildGroupView(input: GroupViewInput): DigestGroupView {
     facts: groupFacts(group), sharedAttributes: [...group.sharedAttributes].sort((a, b) => b.lift - a.lift),
     verdict: rca.verdict, engine: input.engine, narrative,
     top: rca.top ? { failureMode: rca.top.failureMode, entity: describeEntity(rca.top.entity), score: rca.top.score } : undefined,
-    evidence, ledgerSize: input.ledger.length, missing: rca.missing, runbook: rca.runbook,
+    evidence, ledgerSize: input.ledger.length, notConfigured: notConfigured(input.ledger), missing: rca.missing, runbook: rca.runbook,
     proposal: input.proposal, llmRejection: input.llmRejection, symptom: input.symptom,
   };
+}
+
+function notConfigured(ledger: readonly EvidenceRow[]): UnreadSource[] | undefined {
+  const unread = unreadSources(ledger);
+  return unread.size ? (['logs', 'events', 'changes'] as const).filter((s) => unread.has(s)) : undefined;
 }
 
 export interface DigestModelInput {

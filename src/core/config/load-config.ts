@@ -23,9 +23,18 @@ export function loadConfig(opts: LoadConfigOptions = {}): FleetopsConfig {
   const { data, where } = sourceOf(opts);
   const parsed = FleetopsConfig.safeParse(data);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues, data, where));
-  checkSignals(parsed.data.signals, where);
-  checkEvidenceSources(parsed.data, data, where);
+  checkConfigRules(parsed.data, data, where);
   return parsed.data;
+}
+
+/**
+ * The checks across fields that the schema does not make (user signals, evidence sources beside a real
+ * fleet), on a config the schema parsed from `data`; for whatever parses a config without loadConfig
+ * (manifest validation), so it refuses what the jobs refuse. `where` prefixes each field. Throws ConfigError.
+ */
+export function checkConfigRules(config: FleetopsConfig, data: Json, where: Where = () => ''): void {
+  checkSignals(config.signals, where);
+  checkEvidenceSources(config, data, where);
 }
 
 /** The layered raw data, and for any path where its value came from (env var, flag, or file:line). */

@@ -1,6 +1,7 @@
 import type { EvidenceRow } from '../../adapters/store/types.js';
 import { parseLlmAnswer, type LlmAnswer } from './llm-answer.js';
 import { NumberPool, numberTokens, spelledNumberTokens } from './number-tokens.js';
+import { unreadSourceProblems, unreadSources } from './unread-sources.js';
 
 export type GroundingResult = { ok: true; answer: LlmAnswer } | { ok: false; reasons: string[] };
 
@@ -19,6 +20,7 @@ interface Statement {
  * in structured data grounds a bare number or one in the unit its key names (`p99LatencyMs` → ms);
  * the time range grounds only whole clock times (`14:05`) and dates. A name with a digit and a hyphen
  * (cluster `c-eu-west-1-0003`, node, pod, region) must be written in that evidence or the facts too.
+ * Nothing may say a source not configured (a `source-not-configured` row) showed nothing ("no deploys").
  * Pure; the reasons are meant for people.
  */
 export function checkGrounding(answer: unknown, ledger: readonly EvidenceRow[], facts: readonly string[]): GroundingResult {
@@ -28,9 +30,10 @@ export function checkGrounding(answer: unknown, ledger: readonly EvidenceRow[], 
   const statements = statementsOf(parsed.answer);
   const reasons = statements.flatMap((s) => citationProblems(s, byId));
   const cited = [...new Set(statements.flatMap((s) => s.evidenceIds ?? []))].filter((id) => byId.has(id));
+  const unread = unreadSources(ledger);
   for (const s of statements) {
     const ids = s.evidenceIds ?? cited;
-    reasons.push(...numberProblems(s, ids, byId, facts), ...nameProblems(s, ids, byId, facts), ...commandProblems(s));
+    reasons.push(...numberProblems(s, ids, byId, facts), ...nameProblems(s, ids, byId, facts), ...commandProblems(s), ...unreadSourceProblems(s.where, s.text, unread));
   }
   return reasons.length === 0 ? { ok: true, answer: parsed.answer } : { ok: false, reasons };
 }

@@ -1,5 +1,6 @@
 import type { EvidenceRow } from '../../adapters/store/types.js';
 import { redactText, redactValue } from './redact.js';
+import { isNotConfigured } from './unread-sources.js';
 
 export interface NarrativeGroup {
   id: string;
@@ -32,11 +33,16 @@ export const SYSTEM_PROMPT = [
   'Every claim, the root cause and every rejected hypothesis cite at least one evidence id from the id attributes of the <evidence> blocks; never invent ids.',
   'Use only numbers (counts, percentages, durations, versions) exactly as they appear in the evidence you cite or in the group facts.',
   'If the evidence does not establish a root cause, say so in the summary and the root-cause statement, and ask for a human in nextSteps.',
+  'A source whose evidence says "not configured" (data.fact "source-not-configured") was not read: claim nothing about what it shows (never "no errors in the logs" or "no deploys"); say it was not checked.',
 ].join('\n');
 
-/** The user message: the group and the evidence ledger as redacted, delimited data blocks. */
+/**
+ * The user message: the group and the evidence ledger as redacted, delimited data blocks. The rows of
+ * sources not configured (one per source) are always in it, however long the ledger: without them the
+ * model would read the source's silence as "nothing found".
+ */
 export function buildUserMessage(group: NarrativeGroup, ledger: readonly EvidenceRow[]): string {
-  const rows = ledger.slice(0, MAX_EVIDENCE_ROWS);
+  const rows = [...ledger.filter((r) => !isNotConfigured(r)).slice(0, MAX_EVIDENCE_ROWS), ...ledger.filter(isNotConfigured)];
   const omitted = ledger.length - rows.length;
   return [
     'Incident group (data):',

@@ -34,3 +34,8 @@ export function groupDocUrl(docUrl: string, groupId: string): string {
 export function verdictLabel(verdict: 'root-cause' | 'inconclusive'): string {
   return verdict === 'root-cause' ? 'root cause found' : 'inconclusive — needs a human';
 }
+
+/** `logs, events not configured: not checked`, for sources of kind none (the RCA read nothing from them); undefined when all were read. */
+export function notCheckedText(notConfigured: readonly string[] | undefined): string | undefined {
+  return notConfigured?.length ? `${notConfigured.join(', ')} not configured: not checked` : undefined;
+}

@@ -1,6 +1,6 @@
 import type { DigestGroupView, DigestModel } from '../../digest/digest-model.js';
 import { context, escapeSlackText as esc, fields, fitMessage, header, link, section, type FittedMessage, type SlackBlock } from '../slack/index.js';
-import { clip, groupDocUrl, oneLine, pct, utcTime, verdictLabel } from './digest-format.js';
+import { clip, groupDocUrl, notCheckedText, oneLine, pct, utcTime, verdictLabel } from './digest-format.js';
 
 const PARENT_GROUPS_LISTED = 15;
 const EVIDENCE_IN_REPLY = 5;
@@ -59,6 +59,7 @@ export function renderGroupReply(g: DigestGroupView, docUrl: string): FittedMess
     ], { docUrl: url }),
     section(`*Root cause:* ${esc(n.rootCause.statement)} ${ids(n.rootCause.evidenceIds)}`, { docUrl: url }),
     ...evidenceSection(g, url),
+    ...notCheckedSection(g),
     ...(n.rejectedHypotheses.length ? [section(`*Checked and rejected:*\n${n.rejectedHypotheses.map((c) => `• ${esc(oneLine(c.text))} ${ids(c.evidenceIds)}`).join('\n')}`, { docUrl: url })] : []),
     ...(g.verdict === 'inconclusive' ? [section(`*Needs a human:* ${esc(g.missing.join('; ') || 'the evidence does not single out one cause')}`, { docUrl: url })] : []),
     section(actions(g), { docUrl: url }),
@@ -80,6 +81,12 @@ function evidenceSection(g: DigestGroupView, url: string): SlackBlock[] {
   const more = g.evidence.length - EVIDENCE_IN_REPLY;
   if (more > 0) lines.push(`_… ${more} more cited in ${url ? link(url, 'the document') : 'the document'}_`);
   return [section(`*Top evidence:*\n${lines.join('\n')}`, { docUrl: url })];
+}
+
+/** Beside the evidence, and whatever the verdict: a root cause does not rule out what was never read. */
+function notCheckedSection(g: DigestGroupView): SlackBlock[] {
+  const text = notCheckedText(g.notConfigured);
+  return text ? [section(`*${esc(text)}*`)] : [];
 }
 
 function actions(g: DigestGroupView): string {

@@ -1,6 +1,6 @@
 import type { DigestEvidenceView, DigestGroupView } from '../../digest/digest-model.js';
 import type { DocBlock, Inline } from '../doc-model.js';
-import { clip, groupAnchor, oneLine, pct, utcTime, verdictLabel } from './digest-format.js';
+import { clip, groupAnchor, notCheckedText, oneLine, pct, utcTime, verdictLabel } from './digest-format.js';
 
 /** Characters of an evidence excerpt in the document (the stored row keeps all of it). */
 const DOC_EXCERPT_CHARS = 1_500;
@@ -26,6 +26,7 @@ export function renderGroupSection(g: DigestGroupView, n: number): DocBlock[] {
     ] : []),
     { kind: 'heading', level: 3, text: `Evidence (${g.evidence.length} cited of ${g.ledgerSize} collected)` },
     ...evidenceBlocks(g.evidence),
+    ...notCheckedBlocks(g),
     { kind: 'heading', level: 3, text: 'Runbook, proposal and next steps' },
     { kind: 'bullets', items: actionItems(g) },
     ...(g.llmRejection?.length ? [{ kind: 'paragraph' as const, spans: [{ text: 'Model narrative rejected, template used: ', bold: true }, g.llmRejection.map(oneLine).join('; ')] }] : []),
@@ -58,6 +59,12 @@ function evidenceBlocks(rows: readonly DigestEvidenceView[]): DocBlock[] {
       [r.link ? { text: 'open', href: r.link } : '—'],
     ]),
   }];
+}
+
+/** Beside the evidence, and whatever the verdict: a root cause does not rule out what was never read. */
+function notCheckedBlocks(g: DigestGroupView): DocBlock[] {
+  const text = notCheckedText(g.notConfigured);
+  return text ? [{ kind: 'paragraph', spans: [{ text: `${text}.`, bold: true }] }] : [];
 }
 
 function actionItems(g: DigestGroupView): Inline[][] {
