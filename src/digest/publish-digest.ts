@@ -5,6 +5,7 @@ import type { Store } from '../adapters/store/types.js';
 import type { JobContext } from '../core/run-job.js';
 import { renderDigestDocument } from '../reporting/digest/render-digest-doc.js';
 import { renderDigestParent, renderGroupReply } from '../reporting/digest/render-digest-slack.js';
+import { renderGroupInDocumentReply, renderMoreGroupsReply } from '../reporting/slack/digest-thread-overflow.js';
 import type { FittedMessage } from '../reporting/slack/index.js';
 import type { DigestModel } from './digest-model.js';
 
@@ -13,6 +14,8 @@ export interface PublishDeps {
   docs: () => DocWriter;
   store: Store;
   channel: string;
+  /** Groups that get their own thread reply, in the model's order (config `digest.maxThreadReplies`). */
+  maxThreadReplies: number;
 }
 
 export interface PublishResult {
@@ -21,6 +24,10 @@ export interface PublishResult {
   parentTs?: string;
   repliesPosted: number;
   repliesEdited: number;
+  /** Groups past maxThreadReplies: in the document and counted in the thread's last reply. */
+  groupsWithoutReply: number;
+  /** Replies an earlier run posted for groups now past maxThreadReplies, edited to point to the document. */
+  repliesMovedToDocument: number;
   truncatedMessages: number;
 }
 
@@ -28,15 +35,20 @@ export const digestKeys = {
   document: (day: string) => `digest:${day}`,
   parent: (day: string) => `digest:${day}:parent`,
   group: (day: string, groupId: string) => `digest:${day}:group:${groupId}`,
+  /** The thread's last reply: the groups past `digest.maxThreadReplies`. */
+  more: (day: string) => `digest:${day}:more`,
 };
 
 /**
- * Document first (Slack links to it), then the parent message, then one thread reply per group.
- * Every publication carries an idempotency key, so a rerun edits. A failing sink or reply is
- * recorded with ctx.fail and the rest goes on; without a parent there is no thread to reply in.
+ * Document first (Slack links to it), then the parent message, then one thread reply per group for
+ * the first `maxThreadReplies` groups and one last reply counting the rest (the document holds them
+ * all). Every publication carries an idempotency key, so a rerun edits: the reply of a group that is
+ * no longer among the first ones is edited to point to the document, and the last reply is edited
+ * when fewer groups remain. A failing sink or reply is recorded with ctx.fail and the rest goes on;
+ * without a parent there is no thread to reply in.
  */
 export async function publishDigest(model: DigestModel, deps: PublishDeps, ctx: JobContext): Promise<PublishResult> {
-  const out: PublishResult = { repliesPosted: 0, repliesEdited: 0, truncatedMessages: 0 };
+  const out: PublishResult = { repliesPosted: 0, repliesEdited: 0, groupsWithoutReply: 0, repliesMovedToDocument: 0, truncatedMessages: 0 };
   const put = (key: string, sink: string, externalId: string, content: unknown, url?: string) => deps.store.publications.put({
     key, sink, externalId, url, contentHash: createHash('sha256').update(JSON.stringify(content)).digest('hex'), updatedAtMs: ctx.clock.nowMs(),
   });
@@ -68,7 +80,10 @@ export async function publishDigest(model: DigestModel, deps: PublishDeps, ctx: 
     ctx.fail('sink:chat', err);
     return out;
   }
-  for (const g of model.groups) {
+  const replied = model.groups.slice(0, deps.maxThreadReplies);
+  const more = model.groups.slice(replied.length);
+  out.groupsWithoutReply = more.length;
+  for (const g of replied) {
     try {
       const res = await post(digestKeys.group(model.day, g.id), renderGroupReply(g, docUrl), parent.ts);
       if (res.created) out.repliesPosted += 1;
@@ -76,6 +91,25 @@ export async function publishDigest(model: DigestModel, deps: PublishDeps, ctx: 
     } catch (err) {
       ctx.fail(`sink:chat:group:${g.id}`, err);
     }
+  }
+  for (const g of more) {
+    try {
+      const key = digestKeys.group(model.day, g.id);
+      // only a reply an earlier run posted: no new post per group past the cap
+      if (!(await deps.store.publications.get(key))) continue;
+      await post(key, renderGroupInDocumentReply(g, docUrl, deps.maxThreadReplies), parent.ts);
+      out.repliesMovedToDocument += 1;
+    } catch (err) {
+      ctx.fail(`sink:chat:group:${g.id}`, err);
+    }
+  }
+  try {
+    const key = digestKeys.more(model.day);
+    if (more.length > 0 || (await deps.store.publications.get(key))) {
+      await post(key, renderMoreGroupsReply({ maxThreadReplies: deps.maxThreadReplies, replied: replied.length, more }, docUrl), parent.ts);
+    }
+  } catch (err) {
+    ctx.fail('sink:chat:more', err);
   }
   return out;
 }

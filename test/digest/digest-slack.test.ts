@@ -6,6 +6,7 @@ import { startSlackFake, validateBlocks, type SlackFake } from '../fakes/slack-f
 import { DAY, dipFindings, END_MS, handEngine, harness, NOW_MS, type Harness } from './digest-fixtures.js';
 import { fixedClock } from '../../src/core/clock.js';
 import type { Store } from '../../src/adapters/store/types.js';
+import { FleetopsConfig } from '../../src/core/config/schema.js';
 
 let fake: SlackFake | undefined;
 let h: Harness | undefined;
@@ -59,8 +60,22 @@ describe('availability digest on Slack (@slack/web-api against the local fake)',
     expect(s.fake.messages(s.channelId).every((m) => m.edited)).toBe(true);
   });
 
+  it('on a busy day posts the first 25 groups (the default digest.maxThreadReplies) and one last reply for the rest, all valid blocks', async () => {
+    const s = await setup(60, 1);
+
+    const result = await run(s.h);
+
+    expect(result.failures).toEqual([]);
+    const msgs = s.fake.messages(s.channelId);
+    expect(s.fake.callsOf('chat.postMessage')).toHaveLength(27);
+    expect(msgs.at(-1)?.metadata?.event_payload.idempotency_key).toBe(`digest:${DAY}:more`);
+    expect(JSON.stringify(msgs.at(-1)?.blocks)).toContain('35 more incident groups');
+    expect(msgs.flatMap((m) => validateBlocks(m.blocks))).toEqual([]);
+  });
+
   it('fuzz: 200 groups with 10,000-character excerpts never produce invalid_blocks', async () => {
     const s = await setup(200, 1);
+    s.h.deps.config = FleetopsConfig.parse({ digest: { maxThreadReplies: 200 } });
     const nasty = ['<!channel>', '<https://evil.example|click>', '&amp;', '@here', '```', '*_~', '\u0000', '😀', '\uD800', 'x'.repeat(97)];
     const noise = (i: number) => Array.from({ length: 10_000 }, (_, k) => nasty[(k * 7 + i) % nasty.length][k % 3] ?? 'y').join('').slice(0, 10_000);
     const engine = handEngine({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ReportConfig } from '../../report/report-config.js';
+import { DigestConfig } from '../../digest/digest-config.js';
 import { ArgoCdConfig, OpenSearchConfig } from '../../adapters/read-backends-config.js';
 import { GuardrailLimits } from '../../remediation/guardrails/guardrail-state.js';
 import { ClusterOpsSettings } from '../../remediation/registry/cluster-registry-schema.js';
@@ -165,6 +166,8 @@ export const FleetopsConfig = z.strictObject({
   scan: ScanConfig.prefault({}),
   /** Proposals: approvers (Slack groups ∩ allowlist), autonomy levels, expiry, change freezes. */
   remediation: RemediationConfig.prefault({}),
+  /** The daily availability digest: how many groups get their own thread reply. */
+  digest: DigestConfig.prefault({}),
   /** The weekly on-call report: handoff weekday/time/zone, resolution markers, toil minutes. */
   report: ReportConfig.prefault({}),
   jobMetrics: z.strictObject({

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../../core/atomic-write.js';
 import type { Clock } from '../../../core/clock.js';
 import type { ChatChannel, ChatMessage, ChatUser } from '../types.js';
+import { openChannelFile, type ChannelFile } from './channel-file.js';
 import { renderOutboxHtml } from './render-outbox-html.js';
 
 export interface OutboxMessage extends ChatMessage {
@@ -23,22 +24,56 @@ export interface OutboxOptions {
 
 /**
  * Embedded ChatChannel: a file per channel holding messages as Slack would store them, plus an HTML
- * preview. Idempotency keys live in message metadata, exactly as with Slack, so reruns edit.
+ * preview. Idempotency keys live in message metadata, exactly as with Slack, so reruns edit. Each
+ * channel is read once and kept (re-read only when another writer changed it); every change is on
+ * disk before the call returns (see ChannelFile), and a large channel's snapshot and the preview are
+ * brought up to date right after the calls in progress, or by `flush()`.
  */
-export function createOutboxChat(opts: OutboxOptions): ChatChannel & { readAll(channel: string): OutboxMessage[]; appendReply(channel: string, reply: Omit<ChatMessage, 'ts'> & { threadTs: string }): string } {
+export function createOutboxChat(opts: OutboxOptions): ChatChannel & {
+  readAll(channel: string): OutboxMessage[];
+  appendReply(channel: string, reply: Omit<ChatMessage, 'ts'> & { threadTs: string }): string;
+  /** Writes every channel's snapshot and the preview now. */
+  flush(): void;
+} {
   let seq = 0;
   const file = (channel: string) => join(opts.dir, `${channel.replace(/[^a-zA-Z0-9_-]+/g, '')}.json`);
-  const read = (channel: string): OutboxMessage[] => (existsSync(file(channel)) ? JSON.parse(readFileSync(file(channel), 'utf8')) : []);
-  const write = (channel: string, msgs: OutboxMessage[]) => {
-    writeFileAtomic(file(channel), JSON.stringify(msgs, null, 1));
-    writeFileAtomic(join(opts.dir, 'index.html'), renderOutboxHtml(allChannels()));
+  const open = new Map<string, ChannelFile>();
+  const channelFile = (channel: string) => {
+    const path = file(channel);
+    let c = open.get(path);
+    if (!c) open.set(path, (c = openChannelFile(path)));
+    return c;
   };
-  const allChannels = () => readdirSync(opts.dir).filter((f) => f.endsWith('.json') && f !== 'directory.json')
-    .map((f) => ({ channel: f.slice(0, -5), messages: JSON.parse(readFileSync(join(opts.dir, f), 'utf8')) as OutboxMessage[] }));
-  const nextTs = (msgs: OutboxMessage[]) => {
-    const last = msgs.reduce((m, x) => (x.ts > m ? x.ts : m), '0');
+  const allChannels = () => (existsSync(opts.dir) ? readdirSync(opts.dir) : []).filter((f) => f.endsWith('.json') && f !== 'directory.json')
+    .map((f) => ({ channel: f.slice(0, -5), messages: [...channelFile(f.slice(0, -5)).messages()] }));
+  const renderPreview = () => writeFileAtomic(join(opts.dir, 'index.html'), renderOutboxHtml(allChannels()));
+  let later: NodeJS.Immediate | undefined;
+  const flush = () => {
+    for (const c of open.values()) c.compact();
+    renderPreview();
+  };
+  /** The preview follows the snapshots: now for a small channel, after the calls in progress for a large one. */
+  const changed = (c: ChannelFile) => {
+    if (!c.pending()) return renderPreview();
+    // the log already holds every change: a failed flush is retried by the next change or flush
+    later ??= setImmediate(() => {
+      later = undefined;
+      try {
+        flush();
+      } catch {
+        // kept in the log; see above
+      }
+    });
+  };
+  const nextTs = (c: ChannelFile) => {
+    const last = c.lastTs();
     const base = `${Math.floor(opts.clock.nowMs() / 1000)}.${String(++seq).padStart(6, '0')}`;
     return base > last ? base : `${last.split('.')[0]}.${String(Number(last.split('.')[1]) + 1).padStart(6, '0')}`;
+  };
+  const put = (channel: string, msg: OutboxMessage) => {
+    const c = channelFile(channel);
+    c.put(msg);
+    changed(c);
   };
   // the workspace directory for local trials: `<dir>/directory.json` = { users: ChatUser[], groups: { id: [userIds] } }
   const directory = (): { users: ChatUser[]; groups: Record<string, string[]> } => {
@@ -48,51 +83,51 @@ export function createOutboxChat(opts: OutboxOptions): ChatChannel & { readAll(c
     return { users: d.users ?? [], groups: d.groups ?? {} };
   };
   const byTs = (a: ChatMessage, b: ChatMessage) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0);
+  // callers get copies: the kept messages change only through a ChannelFile
+  const copies = (channel: string, keep: (m: OutboxMessage) => boolean) => structuredClone(channelFile(channel).messages().filter(keep));
 
   return {
-    readAll: read,
+    readAll: (channel) => copies(channel, () => true),
+    flush,
     appendReply(channel, reply) {
-      const msgs = read(channel);
-      const ts = nextTs(msgs);
-      msgs.push({ ...reply, ts, channel });
-      write(channel, msgs);
+      const ts = nextTs(channelFile(channel));
+      put(channel, { ...reply, ts, channel });
       return ts;
     },
     async upsertMessage(msg) {
-      const msgs = read(msg.channel);
-      const existing = msgs.find((m) => m.metadata?.payload.idempotency_key === msg.idempotencyKey);
+      const existing = channelFile(msg.channel).byKey(msg.idempotencyKey);
       if (existing) {
-        Object.assign(existing, { text: msg.text, blocks: msg.blocks });
-        write(msg.channel, msgs);
+        put(msg.channel, { ...existing, text: msg.text, blocks: msg.blocks });
         return { channel: msg.channel, ts: existing.ts, created: false };
       }
-      const ts = nextTs(msgs);
-      msgs.push({
+      const ts = nextTs(channelFile(msg.channel));
+      put(msg.channel, {
         channel: msg.channel, ts, threadTs: msg.threadTs, user: opts.botUserId ?? 'UFLEETOPS', botId: 'BFLEETOPS', text: msg.text, blocks: msg.blocks,
         metadata: { eventType: 'fleetops_publication', payload: { idempotency_key: msg.idempotencyKey } },
       });
-      write(msg.channel, msgs);
       return { channel: msg.channel, ts, created: true };
     },
     async listReplies(channel, threadTs) {
-      return read(channel).filter((m) => m.threadTs === threadTs && m.ts !== threadTs).sort(byTs);
+      return copies(channel, (m) => m.threadTs === threadTs && m.ts !== threadTs).sort(byTs);
     },
     async history(channel, range) {
-      return read(channel).filter((m) => m.ts >= range.oldestTs && m.ts <= range.latestTs).sort(byTs);
+      return copies(channel, (m) => m.ts >= range.oldestTs && m.ts <= range.latestTs).sort(byTs);
     },
     async uploadFile(f) {
-      const msgs = read(f.channel);
-      const fileId = `F${nextTs(msgs).replace('.', '')}`;
+      const c = channelFile(f.channel);
+      const fileId = `F${nextTs(c).replace('.', '')}`;
       writeFileAtomic(join(opts.dir, 'files', `${fileId}-${f.filename.replace(/[^a-zA-Z0-9._-]+/g, '_')}`), f.data);
-      msgs.push({ channel: f.channel, ts: nextTs(msgs), threadTs: f.threadTs, botId: 'BFLEETOPS', text: f.title, files: [{ fileId, filename: f.filename, title: f.title }] });
-      write(f.channel, msgs);
+      put(f.channel, { channel: f.channel, ts: nextTs(c), threadTs: f.threadTs, botId: 'BFLEETOPS', text: f.title, files: [{ fileId, filename: f.filename, title: f.title }] });
       return { fileId };
     },
     /** Removes the file and the message that carried it, as Slack shows a deleted file: gone from the thread. */
     async deleteFile(fileId) {
       for (const { channel, messages } of allChannels()) {
-        const kept = messages.filter((m) => !m.files?.some((f) => f.fileId === fileId));
-        if (kept.length < messages.length) write(channel, kept);
+        const gone = messages.filter((m) => m.files?.some((f) => f.fileId === fileId)).map((m) => m.ts);
+        if (gone.length === 0) continue;
+        const c = channelFile(channel);
+        c.remove(gone);
+        changed(c);
       }
       const files = join(opts.dir, 'files');
       if (!existsSync(files)) return;
