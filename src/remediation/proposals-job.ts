@@ -1,5 +1,7 @@
 import type { ProposalRow } from '../adapters/store/types.js';
+import { ExternalServiceError } from '../core/errors.js';
 import type { JobContext } from '../core/run-job.js';
+import { withDirectoryCache } from './approval/approver-directory.js';
 import { postDailyAuditHead } from './audit/audit-log-tools.js';
 import { collectReactionFeedback, type FeedbackSubject } from './feedback/collect-feedback.js';
 import { claimExecution } from './proposals/claim-execution.js';
@@ -25,7 +27,18 @@ export interface ProposalsJobSummary {
   closed: Partial<Record<ProposalRow['state'], number>>;
   auditHeadPosted: boolean;
   feedbackRecorded: number;
+  /** Open proposals this run did not reach (deadline, or after Slack's rate limit), by short id; the next run does them. */
+  notReconciled: string[];
 }
+
+/** A run that cannot do them all does executions under way first, then approved ones, then the rest by expiry. */
+const URGENCY: Partial<Record<ProposalRow['state'], number>> = { executing: 0, approved: 1, proposed: 2 };
+
+function byUrgency(a: ProposalRow, b: ProposalRow): number {
+  return (URGENCY[a.state] ?? 3) - (URGENCY[b.state] ?? 3) || a.expiresAtMs - b.expiresAtMs || a.createdAtMs - b.createdAtMs;
+}
+
+const slackRateLimited = (err: unknown) => err instanceof ExternalServiceError && err.details.service === 'slack' && err.details.status === 429;
 
 async function reconcileOne(deps: RemediationDeps, p: ProposalRow, summary: ProposalsJobSummary): Promise<void> {
   let row: ProposalRow | undefined = p;
@@ -52,28 +65,39 @@ async function proposalSubjects(deps: RemediationDeps, sinceMs: number): Promise
 }
 
 /**
- * The proposals job (every 2 minutes): for each open proposal, read its thread and apply the
- * policy, execute or resume what is approved, verify, roll back, update the thread, expire stale
- * ones. A failure of one proposal is recorded and does not stop the others. Then, once a day, the
- * audit chain head; and feedback reactions.
+ * The proposals job (every 2 minutes): for each open proposal, most urgent first, read its thread and
+ * apply the policy, execute or resume what is approved, verify, roll back, update the thread, expire
+ * stale ones. A failure of one proposal is recorded and does not stop the others, except Slack's rate
+ * limit: the rest would only wait for it too, and are listed in `notReconciled` for the next run (which
+ * reads every open proposal again), as at the deadline. Then, once a day, the audit chain head; and
+ * feedback reactions. Users and group members are looked up once per run.
  */
 export async function proposalsJob(jobDeps: ProposalsJobDeps, ctx: JobContext): Promise<ProposalsJobSummary> {
-  const deps: RemediationDeps = { ...jobDeps, owner: ctx.runId, signal: ctx.signal, logger: ctx.logger, clock: ctx.clock };
-  const open = await deps.store.proposals.list({ states: [...OPEN_STATES] });
-  const summary: ProposalsJobSummary = { open: open.length, approved: 0, executed: {}, closed: {}, auditHeadPosted: false, feedbackRecorded: 0 };
+  const deps: RemediationDeps = { ...jobDeps, chat: withDirectoryCache(jobDeps.chat), owner: ctx.runId, signal: ctx.signal, logger: ctx.logger, clock: ctx.clock };
+  const open = (await deps.store.proposals.list({ states: [...OPEN_STATES] })).sort(byUrgency);
+  const summary: ProposalsJobSummary = { open: open.length, approved: 0, executed: {}, closed: {}, auditHeadPosted: false, feedbackRecorded: 0, notReconciled: [] };
+  let stoppedBy: 'deadline' | 'slack-rate-limit' | undefined;
   for (const p of open) {
-    if (ctx.signal.aborted) break;
+    if (!stoppedBy && ctx.signal.aborted) stoppedBy = 'deadline';
+    if (stoppedBy) {
+      summary.notReconciled.push(shortId(p.id));
+      continue;
+    }
     try {
       await reconcileOne(deps, p, summary);
     } catch (err) {
       ctx.fail(`proposal:${shortId(p.id)}`, err);
+      if (slackRateLimited(err)) stoppedBy = 'slack-rate-limit';
     }
   }
+  if (stoppedBy) ctx.logger.warn({ stoppedBy, notReconciled: summary.notReconciled }, 'proposals left to the next run');
   try {
     summary.auditHeadPosted = await postDailyAuditHead({ ...deps, channel: jobDeps.auditChannel });
   } catch (err) {
     ctx.fail('sink:audit-head', err);
   }
+  // reactions stay where they are: a run that was stopped leaves reading them to the next one
+  if (stoppedBy) return summary;
   try {
     const sinceMs = ctx.clock.nowMs() - deps.config.feedbackLookbackDays * 86_400_000;
     const subjects = [...(await proposalSubjects(deps, sinceMs)), ...((await jobDeps.rcaFeedbackSubjects?.()) ?? [])];

@@ -22,3 +22,19 @@ export async function resolveCommandAuthors(chat: ChatChannel, messages: readonl
   for (const id of ids) users.set(id, await chat.getUser(id));
   return users;
 }
+
+/**
+ * The chat with users and group members looked up once per instance: make one per run. Each
+ * proposal's thread asks for the same two groups (usergroups.users.list is Tier 2, ~20 a minute)
+ * and mostly the same authors. Membership is still read fresh by every run.
+ */
+export function withDirectoryCache(chat: ChatChannel): ChatChannel {
+  const users = new Map<string, Promise<ChatUser>>();
+  const groups = new Map<string, Promise<string[]>>();
+  const once = <T>(cache: Map<string, Promise<T>>, id: string, load: () => Promise<T>): Promise<T> => {
+    let found = cache.get(id);
+    if (!found) cache.set(id, (found = load()));
+    return found;
+  };
+  return { ...chat, getUser: (id) => once(users, id, () => chat.getUser(id)), listGroupMembers: (id) => once(groups, id, () => chat.listGroupMembers(id)) };
+}

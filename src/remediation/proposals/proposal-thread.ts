@@ -24,13 +24,16 @@ export interface ProposalPost {
 
 const postKey = (id: string) => `proposal:${id}`;
 
-/** Where and when the proposal message was posted (from the publications table), if it was. */
+/**
+ * Where and when the proposal message was posted (from the publications table), if it was. The row
+ * is `channel:ts`, as the Slack adapter writes it under the same key; `channel/ts` is an older row.
+ */
 export async function findProposalPost(store: Store, p: ProposalRow): Promise<ProposalPost | undefined> {
   const pub = await store.publications.get(postKey(p.id));
   if (!pub) return undefined;
-  const slash = pub.externalId.lastIndexOf('/');
-  const channel = pub.externalId.slice(0, slash);
-  const ts = pub.externalId.slice(slash + 1);
+  const at = Math.max(pub.externalId.lastIndexOf(':'), pub.externalId.lastIndexOf('/'));
+  const channel = pub.externalId.slice(0, at);
+  const ts = pub.externalId.slice(at + 1);
   return { channel, ts, threadTs: p.threadTs ?? ts };
 }
 
@@ -42,9 +45,13 @@ export async function upsertProposalMessage(deps: ThreadDeps, view: ProposalView
   const p = view.proposal;
   const { text, blocks } = renderProposalMessage(view);
   const channel = p.channel ?? deps.defaultChannel;
-  const posted = await deps.chat.upsertMessage({ channel, threadTs: p.threadTs, text, blocks, idempotencyKey: postKey(p.id) });
+  // a top-level post is its own thread (threadTs is its ts): it is edited at top level, not searched
+  // for among its replies (Slack then posted a copy into the thread, and approvals before it were refused)
+  const earlier = p.threadTs ? await findProposalPost(deps.store, p) : undefined;
+  const threadTs = earlier?.ts === p.threadTs ? undefined : p.threadTs;
+  const posted = await deps.chat.upsertMessage({ channel, threadTs, text, blocks, idempotencyKey: postKey(p.id) });
   const nowMs = deps.clock.nowMs();
-  await deps.store.publications.put({ key: postKey(p.id), sink: 'chat', externalId: `${posted.channel}/${posted.ts}`, url: posted.permalink, contentHash: p.state, updatedAtMs: nowMs });
+  await deps.store.publications.put({ key: postKey(p.id), sink: 'chat', externalId: `${posted.channel}:${posted.ts}`, url: posted.permalink, contentHash: p.state, updatedAtMs: nowMs });
   if (!p.threadTs) await deps.store.proposals.transition(p.id, [p.state], p.state, { channel: posted.channel, threadTs: posted.ts }, nowMs);
   return { channel: posted.channel, ts: posted.ts, threadTs: p.threadTs ?? posted.ts };
 }

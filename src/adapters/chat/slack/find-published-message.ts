@@ -18,6 +18,8 @@ export interface PublishedIndex {
   find(q: PublishedLookup): Promise<string | undefined>;
   /** Note a message we just posted, so later lookups in the same scope need no request. */
   remember(q: Pick<PublishedLookup, 'channel' | 'threadTs' | 'idempotencyKey'>, ts: string): void;
+  /** A whole thread just read with metadata (listReplies): a lookup in it next is answered from it. */
+  learn(q: Required<Pick<PublishedLookup, 'channel' | 'threadTs'>>, messages: readonly SlackMessage[]): void;
 }
 
 const scopeOf = (q: Pick<PublishedLookup, 'channel' | 'threadTs'>) => `${q.channel}/${q.threadTs ?? 'top'}`;
@@ -30,22 +32,33 @@ function keyOf(m: SlackMessage): string | undefined {
 /**
  * Finds earlier publications by message metadata: the channel history within the search window for
  * top-level messages, the thread for replies. Each scope is listed once per instance (all pages) and
- * indexed, so a digest with 200 replies reads its thread once, not 200 times.
+ * indexed, so a digest with 200 replies reads its thread once, not 200 times; a thread the caller
+ * has just read (learn) is not read again.
  */
 export function createPublishedIndex(caller: SlackCaller, pageSize: number, isOurs: () => Promise<(m: SlackMessage) => boolean>): PublishedIndex {
   const scopes = new Map<string, Map<string, string>>();
-  async function list(q: PublishedLookup): Promise<Map<string, string>> {
-    const ours = await isOurs();
+  const learned = new Map<string, readonly SlackMessage[]>();
+  async function* read(q: PublishedLookup): AsyncGenerator<readonly SlackMessage[]> {
+    const known = learned.get(scopeOf(q));
+    if (known) {
+      yield known;
+      return;
+    }
     const pages = q.threadTs
       ? paginate(caller, 'conversations.replies', { channel: q.channel, ts: q.threadTs, include_all_metadata: true, limit: pageSize }, MessagesPage)
       : paginate(caller, 'conversations.history', { channel: q.channel, oldest: q.oldestTs, include_all_metadata: true, limit: pageSize }, MessagesPage);
+    for await (const page of pages) yield page.messages;
+  }
+  async function list(q: PublishedLookup): Promise<Map<string, string>> {
+    const ours = await isOurs();
     const index = new Map<string, string>();
-    for await (const page of pages) {
-      for (const m of page.messages) {
+    for await (const messages of read(q)) {
+      for (const m of messages) {
         const key = keyOf(m);
         if (key && ours(m) && m.ts !== q.threadTs && !index.has(key)) index.set(key, m.ts);
       }
     }
+    learned.delete(scopeOf(q));
     return index;
   }
   return {
@@ -56,6 +69,11 @@ export function createPublishedIndex(caller: SlackCaller, pageSize: number, isOu
     },
     remember(q, ts) {
       scopes.get(scopeOf(q))?.set(q.idempotencyKey, ts);
+    },
+    learn(q, messages) {
+      // newer than any index of this thread: it holds what was posted and remembered before it
+      scopes.delete(scopeOf(q));
+      learned.set(scopeOf(q), messages);
     },
   };
 }

@@ -29,6 +29,8 @@ export interface SlackChatOptions {
   searchWindowDays?: number;
   /** Retries on 429 (after Retry-After) and 5xx (backoff). Default 3. */
   maxRetries?: number;
+  /** A Retry-After longer than this is not waited for: the call fails at once. Default 30 s, as other adapters. */
+  retryMaxDelayMs?: number;
   sleep?: Sleep;
   /** Per-request timeout. Default 30 s. */
   timeoutMs?: number;
@@ -52,7 +54,7 @@ export function createSlackChat(opts: SlackChatOptions): ChatChannel {
     slackApiUrl: opts.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true,
     timeout: opts.timeoutMs ?? 30_000, fetch: fetchWithSignal(opts.signal), logger: slackSdkLogger(opts.logger),
   });
-  const caller = createSlackCaller({ client, logger: opts.logger, sleep: opts.sleep ?? defaultSleep, maxRetries: opts.maxRetries ?? 3, signal: opts.signal });
+  const caller = createSlackCaller({ client, logger: opts.logger, sleep: opts.sleep ?? defaultSleep, maxRetries: opts.maxRetries ?? 3, maxDelayMs: opts.retryMaxDelayMs ?? 30_000, signal: opts.signal });
   const resolveChannel = createChannelResolver(caller, pageSize);
   let identity: Promise<AuthTestResponse> | undefined;
   const whoAmI = () => (identity ??= caller.call('auth.test', {}, AuthTestResponse));
@@ -61,6 +63,9 @@ export function createSlackChat(opts: SlackChatOptions): ChatChannel {
     return (m: SlackMessage) => (me.bot_id ? m.bot_id === me.bot_id : !me.user_id || m.user === me.user_id);
   };
   const published = createPublishedIndex(caller, pageSize, ourMessages);
+  // thread parents as conversations.replies returned them: reading that one message next (its
+  // reactions) needs no conversations.history call; an edit through upsertMessage drops it
+  const parents = new Map<string, SlackMessage>();
   const readAll = async (method: string, args: Record<string, unknown>) => {
     const out: SlackMessage[] = [];
     for await (const page of paginate(caller, method, { ...args, include_all_metadata: true, limit: pageSize }, MessagesPage)) out.push(...page.messages);
@@ -71,14 +76,23 @@ export function createSlackChat(opts: SlackChatOptions): ChatChannel {
     async upsertMessage(msg) {
       const channel = await resolveChannel(msg.channel);
       const deps = { caller, logger: opts.logger, clock: opts.clock, publications: opts.publications, searchWindowDays: opts.searchWindowDays ?? 8, published };
-      return upsertMessage(deps, channel, msg);
+      const result = await upsertMessage(deps, channel, msg);
+      parents.delete(`${result.channel}/${result.ts}`);
+      return result;
     },
     async listReplies(channel, threadTs) {
-      const messages = await readAll('conversations.replies', { channel: await resolveChannel(channel), ts: threadTs });
+      const id = await resolveChannel(channel);
+      const messages = await readAll('conversations.replies', { channel: id, ts: threadTs });
+      published.learn({ channel: id, threadTs }, messages);
+      const parent = messages.find((m) => m.ts === threadTs);
+      if (parent) parents.set(`${id}/${threadTs}`, parent);
       return messages.filter((m) => m.ts !== threadTs).map(mapSlackMessage);
     },
     async history(channel, range) {
-      const args = { channel: await resolveChannel(channel), oldest: range.oldestTs, latest: range.latestTs, inclusive: true };
+      const id = await resolveChannel(channel);
+      const parent = range.oldestTs === range.latestTs ? parents.get(`${id}/${range.oldestTs}`) : undefined;
+      if (parent) return [mapSlackMessage(parent)];
+      const args = { channel: id, oldest: range.oldestTs, latest: range.latestTs, inclusive: true };
       return (await readAll('conversations.history', args)).map(mapSlackMessage);
     },
     async uploadFile(f) {

@@ -11,6 +11,8 @@ export interface SlackCallerOptions {
   sleep: Sleep;
   /** Retries after the first attempt, on 429 and 5xx only. */
   maxRetries: number;
+  /** Longest wait before a retry: a longer Retry-After fails the call at once (retryable). */
+  maxDelayMs: number;
   signal?: AbortSignal;
 }
 
@@ -72,6 +74,13 @@ export function createSlackCaller(opts: SlackCallerOptions): SlackCaller {
       } catch (err) {
         const waitMs = retryDelayMs(err, attempt);
         if (waitMs === undefined || attempt >= opts.maxRetries) throw toExternalError(method, err, attempt + 1);
+        if (waitMs > opts.maxDelayMs) {
+          // retrying sooner than Slack asked only earns another refusal, and waiting longer spends
+          // the job's deadline: the call fails now, and the next run tries again
+          const mapped = toExternalError(method, err, attempt + 1);
+          mapped.message += `; Slack asked to wait ${waitMs / 1000} s, longer than a run waits (${opts.maxDelayMs / 1000} s): not retried`;
+          throw mapped;
+        }
         opts.logger.warn({ method, attempt: attempt + 1, waitMs }, 'slack call retried');
         await opts.sleep(waitMs, opts.signal);
       }

@@ -89,6 +89,18 @@ describe('createSlackChat retries and errors', () => {
     expect((err as Error).message).toMatch(/^chat\.postMessage: no_text$/);
   });
 
+  it('does not wait for a Retry-After longer than a run waits: the call fails at once, retryable', async () => {
+    fake.rateLimit('users.info', 1, 120);
+    fake.addUser({ id: 'U1' });
+    const { chat, waitsMs } = slackAgainst(fake);
+
+    const err = await chat.getUser('U1').catch((e: unknown) => e);
+
+    expect(err).toMatchObject({ message: 'users.info: rate limited after 1 attempts; retry later; Slack asked to wait 120 s, longer than a run waits (30 s): not retried', details: { status: 429, retryable: true } });
+    expect(waitsMs).toEqual([]);
+    expect(fake.callsOf('users.info')).toHaveLength(1);
+  });
+
   it('stops waiting when the job deadline aborts', async () => {
     fake.rateLimit('users.info', 10, 30);
     fake.addUser({ id: 'U1' });

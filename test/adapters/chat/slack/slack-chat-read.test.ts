@@ -36,6 +36,25 @@ describe('createSlackChat reads', () => {
     expect(fake.callsOf('conversations.replies')).toHaveLength(3);
   });
 
+  it('answers a read of a thread parent just read with its replies (its reactions) without conversations.history, until it is edited', async () => {
+    const { chat } = slackAgainst(fake);
+    const parent = await chat.upsertMessage({ channel, idempotencyKey: 'proposal:p1', text: 'proposal', blocks: [] });
+    fake.seed(channel, { user: 'U1', text: 'approve abcd1234', thread_ts: parent.ts });
+    const reactions = [{ name: 'white_check_mark', users: ['U2'], count: 1 }];
+    fake.messages(channel)[0].reactions = reactions;
+    const one = { oldestTs: parent.ts, latestTs: parent.ts };
+
+    await chat.listReplies(channel, parent.ts);
+    const before = fake.callsOf('conversations.history').length;
+    const cached = await chat.history(channel, one);
+    await chat.upsertMessage({ channel, idempotencyKey: 'proposal:p1', text: 'proposal (approved)', blocks: [] });
+    const edited = await chat.history(channel, one);
+
+    expect(cached).toEqual([expect.objectContaining({ ts: parent.ts, text: 'proposal', reactions })]);
+    expect(edited).toEqual([expect.objectContaining({ ts: parent.ts, text: 'proposal (approved)', reactions })]);
+    expect(fake.callsOf('conversations.history')).toHaveLength(before + 1);
+  });
+
   it.each([
     { name: 'inclusive bounds', oldestTs: '1700000010.000000', latestTs: '1700000015.000000', expected: [10, 11, 12, 13, 14, 15] },
     { name: 'single second', oldestTs: '1700000003.000000', latestTs: '1700000003.000000', expected: [3] },

@@ -52,6 +52,25 @@ describe('createSlackChat upsertMessage', () => {
     expect(fake.messages(channel).map((m) => m.text)).toEqual(['updated parent', 'updated reply']);
   });
 
+  it('finds an earlier reply in a thread it has just read (listReplies) without reading the thread again', async () => {
+    const first = slackAgainst(fake).chat;
+    const parent = await first.upsertMessage(digestMessage(channel, 'k:parent'));
+    const note = await first.upsertMessage(digestMessage(channel, 'k:note', parent.ts));
+    for (let i = 0; i < 5; i++) fake.seed(channel, { user: 'UHUMAN', text: `reply ${i}`, thread_ts: parent.ts });
+    const rerun = slackAgainst(fake).chat;
+    await rerun.listReplies(channel, parent.ts);
+    const reads = fake.callsOf('conversations.replies').length;
+
+    const again = await rerun.upsertMessage({ ...digestMessage(channel, 'k:note', parent.ts), text: 'note, edited' });
+    const other = await rerun.upsertMessage(digestMessage(channel, 'k:other', parent.ts));
+    const otherAgain = await rerun.upsertMessage(digestMessage(channel, 'k:other', parent.ts));
+
+    expect(again).toMatchObject({ ts: note.ts, created: false });
+    expect([other.created, otherAgain.created, otherAgain.ts]).toEqual([true, false, other.ts]);
+    expect(fake.callsOf('conversations.replies')).toHaveLength(reads);
+    expect(fake.messages(channel).filter((m) => m.thread_ts === parent.ts && m.bot_id)).toHaveLength(2);
+  });
+
   it('finds earlier messages by metadata (paginated history and replies) when there is no store record', async () => {
     const first = slackAgainst(fake).chat;
     const parent = await first.upsertMessage(digestMessage(channel, 'k:parent'));
