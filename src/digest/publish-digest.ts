@@ -74,7 +74,7 @@ export async function publishDigest(model: DigestModel, deps: PublishDeps, ctx: 
   };
   let parent: { channel: string; ts: string } | undefined;
   try {
-    parent = await post(digestKeys.parent(model.day), renderDigestParent(model, docUrl));
+    parent = await post(digestKeys.parent(model.day), renderDigestParent(model, docUrl, Math.min(deps.maxThreadReplies, model.groups.length)));
     out.parentTs = parent.ts;
   } catch (err) {
     ctx.fail('sink:chat', err);

@@ -58,6 +58,17 @@ describe('digest thread with digest.maxThreadReplies', () => {
     for (const g of ['g-0', 'g-1', 'g-2', 'g-3', 'g-4']) expect(doc).toContain(`\`${g}\``);
   });
 
+  it('says in the parent message that only the first N groups have a thread reply', async () => {
+    h = await harness({ findings: dipFindings(5, 2), clusterCount: 10 });
+
+    await digest(h, 3);
+
+    const parent = JSON.stringify(h.outbox.readAll(CHANNEL).find((m) => m.metadata?.payload.idempotency_key === `digest:${DAY}:parent`)?.blocks);
+    // before: "One thread reply per group below" whatever the cap
+    expect(parent).toContain('Thread replies for the first 3 of 5 groups below; every group is in the document');
+    expect(parent).not.toContain('One thread reply per group');
+  });
+
   it('edits the reply of a group that drops out of the first N on a rerun, posts the one that moved in, and duplicates nothing', async () => {
     h = await harness({ findings: [...dipFindings(5, 2), ...extra(4, [10, 11])], clusterCount: 16 });
     await digest(h, 3);

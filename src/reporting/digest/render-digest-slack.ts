@@ -6,8 +6,11 @@ const PARENT_GROUPS_LISTED = 15;
 const EVIDENCE_IN_REPLY = 5;
 const REPLY_EXCERPT_CHARS = 300;
 
-/** The parent message: the day's numbers, worst SLO and budget, the groups, and the document link. */
-export function renderDigestParent(m: DigestModel, docUrl: string): FittedMessage {
+/**
+ * The parent message: the day's numbers, worst SLO and budget, the groups, and the document link.
+ * `repliedGroups`: how many groups get a thread reply (digest.maxThreadReplies; default all).
+ */
+export function renderDigestParent(m: DigestModel, docUrl: string, repliedGroups = m.groups.length): FittedMessage {
   const t = m.totals;
   const worst = [...m.slo].filter((r) => r.worstAvailability !== undefined).sort((a, b) => sloGap(b) - sloGap(a))[0];
   const burned = m.slo[0];
@@ -20,8 +23,8 @@ export function renderDigestParent(m: DigestModel, docUrl: string): FittedMessag
       ['Window', esc(`${utcTime(m.window.startMs)} → ${utcTime(m.window.endMs)}`)],
       ['Full RCAs', docUrl ? link(docUrl, 'open the document') : 'document not available'],
     ], { docUrl }),
-    ...groupList(m, docUrl),
-    context(`One thread reply per group below · run \`${esc(m.runId)}\``),
+    ...groupList(m, docUrl, repliedGroups),
+    context(`${repliedGroups >= m.groups.length ? 'One thread reply per group below' : `Thread replies for the first ${repliedGroups} of ${m.groups.length} groups below; every group is in the document`} · run \`${esc(m.runId)}\``),
   ];
   return fitMessage(blocks, { docUrl, text: esc(`Availability digest ${m.day}: ${t.groups} incident groups, ${t.dips} dips`) });
 }
@@ -31,11 +34,12 @@ function sloGap(r: { worstAvailability?: number; slo?: number }): number {
   return r.slo !== undefined && r.worstAvailability !== undefined ? (r.slo - r.worstAvailability) / Math.max(1e-9, 1 - r.slo) : 0;
 }
 
-function groupList(m: DigestModel, docUrl: string): SlackBlock[] {
+function groupList(m: DigestModel, docUrl: string, repliedGroups: number): SlackBlock[] {
   if (m.groups.length === 0) return [section('No incident groups: nothing dipped below its SLO.')];
   const shown = m.groups.slice(0, PARENT_GROUPS_LISTED).map((g) => `• ${link(groupDocUrl(docUrl, g.id), clip(oneLine(g.title), 120))} — ${esc(causeLine(g))}`);
   const more = m.groups.length - shown.length;
-  if (more > 0) shown.push(`_… and ${more} more groups in the thread and the document_`);
+  const inThread = Math.max(0, Math.min(repliedGroups, m.groups.length) - shown.length);
+  if (more > 0) shown.push(`_… and ${more} more groups in ${inThread >= more ? 'the thread and the document' : inThread > 0 ? `the document (${inThread} of them also in the thread)` : 'the document'}_`);
   return [section(shown.join('\n'), { docUrl })];
 }
 

@@ -65,6 +65,17 @@ describe('digest renderers', () => {
     expect(JSON.stringify(parent.blocks)).toContain('… and 25 more groups');
   });
 
+  it.each([
+    [40, 25, '… and 25 more groups in the document (10 of them also in the thread)'],
+    [40, 15, '… and 25 more groups in the document_'],
+    [40, 40, '… and 25 more groups in the thread and the document'],
+  ])('with %i groups and %i thread replies says where the unlisted groups are', (groups, replied, text) => {
+    const parent = JSON.stringify(renderDigestParent(model(groups), DOC, replied).blocks);
+
+    // before: "in the thread and the document" whatever the thread held
+    expect(parent).toContain(text);
+  });
+
   it('puts every group with its evidence, red herrings and runbook in the document', () => {
     const md = renderMarkdown(renderDigestDocument(model(3)));
 
