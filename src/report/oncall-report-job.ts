@@ -86,17 +86,20 @@ async function part<T>(ctx: JobContext, name: string, unavailable: string[], fn:
 async function gather(deps: OncallReportDeps, ctx: JobContext, week: ReportWeek, latest: boolean): Promise<WeeklyReportInput> {
   const unavailable: string[] = [];
   const c = deps.config;
+  const fromAlertmanager = latest && deps.firing !== undefined;
+  // Episodes count in the week they started in, which needs only whether one started before the range;
+  // the real start shows only as "firing since", and that comes from this week's history when no Alertmanager answers.
   const [episodes, facts] = await Promise.all([
     part(ctx, 'source:alert-history', unavailable, async () => ({
-      current: await deps.alerts.listEpisodes({ startMs: week.startMs, endMs: week.endMs, abortSignal: ctx.signal }),
-      previous: await deps.alerts.listEpisodes({ ...week.previous, abortSignal: ctx.signal }),
+      current: await deps.alerts.listEpisodes({ startMs: week.startMs, endMs: week.endMs, lookBack: fromAlertmanager ? 'range' : 'start', abortSignal: ctx.signal }),
+      previous: await deps.alerts.listEpisodes({ ...week.previous, lookBack: 'range', abortSignal: ctx.signal }),
     })),
     part(ctx, 'source:store', unavailable, () => readStoreFacts(deps.store, week)),
   ]);
   const alertnames = [...new Set((episodes?.current ?? []).map((e: AlertEpisode) => e.alertname))];
   const rules = { resolutionReaction: c.resolutionReaction, resolutionWords: c.resolutionWords, alertnames };
   const threads = await part(ctx, 'source:oncall-threads', unavailable, () => readOncallThreads(deps.chat, deps.oncallChannel, week, rules, { signal: ctx.signal }));
-  const firing = latest && deps.firing
+  const firing = fromAlertmanager
     ? await part(ctx, 'source:alertmanager', unavailable, () => deps.firing!.listFiring(ctx.signal))
     : episodes && firingAt(episodes.current, week.endMs - 1);
   return {

@@ -41,7 +41,7 @@ export const ReportConfig = z.strictObject({
   topAlerts: z.number().int().min(1).max(50).default(10),
   /** Fire/resolve cycles of one label set in a week that make it "flapping". */
   flappingMinCycles: z.number().int().min(2).max(1000).default(3),
-  /** Step of the ALERTS range queries (Prometheus alert history). */
+  /** Step of the grid the Prometheus alert history reads ALERTS samples on (what a range query at this step answers). */
   alertHistoryStepSeconds: z.number().int().min(15).max(3600).default(60),
   /** Alertmanager v2 API root for the alerts firing at handoff; none: derived from the alert history. */
   alertmanagerUrl: z.string().url().optional(),

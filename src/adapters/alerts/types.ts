@@ -10,6 +10,12 @@ export interface AlertEpisode {
 
 /** Alert history (Prometheus `ALERTS{alertstate="firing"}`). */
 export interface AlertHistory {
-  /** Firing episodes overlapping the range, ordered by start. */
-  listEpisodes(range: { startMs: number; endMs: number; abortSignal?: AbortSignal }): Promise<AlertEpisode[]>;
+  /**
+   * Firing episodes overlapping the range, ordered by start. `lookBack` for an episode already firing
+   * at the range start: `start` (default) follows it back to its real start (within the source's
+   * look-back limit); `range` only far enough to show that it started before the range, its start
+   * then being some time before the range. Counting episodes by the week they started in needs only
+   * `range`; showing since when an alert fires needs `start`.
+   */
+  listEpisodes(range: { startMs: number; endMs: number; lookBack?: 'start' | 'range'; abortSignal?: AbortSignal }): Promise<AlertEpisode[]>;
 }

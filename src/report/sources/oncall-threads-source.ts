@@ -21,9 +21,11 @@ export async function readOncallThreads(
 ): Promise<ThreadSummary[]> {
   const parents = (await chat.history(channel, { oldestTs: toTs(week.startMs), latestTs: toTs(week.endMs - 1) })).filter(isThreadParent);
   const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });
+  // each task checks the signal when it starts: handing it to queue.add put one abort listener per
+  // waiting thread on the job's signal (350 at 7,000 clusters, and Node's leak warning on every run)
   const out = await Promise.all(parents.map((p) => queue.add(async () => {
     opts.signal?.throwIfAborted();
     return summariseThread(p, await chat.listReplies(channel, p.ts), rules);
-  }, { signal: opts.signal })));
+  })));
   return out.filter((t): t is ThreadSummary => t !== undefined);
 }

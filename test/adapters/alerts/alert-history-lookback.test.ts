@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPrometheusAlertHistory } from '../../../src/adapters/alerts/prometheus/index.js';
 import { fixedClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import { matrixBody, startPrometheusFake, type PrometheusFake, type RecordedRequest } from '../../fakes/prometheus-fake.js';
+import { startPrometheusFake, type PrometheusFake } from '../../fakes/prometheus-fake.js';
+import { rawReads, readWindow, routeAlerts, type ScheduledSeries } from './alerts-schedule-fake.js';
 
 const M = 60_000;
 const DAY = 24 * 60 * M;
@@ -22,21 +23,11 @@ const SCHEDULE: Record<string, [number, number][]> = {
   Forever: [[-60 * 24 * 60, 8 * 24 * 60]], // started 60 days before: past the look-back limit
 };
 
-function answer(req: RecordedRequest): unknown {
-  const start = Number(req.params.get('start'));
-  const end = Number(req.params.get('end'));
-  const names = /alertname=~"([^"]*)"/.exec(req.params.get('query') ?? '')?.[1].split('|');
-  const series = Object.entries(SCHEDULE).filter(([name]) => !names || names.includes(name)).flatMap(([name, runs]) => {
-    const values: [number, number][] = [];
-    // timestamp() at each step: the last sample (one a minute, on the minute) at or before the step
-    for (let t = start; t <= end; t += 60) {
-      const minute = Math.floor((t * 1000 - T0) / M);
-      if (runs.some(([from, to]) => minute >= from && minute < to)) values.push([t, (T0 + minute * M) / 1000]);
-    }
-    return values.length ? [{ metric: { alertname: name, alertstate: 'firing', cluster: 'c1', severity: 'warning' }, values }] : [];
-  });
-  return matrixBody(series);
-}
+/** The schedule as the fake serves it: a sample every minute, on the minute, while firing. */
+const SERIES: ScheduledSeries[] = Object.entries(SCHEDULE).map(([name, runs]) => ({
+  labels: { alertname: name, cluster: 'c1', severity: 'warning' },
+  firing: runs.map(([from, to]) => [T0 + from * M, T0 + to * M] as [number, number]),
+}));
 
 describe('alert history look-back before the range', () => {
   let fake: PrometheusFake;
@@ -45,7 +36,7 @@ describe('alert history look-back before the range', () => {
 
   beforeEach(async () => {
     fake = await startPrometheusFake();
-    fake.route('/api/v1/query_range', (req) => ({ body: answer(req) }));
+    routeAlerts(fake, SERIES);
     logged.length = 0;
   });
   afterEach(async () => {
@@ -65,10 +56,11 @@ describe('alert history look-back before the range', () => {
       Gapped: [-1, 20], // the earlier episode ended before the range: not merged across the gap, not listed
       Forever: [-30 * 24 * 60, 7 * 24 * 60], // the look-back limit; the end is the range end
     });
-    const lookbackQueries = fake.requests.map((r) => r.params.get('query')).filter((q) => q?.includes('alertname=~'));
-    expect(lookbackQueries[0]).toBe('timestamp(ALERTS{alertstate="firing", alertname=~"Crossing|Forever|Gapped"})');
-    expect(lookbackQueries.at(-1)).toBe('timestamp(ALERTS{alertstate="firing", alertname=~"Forever"})');
-    expect(Math.min(...fake.requests.map((r) => Number(r.params.get('start'))))).toBe((T0 - 30 * DAY) / 1000);
+    const lookbackQueries = rawReads(fake).map((r) => r.params.get('query')?.replace(/\[\d+ms\]$/, '')).filter((q) => q?.includes('alertname=~'));
+    expect(lookbackQueries[0]).toBe('ALERTS{alertstate="firing", alertname=~"Crossing|Forever|Gapped"}');
+    expect(lookbackQueries.at(-1)).toBe('ALERTS{alertstate="firing", alertname=~"Forever"}');
+    // the first step 30 days back sees samples up to 5 minutes before it
+    expect(Math.min(...rawReads(fake).map((r) => readWindow(r).fromMs))).toBe(T0 - 30 * DAY - 5 * M);
     expect(logged).toContain('alert firing since before the look-back limit; its start shows the limit');
   });
 });

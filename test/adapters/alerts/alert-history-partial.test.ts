@@ -22,10 +22,10 @@ const range = { startMs: T0, endMs: T0 + 600 * 60_000 };
 const PARTIAL = 'partial response: store gateway eu-west-1 unavailable, results may be incomplete';
 const INFO = 'PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "ALERTS"';
 
-/** One firing sample an hour into each piece asked for, with the given warnings. */
-const answer = (params: URLSearchParams, warnings?: string[]) => {
-  const t = Number(params.get('start')) + 3600;
-  return { body: matrixBody([{ metric: { alertname: 'X', alertstate: 'firing', cluster: 'c1', severity: 'warning' }, values: [[t, t]] }], warnings) };
+/** One firing sample, an hour into the range, in the raw read, with the given warnings. */
+const answer = (_params: URLSearchParams, warnings?: string[]) => {
+  const t = (T0 + 3_600_000) / 1000;
+  return { body: matrixBody([{ metric: { alertname: 'X', alertstate: 'firing', cluster: 'c1', severity: 'warning' }, values: [[t, 1]] }], warnings) };
 };
 
 describe('partial answers of the alert history', () => {
@@ -35,16 +35,21 @@ describe('partial answers of the alert history', () => {
     baseUrl: fake.url, logger: silentLogger, clock: fixedClock(NOW), retries, sleep: async (ms) => void sleeps.push(ms),
   });
 
+  /** The planning probe, partial too: an estimate, it fails nothing. */
+  const routeProbe = () => fake.route('/api/v1/query_range', () => ({ body: matrixBody([], [PARTIAL]) }));
+
   useFake(startPrometheusFake, (f, s) => { fake = f; sleeps = s; });
 
   it('fails with the warning after retrying a partial answer', async () => {
-    fake.route('/api/v1/query_range', (req) => answer(req.params, [PARTIAL]));
+    routeProbe();
+    fake.route('/api/v1/query', (req) => answer(req.params, [PARTIAL]));
 
     const err = await history(2).listEpisodes(range).catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(ExternalServiceError);
     expect((err as Error).message).toMatch(/partial.*store gateway eu-west-1 unavailable/);
-    expect(fake.requests).toHaveLength(3);
+    // the hourly probe (an estimate: its warnings do not fail it), then the read and its 2 retries
+    expect(fake.requests).toHaveLength(4);
     expect(sleeps).toHaveLength(2);
   });
 
@@ -52,7 +57,8 @@ describe('partial answers of the alert history', () => {
     ['a retry answers in full', (nth: number) => (nth === 0 ? [PARTIAL] : undefined)],
     ['the only warning is a PromQL info annotation', () => [INFO]],
   ])('reads the episodes when %s', async (_case, warningsOf) => {
-    fake.route('/api/v1/query_range', (req, nth) => answer(req.params, warningsOf(nth)));
+    routeProbe();
+    fake.route('/api/v1/query', (req, nth) => answer(req.params, warningsOf(nth)));
 
     const eps = await history(1).listEpisodes(range);
 
@@ -60,7 +66,8 @@ describe('partial answers of the alert history', () => {
   });
 
   it('the weekly report names the alert history as unavailable and the run exits 1', async () => {
-    fake.route('/api/v1/query_range', (req) => answer(req.params, [PARTIAL]));
+    routeProbe();
+    fake.route('/api/v1/query', (req) => answer(req.params, [PARTIAL]));
     const dir = tempDir();
 
     const { job, out } = await runReport({

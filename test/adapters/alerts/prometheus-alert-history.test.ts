@@ -5,6 +5,7 @@ import { createPrometheusAlertHistory } from '../../../src/adapters/alerts/prome
 import { fixedClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { errorBody, matrixBody, startPrometheusFake, type PrometheusFake } from '../../fakes/prometheus-fake.js';
+import { answerAlerts, rawReads, readWindow, routeAlerts, type ScheduledSeries } from './alerts-schedule-fake.js';
 
 const M = 60_000;
 const T0 = Date.UTC(2026, 10, 23, 9);
@@ -40,46 +41,38 @@ describe('createPrometheusAlertHistory against the Prometheus fake', () => {
   const history = (extra: Partial<Parameters<typeof createPrometheusAlertHistory>[0]> = {}) => createPrometheusAlertHistory({
     baseUrl: fake.url, logger: silentLogger, clock: fixedClock(T0), sleep: async (ms) => void sleeps.push(ms), ...extra,
   });
-  /** Answers with the sample timestamp at every step while "firing" in minutes [10, 20) and [30, 35). */
-  const answer = (params: URLSearchParams) => {
-    const start = Number(params.get('start'));
-    const end = Number(params.get('end'));
-    const values: [number, number][] = [];
-    for (let t = start; t <= end; t += 60) {
-      const min = (t * 1000 - T0) / M;
-      if ((min >= 10 && min < 20) || (min >= 30 && min < 35)) values.push([t, t]);
-    }
-    // timestamp() drops the metric name; the fake answers as Prometheus would, with the alert's labels.
-    return matrixBody(values.length ? [{ metric: labels, values }] : []);
-  };
+  /** KubeJobFailed fires in minutes [10, 20) and [30, 35), a sample a minute. */
+  const schedule: ScheduledSeries[] = [{ labels, firing: [[T0 + 10 * M, T0 + 20 * M], [T0 + 30 * M, T0 + 35 * M]] }];
 
   useFake(startPrometheusFake, (f, s) => { fake = f; sleeps = s; });
 
-  it('queries timestamp(ALERTS) in pieces under the points limit and stitches the episodes', async () => {
-    fake.route('/api/v1/query_range', (req) => ({ body: answer(req.params) }));
+  it('reads ALERTS raw, in pieces within the samples budget, and stitches the episodes', async () => {
+    routeAlerts(fake, schedule);
 
-    const eps = await history({ maxPointsPerQuery: 100, matchers: 'env="prod"' }).listEpisodes(range);
+    const eps = await history({ maxSamplesPerQuery: 10, matchers: 'env="prod"' }).listEpisodes(range);
 
-    // 601 steps (the step at the range end sees the samples of the range's last minute): 7 pieces of at most 100
-    expect(fake.requests.map((r) => r.params.get('query'))).toEqual(Array(7).fill('timestamp(ALERTS{alertstate="firing", env="prod"})'));
-    expect(fake.requests.every((r) => (Number(r.params.get('end')) - Number(r.params.get('start'))) / 60 < 100)).toBe(true);
-    expect(Math.max(...fake.requests.map((r) => Number(r.params.get('end'))))).toBe(range.endMs / 1000);
+    // the hourly probe counts 15 samples in the first hour: over the budget of 10, it is a read of its own
+    expect(fake.requests[0].params.get('query')).toBe('sum(count_over_time(ALERTS{alertstate="firing", env="prod"}[60m]))');
+    expect(rawReads(fake).map((r) => r.params.get('query')?.replace(/\[\d+ms\]$/, ''))).toEqual(Array(2).fill('ALERTS{alertstate="firing", env="prod"}'));
+    expect(rawReads(fake).map(readWindow)).toEqual([{ fromMs: T0 - 5 * M, toMs: T0 + 60 * M }, { fromMs: T0 + 60 * M, toMs: range.endMs }]);
     expect(eps.map((e) => [(e.startMs - T0) / M, (e.endMs - T0) / M, e.alertname, e.cluster])).toEqual([[10, 20, 'KubeJobFailed', 'c1'], [30, 35, 'KubeJobFailed', 'c1']]);
   });
 
   it('retries 503 and 429 (after Retry-After) and splits a 422 in halves', async () => {
-    fake.route('/api/v1/query_range', (req, nth) => {
+    // the hourly probe counts nothing: one read
+    fake.route('/api/v1/query_range', () => ({ body: matrixBody([]) }));
+    fake.route('/api/v1/query', (req, nth) => {
       if (nth === 0) return { status: 503, body: errorBody('unavailable', 'try later') };
       if (nth === 1) return { status: 429, headers: { 'retry-after': '7' }, body: errorBody('too_many', 'slow down') };
       if (nth === 2) return { status: 422, body: errorBody('execution', 'query processing would load too many samples') };
-      return { body: answer(req.params) };
+      return { body: answerAlerts(req, schedule) };
     });
 
     const eps = await history({ retryBaseDelayMs: 100 }).listEpisodes(range);
 
     expect(sleeps[1]).toBe(7000);
     expect(sleeps).toHaveLength(2);
-    expect(fake.requests).toHaveLength(5);
+    expect(rawReads(fake)).toHaveLength(5);
     expect(eps).toHaveLength(2);
   });
 

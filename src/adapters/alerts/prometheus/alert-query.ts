@@ -16,8 +16,9 @@ export function assertComplete(warnings: readonly string[]): void {
 const regexEscape = (s: string) => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 const promqlString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 
-/** `timestamp(ALERTS{alertstate="firing", …})`, optionally only for some alert names. */
-export function alertsQuery(matchers: string | undefined, alertnames?: readonly string[]): string {
+/** `ALERTS{alertstate="firing", …}`, optionally only for some alert names. */
+export function alertsSelector(matchers: string | undefined, alertnames?: readonly string[]): string {
   const names = alertnames && `alertname=~${promqlString([...new Set(alertnames)].sort().map(regexEscape).join('|'))}`;
-  return `timestamp(ALERTS{${['alertstate="firing"', matchers, names].filter(Boolean).join(', ')}})`;
+  return `ALERTS{${['alertstate="firing"', matchers, names].filter(Boolean).join(', ')}}`;
 }
+

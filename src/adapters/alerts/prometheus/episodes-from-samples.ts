@@ -9,6 +9,7 @@
  * like a new episode of the later week. Only the end is clipped, to the range end.
  */
 import type { AlertEpisode } from '../types.js';
+import { SampleRuns } from './sample-runs.js';
 
 export interface SampledSeries {
   labels: Record<string, string>;
@@ -30,41 +31,34 @@ const DROP = new Set(['__name__', 'alertstate', 'alertname', 'severity']);
 /** Two samples further apart than this belong to different episodes. */
 export const maxGapMs = (intervalMs: number): number => intervalMs * 1.5;
 
-function smallestSpacing(series: readonly number[][]): number | undefined {
+/** The evaluation interval: as given, else the smallest spacing between two samples of a series, else the fallback. */
+export function evaluationIntervalMs(series: Iterable<SampleRuns>, opts: Pick<EpisodeOptions, 'intervalMs' | 'fallbackIntervalMs'>): number {
+  if (opts.intervalMs !== undefined) return opts.intervalMs;
   let min = Infinity;
-  for (const ts of series) for (let i = 1; i < ts.length; i++) min = Math.min(min, ts[i] - ts[i - 1]);
-  return Number.isFinite(min) && min > 0 ? min : undefined;
-}
-
-/** The evaluation interval: as given, else inferred from sorted sample timestamps, else the fallback. */
-export function evaluationIntervalMs(sortedSeries: readonly number[][], opts: Pick<EpisodeOptions, 'intervalMs' | 'fallbackIntervalMs'>): number {
-  return opts.intervalMs ?? smallestSpacing(sortedSeries) ?? opts.fallbackIntervalMs;
-}
-
-/** Start of the run of samples (no gap over maxGapMs) that holds `sorted[index]`. */
-export function runStartMs(sorted: readonly number[], index: number, intervalMs: number): number {
-  let i = index;
-  while (i > 0 && sorted[i] - sorted[i - 1] <= maxGapMs(intervalMs)) i--;
-  return sorted[i];
+  for (const s of series) min = Math.min(min, s.smallestSpacing() ?? Infinity);
+  return Number.isFinite(min) && min > 0 ? min : opts.fallbackIntervalMs;
 }
 
 /** Episodes overlapping the range, ordered by start; each start as the samples show it, even before the range. */
 export function episodesFromSamples(input: readonly SampledSeries[], opts: EpisodeOptions): AlertEpisode[] {
-  const sorted = input.map((s) => [...new Set(s.timestampsMs)].sort((a, b) => a - b));
-  const interval = evaluationIntervalMs(sorted, opts);
+  return episodesFromRuns(input.map((s) => {
+    const runs = new SampleRuns();
+    for (const t of s.timestampsMs) runs.add(t);
+    return { labels: s.labels, runs };
+  }), opts);
+}
+
+/** As episodesFromSamples, from timestamps already held as runs. */
+export function episodesFromRuns(input: readonly { labels: Record<string, string>; runs: SampleRuns }[], opts: EpisodeOptions): AlertEpisode[] {
+  const interval = evaluationIntervalMs(input.map((s) => s.runs), opts);
   const out: AlertEpisode[] = [];
-  input.forEach((s, i) => {
-    const ts = sorted[i];
-    if (ts.length === 0) return;
+  for (const s of input) {
     const labels = Object.fromEntries(Object.entries(s.labels).filter(([k]) => !DROP.has(k) && k !== opts.clusterLabel));
     const base = { alertname: s.labels.alertname ?? 'unknown', cluster: s.labels[opts.clusterLabel] ?? 'unknown', severity: s.labels.severity ?? 'none', labels };
-    let startMs = ts[0];
-    for (let j = 1; j <= ts.length; j++) {
-      if (j < ts.length && ts[j] - ts[j - 1] <= maxGapMs(interval)) continue;
-      const endMs = Math.min(ts[j - 1] + interval, opts.range.endMs);
+    for (const [startMs, lastMs] of s.runs.episodes(maxGapMs(interval))) {
+      const endMs = Math.min(lastMs + interval, opts.range.endMs);
       if (endMs > opts.range.startMs && startMs < opts.range.endMs) out.push({ ...base, labels: { ...labels }, startMs, endMs });
-      startMs = ts[j];
     }
-  });
+  }
   return out.sort((a, b) => a.startMs - b.startMs || a.alertname.localeCompare(b.alertname) || a.cluster.localeCompare(b.cluster));
 }
