@@ -122,7 +122,10 @@ export function buildAdapters(deps: AdapterDeps): Adapters {
     changes: once(() => (config.changes.kind === 'argocd' ? buildArgoCdChanges(config.changes.argocd, { env, logger: deps.logger, clock, field: 'changes.argocd' })
       : config.changes.kind === 'none' ? createNoChanges() : sim().changes)),
     alerts: once(() => (config.metrics.kind === 'prometheus'
-      ? createPrometheusAlertHistory({ ...prometheusConnection(config, env), clusterLabel: config.clusterLabel, stepSeconds: config.report.alertHistoryStepSeconds, logger: deps.logger, clock })
+      ? createPrometheusAlertHistory({
+        ...prometheusConnection(config, env), clusterLabel: config.clusterLabel, stepSeconds: config.report.alertHistoryStepSeconds,
+        matchers: config.report.alertMatchers.trim() || undefined, maxSamplesPerQuery: config.metrics.prometheus.maxSamplesPerQuery, logger: deps.logger, clock,
+      })
       : sim().alerts)),
     chat: once(() => (config.chat.kind === 'outbox' ? createOutboxChat({ dir: join(outDir, 'slack'), clock })
       : createSlackChat({

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
+/** Comma-separated PromQL label matchers (name, =, !=, =~ or !~, a double-quoted string); empty for none. */
+const LABEL_MATCHERS = /^\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*(?:=~|!~|!=|=)\s*"(?:[^"\\\n]|\\.)*"\s*(?:,\s*[A-Za-z_][A-Za-z0-9_]*\s*(?:=~|!~|!=|=)\s*"(?:[^"\\\n]|\\.)*"\s*)*)?$/;
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -43,6 +45,12 @@ export const ReportConfig = z.strictObject({
   flappingMinCycles: z.number().int().min(2).max(1000).default(3),
   /** Step of the grid the Prometheus alert history reads ALERTS samples on (what a range query at this step answers). */
   alertHistoryStepSeconds: z.number().int().min(15).max(3600).default(60),
+  /**
+   * Label matchers added to every ALERTS read of the Prometheus alert history, PromQL syntax without
+   * braces. The default leaves out kube-prometheus's always-firing Watchdog and InfoInhibitor: one per
+   * cluster, they are no on-call load and were most of the samples read (at 7,000 clusters, ~440M a week).
+   */
+  alertMatchers: z.string().regex(LABEL_MATCHERS, 'PromQL label matchers such as alertname!~"Watchdog|InfoInhibitor", env="prod" (no braces)').default('alertname!~"Watchdog|InfoInhibitor"'),
   /** Alertmanager v2 API root for the alerts firing at handoff; none: derived from the alert history. */
   alertmanagerUrl: z.string().url().optional(),
   links: z.strictObject({

@@ -6,6 +6,8 @@ import { buildAdapters } from '../../src/adapters/index.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { loadConfig } from '../../src/core/config/load-config.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { startPrometheusFake } from '../fakes/prometheus-fake.js';
+import { rawReads, routeAlerts } from './alerts/alerts-schedule-fake.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -44,6 +46,39 @@ describe('buildAdapters: evidence sources not configured (kind none)', () => {
 
     expect([built.logs().configured, built.events().configured, built.changes().configured]).toEqual([false, false, false]);
     expect(answers).toEqual([[], [], []]);
+  });
+});
+
+describe('buildAdapters: the Prometheus alert history', () => {
+  const H = 3_600_000;
+  const T = Date.UTC(2026, 10, 30);
+  const schedule = [
+    { labels: { alertname: 'Watchdog', cluster: 'c-1' }, firing: [[T - 48 * H, T + H]] as [number, number][] },
+    { labels: { alertname: 'KubePodCrashLooping', cluster: 'c-1' }, firing: [[T - 2 * H, T - H]] as [number, number][] },
+  ];
+
+  it.each([
+    ['by default leaves out the always-firing Watchdog and InfoInhibitor', {}, 'alertname!~"Watchdog|InfoInhibitor"'],
+    ['applies report.alertMatchers', { FLEETOPS__REPORT__ALERTMATCHERS: 'env="prod"' }, 'env="prod"'],
+  ])('%s in every read', async (_name, extra, matcher) => {
+    const fake = await startPrometheusFake();
+    try {
+      routeAlerts(fake, schedule);
+      const built = adapters({ ...NO_EVIDENCE, FLEETOPS__METRICS__KIND: 'prometheus', FLEETOPS__METRICS__PROMETHEUS__URL: fake.url, ...extra });
+
+      await built.alerts().listEpisodes({ startMs: T - 24 * H, endMs: T });
+
+      // before: the config's matchers never reached the adapter, which read every ALERTS series
+      const reads = rawReads(fake).map((r) => r.params.get('query') ?? '');
+      expect(reads.length).toBeGreaterThan(0);
+      for (const q of reads) expect(q).toContain(matcher);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('refuses report.alertMatchers that are not label matchers, naming the field', () => {
+    expect(() => loadConfig({ env: { FLEETOPS__REPORT__ALERTMATCHERS: '{env="prod"}' } })).toThrow(/report\.alertMatchers: expected PromQL label matchers/);
   });
 });
 
