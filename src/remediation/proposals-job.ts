@@ -3,7 +3,8 @@ import { ExternalServiceError } from '../core/errors.js';
 import type { JobContext } from '../core/run-job.js';
 import { withDirectoryCache } from './approval/approver-directory.js';
 import { postDailyAuditHead } from './audit/audit-log-tools.js';
-import { collectReactionFeedback, type FeedbackSubject } from './feedback/collect-feedback.js';
+import type { FeedbackSubject } from './feedback/collect-feedback.js';
+import { collectDueFeedback, isFeedbackDue, planFeedback } from './feedback/collect-due-feedback.js';
 import { claimExecution } from './proposals/claim-execution.js';
 import { loadProposalContext } from './proposals/proposal-context.js';
 import { shortId } from './proposals/proposal-id.js';
@@ -55,13 +56,28 @@ async function reconcileOne(deps: RemediationDeps, p: ProposalRow, summary: Prop
   if (final && !OPEN_STATES.includes(final.state) && final.state !== p.state) summary.closed[final.state] = (summary.closed[final.state] ?? 0) + 1;
 }
 
-async function proposalSubjects(deps: RemediationDeps, sinceMs: number): Promise<FeedbackSubject[]> {
+/** Proposals whose reactions are due for a read (open or closed); only those are loaded. */
+async function proposalSubjects(deps: RemediationDeps, due: readonly ProposalRow[]): Promise<FeedbackSubject[]> {
   const subjects: FeedbackSubject[] = [];
-  for (const p of (await deps.store.proposals.list({})).filter((x) => x.createdAtMs >= sinceMs)) {
+  for (const p of due) {
     const [post, context] = await Promise.all([findProposalPost(deps.store, p), loadProposalContext(deps.store, p.id)]);
-    if (post && context) subjects.push({ kind: 'proposal', id: p.id, signature: context.signature, channel: post.channel, ts: post.ts, threadTs: post.threadTs });
+    if (post && context) subjects.push({ kind: 'proposal', id: p.id, signature: context.signature, channel: post.channel, ts: post.ts, threadTs: post.threadTs, postedAtMs: p.createdAtMs });
   }
   return subjects;
+}
+
+/** 👍/👎 on proposals and RCA replies of the lookback window, read when due, within a per-run budget of Slack calls. */
+async function readFeedback(deps: RemediationDeps, jobDeps: ProposalsJobDeps, ctx: JobContext): Promise<number> {
+  const at = { nowMs: ctx.clock.nowMs(), lookbackMs: deps.config.feedbackLookbackDays * 86_400_000 };
+  const recent = (await deps.store.proposals.list({})).filter((p) => p.createdAtMs >= at.nowMs - at.lookbackMs);
+  const rca = (await jobDeps.rcaFeedbackSubjects?.()) ?? [];
+  const plan = await planFeedback(deps.store, at, [...recent.map((p) => ({ kind: 'proposal' as const, id: p.id, postedAtMs: p.createdAtMs })), ...rca]);
+  const subjects = [...(await proposalSubjects(deps, recent.filter((p) => isFeedbackDue(plan, { kind: 'proposal', id: p.id })))), ...rca];
+  const result = await collectDueFeedback(deps, plan, subjects);
+  for (const s of result.skipped) ctx.fail(`feedback:${s.subject}`, s.error);
+  if (result.error) ctx.fail('feedback', result.error);
+  if (result.left > 0) ctx.logger.info({ left: result.left, calls: result.calls }, 'feedback reads left to the next run');
+  return result.recorded;
 }
 
 /**
@@ -70,7 +86,7 @@ async function proposalSubjects(deps: RemediationDeps, sinceMs: number): Promise
  * stale ones. A failure of one proposal is recorded and does not stop the others, except Slack's rate
  * limit: the rest would only wait for it too, and are listed in `notReconciled` for the next run (which
  * reads every open proposal again), as at the deadline. Then, once a day, the audit chain head; and
- * feedback reactions. Users and group members are looked up once per run.
+ * the feedback reactions due for a read. Users and group members are looked up once per run.
  */
 export async function proposalsJob(jobDeps: ProposalsJobDeps, ctx: JobContext): Promise<ProposalsJobSummary> {
   const deps: RemediationDeps = { ...jobDeps, chat: withDirectoryCache(jobDeps.chat), owner: ctx.runId, signal: ctx.signal, logger: ctx.logger, clock: ctx.clock };
@@ -99,9 +115,7 @@ export async function proposalsJob(jobDeps: ProposalsJobDeps, ctx: JobContext): 
   // reactions stay where they are: a run that was stopped leaves reading them to the next one
   if (stoppedBy) return summary;
   try {
-    const sinceMs = ctx.clock.nowMs() - deps.config.feedbackLookbackDays * 86_400_000;
-    const subjects = [...(await proposalSubjects(deps, sinceMs)), ...((await jobDeps.rcaFeedbackSubjects?.()) ?? [])];
-    summary.feedbackRecorded = await collectReactionFeedback(deps, subjects);
+    summary.feedbackRecorded = await readFeedback(deps, jobDeps, ctx);
   } catch (err) {
     ctx.fail('feedback', err);
   }
