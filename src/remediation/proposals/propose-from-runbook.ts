@@ -21,7 +21,7 @@ export interface ProposeFromRunbookInput {
    * namespace must be written in its evidence. Pass it for every suggestion that is not the
    * deterministic engine's (an LLM can name any cluster or object a log line names).
    */
-  scope?: { clusters: readonly string[]; evidence: readonly Pick<EvidenceRow, 'excerpt' | 'query' | 'data'>[] };
+  scope: { clusters: readonly string[]; evidence: readonly Pick<EvidenceRow, 'excerpt' | 'query' | 'data'>[] };
   context: Omit<ProposalContext, 'runbookId'>;
   channel?: string;
   threadTs?: string;
@@ -33,8 +33,8 @@ export interface ProposeFromRunbookResult {
 }
 
 /**
- * Proposals for an incident, only for operations the matched runbook allows, within its bounds and,
- * given the scope, on the incident's clusters and objects. Anything else (an operation outside the
+ * Proposals for an incident, only for operations the matched runbook allows, within its bounds and on
+ * the incident's clusters and objects (the scope: required, so no caller can skip the check). Anything else (an operation outside the
  * runbook or the catalog, a cluster a log line named, e.g. invented by the LLM) is refused and
  * audited; the others still go ahead. Free text (evidence, logs) is never an input.
  */
@@ -52,7 +52,7 @@ export async function proposeFromRunbook(input: ProposeFromRunbookInput, deps: C
     };
     try {
       if (!allowed) throw await refusal('runbook', `runbook ${input.runbook.id} does not allow operation "${s.operation}"`);
-      const outside = input.scope && scopeProblem(s.target, input.scope);
+      const outside = scopeProblem(s.target, input.scope);
       if (outside) throw await refusal('scope', outside);
       out.results.push(await createProposal({ groupId: input.groupId, ...s, bounds: allowed.parameters, context, channel: input.channel, threadTs: input.threadTs }, deps));
     } catch (err) {
@@ -64,7 +64,7 @@ export async function proposeFromRunbook(input: ProposeFromRunbookInput, deps: C
 }
 
 /** Why a target lies outside the incident: a cluster not in the group, or a name or namespace no evidence row writes. */
-function scopeProblem(target: OperationTarget, scope: NonNullable<ProposeFromRunbookInput['scope']>): string | undefined {
+function scopeProblem(target: OperationTarget, scope: ProposeFromRunbookInput['scope']): string | undefined {
   if (!scope.clusters.includes(target.cluster)) return `cluster ${JSON.stringify(target.cluster)} is not one of the incident's clusters`;
   const texts = scope.evidence.flatMap((e) => [e.excerpt, e.query, ...dataStrings(e.data)]).map((t) => t.toLowerCase());
   for (const [field, value] of [['name', target.name], ['namespace', target.namespace]] as const) {

@@ -10,6 +10,9 @@ import { transitionProposal } from '../../../src/remediation/proposals/proposal-
 import { healthyWorld, readerOf } from '../guardrails/world.js';
 import { approvedProposal, auditOf, createOutbox, createWorld, draft, GROUPS, propose, reply, runProposalsJob, U, type World } from '../proposals/harness.js';
 
+/** The incident the suggestions are for: cluster c1, whose evidence names coredns in kube-system. */
+const SCOPE = { clusters: ['c1'], evidence: [{ excerpt: 'coredns in kube-system: upstream timeouts', query: 'logs of coredns', data: {} }] };
+
 const runbook = { id: 'coredns-latency-timeouts', meta: { allowed_operations: [{ op: 'rollout-restart', parameters: { maxUnavailablePercent: { max: 0 } } }] } };
 
 function deps(world: World) {
@@ -39,7 +42,7 @@ describe('security: what may become a proposal', () => {
       { operation: 'rollout-restart', target: { cluster: 'c1', kind: 'Deployment' as const, namespace: 'kube-system', name: 'coredns' }, params: {} },
     ];
 
-    const result = await proposeFromRunbook({ groupId: 'g-1', runbook, suggestions, context: { ...draft().context, source: 'llm', rationale: logLine } }, deps(world));
+    const result = await proposeFromRunbook({ groupId: 'g-1', runbook, suggestions, context: { ...draft().context, source: 'llm', rationale: logLine }, scope: SCOPE }, deps(world));
 
     expect(result.refused).toEqual([{ operation: 'scale-workload', reason: 'runbook coredns-latency-timeouts does not allow operation "scale-workload"' }]);
     expect((await world.store.proposals.list({})).map((p) => p.operation)).toEqual(['rollout-restart']);
@@ -50,7 +53,7 @@ describe('security: what may become a proposal', () => {
     const world = await createWorld();
     const suggestions = [{ operation: 'rollout-restart', target: { cluster: 'c1', kind: 'Deployment' as const, name: 'coredns' }, params: { maxUnavailablePercent: 25 } }];
 
-    const result = await proposeFromRunbook({ groupId: 'g-1', runbook, suggestions, context: draft().context }, deps(world));
+    const result = await proposeFromRunbook({ groupId: 'g-1', runbook, suggestions, context: draft().context, scope: SCOPE }, deps(world));
 
     expect(result.refused[0].reason).toMatch(/above the runbook maximum 0/);
     expect((await auditOf(world.store))[0].action).toBe('proposal.refused');
