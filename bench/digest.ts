@@ -13,7 +13,7 @@
  * `--cpu-profile FILE` writes a V8 profile of the job. `fingerprint` hashes the groups, RCA results
  * and narratives, so a change that must not alter the digest can be checked at scale.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
@@ -26,7 +26,7 @@ import { availabilityDigestJob, type DigestSummary } from '../src/digest/availab
 import { createDefaultDigestEngine } from '../src/digest/default-digest-engine.js';
 import type { DigestIncidentGroup, DigestRcaResult } from '../src/digest/rca-contract.js';
 import { instant, instrumentAdapters, instrumentEngine, phases, Recorder, type Phase } from './digest/instrument.js';
-import { scanIntoStore, type ScanSetup } from './digest/scan-setup.js';
+import { reuseStore, scanIntoStore, type ScanSetup } from './digest/scan-setup.js';
 
 const { values: args } = parseArgs({ options: {
   clusters: { type: 'string', default: '1400' }, seed: { type: 'string', default: '1' }, end: { type: 'string', default: '2026-12-01T00:00:00Z' },
@@ -53,16 +53,7 @@ const made = JSON.stringify({ clusters, seed: args.seed, end: new Date(endMs).to
 
 async function setup(): Promise<ScanSetup | undefined> {
   const cached = args['scan-db'];
-  if (cached && existsSync(cached)) {
-    const kept = existsSync(`${cached}.json`) ? readFileSync(`${cached}.json`, 'utf8') : '(no sidecar file)';
-    if (kept !== made) throw new Error(`--scan-db ${cached}: made for ${kept}, this run is ${made}; remove it or name another file`);
-    copyFileSync(cached, dbFile);
-    // flushed now, or the job's first write waits for the copy's dirty pages (0.7 s at 7,000 clusters)
-    const fd = openSync(dbFile, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
-    return undefined;
-  }
+  if (reuseStore('--scan-db', cached, dbFile, made)) return undefined;
   const s = await scanIntoStore(env, new Date(endMs).toISOString(), Number(args.shards));
   if (cached) {
     copyFileSync(dbFile, cached);

@@ -14,7 +14,7 @@
  * `fingerprint` hashes the report model and the document model, so a change that must not alter the
  * report can be checked at scale. `--cpu-profile FILE` writes a V8 profile of the job.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -34,6 +34,7 @@ import { createSimulatedFleet } from '../src/simulator/index.js';
 import { instant, type Phase } from './digest/instrument.js';
 import { instrumentReportAdapters, ReportRecorder, reportPhases, type AlertCapture } from './report/instrument.js';
 import { seedOncallThreads } from './report/oncall-threads.js';
+import { reuseStore } from './digest/scan-setup.js';
 import { pipelineIntoStore, type PipelineSetup } from './report/pipeline-setup.js';
 
 const DAY_MS = 86_400_000;
@@ -71,16 +72,7 @@ const made = JSON.stringify({ clusters, seed: args.seed, end: endIso, days });
 async function setupStore(): Promise<PipelineSetup | { reused: string } | { pipeline: false }> {
   if (args['no-pipeline']) return { pipeline: false };
   const cached = args['store-db'];
-  if (cached && existsSync(cached)) {
-    const kept = existsSync(`${cached}.json`) ? readFileSync(`${cached}.json`, 'utf8') : '(no sidecar file)';
-    if (kept !== made) throw new Error(`--store-db ${cached}: made for ${kept}, this run is ${made}; remove it or name another file`);
-    copyFileSync(cached, dbFile);
-    // flushed now, or the job's first write waits for the copy's dirty pages
-    const fd = openSync(dbFile, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
-    return { reused: cached };
-  }
+  if (cached && reuseStore('--store-db', cached, dbFile, made)) return { reused: cached };
   const s = await pipelineIntoStore(env, endIso, wholeAtLeast('shards', args.shards, 1), weekDays);
   if (cached) {
     copyFileSync(dbFile, cached);

@@ -25,7 +25,7 @@ export interface SyntheticDay {
 }
 
 /** mulberry32: small, fast, and the same sequence everywhere. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -4,19 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SampleRuns } from '../../../src/adapters/alerts/prometheus/sample-runs.js';
+import { seededRandom as rng } from '../../reporting/slack/fuzz-text.js';
 
 const M = 60_000;
-
-/** mulberry32: the same sequence everywhere. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The set-based answers SampleRuns must give. */
 function plain(ts: readonly number[], maxGapMs: number) {
