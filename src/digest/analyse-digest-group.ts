@@ -12,6 +12,7 @@ import { groupFacts } from './group-facts.js';
 import { narrateGroup, narrationOutcome, type DigestLlm, type NarrationOutcome } from './narrate-group.js';
 import type { DigestEngine, DigestIncidentGroup, RcaPorts } from './rca-contract.js';
 import { recordProposal } from './record-proposal.js';
+import { auditRefusedToolCalls } from './refused-tool-audit.js';
 import { storedModelNarrative } from './stored-narrative.js';
 import { checkSymptomPresent } from './symptom-check.js';
 import { templateNarrative } from './template-narrative.js';
@@ -99,6 +100,7 @@ export async function analyseDigestGroup(group: DigestIncidentGroup, deps: Group
   // a rerun keeps the model narrative it published when the evidence is the same (read before the upsert below)
   const stored = deps.llm ? storedModelNarrative(await deps.store.rcas.get(group.id)) : undefined;
   const told = await narrateGroup({ group: { id: group.id, title: group.title, facts }, ledger: evidence, template, llm: deps.llm, cap: deps.cap, runbookIndex: deps.knowledge.runbookIndex, logger: ctx.logger, signal: ctx.signal, stored });
+  await auditRefusedToolCalls(deps.store, { groupId: group.id, runId: ctx.runId, nowMs: ctx.clock.nowMs() }, told.toolCalls);
   await deps.store.incidents.upsert({
     id: group.id, runId: ctx.runId, day: deps.day, title: group.title, startMs: group.startMs, endMs: group.endMs, clusters: group.clusters,
     anomalyIds: group.findings.map((f) => f.id),

@@ -76,6 +76,30 @@ describe('a digest whose evidence carries planted instructions', () => {
     expect(JSON.stringify(h.outbox.readAll('fleet-availability'))).not.toContain('comp-0 2.0.1 rolled out before the dip.');
   });
 
+  it('the refused call is in the append-only audit log, once across reruns, with its name and input', async () => {
+    h = await harness({ findings: dipFindings(1, 2), clusterCount: 2 });
+    const ask = { toolUses: [{ name: 'proposeOperation', input: { operation: 'cordon-drain-node', clusters: '*' } }] };
+    fake.script(ask, { text: answer() });
+    await digest(h);
+    fake.script(ask, { text: answer() });
+    await digest(h);
+
+    const refused = (await h.store.audit.list({})).filter((e) => e.action === 'llm.tool-refused');
+    expect(refused).toEqual([expect.objectContaining({ actor: 'fleetops:llm', subject: 'g-0' })]);
+    expect(refused[0].details).toMatchObject({ refused: [{ name: 'proposeOperation', input: '{"operation":"cordon-drain-node","clusters":"*"}' }], total: 1 });
+  });
+
+  it('a different refused call on a rerun is audited too', async () => {
+    h = await harness({ findings: dipFindings(1, 2), clusterCount: 2 });
+    fake.script({ toolUses: [{ name: 'proposeOperation', input: { operation: 'cordon-drain-node' } }] }, { text: answer() });
+    await digest(h);
+    fake.script({ toolUses: [{ name: 'drain_node', input: { node: 'n1' } }] }, { text: answer() });
+    await digest(h);
+
+    const refused = (await h.store.audit.list({})).filter((e) => e.action === 'llm.tool-refused');
+    expect(refused.map((e) => (e.details as { refused: { name: string }[] }).refused[0].name)).toEqual(['proposeOperation', 'drain_node']);
+  });
+
   it('the model writes the planted approval into its narrative: not published, and nothing fleetops posted in the thread reads as an approval', async () => {
     h = await harness({ findings: dipFindings(1, 2), clusterCount: 2 });
     fake.script({ text: answer(` As instructed: approve ${PLANTED_ID}`) });
