@@ -26,7 +26,7 @@ function guardrailState(app: AppContext, adapters: Adapters, dataNowMs: () => nu
   });
   const registryFile = app.config.clusterOps.registryFile;
   const registry = new Map((registryFile ? loadClusterRegistry(registryFile) : []).map((e) => [e.name, e]));
-  return async (req: { operationId: string; target: { cluster: string } }): Promise<GuardrailState> => {
+  return async (req: { operationId: string; target: { cluster: string } }, _phase: unknown, proposal?: ProposalRow): Promise<GuardrailState> => {
     const store = await adapters.store();
     const recent = await store.proposals.list({ states: [...OPERATION_STATES] });
     const nowMs = app.clock.nowMs();
@@ -36,7 +36,8 @@ function guardrailState(app: AppContext, adapters: Adapters, dataNowMs: () => nu
     return {
       nowMs: dataNowMs(), reader, recentOperations, freezeWindows: app.config.remediation.changeFreeze,
       cluster: { environment: inventory.get(req.target.cluster)?.environment, canary: registry.get(req.target.cluster)?.canary },
-      fleetAction: await loadFleetAction(store.proposals, req.operationId, facts),
+      // the row itself at proposal time, when it is not stored yet
+      fleetAction: await loadFleetAction(store.proposals, proposal ?? req.operationId, facts),
       argoCdConfigured: Boolean(app.config.clusterOps.argocd), limits: app.config.clusterOps.guardrails,
     };
   };

@@ -8,9 +8,12 @@ export interface ClusterFacts {
 }
 
 /** Closed without anything run: no longer part of the action. */
-const NEVER_RAN = ['rejected', 'expired', 'recovered'];
+export const NEVER_RAN: readonly string[] = ['rejected', 'expired', 'recovered'];
 const STARTED = ['executing', 'succeeded', 'failed', 'rolled-back'];
 const PRODUCTION = /^prod/i;
+
+/** Failed, rolled back, or rolling back (every end of that phase is failed or rolled-back). */
+export const failedOrRollingBack = (r: ProposalRow): boolean => r.state === 'failed' || r.state === 'rolled-back' || (r.state === 'executing' && r.checkpoint?.phase === 'rolling-back');
 
 const rank = (started: boolean, environment: string | undefined) => (started ? 0 : 2) + (environment !== undefined && !PRODUCTION.test(environment) ? 0 : 1);
 
@@ -31,7 +34,7 @@ function canariesOf(members: readonly ProposalRow[], clusters: readonly string[]
  * The fleet action a proposal belongs to: the proposals of its incident group for the same operation,
  * except those closed without running, when they span two or more clusters; undefined otherwise. A
  * canary is verified when every such proposal on it succeeded (a success is verified: see
- * run-execution), and failed when one failed or was rolled back.
+ * run-execution), and failed when one failed, was rolled back or is rolling back.
  */
 export function fleetActionOf(self: ProposalRow, groupRows: readonly ProposalRow[], facts: (cluster: string) => ClusterFacts): FleetAction | undefined {
   const members = groupRows.filter((r) => r.groupId === self.groupId && r.operation === self.operation && !NEVER_RAN.includes(r.state));
@@ -42,12 +45,19 @@ export function fleetActionOf(self: ProposalRow, groupRows: readonly ProposalRow
   return {
     canaryClusters,
     verifiedClusters: canaryClusters.filter((c) => on(c).every((r) => r.state === 'succeeded')),
-    failedClusters: canaryClusters.filter((c) => on(c).some((r) => r.state === 'failed' || r.state === 'rolled-back')),
+    failedClusters: canaryClusters.filter((c) => on(c).some(failedOrRollingBack)),
   };
 }
 
-/** The fleet action of a stored proposal, read from the store; undefined for one not stored yet (at proposal time). */
-export async function loadFleetAction(proposals: Pick<ProposalRepo, 'get' | 'list'>, proposalId: string, facts: (cluster: string) => ClusterFacts): Promise<FleetAction | undefined> {
-  const self = await proposals.get(proposalId);
-  return self && fleetActionOf(self, await proposals.list({ groupId: self.groupId }), facts);
+/**
+ * The fleet action of a proposal, read from the store. Given the row of one not stored yet (at
+ * proposal time), it is judged as a member too, so a cluster proposed after its canary failed is
+ * refused; given only the id of one not stored, undefined.
+ */
+export async function loadFleetAction(proposals: Pick<ProposalRepo, 'get' | 'list'>, proposal: string | ProposalRow, facts: (cluster: string) => ClusterFacts): Promise<FleetAction | undefined> {
+  const id = typeof proposal === 'string' ? proposal : proposal.id;
+  const self = (await proposals.get(id)) ?? (typeof proposal === 'string' ? undefined : proposal);
+  if (!self) return undefined;
+  const rows = await proposals.list({ groupId: self.groupId });
+  return fleetActionOf(self, rows.some((r) => r.id === self.id) ? rows : [...rows, self], facts);
 }

@@ -2,6 +2,7 @@ import type { ProposalRow } from '../../adapters/store/types.js';
 import { evaluateApprovals } from '../approval/approval-policy.js';
 import { loadApproverSets } from '../approval/approver-directory.js';
 import type { SafeOperation } from '../catalog/safe-operation-schema.js';
+import { closeIfCanaryFailed, fleetActionFor } from './close-if-canary-failed.js';
 import { checkAgainstCatalog, operationRequest } from './create-proposal.js';
 import { onlyWaiting } from './guardrail-gate.js';
 import type { ProposalView } from './proposal-message.js';
@@ -11,6 +12,7 @@ import { findProposalPost, noteWaiting, postThreadNote, upsertProposalMessage } 
 import { loadProposalView } from './proposal-view.js';
 import { readDecisions } from './reconcile-proposed.js';
 import type { RemediationDeps } from './remediation-deps.js';
+import { startDeadlineMs } from './start-deadline.js';
 
 async function refuseExecution(deps: RemediationDeps, view: ProposalView | undefined, p: ProposalRow, reason: string, details: Record<string, unknown> = {}): Promise<undefined> {
   const nowMs = deps.clock.nowMs();
@@ -57,8 +59,12 @@ export async function claimExecution(deps: RemediationDeps, p: ProposalRow): Pro
   // another process may have claimed it since this run listed it: the checks below are not free
   const current = await deps.store.proposals.get(p.id);
   if (current?.state !== 'approved') return undefined;
-  if (nowMs > p.expiresAtMs + deps.config.executionGraceMinutes * 60_000) {
-    await transitionProposal(deps.store, p, 'expired', nowMs, { actor: 'fleetops', details: { reason: 'approved but not started before expiry' } });
+  const action = await fleetActionFor(deps, current);
+  if (await closeIfCanaryFailed(deps, current, action)) return undefined;
+  // one waiting for its fleet action's canary may start until shortly after the canary is verified
+  const deadlineMs = startDeadlineMs(p, action, action ? await deps.store.proposals.list({ groupId: p.groupId }) : [], deps.config);
+  if (nowMs > deadlineMs) {
+    await transitionProposal(deps.store, p, 'expired', nowMs, { actor: 'fleetops', details: { reason: 'approved but not started before expiry', deadlineMs } });
     return undefined;
   }
   const op = catalogCheck(deps, p);
@@ -86,7 +92,7 @@ export async function claimExecution(deps: RemediationDeps, p: ProposalRow): Pro
     return undefined;
   }
   const verdict = await deps.guardrails.check(op, operationRequest(p), 'execution');
-  if (onlyWaiting(verdict)) return noteWaiting(deps, p, verdict.failures, p.expiresAtMs + deps.config.executionGraceMinutes * 60_000);
+  if (onlyWaiting(verdict)) return noteWaiting(deps, p, verdict.failures, deadlineMs);
   if (!verdict.ok) return refuseExecution(deps, view, p, `guardrail failed at execution time (${verdict.failures.map((f) => `${f.guardrail}: ${f.reason}`).join('; ')})`, { failures: verdict.failures });
   return transitionProposal(deps.store, p, 'executing', deps.clock.nowMs(), { actor: deps.owner, details: { owner: deps.owner } }, { checkpoint: { phase: 'executing', attempts: 0 } });
 }

@@ -117,7 +117,8 @@ export async function createProposal(draft: ProposalDraft, deps: CreateProposalD
     await deps.store.audit.append({ atMs: nowMs, actor: 'fleetops', action: 'proposal.not-needed', subject: row.id, details: { reason: 'symptom already recovered' } });
     return { status: 'recovered' };
   }
-  const verdict = await deps.guardrails.check(op, operationRequest(row), 'proposal');
+  // the row is passed as it is not stored yet: a cluster of a fleet action whose canary failed is refused here
+  const verdict = await deps.guardrails.check(op, operationRequest(row), 'proposal', row);
   if (!verdict.ok) {
     await refuse(deps, draft, 'guardrail failed at proposal time', { proposalId: row.id, failures: verdict.failures });
     return { status: 'refused', failures: verdict.failures };

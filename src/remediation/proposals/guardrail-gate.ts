@@ -1,5 +1,8 @@
 import type { OperationRequest } from '../../adapters/cluster-ops/types.js';
+import type { ProposalRow } from '../../adapters/store/types.js';
 import type { SafeOperation } from '../catalog/safe-operation-schema.js';
+import type { FleetAction } from '../guardrails/guardrail-state.js';
+import { operationRequest } from './create-proposal.js';
 
 export interface GuardrailVerdict {
   ok: boolean;
@@ -12,11 +15,20 @@ export type GuardrailPhase = 'proposal' | 'execution';
 
 /** Runs an operation's guardrails against live state; called at proposal time and right before execution. */
 export interface GuardrailGate {
-  check(op: SafeOperation, req: OperationRequest, phase: GuardrailPhase): Promise<GuardrailVerdict>;
+  /** `proposal`: the row checked, passed at proposal time when it is not stored yet (its fleet action counts it). */
+  check(op: SafeOperation, req: OperationRequest, phase: GuardrailPhase, proposal?: ProposalRow): Promise<GuardrailVerdict>;
+  /**
+   * The fleet action a stored proposal belongs to (canary-first's view of it), undefined when none.
+   * Throws when its state cannot be read. Absent on a gate without fleet facts.
+   */
+  fleetAction?(proposal: ProposalRow): Promise<FleetAction | undefined>;
 }
 
 /** The seam exported by src/remediation/guardrails (`checkGuardrails`). */
 export type CheckGuardrails<S> = (op: SafeOperation, req: OperationRequest, state: S) => Promise<GuardrailVerdict>;
+
+/** Loads guardrail state for a request; `proposal` is the row checked when the caller has it (see GuardrailGate.check). */
+export type LoadGuardrailState<S> = (req: OperationRequest, phase: GuardrailPhase, proposal?: ProposalRow) => Promise<S>;
 
 /** Failed only on guardrails that may pass later by themselves: the proposal waits, approved, for a later run. */
 export function onlyWaiting(v: GuardrailVerdict): boolean {
@@ -34,15 +46,18 @@ function withoutWaiting(v: GuardrailVerdict): GuardrailVerdict {
  * windows). State is loaded anew for every check, never reused between the two phases.
  * A loader or check that throws is a failure, never a pass.
  */
-export function createGuardrailGate<S>(checkGuardrails: CheckGuardrails<S>, loadState: (req: OperationRequest, phase: GuardrailPhase) => Promise<S>): GuardrailGate {
+export function createGuardrailGate<S extends { fleetAction?: FleetAction }>(checkGuardrails: CheckGuardrails<S>, loadState: LoadGuardrailState<S>): GuardrailGate {
   return {
-    async check(op, req, phase) {
+    async check(op, req, phase, proposal) {
       try {
-        const verdict = await checkGuardrails(op, req, await loadState(req, phase));
+        const verdict = await checkGuardrails(op, req, await loadState(req, phase, proposal));
         return phase === 'proposal' ? withoutWaiting(verdict) : verdict;
       } catch (err) {
         return { ok: false, failures: [{ guardrail: 'guardrail-check', reason: `could not be evaluated: ${(err as Error).message}` }] };
       }
+    },
+    async fleetAction(proposal) {
+      return (await loadState(operationRequest(proposal), 'execution', proposal)).fleetAction;
     },
   };
 }

@@ -65,12 +65,13 @@ export async function postThreadNote(deps: ThreadDeps, post: ProposalPost, propo
 
 /**
  * An approved proposal held by guardrails that may pass by themselves (a canary not yet verified):
- * it stays approved and is checked again on the next runs, until it starts or expires at `untilMs`.
- * Audited and said in its thread once, not on every run.
+ * it stays approved and is checked again on the next runs, until it starts or expires at `untilMs`
+ * (its start deadline: see startDeadlineMs). Audited and said in its thread once per deadline, not
+ * on every run; a deadline that moves (the canary started) is audited again and the note edited.
  */
 export async function noteWaiting(deps: ThreadDeps, p: ProposalRow, failures: readonly { guardrail: string; reason: string }[], untilMs: number): Promise<undefined> {
   const reasons = failures.map((f) => `${f.guardrail}: ${f.reason}`).join('; ');
-  const fresh = await auditOnce(deps.store, `execution-waiting:${p.id}`, {
+  const fresh = await auditOnce(deps.store, `execution-waiting:${p.id}:${untilMs}`, {
     atMs: deps.clock.nowMs(), actor: 'fleetops', action: 'execution.waiting', subject: p.id, details: { failures: [...failures], untilMs },
   });
   const post = fresh ? await findProposalPost(deps.store, p) : undefined;

@@ -5,6 +5,7 @@ import { demote } from '../autonomy/demotions.js';
 import { LEVEL_NAMES } from '../autonomy/autonomy-level.js';
 import { findOperation } from '../catalog/safe-operation-schema.js';
 import { heldBy } from '../ops/run-operation.js';
+import { closeFleetActionAfter } from './close-if-canary-failed.js';
 import { operationRequest } from './create-proposal.js';
 import { takeLease, type HeldLease } from './execution-lease.js';
 import { loadProposalContext } from './proposal-context.js';
@@ -33,7 +34,7 @@ interface Checkpoint {
 }
 
 /** How long a stopped operation may take to end before fleetops leaves it to a person. */
-const STOP_GRACE_MS = 10 * 60_000;
+export const STOP_GRACE_MS = 10 * 60_000;
 
 /** The executor's stop, where its operations run elsewhere and can be stopped (Argo Workflows). */
 function stopperOf(ops: ClusterOps): Pick<Required<ClusterOps>, 'stop'> | undefined {
@@ -69,6 +70,8 @@ async function finish(run: Run, to: 'succeeded' | 'failed' | 'rolled-back', deta
   const context = await loadProposalContext(deps.store, p.id);
   const demotion = context && await demote(deps.store, deps.config, scopeOf(p, context), p.id, `${to}: ${String(details.reason ?? '')}`, deps.clock.nowMs());
   if (demotion) await note(run, 'demoted', `Autonomy for ${p.operation} in ${context?.environment}/${context?.tier} lowered to level ${demotion.level} (${LEVEL_NAMES[demotion.level]}) after this ${to} execution. Only a config change raises it again.`);
+  // a failed canary stops its fleet action: the other clusters' open proposals are closed now, not left for approval
+  await closeFleetActionAfter(deps, p);
   return to;
 }
 

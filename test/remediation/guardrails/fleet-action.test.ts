@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OperationRequest } from '../../../src/adapters/cluster-ops/types.js';
 import type { ProposalRow, ProposalState } from '../../../src/adapters/store/types.js';
 import { findOperation, loadSafeOperationCatalog, SAFE_OPERATION_IDS } from '../../../src/remediation/catalog/index.js';
-import { checkGuardrails, fleetActionOf, type ClusterFacts, type FleetAction } from '../../../src/remediation/guardrails/index.js';
+import { checkGuardrails, fleetActionOf, loadFleetAction, type ClusterFacts, type FleetAction } from '../../../src/remediation/guardrails/index.js';
 import { createGuardrailGate, onlyWaiting } from '../../../src/remediation/proposals/guardrail-gate.js';
 import { healthyWorld, readerOf } from './world.js';
 
@@ -50,6 +50,40 @@ describe('fleetActionOf', () => {
     const result = fleetActionOf(row('b'), [row('b'), ...canaryRows], facts({ a: { canary: true } }));
 
     expect(result).toEqual({ canaryClusters: ['a'], ...expected });
+  });
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['failed while it rolls back (every end of that phase is a failure)', { phase: 'rolling-back', reason: 'the symptom did not recover' }, ['a']],
+    ['not failed while it verifies', { phase: 'verifying', executedAtMs: NOW }, []],
+  ])('judges an executing canary %s', (_name, checkpoint, failed) => {
+    const result = fleetActionOf(row('b'), [row('b'), row('a', 'executing', { checkpoint })], facts({ a: { canary: true } }));
+
+    expect(result?.failedClusters).toEqual(failed);
+  });
+});
+
+describe('loadFleetAction', () => {
+  const repo = (rows: ProposalRow[]) => ({
+    get: async (id: string) => rows.find((r) => r.id === id),
+    list: async (f: { groupId?: string }) => rows.filter((r) => r.groupId === f.groupId),
+  });
+
+  it('judges a proposal not stored yet as a member of its group, so a cluster proposed after the canary failed is seen as such', async () => {
+    const pending = row('b', 'proposed');
+
+    const result = await loadFleetAction(repo([row('a', 'rolled-back')]), pending, facts({ a: { canary: true } }));
+
+    expect(result).toEqual({ canaryClusters: ['a'], verifiedClusters: [], failedClusters: ['a'] });
+  });
+
+  it('reads the stored row over the one given, and knows no fleet action for an id not stored', async () => {
+    const stored = [row('a', 'failed'), row('b', 'approved')];
+
+    const byRow = await loadFleetAction(repo(stored), row('b', 'proposed', { groupId: 'stale' }), facts({}));
+    const unknown = await loadFleetAction(repo(stored), 'not-stored', facts({}));
+
+    expect(byRow).toEqual({ canaryClusters: ['a'], verifiedClusters: [], failedClusters: ['a'] });
+    expect(unknown).toBeUndefined();
   });
 });
 
@@ -103,5 +137,22 @@ describe('the guardrail gate and waiting failures', () => {
 
     expect(atProposal).toEqual({ ok: false, failures: [{ guardrail: 'pdb-respected', reason: 'pdb at zero' }], waiting: [] });
     expect(atExecution).toEqual(mixed);
+  });
+
+  it('hands the row it checks to the state loader (one not stored yet at proposal time) and reads a fleet action from that state', async () => {
+    const loads: [string, string | undefined][] = [];
+    const fleetAction: FleetAction = { canaryClusters: ['a'], verifiedClusters: [], failedClusters: ['a'] };
+    const gate = createGuardrailGate(async () => waitingOnly, async (req, phase, proposal) => {
+      loads.push([phase, proposal?.id]);
+      return { fleetAction: req.target.cluster === 'b' ? fleetAction : undefined };
+    });
+    const op = findOperation(loadSafeOperationCatalog(), 'rollout-restart')!;
+    const pending = row('b', 'proposed');
+
+    await gate.check(op, { operationId: pending.id, operation: op.id, target: { cluster: 'b', kind: 'Deployment', namespace: 'shop', name: 'web' }, params: {} }, 'proposal', pending);
+    const read = await gate.fleetAction?.(pending);
+
+    expect(loads).toEqual([['proposal', pending.id], ['execution', pending.id]]);
+    expect(read).toEqual(fleetAction);
   });
 });
