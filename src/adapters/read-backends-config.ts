@@ -17,6 +17,9 @@ import type { AwsCredentials } from './metrics/prometheus/connection.js';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
+/** A document field path such as `kubernetes.namespace_name`: an empty or malformed one would match no document. */
+const fieldName = z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, 'a document field such as kubernetes.namespace_name (dot-separated, no spaces or empty parts)');
+
 const OpenSearchAuthConfig = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
   z.strictObject({ kind: z.literal('basic'), username: z.string().min(1), passwordEnv: envName.default('OPENSEARCH_PASSWORD') }),
@@ -43,10 +46,13 @@ export const OpenSearchConfig = z.strictObject({
   keywordSuffix: z.string().default(''),
   logs: z.strictObject({
     indexPattern: z.string().min(1).default('logs-k8s-*'),
-    /** Document fields; defaults are the Fluent Bit/Fluentd Kubernetes layout plus `cluster`. */
+    /**
+     * Document fields; defaults are the Fluent Bit/Fluentd Kubernetes layout plus `cluster`. `namespace`
+     * (default `kubernetes.namespace_name`) scopes a platform component's lines to its own namespace.
+     */
     fields: z.strictObject({
-      cluster: z.string(), namespace: z.string(), pod: z.string(), node: z.string(), component: z.string(),
-      container: z.string(), level: z.string(), message: z.array(z.string()).min(1), timestamp: z.string(),
+      cluster: fieldName, namespace: fieldName, pod: fieldName, node: fieldName, component: fieldName,
+      container: fieldName, level: fieldName, message: z.array(fieldName).min(1), timestamp: fieldName,
     }).partial().default({}),
     /** Extra label/container values per component, e.g. `coredns: [kube-dns]`. */
     componentAliases: z.record(z.string(), z.array(z.string())).default({}),

@@ -3,6 +3,7 @@ import type { AlertEpisode } from '../adapters/alerts/types.js';
 import type { Change, ChangeQuery } from '../adapters/changes/types.js';
 import type { EventQuery, KubeEvent } from '../adapters/events/types.js';
 import type { LogLine, LogQuery } from '../adapters/logs/types.js';
+import { inComponentNamespace } from '../adapters/logs/namespace-scope.js';
 import { NotFoundError } from '../core/errors.js';
 import type { Cluster, ComponentId, SignalId, TimeRange, Topology } from '../fleet/types.js';
 import { addBackground, backgroundEvents, backgroundLogs } from './background.js';
@@ -141,7 +142,7 @@ export function createSimulatedFleet(opts: SimulatedFleetOptions = {}): Simulate
       const out: LogLine[] = [];
       for (const c of q.clusters.filter((x) => clusterById.has(x))) {
         for (const l of [...(index.logs.get(c) ?? []), ...background(c, q.startMs, q.endMs, backgroundLogs)]) {
-          if (l.tsMs >= q.startMs && l.tsMs < q.endMs && (!q.component || l.component === q.component) && (!text || l.message.toLowerCase().includes(text))) out.push(l);
+          if (l.tsMs >= q.startMs && l.tsMs < q.endMs && (!q.component || l.component === q.component) && inComponentNamespace(l, q.componentNamespaces) && (!text || l.message.toLowerCase().includes(text))) out.push(l);
         }
       }
       return out.sort((a, b) => b.tsMs - a.tsMs).slice(0, q.limit);

@@ -1,3 +1,5 @@
+import type { ComponentNamespaces } from './namespace-scope.js';
+
 export interface LogLine {
   tsMs: number;
   cluster: string;
@@ -14,6 +16,11 @@ export interface LogQuery {
   startMs: number;
   endMs: number;
   component?: string;
+  /**
+   * Lines of a listed component only from its namespaces (label or container naming the component,
+   * aliases included); unlisted components from any. Lines without a namespace are returned.
+   */
+  componentNamespaces?: ComponentNamespaces;
   /** Free text matched against the message. */
   text?: string;
   /** Upper bound on returned lines (implementations cap it further). */

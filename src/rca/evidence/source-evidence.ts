@@ -1,6 +1,7 @@
 import { safeCut } from '../../reporting/slack/escape-slack-text.js';
 import type { ChangeSource } from '../../adapters/changes/types.js';
 import type { EventSource, KubeEvent } from '../../adapters/events/types.js';
+import { inComponentNamespace } from '../../adapters/logs/namespace-scope.js';
 import type { LogSearch } from '../../adapters/logs/types.js';
 import type { IncidentGroup } from '../../correlate/incident-group.js';
 import { fmt, iso, type EvidenceDraft } from './evidence-row.js';
@@ -24,14 +25,21 @@ export async function eventEvidence(events: EventSource, plan: EvidencePlan, abo
   return [...by.values()].map((es) => {
     const count = es.reduce((n, e) => n + e.count, 0);
     const first = es.reduce((a, e) => (e.tsMs < a.tsMs ? e : a));
-    const objects = [...new Map(es.map((e) => [e.involvedName, { name: e.involvedName, kind: e.involvedKind, namespace: e.namespace, node: e.node ?? '', tsMs: e.tsMs }])).values()].slice(0, 10);
+    // one object per kind, namespace and name: a same-named object in another namespace is another object
+    const objects = [...new Map(es.map((e) => [`${e.involvedKind}\u0000${e.namespace}\u0000${e.involvedName}`, { name: e.involvedName, kind: e.involvedKind, namespace: e.namespace, node: e.node ?? '', tsMs: e.tsMs }])).values()].slice(0, 10);
     return { es, count, first, objects };
   }).sort((a, b) => Number(b.first.type === 'Warning') - Number(a.first.type === 'Warning') || b.count - a.count).slice(0, 12 * plan.sampled.length)
     .map(({ es, count, first, objects }) => ({
       source: 'events' as const, query, startMs, endMs: plan.during.endMs,
-      excerpt: `${count}× ${first.reason} (${first.type}) in ${first.cluster} on ${objects.map((o) => o.name).slice(0, 3).join(', ')}: "${cut(first.message, 160)}"`,
+      excerpt: `${count}× ${first.reason} (${first.type}) in ${first.cluster} on ${objectNames(objects).slice(0, 3).join(', ')}: "${cut(first.message, 160)}"`,
       data: { fact: 'event-reason', cluster: first.cluster, reason: first.reason, type: first.type, count, events: es.length, firstMs: first.tsMs, objects, message: first.message.slice(0, 300) },
     }));
+}
+
+/** Names, with the namespace where two objects share a name. */
+function objectNames(objects: { name: string; namespace: string }[]): string[] {
+  const shared = new Set(objects.map((o) => o.name).filter((n, i, all) => all.indexOf(n) !== i));
+  return objects.map((o) => (shared.has(o.name) && o.namespace ? `${o.namespace}/${o.name}` : o.name));
 }
 
 /**
@@ -53,20 +61,20 @@ export async function logEvidence(logs: LogSearch, plan: EvidencePlan, abortSign
   const endMs = plan.during.endMs;
   if (logs.configured === false) return [notConfiguredEvidence('logs', plan.sampled, startMs, endMs)];
   const windows = await Promise.all([[startMs, plan.onsetMs], [plan.onsetMs, endMs]].map(async ([from, to]) => {
-    const found = from < to ? await logs.search({ clusters: plan.sampled, startMs: from, endMs: to, limit: LOG_WINDOW_LIMIT, abortSignal }) : [];
+    const found = from < to ? await logs.search({ clusters: plan.sampled, startMs: from, endMs: to, limit: LOG_WINDOW_LIMIT, componentNamespaces: plan.componentNamespaces, abortSignal }) : [];
     const wasCut = found.length >= LOG_WINDOW_LIMIT;
     // covered from here to the window's end: all of it, or from the oldest line a cut answer kept
-    return { lines: found, cut: wasCut, coveredFromMs: wasCut ? found.reduce((t, l) => Math.min(t, l.tsMs), to) : from };
+    return { lines: found.filter((l) => inComponentNamespace(l, plan.componentNamespaces)), cut: wasCut, coveredFromMs: wasCut ? found.reduce((t, l) => Math.min(t, l.tsMs), to) : from };
   }));
   const [early, late] = windows;
   const lines = [...early.lines, ...late.lines];
   const sampled = early.cut || late.cut;
   const onsetOf = (cluster: string) => plan.clusterOnsetMs.get(cluster) ?? plan.onsetMs;
-  const query = `logs of ${plan.sampled.join(', ')} in [${iso(startMs)}, ${iso(plan.onsetMs)}) and [${iso(plan.onsetMs)}, ${iso(endMs)}), newest ${LOG_WINDOW_LIMIT} lines of each`;
+  const query = `logs of ${plan.sampled.join(', ')} in [${iso(startMs)}, ${iso(plan.onsetMs)}) and [${iso(plan.onsetMs)}, ${iso(endMs)}), newest ${LOG_WINDOW_LIMIT} lines of each, a component's only from its namespaces`;
   const by = new Map<string, { n: number; before: number; line: (typeof lines)[number]; pods: Set<string>; nodes: Set<string>; firstMs: number; tpl: string }>();
   for (const l of lines) {
     const tpl = template(l.message);
-    const key = `${l.cluster}\u0000${l.component}\u0000${l.level}\u0000${tpl}`;
+    const key = `${l.cluster}\u0000${l.namespace}\u0000${l.component}\u0000${l.level}\u0000${tpl}`;
     const g = by.get(key) ?? { n: 0, before: 0, line: l, pods: new Set(), nodes: new Set(), firstMs: l.tsMs, tpl };
     g.n++;
     if (l.tsMs < onsetOf(l.cluster)) g.before++;
@@ -86,12 +94,23 @@ export async function logEvidence(logs: LogSearch, plan: EvidencePlan, abortSign
     .map((g) => {
       const span = covered(onsetOf(g.line.cluster));
       const rose = risen(g.before, span.before, g.n - g.before, span.after);
+      const unchecked = namespaceUnchecked(g.line, plan);
       return {
         source: 'logs' as const, query, startMs, endMs,
-        excerpt: `${atLeast}${g.n}× ${g.line.level} from ${g.line.component} in ${g.line.cluster} (${[...g.pods].slice(0, 2).join(', ')}), ${atLeast}${g.before} of them before the onset${rose ? '' : ' (as often as after it)'}${sampled ? ` (the newest ${LOG_WINDOW_LIMIT} lines of each window were read; rates over the time they cover)` : ''}: "${cut(g.line.message, 180)}"`,
-        data: { fact: 'log-template', cluster: g.line.cluster, component: g.line.component, level: g.line.level, template: g.tpl, example: g.line.message.slice(0, 300), count: g.n, countBeforeOnset: g.before, rose, ...(sampled ? { sampled: true } : {}), pods: [...g.pods].sort().slice(0, 10), nodes: [...g.nodes].sort(), namespace: g.line.namespace, firstMs: g.firstMs },
+        excerpt: `${atLeast}${g.n}× ${g.line.level} from ${g.line.component} in ${g.line.cluster} (${[...g.pods].slice(0, 2).join(', ')}), ${atLeast}${g.before} of them before the onset${rose ? '' : ' (as often as after it)'}${sampled ? ` (the newest ${LOG_WINDOW_LIMIT} lines of each window were read; rates over the time they cover)` : ''}${unchecked ? ` (${unchecked})` : ''}: "${cut(g.line.message, 180)}"`,
+        data: { fact: 'log-template', cluster: g.line.cluster, component: g.line.component, level: g.line.level, template: g.tpl, example: g.line.message.slice(0, 300), count: g.n, countBeforeOnset: g.before, rose, ...(sampled ? { sampled: true } : {}), ...(unchecked ? { namespaceUnchecked: true } : {}), pods: [...g.pods].sort().slice(0, 10), nodes: [...g.nodes].sort(), namespace: g.line.namespace, firstMs: g.firstMs },
       };
     });
+}
+
+/**
+ * Why a row's lines were not checked to come from their component's namespace: none is known for the
+ * incident's component, or the lines of a scoped component name none. Undefined when checked.
+ */
+function namespaceUnchecked(line: { component: string; namespace: string }, plan: EvidencePlan): string | undefined {
+  if (plan.unscopedComponents.includes(line.component)) return `no namespace is known for ${line.component}: its lines from every namespace were read`;
+  if (line.namespace === '' && Object.hasOwn(plan.componentNamespaces, line.component)) return `the lines name no namespace: not checked to be ${line.component}'s own in ${plan.componentNamespaces[line.component].join(', ')}`;
+  return undefined;
 }
 
 /** Logged at least twice as often per minute from the onset as before it (or only from it). */

@@ -317,3 +317,52 @@ describe('createOpenSearchLogs: evidence that holds on a rerun', () => {
     }
   });
 });
+
+describe('createOpenSearchLogs: a component read only from its namespaces', () => {
+  /** A line at a namespace field given by its dotted path; no namespace field when `ns` is undefined. */
+  function at(nsField: string, ns: string | undefined, message: string, app: string, atMs = T0 + MIN): FakeDoc {
+    return {
+      index: 'logs-k8s-2025.06.04',
+      source: { '@timestamp': new Date(atMs).toISOString(), cluster: 'c1', log: message, ...(ns === undefined ? {} : { [nsField]: ns }), kubernetes: { pod_name: `${app}-0`, container_name: app, labels: { app } } },
+    };
+  }
+
+  it.each([
+    { layout: 'the Fluent Bit default', fieldMap: undefined, keywordSuffix: undefined, nsField: 'kubernetes.namespace_name', sent: 'kubernetes.namespace_name' },
+    { layout: 'a configured field, dynamically mapped', fieldMap: { namespace: 'k8s_namespace' }, keywordSuffix: '.keyword', nsField: 'k8s_namespace', sent: 'k8s_namespace.keyword' },
+  ])('leaves out a same-named workload of another namespace ($layout), and keeps other components and lines naming no namespace', async ({ fieldMap, keywordSuffix, nsField, sent }) => {
+    fake.add(
+      at(nsField, 'kube-system', 'platform dns', 'coredns', T0 + MIN),
+      at(nsField, 'team-a', 'team dns by name', 'coredns', T0 + 2 * MIN),
+      at(nsField, 'team-a', 'team dns by alias', 'kube-dns', T0 + 3 * MIN),
+      at(nsField, 'team-a', 'team app', 'checkout-api', T0 + 4 * MIN),
+      at(nsField, undefined, 'dns naming no namespace', 'coredns', T0 + 5 * MIN),
+    );
+
+    const lines = await logs({ fieldMap, keywordSuffix }).search({ ...query, clusters: ['c1'], componentNamespaces: { coredns: ['kube-system'] } });
+
+    expect(lines.map((l) => [l.message, l.component, l.namespace])).toEqual([
+      ['dns naming no namespace', 'coredns', ''],
+      ['team app', 'checkout-api', 'team-a'],
+      ['platform dns', 'coredns', 'kube-system'],
+    ]);
+    const sentBody = JSON.stringify(fake.requests[0].body);
+    expect(sentBody).toContain(JSON.stringify({ terms: { [sent]: ['kube-system'] } }));
+    expect(sentBody).toContain(JSON.stringify({ exists: { field: nsField } }));
+  });
+
+  it('sends one clause per namespace list, whatever the number of components sharing it', async () => {
+    fake.add(at('kubernetes.namespace_name', 'kube-system', 'etcd line', 'etcd'), at('kubernetes.namespace_name', 'team-a', 'team etcd', 'etcd'));
+
+    const lines = await logs().search({ ...query, componentNamespaces: { coredns: ['kube-system'], etcd: ['kube-system'], 'cert-manager': ['cert-manager'] } });
+
+    expect(lines.map((l) => l.message)).toEqual(['etcd line']);
+    expect((fake.requests[0].body as { query: { bool: { must_not: unknown[] } } }).query.bool.must_not).toHaveLength(2);
+  });
+
+  it('sends no namespace clause without a scope', async () => {
+    await logs().search(query);
+
+    expect(JSON.stringify(fake.requests[0].body)).not.toContain('must_not');
+  });
+});

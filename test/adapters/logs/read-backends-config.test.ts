@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/core/config/load-config.js';
 import { ArgoCdConfig, buildArgoCdChanges, buildOpenSearchEvents, buildOpenSearchLogs, OpenSearchConfig } from '../../../src/adapters/read-backends-config.js';
 import { fixedClock } from '../../../src/core/clock.js';
 import { ConfigError } from '../../../src/core/errors.js';
@@ -36,6 +40,28 @@ describe('read backend config', () => {
   ])('names the missing $name', ({ build, message }) => {
     expect(build).toThrow(ConfigError);
     expect(build).toThrow(message);
+  });
+
+  it.each([
+    ['empty', '""'],
+    ['with an empty part', 'kubernetes..namespace_name'],
+    ['with a space', '"kubernetes.namespace name"'],
+  ])('refuses a log namespace field %s, naming the field and the line', (_name, value) => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetops-os-fields-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, `opensearch:\n  logs:\n    fields:\n      namespace: ${value}\n`);
+
+    expect(() => loadConfig({ file, env: {} })).toThrow(/bad\.yaml:4: opensearch\.logs\.fields\.namespace: .*a document field such as kubernetes\.namespace_name/);
+  });
+
+  it('defaults the log namespace field to the Fluent Bit layout and sends the configured one', async () => {
+    const cfg = OpenSearchConfig.parse({ node: os.url, logs: { fields: { namespace: 'k8s.ns' } } });
+
+    await buildOpenSearchLogs(OpenSearchConfig.parse({ node: os.url }), deps({}, 'opensearch')).search({ clusters: ['c1'], startMs: T0, endMs: T0 + 1, limit: 5, componentNamespaces: { coredns: ['kube-system'] } });
+    await buildOpenSearchLogs(cfg, deps({}, 'opensearch')).search({ clusters: ['c1'], startMs: T0, endMs: T0 + 1, limit: 5, componentNamespaces: { coredns: ['kube-system'] } });
+
+    expect(JSON.stringify(os.requests[0].body)).toContain('{"terms":{"kubernetes.namespace_name":["kube-system"]}}');
+    expect(JSON.stringify(os.requests[1].body)).toContain('{"terms":{"k8s.ns":["kube-system"]}}');
   });
 
   it('builds adapters that reach their backends with secrets from the environment', async () => {

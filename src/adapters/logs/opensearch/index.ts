@@ -1,3 +1,4 @@
+import type { ComponentNamespaces } from '../namespace-scope.js';
 import type { LogLine, LogQuery, LogSearch } from '../types.js';
 import { DEFAULT_LOG_FIELDS, toLogLine, type LogFieldMap } from './log-fields.js';
 import { checkQueryBounds, createOpenSearchSearch, newestFirst, type OpenSearchConnection } from './opensearch-search.js';
@@ -15,7 +16,7 @@ export interface OpenSearchLogsOptions extends OpenSearchConnection {
   indexPattern: string;
   fieldMap?: Partial<LogFieldMap>;
   /**
-   * Appended to the fields used in `terms` filters (cluster, component, container): `.keyword` when
+   * Appended to the fields used in `terms` filters (cluster, namespace, component, container): `.keyword` when
    * the index is dynamically mapped (strings as text with a keyword sub-field). Default none.
    */
   keywordSuffix?: string;
@@ -67,21 +68,42 @@ export function buildLogQuery(q: LogQuery, size: number, f: LogFieldMap, b: Quer
     { range: { [f.timestamp]: { gte: q.startMs, lt: q.endMs, format: 'epoch_millis' } } },
     { terms: { [f.cluster + b.keywordSuffix]: [...new Set(q.clusters)] } },
   ];
-  if (q.component) {
-    const values = [q.component, ...(b.aliases[q.component] ?? [])];
-    filter.push(anyOf([{ terms: { [f.component + b.keywordSuffix]: values } }, { terms: { [f.container + b.keywordSuffix]: values } }]));
-  }
+  if (q.component) filter.push(componentClause([q.component, ...(b.aliases[q.component] ?? [])], f, b));
   const text = q.text?.trim().slice(0, MAX_TEXT_CHARS);
   // match_phrase analyses the text as data: no query syntax (`OR`, `*:*`, quotes) is interpreted.
   if (text) filter.push(anyOf(f.message.map((field) => ({ match_phrase: { [field]: text } }))));
+  const outside = outsideNamespaces(q.componentNamespaces ?? {}, f, b);
   return {
     size,
     track_total_hits: size + 1,
     timeout: `${b.timeoutMs}ms`,
-    query: { bool: { filter } },
+    query: { bool: { filter, ...(outside.length ? { must_not: outside } : {}) } },
     sort: [{ [f.timestamp]: { order: 'desc', unmapped_type: 'date' } }],
     _source: [f.timestamp, f.cluster, f.namespace, f.pod, f.node, f.component, f.container, f.level, ...f.message],
   };
+}
+
+/** The component label or the container name is one of `values`. */
+function componentClause(values: string[], f: LogFieldMap, b: QueryBounds): unknown {
+  return anyOf([{ terms: { [f.component + b.keywordSuffix]: values } }, { terms: { [f.container + b.keywordSuffix]: values } }]);
+}
+
+/**
+ * Lines of a scoped component from another namespace (a same-named workload elsewhere), one clause
+ * per namespace list. Lines without the namespace field are not matched, so they stay in the answer.
+ */
+function outsideNamespaces(scope: ComponentNamespaces, f: LogFieldMap, b: QueryBounds): unknown[] {
+  const byNamespaces = new Map<string, string[]>();
+  for (const [component, namespaces] of Object.entries(scope)) {
+    const key = JSON.stringify([...new Set(namespaces)].sort());
+    byNamespaces.set(key, [...(byNamespaces.get(key) ?? []), component, ...(b.aliases[component] ?? [])]);
+  }
+  return [...byNamespaces].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([key, values]) => {
+    const namespaces = JSON.parse(key) as string[];
+    const clauses = [componentClause([...new Set(values)], f, b), { exists: { field: f.namespace } }];
+    if (namespaces.length > 0) clauses.push({ bool: { must_not: [{ terms: { [f.namespace + b.keywordSuffix]: namespaces } }] } });
+    return { bool: { filter: clauses } };
+  });
 }
 
 function anyOf(clauses: unknown[]): unknown {
