@@ -59,6 +59,12 @@ export const RemediationConfig = z.strictObject({
   /** Change-freeze windows, in the guardrails' shape: pass them as `GuardrailState.freezeWindows`. */
   changeFreeze: z.array(ChangeFreezeWindow).default([]),
   feedbackLookbackDays: z.number().int().min(1).max(90).default(14),
+  /**
+   * A proposal's thread that conversations.history shows unchanged since its last read (same reply
+   * count and latest reply) is read again only once in this many minutes (edits and reactions
+   * change neither). 0 reads every open thread on every run.
+   */
+  threadRecheckMinutes: z.number().int().min(0).max(24 * 60).default(10),
 });
 export type RemediationConfig = z.infer<typeof RemediationConfig>;
 

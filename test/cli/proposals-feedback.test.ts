@@ -46,5 +46,6 @@ describe('proposals job: feedback on the digest RCA replies', () => {
     expect(rows.map((r) => [r.subjectKind, r.subjectId, r.userId, r.value])).toEqual([['rca', 'ig-1', 'UALICE', 1]]);
     expect(first.stdout).toContain('feedback=1');
     expect(second.stdout).toContain('feedback=0');
+    expect(second.stdout).toContain('threads read=0 unchanged=0');
   });
 });

@@ -84,10 +84,19 @@ export async function startSlackFake(opts: SlackFakeOptions = {}) {
   const calls: SlackFakeCall[] = [];
   const unexpected: string[] = [];
   const injected = new Map<string, { times: number; answer: Answer }[]>();
+  const allowances = new Map<string, { left: number; retryAfterSeconds: number }>();
   let base = '';
 
   const channelOf = (c: unknown) => channels.get(String(c)) ?? [...channels.values()].find((x) => `#${x.name}` === c || x.name === c);
   const metaOf = (m: FakeMessage, args: Args) => (String(args.include_all_metadata) === 'true' ? m : { ...m, metadata: undefined });
+  // a thread parent as Slack returns it: thread_ts, reply_count, reply_users_count, reply_users and
+  // latest_reply, from its replies at the time of the call (edits and reactions change none of them)
+  const asParent = (m: FakeMessage, all: readonly FakeMessage[]): FakeMessage | Args => {
+    const replies = all.filter((r) => r.thread_ts === m.ts && r.ts !== m.ts).sort(byTs);
+    if (replies.length === 0) return m;
+    const users = [...new Set(replies.map((r) => r.user).filter((u): u is string => Boolean(u)))];
+    return { ...m, thread_ts: m.ts, reply_count: replies.length, reply_users_count: users.length, reply_users: users.slice(0, 5), latest_reply: replies[replies.length - 1].ts, is_locked: false };
+  };
   const checkContent = (args: Args): Answer | undefined => {
     if (args.blocks === undefined && !args.text) return fail('no_text');
     if (typeof args.text === 'string' && args.text.length > 40_000) return fail('msg_too_long');
@@ -134,14 +143,14 @@ export async function startSlackFake(opts: SlackFakeOptions = {}) {
       const inRange = (t: number) => (incl ? t >= lo && t <= hi : t > lo && t < hi);
       const top = c.messages.filter((m) => (!m.thread_ts || m.thread_ts === m.ts) && inRange(tsNum(m.ts))).sort(byTs).reverse();
       const p = page(top, a, pageSize);
-      return ok({ messages: p.items.map((m) => metaOf(m, a)), has_more: p.has_more, response_metadata: p.response_metadata });
+      return ok({ messages: p.items.map((m) => asParent(metaOf(m, a), c.messages)), has_more: p.has_more, response_metadata: p.response_metadata });
     }),
     'conversations.replies': (a) => withChannel(a, 'channel', (c) => {
       const parent = c.messages.find((m) => m.ts === a.ts);
       if (!parent) return fail('thread_not_found');
       const thread = [parent, ...c.messages.filter((m) => m.thread_ts === parent.ts && m.ts !== parent.ts).sort(byTs)];
       const p = page(thread, a, pageSize);
-      return ok({ messages: p.items.map((m) => metaOf(m, a)), has_more: p.has_more, response_metadata: p.response_metadata });
+      return ok({ messages: p.items.map((m) => (m === parent ? asParent(metaOf(m, a), c.messages) : metaOf(m, a))), has_more: p.has_more, response_metadata: p.response_metadata });
     }),
     'users.info': (a) => {
       const u = users.get(String(a.user));
@@ -191,6 +200,10 @@ export async function startSlackFake(opts: SlackFakeOptions = {}) {
 
   function route(method: string, args: Args, auth: string | undefined): Answer {
     calls.push({ method, args });
+    const allowance = allowances.get(method);
+    if (allowance && allowance.left-- <= 0) {
+      return { status: 429, headers: { 'retry-after': String(allowance.retryAfterSeconds) }, body: { ok: false, error: 'ratelimited' } };
+    }
     const queue = injected.get(method);
     if (queue?.length) {
       const next = queue[0];
@@ -257,9 +270,16 @@ export async function startSlackFake(opts: SlackFakeOptions = {}) {
       channels.get(channelId)?.messages.push(msg);
       return msg.ts;
     },
+    /** Delete a message as its author would (chat.delete): gone from history and replies, and from its thread's reply_count. */
+    remove(channelId: string, ts: string): void {
+      const c = channels.get(channelId);
+      if (c) c.messages = c.messages.filter((m) => m.ts !== ts);
+    },
     messages: (channelId: string): FakeMessage[] => [...(channels.get(channelId)?.messages ?? [])].sort(byTs),
     rateLimit: (method: string, times: number, retryAfterSeconds: number) =>
       inject(method, times, { status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, body: { ok: false, error: 'ratelimited' } }),
+    /** From now on `allowed` calls of `method` pass, then every one is refused with 429 until called again (`Infinity` lifts it). */
+    rateLimitAfter: (method: string, allowed: number, retryAfterSeconds: number) => void allowances.set(method, { left: allowed, retryAfterSeconds }),
     failHttp: (method: string, times: number, status = 503) => inject(method, times, { status, body: 'service unavailable' }),
     failWith: (method: string, error: string, times = 1) => inject(method, times, fail(error)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

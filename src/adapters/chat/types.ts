@@ -11,6 +11,13 @@ export interface ChatMessage {
   text: string;
   reactions?: { name: string; users: string[]; count: number }[];
   metadata?: { eventType: string; payload: Record<string, unknown> };
+  /**
+   * On a thread parent as `history` returns it: its number of replies and the ts of the latest
+   * (Slack's `reply_count`, `latest_reply`). Absent on a message without replies. Edits and
+   * reactions change neither.
+   */
+  replyCount?: number;
+  latestReplyTs?: string;
 }
 
 export interface ChatBlockMessage {
@@ -38,7 +45,7 @@ export interface ChatChannel {
   upsertMessage(msg: ChatBlockMessage): Promise<{ channel: string; ts: string; permalink?: string; created: boolean }>;
   /** Replies of a thread, oldest first, paginated to the end. */
   listReplies(channel: string, threadTs: string): Promise<ChatMessage[]>;
-  /** Messages of a channel in [oldestTs, latestTs], paginated. */
+  /** Messages of a channel in [oldestTs, latestTs], paginated; thread parents carry `replyCount` and `latestReplyTs`. */
   history(channel: string, range: { oldestTs: string; latestTs: string }): Promise<ChatMessage[]>;
   /** Upload a file (e.g. a chart PNG) into a channel or thread. */
   uploadFile(file: { channel: string; threadTs?: string; filename: string; title: string; data: Uint8Array }): Promise<{ fileId: string }>;

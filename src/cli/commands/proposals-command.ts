@@ -24,7 +24,7 @@ export function remediationConfigOf(app: AppContext): RemediationConfig {
 
 export function formatProposalsSummary(s: ProposalsJobSummary): string {
   const kv = (o: Record<string, number | undefined>) => Object.entries(o).map(([k, v]) => `${k}=${v}`).join(' ') || 'none';
-  return `proposals: open=${s.open} approved=${s.approved} executions: ${kv(s.executed)} closed: ${kv(s.closed)} audit-head=${s.auditHeadPosted ? 'posted' : 'already'} feedback=${s.feedbackRecorded}${s.notReconciled.length ? ` not-reconciled=${s.notReconciled.length} (left to the next run: ${s.notReconciled.slice(0, 10).join(', ')}${s.notReconciled.length > 10 ? ', …' : ''})` : ''}\n`;
+  return `proposals: open=${s.open} approved=${s.approved} executions: ${kv(s.executed)} closed: ${kv(s.closed)} audit-head=${s.auditHeadPosted ? 'posted' : 'already'} feedback=${s.feedbackRecorded}${s.threads ? ` threads read=${s.threads.read} unchanged=${s.threads.unchanged}` : ''}${s.notReconciled.length ? ` not-reconciled=${s.notReconciled.length} (left to the next run: ${s.notReconciled.slice(0, 10).join(', ')}${s.notReconciled.length > 10 ? ', …' : ''})` : ''}\n`;
 }
 
 /** The `proposals` command (the CronJob body), with the wiring injected. */

@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../../adapters/chat/types.js';
 import type { ProposalRow } from '../../adapters/store/types.js';
-import { evaluateApprovals, type PolicyResult } from '../approval/approval-policy.js';
+import { evaluateApprovals, type ApproverSets, type PolicyResult } from '../approval/approval-policy.js';
 import { loadApproverSets, resolveCommandAuthors } from '../approval/approver-directory.js';
 import { parseApprovalThread, parseCommand, type RefusedReply } from '../approval/parse-approval-thread.js';
 import { auditOnce } from '../audit/audit-once.js';
@@ -10,6 +10,7 @@ import { OPEN_STATES, transitionProposal } from './proposal-state.js';
 import { findProposalPost, postThreadNote, upsertProposalMessage, type ProposalPost } from './proposal-thread.js';
 import { loadProposalView } from './proposal-view.js';
 import type { RemediationDeps } from './remediation-deps.js';
+import type { ThreadReads } from './thread-reads.js';
 
 /** Reactions people use to mean "yes"; they never approve, and saying so once helps. */
 const APPROVING_REACTIONS = new Set(['white_check_mark', 'heavy_check_mark', 'ballot_box_with_check', '+1', 'thumbsup', 'ok', 'shipit', 'approved']);
@@ -68,10 +69,13 @@ async function recordDecisions(deps: RemediationDeps, p: ProposalRow, policy: Po
   }
 }
 
-/** Reads the thread and applies the policy; records what counts and audits what does not. */
-export async function readDecisions(deps: RemediationDeps, view: ProposalView, post: ProposalPost): Promise<PolicyResult> {
+/**
+ * Reads the thread (or takes `replies` of it read earlier in this run) and applies the policy;
+ * records what counts and audits what does not.
+ */
+export async function readDecisions(deps: RemediationDeps, view: ProposalView, post: ProposalPost, replies?: readonly ChatMessage[]): Promise<PolicyResult> {
   const p = view.proposal;
-  const messages = await deps.chat.listReplies(post.channel, post.threadTs);
+  const messages = replies ?? (await deps.chat.listReplies(post.channel, post.threadTs));
   const parsed = parseApprovalThread(messages, {
     proposalId: p.id, postedTs: post.ts, expiresTs: toSlackTs(p.expiresAtMs), users: await resolveCommandAuthors(deps.chat, messages),
     selfUserIds: await selfUserIds(deps, messages), ...(await threadContext(deps, p)),
@@ -91,18 +95,68 @@ async function refuseWithoutContext(deps: RemediationDeps, p: ProposalRow): Prom
   return undefined;
 }
 
+const NO_APPROVERS: ApproverSets = { onCall: new Set(), managers: new Set(), allowlist: new Set() };
+
+/**
+ * The decisions recorded at the last read, when the thread has not changed since (see ThreadReads)
+ * and they leave the proposal pending under today's policy; else undefined, and the thread is read
+ * (automatic runs, and a verdict not yet acted on, are never taken from the record).
+ */
+async function unchangedDecisions(deps: RemediationDeps, view: ProposalView, post: ProposalPost, reads: ThreadReads | undefined): Promise<PolicyResult | undefined> {
+  if (!reads?.unchanged(view.proposal, post)) return undefined;
+  const recorded = await deps.store.approvals.list(view.proposal.id);
+  const policy = evaluateApprovals({
+    decisions: recorded.map((a) => ({ userId: a.userId, decision: a.decision, messageTs: a.messageTs, reason: a.reason })),
+    requirement: view.requirement, proposer: view.context.proposer, botUserIds: new Set(deps.config.botUserIds),
+    // without decisions the policy asks nobody's membership
+    approvers: recorded.length ? await loadApproverSets(deps.chat, deps.config.approvers) : NO_APPROVERS,
+  });
+  return policy.verdict === 'pending' ? policy : undefined;
+}
+
+/** Whether the replies hold a command naming this proposal that is not recorded yet (one that may change its state). */
+async function decidesAnew(deps: RemediationDeps, p: ProposalRow, messages: readonly ChatMessage[]): Promise<boolean> {
+  const commands = messages.filter((m) => {
+    const command = parseCommand(m.text);
+    return command !== undefined && p.id.startsWith(command.idPrefix);
+  });
+  if (commands.length === 0) return false;
+  const recorded = new Set((await deps.store.approvals.list(p.id)).map((a) => a.messageTs));
+  return commands.some((m) => !recorded.has(m.ts));
+}
+
+/**
+ * Decisions of an unchanged thread as recorded, else read. With `reads`, a thread read earlier in the
+ * run serves its other proposals, except one just posted into it (the read lacks its message) and one
+ * it holds a new command for: a decision acts on the thread as it is now.
+ */
+async function currentDecisions(deps: RemediationDeps, view: ProposalView, post: ProposalPost, justPosted: boolean, reads?: ThreadReads): Promise<PolicyResult> {
+  const p = view.proposal;
+  const recorded = justPosted ? undefined : await unchangedDecisions(deps, view, post, reads);
+  if (recorded) {
+    reads?.done(p, post, 'unchanged');
+    return recorded;
+  }
+  const cached = justPosted ? undefined : reads?.cached(post);
+  const reuse = cached !== undefined && !(await decidesAnew(deps, p, cached));
+  const policy = await readDecisions(deps, view, post, await reads?.replies(post, !reuse));
+  reads?.done(p, post, 'read');
+  return policy;
+}
+
 /**
  * One `proposed` proposal: post it if needed, read decisions, then approve, reject or expire it.
- * Returns the approved row when it may now execute.
+ * Returns the approved row when it may now execute. With `reads` (the job's run), a thread is read
+ * once for all its proposals, and not at all while unchanged; expiry still applies.
  */
-export async function reconcileProposed(deps: RemediationDeps, p: ProposalRow): Promise<ProposalRow | undefined> {
+export async function reconcileProposed(deps: RemediationDeps, p: ProposalRow, reads?: ThreadReads): Promise<ProposalRow | undefined> {
   const view = await loadProposalView(deps, p);
   if (!view) return refuseWithoutContext(deps, p);
   const found = await findProposalPost(deps.store, p);
   const superseded = await supersededBy(deps, p);
   if (superseded) return withdrawSuperseded(deps, view, found, superseded);
   const post = found ?? (await upsertProposalMessage(deps, view));
-  const policy = await readDecisions(deps, view, post);
+  const policy = await currentDecisions(deps, view, post, !found, reads);
   const nowMs = deps.clock.nowMs();
   const actor = 'fleetops';
   let next: ProposalRow | undefined;

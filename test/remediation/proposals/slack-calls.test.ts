@@ -1,57 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSlackChat } from '../../../src/adapters/chat/slack/index.js';
-import type { Store } from '../../../src/adapters/store/types.js';
-import { fixedClock } from '../../../src/core/clock.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import { loadSafeOperationCatalog } from '../../../src/remediation/catalog/index.js';
-import { createProposal } from '../../../src/remediation/proposals/create-proposal.js';
 import { shortId } from '../../../src/remediation/proposals/proposal-id.js';
 import { findProposalPost } from '../../../src/remediation/proposals/proposal-thread.js';
-import { proposalsJob } from '../../../src/remediation/proposals-job.js';
 import { startSlackFake, type SlackFake } from '../../fakes/slack-fake.js';
-import { auditOf, createFakeClusterOps, draft, GROUPS, openStore, scriptedGuardrails, scriptedVerify, T0, testConfig, U, USERS } from './harness.js';
-
-/** The proposals job against the Slack fake, one SlackChat per run as in production. */
-async function slackWorld(fake: SlackFake) {
-  const channel = fake.addChannel('fleet-remediation');
-  fake.addChannel('fleetops-audit');
-  for (const u of USERS) fake.addUser({ id: u.id, is_bot: u.isBot, deleted: u.deleted, is_restricted: !u.isFullMember && !u.deleted });
-  for (const [group, members] of Object.entries(GROUPS)) fake.addUsergroup(group, members);
-  const clock = fixedClock(T0);
-  const store: Store = await openStore();
-  const ops = createFakeClusterOps();
-  const guardrails = scriptedGuardrails();
-  const verify = scriptedVerify('not-recovered');
-  const catalog = loadSafeOperationCatalog();
-  const waitsMs: number[] = [];
-  const propose = async (i: number, expiryMinutes = 30) => {
-    const d = draft({ groupId: `g-${i}`, target: { cluster: 'c-eu-west-1-0001', kind: 'Deployment', namespace: 'kube-system', name: `coredns-${i}` } });
-    const r = await createProposal(d, { store, catalog, guardrails, verify, clock, expiryMinutes });
-    if (r.status !== 'proposed') throw new Error(`expected a proposal, got ${r.status}`);
-    return r.proposal;
-  };
-  const run = async (controller = new AbortController()) => {
-    clock.advance(120_000);
-    const chat = createSlackChat({ token: fake.token, apiUrl: fake.apiUrl, logger: silentLogger, clock, publications: store.publications, sleep: async (ms) => void waitsMs.push(ms) });
-    const failures: { part: string; message: string }[] = [];
-    const ctx = {
-      runId: `run-${clock.nowMs()}`, job: 'proposals', logger: silentLogger, clock, signal: controller.signal, failures,
-      fail: (part: string, err: unknown) => void failures.push({ part, message: (err as Error).message }),
-    };
-    const before = fake.calls.length;
-    const summary = await proposalsJob({ store, chat, clusterOps: ops, catalog, guardrails, verify, config: testConfig(), defaultChannel: '#fleet-remediation', auditChannel: '#fleetops-audit' }, ctx);
-    return { summary, failures, calls: fake.calls.slice(before) };
-  };
-  const reply = async (proposalId: string, user: string, text: string) => {
-    const p = await store.proposals.get(proposalId);
-    const post = p && (await findProposalPost(store, p));
-    if (!post) throw new Error(`proposal ${proposalId} is not posted yet`);
-    return fake.seed(channel, { thread_ts: post.threadTs, user, text });
-  };
-  return { channel, store, ops, waitsMs, propose, run, reply };
-}
-
-const count = (calls: { method: string }[], method: string) => calls.filter((c) => c.method === method).length;
+import { auditOf, T0, U } from './harness.js';
+import { count, slackWorld } from './slack-world.js';
 
 describe('proposals job on Slack: calls per run', () => {
   let fake: SlackFake;
@@ -94,18 +46,24 @@ describe('proposals job on Slack: calls per run', () => {
     expect(count(calls, 'users.info')).toBe(1);
   });
 
-  it('an idle run reads each open thread once: the proposal message comes with it, no conversations.history', async () => {
+  it('idle runs read each unchanged thread once per threadRecheckMinutes, after one conversations.history each; the proposal message comes with it', async () => {
     fake = await startSlackFake({ pageSize: 200, nowSeconds: T0 / 1000 });
     const w = await slackWorld(fake);
     for (let i = 0; i < 20; i++) await w.propose(i);
     await w.run();
+    const ids = (await w.store.proposals.list({ states: ['proposed'] })).map((p) => p.id);
+    const all = (await Promise.all(ids.map(async (id) => (await w.postOf(id)).threadTs))).sort();
 
-    const { failures, calls } = await w.run();
+    const idle = [];
+    for (let i = 0; i < 5; i++) idle.push(await w.run());
 
-    expect(failures).toEqual([]);
-    expect(count(calls, 'conversations.replies')).toBe(20);
-    expect(count(calls, 'conversations.history')).toBe(0);
-    expect(calls).toHaveLength(22);
+    expect(idle.flatMap((r) => r.failures)).toEqual([]);
+    // before: 20 conversations.replies on every run
+    expect(idle.map((r) => count(r.calls, 'conversations.history'))).toEqual([1, 1, 1, 1, 1]);
+    // 10 minutes: each thread read once, spread over the runs
+    expect(idle.flatMap((r) => w.threadsRead(r.calls)).sort()).toEqual(all);
+    expect(idle.map((r) => r.summary.threads?.read ?? 0).reduce((a, b) => a + b, 0)).toBe(20);
+    expect(idle.map((r) => r.calls.length - count(r.calls, 'conversations.replies') - count(r.calls, 'usergroups.users.list'))).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('a note posted in a thread just read does not read the thread again to find an earlier copy', async () => {
@@ -161,6 +119,9 @@ describe('proposals job on Slack: calls per run', () => {
     await w.run();
     await w.reply(approved.id, U.onCall, `approve ${shortId(approved.id)}`);
     await w.store.proposals.transition(approved.id, ['proposed'], 'approved', {}, T0);
+    // people talk in the other threads, so each needs a read
+    await w.chatter(late.id);
+    await w.chatter(soon.id);
     const threadOf = async (id: string) => (await findProposalPost(w.store, (await w.store.proposals.get(id))!))?.threadTs;
 
     const { calls } = await w.run();

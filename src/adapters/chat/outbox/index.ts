@@ -22,6 +22,21 @@ export interface OutboxOptions {
   botUserId?: string;
 }
 
+/** Per thread parent ts: how many replies it has and the latest one's ts. */
+function replyStats(messages: readonly ChatMessage[]): Map<string, { count: number; latestTs: string }> {
+  const out = new Map<string, { count: number; latestTs: string }>();
+  for (const m of messages) {
+    if (!m.threadTs || m.threadTs === m.ts) continue;
+    const t = out.get(m.threadTs);
+    if (!t) out.set(m.threadTs, { count: 1, latestTs: m.ts });
+    else {
+      t.count += 1;
+      if (m.ts > t.latestTs) t.latestTs = m.ts;
+    }
+  }
+  return out;
+}
+
 /**
  * Embedded ChatChannel: a file per channel holding messages as Slack would store them, plus an HTML
  * preview. Idempotency keys live in message metadata, exactly as with Slack, so reruns edit. Each
@@ -110,8 +125,13 @@ export function createOutboxChat(opts: OutboxOptions): ChatChannel & {
     async listReplies(channel, threadTs) {
       return copies(channel, (m) => m.threadTs === threadTs && m.ts !== threadTs).sort(byTs);
     },
+    /** Thread parents carry their reply count and latest reply, as Slack's history returns them. */
     async history(channel, range) {
-      return copies(channel, (m) => m.ts >= range.oldestTs && m.ts <= range.latestTs).sort(byTs);
+      const threads = replyStats(channelFile(channel).messages());
+      return copies(channel, (m) => m.ts >= range.oldestTs && m.ts <= range.latestTs).sort(byTs).map((m) => {
+        const t = !m.threadTs || m.threadTs === m.ts ? threads.get(m.ts) : undefined;
+        return t ? { ...m, replyCount: t.count, latestReplyTs: t.latestTs } : m;
+      });
     },
     async uploadFile(f) {
       const c = channelFile(f.channel);

@@ -63,8 +63,9 @@ export function createSlackChat(opts: SlackChatOptions): ChatChannel {
     return (m: SlackMessage) => (me.bot_id ? m.bot_id === me.bot_id : !me.user_id || m.user === me.user_id);
   };
   const published = createPublishedIndex(caller, pageSize, ourMessages);
-  // thread parents as conversations.replies returned them: reading that one message next (its
-  // reactions) needs no conversations.history call; an edit through upsertMessage drops it
+  // top-level messages as conversations.replies (a thread's parent) or a conversations.history range
+  // returned them: reading that one message next (its reactions) needs no call; an edit through
+  // upsertMessage drops it
   const parents = new Map<string, SlackMessage>();
   const readAll = async (method: string, args: Record<string, unknown>) => {
     const out: SlackMessage[] = [];
@@ -93,7 +94,9 @@ export function createSlackChat(opts: SlackChatOptions): ChatChannel {
       const parent = range.oldestTs === range.latestTs ? parents.get(`${id}/${range.oldestTs}`) : undefined;
       if (parent) return [mapSlackMessage(parent)];
       const args = { channel: id, oldest: range.oldestTs, latest: range.latestTs, inclusive: true };
-      return (await readAll('conversations.history', args)).map(mapSlackMessage);
+      const messages = await readAll('conversations.history', args);
+      for (const m of messages) if (!m.thread_ts || m.thread_ts === m.ts) parents.set(`${id}/${m.ts}`, m);
+      return messages.map(mapSlackMessage);
     },
     async uploadFile(f) {
       const channel_id = await resolveChannel(f.channel);

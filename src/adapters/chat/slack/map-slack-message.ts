@@ -12,6 +12,8 @@ export function mapSlackMessage(m: SlackMessage): ChatMessage {
   if (m.edited) out.edited = { user: m.edited.user, ts: m.edited.ts };
   if (m.reactions) out.reactions = m.reactions.map((r) => ({ name: r.name, users: r.users, count: r.count }));
   if (m.metadata) out.metadata = { eventType: m.metadata.event_type, payload: m.metadata.event_payload };
+  if (m.reply_count !== undefined) out.replyCount = m.reply_count;
+  if (m.latest_reply) out.latestReplyTs = m.latest_reply;
   return out;
 }
 

@@ -13,6 +13,8 @@ export const SlackMessage = z.object({
   edited: z.object({ user: z.string(), ts: z.string() }).optional(),
   reactions: z.array(z.object({ name: z.string(), users: z.array(z.string()).default([]), count: z.number() })).optional(),
   metadata: z.object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()).default({}) }).optional(),
+  reply_count: z.number().int().nonnegative().optional(),
+  latest_reply: z.string().optional(),
 });
 export type SlackMessage = z.infer<typeof SlackMessage>;
 

@@ -36,6 +36,19 @@ describe('outbox chat', () => {
     expect(replies[0].ts < replies[1].ts).toBe(true);
   });
 
+  it('history gives thread parents their reply count and latest reply, as Slack does', async () => {
+    const { chat } = outbox();
+    const parent = await chat.upsertMessage(message('parent', 'p'));
+    const quiet = await chat.upsertMessage(message('no replies', 'q'));
+    chat.appendReply('#fleet-availability', { threadTs: parent.ts, user: 'U1', text: 'looking' });
+    const latest = chat.appendReply('#fleet-availability', { threadTs: parent.ts, user: 'U2', text: 'approve abcd1234' });
+
+    const messages = await chat.history('#fleet-availability', { oldestTs: parent.ts, latestTs: quiet.ts });
+
+    expect(messages.map((m) => [m.text, m.replyCount, m.latestReplyTs])).toEqual([['parent', 2, latest], ['no replies', undefined, undefined]]);
+    expect(chat.readAll('#fleet-availability')[0]).not.toHaveProperty('replyCount');
+  });
+
   it('never lets message text inject markup into the HTML preview', async () => {
     const { chat, dir } = outbox();
 

@@ -55,6 +55,26 @@ describe('createSlackChat reads', () => {
     expect(fake.callsOf('conversations.history')).toHaveLength(before + 1);
   });
 
+  it('history gives thread parents their reply count and latest reply, and answers a later read of one of them without a call', async () => {
+    const { chat } = slackAgainst(fake);
+    const quiet = fake.seed(channel, { user: 'UHUMAN', text: 'no replies' });
+    const parent = fake.seed(channel, { user: 'UHUMAN', text: 'incident' });
+    fake.seed(channel, { user: 'U1', text: 'looking', thread_ts: parent });
+    const latest = fake.seed(channel, { user: 'U2', text: 'approve abcd1234', thread_ts: parent });
+    fake.seed(channel, { user: 'UHUMAN', text: 'later' });
+
+    const messages = await chat.history(channel, { oldestTs: quiet, latestTs: parent });
+    const before = fake.calls.length;
+    const again = await chat.history(channel, { oldestTs: parent, latestTs: parent });
+
+    expect(messages).toEqual([
+      { ts: quiet, user: 'UHUMAN', text: 'no replies' },
+      { ts: parent, threadTs: parent, user: 'UHUMAN', text: 'incident', replyCount: 2, latestReplyTs: latest },
+    ]);
+    expect(again).toEqual([messages[1]]);
+    expect(fake.calls).toHaveLength(before);
+  });
+
   it.each([
     { name: 'inclusive bounds', oldestTs: '1700000010.000000', latestTs: '1700000015.000000', expected: [10, 11, 12, 13, 14, 15] },
     { name: 'single second', oldestTs: '1700000003.000000', latestTs: '1700000003.000000', expected: [3] },

@@ -29,6 +29,35 @@ describe('the Slack fake itself', () => {
     expect(err).toMatchObject({ data: { error } });
   });
 
+  it('shows a thread parent as Slack does: thread_ts, reply_count, reply_users and latest_reply, in history and replies', async () => {
+    const channel = fake.addChannel('c');
+    const parent = fake.seed(channel, { user: 'U1', text: 'parent' });
+    fake.seed(channel, { user: 'U2', text: 'r1', thread_ts: parent });
+    const latest = fake.seed(channel, { user: 'U2', text: 'r2', thread_ts: parent });
+    const c = client(fake.token);
+
+    const history = (await c.apiCall('conversations.history', { channel })) as { messages?: unknown[] };
+    const replies = (await c.apiCall('conversations.replies', { channel, ts: parent })) as { messages?: unknown[] };
+
+    const shown = { ts: parent, thread_ts: parent, reply_count: 2, reply_users_count: 1, reply_users: ['U2'], latest_reply: latest };
+    expect(history.messages).toEqual([expect.objectContaining(shown)]);
+    expect(replies.messages?.[0]).toMatchObject(shown);
+    expect(replies.messages?.[1]).not.toHaveProperty('reply_count');
+  });
+
+  it('answers 429 to every call of a method past an allowance, until lifted', async () => {
+    fake.rateLimitAfter('auth.test', 1, 60);
+    const c = client(fake.token);
+
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(...(await Promise.allSettled([c.apiCall('auth.test')])));
+    fake.rateLimitAfter('auth.test', Infinity, 0);
+    results.push(...(await Promise.allSettled([c.apiCall('auth.test')])));
+
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(results[1]).toMatchObject({ reason: { retryAfter: 60 } });
+  });
+
   it('answers 429 with Retry-After for the next N calls only', async () => {
     fake.rateLimit('auth.test', 2, 5);
     const c = client(fake.token);
