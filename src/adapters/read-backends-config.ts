@@ -11,7 +11,8 @@ import { createArgoCdChanges, defaultClusterFromApp } from './changes/argocd/ind
 import type { ChangeSource } from './changes/types.js';
 import { createOpenSearchEvents } from './events/opensearch/index.js';
 import type { EventSource } from './events/types.js';
-import { createOpenSearchLogs, type OpenSearchAuth } from './logs/opensearch/index.js';
+import { createOpenSearchLogs, DEFAULT_QUIET_LEVELS, type OpenSearchAuth } from './logs/opensearch/index.js';
+import { normaliseLevel } from './logs/opensearch/log-fields.js';
 import type { LogSearch } from './logs/types.js';
 import type { AwsCredentials } from './metrics/prometheus/connection.js';
 
@@ -19,6 +20,17 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment var
 
 /** A document field path such as `kubernetes.namespace_name`: an empty or malformed one would match no document. */
 const fieldName = z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, 'a document field such as kubernetes.namespace_name (dot-separated, no spaces or empty parts)');
+
+/**
+ * Level-field values of lines that are no problem. A warning or error level here would hide the very
+ * lines the RCA reads, so it is refused.
+ */
+const QuietLevels = z.array(z.string().regex(/^\S+$/, 'a level-field value such as info (no spaces)')).superRefine((values, ctx) => {
+  values.forEach((v, i) => {
+    const level = normaliseLevel(v);
+    if (level === 'warn' || level === 'error') ctx.addIssue({ code: 'custom', path: [i], message: `a level of no problem such as ${DEFAULT_QUIET_LEVELS.join(', ')} ("${v}" is ${level === 'warn' ? 'a warning' : 'an error'} level: its lines would be left out of the RCA's log searches)` });
+  });
+});
 
 const OpenSearchAuthConfig = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
@@ -56,6 +68,12 @@ export const OpenSearchConfig = z.strictObject({
     }).partial().default({}),
     /** Extra label/container values per component, e.g. `coredns: [kube-dns]`. */
     componentAliases: z.record(z.string(), z.array(z.string())).default({}),
+    /**
+     * Level-field values the RCA's searches leave out in OpenSearch (also in lower, upper and
+     * capitalised spelling), so busy info logging does not crowd out warnings and errors. Lines
+     * without the level field are still read, their level taken from the message. [] leaves none out.
+     */
+    quietLevels: QuietLevels.default([...DEFAULT_QUIET_LEVELS]),
   }).prefault({}),
   events: z.strictObject({
     indexPattern: z.string().min(1).default('kube-events-*'),
@@ -102,7 +120,7 @@ export interface ReadBackendDeps {
 export function buildOpenSearchLogs(cfg: OpenSearchConfig, deps: ReadBackendDeps): LogSearch {
   return createOpenSearchLogs({
     ...connection(cfg, deps), indexPattern: cfg.logs.indexPattern, fieldMap: cfg.logs.fields, componentAliases: cfg.logs.componentAliases,
-    keywordSuffix: cfg.keywordSuffix, maxSize: cfg.maxSize,
+    quietLevels: cfg.logs.quietLevels, keywordSuffix: cfg.keywordSuffix, maxSize: cfg.maxSize,
   });
 }
 

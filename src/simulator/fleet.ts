@@ -142,7 +142,7 @@ export function createSimulatedFleet(opts: SimulatedFleetOptions = {}): Simulate
       const out: LogLine[] = [];
       for (const c of q.clusters.filter((x) => clusterById.has(x))) {
         for (const l of [...(index.logs.get(c) ?? []), ...background(c, q.startMs, q.endMs, backgroundLogs)]) {
-          if (l.tsMs >= q.startMs && l.tsMs < q.endMs && (!q.component || l.component === q.component) && inComponentNamespace(l, q.componentNamespaces) && (!text || l.message.toLowerCase().includes(text))) out.push(l);
+          if (l.tsMs >= q.startMs && l.tsMs < q.endMs && logMatches(l, q, text)) out.push(l);
         }
       }
       return out.sort((a, b) => b.tsMs - a.tsMs).slice(0, q.limit);
@@ -153,6 +153,15 @@ export function createSimulatedFleet(opts: SimulatedFleetOptions = {}): Simulate
     },
     alerts: (r) => traces.alerts.filter((a) => a.startMs < r.endMs && a.endMs > r.startMs),
   };
+}
+
+/**
+ * The query's filters as OpenSearch applies them, before the limit: components, their namespaces, and
+ * for `problemsOnly` no info or debug line (every simulated line has its level, as with a level field).
+ */
+function logMatches(l: LogLine, q: LogQuery, text: string | undefined): boolean {
+  return (!q.components || q.components.includes(l.component)) && inComponentNamespace(l, q.componentNamespaces)
+    && (!q.problemsOnly || l.level === 'warn' || l.level === 'error') && (!text || l.message.toLowerCase().includes(text));
 }
 
 function indexTraces(t: Traces): { events: Map<string, KubeEvent[]>; logs: Map<string, LogLine[]>; changes: Map<string, Change[]> } {

@@ -20,6 +20,8 @@ export interface EvidencePlan {
    * workload in another namespace.
    */
   componentNamespaces: Record<string, string[]>;
+  /** The group's own components (not `*`), sorted: their log lines are searched apart from the rest. */
+  components: string[];
   /** The group's components with no known namespace (the kubelet, user-defined ones): their lines are read from any. */
   unscopedComponents: string[];
 }
@@ -40,10 +42,11 @@ export function evidencePlan(group: IncidentGroup, nowMs: number, maxSampled = 3
     if (namespaces) componentNamespaces[component] = namespaces;
   }
   // `*`: a finding of the whole cluster (its series stopped), no component's lines
-  const unscopedComponents = group.components.filter((c) => c !== '*' && !Object.hasOwn(componentNamespaces, c)).sort();
+  const components = [...new Set(group.components.filter((c) => c !== '*'))].sort();
+  const unscopedComponents = components.filter((c) => !Object.hasOwn(componentNamespaces, c));
   return {
     onsetMs, before: { startMs: onsetMs - 3 * HOUR, endMs: onsetMs - HOUR }, during: { startMs: onsetMs, endMs: duringEnd }, sampled, clusterOnsetMs,
-    componentNamespaces, unscopedComponents,
+    componentNamespaces, components, unscopedComponents,
   };
 }
 

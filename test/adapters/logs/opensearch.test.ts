@@ -48,7 +48,7 @@ describe('createOpenSearchLogs', () => {
 
     expect(lines.map((l) => l.message)).toEqual(['[INFO] Reloading', '[ERROR] plugin/errors: 2 example.com. A: read udp 10.244.1.5:41234->10.96.0.10:53: i/o timeout']);
     expect(lines[1]).toEqual({
-      tsMs: T0 + 5 * MIN, cluster: 'c1', namespace: 'kube-system', pod: 'coredns-5d78c9869d-x7k2p', node: 'node-a', component: 'coredns', level: 'error',
+      id: 'logs-k8s-2025.06.04/doc-1', tsMs: T0 + 5 * MIN, cluster: 'c1', namespace: 'kube-system', pod: 'coredns-5d78c9869d-x7k2p', node: 'node-a', component: 'coredns', level: 'error',
       message: '[ERROR] plugin/errors: 2 example.com. A: read udp 10.244.1.5:41234->10.96.0.10:53: i/o timeout',
     });
     const { body, index } = fake.requests[0];
@@ -79,7 +79,7 @@ describe('createOpenSearchLogs', () => {
       fluentBit(T0 + 3 * MIN, 'c1', 'ingress', { app: 'ingress-nginx', container: 'controller', pod: 'ingress-nginx-controller-7f9c8d6b5-abcde' }),
     );
 
-    const lines = await logs().search({ ...query, component: 'coredns' });
+    const lines = await logs().search({ ...query, components: ['coredns'] });
 
     expect(lines.map((l) => [l.message, l.component])).toEqual([['dns by container', 'coredns'], ['dns by label', 'coredns']]);
   });
@@ -87,7 +87,7 @@ describe('createOpenSearchLogs', () => {
   it.each([
     { name: 'a wildcard cluster', q: { ...query, clusters: ['*'] } },
     { name: 'a Lucene OR in a cluster name', q: { ...query, clusters: ['c9 OR cluster:c1'] } },
-    { name: 'a wildcard component', q: { ...query, clusters: ['c1'], component: 'core*' } },
+    { name: 'a wildcard component', q: { ...query, clusters: ['c1'], components: ['core*'] } },
   ])('matches names exactly: $name does not widen the query', async ({ q }) => {
     fake.add(fluentBit(T0 + MIN, 'c1', 'must not be found'));
 
@@ -132,7 +132,7 @@ describe('createOpenSearchLogs', () => {
   it('filters on keyword sub-fields when told to', async () => {
     fake.add(fluentBit(T0 + MIN, 'c1', 'x'));
 
-    await logs({ keywordSuffix: '.keyword' }).search({ ...query, component: 'coredns' });
+    await logs({ keywordSuffix: '.keyword' }).search({ ...query, components: ['coredns'] });
 
     const sent = JSON.stringify(fake.requests[0].body);
     expect(sent).toContain('"cluster.keyword"');

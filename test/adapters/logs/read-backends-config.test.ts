@@ -64,6 +64,27 @@ describe('read backend config', () => {
     expect(JSON.stringify(os.requests[1].body)).toContain('{"terms":{"k8s.ns":["kube-system"]}}');
   });
 
+  it('defaults the quiet log levels and sends the configured ones in a warning-and-error search', async () => {
+    const cfg = OpenSearchConfig.parse({ node: os.url, logs: { quietLevels: ['verbose'] } });
+
+    await buildOpenSearchLogs(cfg, deps({}, 'opensearch')).search({ clusters: ['c1'], startMs: T0, endMs: T0 + 1, limit: 5, problemsOnly: true });
+
+    expect(OpenSearchConfig.parse({}).logs.quietLevels).toEqual(['trace', 'debug', 'info', 'notice']);
+    expect(JSON.stringify(os.requests[0].body)).toContain('{"terms":{"level":["VERBOSE","Verbose","verbose"]}}');
+  });
+
+  it.each([
+    ['a warning level', '[info, WARNING]', /bad\.yaml:4: opensearch\.logs\.quietLevels\.1: expected a level of no problem such as trace, debug, info, notice \("WARNING" is a warning level: its lines would be left out/],
+    ['an error level', '[err]', /bad\.yaml:4: opensearch\.logs\.quietLevels\.0: expected .*\("err" is an error level/],
+    ['a value with a space', '["in fo"]', /bad\.yaml:4: opensearch\.logs\.quietLevels\.0: .*a level-field value such as info/],
+  ])('refuses %s among the quiet log levels, naming the field and the line', (_name, value, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetops-os-quiet-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, `opensearch:\n  logs:\n    indexPattern: logs-*\n    quietLevels: ${value}\n`);
+
+    expect(() => loadConfig({ file, env: {} })).toThrow(message);
+  });
+
   it('builds adapters that reach their backends with secrets from the environment', async () => {
     const osCfg = OpenSearchConfig.parse({ node: os.url, auth: { kind: 'bearer' }, keywordSuffix: '.keyword' });
     argo.apps.push({ metadata: { name: 'coredns-c1', labels: { 'fleetops/cluster': 'c1', 'app.kubernetes.io/name': 'coredns' } }, spec: { destination: { server: 'https://x' } }, status: { history: [{ id: 1, revision: 'abc', deployedAt: new Date(T0 + 1000).toISOString() }] } });

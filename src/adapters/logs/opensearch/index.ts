@@ -1,11 +1,11 @@
 import type { ComponentNamespaces } from '../namespace-scope.js';
 import type { LogLine, LogQuery, LogSearch } from '../types.js';
-import { DEFAULT_LOG_FIELDS, toLogLine, type LogFieldMap } from './log-fields.js';
+import { DEFAULT_LOG_FIELDS, DEFAULT_QUIET_LEVELS, quietSpellings, toLogLine, type LogFieldMap } from './log-fields.js';
 import { checkQueryBounds, createOpenSearchSearch, newestFirst, type OpenSearchConnection } from './opensearch-search.js';
 import type { SearchHit } from './schema.js';
 
 export type { OpenSearchAuth, OpenSearchConnection } from './opensearch-search.js';
-export { DEFAULT_LOG_FIELDS, type LogFieldMap } from './log-fields.js';
+export { DEFAULT_LOG_FIELDS, DEFAULT_QUIET_LEVELS, type LogFieldMap } from './log-fields.js';
 
 export interface OpenSearchLogsOptions extends OpenSearchConnection {
   /**
@@ -24,6 +24,11 @@ export interface OpenSearchLogsOptions extends OpenSearchConnection {
   componentAliases?: Record<string, string[]>;
   /** Cap on lines per search whatever the caller asks. Default 500. */
   maxSize?: number;
+  /**
+   * Level-field values of lines that are no problem, left out of `problemsOnly` searches (in their
+   * lower, upper and capitalised spellings too). Default DEFAULT_QUIET_LEVELS; empty: none left out.
+   */
+  quietLevels?: readonly string[];
 }
 
 /** Phrases longer than this are cut: a phrase of a prefix still finds the line. */
@@ -35,17 +40,19 @@ export function createOpenSearchLogs(opts: OpenSearchLogsOptions): LogSearch {
   const search = createOpenSearchSearch(opts);
   const maxSize = opts.maxSize ?? 500;
   const componentOf = componentResolver(opts.componentAliases ?? {});
+  const quiet = quietSpellings(opts.quietLevels ?? DEFAULT_QUIET_LEVELS);
+  const quietSet = new Set(quiet);
   return {
     async search(q) {
       checkQueryBounds('log search', q);
       const size = Math.min(Math.floor(q.limit), maxSize);
-      if (size <= 0 || q.clusters.length === 0 || q.endMs <= q.startMs) return [];
-      const body = buildLogQuery(q, size, fields, { keywordSuffix: opts.keywordSuffix ?? '', aliases: opts.componentAliases ?? {}, timeoutMs: opts.timeoutMs ?? 30_000 });
+      if (size <= 0 || q.clusters.length === 0 || q.endMs <= q.startMs || q.components?.length === 0) return [];
+      const body = buildLogQuery(q, size, fields, { keywordSuffix: opts.keywordSuffix ?? '', aliases: opts.componentAliases ?? {}, timeoutMs: opts.timeoutMs ?? 30_000, quietLevels: quiet });
       const result = await search({ index: opts.indexPattern, body, signal: q.abortSignal });
       const lines: { tsMs: number; hit: SearchHit; line: LogLine }[] = [];
       let unreadable = 0;
       for (const hit of result.hits) {
-        const line = toLogLine(hit, fields, (label, container) => q.component ?? componentOf(label, container));
+        const line = toLogLine(hit, fields, (label, container) => componentOf(label, container, q.components), quietSet);
         if (line) lines.push({ tsMs: line.tsMs, hit, line });
         else unreadable++;
       }
@@ -60,6 +67,8 @@ interface QueryBounds {
   keywordSuffix: string;
   aliases: Record<string, string[]>;
   timeoutMs: number;
+  /** Level-field values a `problemsOnly` search leaves out, every spelling listed. */
+  quietLevels: readonly string[];
 }
 
 /** The search body: everything in filter context (no scoring), newest first, bounded in time and size. */
@@ -68,16 +77,18 @@ export function buildLogQuery(q: LogQuery, size: number, f: LogFieldMap, b: Quer
     { range: { [f.timestamp]: { gte: q.startMs, lt: q.endMs, format: 'epoch_millis' } } },
     { terms: { [f.cluster + b.keywordSuffix]: [...new Set(q.clusters)] } },
   ];
-  if (q.component) filter.push(componentClause([q.component, ...(b.aliases[q.component] ?? [])], f, b));
+  if (q.components) filter.push(componentClause([...new Set(q.components.flatMap((c) => [c, ...(b.aliases[c] ?? [])]))], f, b));
   const text = q.text?.trim().slice(0, MAX_TEXT_CHARS);
   // match_phrase analyses the text as data: no query syntax (`OR`, `*:*`, quotes) is interpreted.
   if (text) filter.push(anyOf(f.message.map((field) => ({ match_phrase: { [field]: text } }))));
-  const outside = outsideNamespaces(q.componentNamespaces ?? {}, f, b);
+  const mustNot = outsideNamespaces(q.componentNamespaces ?? {}, f, b);
+  // lines without the level field do not match: they stay, judged by their message
+  if (q.problemsOnly && b.quietLevels.length > 0) mustNot.push({ terms: { [f.level + b.keywordSuffix]: [...b.quietLevels] } });
   return {
     size,
     track_total_hits: size + 1,
     timeout: `${b.timeoutMs}ms`,
-    query: { bool: { filter, ...(outside.length ? { must_not: outside } : {}) } },
+    query: { bool: { filter, ...(mustNot.length ? { must_not: mustNot } : {}) } },
     sort: [{ [f.timestamp]: { order: 'desc', unmapped_type: 'date' } }],
     _source: [f.timestamp, f.cluster, f.namespace, f.pod, f.node, f.component, f.container, f.level, ...f.message],
   };
@@ -110,12 +121,16 @@ function anyOf(clauses: unknown[]): unknown {
   return clauses.length === 1 ? clauses[0] : { bool: { should: clauses, minimum_should_match: 1 } };
 }
 
-/** The domain component of a line: an alias maps back to its component; else the label, else the container. */
-function componentResolver(aliases: Record<string, string[]>): (label: string | undefined, container: string | undefined) => string {
+/**
+ * The domain component of a line: an alias maps back to its component; else the label, else the
+ * container. In a search for some components, the one the line was matched by (label or container).
+ */
+function componentResolver(aliases: Record<string, string[]>): (label: string | undefined, container: string | undefined, asked?: readonly string[]) => string {
   const back = new Map<string, string>();
   for (const [component, names] of Object.entries(aliases)) for (const n of names) back.set(n, component);
-  return (label, container) => {
+  return (label, container, asked) => {
     const raw = label ?? container ?? '';
-    return back.get(raw) ?? (container !== undefined ? back.get(container) : undefined) ?? raw;
+    const candidates = [back.get(raw), container !== undefined ? back.get(container) : undefined, raw, container];
+    return candidates.find((c) => c !== undefined && asked?.includes(c)) ?? candidates.find((c) => c !== undefined) ?? '';
   };
 }

@@ -32,22 +32,25 @@ export const DEFAULT_LOG_FIELDS: LogFieldMap = {
   timestamp: '@timestamp',
 };
 
-/** A hit as a LogLine; undefined when it has no readable timestamp or message. */
-export function toLogLine(hit: SearchHit, f: LogFieldMap, componentOf: (label: string | undefined, container: string | undefined) => string): LogLine | undefined {
+/** A hit as a LogLine; undefined when it has no readable timestamp or message. `quiet`: level-field spellings read as debug. */
+export function toLogLine(hit: SearchHit, f: LogFieldMap, componentOf: (label: string | undefined, container: string | undefined) => string, quiet: ReadonlySet<string> = new Set()): LogLine | undefined {
   const src = hit._source;
   const tsMs = getTimestampMs(src, [f.timestamp]);
   const raw = firstString(src, f.message)?.replace(/\r?\n$/, '');
   const message = raw === undefined ? undefined : capMessage(raw);
   if (tsMs === undefined || message === undefined) return undefined;
   const node = getString(src, f.node);
+  const level = getString(src, f.level);
   return {
+    id: `${hit._index}/${hit._id}`,
     tsMs,
     cluster: getString(src, f.cluster) ?? '',
     namespace: getString(src, f.namespace) ?? '',
     pod: getString(src, f.pod) ?? '',
     ...(node ? { node } : {}),
     component: componentOf(getString(src, f.component), getString(src, f.container)),
-    level: normaliseLevel(getString(src, f.level)) ?? levelFromMessage(message),
+    // a quiet value the server may leave out is quiet here too, whatever the message says
+    level: normaliseLevel(level) ?? (level !== undefined && quiet.has(level) ? 'debug' : levelFromMessage(message)),
     message,
   };
 }
@@ -66,6 +69,19 @@ const LEVELS: Record<string, LogLine['level']> = {
   trace: 'debug', debug: 'debug', info: 'info', notice: 'info', warn: 'warn', warning: 'warn',
   err: 'error', error: 'error', crit: 'error', critical: 'error', fatal: 'error', panic: 'error', emerg: 'error', alert: 'error',
 };
+
+/** Level-field values of lines that are no problem, by default (see quietSpellings). */
+export const DEFAULT_QUIET_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'notice'];
+
+/**
+ * Each value as written, lower case, upper case and capitalised (`info`, `INFO`, `Info`): a keyword
+ * field matches case-sensitively and shippers spell levels all three ways.
+ */
+export function quietSpellings(values: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const v of values) for (const s of [v, v.toLowerCase(), v.toUpperCase(), v.charAt(0).toUpperCase() + v.slice(1).toLowerCase()]) out.add(s);
+  return [...out].sort();
+}
 
 export function normaliseLevel(value: string | undefined): LogLine['level'] | undefined {
   return value === undefined ? undefined : LEVELS[value.toLowerCase()];
