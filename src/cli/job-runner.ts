@@ -29,6 +29,8 @@ const JOB_SECTIONS: Record<string, (config: FleetopsConfig) => readonly string[]
   proposals: () => ['store', 'chat', 'clusterOps', 'inventory', 'metrics'],
   // ops run refuses argo-workflows itself, with the reason; any other executor is checked here
   'ops-run': (c) => ['store', ...(c.clusterOps.kind === 'argo-workflows' ? [] : ['clusterOps'])],
+  // detector states are kept for clusters in the inventory (a Prometheus inventory reads metrics.prometheus)
+  retention: (c) => ['store', 'inventory', ...(c.inventory.kind === 'prometheus' ? ['metrics'] : [])],
 };
 
 /**

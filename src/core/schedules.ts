@@ -45,6 +45,10 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     job: 'runbook-lint', args: ['runbooks', 'lint'], cron: '0 7 * * 1', timeZone: 'Etc/UTC', activeDeadlineSeconds: 300,
     startingDeadlineSeconds: 3600, intervalSeconds: 7 * 86_400, description: 'weekly runbook lint (stale reviews, conflicts)',
   },
+  {
+    job: 'retention', args: ['retention'], cron: '20 3 * * *', timeZone: 'Etc/UTC', activeDeadlineSeconds: 1800,
+    startingDeadlineSeconds: 3600, intervalSeconds: 86_400, description: 'daily retention: deletes store rows past retention.* in batches',
+  },
 ];
 
 const CRON_WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];

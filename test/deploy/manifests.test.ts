@@ -48,7 +48,7 @@ describe('k8s-cronjobs', () => {
 
     it('holds the project rules', () => {
       expect(checkProjectRules(docs)).toEqual([]);
-      expect(docs.filter((d) => d.kind === 'CronJob')).toHaveLength(6);
+      expect(docs.filter((d) => d.kind === 'CronJob')).toHaveLength(7);
     });
 
     it('runs the finalize step with the Indexed Job\'s shard count', () => {
@@ -202,7 +202,7 @@ describe('monitoring', () => {
   it.skipIf(!hasPromtool())('promtool accepts the alert rules', () => {
     const out = execFileSync('promtool', ['check', 'rules', 'k8s-cronjobs/monitoring/fleetops-job-alerts.rules.yaml'], { encoding: 'utf8' });
 
-    expect(out).toMatch(/SUCCESS: 12 rules found/);
+    expect(out).toMatch(/SUCCESS: 14 rules found/);
   });
 });
 

@@ -234,6 +234,91 @@ export interface BaselineRepo {
   putMany(entries: readonly BaselineEntry[]): Promise<void>;
 }
 
+/**
+ * What the retention job deletes, in the order it deletes them (what refers to a row before the row).
+ * `approvals`, `proposalContexts` (baselines `proposal-context:<id>`) and `proposalPosts` (publications
+ * `proposal:<id>` and `proposal:<id>:<event>`) go with their proposal; `auditKeys` (publications
+ * `audit:<kind>:<subject>:…`) with their subject; `proposalReads` and `feedbackReads` are read records
+ * (baselines); `publications` are the day- and week-keyed records of the digest, the on-call report and
+ * the audit head, and the fleet-wide alerts;
+ * `detectorStates` are the scan's per-cluster states (baselines `scan:<cluster>`).
+ */
+export const RETENTION_KINDS = [
+  'runs', 'approvals', 'proposalContexts', 'proposalReads', 'feedbackReads', 'auditKeys', 'proposalPosts',
+  'publications', 'proposals', 'evidence', 'rcas', 'incidents', 'anomalies', 'detectorStates',
+] as const;
+export type RetentionKind = (typeof RETENTION_KINDS)[number];
+
+/** Epoch milliseconds: rows older than these may go (each kind's age is described on RetentionRepo.purge). */
+export interface RetentionCutoffs {
+  runs: number;
+  anomalies: number;
+  incidents: number;
+  evidence: number;
+  rcas: number;
+  /** Closed proposals by their last change, with their approvals, context and post record. */
+  proposals: number;
+  publications: number;
+  proposalReads: number;
+  feedbackReads: number;
+  detectorStates: number;
+}
+
+export interface RetentionPolicy {
+  beforeMs: RetentionCutoffs;
+  /**
+   * A proposal in one of these states keeps itself, its incident group (with the group's anomalies,
+   * evidence, RCA, digest publications and audit keys), its context, read record, post record and
+   * audit keys, and the other proposals of its group, whatever their age.
+   */
+  openProposalStates: readonly ProposalState[];
+  /** Clusters in the inventory now; undefined: no detector state is deleted. */
+  inventoryClusters?: ReadonlySet<string>;
+}
+
+export interface PurgeOptions {
+  /** Rows per DELETE statement (each its own transaction). */
+  batchSize: number;
+  /** Count what would go; delete nothing. */
+  dryRun?: boolean;
+  /** Checked before each batch: once aborted, the purge stops and reports itself incomplete. */
+  signal?: AbortSignal;
+  /** Called after each batch with the rows it deleted (or, dry, counted). */
+  onBatch?: (rows: number) => void;
+}
+
+export interface PurgeResult {
+  /** Rows deleted (dry run: rows that would be). */
+  rows: number;
+  /** Statements that deleted (or, dry, counted) at least one row. */
+  batches: number;
+  /** False when the signal stopped it: a rerun finishes the work. */
+  complete: boolean;
+}
+
+/** Rows the policy keeps although they are old, to say why in the job's report. */
+export interface RetentionHeld {
+  /** Open proposals: they and what they reference are kept. */
+  openProposals: number;
+  /** Runs still marked running that started before the runs cutoff (never deleted). */
+  runsLeftRunning: number;
+}
+
+export interface RetentionRepo {
+  /**
+   * Deletes one kind's rows that the policy lets go, at most `batchSize` per statement, until none is
+   * left or the signal aborts. Idempotent; an interrupted purge loses nothing a rerun would not delete.
+   * Never touches the audit table. Ages: runs by start (finished runs only), anomalies and incidents by
+   * end, evidence and RCAs by creation, proposals and what goes with them by their last change (closed
+   * proposals only), read records and publications by their last update, detector states by their last
+   * update (clusters not in `inventoryClusters` only), audit keys by their subject (a proposal or an
+   * incident group that is deleted by this policy or gone) and their own update.
+   */
+  purge(kind: RetentionKind, policy: RetentionPolicy, options: PurgeOptions): Promise<PurgeResult>;
+  /** What the policy holds back although old (see RetentionHeld). */
+  held(policy: RetentionPolicy): Promise<RetentionHeld>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Apply pending migrations; safe when several processes start at once. */
@@ -250,4 +335,5 @@ export interface Store {
   feedback: FeedbackRepo;
   publications: PublicationRepo;
   baselines: BaselineRepo;
+  retention: RetentionRepo;
 }

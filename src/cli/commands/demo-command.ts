@@ -9,6 +9,7 @@ import { runbooksLint } from './runbooks-lint-command.js';
 import { digestCommand } from './digest-command.js';
 import { proposalsCommand } from './proposals-command.js';
 import { reportCommand } from './report-command.js';
+import { retentionCommand } from './retention-command.js';
 import { scanCommand } from './scan-command.js';
 
 interface Step {
@@ -46,6 +47,7 @@ const STEPS: Step[] = [
   { name: 'availability-digest', command: digestCommand, extraArgs: {} },
   { name: 'proposals', command: proposalsCommand, extraArgs: {} },
   { name: 'oncall-report', command: reportCommand, extraArgs: {} },
+  { name: 'retention', command: retentionCommand, extraArgs: {} },
 ];
 
 /** Demo defaults: two days of history is enough for the detectors and keeps `npm start` quick. */
@@ -84,7 +86,8 @@ export const demoCommand: Command = {
 function summary(results: { name: string; code: number; seconds: number; output: string }[], outDir: string, seconds: number): string {
   const lines = results.map((r) => {
     const last = r.output.trim().split('\n').filter(Boolean);
-    const headline = r.name === 'runbooks lint' ? last[last.length - 1] : last.join('\n    ');
+    // retention's first line is its total; its table is in the step's own output
+    const headline = r.name === 'runbooks lint' ? last[last.length - 1] : r.name === 'retention' ? last[0] : last.join('\n    ');
     return `${r.code === 0 ? '✔' : '✘'} ${r.name} (${r.seconds.toFixed(1)} s, exit ${r.code})\n    ${headline ?? ''}`;
   });
   const rel = relative(process.cwd(), outDir) || '.';

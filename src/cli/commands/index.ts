@@ -3,6 +3,7 @@ import { configPrint, configValidate } from './config-commands.js';
 import { demoCommand } from './demo-command.js';
 import { digestCommand } from './digest-command.js';
 import { reportCommand } from './report-command.js';
+import { retentionCommand } from './retention-command.js';
 import { proposalsCommand } from './proposals-command.js';
 import { opsRunCommand } from './ops-run-command.js';
 import { auditExport, auditVerify } from './audit-commands.js';
@@ -19,6 +20,7 @@ export const COMMANDS: Command[] = [
   reportCommand,
   proposalsCommand,
   opsRunCommand,
+  retentionCommand,
   auditVerify,
   auditExport,
   runbooksLint,

@@ -5,6 +5,7 @@ import { ArgoCdConfig, OpenSearchConfig } from '../../adapters/read-backends-con
 import { GuardrailLimits } from '../../remediation/guardrails/guardrail-state.js';
 import { ClusterOpsSettings } from '../../remediation/registry/cluster-registry-schema.js';
 import { RemediationConfig } from '../../remediation/remediation-config.js';
+import { RetentionConfig } from '../../retention/retention-config.js';
 
 /** Config schema: every section strict (unknown keys are errors), every field defaulted. */
 
@@ -170,6 +171,8 @@ export const FleetopsConfig = z.strictObject({
   digest: DigestConfig.prefault({}),
   /** The weekly on-call report: handoff weekday/time/zone, resolution markers, toil minutes. */
   report: ReportConfig.prefault({}),
+  /** How long the store keeps each kind of row (`fleetops retention`); open proposals' data and the audit log always stay. */
+  retention: RetentionConfig.prefault({}),
   jobMetrics: z.strictObject({
     /** Pushgateway for job health (last success, duration, failures); unset: no push. */
     pushgatewayUrl: url.optional(),

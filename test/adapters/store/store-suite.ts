@@ -5,6 +5,8 @@ import { registerParityTests } from './suite-backend-parity.js';
 import { registerConcurrencyTests } from './suite-concurrency.js';
 import { registerProposalTests } from './suite-proposals.js';
 import { registerRepoTests } from './suite-repos.js';
+import { registerRetentionBatchTests } from './suite-retention-batches.js';
+import { registerRetentionTests } from './suite-retention.js';
 import { registerStorableNumberTests } from './suite-storable-numbers.js';
 import { registerStorableTextTests } from './suite-storable-text.js';
 import type { StoreHarness } from './fixtures.js';
@@ -43,6 +45,8 @@ export function registerStoreSuite(name: string, getHarness: () => StoreHarness)
     registerParityTests(ctx, opened);
     registerStorableTextTests(ctx);
     registerStorableNumberTests(ctx);
+    registerRetentionTests(ctx);
+    registerRetentionBatchTests(ctx);
   });
 }
 

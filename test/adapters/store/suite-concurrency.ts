@@ -36,7 +36,7 @@ export function registerConcurrencyTests(ctx: StoreContext, opened: Store[]): vo
       await Promise.all([a.migrate(), b.migrate()]);
 
       const rows = await ctx.harness.raw(target, 'SELECT version FROM schema_migrations ORDER BY version');
-      expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3]);
+      expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
       expect(await a.proposals.list({})).toEqual([]);
     });
 

@@ -11,7 +11,7 @@ export function registerRepoTests(ctx: StoreContext): void {
       await ctx.store.migrate();
 
       const rows = await ctx.harness.raw(ctx.target, 'SELECT version FROM schema_migrations ORDER BY version');
-      expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3]);
+      expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
     });
   });
 

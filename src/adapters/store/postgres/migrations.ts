@@ -30,4 +30,16 @@ ALTER TABLE approvals ALTER COLUMN message_ts TYPE TEXT COLLATE "C";
 ALTER TABLE feedback ALTER COLUMN id TYPE TEXT COLLATE "C";
 `,
   },
+  {
+    version: 4,
+    name: 'retention',
+    // retention reads keys by prefix as index ranges (proposal-context:…, audit:…, scan:…): under a
+    // linguistic collation a prefix's keys are not one range (en-US ICU sorts ';' before ':');
+    // the collation changes without a table rewrite, the key indexes are rebuilt
+    sql: `
+ALTER TABLE baselines ALTER COLUMN key TYPE TEXT COLLATE "C";
+ALTER TABLE publications ALTER COLUMN key TYPE TEXT COLLATE "C";
+CREATE INDEX evidence_created ON evidence (created_at_ms);
+`,
+  },
 ];

@@ -5,6 +5,7 @@ import { createAuditRepo } from './audit.js';
 import { createEvidenceRepo } from './evidence.js';
 import { createIncidentRepo } from './incidents.js';
 import { createProposalRepo } from './proposals.js';
+import { createRetentionRepo } from './retention.js';
 import { createRunRepo } from './runs.js';
 import {
   createApprovalRepo, createBaselineRepo, createFeedbackRepo, createPublicationRepo, createRcaRepo,
@@ -27,5 +28,6 @@ export function createRepos(db: SqlDb, clock: Clock): StoreRepos {
     feedback: createFeedbackRepo(db),
     publications: createPublicationRepo(db),
     baselines: createBaselineRepo(db),
+    retention: createRetentionRepo(db),
   };
 }

@@ -14,4 +14,6 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 
   // PostgreSQL's version 3 gives its text keys byte order; SQLite's BINARY collation already is: the
   // step is recorded so both dialects share one version list
   { version: 3, name: 'text-keys-in-byte-order', sql: 'SELECT 1;' },
+  // retention deletes evidence by age (PostgreSQL's version 4 also gives its key columns byte order)
+  { version: 4, name: 'retention', sql: 'CREATE INDEX evidence_created ON evidence (created_at_ms);' },
 ];
