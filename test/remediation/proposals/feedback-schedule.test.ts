@@ -1,11 +1,9 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/adapters/store/types.js';
 import { fixedClock } from '../../../src/core/clock.js';
 import { collectDueFeedback, planFeedback, type FeedbackSubject } from '../../../src/remediation/feedback/index.js';
 import { checkAgesMs, nextCheckMs } from '../../../src/remediation/feedback/feedback-schedule.js';
-import { PG_UNAVAILABLE_MESSAGE, postgresAvailable, startTestPostgres, type TestPostgres } from '../../support/postgres.js';
-import { createOutbox, openStore, T0, tempDir, U } from './harness.js';
+import { createOutbox, describeEachStore, openStore, T0, tempDir, U } from './harness.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -28,21 +26,7 @@ describe('feedback read schedule', () => {
   });
 });
 
-const available = postgresAvailable();
-if (!available) console.warn(PG_UNAVAILABLE_MESSAGE);
-let pg: TestPostgres | undefined;
-
-describe.each([
-  ['sqlite', false],
-  ['postgres', !available],
-] as const)('feedback reads within a budget (%s)', (kind, skip) => {
-  beforeAll(async () => {
-    if (kind === 'postgres' && !skip) pg = await startTestPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    if (kind === 'postgres') await pg?.stop();
-  });
-  const target = async () => (kind === 'postgres' ? { kind, at: await pg!.createDatabase() } : { kind, at: join(tempDir(), 'fleetops.db') });
+describeEachStore('feedback reads within a budget', (target, skip) => {
 
   /** A digest thread with three RCA replies: 👍 on-call, 👍 manager, 👎 second on-call. */
   async function digest(store: Store, nowMs = T0 + 10 * MIN) {

@@ -7,6 +7,7 @@ import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { createOutboxChat } from '../../../src/adapters/chat/outbox/index.js';
 import type { ChatUser } from '../../../src/adapters/chat/types.js';
 import type { ClusterOps, OperationPlan, OperationRequest, PlannedCall } from '../../../src/adapters/cluster-ops/types.js';
@@ -21,6 +22,7 @@ import type { GuardrailGate, GuardrailPhase, GuardrailVerdict } from '../../../s
 import type { RemediationDeps } from '../../../src/remediation/proposals/remediation-deps.js';
 import type { ProposalsJobDeps } from '../../../src/remediation/proposals-job.js';
 import { RemediationConfig } from '../../../src/remediation/remediation-config.js';
+import { PG_UNAVAILABLE_MESSAGE, postgresAvailable, startTestPostgres, type TestPostgres } from '../../support/postgres.js';
 
 export const T0 = Date.UTC(2026, 10, 30, 9, 0, 0);
 export const CHANNEL = '#fleet-remediation';
@@ -263,4 +265,25 @@ export async function reply(world: World, proposalId: string, user: string | und
 export async function auditOf(store: Store, subject?: string) {
   const all = await store.audit.list({});
   return subject ? all.filter((e) => e.subject === subject) : all;
+}
+
+export type StoreTarget = { kind: 'sqlite' | 'postgres'; at: string };
+
+/**
+ * A describe block run once on SQLite and once on PostgreSQL (skipped with a message where no server
+ * can be started); `target()` gives a fresh database of that kind for each call.
+ */
+export function describeEachStore(title: string, body: (target: () => Promise<StoreTarget>, skip: boolean) => void): void {
+  const available = postgresAvailable();
+  if (!available) console.warn(PG_UNAVAILABLE_MESSAGE);
+  describe.each([['sqlite', false], ['postgres', !available]] as const)(`${title} (%s)`, (kind, skip) => {
+    let pg: TestPostgres | undefined;
+    beforeAll(async () => {
+      if (kind === 'postgres' && !skip) pg = await startTestPostgres();
+    }, 60_000);
+    afterAll(async () => {
+      if (kind === 'postgres') await pg?.stop();
+    });
+    body(async () => (kind === 'postgres' ? { kind, at: await pg!.createDatabase() } : { kind, at: join(tempDir(), 'fleetops.db') }), skip);
+  });
 }

@@ -1,13 +1,11 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OperationRequest } from '../../../src/adapters/cluster-ops/types.js';
 import type { Store } from '../../../src/adapters/store/types.js';
 import { fixedClock } from '../../../src/core/clock.js';
 import { proposalsJob } from '../../../src/remediation/proposals-job.js';
 import { shortId } from '../../../src/remediation/proposals/proposal-id.js';
 import { loadReadRecords } from '../../../src/remediation/proposals/thread-reads.js';
-import { PG_UNAVAILABLE_MESSAGE, postgresAvailable, startTestPostgres, type TestPostgres } from '../../support/postgres.js';
-import { CHANNEL, createWorld, draft, openStore, propose, runProposalsJob, T0, tempDir, type World } from './harness.js';
+import { CHANNEL, createWorld, describeEachStore, draft, openStore, propose, runProposalsJob, T0, tempDir, type World } from './harness.js';
 
 const QUIET = { threadRecheckMinutes: 24 * 60 };
 
@@ -32,21 +30,7 @@ function recordReached(world: World): string[] {
   return names;
 }
 
-const available = postgresAvailable();
-if (!available) console.warn(PG_UNAVAILABLE_MESSAGE);
-let pg: TestPostgres | undefined;
-
-describe.each([
-  ['sqlite', false],
-  ['postgres', !available],
-] as const)('proposal reads kept in the store (%s)', (kind, skip) => {
-  beforeAll(async () => {
-    if (kind === 'postgres' && !skip) pg = await startTestPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    if (kind === 'postgres') await pg?.stop();
-  });
-  const target = async () => (kind === 'postgres' ? { kind, at: await pg!.createDatabase() } : { kind, at: join(tempDir(), 'fleetops.db') });
+describeEachStore('proposal reads kept in the store', (target, skip) => {
 
   it.skipIf(skip)('after a restart, the proposals a stopped run left are reached first, and unchanged threads are not read', async () => {
     const at = await target();
