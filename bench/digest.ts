@@ -11,7 +11,8 @@
  * `--noise-per-cluster F` adds F × clusters synthetic background findings (bench/digest/synthetic-day.ts)
  * to the day in this run's copy of the store: a busier day than the simulator's handful of incidents.
  * `--cpu-profile FILE` writes a V8 profile of the job. `fingerprint` hashes the groups, RCA results
- * and narratives, so a change that must not alter the digest can be checked at scale.
+ * and narratives, so a change that must not alter the digest can be checked at scale. `document`: the
+ * digest document as Google Docs would receive it (characters, batchUpdate requests; doc-stats.ts).
  */
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -25,6 +26,8 @@ import { fixedClock } from '../src/core/clock.js';
 import { availabilityDigestJob, type DigestSummary } from '../src/digest/availability-digest-job.js';
 import { createDefaultDigestEngine } from '../src/digest/default-digest-engine.js';
 import type { DigestIncidentGroup, DigestRcaResult } from '../src/digest/rca-contract.js';
+import type { DocModel } from '../src/reporting/doc-model.js';
+import { captureDocs, docStats } from './digest/doc-stats.js';
 import { instant, instrumentAdapters, instrumentEngine, phases, Recorder, type Phase } from './digest/instrument.js';
 import { reuseStore, scanIntoStore, type ScanSetup } from './digest/scan-setup.js';
 
@@ -69,7 +72,7 @@ function addNoise(): void {
   if (res.status !== 0) throw new Error(`--noise-per-cluster: adding ${noise} findings failed (exit ${res.status}): ${res.stderr.slice(-2000)}`);
 }
 
-interface Captured { groups: DigestIncidentGroup[]; rcas: Map<string, DigestRcaResult> }
+interface Captured { groups: DigestIncidentGroup[]; rcas: Map<string, DigestRcaResult>; docs: DocModel[] }
 
 /** The digest job as `fleetops digest` runs it (run record, adapters, store closed after), its dependencies timed. */
 async function runDigest(rec: Recorder, captured: Captured) {
@@ -85,7 +88,7 @@ async function runDigest(rec: Recorder, captured: Captured) {
     // as digestCommand: the simulated fleet is built for the data's end before the job body starts
     const digestEnd = app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : app.clock.nowMs();
     const start = instant();
-    summary = await availabilityDigestJob(instrumentAdapters(rec, adapters), ctx, { endMs: digestEnd, engine: timed });
+    summary = await availabilityDigestJob(instrumentAdapters(rec, captureDocs(adapters, captured.docs)), ctx, { endMs: digestEnd, engine: timed });
     span = { start, end: instant() };
     return summary;
   });
@@ -111,7 +114,7 @@ try {
   const scan = await setup();
   addNoise();
   const rec = new Recorder();
-  const captured: Captured = { groups: [], rcas: new Map() };
+  const captured: Captured = { groups: [], rcas: new Map(), docs: [] };
   const profiler = args['cpu-profile'] ? new Session() : undefined;
   if (profiler) {
     profiler.connect();
@@ -143,6 +146,7 @@ try {
     rootCauses: summary.rootCauses, proposals: summary.proposals, repliesPosted: summary.publication.repliesPosted,
     stages, calls: Object.fromEntries([...rec.calls].sort((a, b) => b[1].ms - a[1].ms)),
     fingerprint: await fingerprint(captured),
+    document: captured.docs.length ? docStats(captured.docs[captured.docs.length - 1]) : undefined,
   };
   if (args.json) console.log(JSON.stringify(report));
   else {
@@ -150,6 +154,8 @@ try {
     console.log(`fleet: ${clusters} simulated clusters (seed ${report.fleet.seed}, ${report.fleet.lookbackHours} h scanned to ${report.fleet.end}${noise ? `, +${noise} synthetic background findings` : ''}); ${scan ? `scan setup ${scan.seconds.toFixed(0)} s in ${scan.shards} shards + finalize (exit ${scan.exitCodes.join(',')})` : `scan store reused from ${args['scan-db']}`}`);
     console.log(`digest ${summary.day}: ${report.wallSeconds.toFixed(2)} s wall (job body ${report.jobSeconds.toFixed(2)} s), ${report.cpuSeconds.toFixed(2)} s CPU, peak RSS ${report.peakRssMB.toFixed(0)} MB, exit ${report.exitCode} (${report.failures} failures)`);
     console.log(`findings in ${report.findingsIn} (+${report.maintenanceSuppressed} under maintenance), groups out ${report.groupsOut} (${report.rootCauses} root causes, ${report.proposals} proposals, ${report.repliesPosted} replies), fingerprint ${report.fingerprint}`);
+    const d = report.document;
+    if (d) console.log(`document: ${d.textChars} characters (body end index ${d.bodyEndIndex}), ${d.detailedGroups} of ${report.groupsOut} groups in full, ${d.briefGroups} in brief, ${d.countedGroups} counted by kind, ${d.tables} tables of ${d.tableRows} rows; Google Docs: ${d.requests} requests in ${d.batches} batchUpdates (largest ${(d.largestBatchBytes / 1024).toFixed(0)} KiB, ${(d.requestBytes / 1048576).toFixed(1)} MiB in all)`);
     console.log('stage        wall s    CPU s');
     for (const p of stages) console.log(`${p.name.padEnd(10)} ${s(p.wallMs)}  ${s(p.cpuMs)}   ${p.what}`);
     console.log('calls: count, time summed from call to settle (calls in flight together each count it), most in flight at once');

@@ -1,25 +1,47 @@
-import type { DigestModel } from '../../digest/digest-model.js';
+import type { DigestGroupView, DigestModel } from '../../digest/digest-model.js';
 import type { DocBlock, DocModel, Inline } from '../doc-model.js';
-import { oneLine, pct, utcTime, verdictLabel } from './digest-format.js';
+import { DEFAULT_DOC_MAX_CHARS } from '../doc-size.js';
+import { clip, oneLine, pct, utcTime, verdictLabel } from './digest-format.js';
+import { fitDigestDocument, type DigestDocParts } from './fit-digest-doc.js';
 import { renderGroupSection } from './render-group-doc.js';
+
+export interface DigestDocOptions {
+  /**
+   * Characters the document may take, as Google Docs counts them (doc-size.ts). Over it, the first
+   * groups keep their full RCA and the rest are shortened (fit-digest-doc.ts). Default DEFAULT_DOC_MAX_CHARS.
+   */
+  maxChars?: number;
+}
+
+const FAILURE_CHARS = 500;
+const FAILURES_LISTED = 100;
 
 /**
  * The daily document: summary, SLO and error-budget table, an index of the groups, then the full
- * RCA of every group. Pure; data stays data (the Markdown/HTML/Docs renderers escape it).
+ * RCA of every group. Over `maxChars` it is shortened rather than refused by Google Docs: the first
+ * groups in the model's order (critical first, then most clusters) keep their full RCA, and the
+ * summary says so. Pure; data stays data (the Markdown/HTML/Docs renderers escape it).
  */
-export function renderDigestDocument(model: DigestModel): DocModel {
-  const blocks: DocBlock[] = [
+export function renderDigestDocument(model: DigestModel, opts: DigestDocOptions = {}): DocModel {
+  const title = `Availability digest — ${model.day}`;
+  const sections = model.groups.map((g, i) => renderGroupSection(g, i + 1));
+  const parts: DigestDocParts = {
+    title, groups: model.groups, runId: model.runId, sections, tail: failedBlocks(model),
+    head: (notice) => headBlocks(model, notice), index: indexBlocks,
+  };
+  return fitDigestDocument(parts, opts.maxChars ?? DEFAULT_DOC_MAX_CHARS);
+}
+
+function headBlocks(model: DigestModel, notice?: string): DocBlock[] {
+  return [
     { kind: 'paragraph', spans: [`Window ${utcTime(model.window.startMs)} → ${utcTime(model.window.endMs)}; generated ${utcTime(model.generatedAtMs)} by run `, { text: model.runId, code: true }, '.'] },
     { kind: 'heading', level: 2, text: 'Summary', anchor: 'summary' },
     { kind: 'bullets', items: summaryItems(model) },
+    ...(notice ? [{ kind: 'paragraph' as const, spans: [{ text: notice, bold: true }] }] : []),
     { kind: 'heading', level: 2, text: 'SLO and error budget', anchor: 'slo' },
     ...sloBlocks(model),
     { kind: 'heading', level: 2, text: 'Incident groups', anchor: 'groups' },
-    ...indexBlocks(model),
-    ...model.groups.flatMap((g, i) => renderGroupSection(g, i + 1)),
-    ...failedBlocks(model),
   ];
-  return { title: `Availability digest — ${model.day}`, blocks };
 }
 
 function summaryItems(m: DigestModel): Inline[][] {
@@ -45,12 +67,12 @@ function sloBlocks(m: DigestModel): DocBlock[] {
   }];
 }
 
-function indexBlocks(m: DigestModel): DocBlock[] {
-  if (m.groups.length === 0) return [{ kind: 'paragraph', spans: ['No incident groups: nothing dipped below its SLO.'] }];
+function indexBlocks(groups: readonly DigestGroupView[]): DocBlock[] {
+  if (groups.length === 0) return [{ kind: 'paragraph', spans: ['No incident groups: nothing dipped below its SLO.'] }];
   return [{
     kind: 'table',
     header: ['#', 'Group', 'Severity', 'Clusters', 'Verdict', 'Top cause', 'Proposal'],
-    rows: m.groups.map((g, i) => [
+    rows: groups.map((g, i) => [
       [String(i + 1)], [oneLine(g.title)], [g.severity], [String(g.clusters.length)], [verdictLabel(g.verdict)],
       [g.top ? oneLine(`${g.top.failureMode} — ${g.top.entity}`) : '—'],
       [g.proposal ? { text: g.proposal.id8, code: true } : '—'],
@@ -62,6 +84,7 @@ function failedBlocks(m: DigestModel): DocBlock[] {
   if (m.failedGroups.length === 0) return [];
   return [
     { kind: 'heading', level: 2, text: 'Groups that could not be analysed', anchor: 'failed' },
-    { kind: 'bullets', items: m.failedGroups.map((f) => [{ text: f.part, code: true }, `: ${oneLine(f.message)}`]) },
+    { kind: 'bullets', items: m.failedGroups.slice(0, FAILURES_LISTED).map((f) => [{ text: f.part, code: true }, `: ${clip(oneLine(f.message), FAILURE_CHARS)}`]) },
+    ...(m.failedGroups.length > FAILURES_LISTED ? [{ kind: 'paragraph' as const, spans: [`… and ${m.failedGroups.length - FAILURES_LISTED} more; the run's record in the fleetops store (run `, { text: m.runId, code: true }, ') and the job log have every one.'] }] : []),
   ];
 }

@@ -1,6 +1,8 @@
 /** The weekly report as a DocModel (rendered to Markdown, HTML and Google Docs by the DocWriters). Pure. */
 import type { DocBlock, DocModel, Inline } from '../doc-model.js';
+import { DEFAULT_DOC_MAX_CHARS, docChars } from '../doc-size.js';
 import { dayLabel } from './alert-trend-chart.js';
+import { fitReportDoc, rankIncidents, shortenedNotice, type IncidentRanking, type ReportCut } from './fit-report-doc.js';
 import type { Highlights } from './highlights.js';
 import { formatChange, formatDate, formatLocal, formatMinutes } from './report-format.js';
 import type { WeeklyReport } from './weekly-report.js';
@@ -68,31 +70,43 @@ function firingBlocks(r: WeeklyReport): DocBlock[] {
   ];
 }
 
-function threadBlocks(r: WeeklyReport, links: ReportLinks): DocBlock[] {
+function threadBlocks(r: WeeklyReport, links: ReportLinks, cut: ReportCut): DocBlock[] {
   const t = r.threads;
   if (!t) return [h2('On-call threads'), p('Unavailable (see Data sources).')];
   const ack = t.medianAckMinutes === undefined ? 'no replies to time' : `median time to first answer ${formatMinutes(t.medianAckMinutes)}`;
   const res = t.medianResolveMinutes === undefined ? 'no "resolved" replies to time' : `median time to a "resolved" reply ${formatMinutes(t.medianResolveMinutes)}`;
   return [
     h2('Open investigations to hand off'),
-    t.open.length === 0 ? p('None: every on-call thread of the week is resolved.') : {
-      kind: 'bullets', items: t.open.map((o) => [linked(o.title, links.thread?.(o.ts)), ` (started ${formatLocal(Math.round(Number(o.ts) * 1000), r.week.timeZone)}, ${o.replies} replies${o.responders.length ? `, answered by ${o.responders.join(', ')}` : ', unanswered'})`]),
-    },
+    ...(t.open.length === 0 ? [p('None: every on-call thread of the week is resolved.')] : cut.open === 0 ? [] : [{
+      kind: 'bullets', items: t.open.slice(0, cut.open).map((o): Inline[] => [linked(o.title, links.thread?.(o.ts)), ` (started ${formatLocal(Math.round(Number(o.ts) * 1000), r.week.timeZone)}, ${o.replies} replies${o.responders.length ? `, answered by ${o.responders.join(', ')}` : ', unanswered'})`]),
+    } satisfies DocBlock]),
+    ...(cut.open !== undefined && cut.open < t.open.length ? [p(`… and ${t.open.length - cut.open} more open threads, not listed to keep this document within its budget: they are in the on-call channel.`)] : []),
     h2('On-call threads'),
     p(`${t.total} threads, ${t.resolved} resolved; ${ack}; ${res}.`),
     ...(t.responders.length ? [{ kind: 'bullets', items: t.responders.slice(0, 10).map((x) => [`${x.user}: answered in ${x.threads} threads`]) } satisfies DocBlock] : []),
   ];
 }
 
-function outcomeBlocks(r: WeeklyReport): DocBlock[] {
-  const tz = r.week.timeZone;
+/** Every incident's row, rendered once: a cut only picks among them. */
+function incidentRows(r: WeeklyReport): Inline[][][] {
+  return (r.incidents ?? []).map((i) => cells(i.title, formatLocal(i.startMs, r.week.timeZone), i.clusters, i.verdict, i.rootCause ?? '—'));
+}
+
+function incidentBlocks(r: WeeklyReport, cut: ReportCut, rows: readonly Inline[][][], ranked: IncidentRanking): DocBlock[] {
+  if (!r.incidents) return [p('Unavailable (see Data sources).')];
+  if (r.incidents.length === 0) return [p('No incident groups this week.')];
+  const listed = ranked.listed(cut.incidents);
+  return [
+    ...(listed.length ? [{ kind: 'table', header: ['Incident', 'Started', 'Clusters', 'RCA', 'Root cause'], rows: listed.map((i) => rows[i]) } satisfies DocBlock] : []),
+    ...(listed.length < r.incidents.length ? [p(ranked.unlistedText(listed.length))] : []),
+  ];
+}
+
+function outcomeBlocks(r: WeeklyReport, incidents: DocBlock[]): DocBlock[] {
   const m = r.remediation;
   return [
     h2('Incidents'),
-    !r.incidents ? p('Unavailable (see Data sources).') : r.incidents.length === 0 ? p('No incident groups this week.') : {
-      kind: 'table', header: ['Incident', 'Started', 'Clusters', 'RCA', 'Root cause'],
-      rows: r.incidents.map((i) => cells(i.title, formatLocal(i.startMs, tz), i.clusters, i.verdict, i.rootCause ?? '—')),
-    },
+    ...incidents,
     h2('Remediation'),
     !m ? p('Unavailable (see Data sources).') : {
       kind: 'table', header: ['Proposed', 'Approved', 'Rejected', 'Expired', 'Executed', 'Verified', 'Failed', 'Rolled back'],
@@ -109,20 +123,35 @@ function outcomeBlocks(r: WeeklyReport): DocBlock[] {
   ];
 }
 
-export function reportDocModel(r: WeeklyReport, highlights: Highlights, chartSvg: string, links: ReportLinks = {}): DocModel {
+export interface ReportDocOptions {
+  /**
+   * Characters the document may take, as Google Docs counts them (doc-size.ts). Over it, the incident
+   * table (then the open threads) lists fewer rows and says so (fit-report-doc.ts). Default DEFAULT_DOC_MAX_CHARS.
+   */
+  maxChars?: number;
+}
+
+export function reportDocModel(r: WeeklyReport, highlights: Highlights, chartSvg: string, links: ReportLinks = {}, opts: ReportDocOptions = {}): DocModel {
   const tz = r.week.timeZone;
-  return {
+  const rows = incidentRows(r);
+  const ranked = rankIncidents(r.incidents ?? []);
+  const build = (cut: ReportCut): DocModel => ({
     title: reportTitle(r),
     blocks: [
       p(`Rotation week ${formatLocal(r.week.startMs, tz)} to ${formatLocal(r.week.endMs, tz)} (${tz}). Generated ${formatLocal(r.generatedAtMs, tz)}.`),
+      ...(cut.budget ? [{ kind: 'paragraph', spans: [{ text: shortenedNotice(r, cut), bold: true }] } satisfies DocBlock] : []),
       h2('Highlights'),
       p(highlights.text),
       ...alertBlocks(r, links, chartSvg),
       ...firingBlocks(r),
-      ...threadBlocks(r, links),
-      ...outcomeBlocks(r),
+      ...threadBlocks(r, links, cut),
+      ...outcomeBlocks(r, incidentBlocks(r, cut, rows, ranked)),
       h2('Data sources'),
       r.unavailable.length === 0 ? p('Every source answered.') : { kind: 'bullets', items: r.unavailable.map((u) => [`${u}: could not be read; figures from it are missing`]) },
     ],
-  };
+  });
+  const maxChars = opts.maxChars ?? DEFAULT_DOC_MAX_CHARS;
+  const full = build({});
+  const fullChars = docChars(full);
+  return fullChars <= maxChars ? full : fitReportDoc(build, r, { fullChars, maxChars });
 }

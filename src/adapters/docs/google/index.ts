@@ -1,8 +1,10 @@
 import type { docs_v1 } from 'googleapis';
 import { googleapis } from './load-googleapis.js';
 import type { Clock } from '../../../core/clock.js';
+import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { DocModel } from '../../../reporting/doc-model.js';
+import { docChars, GOOGLE_DOCS_MAX_CHARS } from '../../../reporting/doc-size.js';
 import type { DocWriter } from '../types.js';
 import { createInFolder, ensureGroupReader, findByKey, rename } from './drive-files.js';
 import type { ApiContext } from './google-call.js';
@@ -66,6 +68,20 @@ function createApiContext(opts: GoogleDocWriterOptions): ApiContext {
 }
 
 /**
+ * Google refuses a document past its size once part of it is written, and a write first deletes the
+ * old content: checked before any call, so the document an earlier run wrote stays whole.
+ */
+function refuseOverLimit(key: string, doc: DocModel): void {
+  const chars = docChars(doc);
+  if (chars <= GOOGLE_DOCS_MAX_CHARS) return;
+  throw new ExternalServiceError(
+    `Google Docs document ${key} was not written: it is ${chars} characters, over Google Docs' limit of about ${GOOGLE_DOCS_MAX_CHARS} per document; `
+    + 'the earlier content is kept. Shorten what the renderer puts in it (the digest and report renderers take a maxChars budget)',
+    { service: 'google-docs', retryable: false },
+  );
+}
+
+/**
  * Production DocWriter: one Google Doc per key in a Shared Drive folder, found again through the
  * `fleetopsKey` appProperty; a rerun replaces the content of the same document.
  */
@@ -85,6 +101,7 @@ export function createGoogleDocWriter(opts: GoogleDocWriterOptions): DocWriter {
 
   return {
     async upsertDocument(key, doc) {
+      refuseOverLimit(key, doc);
       const { id, created } = await locate(key, doc);
       const batches = await replaceContent(deps, id, `${key} (${id})`, doc);
       if (opts.shareWithGroup) await ensureGroupReader(api, id, key, opts.shareWithGroup);

@@ -1,0 +1,91 @@
+import type { DigestGroupView } from '../../digest/digest-model.js';
+import type { DocBlock, DocModel } from '../doc-model.js';
+import { blocksChars, docChars, GOOGLE_DOCS_MAX_CHARS, largestFitting } from '../doc-size.js';
+import { briefBlocks, countedBlocks } from './render-group-brief.js';
+
+/** The digest document's pieces, built once; the layout below only chooses which of them go in. */
+export interface DigestDocParts {
+  title: string;
+  /** In the model's order: critical first, then most clusters. */
+  groups: readonly DigestGroupView[];
+  runId: string;
+  /** The opening blocks (window, summary, SLO table, the groups heading), with `notice` after the summary. */
+  head: (notice?: string) => DocBlock[];
+  /** The index table of the groups that have a section. */
+  index: (groups: readonly DigestGroupView[]) => DocBlock[];
+  /** Each group's full RCA, in order. */
+  sections: DocBlock[][];
+  /** After the groups (those that could not be analysed). */
+  tail: DocBlock[];
+}
+
+/** Groups with a full section, then groups with one line each (`listed`; all the rest when undefined); the others are counted by kind. */
+interface Cut { detailed: number; causeChars: number; listed?: number }
+
+/** Root-cause characters per brief line, tried in turn until every group has its line. */
+const BRIEF_CAUSE_CHARS = [300, 120, 40];
+/** Groups kept in full before any is cut to one line, when their sections fit a quarter of the budget. */
+const MIN_DETAILED = 10;
+
+/**
+ * The whole document when it fits `maxChars`. Otherwise shortened, trying in turn: the first groups
+ * in full (at least MIN_DETAILED, then as many as fit) and one line for each of the others; the same
+ * with no group in full; and, when even one line each is too long, full RCAs within half the budget,
+ * one line each for the next groups while they fit, and the rest counted by kind. The result never
+ * exceeds `maxChars` unless the opening blocks, the counted table and the failures alone do (a few
+ * tens of thousands of characters: both lists are capped).
+ */
+export function fitDigestDocument(parts: DigestDocParts, maxChars: number): DocModel {
+  const n = parts.groups.length;
+  const full: DocModel = { title: parts.title, blocks: [...parts.head(), ...parts.index(parts.groups), ...parts.sections.flat(), ...parts.tail] };
+  const fullChars = docChars(full);
+  if (fullChars <= maxChars) return full;
+  const layout = (cut: Cut): DocModel => ({ title: parts.title, blocks: shortenedBlocks(parts, cut, { fullChars, maxChars }) });
+  const fits = (cut: Cut) => docChars(layout(cut)) <= maxChars;
+  for (const floor of [prefixWithin(parts.sections, MIN_DETAILED, maxChars / 4), 0]) {
+    for (const causeChars of BRIEF_CAUSE_CHARS) {
+      if (fits({ detailed: floor, causeChars })) return layout({ detailed: largestFitting(floor, n, (detailed) => fits({ detailed, causeChars })), causeChars });
+    }
+  }
+  const causeChars = BRIEF_CAUSE_CHARS[1];
+  const detailed = largestFitting(0, prefixWithin(parts.sections, n, maxChars / 2), (d) => fits({ detailed: d, causeChars, listed: 0 }));
+  return layout({ detailed, causeChars, listed: largestFitting(0, n - detailed, (listed) => fits({ detailed, causeChars, listed })) });
+}
+
+/** How many of the first (at most `max`) sections fit in `chars` together. */
+function prefixWithin(sections: readonly DocBlock[][], max: number, chars: number): number {
+  let used = 0;
+  let k = 0;
+  for (; k < Math.min(max, sections.length); k += 1) {
+    used += blocksChars(sections[k]);
+    if (used > chars) break;
+  }
+  return k;
+}
+
+function shortenedBlocks(parts: DigestDocParts, cut: Cut, size: { fullChars: number; maxChars: number }): DocBlock[] {
+  const n = parts.groups.length;
+  const listedEnd = cut.listed === undefined ? n : cut.detailed + cut.listed;
+  const brief = parts.groups.slice(cut.detailed, listedEnd);
+  const counted = parts.groups.slice(listedEnd);
+  return [
+    ...parts.head(notice(n, cut.detailed, brief.length, counted.length, size)),
+    ...(cut.detailed ? parts.index(parts.groups.slice(0, cut.detailed)) : []),
+    ...(cut.detailed < n ? [{ kind: 'paragraph' as const, spans: [`Groups ${cut.detailed + 1} to ${n} have no section of their own: see ${[brief.length ? '“Groups in brief”' : '', counted.length ? '“Groups counted by kind”' : ''].filter(Boolean).join(' and ')} below.`] }] : []),
+    ...parts.sections.slice(0, cut.detailed).flat(),
+    ...briefBlocks({ groups: brief, first: cut.detailed + 1, causeChars: cut.causeChars }),
+    ...countedBlocks({ groups: counted, first: listedEnd + 1, runId: parts.runId }),
+    ...parts.tail,
+  ];
+}
+
+function notice(n: number, detailed: number, brief: number, counted: number, size: { fullChars: number; maxChars: number }): string {
+  const f = (x: number) => x.toLocaleString('en-US');
+  const rest = [
+    brief ? `${counted ? 'the next' : 'the other'} ${f(brief)} are one line each under “Groups in brief”, with their root cause and group id` : '',
+    counted ? `the remaining ${f(counted)} are counted by kind under “Groups counted by kind”` : '',
+  ].filter(Boolean).join(', and ');
+  return `Shortened to fit Google Docs: every group in full would take about ${f(size.fullChars)} characters, over this document's budget of ${f(size.maxChars)} `
+    + `(a Google Doc holds at most about ${f(GOOGLE_DOCS_MAX_CHARS)}). The first ${f(detailed)} of ${f(n)} groups (critical first, then most clusters, the order of the Slack thread) `
+    + `have their full RCA below; ${rest}. Every group's full RCA and evidence are in the fleetops store under its group id.`;
+}
