@@ -88,7 +88,7 @@ export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, o
     slo: summariseSlo(findings, window), groups: done.map((a) => a.view), failedGroups,
   });
   const channel = deps.config.chat.slack.digestChannel;
-  const publication = await publishDigest(model, { chat: deps.chat, docs: deps.docs, store, channel, maxThreadReplies: deps.config.digest.maxThreadReplies }, ctx);
+  const publication = await publishDigest(model, { chat: deps.chat, docs: deps.docs, store, channel, maxThreadReplies: deps.config.digest.maxThreadReplies, docMaxChars: deps.config.docs.maxChars }, ctx);
   // a group that failed may be the one that replaces an earlier group: supersede only after a clean run
   const superseded = failedGroups.length > 0 ? [] : await supersedeEarlierGroups({ store, chat: deps.chat, channel }, ctx, {
     day: window.day, currentIds: new Set(groups.map((g) => g.id)), parentTs: publication.parentTs, docUrl: publication.docUrl,

@@ -3,7 +3,8 @@ import type { ChatChannel } from '../adapters/chat/types.js';
 import type { DocWriter } from '../adapters/docs/types.js';
 import type { Store } from '../adapters/store/types.js';
 import type { JobContext } from '../core/run-job.js';
-import { renderDigestDocument } from '../reporting/digest/render-digest-doc.js';
+import { digestDocLinks, type DigestDocLinks } from '../reporting/digest/digest-doc-links.js';
+import { layoutDigestDocument } from '../reporting/digest/render-digest-doc.js';
 import { renderDigestParent, renderGroupReply } from '../reporting/digest/render-digest-slack.js';
 import { renderGroupInDocumentReply, renderMoreGroupsReply } from '../reporting/slack/digest-thread-overflow.js';
 import type { FittedMessage } from '../reporting/slack/index.js';
@@ -16,6 +17,8 @@ export interface PublishDeps {
   channel: string;
   /** Groups that get their own thread reply, in the model's order (config `digest.maxThreadReplies`). */
   maxThreadReplies: number;
+  /** The document's character budget (config `docs.maxChars`); default DEFAULT_DOC_MAX_CHARS. */
+  docMaxChars?: number;
 }
 
 export interface PublishResult {
@@ -29,6 +32,8 @@ export interface PublishResult {
   /** Replies an earlier run posted for groups now past maxThreadReplies, edited to point to the document. */
   repliesMovedToDocument: number;
   truncatedMessages: number;
+  /** Set when the document was shortened to its budget: groups in full, one line each, and counted by kind. */
+  docShortened?: { inFull: number; inBrief: number; counted: number };
 }
 
 export const digestKeys = {
@@ -40,30 +45,37 @@ export const digestKeys = {
 };
 
 /**
- * Document first (Slack links to it), then the parent message, then one thread reply per group for
- * the first `maxThreadReplies` groups and one last reply counting the rest (the document holds them
- * all). Every publication carries an idempotency key, so a rerun edits: the reply of a group that is
- * no longer among the first ones is edited to point to the document, and the last reply is edited
- * when fewer groups remain. A failing sink or reply is recorded with ctx.fail and the rest goes on;
- * without a parent there is no thread to reply in.
+ * Document first (Slack links to where each group is in it, and says what it holds: every group in
+ * full, or shortened to `docMaxChars`), then the parent message, then one thread reply per group for
+ * the first `maxThreadReplies` groups and one last reply counting the rest. Every publication
+ * carries an idempotency key, so a rerun edits: the reply of a group that is no longer among the
+ * first ones is edited to point to the document, and the last reply is edited when fewer groups
+ * remain. A failing sink or reply is recorded with ctx.fail and the rest goes on; without a parent
+ * there is no thread to reply in.
  */
 export async function publishDigest(model: DigestModel, deps: PublishDeps, ctx: JobContext): Promise<PublishResult> {
   const out: PublishResult = { repliesPosted: 0, repliesEdited: 0, groupsWithoutReply: 0, repliesMovedToDocument: 0, truncatedMessages: 0 };
   const put = (key: string, sink: string, externalId: string, content: unknown, url?: string) => deps.store.publications.put({
     key, sink, externalId, url, contentHash: createHash('sha256').update(JSON.stringify(content)).digest('hex'), updatedAtMs: ctx.clock.nowMs(),
   });
+  let links: DigestDocLinks | undefined;
   try {
-    const doc = renderDigestDocument(model);
+    const { doc, layout } = layoutDigestDocument(model, { maxChars: deps.docMaxChars });
     const res = await deps.docs().upsertDocument(digestKeys.document(model.day), doc);
     Object.assign(out, { docUrl: res.url, docCreated: res.created });
+    if (layout.shortened) out.docShortened = { inFull: layout.detailed, inBrief: layout.brief, counted: layout.counted };
+    links = digestDocLinks(res.url, layout, res.anchors);
     await put(digestKeys.document(model.day), 'docs', res.id, doc, res.url);
   } catch (err) {
     ctx.fail('sink:docs', err);
-    // the document an earlier run wrote is still there: keep linking it rather than strip the links
-    const earlier = await deps.store.publications.get(digestKeys.document(model.day)).catch(() => undefined);
-    if (earlier?.url) out.docUrl = earlier.url;
+    if (!links) {
+      // the document an earlier run wrote is still there: keep linking it rather than strip the links;
+      // its layout is not known, so links open it at the top
+      const earlier = await deps.store.publications.get(digestKeys.document(model.day)).catch(() => undefined);
+      if (earlier?.url) out.docUrl = earlier.url;
+      links = digestDocLinks(out.docUrl ?? '');
+    }
   }
-  const docUrl = out.docUrl ?? '';
   const post = async (key: string, msg: FittedMessage, threadTs?: string) => {
     if (msg.truncated) out.truncatedMessages += 1;
     const res = await deps.chat().upsertMessage({ channel: deps.channel, text: msg.text, blocks: msg.blocks, threadTs, idempotencyKey: key });
@@ -74,7 +86,7 @@ export async function publishDigest(model: DigestModel, deps: PublishDeps, ctx: 
   };
   let parent: { channel: string; ts: string } | undefined;
   try {
-    parent = await post(digestKeys.parent(model.day), renderDigestParent(model, docUrl, Math.min(deps.maxThreadReplies, model.groups.length)));
+    parent = await post(digestKeys.parent(model.day), renderDigestParent(model, links, Math.min(deps.maxThreadReplies, model.groups.length)));
     out.parentTs = parent.ts;
   } catch (err) {
     ctx.fail('sink:chat', err);
@@ -85,7 +97,7 @@ export async function publishDigest(model: DigestModel, deps: PublishDeps, ctx: 
   out.groupsWithoutReply = more.length;
   for (const g of replied) {
     try {
-      const res = await post(digestKeys.group(model.day, g.id), renderGroupReply(g, docUrl), parent.ts);
+      const res = await post(digestKeys.group(model.day, g.id), renderGroupReply(g, links), parent.ts);
       if (res.created) out.repliesPosted += 1;
       else out.repliesEdited += 1;
     } catch (err) {
@@ -97,7 +109,7 @@ export async function publishDigest(model: DigestModel, deps: PublishDeps, ctx: 
       const key = digestKeys.group(model.day, g.id);
       // only a reply an earlier run posted: no new post per group past the cap
       if (!(await deps.store.publications.get(key))) continue;
-      await post(key, renderGroupInDocumentReply(g, docUrl, deps.maxThreadReplies), parent.ts);
+      await post(key, renderGroupInDocumentReply(g, links, deps.maxThreadReplies), parent.ts);
       out.repliesMovedToDocument += 1;
     } catch (err) {
       ctx.fail(`sink:chat:group:${g.id}`, err);
@@ -106,7 +118,7 @@ export async function publishDigest(model: DigestModel, deps: PublishDeps, ctx: 
   try {
     const key = digestKeys.more(model.day);
     if (more.length > 0 || (await deps.store.publications.get(key))) {
-      await post(key, renderMoreGroupsReply({ maxThreadReplies: deps.maxThreadReplies, replied: replied.length, more }, docUrl), parent.ts);
+      await post(key, renderMoreGroupsReply({ maxThreadReplies: deps.maxThreadReplies, replied: replied.length, more }, links), parent.ts);
     }
   } catch (err) {
     ctx.fail('sink:chat:more', err);

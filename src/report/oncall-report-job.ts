@@ -40,6 +40,8 @@ export interface OncallReportDeps {
   config: ReportConfig;
   oncallChannel: string;
   links?: ReportLinks;
+  /** The document's character budget (config `docs.maxChars`); default DEFAULT_DOC_MAX_CHARS. */
+  docMaxChars?: number;
 }
 
 export interface OncallReportOptions {
@@ -124,9 +126,10 @@ async function uploadChart(deps: OncallReportDeps, ctx: JobContext, week: string
 }
 
 async function composeDoc(deps: OncallReportDeps, ctx: JobContext, report: WeeklyReport, svg: string): Promise<{ doc: DocModel; highlights: Highlights }> {
-  const draft = reportDocModel(report, { text: templateHighlights(report), source: 'template' }, svg, deps.links);
+  const opts = { maxChars: deps.docMaxChars };
+  const draft = reportDocModel(report, { text: templateHighlights(report), source: 'template' }, svg, deps.links, opts);
   const highlights = await writeHighlights(report, renderMarkdown(draft), { llm: deps.llm, enabled: deps.config.llmHighlights, logger: ctx.logger, signal: ctx.signal });
-  return { doc: reportDocModel(report, highlights, svg, deps.links), highlights };
+  return { doc: reportDocModel(report, highlights, svg, deps.links, opts), highlights };
 }
 
 export async function oncallReportJob(deps: OncallReportDeps, ctx: JobContext, opts: OncallReportOptions): Promise<OncallReportResult> {

@@ -10,7 +10,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { closeServer, listenLocal } from './listen-local.js';
 
 type Style = Record<string, unknown>;
-interface ParaProps { namedStyleType: string; bullet?: { listId: string; preset: string } }
+/** `headingId`: Docs gives each heading paragraph one (read-only), used in `#heading=` links. */
+interface ParaProps { namedStyleType: string; bullet?: { listId: string; preset: string }; headingId?: string }
 interface Char { kind: 'char'; ch: string; style: Style; para?: ParaProps }
 interface Table { kind: 'table'; rows: Token[][][] }
 type Token = Char | Table;
@@ -47,7 +48,7 @@ export interface ElementJson {
   startIndex?: number;
   endIndex: number;
   sectionBreak?: object;
-  paragraph?: { elements: unknown[]; paragraphStyle: { namedStyleType: string }; bullet?: { listId: string } };
+  paragraph?: { elements: unknown[]; paragraphStyle: { namedStyleType: string; headingId?: string }; bullet?: { listId: string } };
   table?: { rows: number; columns: number; tableRows: { startIndex: number; endIndex: number; tableCells: { startIndex: number; endIndex: number; content: ElementJson[] }[] }[] };
 }
 export interface DocJson { documentId: string; title: string; revisionId: string; body: { content: ElementJson[] } }
@@ -63,9 +64,13 @@ class ApiError extends Error {
 const NOT_IN_PARAGRAPH = 'The insertion index must be inside the bounds of an existing paragraph. You can still create new paragraphs by inserting newlines.';
 const BAD_DELETE = 'Invalid deletion range. Cannot delete the requested range.';
 
+/** A new paragraph's end: it takes the paragraph's style, but a heading id belongs to one paragraph. */
 function newline(para: ParaProps, style: Style = {}): Char {
-  return { kind: 'char', ch: '\n', style: structuredClone(style), para: structuredClone(para) };
+  const { headingId: _, ...props } = para;
+  return { kind: 'char', ch: '\n', style: structuredClone(style), para: structuredClone(props) };
 }
+
+let headingSeq = 0;
 
 function width(tokens: Token[]): number {
   return tokens.reduce((n, t) => n + (t.kind === 'char' ? 1 : tableWidth(t)), 0);
@@ -246,7 +251,12 @@ function updateParagraphStyle(doc: FakeDocument, start: number, end: number, sty
   checkRange(doc, start, end);
   const names = fieldList(fields, ['namedStyleType']);
   if (names.some((f) => f !== 'namedStyleType')) throw new ApiError(400, 'fake: only namedStyleType is modelled');
-  for (const nl of paragraphsIn(doc, start, end)) (nl.para as ParaProps).namedStyleType = String(style.namedStyleType ?? 'NORMAL_TEXT');
+  for (const nl of paragraphsIn(doc, start, end)) {
+    const para = nl.para as ParaProps;
+    para.namedStyleType = String(style.namedStyleType ?? 'NORMAL_TEXT');
+    if (!/^(HEADING_\d|TITLE|SUBTITLE)$/.test(para.namedStyleType)) delete para.headingId;
+    else para.headingId ??= `h.fake${(headingSeq += 1).toString(36)}`;
+  }
 }
 
 function setBullets(doc: FakeDocument, start: number, end: number, preset: string | undefined): void {
@@ -317,9 +327,10 @@ function contentJson(tokens: Token[], base: number): ElementJson[] {
       para.push(t);
       pos += 1;
       if (t.ch !== '\n') continue;
-      const { namedStyleType, bullet } = t.para as ParaProps;
+      const { namedStyleType, bullet, headingId } = t.para as ParaProps;
       const start = pos - para.length;
-      out.push({ startIndex: start, endIndex: pos, paragraph: { elements: runsOf(para, start), paragraphStyle: { namedStyleType }, ...(bullet ? { bullet: { listId: bullet.listId } } : {}) } });
+      const paragraphStyle = { namedStyleType, ...(headingId ? { headingId } : {}) };
+      out.push({ startIndex: start, endIndex: pos, paragraph: { elements: runsOf(para, start), paragraphStyle, ...(bullet ? { bullet: { listId: bullet.listId } } : {}) } });
       para = [];
       continue;
     }

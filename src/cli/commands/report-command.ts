@@ -33,7 +33,7 @@ export const reportCommand: Command = {
       const firing = config.alertmanagerUrl ? createAlertmanagerFiring({ baseUrl: config.alertmanagerUrl, clusterLabel: app.config.clusterLabel, logger: ctx.logger, clock: app.clock }) : undefined;
       const { summary: s } = await oncallReportJob({
         alerts: adapters.alerts(), firing, chat: adapters.chat(), docs: adapters.docs(), store: await adapters.store(), config,
-        oncallChannel: app.config.chat.slack.oncallChannel, links: reportLinks(config.links),
+        oncallChannel: app.config.chat.slack.oncallChannel, links: reportLinks(config.links), docMaxChars: app.config.docs.maxChars,
       }, ctx, { nowMs: simulated ? adapters.fleet().rangeMs.endMs : app.clock.nowMs(), week: typeof args.values.week === 'string' ? args.values.week : undefined });
       summary = s;
       return { ...s };

@@ -6,6 +6,7 @@ import { GuardrailLimits } from '../../remediation/guardrails/guardrail-state.js
 import { ClusterOpsSettings } from '../../remediation/registry/cluster-registry-schema.js';
 import { RemediationConfig } from '../../remediation/remediation-config.js';
 import { RetentionConfig } from '../../retention/retention-config.js';
+import { DEFAULT_DOC_MAX_CHARS, GOOGLE_DOCS_MAX_CHARS } from '../../reporting/doc-size.js';
 
 /** Config schema: every section strict (unknown keys are errors), every field defaulted. */
 
@@ -94,8 +95,12 @@ const ChatConfig = z.strictObject({
   slack: SlackConfig.prefault({}),
 });
 
+const DOC_MAX_CHARS = `an integer from 1 to ${GOOGLE_DOCS_MAX_CHARS} (characters per document; Google Docs holds about ${GOOGLE_DOCS_MAX_CHARS})`;
+
 const DocsConfig = z.strictObject({
   kind: z.enum(['files', 'google']).default('files'),
+  /** Character budget of the digest and on-call report documents: over it they are shortened (the first groups in full), not refused by Google Docs. */
+  maxChars: z.number().int().min(1, DOC_MAX_CHARS).max(GOOGLE_DOCS_MAX_CHARS, DOC_MAX_CHARS).default(DEFAULT_DOC_MAX_CHARS),
   google: z.strictObject({
     sharedDriveFolderId: z.string().optional(),
     shareWithGroup: z.string().email().optional(),

@@ -1,7 +1,7 @@
 import type { DigestGroupView } from '../../digest/digest-model.js';
 import type { DocBlock, DocModel } from '../doc-model.js';
 import { blocksChars, docChars, GOOGLE_DOCS_MAX_CHARS, largestFitting } from '../doc-size.js';
-import { briefBlocks, countedBlocks } from './render-group-brief.js';
+import { BRIEF_ANCHOR, briefBlocks, COUNTED_ANCHOR, countedBlocks } from './render-group-brief.js';
 
 /** The digest document's pieces, built once; the layout below only chooses which of them go in. */
 export interface DigestDocParts {
@@ -19,6 +19,27 @@ export interface DigestDocParts {
   tail: DocBlock[];
 }
 
+/** Where a group is in the document: its own section, one line under “Groups in brief”, or counted by kind. */
+export type GroupPlace = 'full' | 'brief' | 'counted';
+
+/**
+ * What the fitted document holds, in the model's order: the first `detailed` groups in full, the
+ * next `brief` one line each, the last `counted` counted by kind (all in full when not `shortened`).
+ */
+export interface DigestDocLayout {
+  shortened: boolean;
+  detailed: number;
+  brief: number;
+  counted: number;
+  /** Each group's place and the anchor of the heading it is under (its section's, or that of the brief or counted table). */
+  groups: ReadonlyMap<string, { place: GroupPlace; anchor: string }>;
+}
+
+export interface FittedDigestDoc {
+  doc: DocModel;
+  layout: DigestDocLayout;
+}
+
 /** Groups with a full section, then groups with one line each (`listed`; all the rest when undefined); the others are counted by kind. */
 interface Cut { detailed: number; causeChars: number; listed?: number }
 
@@ -33,23 +54,38 @@ const MIN_DETAILED = 10;
  * with no group in full; and, when even one line each is too long, full RCAs within half the budget,
  * one line each for the next groups while they fit, and the rest counted by kind. The result never
  * exceeds `maxChars` unless the opening blocks, the counted table and the failures alone do (a few
- * tens of thousands of characters: both lists are capped).
+ * tens of thousands of characters: both lists are capped). Returned with the layout it chose, so
+ * links into the document go where each group is.
  */
-export function fitDigestDocument(parts: DigestDocParts, maxChars: number): DocModel {
+export function fitDigestDocument(parts: DigestDocParts, maxChars: number): FittedDigestDoc {
   const n = parts.groups.length;
   const full: DocModel = { title: parts.title, blocks: [...parts.head(), ...parts.index(parts.groups), ...parts.sections.flat(), ...parts.tail] };
   const fullChars = docChars(full);
-  if (fullChars <= maxChars) return full;
+  if (fullChars <= maxChars) return { doc: full, layout: layoutOf(parts, { detailed: n, causeChars: 0 }, false) };
   const layout = (cut: Cut): DocModel => ({ title: parts.title, blocks: shortenedBlocks(parts, cut, { fullChars, maxChars }) });
   const fits = (cut: Cut) => docChars(layout(cut)) <= maxChars;
+  const fitted = (cut: Cut): FittedDigestDoc => ({ doc: layout(cut), layout: layoutOf(parts, cut, true) });
   for (const floor of [prefixWithin(parts.sections, MIN_DETAILED, maxChars / 4), 0]) {
     for (const causeChars of BRIEF_CAUSE_CHARS) {
-      if (fits({ detailed: floor, causeChars })) return layout({ detailed: largestFitting(floor, n, (detailed) => fits({ detailed, causeChars })), causeChars });
+      if (fits({ detailed: floor, causeChars })) return fitted({ detailed: largestFitting(floor, n, (detailed) => fits({ detailed, causeChars })), causeChars });
     }
   }
   const causeChars = BRIEF_CAUSE_CHARS[1];
   const detailed = largestFitting(0, prefixWithin(parts.sections, n, maxChars / 2), (d) => fits({ detailed: d, causeChars, listed: 0 }));
-  return layout({ detailed, causeChars, listed: largestFitting(0, n - detailed, (listed) => fits({ detailed, causeChars, listed })) });
+  return fitted({ detailed, causeChars, listed: largestFitting(0, n - detailed, (listed) => fits({ detailed, causeChars, listed })) });
+}
+
+/** The layout `cut` gives, so links into the document go where each group is. */
+function layoutOf(parts: DigestDocParts, cut: Cut, shortened: boolean): DigestDocLayout {
+  const n = parts.groups.length;
+  const listedEnd = cut.listed === undefined ? n : cut.detailed + cut.listed;
+  const groups = new Map<string, { place: GroupPlace; anchor: string }>();
+  parts.groups.forEach((g, i) => {
+    const heading = parts.sections[i]?.find((b) => b.kind === 'heading' && b.anchor);
+    if (i < cut.detailed) groups.set(g.id, { place: 'full', anchor: heading?.kind === 'heading' && heading.anchor ? heading.anchor : 'groups' });
+    else groups.set(g.id, i < listedEnd ? { place: 'brief', anchor: BRIEF_ANCHOR } : { place: 'counted', anchor: COUNTED_ANCHOR });
+  });
+  return { shortened, detailed: cut.detailed, brief: listedEnd - cut.detailed, counted: n - listedEnd, groups };
 }
 
 /** How many of the first (at most `max`) sections fit in `chars` together. */

@@ -2,7 +2,7 @@ import type { DigestGroupView, DigestModel } from '../../digest/digest-model.js'
 import type { DocBlock, DocModel, Inline } from '../doc-model.js';
 import { DEFAULT_DOC_MAX_CHARS } from '../doc-size.js';
 import { clip, oneLine, pct, utcTime, verdictLabel } from './digest-format.js';
-import { fitDigestDocument, type DigestDocParts } from './fit-digest-doc.js';
+import { fitDigestDocument, type DigestDocParts, type FittedDigestDoc } from './fit-digest-doc.js';
 import { renderGroupSection } from './render-group-doc.js';
 
 export interface DigestDocOptions {
@@ -23,6 +23,11 @@ const FAILURES_LISTED = 100;
  * summary says so. Pure; data stays data (the Markdown/HTML/Docs renderers escape it).
  */
 export function renderDigestDocument(model: DigestModel, opts: DigestDocOptions = {}): DocModel {
+  return layoutDigestDocument(model, opts).doc;
+}
+
+/** The document and where each group is in it (in full, in brief or counted), for the links Slack messages make. Pure. */
+export function layoutDigestDocument(model: DigestModel, opts: DigestDocOptions = {}): FittedDigestDoc {
   const title = `Availability digest — ${model.day}`;
   const sections = model.groups.map((g, i) => renderGroupSection(g, i + 1));
   const parts: DigestDocParts = {

@@ -1,6 +1,7 @@
 import type { DigestGroupView, DigestModel } from '../../digest/digest-model.js';
 import { context, escapeSlackText as esc, fields, fitMessage, header, link, section, type FittedMessage, type SlackBlock } from '../slack/index.js';
-import { clip, groupDocUrl, notCheckedText, oneLine, pct, utcTime, verdictLabel } from './digest-format.js';
+import { clip, notCheckedText, oneLine, pct, utcTime, verdictLabel } from './digest-format.js';
+import { toDocLinks, type DigestDocLinks } from './digest-doc-links.js';
 
 const PARENT_GROUPS_LISTED = 15;
 const EVIDENCE_IN_REPLY = 5;
@@ -9,8 +10,11 @@ const REPLY_EXCERPT_CHARS = 300;
 /**
  * The parent message: the day's numbers, worst SLO and budget, the groups, and the document link.
  * `repliedGroups`: how many groups get a thread reply (digest.maxThreadReplies; default all).
+ * `doc`: a URL alone means a document with every group in full.
  */
-export function renderDigestParent(m: DigestModel, docUrl: string, repliedGroups = m.groups.length): FittedMessage {
+export function renderDigestParent(m: DigestModel, doc: string | DigestDocLinks, repliedGroups = m.groups.length): FittedMessage {
+  const links = toDocLinks(doc);
+  const docUrl = links.url;
   const t = m.totals;
   const worst = [...m.slo].filter((r) => r.worstAvailability !== undefined).sort((a, b) => sloGap(b) - sloGap(a))[0];
   const burned = m.slo[0];
@@ -21,10 +25,10 @@ export function renderDigestParent(m: DigestModel, docUrl: string, repliedGroups
       ['Worst SLO', worst ? esc(`${worst.component} ${worst.signal} ${pct(worst.worstAvailability)} vs SLO ${pct(worst.slo)} (${worst.worstCluster ?? '?'})`) : 'no dips'],
       ['Most error budget burned', burned ? esc(`${pct(burned.maxBudgetBurnedFraction, 1)} of 30 days (${burned.maxBudgetCluster ?? '?'}, ${burned.component} ${burned.signal})`) : 'none'],
       ['Window', esc(`${utcTime(m.window.startMs)} → ${utcTime(m.window.endMs)}`)],
-      ['Full RCAs', docUrl ? link(docUrl, 'open the document') : 'document not available'],
+      fullRcasField(links),
     ], { docUrl }),
-    ...groupList(m, docUrl, repliedGroups),
-    context(`${repliedGroups >= m.groups.length ? 'One thread reply per group below' : `Thread replies for the first ${repliedGroups} of ${m.groups.length} groups below; every group is in the document`} · run \`${esc(m.runId)}\``),
+    ...groupList(m, links, repliedGroups),
+    context(`${repliedGroups >= m.groups.length ? 'One thread reply per group below' : `Thread replies for the first ${repliedGroups} of ${m.groups.length} groups below; ${links.holds === 'shortened' ? 'every group is in the document, in full, in brief or counted' : 'every group is in the document'}`} · run \`${esc(m.runId)}\``),
   ];
   return fitMessage(blocks, { docUrl, text: esc(`Availability digest ${m.day}: ${t.groups} incident groups, ${t.dips} dips`) });
 }
@@ -34,9 +38,19 @@ function sloGap(r: { worstAvailability?: number; slo?: number }): number {
   return r.slo !== undefined && r.worstAvailability !== undefined ? (r.slo - r.worstAvailability) / Math.max(1e-9, 1 - r.slo) : 0;
 }
 
-function groupList(m: DigestModel, docUrl: string, repliedGroups: number): SlackBlock[] {
+/** Where the full RCAs are: the document, or (shortened) the document for the first groups and the store for all. */
+function fullRcasField(links: DigestDocLinks): [string, string] {
+  if (!links.url) return ['Full RCAs', 'document not available'];
+  const l = links.layout;
+  if (links.holds === 'unknown') return ['Full RCAs', `${link(links.url, 'the document')} (an earlier run's); all in the fleetops store by group id`];
+  if (links.holds === 'every-group' || !l) return ['Full RCAs', link(links.url, 'open the document')];
+  return ['Full RCAs', `${link(links.url, 'the document')}: ${l.detailed} of ${l.detailed + l.brief + l.counted} groups (shortened); all in the fleetops store by group id`];
+}
+
+function groupList(m: DigestModel, links: DigestDocLinks, repliedGroups: number): SlackBlock[] {
+  const docUrl = links.url;
   if (m.groups.length === 0) return [section('No incident groups: nothing dipped below its SLO.')];
-  const shown = m.groups.slice(0, PARENT_GROUPS_LISTED).map((g) => `• ${link(groupDocUrl(docUrl, g.id), clip(oneLine(g.title), 120))} — ${esc(causeLine(g))}`);
+  const shown = m.groups.slice(0, PARENT_GROUPS_LISTED).map((g) => `• ${link(links.group(g.id), clip(oneLine(g.title), 120))} — ${esc(causeLine(g))}`);
   const more = m.groups.length - shown.length;
   const inThread = Math.max(0, Math.min(repliedGroups, m.groups.length) - shown.length);
   if (more > 0) shown.push(`_… and ${more} more groups in ${inThread >= more ? 'the thread and the document' : inThread > 0 ? `the document (${inThread} of them also in the thread)` : 'the document'}_`);
@@ -48,9 +62,14 @@ function causeLine(g: DigestGroupView): string {
   return `${g.clusters.length} clusters, ${g.severity}: ${clip(oneLine(cause), 200)}`;
 }
 
-/** One thread reply per group: the RCA, top evidence with links, runbook and proposal. */
-export function renderGroupReply(g: DigestGroupView, docUrl: string): FittedMessage {
-  const url = groupDocUrl(docUrl, g.id);
+/**
+ * One thread reply per group: the RCA, top evidence with links, runbook and proposal; linked to where
+ * the group is in the document (`doc`: a URL alone means a document with every group in full).
+ */
+export function renderGroupReply(g: DigestGroupView, doc: string | DigestDocLinks): FittedMessage {
+  const links = toDocLinks(doc);
+  const url = links.group(g.id);
+  const inFull = links.place(g.id) === 'full';
   const n = g.narrative;
   const blocks: SlackBlock[] = [
     header(`${g.severity === 'critical' ? '🔴' : '🟠'} ${oneLine(g.title)}`),
@@ -62,28 +81,39 @@ export function renderGroupReply(g: DigestGroupView, docUrl: string): FittedMess
       ['Window', esc(`${utcTime(g.startMs)} → ${utcTime(g.endMs)}`)],
     ], { docUrl: url }),
     section(`*Root cause:* ${esc(n.rootCause.statement)} ${ids(n.rootCause.evidenceIds)}`, { docUrl: url }),
-    ...evidenceSection(g, url),
+    ...evidenceSection(g, url, inFull),
     ...notCheckedSection(g),
     ...(n.rejectedHypotheses.length ? [section(`*Checked and rejected:*\n${n.rejectedHypotheses.map((c) => `• ${esc(oneLine(c.text))} ${ids(c.evidenceIds)}`).join('\n')}`, { docUrl: url })] : []),
     ...(g.verdict === 'inconclusive' ? [section(`*Needs a human:* ${esc(g.missing.join('; ') || 'the evidence does not single out one cause')}`, { docUrl: url })] : []),
     section(actions(g), { docUrl: url }),
-    context(`${url ? link(url, 'Full RCA in the document') : 'Full RCA in the document'} · narrative: ${esc(g.engine)} · group \`${esc(g.id)}\``),
+    context(`${rcaNote(links, g.id, url)} · narrative: ${esc(g.engine)} · group \`${esc(g.id)}\``),
   ];
   return fitMessage(blocks, { docUrl: url, text: esc(`${g.title}: ${verdictLabel(g.verdict)}`) });
+}
+
+/** Where the full RCA is: the group's section, or (shortened, or an earlier run's document) the store. */
+function rcaNote(links: DigestDocLinks, groupId: string, url: string): string {
+  const at = (label: string) => (url ? link(url, label) : label);
+  switch (links.place(groupId)) {
+    case 'full': return at('Full RCA in the document');
+    case 'brief': return `${at('One line in the document')}; full RCA in the fleetops store`;
+    case 'counted': return `${at('Counted by kind in the document')}; full RCA in the fleetops store`;
+    default: return `${at('The document')} is an earlier run's; full RCA in the fleetops store`;
+  }
 }
 
 function ids(evidenceIds: readonly string[]): string {
   return evidenceIds.length ? `[${evidenceIds.map((id) => `\`${esc(id)}\``).join(', ')}]` : '[no evidence]';
 }
 
-function evidenceSection(g: DigestGroupView, url: string): SlackBlock[] {
+function evidenceSection(g: DigestGroupView, url: string, inFull: boolean): SlackBlock[] {
   if (g.evidence.length === 0) return [];
   const lines = g.evidence.slice(0, EVIDENCE_IN_REPLY).map((e) => {
     const open = e.link ? ` ${link(e.link, 'open')}` : '';
     return `• _${esc(e.source)}_ \`${esc(e.id)}\`: ${esc(clip(oneLine(e.excerpt), REPLY_EXCERPT_CHARS))}${open}`;
   });
   const more = g.evidence.length - EVIDENCE_IN_REPLY;
-  if (more > 0) lines.push(`_… ${more} more cited in ${url ? link(url, 'the document') : 'the document'}_`);
+  if (more > 0) lines.push(`_… ${more} more cited in ${!inFull ? 'the fleetops store under the group id' : url ? link(url, 'the document') : 'the document'}_`);
   return [section(`*Top evidence:*\n${lines.join('\n')}`, { docUrl: url })];
 }
 

@@ -8,6 +8,9 @@ const TITLE_CHARS = 120;
 /** Kinds listed in the counted table; the rest share its last row. */
 const KINDS_LISTED = 150;
 const IDS_PER_KIND = 3;
+/** Anchors of the two headings, the place Slack links to for a group without a section of its own. */
+export const BRIEF_ANCHOR = 'groups-in-brief';
+export const COUNTED_ANCHOR = 'groups-counted';
 
 /** One line of a group without a section of its own: what it is, its root cause, and the id its RCA and evidence are stored under. */
 function briefRow(g: DigestGroupView, n: number, causeChars: number): Inline[][] {
@@ -22,7 +25,7 @@ function briefRow(g: DigestGroupView, n: number, causeChars: number): Inline[][]
 export function briefBlocks(b: { groups: readonly DigestGroupView[]; first: number; causeChars: number }): DocBlock[] {
   if (b.groups.length === 0) return [];
   return [
-    { kind: 'heading', level: 2, text: 'Groups in brief', anchor: 'groups-in-brief' },
+    { kind: 'heading', level: 2, text: 'Groups in brief', anchor: BRIEF_ANCHOR },
     { kind: 'paragraph', spans: [
       `Groups ${b.first} to ${b.first + b.groups.length - 1}, one line each in the same order. Each group's full RCA (facts, claims, red herrings, runbook, next steps) `
       + 'and its evidence with links are in the fleetops store under its group id (its RCA and evidence rows).',
@@ -66,7 +69,7 @@ export function countedBlocks(c: { groups: readonly DigestGroupView[]; first: nu
   const othersRow: Inline[][] = [['(other kinds)'], [`${others.length} kinds`], ['—'], ['—'], ['—'], [String(others.reduce((n, k) => n + k.groups, 0))],
     [String(new Set(others.flatMap((k) => [...k.clusters])).size)], ['—']];
   return [
-    { kind: 'heading', level: 2, text: 'Groups counted by kind', anchor: 'groups-counted' },
+    { kind: 'heading', level: 2, text: 'Groups counted by kind', anchor: COUNTED_ANCHOR },
     { kind: 'paragraph', spans: [
       `Groups ${c.first} to ${c.first + c.groups.length - 1} (${c.groups.length}) are too many to list here, so they are counted by severity, components, signals, verdict and leading cause. `
       + 'Each one, with its full RCA and evidence, is in the fleetops store under its group id, among the incident groups of run ', { text: c.runId, code: true }, '.',

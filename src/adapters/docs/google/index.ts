@@ -8,6 +8,7 @@ import { docChars, GOOGLE_DOCS_MAX_CHARS } from '../../../reporting/doc-size.js'
 import type { DocWriter } from '../types.js';
 import { createInFolder, ensureGroupReader, findByKey, rename } from './drive-files.js';
 import type { ApiContext } from './google-call.js';
+import { readHeadingLinks } from './heading-links.js';
 import { createTokenBucket, realSleep, type Sleep } from './token-bucket.js';
 import { replaceContent } from './write-content.js';
 
@@ -106,7 +107,13 @@ export function createGoogleDocWriter(opts: GoogleDocWriterOptions): DocWriter {
       const batches = await replaceContent(deps, id, `${key} (${id})`, doc);
       if (opts.shareWithGroup) await ensureGroupReader(api, id, key, opts.shareWithGroup);
       opts.logger.info({ key, id, created, batches }, 'google doc written');
-      return { id, url: documentUrl(id), created };
+      const url = documentUrl(id);
+      // the document is written: without its heading ids, links open it at the top
+      const anchors = await readHeadingLinks(api, id, `${key} (${id})`, doc, url).catch((err: unknown) => {
+        opts.logger.warn({ key, id, err: err instanceof Error ? err.message : String(err) }, 'google doc heading ids not read; links open the document');
+        return undefined;
+      });
+      return { id, url, created, ...(anchors ? { anchors } : {}) };
     },
   };
 }

@@ -40,3 +40,11 @@ export const GoogleErrorBody = z.object({
   }),
 });
 export type GoogleErrorBody = z.infer<typeof GoogleErrorBody>;
+
+/** Docs v1 documents.get, with `fields: body(content(paragraph(paragraphStyle(headingId))))`: the body's heading ids in order. */
+export const DocsHeadingIds = z.object({
+  body: z.object({
+    content: z.array(z.object({ paragraph: z.object({ paragraphStyle: z.object({ headingId: z.string().optional() }).loose().optional() }).loose().optional() }).loose()).default([]),
+  }),
+});
+export type DocsHeadingIds = z.infer<typeof DocsHeadingIds>;
