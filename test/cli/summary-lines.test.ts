@@ -24,4 +24,14 @@ describe('terminal summary lines say what a run left out', () => {
 
     expect(text).toContain('25 replies posted, 0 edited, 15 groups past digest.maxThreadReplies in the document only, 2 earlier replies now point to the document');
   });
+
+  it('digest: a document shortened to its budget says how', () => {
+    const s = {
+      day: '2026-11-29', findings: 9000, groups: 2000, rootCauses: 1900, inconclusive: 100, failedGroups: 0, proposals: 0, llmCalls: 0, llmAccepted: 0, llmReused: 0, superseded: 0, topCauses: [],
+      publication: { docUrl: 'file:///d.html', parentTs: '1.0', repliesPosted: 26, repliesEdited: 0, groupsWithoutReply: 1975, repliesMovedToDocument: 0, truncatedMessages: 0, docShortened: { inFull: 60, inBrief: 600, counted: 1340 } },
+    } as unknown as DigestSummary;
+
+    expect(formatDigestSummary(s, { outDir: 'out', channel: '#c' })).toContain('document: file:///d.html (shortened to docs.maxChars: 60 groups in full, 600 in brief, 1340 counted)');
+    expect(formatDigestSummary({ ...s, publication: { ...s.publication, docShortened: undefined } }, { outDir: 'out', channel: '#c' })).not.toContain('shortened');
+  });
 });
