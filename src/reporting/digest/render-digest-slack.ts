@@ -70,25 +70,27 @@ export function renderGroupReply(g: DigestGroupView, doc: string | DigestDocLink
   const links = toDocLinks(doc);
   const url = links.group(g.id);
   const inFull = links.place(g.id) === 'full';
+  // cut text points at the document only where it holds the group in full; else the footer says where the RCA is
+  const cutTo = inFull ? url : '';
   const n = g.narrative;
   const blocks: SlackBlock[] = [
     header(`${g.severity === 'critical' ? '🔴' : '🟠'} ${oneLine(g.title)}`),
-    section(esc(n.summary), { docUrl: url }),
+    section(esc(n.summary), { docUrl: cutTo }),
     fields([
       ['Verdict', esc(verdictLabel(g.verdict))],
       ['Top cause', esc(g.top ? `${g.top.failureMode} — ${g.top.entity} (score ${g.top.score.toFixed(2)})` : 'none')],
       ['Clusters', esc(`${g.clusters.length}: ${clip(g.clusters.join(', '), 300)}`)],
       ['Window', esc(`${utcTime(g.startMs)} → ${utcTime(g.endMs)}`)],
-    ], { docUrl: url }),
-    section(`*Root cause:* ${esc(n.rootCause.statement)} ${ids(n.rootCause.evidenceIds)}`, { docUrl: url }),
+    ], { docUrl: cutTo }),
+    section(`*Root cause:* ${esc(n.rootCause.statement)} ${ids(n.rootCause.evidenceIds)}`, { docUrl: cutTo }),
     ...evidenceSection(g, url, inFull),
     ...notCheckedSection(g),
-    ...(n.rejectedHypotheses.length ? [section(`*Checked and rejected:*\n${n.rejectedHypotheses.map((c) => `• ${esc(oneLine(c.text))} ${ids(c.evidenceIds)}`).join('\n')}`, { docUrl: url })] : []),
-    ...(g.verdict === 'inconclusive' ? [section(`*Needs a human:* ${esc(g.missing.join('; ') || 'the evidence does not single out one cause')}`, { docUrl: url })] : []),
-    section(actions(g), { docUrl: url }),
+    ...(n.rejectedHypotheses.length ? [section(`*Checked and rejected:*\n${n.rejectedHypotheses.map((c) => `• ${esc(oneLine(c.text))} ${ids(c.evidenceIds)}`).join('\n')}`, { docUrl: cutTo })] : []),
+    ...(g.verdict === 'inconclusive' ? [section(`*Needs a human:* ${esc(g.missing.join('; ') || 'the evidence does not single out one cause')}`, { docUrl: cutTo })] : []),
+    section(actions(g), { docUrl: cutTo }),
     context(`${rcaNote(links, g.id, url)} · narrative: ${esc(g.engine)} · group \`${esc(g.id)}\``),
   ];
-  return fitMessage(blocks, { docUrl: url, text: esc(`${g.title}: ${verdictLabel(g.verdict)}`) });
+  return fitMessage(blocks, { docUrl: cutTo, text: esc(`${g.title}: ${verdictLabel(g.verdict)}`) });
 }
 
 /** Where the full RCA is: the group's section, or (shortened, or an earlier run's document) the store. */

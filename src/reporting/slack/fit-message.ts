@@ -3,7 +3,7 @@ import { link } from './link.js';
 import { fitMrkdwn, fitPlainText, SLACK_LIMITS, type Mrkdwn, type PlainText, type SlackBlock } from './slack-blocks.js';
 
 export interface FitMessageOptions {
-  /** The document holding the full text; every cut points at it. */
+  /** The document holding the full text; every cut points at it ('' when no document holds it: cuts say only that). */
   docUrl: string;
   /** Default 50 (Slack's limit). */
   maxBlocks?: number;
@@ -64,7 +64,7 @@ export function fitMessage(blocks: readonly SlackBlock[], opts: FitMessageOption
   if (fitted.length > maxBlocks) {
     const kept = fitted.slice(0, maxBlocks - 1);
     const more = fitted.length - kept.length;
-    const note = `_… ${more} more block${more === 1 ? '' : 's'} not shown (truncated — full text in the document: ${link(opts.docUrl, 'open the document')})_`;
+    const note = `_… ${more} more block${more === 1 ? '' : 's'} not shown (truncated${opts.docUrl ? ` — full text in the document: ${link(opts.docUrl, 'open the document')}` : ''})_`;
     out = [...kept, { type: 'section', text: { type: 'mrkdwn', text: note } }];
   }
   const rawText = sanitizeText(opts.text ?? firstText(out)).trim() || 'fleetops';

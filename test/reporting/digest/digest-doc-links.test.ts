@@ -77,6 +77,17 @@ describe('where each group is in the fitted digest document', () => {
     expect(text).not.toContain('Full RCA in the document');
   });
 
+  it('cuts a long reply without claiming the document has its full text unless the group is there in full', () => {
+    const long = (g: (typeof m.groups)[number]) => ({ ...g, narrative: { ...g.narrative, summary: 'x'.repeat(5_000) } });
+
+    const brief = textOf(renderGroupReply(long(m.groups[layout.detailed]), links).blocks);
+    const full = textOf(renderGroupReply(long(m.groups[0]), links).blocks);
+
+    expect(brief).toContain('… (truncated)');
+    expect(brief).not.toContain('full text in the document');
+    expect(full).toContain(`(truncated — full text in the document: <${DOC}#group-${m.groups[0].id}|open the document>)`);
+  });
+
   it('says in the parent message how many groups the document has in full', () => {
     const text = textOf(renderDigestParent(m, links, 25).blocks);
 
