@@ -4,6 +4,7 @@ import type { Store } from '../adapters/store/types.js';
 import type { JobContext, PartFailure } from '../core/run-job.js';
 import type { Topology } from '../fleet/types.js';
 import { createLlmCallCap } from '../rca/narrative/llm-call-cap.js';
+import { refuseRerunPastRetention, type RetainedDaysField } from '../retention/retention-cutoffs.js';
 import { buildCatalog } from '../signals/catalog.js';
 import { analyseDigestGroup, type AnalysedGroup, type GroupRunDeps } from './analyse-digest-group.js';
 import { loadDigestKnowledge, loadFeedbackPriors, type DigestKnowledge } from './digest-knowledge.js';
@@ -56,6 +57,9 @@ export interface DigestSummary extends Record<string, unknown> {
   maintenanceSuppressed: number;
 }
 
+/** What a rerun of a day reads and edits: its findings, groups, evidence, RCAs, proposal rounds and publication records. */
+const DIGEST_RETAINED: readonly RetainedDaysField[] = ['anomaliesDays', 'incidentsDays', 'evidenceDays', 'rcasDays', 'proposalsDays', 'publicationsDays'];
+
 /**
  * The availability-digest job body. Read (findings of the day but those declared maintenance
  * explains, inventory) → compute (groups, evidence, RCA, narratives; incident, evidence, RCA and
@@ -64,6 +68,7 @@ export interface DigestSummary extends Record<string, unknown> {
  */
 export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, opts: DigestJobOptions): Promise<DigestSummary> {
   const window = resolveDigestWindow(opts.day, opts.endMs);
+  refuseRerunPastRetention(`digest day ${window.day}`, window.startMs, deps.config.retention, DIGEST_RETAINED, opts.endMs);
   const store = await deps.store();
   const listed = (await store.anomalies.list({ startMs: window.startMs, endMs: window.endMs })).filter(isDigestFinding);
   const { kept: findings, suppressed } = await withoutMaintenance(listed, deps.changes(), { endMs: window.endMs, signal: ctx.signal, fail: (part, err) => ctx.fail(part, err) });

@@ -22,6 +22,8 @@ import { reportSlackMessage } from '../reporting/report/report-slack.js';
 import type { Highlights } from '../reporting/report/highlights.js';
 import { templateHighlights } from '../reporting/report/highlights.js';
 import { buildWeeklyReport, type WeeklyReport, type WeeklyReportInput } from '../reporting/report/weekly-report.js';
+import { RetentionConfig } from '../retention/retention-config.js';
+import { refuseRerunPastRetention, type RetainedDaysField } from '../retention/retention-cutoffs.js';
 import { writeHighlights } from './llm-highlights.js';
 import type { ReportConfig } from './report-config.js';
 import { resolveReportWeek, type ReportWeek } from './report-week.js';
@@ -42,7 +44,12 @@ export interface OncallReportDeps {
   links?: ReportLinks;
   /** The document's character budget (config `docs.maxChars`); default DEFAULT_DOC_MAX_CHARS. */
   docMaxChars?: number;
+  /** Config `retention`: a week whose store rows may be deleted is refused; default its defaults. */
+  retention?: RetentionConfig;
 }
+
+/** What a rerun of a week reads from the store and edits: its findings, incidents, RCAs, proposals and publication records. */
+const REPORT_RETAINED: readonly RetainedDaysField[] = ['anomaliesDays', 'incidentsDays', 'rcasDays', 'proposalsDays', 'publicationsDays'];
 
 export interface OncallReportOptions {
   nowMs: number;
@@ -134,6 +141,7 @@ async function composeDoc(deps: OncallReportDeps, ctx: JobContext, report: Weekl
 
 export async function oncallReportJob(deps: OncallReportDeps, ctx: JobContext, opts: OncallReportOptions): Promise<OncallReportResult> {
   const week = resolveReportWeek(deps.config.handoff, opts.nowMs, opts.week);
+  refuseRerunPastRetention(`on-call report week ${week.id}`, week.startMs, deps.retention ?? RetentionConfig.parse({}), REPORT_RETAINED, opts.nowMs);
   const latest = resolveReportWeek(deps.config.handoff, opts.nowMs).id === week.id;
   const report = buildWeeklyReport(await gather(deps, ctx, week, latest));
   const svg = alertTrendSvg(report.alerts, `Alert episodes per day: ${reportTitle(report).replace(/^On-call report: /, '')}${report.alertsAvailable ? '' : ' (alert history unavailable)'}`);

@@ -6,14 +6,14 @@ type Cutoffs = RetentionSummary['cutoffs'];
 /** What each kind's rows are, with the cutoff that applied. */
 const WHAT: Record<RetentionKind, (c: Cutoffs) => string> = {
   runs: (c) => `finished runs started before ${c.runs}`,
-  approvals: (c) => `approvals of closed proposals last changed before ${c.proposals}`,
-  proposalContexts: (c) => `contexts of closed proposals last changed before ${c.proposals}`,
+  approvals: (c) => `approvals of proposals whose group has none open or changed since ${c.proposals}`,
+  proposalContexts: (c) => `contexts of proposals whose group has none open or changed since ${c.proposals}`,
   proposalReads: (c) => `thread read records of proposals no longer open, last written before ${c.proposalReads}`,
   feedbackReads: (c) => `feedback read records last written before ${c.feedbackReads}`,
   auditKeys: () => 'audit dedupe keys (audit:*) of deleted proposals and incident groups',
-  proposalPosts: (c) => `Slack post and thread-note records of closed proposals last changed before ${c.proposals}`,
+  proposalPosts: (c) => `Slack post and thread-note records of proposals whose group has none open or changed since ${c.proposals}`,
   publications: (c) => `digest, on-call report, audit-head and fleet-alert records last updated before ${c.publications}`,
-  proposals: (c) => `closed proposals last changed before ${c.proposals}`,
+  proposals: (c) => `proposals whose group has none open or changed since ${c.proposals}`,
   evidence: (c) => `evidence created before ${c.evidence}`,
   rcas: (c) => `RCAs created before ${c.rcas}`,
   incidents: (c) => `incident groups ended before ${c.incidents}`,

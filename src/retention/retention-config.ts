@@ -9,6 +9,7 @@ function days(min: number, why: string) {
 
 const READ_BACK = 'the jobs read this far back (remediation.feedbackLookbackDays up to 90 days, the digest\'s feedback knowledge 90 days)';
 const SCAN_BACK = 'the scan reads findings back over scan.lookbackHours (up to 35 days)';
+const PRIORS_BACK = 'the digest\'s feedback priors read the RCAs of votes of the last 90 days, and a vote is recorded up to remediation.feedbackLookbackDays (up to 90 days) after its RCA';
 
 /**
  * `retention:` section of the config: how long the store keeps each kind of row (`fleetops retention`,
@@ -25,7 +26,7 @@ export const RetentionConfig = z.strictObject({
   /** Evidence rows, by creation. */
   evidenceDays: days(35, SCAN_BACK).default(400),
   /** RCA records, by creation. */
-  rcasDays: days(90, READ_BACK).default(400),
+  rcasDays: days(180, PRIORS_BACK).default(400),
   /** Closed proposals, from their last change (closing), with their approvals, context, post record and audit dedupe keys. */
   proposalsDays: days(90, READ_BACK).default(400),
   /** Publication records of the digest, the on-call report, the daily audit head and fleet-wide alerts, from their last update. */

@@ -16,6 +16,11 @@ export interface RetentionOptions extends RetentionLookbacks {
   config: RetentionConfig;
   /** Count what would go; delete nothing. */
   dryRun: boolean;
+  /**
+   * The data's "now", when it is not the clock's (a simulator ending in the past): ages are measured from
+   * the earlier of the two, so a simulated fleet's rows are not deleted for the clock being later.
+   */
+  dataNowMs?: number;
 }
 
 export interface RetentionSummary {
@@ -54,7 +59,7 @@ async function inventoryClusters(deps: RetentionDeps, ctx: JobContext): Promise<
  * audit log, open proposals and what they reference, and runs still running are never deleted.
  */
 export async function retentionJob(deps: RetentionDeps, ctx: JobContext, opts: RetentionOptions): Promise<RetentionSummary> {
-  const beforeMs = retentionCutoffs(opts.config, opts, ctx.clock.nowMs());
+  const beforeMs = retentionCutoffs(opts.config, opts, Math.min(ctx.clock.nowMs(), opts.dataNowMs ?? Infinity));
   const clusters = await inventoryClusters(deps, ctx);
   const policy: RetentionPolicy = { beforeMs, openProposalStates: OPEN_STATES, inventoryClusters: typeof clusters === 'string' ? undefined : clusters };
   const summary: RetentionSummary = {

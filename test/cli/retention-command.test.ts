@@ -53,7 +53,7 @@ describe('fleetops retention', () => {
 
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^retention \(dry run, nothing deleted\): would delete 17 row\(s\)/);
-    expect(dry.stdout).toMatch(/\n {2}proposals\s+1 {2}closed proposals last changed before 2025-10-26T06:00:00.000Z\n/);
+    expect(dry.stdout).toMatch(/\n {2}proposals\s+1 {2}proposals whose group has none open or changed since 2025-10-26T06:00:00.000Z\n/);
     expect(dry.stdout).toMatch(/\n {2}detectorStates\s+1 {2}detector states of clusters not in the inventory/);
     expect(dry.stdout).toContain('1 open proposal(s) with their incident groups');
     expect(afterDry).toEqual({ open: true, closed: true, states: ['scan:c-decommissioned-0999', 'scan:c-us-east-1-0001'] });

@@ -20,7 +20,9 @@ describe('retention config', () => {
   });
 
   it.each([
-    ['rcasDays: 30', 4, /retention\.rcasDays: expected at least 90 days: the jobs read this far back/],
+    ['rcasDays: 30', 4, /retention\.rcasDays: expected at least 180 days: the digest's feedback priors read the RCAs of votes of the last 90 days/],
+    // a vote read 90 days after its RCA counts in the priors for 90 more days: 90 days would drop it
+    ['rcasDays: 90', 4, /retention\.rcasDays: expected at least 180 days: .*remediation\.feedbackLookbackDays/],
     ['anomaliesDays: 7', 4, /retention\.anomaliesDays: expected at least 35 days: the scan reads findings back over scan\.lookbackHours/],
     ['evidenceDays: 40.5', 4, /retention\.evidenceDays: expected int, found number 40\.5/],
     ['batchSize: 50', 4, /retention\.batchSize: expected .*100/],

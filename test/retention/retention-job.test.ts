@@ -29,10 +29,10 @@ async function seededStore(): Promise<Store> {
 
 const inventory = (ids: string[]): RetentionDeps['inventory'] => ({ listClusters: async () => ids.map((id) => ({ id }) as never) });
 
-async function run(store: Store, deps: Partial<RetentionDeps> = {}, dryRun = false) {
+async function run(store: Store, deps: Partial<RetentionDeps> = {}, dryRun = false, dataNowMs?: number) {
   let summary: RetentionSummary | undefined;
   const result = await runJob({ job: 'retention', logger: silentLogger, clock: fixedClock(NOW), deadlineSeconds: 60, store }, async (ctx) => {
-    summary = await retentionJob({ store, inventory: inventory(['c-1']), ...deps }, ctx, { config, dryRun, ...lookbacks });
+    summary = await retentionJob({ store, inventory: inventory(['c-1']), ...deps }, ctx, { config, dryRun, ...lookbacks, ...(dataNowMs !== undefined && { dataNowMs }) });
     return { ...summary };
   });
   return { ...result, summary: summary! };
@@ -57,6 +57,17 @@ describe('retention job', () => {
     expect((await present(store, { group: 'ig-open', proposal: 'popen', day: '2025-07-01' })).proposal).toBe(true);
     expect(await verifyAuditLog(store)).toMatchObject({ ok: true, entries: 1 });
     expect((await store.runs.get(real.runId))?.status).toBe('ok');
+    await store.close();
+  });
+
+  it('measures ages from the data\'s end when it is earlier than the clock (a simulator ending in the past), so its rows stay', async () => {
+    const store = await seededStore();
+
+    const simulated = await run(store, {}, true, OLD + DAY);
+    const later = await run(store, {}, true, NOW + 365 * DAY);
+
+    expect(Object.values(simulated.summary.deleted).every((n) => n === 0)).toBe(true);
+    expect(later.summary.deleted).toMatchObject({ runs: 1, proposals: 1, evidence: 1 });
     await store.close();
   });
 

@@ -34,6 +34,7 @@ export const reportCommand: Command = {
       const { summary: s } = await oncallReportJob({
         alerts: adapters.alerts(), firing, chat: adapters.chat(), docs: adapters.docs(), store: await adapters.store(), config,
         oncallChannel: app.config.chat.slack.oncallChannel, links: reportLinks(config.links), docMaxChars: app.config.docs.maxChars,
+        retention: app.config.retention,
       }, ctx, { nowMs: simulated ? adapters.fleet().rangeMs.endMs : app.clock.nowMs(), week: typeof args.values.week === 'string' ? args.values.week : undefined });
       summary = s;
       return { ...s };

@@ -19,6 +19,7 @@ and the next run deletes the rest.`,
       const { config } = app;
       summary = await retentionJob({ store: await adapters.store(), inventory: adapters.inventory() }, ctx, {
         config: config.retention, dryRun, scanLookbackHours: config.scan.lookbackHours, feedbackLookbackDays: config.remediation.feedbackLookbackDays,
+        ...(config.metrics.kind === 'simulator' && { dataNowMs: adapters.fleet().rangeMs.endMs }),
       });
       return { ...summary };
     });

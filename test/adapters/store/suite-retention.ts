@@ -23,6 +23,19 @@ export function registerRetentionTests(ctx: StoreContext): void {
       expect(await present(ctx.store, recent)).toEqual(everything(true));
     });
 
+    it('keeps a closed group\'s old rounds while a later round is recent: a deleted round 0 would be proposed again as new', async () => {
+      const closed = await seedIncident(ctx.store, 'rounds', '2025-07-03', 'expired', OLD);
+      await ctx.store.proposals.insert(proposal('pround1', { groupId: closed.group, state: 'rejected', createdAtMs: OLD, updatedAtMs: RECENT }));
+
+      await purgeAll(ctx.store);
+      const kept = { proposal: Boolean(await ctx.store.proposals.get(closed.proposal)), round1: Boolean(await ctx.store.proposals.get('pround1')) };
+      const later = await purgeAll(ctx.store, policy({ beforeMs: { ...policy().beforeMs, proposals: RECENT + 1 } }));
+
+      expect(kept).toEqual({ proposal: true, round1: true });
+      expect(later.proposals).toBe(2);
+      expect(await ctx.store.proposals.get(closed.proposal)).toBeUndefined();
+    });
+
     it('deletes an old closed proposal with everything that hangs on it, its group\'s too', async () => {
       const closed = await seedIncident(ctx.store, 'closed', '2025-07-02', 'succeeded', OLD);
 

@@ -25,9 +25,15 @@ const openStates = (a: SqlArgs, p: RetentionPolicy) => `(${a.list(p.openProposal
 /** Groups with an open proposal: they and everything that hangs on them stay. */
 export const protectedGroups = (a: SqlArgs, p: RetentionPolicy) => `(SELECT group_id FROM proposals WHERE state IN ${openStates(a, p)})`;
 
-/** A proposal row (alias `p`) that stays: open, changed since the cutoff, or in a group with an open proposal (rounds count from round 0). */
+/**
+ * Groups whose proposals all stay: one is open or changed since the cutoff. A group's rounds go together:
+ * they count from round 0, and a deleted round 0 beside a later round would be proposed again as new.
+ */
+const keptProposalGroups = (a: SqlArgs, p: RetentionPolicy) => `(SELECT group_id FROM proposals WHERE state IN ${openStates(a, p)} OR updated_at_ms >= ${a.add(p.beforeMs.proposals)})`;
+
+/** A proposal row (alias `p`) that stays: open, changed since the cutoff, or in a group with a proposal that stays. */
 export function keptProposal(a: SqlArgs, p: RetentionPolicy): string {
-  return `(p.state IN ${openStates(a, p)} OR p.updated_at_ms >= ${a.add(p.beforeMs.proposals)} OR p.group_id IN ${protectedGroups(a, p)})`;
+  return `(p.state IN ${openStates(a, p)} OR p.updated_at_ms >= ${a.add(p.beforeMs.proposals)} OR p.group_id IN ${keptProposalGroups(a, p)})`;
 }
 
 /** An incident group row (alias `g`) that stays. */
@@ -97,7 +103,7 @@ export const SQL_RULES: Record<Exclude<RetentionKind, 'auditKeys' | 'detectorSta
   },
   proposals: {
     table: 'proposals', key: 'id',
-    where: (a, p) => `state NOT IN ${openStates(a, p)} AND updated_at_ms < ${a.add(p.beforeMs.proposals)} AND group_id NOT IN ${protectedGroups(a, p)}`,
+    where: (a, p) => `state NOT IN ${openStates(a, p)} AND updated_at_ms < ${a.add(p.beforeMs.proposals)} AND group_id NOT IN ${keptProposalGroups(a, p)}`,
   },
   evidence: { table: 'evidence', key: 'id', where: (a, p) => `created_at_ms < ${a.add(p.beforeMs.evidence)} AND group_id NOT IN ${protectedGroups(a, p)}` },
   rcas: { table: 'rcas', key: 'group_id', where: (a, p) => `created_at_ms < ${a.add(p.beforeMs.rcas)} AND group_id NOT IN ${protectedGroups(a, p)}` },
