@@ -42,6 +42,8 @@ describe('loadConfig', () => {
     ['a secret in the file', 'chat:\n  slack:\n    token: xoxb-1\n', /bad\.yaml:3: chat\.slack\.token: unknown key/],
     ['broken YAML', 'scan: [\n', /bad\.yaml:\d+: invalid YAML/],
     ['a list at the root', '- a\n', /bad\.yaml:1: config must be a YAML mapping, found a list/],
+    ['a no-repeat window longer than retention keeps proposals', 'clusterOps:\n  guardrails:\n    repeatWindowHours: 2500\nretention:\n  proposalsDays: 100\n',
+      /bad\.yaml:3: clusterOps\.guardrails\.repeatWindowHours: 2500 h is longer than retention\.proposalsDays keeps closed proposals \(100 days = 2400 h\)/],
   ])('rejects %s with file, line and field', (_case, text, message) => {
     const path = file('bad.yaml', text);
 

@@ -35,6 +35,19 @@ export function loadConfig(opts: LoadConfigOptions = {}): FleetopsConfig {
 export function checkConfigRules(config: FleetopsConfig, data: Json, where: Where = () => ''): void {
   checkSignals(config.signals, where);
   checkEvidenceSources(config, data, where);
+  checkRepeatWindow(config, where);
+}
+
+/**
+ * The no-repeat guard looks back repeatWindowHours over stored proposals: a window longer than
+ * retention keeps closed proposals would miss operations whose rows retention deleted.
+ */
+function checkRepeatWindow(config: FleetopsConfig, where: Where): void {
+  const hours = config.clusterOps.guardrails.repeatWindowHours;
+  const keptHours = config.retention.proposalsDays * 24;
+  if (hours <= keptHours) return;
+  const path = ['clusterOps', 'guardrails', 'repeatWindowHours'];
+  throw new ConfigError(`config error: ${where(path)}clusterOps.guardrails.repeatWindowHours: ${hours} h is longer than retention.proposalsDays keeps closed proposals (${config.retention.proposalsDays} days = ${keptHours} h), so the no-repeat guard would miss operations whose proposals were deleted; lower it or raise retention.proposalsDays`, { path });
 }
 
 /** The layered raw data, and for any path where its value came from (env var, flag, or file:line). */
