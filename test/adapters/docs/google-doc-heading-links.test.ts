@@ -1,13 +1,9 @@
-import { google } from 'googleapis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGoogleDocWriter } from '../../../src/adapters/docs/google/index.js';
-import { fixedClock } from '../../../src/core/clock.js';
-import { silentLogger } from '../../../src/core/logger.js';
+import { describe, expect, it } from 'vitest';
 import { digestDocLinks } from '../../../src/reporting/digest/digest-doc-links.js';
 import { layoutDigestDocument } from '../../../src/reporting/digest/render-digest-doc.js';
 import type { DocModel } from '../../../src/reporting/doc-model.js';
-import { startGoogleDocsFake, type GoogleDocsFake } from '../../fakes/google-docs-fake.js';
 import { largeDigest } from '../../reporting/digest/large-digest.js';
+import { googleDocsWriterHarness } from './google-writer-harness.js';
 
 const FOLDER = 'folder-1';
 const KEY = 'digest:2026-11-29';
@@ -24,26 +20,11 @@ const doc: DocModel = {
 };
 
 describe('Google Docs writer: links to anchored headings', () => {
-  let fake: GoogleDocsFake;
-
-  beforeEach(async () => {
-    fake = await startGoogleDocsFake();
-    fake.addSharedDriveFolder(FOLDER, 'drive-1');
-  });
-  afterEach(async () => {
-    expect(fake.unexpected).toEqual([]);
-    await fake.close();
-  });
-
-  function writer() {
-    const auth = new google.auth.OAuth2();
-    auth.setCredentials({ access_token: 'test-token' });
-    const clock = fixedClock(Date.UTC(2026, 10, 30));
-    return createGoogleDocWriter({ auth, rootUrl: fake.rootUrl, folderId: FOLDER, logger: silentLogger, clock, sleep: async (ms) => clock.advance(ms), maxRetries: 1 });
-  }
-  const gets = () => fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/documents/'));
+  const docs = googleDocsWriterHarness(FOLDER, { maxRetries: 1 });
+  const writer = () => docs.writer();
+  const gets = () => docs.fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/documents/'));
   /** The heading id Docs gave the heading paragraph with this text. */
-  const headingId = (id: string, text: string) => fake.documentJson(id).body.content.find((e) => e.paragraph?.elements.some((r) => (r as { textRun?: { content: string } }).textRun?.content === `${text}\n`))?.paragraph?.paragraphStyle.headingId;
+  const headingId = (id: string, text: string) => docs.fake.documentJson(id).body.content.find((e) => e.paragraph?.elements.some((r) => (r as { textRun?: { content: string } }).textRun?.content === `${text}\n`))?.paragraph?.paragraphStyle.headingId;
 
   it('returns a #heading= link for each anchored heading, read back in one documents.get', async () => {
     const res = await writer().upsertDocument(KEY, doc);
@@ -64,12 +45,12 @@ describe('Google Docs writer: links to anchored headings', () => {
   });
 
   it('keeps the written document when its headings cannot be read: no links, so Slack links the document', async () => {
-    fake.failNext(2, { status: 500, match: (r) => r.method === 'GET' && r.path.startsWith('/v1/documents/') && gets().length > 1 });
+    docs.fake.failNext(2, { status: 500, match: (r) => r.method === 'GET' && r.path.startsWith('/v1/documents/') && gets().length > 1 });
 
     const res = await writer().upsertDocument(KEY, doc);
 
     expect(res).toEqual({ id: res.id, url: `https://docs.google.com/document/d/${res.id}/edit`, created: true });
-    expect(fake.read(res.id)[0]).toMatchObject({ text: doc.title });
+    expect(docs.fake.read(res.id)[0]).toMatchObject({ text: doc.title });
   });
 
   it('links a group of a shortened digest to the heading it is under: its section, or "Groups in brief"', async () => {
