@@ -17,7 +17,6 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { Session } from 'node:inspector/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,7 +27,7 @@ import { createDefaultDigestEngine } from '../src/digest/default-digest-engine.j
 import type { DigestIncidentGroup, DigestRcaResult } from '../src/digest/rca-contract.js';
 import type { DocModel } from '../src/reporting/doc-model.js';
 import { captureDocs, docStats } from './digest/doc-stats.js';
-import { instant, instrumentAdapters, instrumentEngine, phases, Recorder, type Phase } from './digest/instrument.js';
+import { cpuProfile, instant, instrumentAdapters, instrumentEngine, phases, Recorder, type Phase } from './digest/instrument.js';
 import { reuseStore, scanIntoStore, type ScanSetup } from './digest/scan-setup.js';
 
 const { values: args } = parseArgs({ options: {
@@ -115,21 +114,12 @@ try {
   addNoise();
   const rec = new Recorder();
   const captured: Captured = { groups: [], rcas: new Map(), docs: [] };
-  const profiler = args['cpu-profile'] ? new Session() : undefined;
-  if (profiler) {
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.start');
-  }
+  const profiler = await cpuProfile(args['cpu-profile']);
   const commandStart = instant();
   const { result, summary, span, commandEnd } = await runDigest(rec, captured);
   const wallSeconds = (commandEnd.wallMs - commandStart.wallMs) / 1000;
   const cpuSeconds = (commandEnd.cpuMs - commandStart.cpuMs) / 1000;
-  if (profiler) {
-    const { profile } = await profiler.post('Profiler.stop');
-    writeFileSync(args['cpu-profile']!, JSON.stringify(profile));
-    profiler.disconnect();
-  }
+  await profiler.stop();
   if (!summary || !span) throw new Error(`digest failed (exit ${result.exitCode}): ${result.failures.map((f) => `${f.part}: ${f.message}`).join('; ')}`);
   const stages: Phase[] = [
     { name: 'startup', what: 'config, adapters, store open, run record, simulated fleet built', wallMs: span.start.wallMs - commandStart.wallMs, cpuMs: span.start.cpuMs - commandStart.cpuMs },

@@ -16,7 +16,6 @@
  */
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { Session } from 'node:inspector/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,7 +30,7 @@ import { oncallReportJob, type OncallReportResult } from '../src/report/oncall-r
 import { ReportConfig } from '../src/report/report-config.js';
 import { reportLinks } from '../src/report/report-links.js';
 import { createSimulatedFleet } from '../src/simulator/index.js';
-import { instant, type Phase } from './digest/instrument.js';
+import { cpuProfile, instant, type Phase } from './digest/instrument.js';
 import { instrumentReportAdapters, ReportRecorder, reportPhases, type AlertCapture } from './report/instrument.js';
 import { seedOncallThreads } from './report/oncall-threads.js';
 import { reuseStore } from './digest/scan-setup.js';
@@ -134,22 +133,13 @@ try {
   const threadMessages = seedThreads();
   const rec = new ReportRecorder();
   const capture: AlertCapture = { calls: [] };
-  const profiler = args['cpu-profile'] ? new Session() : undefined;
-  if (profiler) {
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.start');
-  }
+  const profiler = await cpuProfile(args['cpu-profile']);
   const commandStart = instant();
   const { job, result, span, links, commandEnd } = await runReport(rec, capture);
   const wallSeconds = (commandEnd.wallMs - commandStart.wallMs) / 1000;
   const cpuSeconds = (commandEnd.cpuMs - commandStart.cpuMs) / 1000;
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
-  if (profiler) {
-    const { profile } = await profiler.post('Profiler.stop');
-    writeFileSync(args['cpu-profile']!, JSON.stringify(profile));
-    profiler.disconnect();
-  }
+  await profiler.stop();
   if (!result || !span || !links) throw new Error(`report failed (exit ${job.exitCode}): ${job.failures.map((f) => `${f.part}: ${f.message}`).join('; ')}`);
   const stages: Phase[] = [
     { name: 'startup', what: 'config, adapters, store open, run record, simulated fleet built', wallMs: span.start.wallMs - commandStart.wallMs, cpuMs: span.start.cpuMs - commandStart.cpuMs },

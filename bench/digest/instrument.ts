@@ -3,6 +3,8 @@
  * changing what they do: every wrapped method is called with the same arguments and its result or
  * error is passed through. Phase marks (first/last call of a kind) split the job's sequential run.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { Adapters } from '../../src/adapters/index.js';
 import type { Store } from '../../src/adapters/store/types.js';
 import type { DigestEngine } from '../../src/digest/rca-contract.js';
@@ -131,3 +133,19 @@ export function phases(rec: Recorder, start: Instant, end: Instant): Phase[] {
 }
 
 export { now as instant };
+
+/** `--cpu-profile FILE`: a V8 CPU profile from now until `stop()` writes it to FILE (no file: nothing). */
+export async function cpuProfile(file: string | undefined): Promise<{ stop(): Promise<void> }> {
+  if (!file) return { stop: async () => undefined };
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
