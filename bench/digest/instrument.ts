@@ -125,6 +125,11 @@ export function phases(rec: Recorder, start: Instant, end: Instant): Phase[] {
     ['publish', 'document, Slack parent, one reply per group', f('docs.upsertDocument:start')],
     ['supersede', 'earlier groups of the day', f('store.incidents.list:start')],
   ];
+  return stagesBetween(bounds, end);
+}
+
+/** Stages from their start marks (absent marks dropped), each running to the next stage's start or `end`. */
+export function stagesBetween(bounds: readonly [name: string, what: string, at: Instant | undefined][], end: Instant): Phase[] {
   const present = bounds.filter((b): b is [string, string, Instant] => b[2] !== undefined).sort((a, b) => a[2].wallMs - b[2].wallMs);
   return present.map(([name, what, at], i) => {
     const to = present[i + 1]?.[2] ?? end;

@@ -6,7 +6,7 @@
  */
 import type { Adapters } from '../../src/adapters/index.js';
 import type { AlertEpisode, AlertHistory } from '../../src/adapters/alerts/types.js';
-import { instrumentAdapters, Recorder, type Instant, type Phase } from '../digest/instrument.js';
+import { instrumentAdapters, Recorder, stagesBetween, type Instant, type Phase } from '../digest/instrument.js';
 
 const BOUNDARIES = new Set(['chat.history:end', 'chat.listReplies:end', 'docs.upsertDocument:start', 'docs.upsertDocument:end', 'chat.upsertMessage:start', 'chat.upsertMessage:end', 'chat.uploadFile:start']);
 
@@ -49,9 +49,5 @@ export function reportPhases(rec: Recorder, start: Instant, end: Instant): Phase
     ['slack', 'publication row, Slack message built and posted', l('docs.upsertDocument:end')],
     ['chart', 'chart PNG rendered, uploaded into the thread, publication row', l('chat.upsertMessage:end')],
   ];
-  const present = bounds.filter((b): b is [string, string, Instant] => b[2] !== undefined).sort((a, b) => a[2].wallMs - b[2].wallMs);
-  return present.map(([name, what, at], i) => {
-    const to = present[i + 1]?.[2] ?? end;
-    return { name, what, wallMs: to.wallMs - at.wallMs, cpuMs: to.cpuMs - at.cpuMs };
-  });
+  return stagesBetween(bounds, end);
 }
