@@ -24,10 +24,12 @@ import { fixedClock } from '../src/core/clock.js';
 import type { ComponentId } from '../src/fleet/types.js';
 import { exportFleetToTsdb, scanEnv, startOnCopy, type ExportedFleet } from './scan/prometheus-fleet.js';
 import { startRecordingProxy, type RecordedQuery } from './scan/recording-proxy.js';
+import { cpuProfile } from './digest/instrument.js';
 
 const { values: args } = parseArgs({ options: {
   clusters: { type: 'string', default: '50' }, days: { type: 'string', default: '1' }, components: { type: 'string', default: 'coredns' },
   seed: { type: 'string', default: '1' }, repeat: { type: 'string', default: '5' }, json: { type: 'boolean' }, pin: { type: 'boolean' },
+  'cpu-profile': { type: 'string' },
 } });
 const CONCURRENCY = 4; // metrics.prometheus.concurrency default
 
@@ -158,7 +160,9 @@ try {
   // pair 0 is a warm-up, reported but not in the median: the first direct scan after the recording
   // run still runs partly unoptimised code (0.55-0.65 s of CPU against 0.33-0.38 s later)
   for (let i = 0; i <= Math.max(1, Number(args.repeat)); i++) {
+    const profile = i > 0 ? await cpuProfile(args['cpu-profile']?.replace(/(\.cpuprofile)?$/, `-${i}.cpuprofile`)) : undefined;
     const scan = await cliScan(exported, prom.url, endMs, out, true);
+    await profile?.stop();
     pairs.push({ scan, bare: await replay(prom.url, proxy.requests) });
   }
   const warmUp = pairs.shift()!;
