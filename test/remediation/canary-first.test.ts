@@ -7,6 +7,7 @@ import { createProposal, type SymptomStatus } from '../../src/remediation/propos
 import { createGuardrailGate } from '../../src/remediation/proposals/guardrail-gate.js';
 import { shortId } from '../../src/remediation/proposals/proposal-id.js';
 import { findProposalPost } from '../../src/remediation/proposals/proposal-thread.js';
+import { transitionProposal } from '../../src/remediation/proposals/proposal-state.js';
 import { healthyWorld, readerOf } from './guardrails/world.js';
 import { auditOf, createFakeClusterOps, createWorld, draft, reply, U, type World } from './proposals/harness.js';
 
@@ -160,6 +161,25 @@ describe('canary-first through the proposals job', () => {
     expect(late).toEqual({ status: 'refused', failures: [{ guardrail: 'canary-first', reason }] });
     expect((await f.world.store.proposals.list({ groupId: canary.groupId })).map((p) => p.cluster).sort()).toEqual([PROD_1, CANARY].sort());
     expect(f.executed).toEqual([CANARY]);
+  });
+
+  it('closes a proposal still awaiting approval whose canary failed in a run that stopped before closing the others', async () => {
+    const f = await fleetWorld();
+    const canary = await f.propose(CANARY);
+    const prod1 = await f.propose(PROD_1);
+    await f.run();
+    // the canary ran and failed in a run that stopped right after: no sweep closed prod1
+    let row = (await f.world.store.proposals.get(canary.id))!;
+    for (const to of ['approved', 'executing', 'failed'] as const) row = (await transitionProposal(f.world.store, row, to, f.world.clock.nowMs(), { actor: 'fleetops', details: {} }))!;
+    expect(await f.state(prod1)).toBe('proposed');
+
+    // the next run closes it, not a claim after someone approves it: until then it was still offered
+    await f.run();
+
+    expect(await f.state(prod1)).toBe('rejected');
+    expect(await f.notes(prod1, `Closed without running: the canary of this fleet action failed (\`${shortId(canary.id)}\` on ${CANARY} (failed))`)).toHaveLength(1);
+    expect((await f.audits(prod1, 'proposal.rejected')).map((e) => e.details.reason)).toEqual(['the canary of its fleet action failed']);
+    expect(f.executed).toEqual([]);
   });
 
   it('keeps an approved cluster waiting past its own expiry until its slower canary is verified, and says until when', async () => {

@@ -4,6 +4,8 @@ import { evaluateApprovals, type ApproverSets, type PolicyResult } from '../appr
 import { loadApproverSets, resolveCommandAuthors } from '../approval/approver-directory.js';
 import { parseApprovalThread, parseCommand, type RefusedReply } from '../approval/parse-approval-thread.js';
 import { auditOnce } from '../audit/audit-once.js';
+import { failedOrRollingBack } from '../guardrails/fleet-action.js';
+import { closeIfCanaryFailed, fleetActionFor } from './close-if-canary-failed.js';
 import type { ProposalView } from './proposal-message.js';
 import { shortId, toSlackTs } from './proposal-id.js';
 import { OPEN_STATES, transitionProposal } from './proposal-state.js';
@@ -155,6 +157,7 @@ export async function reconcileProposed(deps: RemediationDeps, p: ProposalRow, r
   const found = await findProposalPost(deps.store, p);
   const superseded = await supersededBy(deps, p);
   if (superseded) return withdrawSuperseded(deps, view, found, superseded);
+  if (await closedByFailedCanary(deps, p)) return undefined;
   const post = found ?? (await upsertProposalMessage(deps, view));
   const policy = await currentDecisions(deps, view, post, !found, reads);
   const nowMs = deps.clock.nowMs();
@@ -174,6 +177,17 @@ export async function reconcileProposed(deps: RemediationDeps, p: ProposalRow, r
   }
   if (next) await upsertProposalMessage(deps, { ...view, proposal: next });
   return next?.state === 'approved' ? next : undefined;
+}
+
+/**
+ * A run that stopped between a canary's failure and closing its fleet action's other proposals left
+ * them open for approval: closed here instead. The fleet action (guardrail state) is loaded only when
+ * the group's store rows show the same operation failed or rolling back on another cluster.
+ */
+async function closedByFailedCanary(deps: RemediationDeps, p: ProposalRow): Promise<boolean> {
+  const group = await deps.store.proposals.list({ groupId: p.groupId });
+  if (!group.some((r) => r.operation === p.operation && r.cluster !== p.cluster && failedOrRollingBack(r))) return false;
+  return closeIfCanaryFailed(deps, p, await fleetActionFor(deps, p));
 }
 
 /** The digest run that regrouped this proposal's incident (see supersedeEarlierGroups), if one did. */
