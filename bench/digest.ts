@@ -132,7 +132,7 @@ try {
     exitCode: result.exitCode, failures: result.failures.length,
     wallSeconds, jobSeconds: (span.end.wallMs - span.start.wallMs) / 1000, cpuSeconds,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
-    findingsIn: summary.findings, maintenanceSuppressed: summary.maintenanceSuppressed, groupsOut: summary.groups, failedGroups: summary.failedGroups,
+    findingsIn: summary.findings, maintenanceSuppressed: summary.maintenanceSuppressed, groupsOut: summary.groups, notAnalysed: summary.notAnalysed, failedGroups: summary.failedGroups,
     rootCauses: summary.rootCauses, proposals: summary.proposals, repliesPosted: summary.publication.repliesPosted,
     stages, calls: Object.fromEntries([...rec.calls].sort((a, b) => b[1].ms - a[1].ms)),
     fingerprint: await fingerprint(captured),
@@ -143,7 +143,7 @@ try {
     const s = (ms: number) => (ms / 1000).toFixed(2).padStart(7);
     console.log(`fleet: ${clusters} simulated clusters (seed ${report.fleet.seed}, ${report.fleet.lookbackHours} h scanned to ${report.fleet.end}${noise ? `, +${noise} synthetic background findings` : ''}); ${scan ? `scan setup ${scan.seconds.toFixed(0)} s in ${scan.shards} shards + finalize (exit ${scan.exitCodes.join(',')})` : `scan store reused from ${args['scan-db']}`}`);
     console.log(`digest ${summary.day}: ${report.wallSeconds.toFixed(2)} s wall (job body ${report.jobSeconds.toFixed(2)} s), ${report.cpuSeconds.toFixed(2)} s CPU, peak RSS ${report.peakRssMB.toFixed(0)} MB, exit ${report.exitCode} (${report.failures} failures)`);
-    console.log(`findings in ${report.findingsIn} (+${report.maintenanceSuppressed} under maintenance), groups out ${report.groupsOut} (${report.rootCauses} root causes, ${report.proposals} proposals, ${report.repliesPosted} replies), fingerprint ${report.fingerprint}`);
+    console.log(`findings in ${report.findingsIn} (+${report.maintenanceSuppressed} under maintenance), groups out ${report.groupsOut} (${report.notAnalysed ? `${report.groupsOut - report.notAnalysed} analysed, ${report.notAnalysed} past digest.maxAnalysedGroups; ` : ''}${report.rootCauses} root causes, ${report.proposals} proposals, ${report.repliesPosted} replies), fingerprint ${report.fingerprint}`);
     const d = report.document;
     if (d) console.log(`document: ${d.textChars} characters (body end index ${d.bodyEndIndex}), ${d.detailedGroups} of ${report.groupsOut} groups in full, ${d.briefGroups} in brief, ${d.countedGroups} counted by kind, ${d.tables} tables of ${d.tableRows} rows; Google Docs: ${d.requests} requests in ${d.batches} batchUpdates (largest ${(d.largestBatchBytes / 1024).toFixed(0)} KiB, ${(d.requestBytes / 1048576).toFixed(1)} MiB in all)`);
     console.log('stage        wall s    CPU s');

@@ -8,12 +8,12 @@ import { refuseRerunPastRetention, type RetainedDaysField } from '../retention/r
 import { buildCatalog } from '../signals/catalog.js';
 import { analyseDigestGroup, type AnalysedGroup, type GroupRunDeps } from './analyse-digest-group.js';
 import { loadDigestKnowledge, loadFeedbackPriors, type DigestKnowledge } from './digest-knowledge.js';
-import { buildDigestModel, type DigestModel } from './digest-model.js';
+import { buildDigestModel, buildGroupBrief, inDigestOrder, type DigestModel } from './digest-model.js';
 import { isDigestFinding, resolveDigestWindow } from './digest-window.js';
 import { withoutMaintenance } from './maintenance-filter.js';
 import type { DigestLlm } from './narrate-group.js';
 import { publishDigest, type PublishResult } from './publish-digest.js';
-import type { DigestEngine } from './rca-contract.js';
+import type { DigestEngine, DigestIncidentGroup } from './rca-contract.js';
 import { summariseSlo } from './slo-summary.js';
 import { supersedeEarlierGroups } from './supersede-groups.js';
 
@@ -39,8 +39,12 @@ export interface DigestSummary extends Record<string, unknown> {
   day: string;
   window: { startMs: number; endMs: number };
   findings: number;
+  /** Groups found but those that failed: analysed and not analysed. */
   groups: number;
   failedGroups: number;
+  /** Groups past `digest.maxAnalysedGroups` (`maxAnalysedGroups`): listed, never analysed. */
+  notAnalysed: number;
+  maxAnalysedGroups: number;
   rootCauses: number;
   inconclusive: number;
   proposals: number;
@@ -62,8 +66,9 @@ const DIGEST_RETAINED: readonly RetainedDaysField[] = ['anomaliesDays', 'inciden
 
 /**
  * The availability-digest job body. Read (findings of the day but those declared maintenance
- * explains, inventory) → compute (groups, evidence, RCA, narratives; incident, evidence, RCA and
- * proposal rows stored) → publish (document, Slack parent and one reply per group). One failing
+ * explains, inventory) → compute (groups; for the first `digest.maxAnalysedGroups` in the digest's
+ * order evidence, RCA, narratives, and incident, evidence, RCA and proposal rows stored; for the rest
+ * an incident row only) → publish (document, Slack parent and one reply per group). One failing
  * group or sink is recorded; the rest goes on.
  */
 export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, opts: DigestJobOptions): Promise<DigestSummary> {
@@ -73,13 +78,19 @@ export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, o
   const listed = (await store.anomalies.list({ startMs: window.startMs, endMs: window.endMs })).filter(isDigestFinding);
   const { kept: findings, suppressed } = await withoutMaintenance(listed, deps.changes(), { endMs: window.endMs, signal: ctx.signal, fail: (part, err) => ctx.fail(part, err) });
   const clusters = await deps.inventory().listClusters(ctx.signal);
-  const groups = opts.engine.correlate(findings, clusters, { day: window.day });
+  const groups = inDigestOrder(opts.engine.correlate(findings, clusters, { day: window.day }));
+  const maxAnalysed = deps.config.digest.maxAnalysedGroups;
+  const toAnalyse = groups.slice(0, maxAnalysed);
+  const notAnalysed = groups.slice(toAnalyse.length);
   ctx.logger.info({ day: window.day, findings: findings.length, maintenanceSuppressed: suppressed, groups: groups.length }, 'digest groups found');
-  const groupDeps = await buildGroupDeps(deps, store, ctx, opts, { day: window.day, clusters, groups: groups.length });
-  const analysed: (AnalysedGroup | undefined)[] = new Array(groups.length);
+  if (notAnalysed.length > 0) {
+    ctx.logger.warn({ day: window.day, groups: groups.length, analysed: toAnalyse.length, notAnalysed: notAnalysed.length, maxAnalysedGroups: maxAnalysed }, 'digest groups past digest.maxAnalysedGroups not analysed');
+  }
+  const groupDeps = await buildGroupDeps(deps, store, ctx, opts, { day: window.day, clusters, groups: toAnalyse.length });
+  const analysed: (AnalysedGroup | undefined)[] = new Array(toAnalyse.length);
   const failedGroups: PartFailure[] = [];
   const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });
-  await queue.addAll(groups.map((group, i) => async () => {
+  await queue.addAll(toAnalyse.map((group, i) => async () => {
     try {
       analysed[i] = await analyseDigestGroup(group, groupDeps, ctx);
     } catch (err) {
@@ -87,10 +98,12 @@ export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, o
       failedGroups.push({ part: `group:${group.id}`, message: err instanceof Error ? err.message : String(err) });
     }
   }));
+  await storeNotAnalysed(store, ctx, { day: window.day, maxAnalysedGroups: maxAnalysed }, notAnalysed);
   const done = analysed.filter((a): a is AnalysedGroup => a !== undefined);
   const model = buildDigestModel({
     day: window.day, window, generatedAtMs: ctx.clock.nowMs(), runId: ctx.runId, findings,
     slo: summariseSlo(findings, window), groups: done.map((a) => a.view), failedGroups,
+    notAnalysed: notAnalysed.map(buildGroupBrief), maxAnalysedGroups: maxAnalysed,
   });
   const channel = deps.config.chat.slack.digestChannel;
   const publication = await publishDigest(model, { chat: deps.chat, docs: deps.docs, store, channel, maxThreadReplies: deps.config.digest.maxThreadReplies, docMaxChars: deps.config.docs.maxChars }, ctx);
@@ -99,7 +112,27 @@ export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, o
     day: window.day, currentIds: new Set(groups.map((g) => g.id)), parentTs: publication.parentTs, docUrl: publication.docUrl,
   });
   const llmCounts = { llmAccepted: done.filter((a) => a.narration === 'accepted').length, llmReused: done.filter((a) => a.narration === 'reused').length };
-  return summarise(model, publication, groupDeps, { superseded: superseded.length, maintenanceSuppressed: suppressed, ...llmCounts });
+  return summarise(model, publication, groupDeps, { superseded: superseded.length, maintenanceSuppressed: suppressed, maxAnalysedGroups: maxAnalysed, ...llmCounts });
+}
+
+/**
+ * An incident row (no evidence, no RCA row) for each group past `digest.maxAnalysedGroups`: the
+ * weekly report counts it and the alerts it grouped, and lists it without an RCA; a rerun with a
+ * larger budget overwrites the row when it analyses the group. A failing row is recorded; the rest go on.
+ */
+async function storeNotAnalysed(store: Store, ctx: JobContext, run: { day: string; maxAnalysedGroups: number }, groups: readonly DigestIncidentGroup[]): Promise<void> {
+  for (const group of groups) {
+    try {
+      await store.incidents.upsert({
+        id: group.id, runId: ctx.runId, day: run.day, title: group.title, startMs: group.startMs, endMs: group.endMs, clusters: group.clusters,
+        anomalyIds: group.findings.map((f) => f.id),
+        attributes: { severity: group.severity, components: group.components, signals: group.signals, sharedAttributes: group.sharedAttributes, notAnalysed: { maxAnalysedGroups: run.maxAnalysedGroups } },
+      });
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      ctx.fail(`group:${group.id}:incident`, err);
+    }
+  }
 }
 
 async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, opts: DigestJobOptions, run: { day: string; clusters: GroupRunDeps['clusters']; groups: number }): Promise<GroupRunDeps> {
@@ -123,10 +156,10 @@ async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, o
   };
 }
 
-function summarise(model: DigestModel, publication: PublishResult, deps: GroupRunDeps, counts: Pick<DigestSummary, 'superseded' | 'maintenanceSuppressed' | 'llmAccepted' | 'llmReused'>): DigestSummary {
+function summarise(model: DigestModel, publication: PublishResult, deps: GroupRunDeps, counts: Pick<DigestSummary, 'superseded' | 'maintenanceSuppressed' | 'maxAnalysedGroups' | 'llmAccepted' | 'llmReused'>): DigestSummary {
   const t = model.totals;
   return {
-    day: model.day, window: model.window, findings: t.findings, groups: t.groups, failedGroups: model.failedGroups.length,
+    day: model.day, window: model.window, findings: t.findings, groups: t.groups, failedGroups: model.failedGroups.length, notAnalysed: t.notAnalysed,
     rootCauses: t.rootCauses, inconclusive: t.inconclusive, proposals: t.proposals,
     llmCalls: deps.cap?.taken() ?? 0,
     topCauses: model.groups.slice(0, 5).map((g) => ({ groupId: g.id, title: g.title, clusters: g.clusters.length, cause: g.top && g.verdict === 'root-cause' ? `${g.top.failureMode} (${g.top.entity})` : 'inconclusive' })),

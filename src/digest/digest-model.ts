@@ -18,13 +18,20 @@ export interface DigestModel {
   groups: DigestGroupView[];
   /** Groups that failed (recorded with ctx.fail) and are therefore missing from `groups`. */
   failedGroups: PartFailure[];
+  /** Groups past `digest.maxAnalysedGroups`, in the same order after `groups`: correlated, never analysed. */
+  notAnalysed: DigestGroupBrief[];
+  /** The `digest.maxAnalysedGroups` the run had; set when `notAnalysed` is not empty. */
+  maxAnalysedGroups?: number;
 }
 
 export interface DigestTotals {
   findings: number;
   dips: number;
   missingData: number;
+  /** Every group found but those that failed: analysed and not analysed. */
   groups: number;
+  /** Groups past `digest.maxAnalysedGroups`: no evidence, RCA, proposal or narrative. */
+  notAnalysed: number;
   clustersAffected: number;
   rootCauses: number;
   inconclusive: number;
@@ -52,7 +59,8 @@ export interface DigestProposalView {
   expiresAtMs: number;
 }
 
-export interface DigestGroupView {
+/** What correlation found about a group: all that a group past `digest.maxAnalysedGroups` has. */
+export interface DigestGroupBrief {
   id: string;
   title: string;
   severity: 'critical' | 'warning';
@@ -62,6 +70,11 @@ export interface DigestGroupView {
   components: string[];
   signals: string[];
   findingCount: number;
+  /** Error budget its SLO dips burned, summed over its dip findings (fractions of a budget): its impact. */
+  budgetBurned: number;
+}
+
+export interface DigestGroupView extends DigestGroupBrief {
   facts: string[];
   sharedAttributes: SharedAttribute[];
   verdict: 'root-cause' | 'inconclusive';
@@ -93,6 +106,36 @@ export interface GroupViewInput {
   symptom?: { present: boolean; detail: string };
 }
 
+/** A group as correlation found it, for a group that is not analysed. Pure. */
+export function buildGroupBrief(group: DigestIncidentGroup): DigestGroupBrief {
+  return {
+    id: group.id, title: group.title, severity: group.severity, startMs: group.startMs, endMs: group.endMs,
+    clusters: group.clusters, components: group.components, signals: group.signals, findingCount: group.findings.length,
+    budgetBurned: budgetBurnedBy(group.findings),
+  };
+}
+
+/** Budget burned by the dips among `findings` (fractions of an SLO's budget, summed), to 4 decimals. */
+export function budgetBurnedBy(findings: readonly AnomalyRow[]): number {
+  let sum = 0;
+  for (const f of findings) {
+    const burned = f.kind === 'dip' ? f.details.budgetBurnedFraction : undefined;
+    if (typeof burned === 'number' && Number.isFinite(burned) && burned > 0) sum += burned;
+  }
+  return Math.round(sum * 1e4) / 1e4;
+}
+
+/** `groups` in the digest's order (compareDigestGroups), measured once each. */
+export function inDigestOrder<G extends DigestIncidentGroup>(groups: readonly G[]): G[] {
+  const keys = new Map(groups.map((g) => [g, buildGroupBrief(g)]));
+  return [...groups].sort((a, b) => compareDigestGroups(keys.get(a)!, keys.get(b)!));
+}
+
+/** Whether `g` was analysed (has an RCA and narrative), not only correlated. */
+export function isAnalysedView(g: DigestGroupBrief): g is DigestGroupView {
+  return 'narrative' in g;
+}
+
 /** One group's section of the digest. Pure. */
 export function buildGroupView(input: GroupViewInput): DigestGroupView {
   const { group, rca, narrative } = input;
@@ -105,7 +148,7 @@ export function buildGroupView(input: GroupViewInput): DigestGroupView {
   return {
     id: group.id, title: group.title, severity: group.severity, startMs: group.startMs, endMs: group.endMs,
     clusters: group.clusters, components: group.components, signals: group.signals, findingCount: group.findings.length,
-    facts: groupFacts(group), sharedAttributes: [...group.sharedAttributes].sort((a, b) => b.lift - a.lift),
+    budgetBurned: budgetBurnedBy(group.findings), facts: groupFacts(group), sharedAttributes: [...group.sharedAttributes].sort((a, b) => b.lift - a.lift),
     verdict: rca.verdict, engine: input.engine, narrative,
     top: rca.top ? { failureMode: rca.top.failureMode, entity: describeEntity(rca.top.entity), score: rca.top.score } : undefined,
     evidence, ledgerSize: input.ledger.length, notConfigured: notConfigured(input.ledger), missing: rca.missing, runbook: rca.runbook,
@@ -127,20 +170,51 @@ export interface DigestModelInput {
   slo: SloSummaryRow[];
   groups: DigestGroupView[];
   failedGroups: PartFailure[];
+  /** Groups past `maxAnalysedGroups`, not analysed. */
+  notAnalysed?: DigestGroupBrief[];
+  maxAnalysedGroups?: number;
 }
 
-/** The whole digest, groups ordered critical first, then by size and start. Pure. */
+/** What the digest orders groups by: the incident group and its views alike. */
+export interface DigestOrderKey {
+  id: string;
+  severity: 'critical' | 'warning';
+  clusters: readonly string[];
+  components: readonly string[];
+  findingCount: number;
+  budgetBurned: number;
+  startMs: number;
+}
+
+/**
+ * The digest's order: critical first, then most clusters, then a silent cluster (no data), then most
+ * error budget burned, then most findings, then earliest start, then id. The job analyses the first
+ * `digest.maxAnalysedGroups` in it, and every renderer lists groups in it. Without the impact keys a
+ * noisy day's single-cluster groups were ordered by start alone, and a real outage came after
+ * a thousand one-point blips.
+ */
+export function compareDigestGroups(a: DigestOrderKey, b: DigestOrderKey): number {
+  return rank(a) - rank(b) || b.clusters.length - a.clusters.length || silent(b) - silent(a) || b.budgetBurned - a.budgetBurned
+    || b.findingCount - a.findingCount || a.startMs - b.startMs || a.id.localeCompare(b.id);
+}
+
+const silent = (g: DigestOrderKey): number => (g.components.includes('*') ? 1 : 0);
+
+/** The whole digest, groups ordered critical first, then by size and start (`compareDigestGroups`). Pure. */
 export function buildDigestModel(input: DigestModelInput): DigestModel {
-  const groups = [...input.groups].sort((a, b) => rank(a) - rank(b) || b.clusters.length - a.clusters.length || a.startMs - b.startMs || a.id.localeCompare(b.id));
+  const groups = [...input.groups].sort(compareDigestGroups);
+  const notAnalysed = [...(input.notAnalysed ?? [])].sort(compareDigestGroups);
   const verdicts = (v: DigestGroupView['verdict']) => groups.filter((g) => g.verdict === v).length;
   return {
     day: input.day, window: input.window, generatedAtMs: input.generatedAtMs, runId: input.runId, slo: input.slo, groups, failedGroups: input.failedGroups,
+    notAnalysed, maxAnalysedGroups: notAnalysed.length ? input.maxAnalysedGroups : undefined,
     totals: {
       findings: input.findings.length,
       dips: input.findings.filter((f) => f.kind === 'dip').length,
       missingData: input.findings.filter((f) => f.kind === 'missing-data').length,
-      groups: groups.length,
-      clustersAffected: new Set(groups.flatMap((g) => g.clusters)).size,
+      groups: groups.length + notAnalysed.length,
+      notAnalysed: notAnalysed.length,
+      clustersAffected: new Set([...groups, ...notAnalysed].flatMap((g) => g.clusters)).size,
       rootCauses: verdicts('root-cause'),
       inconclusive: verdicts('inconclusive'),
       proposals: groups.filter((g) => g.proposal).length,
@@ -148,4 +222,4 @@ export function buildDigestModel(input: DigestModelInput): DigestModel {
   };
 }
 
-const rank = (g: DigestGroupView) => (g.severity === 'critical' ? 0 : 1);
+const rank = (g: DigestOrderKey) => (g.severity === 'critical' ? 0 : 1);

@@ -118,7 +118,7 @@ export async function publishDigest(model: DigestModel, deps: PublishDeps, ctx: 
   try {
     const key = digestKeys.more(model.day);
     if (more.length > 0 || (await deps.store.publications.get(key))) {
-      await post(key, renderMoreGroupsReply({ maxThreadReplies: deps.maxThreadReplies, replied: replied.length, more }, links), parent.ts);
+      await post(key, renderMoreGroupsReply({ maxThreadReplies: deps.maxThreadReplies, replied: replied.length, more, notAnalysed: model.notAnalysed.length }, links), parent.ts);
     }
   } catch (err) {
     ctx.fail('sink:chat:more', err);

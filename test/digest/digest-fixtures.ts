@@ -41,7 +41,7 @@ export function dipFindings(groups: number, perGroup: number): AnomalyRow[] {
     return {
       id: `f-${g}-${i}`, runId: 'scan-1', cluster, component: `comp-${g}`, signal: 'availability', kind: 'dip', severity: 'critical',
       startMs: DAY_START_MS + (10 * 60 + g) * MIN, endMs: DAY_START_MS + (11 * 60 + g) * MIN, score: 5 + (i % 3),
-      details: { slo: 0.999, minAvailability: 0.97 - g / 1000, budgetBurnedFraction: 0.05 + i / 1000, peakBurnRate: 14 },
+      details: { slo: 0.999, minAvailability: 0.97 - g / 1000, budgetBurnedFraction: 0.05 + (i % perGroup) / 1000, peakBurnRate: 14 },
     };
   });
 }

@@ -172,7 +172,7 @@ export const FleetopsConfig = z.strictObject({
   scan: ScanConfig.prefault({}),
   /** Proposals: approvers (Slack groups ∩ allowlist), autonomy levels, expiry, change freezes. */
   remediation: RemediationConfig.prefault({}),
-  /** The daily availability digest: how many groups get their own thread reply. */
+  /** The daily availability digest: how many groups are analysed, and how many get their own thread reply. */
   digest: DigestConfig.prefault({}),
   /** The weekly on-call report: handoff weekday/time/zone, resolution markers, toil minutes. */
   report: ReportConfig.prefault({}),

@@ -53,9 +53,12 @@ export function documentHoldsText(links: DigestDocLinks, doc: string): string {
   if (links.holds === 'unknown') {
     return `${doc} is the one an earlier run wrote (this run could not write it): it may not have every group in full. Every group's full RCA is in the fleetops store under its group id.`;
   }
-  if (links.holds === 'every-group' || !l) return `${doc} has every group's full RCA.`;
+  // groups past digest.maxAnalysedGroups have no RCA anywhere: the sentences speak of the analysed ones
+  const every = l?.notAnalysed ? 'analysed group' : 'group';
+  if (links.holds === 'every-group' || !l) return `${doc} has every ${every}'s full RCA.`;
   const f = (x: number) => x.toLocaleString('en-US');
   const parts = [`${f(l.detailed)} in full`, l.brief ? `${f(l.brief)} in brief (one line each)` : '', l.counted ? `${f(l.counted)} counted by kind` : ''].filter(Boolean);
   const listed = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
-  return `${doc} was shortened to fit Google Docs: of its ${f(l.detailed + l.brief + l.counted)} groups, ${esc(listed)}. Every group's full RCA is in the fleetops store under its group id.`;
+  const skipped = l.notAnalysed ? ` (${f(l.notAnalysed)} not analysed)` : '';
+  return `${doc} was shortened to fit Google Docs: of its ${f(l.detailed + l.brief + l.counted)} groups${skipped}, ${esc(listed)}. Every ${every}'s full RCA is in the fleetops store under its group id.`;
 }

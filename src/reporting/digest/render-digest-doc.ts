@@ -3,6 +3,7 @@ import type { DocBlock, DocModel, Inline } from '../doc-model.js';
 import { DEFAULT_DOC_MAX_CHARS } from '../doc-size.js';
 import { clip, oneLine, pct, utcTime, verdictLabel } from './digest-format.js';
 import { fitDigestDocument, type DigestDocParts, type FittedDigestDoc } from './fit-digest-doc.js';
+import { NOT_ANALYSED } from './render-group-brief.js';
 import { renderGroupSection } from './render-group-doc.js';
 
 export interface DigestDocOptions {
@@ -19,7 +20,7 @@ const FAILURES_LISTED = 100;
 /**
  * The daily document: summary, SLO and error-budget table, an index of the groups, then the full
  * RCA of every group. Over `maxChars` it is shortened rather than refused by Google Docs: the first
- * groups in the model's order (critical first, then most clusters) keep their full RCA, and the
+ * groups in the model's order (critical first, then most clusters, then most budget burned) keep their full RCA, and the
  * summary says so. Pure; data stays data (the Markdown/HTML/Docs renderers escape it).
  */
 export function renderDigestDocument(model: DigestModel, opts: DigestDocOptions = {}): DocModel {
@@ -31,7 +32,7 @@ export function layoutDigestDocument(model: DigestModel, opts: DigestDocOptions 
   const title = `Availability digest — ${model.day}`;
   const sections = model.groups.map((g, i) => renderGroupSection(g, i + 1));
   const parts: DigestDocParts = {
-    title, groups: model.groups, runId: model.runId, sections, tail: failedBlocks(model),
+    title, groups: model.groups, notAnalysed: model.notAnalysed, runId: model.runId, sections, tail: failedBlocks(model),
     head: (notice) => headBlocks(model, notice), index: indexBlocks,
   };
   return fitDigestDocument(parts, opts.maxChars ?? DEFAULT_DOC_MAX_CHARS);
@@ -42,6 +43,7 @@ function headBlocks(model: DigestModel, notice?: string): DocBlock[] {
     { kind: 'paragraph', spans: [`Window ${utcTime(model.window.startMs)} → ${utcTime(model.window.endMs)}; generated ${utcTime(model.generatedAtMs)} by run `, { text: model.runId, code: true }, '.'] },
     { kind: 'heading', level: 2, text: 'Summary', anchor: 'summary' },
     { kind: 'bullets', items: summaryItems(model) },
+    ...notAnalysedNotice(model),
     ...(notice ? [{ kind: 'paragraph' as const, spans: [{ text: notice, bold: true }] }] : []),
     { kind: 'heading', level: 2, text: 'SLO and error budget', anchor: 'slo' },
     ...sloBlocks(model),
@@ -53,10 +55,22 @@ function summaryItems(m: DigestModel): Inline[][] {
   const t = m.totals;
   return [
     [`${t.findings} findings in the window: ${t.dips} SLO dips, ${t.missingData} cluster(s) that stopped reporting, the rest warning or critical anomalies.`],
-    [`${t.groups} incident groups over ${t.clustersAffected} clusters: ${t.rootCauses} with a first-level root cause, ${t.inconclusive} inconclusive (need a human).`],
+    [`${t.groups} incident groups over ${t.clustersAffected} clusters: ${t.rootCauses} with a first-level root cause, ${t.inconclusive} inconclusive (need a human)${t.notAnalysed ? `, ${t.notAnalysed} not analysed` : ''}.`],
     [`${t.proposals} remediation proposals recorded (symptom still present; approval happens in the Slack thread).`],
     ...(m.failedGroups.length ? [[`${m.failedGroups.length} groups could not be analysed (see the end of this document).`]] : []),
   ];
+}
+
+/** Why some groups have no RCA: the run's budget, named with its value, and what to do for more. */
+function notAnalysedNotice(m: DigestModel): DocBlock[] {
+  const n = m.notAnalysed.length;
+  if (n === 0) return [];
+  const f = (x: number) => x.toLocaleString('en-US');
+  return [{ kind: 'paragraph', spans: [
+    { text: `${f(n)} of ${f(m.totals.groups)} groups were not analysed.`, bold: true }, ' ', { text: 'digest.maxAnalysedGroups', code: true },
+    ` is ${f(m.maxAnalysedGroups ?? m.groups.length)}, so only the first groups in the digest's order (critical first, then most clusters, then most error budget burned) had evidence gathered, an RCA and a proposal considered. `
+      + `The ${f(n)} others come last (one line each, or counted by kind), marked “${NOT_ANALYSED}”, with no evidence or RCA; raise the setting and rerun the day to analyse them.`,
+  ] }];
 }
 
 function sloBlocks(m: DigestModel): DocBlock[] {

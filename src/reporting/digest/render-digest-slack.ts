@@ -20,7 +20,7 @@ export function renderDigestParent(m: DigestModel, doc: string | DigestDocLinks,
   const burned = m.slo[0];
   const blocks: SlackBlock[] = [
     header(`Availability digest — ${m.day}`),
-    section(`*${t.dips}* SLO dips and *${t.missingData}* silent clusters (${t.findings} findings) → *${t.groups}* incident groups over *${t.clustersAffected}* clusters: ${t.rootCauses} with a root cause, ${t.inconclusive} inconclusive, ${t.proposals} remediation proposals.`, { docUrl }),
+    section(`*${t.dips}* SLO dips and *${t.missingData}* silent clusters (${t.findings} findings) → *${t.groups}* incident groups over *${t.clustersAffected}* clusters: ${t.rootCauses} with a root cause, ${t.inconclusive} inconclusive, ${t.proposals} remediation proposals.${notAnalysedSentence(m)}`, { docUrl }),
     fields([
       ['Worst SLO', worst ? esc(`${worst.component} ${worst.signal} ${pct(worst.worstAvailability)} vs SLO ${pct(worst.slo)} (${worst.worstCluster ?? '?'})`) : 'no dips'],
       ['Most error budget burned', burned ? esc(`${pct(burned.maxBudgetBurnedFraction, 1)} of 30 days (${burned.maxBudgetCluster ?? '?'}, ${burned.component} ${burned.signal})`) : 'none'],
@@ -28,9 +28,15 @@ export function renderDigestParent(m: DigestModel, doc: string | DigestDocLinks,
       fullRcasField(links),
     ], { docUrl }),
     ...groupList(m, links, repliedGroups),
-    context(`${repliedGroups >= m.groups.length ? 'One thread reply per group below' : `Thread replies for the first ${repliedGroups} of ${m.groups.length} groups below; ${links.holds === 'shortened' ? 'every group is in the document, in full, in brief or counted' : 'every group is in the document'}`} · run \`${esc(m.runId)}\``),
+    context(`${repliedGroups >= t.groups ? 'One thread reply per group below' : `Thread replies for the first ${repliedGroups} of ${t.groups} groups below; ${links.holds === 'shortened' ? 'every group is in the document, in full, in brief or counted' : 'every group is in the document'}`} · run \`${esc(m.runId)}\``),
   ];
   return fitMessage(blocks, { docUrl, text: esc(`Availability digest ${m.day}: ${t.groups} incident groups, ${t.dips} dips`) });
+}
+
+/** The groups past `digest.maxAnalysedGroups`, as a sentence after the day's numbers ('' when none). */
+function notAnalysedSentence(m: DigestModel): string {
+  const n = m.totals.notAnalysed;
+  return n ? ` *${n}* of them were not analysed (no evidence, RCA or proposal): \`digest.maxAnalysedGroups\` is ${m.maxAnalysedGroups ?? m.groups.length}; the document lists them.` : '';
 }
 
 /** How far the worst dip fell below its SLO, as a share of the budget (bigger is worse). */

@@ -6,22 +6,26 @@ import { context, escapeSlackText as esc, fitMessage, link, section, type Fitted
 const GROUPS_LISTED = 10;
 
 /** Why a group has no reply of its own, for the context line of both replies below. */
-const capNote = (max: number) => `only the first ${max} groups (critical first, then most clusters) get their own reply: \`digest.maxThreadReplies\``;
+const capNote = (max: number) => `only the first ${max} groups (critical first, then most clusters, then most error budget burned) get their own reply: \`digest.maxThreadReplies\``;
 
 /**
  * The digest thread's last reply: how many groups past `digest.maxThreadReplies` have no reply of
  * their own, the first of them linked to where each is in the document, and what the document holds
  * (every group in full, or how it was shortened). With none past the cap (a rerun with fewer groups),
- * it says every group has its reply. `doc`: a URL alone means a document with every group in full.
+ * it says every group has its reply (every analysed one, when `notAnalysed` groups were past
+ * `digest.maxAnalysedGroups`). `doc`: a URL alone means a document with every group in full.
  */
-export function renderMoreGroupsReply(s: { maxThreadReplies: number; replied: number; more: readonly DigestGroupView[] }, doc: string | DigestDocLinks): FittedMessage {
+export function renderMoreGroupsReply(s: { maxThreadReplies: number; replied: number; more: readonly DigestGroupView[]; notAnalysed?: number }, doc: string | DigestDocLinks): FittedMessage {
   const links = toDocLinks(doc);
   const docUrl = links.url;
   const theDoc = docUrl ? link(docUrl, 'The document') : 'The document';
   const holds = documentHoldsText(links, theDoc);
   if (s.more.length === 0) {
-    const blocks = [section(`Every incident group of this digest has its own reply in this thread (${s.replied}). ${links.holds === 'every-group' ? `${theDoc} has their full RCAs.` : holds}`, { docUrl })];
-    return fitMessage(blocks, { docUrl, text: esc(`All ${s.replied} incident groups have a reply`) });
+    // groups past digest.maxAnalysedGroups never get a reply: they have no RCA to post
+    const every = s.notAnalysed ? `Every analysed incident group of this digest has its own reply in this thread (${s.replied}); the ${s.notAnalysed} not analysed (past \`digest.maxAnalysedGroups\`) are listed in the document.`
+      : `Every incident group of this digest has its own reply in this thread (${s.replied}).`;
+    const blocks = [section(`${every} ${links.holds === 'every-group' ? `${theDoc} has their full RCAs.` : holds}`, { docUrl })];
+    return fitMessage(blocks, { docUrl, text: esc(`All ${s.replied} ${s.notAnalysed ? 'analysed ' : ''}incident groups have a reply`) });
   }
   const critical = s.more.filter((g) => g.severity === 'critical').length;
   const clusters = new Set(s.more.flatMap((g) => g.clusters)).size;

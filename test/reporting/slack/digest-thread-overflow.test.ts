@@ -8,7 +8,7 @@ const DOC = 'https://docs.example/digest_2026-11-29.html';
 
 function group(i: number, title = `comp-${i} availability dips`, severity: DigestGroupView['severity'] = 'warning'): DigestGroupView {
   return {
-    id: `g-${i}`, title, severity, startMs: 0, endMs: 1, clusters: [`c-${i}`, 'c-shared'], components: [], signals: [], findingCount: 2, facts: [],
+    id: `g-${i}`, title, severity, startMs: 0, endMs: 1, clusters: [`c-${i}`, 'c-shared'], components: [], signals: [], findingCount: 2, budgetBurned: 0, facts: [],
     sharedAttributes: [], verdict: 'inconclusive', engine: 'template', evidence: [], ledgerSize: 0, missing: [],
     narrative: { summary: '', rootCause: { text: '', statement: '', evidenceIds: [] }, claims: [], rejectedHypotheses: [] } as unknown as DigestGroupView['narrative'],
   };
