@@ -115,22 +115,27 @@ export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, o
   return summarise(model, publication, groupDeps, { superseded: superseded.length, maintenanceSuppressed: suppressed, maxAnalysedGroups: maxAnalysed, ...llmCounts });
 }
 
+/** Incident rows written per transaction: a noisy day at 7,000 clusters has ~14,000 groups past the budget. */
+const NOT_ANALYSED_BATCH = 500;
+
 /**
  * An incident row (no evidence, no RCA row) for each group past `digest.maxAnalysedGroups`: the
  * weekly report counts it and the alerts it grouped, and lists it without an RCA; a rerun with a
- * larger budget overwrites the row when it analyses the group. A failing row is recorded; the rest go on.
+ * larger budget overwrites the row when it analyses the group. Written in batches, each one
+ * transaction (one per row took a commit each); a failing batch is recorded, the rest go on.
  */
 async function storeNotAnalysed(store: Store, ctx: JobContext, run: { day: string; maxAnalysedGroups: number }, groups: readonly DigestIncidentGroup[]): Promise<void> {
-  for (const group of groups) {
+  for (let i = 0; i < groups.length; i += NOT_ANALYSED_BATCH) {
+    const batch = groups.slice(i, i + NOT_ANALYSED_BATCH);
     try {
-      await store.incidents.upsert({
+      await store.incidents.upsertMany(batch.map((group) => ({
         id: group.id, runId: ctx.runId, day: run.day, title: group.title, startMs: group.startMs, endMs: group.endMs, clusters: group.clusters,
         anomalyIds: group.findings.map((f) => f.id),
         attributes: { severity: group.severity, components: group.components, signals: group.signals, sharedAttributes: group.sharedAttributes, notAnalysed: { maxAnalysedGroups: run.maxAnalysedGroups } },
-      });
+      })));
     } catch (err) {
       if (ctx.signal.aborted) throw err;
-      ctx.fail(`group:${group.id}:incident`, err);
+      ctx.fail(`incidents:not-analysed:${batch[0].id}..${batch[batch.length - 1].id}`, err);
     }
   }
 }

@@ -155,6 +155,8 @@ export interface AnomalyRepo {
 
 export interface IncidentRepo {
   upsert(group: IncidentGroupRow): Promise<void>;
+  /** The same for many, in one transaction: all are written or none (a bad row is refused before any write). */
+  upsertMany(groups: readonly IncidentGroupRow[]): Promise<void>;
   list(filter: { day?: string; startMs?: number; endMs?: number }): Promise<IncidentGroupRow[]>;
   get(id: string): Promise<IncidentGroupRow | undefined>;
 }

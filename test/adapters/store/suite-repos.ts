@@ -85,6 +85,20 @@ export function registerRepoTests(ctx: StoreContext): void {
       expect((await ctx.store.incidents.list({})).map((g) => g.id)).toEqual(['g1', 'g2']);
       expect(await ctx.store.incidents.get('nope')).toBeUndefined();
     });
+
+    it('upserts many in one transaction, and writes none when one row is bad', async () => {
+      const group = (id: string, title = `dip ${id}`) => ({
+        id, runId: 'r1', day: '2026-11-29', title, startMs: T0, endMs: T0 + 60_000, clusters: ['eu-1'], anomalyIds: [`a-${id}`], attributes: { notAnalysed: { maxAnalysedGroups: 2 } },
+      });
+      await ctx.store.incidents.upsert(group('g2', 'draft'));
+
+      await ctx.store.incidents.upsertMany([group('g3'), group('g1'), group('g2')]);
+      await ctx.store.incidents.upsertMany([]);
+      await expect(ctx.store.incidents.upsertMany([group('g4'), { ...group('g5'), day: 'x\u0000y' }])).rejects.toThrow(/g5/);
+
+      expect((await ctx.store.incidents.list({})).map((g) => [g.id, g.title])).toEqual([['g1', 'dip g1'], ['g2', 'dip g2'], ['g3', 'dip g3']]);
+      expect(await ctx.store.incidents.get('g3')).toEqual(group('g3'));
+    });
   });
 
   describe('evidence', () => {
