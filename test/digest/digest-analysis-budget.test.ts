@@ -16,7 +16,7 @@ import type { DigestLlm } from '../../src/digest/narrate-group.js';
 import type { DigestEngine } from '../../src/digest/rca-contract.js';
 import { readStoreFacts } from '../../src/report/sources/store-source.js';
 import { incidentLines } from '../../src/reporting/report/store-figures.js';
-import { DAY, DAY_START_MS, dipFindings, END_MS, handEngine, harness, type Harness } from './digest-fixtures.js';
+import { DAY, DAY_START_MS, dipFindings, moreClusters, END_MS, handEngine, harness, type Harness } from './digest-fixtures.js';
 
 const CHANNEL = 'fleet-availability';
 const PARENT = `digest:${DAY}:parent`;
@@ -27,17 +27,11 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** Findings of `comp-<group>` on more clusters: the group grows, so it ranks higher (most clusters first). */
-function extra(group: number, clusterIndexes: number[]): AnomalyRow[] {
-  const [base] = dipFindings(group + 1, 1).slice(group);
-  return clusterIndexes.map((c) => ({ ...base, id: `f-x-${group}-${c}`, cluster: `c-eu-west-1-${String(c).padStart(4, '0')}` }));
-}
-
 /**
  * Six groups: g-5 on 3 clusters, g-4 on 2, g-0 to g-3 on 1, g-0 a warning. The digest's order is
  * g-5, g-4, g-1, g-2, g-3, g-0; the engine returns them reversed (g-5, g-4, g-3, …), another order.
  */
-const FINDINGS = [...dipFindings(6, 1), ...extra(5, [6, 7]), ...extra(4, [8])];
+const FINDINGS = [...dipFindings(6, 1), ...moreClusters(5, [6, 7]), ...moreClusters(4, [8])];
 const DIGEST_ORDER = ['g-5', 'g-4', 'g-1', 'g-2', 'g-3', 'g-0'];
 
 /** The hand engine, recording the groups whose evidence it collects and that it analyses. */

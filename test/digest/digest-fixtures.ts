@@ -46,6 +46,12 @@ export function dipFindings(groups: number, perGroup: number): AnomalyRow[] {
   });
 }
 
+/** Findings of `comp-<group>` on more clusters: the group grows, so it ranks higher (most clusters first). */
+export function moreClusters(group: number, clusterIndexes: number[]): AnomalyRow[] {
+  const [base] = dipFindings(group + 1, 1).slice(group);
+  return clusterIndexes.map((c) => ({ ...base, id: `f-x-${group}-${c}`, cluster: `c-eu-west-1-${String(c).padStart(4, '0')}` }));
+}
+
 export interface HandEngineOptions {
   /** Per group index: the RCA to return (default: a root cause citing the group's two evidence rows). */
   rca?: (group: DigestIncidentGroup, evidence: EvidenceRow[], index: number) => Partial<DigestRcaResult>;

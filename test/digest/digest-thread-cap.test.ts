@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AnomalyRow } from '../../src/adapters/store/types.js';
 import { FleetopsConfig } from '../../src/core/config/schema.js';
 import { loadConfig } from '../../src/core/config/load-config.js';
 import { availabilityDigestJob, type DigestSummary } from '../../src/digest/availability-digest-job.js';
-import { DAY, dipFindings, END_MS, handEngine, harness, type Harness } from './digest-fixtures.js';
+import { DAY, dipFindings, moreClusters, END_MS, handEngine, harness, type Harness } from './digest-fixtures.js';
 
 const CHANNEL = 'fleet-availability';
 const key = (g: string) => `digest:${DAY}:group:${g}`;
@@ -16,12 +15,6 @@ afterEach(async () => {
   await h?.store.close();
   h = undefined;
 });
-
-/** Findings of `comp-<group>` on more clusters: the group grows, so it ranks higher (most clusters first). */
-function extra(group: number, clusterIndexes: number[]): AnomalyRow[] {
-  const [base] = dipFindings(group + 1, 1).slice(group);
-  return clusterIndexes.map((c) => ({ ...base, id: `f-x-${group}-${c}`, cluster: `c-eu-west-1-${String(c).padStart(4, '0')}` }));
-}
 
 /** Evidence stays the same when a group grows (evidence rows are immutable, and the hand engine keeps group ids). */
 async function digest(hh: Harness, maxThreadReplies: number) {
@@ -43,7 +36,7 @@ function thread(hh: Harness) {
 describe('digest thread with digest.maxThreadReplies', () => {
   it('replies to the first N groups in the digest order and counts the rest in one last reply; the document keeps every group', async () => {
     // 5 groups of 2 clusters, g-4 on 4: the order is g-4, g-0, g-1, g-2, g-3
-    h = await harness({ findings: [...dipFindings(5, 2), ...extra(4, [10, 11])], clusterCount: 12 });
+    h = await harness({ findings: [...dipFindings(5, 2), ...moreClusters(4, [10, 11])], clusterCount: 12 });
 
     const summary = await digest(h, 3);
 
@@ -70,11 +63,11 @@ describe('digest thread with digest.maxThreadReplies', () => {
   });
 
   it('edits the reply of a group that drops out of the first N on a rerun, posts the one that moved in, and duplicates nothing', async () => {
-    h = await harness({ findings: [...dipFindings(5, 2), ...extra(4, [10, 11])], clusterCount: 16 });
+    h = await harness({ findings: [...dipFindings(5, 2), ...moreClusters(4, [10, 11])], clusterCount: 16 });
     await digest(h, 3);
     const before = thread(h);
     // later findings make g-3 the largest group: g-3, g-4, g-0 get replies, g-1 drops out
-    await h.store.anomalies.upsertMany(extra(3, [12, 13, 14]));
+    await h.store.anomalies.upsertMany(moreClusters(3, [12, 13, 14]));
 
     const summary = await digest(h, 3);
 
