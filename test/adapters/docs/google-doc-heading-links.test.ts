@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { headingIdsOf } from '../../../src/adapters/docs/google/heading-links.js';
 import { digestDocLinks } from '../../../src/reporting/digest/digest-doc-links.js';
 import { layoutDigestDocument } from '../../../src/reporting/digest/render-digest-doc.js';
 import type { DocModel } from '../../../src/reporting/doc-model.js';
@@ -64,5 +65,17 @@ describe('Google Docs writer: links to anchored headings', () => {
     expect(links.group(m.groups[0].id)).toBe(`${res.url}#heading=${headingId(res.id, `1. ${m.groups[0].title}`)}`);
     expect(links.group(m.groups[59].id)).toBe(`${res.url}#heading=${headingId(res.id, 'Groups in brief')}`);
     expect(headingId(res.id, 'Groups in brief')).toBeDefined();
+  });
+});
+
+describe('heading ids in a documents.get answer', () => {
+  it('counts only paragraphs with a non-empty headingId: absent, null (the API schema allows it) and "" are not headings', () => {
+    const para = (paragraphStyle?: Record<string, unknown> | null) => ({ paragraph: { elements: [], ...(paragraphStyle === undefined ? {} : { paragraphStyle }) } });
+    const data = { body: { content: [
+      { sectionBreak: {} }, para({ namedStyleType: 'TITLE', headingId: 'h.t' }), para({ namedStyleType: 'NORMAL_TEXT', headingId: null }), para({ headingId: '' }),
+      para(), para(null), { table: {} }, para({ namedStyleType: 'HEADING_2', headingId: 'h.2' }),
+    ] } };
+
+    expect(headingIdsOf(data)).toEqual(['h.t', 'h.2']);
   });
 });

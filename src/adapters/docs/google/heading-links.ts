@@ -13,7 +13,7 @@ export async function readHeadingLinks(api: ApiContext, documentId: string, labe
   if (!headings.some(Boolean)) return undefined;
   const ctx: CallContext = { service: 'google-docs', operation: 'docs.documents.get', document: label, folderId: api.folderId };
   const res = await withRetry(ctx, api.policy, () => api.docs.documents.get({ documentId, fields: 'body(content(paragraph(paragraphStyle(headingId))))' }, api.request));
-  const ids = DocsHeadingIds.parse(res.data).body.content.flatMap((e) => e.paragraph?.paragraphStyle?.headingId ?? []);
+  const ids = headingIdsOf(res.data);
   if (ids.length !== headings.length + 1) {
     api.policy.logger.warn({ document: label, headingsRead: ids.length, headingsWritten: headings.length + 1 }, 'google doc headings differ from those written; links open the document');
     return undefined;
@@ -23,4 +23,9 @@ export async function readHeadingLinks(api: ApiContext, documentId: string, labe
     if (anchor) links[anchor] = `${docUrl}#heading=${encodeURIComponent(ids[i + 1])}`;
   });
   return links;
+}
+
+/** The body's heading ids in order, from a documents.get answer: a paragraph whose id is absent, null or empty is not a heading. */
+export function headingIdsOf(data: unknown): string[] {
+  return DocsHeadingIds.parse(data).body.content.flatMap((e) => e.paragraph?.paragraphStyle?.headingId || []);
 }

@@ -44,7 +44,7 @@ export type GoogleErrorBody = z.infer<typeof GoogleErrorBody>;
 /** Docs v1 documents.get, with `fields: body(content(paragraph(paragraphStyle(headingId))))`: the body's heading ids in order. */
 export const DocsHeadingIds = z.object({
   body: z.object({
-    content: z.array(z.object({ paragraph: z.object({ paragraphStyle: z.object({ headingId: z.string().optional() }).loose().optional() }).loose().optional() }).loose()).default([]),
+    content: z.array(z.object({ paragraph: z.object({ paragraphStyle: z.object({ headingId: z.string().nullish() }).loose().nullish() }).loose().optional() }).loose()).default([]),
   }),
 });
 export type DocsHeadingIds = z.infer<typeof DocsHeadingIds>;
