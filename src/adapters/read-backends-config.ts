@@ -21,6 +21,11 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment var
 /** A document field path such as `kubernetes.namespace_name`: an empty or malformed one would match no document. */
 const fieldName = z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, 'a document field such as kubernetes.namespace_name (dot-separated, no spaces or empty parts)');
 
+/** One field, or candidates tried in order (the first set one is read); always a list once parsed. */
+const fieldCandidates = z.union([fieldName.transform((f) => [f]), z.array(fieldName).min(1, 'at least one field (an empty list reads nothing)')], {
+  error: 'a document field such as kubernetes.event.reason (dot-separated, no spaces or empty parts) or a list of them',
+});
+
 /**
  * Level-field values of lines that are no problem. A warning or error level here would hide the very
  * lines the RCA reads, so it is refused.
@@ -79,6 +84,11 @@ export const OpenSearchConfig = z.strictObject({
     indexPattern: z.string().min(1).default('kube-events-*'),
     clusterField: z.string().default('cluster'),
     timestampFields: z.array(z.string()).min(1).default(['lastTimestamp', 'eventTime']),
+    /** The other document fields; defaults are the kubernetes-event-exporter layout with events.k8s.io fallbacks (DEFAULT_EVENT_FIELDS). */
+    fields: z.strictObject({
+      reason: fieldCandidates, message: fieldCandidates, type: fieldCandidates, count: fieldCandidates, namespace: fieldCandidates,
+      involvedKind: fieldCandidates, involvedName: fieldCandidates, node: fieldCandidates, uid: fieldCandidates,
+    }).partial().default({}),
   }).prefault({}),
 }).superRefine((c, ctx) => {
   // a signature for another region or service is refused with a bare 403: say which field is wrong up front
@@ -126,7 +136,8 @@ export function buildOpenSearchLogs(cfg: OpenSearchConfig, deps: ReadBackendDeps
 
 export function buildOpenSearchEvents(cfg: OpenSearchConfig, deps: ReadBackendDeps): EventSource {
   return createOpenSearchEvents({
-    ...connection(cfg, deps), indexPattern: cfg.events.indexPattern, fieldMap: { cluster: cfg.events.clusterField, timestamps: cfg.events.timestampFields },
+    ...connection(cfg, deps), indexPattern: cfg.events.indexPattern,
+    fieldMap: { ...cfg.events.fields, cluster: cfg.events.clusterField, timestamps: cfg.events.timestampFields },
     keywordSuffix: cfg.keywordSuffix, maxSize: cfg.maxSize,
   });
 }

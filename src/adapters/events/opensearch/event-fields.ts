@@ -1,50 +1,74 @@
-/** Reading one Kubernetes event document (kubernetes-event-exporter layout) into a KubeEvent. */
+/** Where an event document keeps each field (kubernetes-event-exporter layout by default), and reading one hit into a KubeEvent. */
 import type { KubeEvent } from '../types.js';
 import type { SearchHit } from '../../logs/opensearch/schema.js';
-import { getField, getString, getTimestampMs } from '../../logs/opensearch/source-fields.js';
+import { firstString, getField, getString, getTimestampMs } from '../../logs/opensearch/source-fields.js';
 
+/** Each list holds candidate fields tried in order: the first non-empty one is read. */
 export interface EventFieldMap {
   /** Not in the event itself: the exporter's layout or the shipper must add it. */
   cluster: string;
   /**
-   * Candidates in order. Core/v1 events fill `lastTimestamp`; events.k8s.io events leave it null
-   * and fill `eventTime`. The first field also orders the search.
+   * Core/v1 events fill `lastTimestamp`; events.k8s.io events leave it null and fill `eventTime`.
+   * The first field also orders the search.
    */
   timestamps: string[];
-  reason: string;
+  /** Filtered on when a search names reasons (`terms`, with the keyword suffix). */
+  reason: string[];
+  message: string[];
+  /** `Warning` is a warning; anything else, or nothing, is Normal. */
+  type: string[];
+  /** At least 1 when absent or not a number. */
+  count: string[];
+  namespace: string[];
+  involvedKind: string[];
+  involvedName: string[];
+  /** When none is set, a Node event's involved object is its node. */
+  node: string[];
+  /** One event's documents (each update of it) count once, at their latest state; documents without it all count. */
+  uid: string[];
 }
 
+/** Core/v1 fields first, then their events.k8s.io names. */
 export const DEFAULT_EVENT_FIELDS: EventFieldMap = {
   cluster: 'cluster',
   timestamps: ['lastTimestamp', 'eventTime'],
-  reason: 'reason',
+  reason: ['reason'],
+  message: ['message', 'note'],
+  type: ['type'],
+  count: ['count', 'series.count'],
+  namespace: ['involvedObject.namespace', 'metadata.namespace'],
+  involvedKind: ['involvedObject.kind', 'regarding.kind'],
+  involvedName: ['involvedObject.name', 'regarding.name'],
+  node: ['source.host', 'reportingInstance'],
+  uid: ['metadata.uid'],
 };
 
 /** A hit as a KubeEvent; undefined when it has no timestamp or reason. */
 export function toKubeEvent(hit: SearchHit, f: EventFieldMap): KubeEvent | undefined {
   const src = hit._source;
   const tsMs = getTimestampMs(src, f.timestamps);
-  const reason = getString(src, f.reason);
+  const reason = firstString(src, f.reason);
   if (tsMs === undefined || reason === undefined) return undefined;
-  const involvedKind = getString(src, 'involvedObject.kind') ?? getString(src, 'regarding.kind') ?? '';
-  const involvedName = getString(src, 'involvedObject.name') ?? getString(src, 'regarding.name') ?? '';
-  const node = getString(src, 'source.host') ?? getString(src, 'reportingInstance') ?? (involvedKind === 'Node' ? involvedName : undefined);
+  const involvedKind = firstString(src, f.involvedKind) ?? '';
+  const involvedName = firstString(src, f.involvedName) ?? '';
+  const node = firstString(src, f.node) ?? (involvedKind === 'Node' ? involvedName : undefined);
   return {
     tsMs,
     cluster: getString(src, f.cluster) ?? '',
-    namespace: getString(src, 'involvedObject.namespace') ?? getString(src, 'metadata.namespace') ?? '',
+    namespace: firstString(src, f.namespace) ?? '',
     involvedKind,
     involvedName,
     ...(node ? { node } : {}),
     reason,
-    type: getString(src, 'type') === 'Warning' ? 'Warning' : 'Normal',
-    message: getString(src, 'message') ?? getString(src, 'note') ?? '',
-    count: countOf(src),
+    type: firstString(src, f.type) === 'Warning' ? 'Warning' : 'Normal',
+    message: firstString(src, f.message) ?? '',
+    count: countOf(src, f.count),
   };
 }
 
-/** `count` (core/v1) or `series.count` (events.k8s.io); at least 1. */
-function countOf(src: unknown): number {
-  const n = Number(getField(src, 'count') ?? getField(src, 'series.count') ?? 1);
+/** The first count field that is set; at least 1. */
+function countOf(src: unknown, paths: readonly string[]): number {
+  const v = paths.map((p) => getField(src, p)).find((x) => x !== undefined && x !== null);
+  const n = Number(v ?? 1);
   return Number.isFinite(n) && n >= 1 ? Math.floor(n) : 1;
 }

@@ -1,7 +1,7 @@
 import type { EventQuery, EventSource, KubeEvent } from '../types.js';
 import { checkQueryBounds, createOpenSearchSearch, newestFirst, type OpenSearchConnection } from '../../logs/opensearch/opensearch-search.js';
 import type { SearchHit } from '../../logs/opensearch/schema.js';
-import { getString } from '../../logs/opensearch/source-fields.js';
+import { firstString } from '../../logs/opensearch/source-fields.js';
 import { DEFAULT_EVENT_FIELDS, toKubeEvent, type EventFieldMap } from './event-fields.js';
 
 export { DEFAULT_EVENT_FIELDS, type EventFieldMap } from './event-fields.js';
@@ -9,6 +9,7 @@ export { DEFAULT_EVENT_FIELDS, type EventFieldMap } from './event-fields.js';
 export interface OpenSearchEventsOptions extends OpenSearchConnection {
   /** Index or pattern, e.g. `kube-events-*`. */
   indexPattern: string;
+  /** Fields left out (or undefined) keep their default. */
   fieldMap?: Partial<EventFieldMap>;
   /** Appended to the fields used in `terms` filters (cluster, reason); `.keyword` for dynamic mappings. */
   keywordSuffix?: string;
@@ -20,10 +21,10 @@ export interface OpenSearchEventsOptions extends OpenSearchConnection {
  * EventSource over an OpenSearch index of Kubernetes events (kubernetes-event-exporter and the like).
  * The server orders by the first timestamp field; events carrying only a later candidate
  * (`eventTime`) sort after those, so under truncation the newest of them may be missed.
- * Documents of one event (`metadata.uid`) count once, at their latest state.
+ * Documents of one event (`metadata.uid` by default) count once, at their latest state.
  */
 export function createOpenSearchEvents(opts: OpenSearchEventsOptions): EventSource {
-  const fields: EventFieldMap = { ...DEFAULT_EVENT_FIELDS, ...opts.fieldMap };
+  const fields = withDefaults(opts.fieldMap);
   const search = createOpenSearchSearch(opts);
   const maxSize = opts.maxSize ?? 500;
   return {
@@ -39,9 +40,10 @@ export function createOpenSearchEvents(opts: OpenSearchEventsOptions): EventSour
         if (event) events.push({ tsMs: event.tsMs, hit, event });
       }
       const skipped = result.hits.length - events.length;
-      if (skipped > 0) opts.logger.warn({ index: opts.indexPattern, skipped, timestampFields: fields.timestamps }, 'opensearch event hits without timestamp or reason skipped');
-      // Re-check the range on the timestamp actually read: a doc may match through another candidate field.
-      return latestPerEvent(events.filter((e) => e.tsMs >= q.startMs && e.tsMs < q.endMs)).map((e) => e.event);
+      if (skipped > 0) opts.logger.warn({ index: opts.indexPattern, skipped, timestampFields: fields.timestamps, reasonFields: fields.reason }, 'opensearch event hits without timestamp or reason skipped');
+      // Re-check the range and reasons on the fields actually read: a doc may match through another candidate field.
+      const wanted = events.filter((e) => e.tsMs >= q.startMs && e.tsMs < q.endMs && (!q.reasons || q.reasons.includes(e.event.reason)));
+      return latestPerEvent(wanted, fields.uid).map((e) => e.event);
     },
   };
 }
@@ -56,10 +58,10 @@ interface EventHit {
  * Newest first, one per event: exporters ship every update of an event (its count going up) as a new
  * document unless told to key documents by the event's uid, and summing those would over-count.
  */
-function latestPerEvent(events: EventHit[]): EventHit[] {
+function latestPerEvent(events: EventHit[], uidFields: readonly string[]): EventHit[] {
   const seen = new Set<string>();
   return events.sort((a, b) => b.tsMs - a.tsMs || b.event.count - a.event.count || newestFirst(a, b)).filter((e) => {
-    const uid = getString(e.hit._source, 'metadata.uid');
+    const uid = firstString(e.hit._source, uidFields);
     if (uid === undefined) return true;
     const key = `${e.event.cluster}\u0000${uid}`;
     if (seen.has(key)) return false;
@@ -71,10 +73,10 @@ function latestPerEvent(events: EventHit[]): EventHit[] {
 export function buildEventQuery(q: EventQuery, size: number, f: EventFieldMap, keywordSuffix: string, timeoutMs: number): Record<string, unknown> {
   const ranges = f.timestamps.map((field) => ({ range: { [field]: { gte: q.startMs, lt: q.endMs, format: 'epoch_millis' } } }));
   const filter: unknown[] = [
-    ranges.length === 1 ? ranges[0] : { bool: { should: ranges, minimum_should_match: 1 } },
+    anyOf(ranges),
     { terms: { [f.cluster + keywordSuffix]: [...new Set(q.clusters)] } },
   ];
-  if (q.reasons) filter.push({ terms: { [f.reason + keywordSuffix]: [...new Set(q.reasons)] } });
+  if (q.reasons) filter.push(anyOf(f.reason.map((field) => ({ terms: { [field + keywordSuffix]: [...new Set(q.reasons)] } }))));
   return {
     size,
     track_total_hits: size + 1,
@@ -82,4 +84,14 @@ export function buildEventQuery(q: EventQuery, size: number, f: EventFieldMap, k
     query: { bool: { filter } },
     sort: f.timestamps.map((field) => ({ [field]: { order: 'desc', unmapped_type: 'date', missing: '_last' } })),
   };
+}
+
+/** One clause as it is; several as a bool that any of them satisfies. */
+function anyOf(clauses: unknown[]): unknown {
+  return clauses.length === 1 ? clauses[0] : { bool: { should: clauses, minimum_should_match: 1 } };
+}
+
+function withDefaults(fieldMap: Partial<EventFieldMap> = {}): EventFieldMap {
+  const set = Object.entries(fieldMap).filter(([, v]) => v !== undefined);
+  return { ...DEFAULT_EVENT_FIELDS, ...Object.fromEntries(set) };
 }
