@@ -126,6 +126,21 @@ describe('opensearch.events.fields', () => {
     expect(fake.requests[0].index).toBe('metricbeat-*');
   });
 
+  it('takes the next timestamp field when Metricbeat wrote the zero time (0001-01-01) for an event without last_occurrence', async () => {
+    const zero = metricbeatDoc(ev(T0 + 30 * MIN, 'FailedScheduling', { uid: 'u-9' }));
+    const timestamp = (zero.source as { kubernetes: { event: { timestamp: Record<string, string> } } }).kubernetes.event.timestamp;
+    timestamp.last_occurrence = '0001-01-01T00:00:00Z';
+    timestamp.first_occurrence = new Date(T0 + 30 * MIN).toISOString();
+    fake.add(zero, ...FLEET.map(metricbeatDoc));
+
+    const events = fromConfig(METRICBEAT_EVENTS.replace('timestampFields: [kubernetes.event.timestamp.last_occurrence]', 'timestampFields: [kubernetes.event.timestamp.last_occurrence, kubernetes.event.timestamp.first_occurrence]'));
+    const list = await events.listEvents(query);
+
+    expect(list.map((e) => [e.reason, new Date(e.tsMs).toISOString()])).toEqual([
+      ['FailedScheduling', new Date(T0 + 30 * MIN).toISOString()], ...EXPECTED.map((e) => [e.reason, new Date(e.tsMs).toISOString()]),
+    ]);
+  });
+
   it('filters reasons on the configured field, with the keyword suffix', async () => {
     fake.add(...FLEET.map(metricbeatDoc));
 

@@ -36,12 +36,17 @@ export function firstString(source: unknown, paths: readonly string[]): string |
 /** ISO 8601 date-time without a zone designator: OpenSearch indexes it as UTC, Date.parse as local time. */
 const ZONELESS = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/;
 
-/** A date field as epoch ms: ISO 8601 text (UTC when it names no zone), epoch milliseconds, or epoch-millis text. */
+/**
+ * A date field as epoch ms: ISO 8601 text (UTC when it names no zone), epoch milliseconds, or
+ * epoch-millis text; the first of `paths` that holds one after 1970-01-01. An earlier one is a zero
+ * time standing for "unset" (Metricbeat writes 0001-01-01 for an event without last_occurrence, Go's
+ * time.Time zero): the next field is read.
+ */
 export function getTimestampMs(source: unknown, paths: readonly string[]): number | undefined {
   for (const p of paths) {
     const v = getField(source, p);
     const ms = typeof v === 'number' ? v : typeof v === 'string' ? (/^\d+$/.test(v) ? Number(v) : Date.parse(ZONELESS.test(v) ? `${v}Z` : v)) : NaN;
-    if (Number.isFinite(ms)) return ms;
+    if (Number.isFinite(ms) && ms > 0) return ms;
   }
   return undefined;
 }
