@@ -82,8 +82,8 @@ export const OpenSearchConfig = z.strictObject({
   }).prefault({}),
   events: z.strictObject({
     indexPattern: z.string().min(1).default('kube-events-*'),
-    clusterField: z.string().default('cluster'),
-    timestampFields: z.array(z.string()).min(1).default(['lastTimestamp', 'eventTime']),
+    clusterField: fieldName.default('cluster'),
+    timestampFields: z.array(fieldName).min(1).default(['lastTimestamp', 'eventTime']),
     /** The other document fields; defaults are the kubernetes-event-exporter layout with events.k8s.io fallbacks (DEFAULT_EVENT_FIELDS). */
     fields: z.strictObject({
       reason: fieldCandidates, message: fieldCandidates, type: fieldCandidates, count: fieldCandidates, namespace: fieldCandidates,

@@ -185,4 +185,13 @@ describe('opensearch.events.fields', () => {
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(new RegExp(`bad\\.yaml:${line}: ${message.source}`));
   });
+
+  it.each([
+    ['an empty cluster field', 'clusterField: ""', /opensearch\.events\.clusterField: expected a document field such as kubernetes\.namespace_name .*, found string ""/],
+    ['a timestamp field with a space', 'timestampFields: [lastTimestamp, "event time"]', /opensearch\.events\.timestampFields\.1: expected a document field such as .*, found string "event time"/],
+  ])('refuses %s (it would match no document), naming file, line and field', (_case, entry, message) => {
+    const file = configFile('bad.yaml', `opensearch:\n  events:\n    indexPattern: kube-events-*\n    ${entry}\n`);
+
+    expect(() => loadConfig({ file, env: {} })).toThrow(new RegExp(`bad\\.yaml:4: ${message.source}`));
+  });
 });
