@@ -130,7 +130,7 @@ describe('digest.maxAnalysedGroups: the per-run analysis budget', () => {
     // before: 6 incidents, each with its RCA
     const lines = incidentLines(facts.incidents, facts.rcas);
     expect(lines).toHaveLength(6);
-    expect(Object.fromEntries(lines.map((l) => [l.id, l.verdict]))).toEqual({ 'g-0': 'no RCA', 'g-1': 'root-cause', 'g-2': 'no RCA', 'g-3': 'no RCA', 'g-4': 'root-cause', 'g-5': 'root-cause' });
+    expect(Object.fromEntries(lines.map((l) => [l.id, l.verdict]))).toEqual({ 'g-0': 'not analysed', 'g-1': 'root-cause', 'g-2': 'not analysed', 'g-3': 'not analysed', 'g-4': 'root-cause', 'g-5': 'root-cause' });
   });
 
   it('changes nothing when the budget covers every group', async () => {

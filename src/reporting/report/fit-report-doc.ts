@@ -39,7 +39,7 @@ export function rankIncidents(incidents: readonly IncidentLine[]): IncidentRanki
       const rest = rank.slice(count).map((i) => incidents[i]);
       const n = (v: IncidentLine['verdict']) => rest.filter((i) => i.verdict === v).length;
       return `${rest.length} of ${incidents.length} incident groups started this week are not listed, to keep this document within its budget: `
-        + `${n('root-cause')} with a root cause, ${n('inconclusive')} inconclusive, ${n('no RCA')} without an RCA`
+        + `${n('root-cause')} with a root cause, ${n('inconclusive')} inconclusive, ${n('no RCA')} without an RCA${n('not analysed') ? `, ${n('not analysed')} not analysed (past digest.maxAnalysedGroups)` : ''}`
         + `${count ? `; the ${count} listed are those on the most clusters, in start order` : ''}. `
         + 'Each one, with its RCA and evidence, is in the fleetops store and in the availability digest of its day.';
     },

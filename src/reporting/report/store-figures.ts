@@ -7,7 +7,8 @@ export interface IncidentLine {
   startMs: number;
   endMs: number;
   clusters: number;
-  verdict: 'root-cause' | 'inconclusive' | 'no RCA';
+  /** `not analysed`: the digest listed the group past `digest.maxAnalysedGroups`; `no RCA`: none is stored (its analysis failed). */
+  verdict: 'root-cause' | 'inconclusive' | 'no RCA' | 'not analysed';
   rootCause?: string;
 }
 
@@ -70,7 +71,7 @@ function rootCauseOf(rca: RcaRow | undefined): string | undefined {
 export function incidentLines(groups: readonly IncidentGroupRow[], rcas: ReadonlyMap<string, RcaRow>): IncidentLine[] {
   return [...groups].sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id)).map((g) => {
     const rca = rcas.get(g.id);
-    return { id: g.id, title: g.title, startMs: g.startMs, endMs: g.endMs, clusters: g.clusters.length, verdict: rca?.verdict ?? 'no RCA', rootCause: rootCauseOf(rca) };
+    return { id: g.id, title: g.title, startMs: g.startMs, endMs: g.endMs, clusters: g.clusters.length, verdict: rca?.verdict ?? (g.attributes.notAnalysed ? 'not analysed' : 'no RCA'), rootCause: rootCauseOf(rca) };
   });
 }
 

@@ -43,6 +43,18 @@ describe('weekly report document within a character budget', () => {
     expect(md).toContain('- UALICE: answered in 20 threads');
   });
 
+  it('says how many of the unlisted incidents the digest did not analyse (past digest.maxAnalysedGroups), apart from those without an RCA', () => {
+    const r = largeWeek({ incidents: 20_000, notAnalysedEvery: 7 });
+
+    const md = renderMarkdown(doc(r));
+
+    const rows = incidentTable(doc(r))!.rows;
+    expect(rows.every((row) => cell(row, 3) !== 'not analysed')).toBe(true);
+    const notAnalysed = r.incidents!.filter((i) => i.verdict === 'not analysed').length;
+    expect(notAnalysed).toBeGreaterThan(2_000);
+    expect(md).toMatch(new RegExp(`, 0 without an RCA, ${notAnalysed} not analysed \\(past digest\\.maxAnalysedGroups\\); the \\d+ listed are those on the most clusters`));
+  });
+
   it('cuts the open investigations too when the incident table alone does not make it fit', () => {
     const r = largeWeek({ incidents: 3_000, openThreads: 2_000 });
 
