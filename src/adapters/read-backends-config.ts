@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { createArgoCdChanges, defaultClusterFromApp } from './changes/argocd/index.js';
+import { createArgoCdChanges, defaultClusterFromApp, defaultComponentFromApp } from './changes/argocd/index.js';
 import type { ChangeSource } from './changes/types.js';
 import { createOpenSearchEvents } from './events/opensearch/index.js';
 import type { EventSource } from './events/types.js';
@@ -148,7 +148,7 @@ export function buildArgoCdChanges(cfg: ArgoCdConfig, deps: ReadBackendDeps): Ch
   return createArgoCdChanges({
     baseUrl: cfg.url ?? missing(`${deps.field}.url`, 'the Argo CD server URL'), token: secret(deps, cfg.tokenEnv, `${deps.field}.tokenEnv`), appSelector: cfg.appSelector, projects: cfg.projects,
     clusterFromApp: (app) => (label ? app.metadata.labels?.[label] : undefined) ?? byDestination(app),
-    componentFromApp: (app) => app.metadata.labels?.[cfg.componentLabel] ?? app.spec.source?.chart ?? app.metadata.name,
+    componentFromApp: defaultComponentFromApp(cfg.componentLabel),
     timeoutMs: cfg.timeoutMs, retries: cfg.retries, cacheTtlMs: cfg.cacheTtlMs, logger: deps.logger, clock: deps.clock,
   });
 }

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createArgoCdChanges, type ArgoCdChangesOptions } from '../../../src/adapters/changes/argocd/index.js';
 import type { ChangeQuery } from '../../../src/adapters/changes/types.js';
@@ -140,6 +141,42 @@ describe('createArgoCdChanges', () => {
 
     expect(before).toBe(1);
     expect(fake.requests).toHaveLength(2);
+  });
+
+  it('does not retry a list larger than Argo CD\'s gRPC message limit, and says how to narrow it', async () => {
+    const tooLarge = { status: 429, body: argoError(8, 'grpc: trying to send message larger than max (262144000 vs. 209715200)') };
+    fake.failNext(tooLarge, tooLarge, tooLarge);
+
+    const err = await changes().listChanges(query).catch((e: unknown) => e);
+
+    expect((err as ExternalServiceError).details).toMatchObject({ service: 'argocd', status: 429, retryable: false });
+    expect((err as Error).message).toMatch(/429 \(grpc: trying to send message larger than max.*changes\.argocd\.appSelector.*ARGOCD_GRPC_MAX_SIZE_MB/);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it.each<{ name: string; map: Record<string, string>; server: string }>([
+    { name: 'the mapping has a trailing slash', map: { 'https://10.0.0.2:6443/': 'c2' }, server: 'https://10.0.0.2:6443' },
+    { name: 'the destination has a trailing slash', map: { 'https://10.0.0.2:6443': 'c2' }, server: 'https://10.0.0.2:6443/' },
+  ])('maps a destination server when $name (Argo CD trims it too)', async ({ map, server }) => {
+    fake.apps.push(app('ingress-c2', { server }, { history: [{ id: 1, revision: sha('b'), deployedAt: iso(T0 + 20 * MIN) }] }));
+
+    const list = await changes({ clusterByServer: map }).listChanges(query);
+
+    expect(list.map((c) => c.cluster)).toEqual(['c2']);
+  });
+
+  it('warns once per applications list about apps it cannot place on a cluster, naming the config field', async () => {
+    fake.apps.push(...fleetApps, app('argocd-self', { server: 'https://kubernetes.default.svc' }, {}));
+    const lines: { msg: string; apps?: number; servers?: string[] }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => { lines.push(JSON.parse(line)); } });
+    const source = changes({ logger });
+
+    await source.listChanges(query);
+    await source.listChanges({ ...query, clusters: ['c2'] });
+
+    expect(lines).toEqual([expect.objectContaining({
+      msg: expect.stringMatching(/no cluster.*changes\.argocd\.clusterByServer/), apps: 2, servers: ['https://10.9.9.9:6443', 'https://kubernetes.default.svc'],
+    })]);
   });
 
   it('skips a malformed application and keeps the rest; an empty list is empty', async () => {

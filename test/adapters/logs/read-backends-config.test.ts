@@ -98,4 +98,14 @@ describe('read backend config', () => {
     expect(JSON.stringify(os.requests[1].body)).toContain('cluster.keyword');
     expect(changes.map((c) => [c.cluster, c.component, c.toVersion])).toEqual([['c1', 'coredns', 'abc']]);
   });
+
+  it('names a multi-source app without the component label by the chart of its sources, as the adapter does', async () => {
+    const sources = [{ repoURL: 'https://charts.example.com', chart: 'coredns', targetRevision: '1.2.3' }, { repoURL: 'https://git.example.com/values.git', targetRevision: 'main', ref: 'values' }];
+    argo.apps.push({ metadata: { name: 'coredns-c1', labels: { 'fleetops/cluster': 'c1' } }, spec: { destination: { server: 'https://x' }, sources }, status: { history: [{ id: 1, revisions: ['1.2.3', 'a'.repeat(40)], deployedAt: new Date(T0 + 1000).toISOString() }] } });
+
+    const changes = await buildArgoCdChanges(ArgoCdConfig.parse({ url: argo.url, clusterLabel: 'fleetops/cluster' }), deps({ ARGOCD_TOKEN: 'tok' }, 'changes.argocd')).listChanges({ clusters: ['c1'], startMs: T0, endMs: T0 + 60_000 });
+
+    // before: the app's name, a different component on every cluster of a fleet rollout
+    expect(changes.map((c) => c.component)).toEqual(['coredns']);
+  });
 });

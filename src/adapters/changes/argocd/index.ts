@@ -20,43 +20,61 @@ export interface ArgoCdChangesOptions extends HttpCallOptions {
   clusterFromApp?: (app: ArgoApplication) => string | undefined;
   /** Destination server URL → cluster id, for the default `clusterFromApp`. */
   clusterByServer?: Record<string, string>;
-  /** Component of an app. Default: label `app.kubernetes.io/name`, else the Helm chart, else the app name. */
+  /** Component of an app. Default: `defaultComponentFromApp()`. */
   componentFromApp?: (app: ArgoApplication) => string;
   /** The applications list is reused for this long (one list serves every incident group of a run). Default 60 s. */
   cacheTtlMs?: number;
   timeoutMs?: number;
 }
 
-/** Destination name, else the server URL mapped through `clusterByServer`. */
+/** Destination name, else the server URL mapped through `clusterByServer` (trailing slashes ignored, as Argo CD does). */
 export function defaultClusterFromApp(clusterByServer: Record<string, string>): (app: ArgoApplication) => string | undefined {
-  return (app) => app.spec.destination.name || (app.spec.destination.server ? clusterByServer[app.spec.destination.server] : undefined);
+  const byServer = new Map(Object.entries(clusterByServer).map(([url, cluster]) => [trimSlash(url), cluster]));
+  return (app) => app.spec.destination.name || (app.spec.destination.server ? byServer.get(trimSlash(app.spec.destination.server)) : undefined);
 }
 
-function defaultComponentFromApp(app: ArgoApplication): string {
-  return app.metadata.labels?.['app.kubernetes.io/name'] ?? app.spec.source?.chart ?? app.metadata.name;
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/** The label, else the Helm chart (of the first source with one, for a multi-source app), else the app name. */
+export function defaultComponentFromApp(label = 'app.kubernetes.io/name'): (app: ArgoApplication) => string {
+  return (app) => app.metadata.labels?.[label] ?? app.spec.source?.chart ?? app.spec.sources?.find((s) => s.chart)?.chart ?? app.metadata.name;
 }
 
 /** ChangeSource over the Argo CD REST API: application history (deploys) and the current sync operation. */
 export function createArgoCdChanges(opts: ArgoCdChangesOptions): ChangeSource {
   const clusterOf = opts.clusterFromApp ?? defaultClusterFromApp(opts.clusterByServer ?? {});
-  const componentOf = opts.componentFromApp ?? defaultComponentFromApp;
+  const componentOf = opts.componentFromApp ?? defaultComponentFromApp();
   const list = cachedList(opts);
+  let checked: ArgoApplication[] | undefined;
   return {
     async listChanges(q) {
       if (q.clusters.length === 0 || q.endMs <= q.startMs) return [];
       const wanted = new Set(q.clusters);
       const out: Change[] = [];
-      let unmapped = 0;
-      for (const app of await list(q.abortSignal)) {
+      const apps = await list(q.abortSignal);
+      if (apps !== checked) warnUnplaced((checked = apps), clusterOf, opts.logger);
+      for (const app of apps) {
         const cluster = clusterOf(app);
-        if (cluster === undefined) unmapped++;
         if (cluster === undefined || !wanted.has(cluster)) continue;
         for (const c of appChanges(app, { cluster, component: componentOf(app) })) if (c.tsMs >= q.startMs && c.tsMs < q.endMs) out.push(c);
       }
-      if (unmapped > 0) opts.logger.debug({ unmapped }, 'argo cd applications without a cluster skipped');
       return out.sort((a, b) => a.tsMs - b.tsMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
   };
+}
+
+/**
+ * Apps placed on no cluster are left out of every answer, so their deploys read as none: said once per
+ * applications list, with the destinations to map.
+ */
+function warnUnplaced(apps: ArgoApplication[], clusterOf: (app: ArgoApplication) => string | undefined, logger: Logger): void {
+  const unplaced = apps.filter((app) => clusterOf(app) === undefined);
+  if (unplaced.length === 0) return;
+  const servers = [...new Set(unplaced.map((app) => app.spec.destination.server ?? ''))].filter(Boolean).sort();
+  logger.warn({ apps: unplaced.length, servers: servers.slice(0, 20), examples: unplaced.slice(0, 5).map((app) => app.metadata.name) },
+    'argo cd applications on no cluster skipped: map their destination server in changes.argocd.clusterByServer or label them with changes.argocd.clusterLabel');
 }
 
 /** The applications list, fetched at most once per TTL; a failed fetch is not cached. */
@@ -73,6 +91,7 @@ function cachedList(opts: ArgoCdChangesOptions): (signal?: AbortSignal) => Promi
 }
 
 async function fetchApplications(opts: ArgoCdChangesOptions, signal?: AbortSignal): Promise<ArgoApplication[]> {
+  // No `fields` filter to shrink the answer: Argo CD serves only a fixed set of fields, without status.history.
   const url = new URL('api/v1/applications', opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
   if (opts.appSelector) url.searchParams.set('selector', opts.appSelector);
   for (const p of opts.projects ?? []) url.searchParams.append('projects', p);
@@ -103,8 +122,12 @@ async function getJson(url: URL, opts: ArgoCdChangesOptions, signal?: AbortSigna
   return parseList(text, where, opts.logger);
 }
 
-function httpError(res: Response, text: string, where: string, nowMs: number): HttpServiceError {
+function httpError(res: Response, text: string, where: string, nowMs: number): ExternalServiceError {
   const reason = errorReason(text) || res.statusText || 'no reason given';
+  // gRPC ResourceExhausted, which grpc-gateway answers as 429: the same list fails again on every retry
+  if (res.status === 429 && /message larger than max/.test(reason)) {
+    return new ExternalServiceError(`Argo CD ${where} answered 429 (${reason}): the applications list is over Argo CD's gRPC message limit; narrow it with changes.argocd.appSelector or changes.argocd.projects, or raise ARGOCD_GRPC_MAX_SIZE_MB on argocd-server`, { service: 'argocd', status: 429, retryable: false });
+  }
   const hint = res.status === 401 || res.status === 403 ? ": check the Argo CD token (not expired) and the token's project role (it needs applications, get)" : '';
   return new HttpServiceError(`Argo CD ${where} answered ${res.status} (${reason})${hint}`, { service: 'argocd', status: res.status }, parseRetryAfterMs(res.headers.get('retry-after'), nowMs));
 }

@@ -29,14 +29,20 @@ export type RevisionHistory = z.infer<typeof RevisionHistory>;
 
 export const OperationState = z.looseObject({
   operation: z.looseObject({
-    sync: z.looseObject({ revision: z.string().optional(), revisions: z.array(z.string()).optional() }).optional(),
+    sync: z.looseObject({
+      revision: z.string().optional(),
+      revisions: z.array(z.string()).optional(),
+      /** Set for a selective sync (some resources only), which Argo CD does not record in history. */
+      resources: z.array(z.looseObject({ group: z.string().optional(), kind: z.string().optional(), name: z.string().optional() })).nullish(),
+      dryRun: z.boolean().optional(),
+    }).optional(),
     initiatedBy: Initiator.optional(),
   }).optional(),
   phase: z.enum(['Running', 'Terminating', 'Failed', 'Error', 'Succeeded']),
   message: z.string().optional(),
   startedAt: Time,
   finishedAt: Time.optional(),
-  syncResult: z.looseObject({ revision: z.string().optional(), revisions: z.array(z.string()).optional(), source: AppSource.optional() }).optional(),
+  syncResult: z.looseObject({ revision: z.string().optional(), revisions: z.array(z.string()).optional(), source: AppSource.optional(), sources: z.array(AppSource).optional() }).optional(),
 });
 export type OperationState = z.infer<typeof OperationState>;
 
