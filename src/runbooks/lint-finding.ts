@@ -14,7 +14,12 @@ export function formatFinding(finding: Finding): string {
   return `${finding.file}:${finding.line}: ${finding.severity}: ${finding.message} [${finding.rule}]`;
 }
 
+/** Code-unit order, the same on every machine (localeCompare follows the locale in LANG). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Stable order: by file, then line, then rule. */
 export function sortFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
+  return [...findings].sort((a, b) => compareText(a.file, b.file) || a.line - b.line || compareText(a.rule, b.rule));
 }

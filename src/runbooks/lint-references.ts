@@ -52,12 +52,15 @@ export interface StalenessOptions {
 
 /** Reviews age: past warningDays is a warning, past errorDays an error. */
 export function lintStaleness(runbook: Runbook, raw: RawRunbook, options: StalenessOptions): Finding[] {
-  const reviewedMs = Date.parse(`${runbook.meta.last_reviewed}T00:00:00Z`);
+  const reviewed = runbook.meta.last_reviewed;
+  const reviewedMs = Date.parse(`${reviewed}T00:00:00Z`);
   const line = raw.lineOf(['last_reviewed']);
-  if (Number.isNaN(reviewedMs)) {
-    return [{ file: runbook.file, line, severity: 'error', rule: 'invalid-field', message: `last_reviewed ${runbook.meta.last_reviewed} is not a date` }];
-  }
+  const invalid = (problem: string): Finding[] => [{ file: runbook.file, line, severity: 'error', rule: 'invalid-field', message: `last_reviewed ${reviewed} ${problem}` }];
+  // Date.parse rolls 2026-02-30 over to March; the round trip catches it
+  if (Number.isNaN(reviewedMs) || new Date(reviewedMs).toISOString().slice(0, 10) !== reviewed) return invalid('is not a date');
   const ageDays = Math.floor((options.now.getTime() - reviewedMs) / 86_400_000);
+  // a future date (a typo for this year) would never go stale; a day ahead is a time zone east of UTC
+  if (ageDays < -1) return invalid('is in the future');
   if (ageDays <= options.warningDays) return [];
   const severity = ageDays > options.errorDays ? 'error' : 'warning';
   const limit = severity === 'error' ? options.errorDays : options.warningDays;

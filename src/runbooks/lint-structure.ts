@@ -15,7 +15,8 @@ function frontMatterFindings(raw: RawRunbook): { findings: Finding[]; runbook?: 
     return {
       findings: result.error.issues.map((issue) => {
         const where = issue.path.map(String).join('.');
-        const missing = issue.code === 'invalid_type' && getPath(raw.frontMatter, issue.path) === undefined;
+        // an absent enum field (severity) is an invalid_value issue, not invalid_type
+        const missing = getPath(raw.frontMatter, issue.path) === undefined;
         return missing
           ? at(raw.lineOf(issue.path as (string | number)[]), 'missing-field', `front matter has no ${where}`)
           : at(raw.lineOf(issue.path as (string | number)[]), 'invalid-field', `${where}: ${issue.message}`);
@@ -27,21 +28,34 @@ function frontMatterFindings(raw: RawRunbook): { findings: Finding[]; runbook?: 
   return { findings, runbook: { id: result.data.id, file: raw.file, meta: result.data, sections: raw.sections } };
 }
 
+/** Last line of the file with text: a file ending in a newline has no line after it to point at. */
+function lastTextLine(raw: RawRunbook): number {
+  const last = raw.sections.at(-1);
+  if (!last) return 1;
+  const index = last.lines.findLastIndex((text) => text.trim() !== '');
+  return last.line + 1 + index;
+}
+
 /** Missing fixed sections point at the heading they should precede, or the end of the file. */
 function sectionFindings(raw: RawRunbook): Finding[] {
   const names = raw.sections.map((s) => s.name);
-  const last = raw.sections.at(-1);
-  const endLine = last ? last.line + last.lines.length : 1;
-  return REQUIRED_SECTIONS.flatMap((name, i) => {
+  const missing = REQUIRED_SECTIONS.flatMap((name, i) => {
     if (names.includes(name)) return [];
     const next = REQUIRED_SECTIONS.slice(i + 1).map((n) => raw.sections.find((s) => s.name === n)).find(Boolean);
-    return [{ file: raw.file, line: next?.line ?? endLine, severity: 'error' as const, rule: 'missing-section', message: `missing section "## ${name}"` }];
+    return [{ file: raw.file, line: next?.line ?? lastTextLine(raw), severity: 'error' as const, rule: 'missing-section', message: `missing section "## ${name}"` }];
   });
+  // a second heading of the same name: lint, retrieval and the RCA's "section X" read only one of them
+  const repeated = raw.sections.flatMap((section, i) => {
+    const first = raw.sections.findIndex((s) => s.name === section.name);
+    if (first === i) return [];
+    return [{ file: raw.file, line: section.line, severity: 'error' as const, rule: 'duplicate-section', message: `section "## ${section.name}" appears twice (first at line ${raw.sections[first].line}): merge them` }];
+  });
+  return [...missing, ...repeated];
 }
 
 function evidenceFindings(raw: RawRunbook): Finding[] {
   const diagnosis = raw.sections.find((s) => s.name === 'Diagnosis');
-  if (!diagnosis || diagnosis.lines.some((line) => /^\s*```/.test(line) || /\bkubectl\b/.test(line))) return [];
+  if (!diagnosis || diagnosis.lines.some((line) => /^\s*(```|~~~)/.test(line) || /\bkubectl\b/.test(line))) return [];
   return [{
     file: raw.file, line: diagnosis.line, severity: 'warning', rule: 'diagnosis-without-evidence',
     message: 'Diagnosis has no query or kubectl read: give each step the evidence it needs',

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { LoadedFailureModel } from '../rca/failure-model/failure-model-schema.js';
 import type { SafeOperationCatalog } from '../remediation/catalog/safe-operation-schema.js';
-import { listRunbookFiles } from './load-runbooks.js';
+import { listRunbookFiles, readRunbookFile, RunbookFormatError } from './load-runbooks.js';
 import { parseRunbook } from './parse-runbook.js';
 import { lintStructure } from './lint-structure.js';
 import { lintReferences, lintStaleness } from './lint-references.js';
@@ -29,7 +28,16 @@ export function lintRunbooks(dir: string, options: LintOptions): Finding[] {
   const findings: Finding[] = [];
   const valid: LintedRunbook[] = [];
   for (const file of listRunbookFiles(dir)) {
-    const raw = parseRunbook(readFileSync(file, 'utf8'), file);
+    let text: string;
+    try {
+      text = readRunbookFile(file);
+    } catch (err) {
+      // one unreadable file is a finding: the others are still linted
+      if (!(err instanceof RunbookFormatError)) throw err;
+      findings.push({ file, line: err.line, severity: 'error', rule: 'unreadable', message: err.problem });
+      continue;
+    }
+    const raw = parseRunbook(text, file);
     const structure = lintStructure(raw);
     findings.push(...structure.findings);
     if (!structure.runbook) continue;

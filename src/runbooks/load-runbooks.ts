@@ -1,13 +1,15 @@
+import { isUtf8 } from 'node:buffer';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import { parseRunbook, type RawRunbook } from './parse-runbook.js';
 import { RunbookFrontMatter, type Runbook } from './runbook-schema.js';
 
 export class RunbookFormatError extends Error {
-  constructor(readonly file: string, readonly line: number, message: string, options?: { cause?: unknown }) {
-    super(`${file}:${line}: ${message} (run \`fleetops runbooks lint\` for every problem)`, options);
+  /** `problem` is the message without the file, line and hint, as lint prints it. */
+  constructor(readonly file: string, readonly line: number, readonly problem: string, options?: { cause?: unknown }) {
+    super(`${file}:${line}: ${problem} (run \`fleetops runbooks lint\` for every problem)`, options);
     this.name = 'RunbookFormatError';
   }
 }
@@ -45,7 +47,35 @@ export function listRunbookFiles(dir: string): string[] {
     .map((name) => join(dir, name));
 }
 
-/** Validates a parsed runbook's front matter; throws RunbookFormatError at the offending line. */
+const READ_PROBLEMS: Record<string, string> = {
+  EISDIR: 'it is a directory', ENOENT: 'it does not exist (a broken symlink?)', EACCES: 'permission denied',
+};
+
+/** A runbook file's text; an unreadable file or bytes that are not UTF-8 throw RunbookFormatError naming file and line. */
+export function readRunbookFile(file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException)?.code ?? '';
+    throw new RunbookFormatError(file, 1, `cannot read the file: ${READ_PROBLEMS[code] ?? (err as Error)?.message ?? String(err)}`, { cause: err });
+  }
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  // decoding would turn the bytes into U+FFFD silently, in lint and in the excerpts the digest quotes
+  let start = 0;
+  let line = 1;
+  for (let end = bytes.indexOf(10); end >= 0 && isUtf8(bytes.subarray(start, end)); end = bytes.indexOf(10, start)) {
+    start = end + 1;
+    line += 1;
+  }
+  throw new RunbookFormatError(file, line, 'not valid UTF-8: save the file as UTF-8');
+}
+
+/**
+ * Validates a parsed runbook's front matter; throws RunbookFormatError at the offending line. The id
+ * must be the file name: the RCA links `runbooks/<id>.md` and looks runbooks up by id, so a renamed
+ * file or a copy keeping its id linked a file that is gone or gave one runbook another's front matter.
+ */
 export function toRunbook(raw: RawRunbook): Runbook {
   if (raw.frontMatterError) throw new RunbookFormatError(raw.file, raw.frontMatterError.line, raw.frontMatterError.message);
   const result = RunbookFrontMatter.safeParse(raw.frontMatter);
@@ -54,10 +84,13 @@ export function toRunbook(raw: RawRunbook): Runbook {
     const where = issue.path.map(String).join('.');
     throw new RunbookFormatError(raw.file, raw.lineOf(issue.path as (string | number)[]), `${where}: ${issue.message}`, { cause: result.error });
   }
+  if (result.data.id !== basename(raw.file, '.md')) {
+    throw new RunbookFormatError(raw.file, raw.lineOf(['id']), `id ${result.data.id} does not match the file name ${basename(raw.file)}`);
+  }
   return { id: result.data.id, file: raw.file, meta: result.data, sections: raw.sections };
 }
 
 /** Reads every runbook in a directory. Structure only: references are checked by lint. */
 export function loadRunbooks(dir: string): Runbook[] {
-  return listRunbookFiles(dir).map((file) => toRunbook(parseRunbook(readFileSync(file, 'utf8'), file)));
+  return listRunbookFiles(dir).map((file) => toRunbook(parseRunbook(readRunbookFile(file), file)));
 }

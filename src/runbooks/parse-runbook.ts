@@ -13,15 +13,27 @@ export interface RawRunbook {
   lineOf(path: (string | number)[]): number;
 }
 
-const FENCE = /^\s*(```|~~~)/;
+const FENCE = /^\s*(`{3,}|~{3,})(.*)$/;
+
+/**
+ * The fence open after this line: as in CommonMark, a fence closes only on a bare line of its own
+ * character at least as long (a ``` line inside a ~~~ or ```` block is content).
+ */
+function fenceAfter(open: string | undefined, text: string): string | undefined {
+  const match = FENCE.exec(text);
+  if (!match) return open;
+  const [, marker, rest] = match;
+  if (open === undefined) return marker[0] === '`' && rest.includes('`') ? undefined : marker;
+  return marker[0] === open[0] && marker.length >= open.length && rest.trim() === '' ? undefined : open;
+}
 
 /** Splits markdown into `## ` sections, ignoring headings inside code fences. */
 export function splitSections(lines: string[], firstLine: number): RunbookSection[] {
   const sections: RunbookSection[] = [];
-  let inFence = false;
+  let fence: string | undefined;
   lines.forEach((text, i) => {
-    if (FENCE.test(text)) inFence = !inFence;
-    const heading = !inFence && /^##\s+(.+?)\s*$/.exec(text);
+    fence = fenceAfter(fence, text);
+    const heading = fence === undefined && /^##\s+(.+?)\s*$/.exec(text);
     if (heading) sections.push({ name: heading[1], line: firstLine + i, lines: [] });
     else if (sections.length > 0) sections[sections.length - 1].lines.push(text);
   });
@@ -48,10 +60,8 @@ export function parseRunbook(text: string, file: string): RawRunbook {
   const lines = text.split(/\r?\n/);
   const close = findClosingFence(lines);
   if (close < 0) {
-    return {
-      file, frontMatter: undefined, sections: splitSections(lines, 1), lineOf: () => 1,
-      frontMatterError: { line: 1, message: 'no front matter: start the file with a --- block' },
-    };
+    const message = lines[0]?.trim() === '---' ? 'front matter is not closed: end it with a --- line' : 'no front matter: start the file with a --- block';
+    return { file, frontMatter: undefined, sections: splitSections(lines, 1), lineOf: () => 1, frontMatterError: { line: 1, message } };
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(lines.slice(1, close).join('\n'), { lineCounter });
@@ -66,7 +76,14 @@ export function parseRunbook(text: string, file: string): RawRunbook {
   };
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
-    return { file, frontMatter: undefined, sections, lineOf, frontMatterError: { line: (error.linePos?.[0].line ?? 0) + 1, message: `front matter is not valid YAML: ${error.message.split('\n')[0]}` } };
+    // the parser counts lines from the YAML's first line; the finding and its message give file lines
+    const message = error.message.split('\n')[0].replace(/ at line (\d+), column (\d+):?$/, (_, line: string, column: string) => ` at line ${Number(line) + 1}, column ${column}`);
+    return { file, frontMatter: undefined, sections, lineOf, frontMatterError: { line: (error.linePos?.[0].line ?? 0) + 1, message: `front matter is not valid YAML: ${message}` } };
   }
-  return { file, frontMatter: doc.toJS(), sections, lineOf };
+  try {
+    return { file, frontMatter: doc.toJS(), sections, lineOf };
+  } catch (err) {
+    // toJS refuses too many alias expansions: a finding for this file, not a crash naming no file
+    return { file, frontMatter: undefined, sections, lineOf, frontMatterError: { line: 2, message: `front matter cannot be read: ${(err as Error).message}` } };
+  }
 }

@@ -1,6 +1,7 @@
 import { createBm25Index } from './bm25.js';
 import { chunkRunbook, failureModeKeyword, symptomKeywords, type RunbookChunk, type SymptomLike } from './chunk-runbook.js';
 import { tokenize } from './tokenize.js';
+import { compareText } from './lint-finding.js';
 import type { Runbook } from './runbook-schema.js';
 
 /** A structured look-up, as the digest makes it from an incident; every field is optional. */
@@ -83,7 +84,7 @@ export function createRunbookIndex(runbooks: Runbook[]): RunbookIndex {
       const tokens = queryTokens(query);
       const scores = bm25.score(tokens);
       const order = chunks.map((_, i) => i).filter((i) => scores[i] > 0)
-        .sort((a, b) => scores[b] - scores[a] || chunks[a].runbookId.localeCompare(chunks[b].runbookId) || a - b);
+        .sort((a, b) => scores[b] - scores[a] || compareText(chunks[a].runbookId, chunks[b].runbookId) || a - b);
       const perRunbook = new Map<string, number>();
       const hits: RunbookHit[] = [];
       for (const i of order) {
