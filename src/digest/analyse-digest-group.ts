@@ -35,6 +35,8 @@ export interface GroupRunDeps {
   stepSeconds: number;
   symptomWindowMs: number;
   channel: string;
+  /** `runbooksUrl`: the link template of a cited runbook. */
+  runbooksUrl?: string;
 }
 
 export interface AnalysedGroup {
@@ -114,5 +116,11 @@ export async function analyseDigestGroup(group: DigestIncidentGroup, deps: Group
     } as unknown as Record<string, unknown>,
   });
   const view = buildGroupView({ group, rca, ledger: evidence, engine: told.engine, narrative: told.narrative, llmRejection: told.rejection?.reasons, proposal: p, symptom });
+  if (view.runbook && deps.runbooksUrl) view.runbook = { ...view.runbook, url: runbookUrl(deps.runbooksUrl, view.runbook) };
   return { view, narration: narrationOutcome(told) };
+}
+
+/** `runbooksUrl` filled in: `{id}` and `{line}` URL-encoded. */
+export function runbookUrl(template: string, rb: { id: string; line: number }): string {
+  return template.replaceAll('{id}', encodeURIComponent(rb.id)).replaceAll('{line}', String(rb.line));
 }

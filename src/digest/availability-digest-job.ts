@@ -157,7 +157,7 @@ async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, o
     topology: async (ids) => new Map((await Promise.all(ids.map(async (id) => [id, await topologyOf(id)] as const))).filter((e): e is [string, Topology] => e[1] !== undefined)),
     cap: llm ? createLlmCallCap(Math.min(run.groups, llm.maxCalls)) : undefined,
     dataNowMs: opts.endMs, stepSeconds: deps.config.simulator.stepSeconds,
-    symptomWindowMs: opts.symptomWindowMs ?? 15 * 60_000, channel: deps.config.chat.slack.digestChannel,
+    symptomWindowMs: opts.symptomWindowMs ?? 15 * 60_000, channel: deps.config.chat.slack.digestChannel, runbooksUrl: deps.config.runbooksUrl,
   };
 }
 

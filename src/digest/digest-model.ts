@@ -87,7 +87,8 @@ export interface DigestGroupView extends DigestGroupBrief {
   /** Evidence sources not configured (kind none): not read, so the RCA knows nothing from them. */
   notConfigured?: UnreadSource[];
   missing: string[];
-  runbook?: { id: string; title: string; section: string; line: number };
+  /** `url`: where to open it at the cited line (`runbooksUrl`), when configured. */
+  runbook?: { id: string; title: string; section: string; line: number; url?: string };
   proposal?: DigestProposalView;
   /** Why a model's narrative was not used (the template was). */
   llmRejection?: string[];

@@ -184,6 +184,16 @@ export const FleetopsConfig = z.strictObject({
   }).prefault({}),
   /** Runbooks the RCA cites and `runbooks lint` checks (relative to the working directory); default: the runbooks shipped with fleetops. */
   runbooksDir: z.string().min(1).optional(),
+  /**
+   * Where people open a runbook: an http(s) URL template with `{id}` and optionally `{line}` (e.g.
+   * `https://git.example.com/sre/runbooks/blob/main/{id}.md#L{line}`); the digest links each cited
+   * runbook there. Unset: the runbook is named by its path only.
+   */
+  runbooksUrl: z.string()
+    .refine((t) => /^https?:\/\/[^\s]+$/.test(t), 'an http(s) URL template without spaces, such as https://git.example.com/sre/runbooks/blob/main/{id}.md#L{line}')
+    .refine((t) => t.includes('{id}'), 'a template naming the runbook as {id}')
+    .refine((t) => [...t.matchAll(/\{([^}]*)\}/g)].every((m) => m[1] === 'id' || m[1] === 'line'), 'placeholders {id} and {line} only')
+    .optional(),
   /** User signals added to the built-in catalog (validated by the catalog: id, component, promql, unit, badDirection, slo). */
   signals: z.array(z.record(z.string(), z.unknown())).default([]),
 });

@@ -133,7 +133,7 @@ function notCheckedSection(g: DigestGroupView): SlackBlock[] {
 
 function actions(g: DigestGroupView): string {
   const rb = g.runbook;
-  const lines = [rb ? `*Runbook:* \`runbooks/${esc(rb.id)}.md\` — ${esc(rb.title)}, section ${esc(rb.section)} (line ${rb.line})` : '*Runbook:* none matched'];
+  const lines = [rb ? `*Runbook:* ${rb.url ? link(rb.url, `runbooks/${rb.id}.md`) : `\`runbooks/${esc(rb.id)}.md\``} — ${esc(rb.title)}, section ${esc(rb.section)} (line ${rb.line})` : '*Runbook:* none matched'];
   const p = g.proposal;
   if (p) lines.push(`*Proposal* \`${esc(p.id8)}\`: ${esc(`${p.operation} on ${p.target}`)}, risk ${esc(p.risk)}, ${esc(p.state)}, expires ${esc(utcTime(p.expiresAtMs))}. Approval happens in this thread.`);
   else if (g.symptom) lines.push(`*No proposal:* ${esc(g.symptom.detail)}`);

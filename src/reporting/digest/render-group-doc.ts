@@ -70,7 +70,7 @@ function notCheckedBlocks(g: DigestGroupView): DocBlock[] {
 function actionItems(g: DigestGroupView): Inline[][] {
   const items: Inline[][] = [];
   const rb = g.runbook;
-  items.push(rb ? ['Runbook: ', { text: `runbooks/${rb.id}.md`, code: true }, ` — “${rb.title}”, section ${rb.section} (line ${rb.line})`] : ['Runbook: none matched.']);
+  items.push(rb ? ['Runbook: ', { text: `runbooks/${rb.id}.md`, code: true, ...(rb.url ? { href: rb.url } : {}) }, ` — “${rb.title}”, section ${rb.section} (line ${rb.line})`] : ['Runbook: none matched.']);
   const p = g.proposal;
   if (p) {
     items.push(['Proposal ', { text: p.id8, code: true }, `: ${p.operation} on ${p.target}, risk ${p.risk}, state ${p.state}, expires ${utcTime(p.expiresAtMs)}; approval happens in the Slack thread.`]);
