@@ -18,9 +18,9 @@ afterEach(async () => {
 
 async function digest(hh: Harness, config: Record<string, unknown>) {
   hh.deps.config = FleetopsConfig.parse(config);
-  const result = await runJob({ job: 'availability-digest', logger: pino({ level: 'silent' }), clock: hh.clock, deadlineSeconds: 600, store: hh.store }, async (ctx) => {
-    await availabilityDigestJob(hh.deps, ctx, { day: DAY, endMs: END_MS, engine: handEngine(), concurrency: 1 });
-  });
+  const result = await runJob({ job: 'availability-digest', logger: pino({ level: 'silent' }), clock: hh.clock, deadlineSeconds: 600, store: hh.store }, async (ctx) => (
+    availabilityDigestJob(hh.deps, ctx, { day: DAY, endMs: END_MS, engine: handEngine(), concurrency: 1 })
+  ));
   expect(result.failures).toEqual([]);
   const replies = hh.outbox.readAll(CHANNEL).filter((m) => m.threadTs).map((m) => JSON.stringify(m.blocks));
   return { replies, md: readFileSync(join(hh.dir, 'docs', `digest_${DAY}.md`), 'utf8') };
