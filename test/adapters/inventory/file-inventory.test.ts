@@ -41,6 +41,14 @@ describe('file inventory', () => {
     expect(() => createFileInventory({ path })).toThrow(message);
   });
 
+  it('reads a file named .CSV as CSV', async () => {
+    const path = file('INVENTORY.CSV', `${HEADER}c-1,r,aws,prod,tier-0,coredns=1.11.1\n`);
+
+    const clusters = await createFileInventory({ path }).listClusters();
+
+    expect(clusters.map((c) => [c.id, c.versions])).toEqual([['c-1', { coredns: '1.11.1' }]]);
+  });
+
   it('reads a CSV with a BOM, CRLF line endings, blank lines, comments and quoted fields', async () => {
     const text = '\uFEFFid,region,substrate,environment,tier,versions\r\n\r\n# retired: c-0\r\n  # indented comment\r\n"c-1","Paris, FR",aws,prod,tier-0,"coredns=1.11.1;apiserver=1.30.2"\r\nc-2,"say ""hi""",gcp,dev,tier-2,\r\n';
     const path = file('quoted.csv', text);
@@ -61,6 +69,11 @@ describe('file inventory', () => {
     ['an unclosed quote', 'quote.csv', `${HEADER}c-1,"Paris, FR,aws,prod,tier-0,\n`, /quote\.csv:2: .*quot/],
     ['a CSV without clusters', 'empty.csv', `${HEADER}# none yet\n`, /empty\.csv: no clusters/],
     ['a YAML cluster without id', 'no-id.yaml', `clusters:\n  - ${ROW('c-1')}\n  - { region: r, substrate: aws, environment: prod, tier: tier-0 }\n`, /no-id\.yaml:3: clusters\.1\.id/],
+    ['an unknown YAML field, on its own line', 'unknown.yaml', 'clusters:\n  - id: c-1\n    region: r\n    substrate: aws\n    environment: prod\n    tier: tier-0\n    owner: team-a\n', /unknown\.yaml:7: clusters\.0: Unrecognized key: "owner"/],
+    ['a CSV version without a value', 'no-version.csv', `${HEADER}c-1,r,aws,prod,tier-0,coredns=;apiserver=1.30.2\n`, /no-version\.csv:2: versions: "coredns=" is not component=version/],
+    ['a CSV version with two equals signs', 'two-eq.csv', `${HEADER}c-1,r,aws,prod,tier-0,coredns=1.11.1=apiserver\n`, /two-eq\.csv:2: versions: "coredns=1\.11\.1=apiserver" is not component=version/],
+    ['a component listed twice in CSV versions', 'twice.csv', `${HEADER}c-1,r,aws,prod,tier-0,coredns=1.11.1;coredns=1.11.3\n`, /twice\.csv:2: versions: coredns is listed twice/],
+    ['an empty YAML version', 'empty-version.yaml', 'clusters:\n  - id: c-1\n    region: r\n    substrate: aws\n    environment: prod\n    tier: tier-0\n    versions:\n      coredns: ""\n', /empty-version\.yaml:8: clusters\.0\.versions\.coredns/],
   ])('rejects %s naming file and line', (_case, name, text, message) => {
     const path = file(name, text);
 

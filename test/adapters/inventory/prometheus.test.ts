@@ -14,15 +14,15 @@ const vector = (rows: Record<string, string>[], value = 1) => ({ status: 'succes
 function answer(query: string) {
   if (query.startsWith('count by (cluster, region')) return vector([{ cluster: 'a', provider_scheme: 'aws', kubelet_version: 'v1.30.6', region: 'eu-west-1', environment: 'staging' }], 2);
   if (query.startsWith('count by (cluster, label_node_pool')) return vector([{ cluster: 'a', label_node_pool: 'system', label_node_kubernetes_io_instance_type: 'm6i.xlarge' }], 2);
-  if (query.startsWith('kube_node_info')) {
+  if (query.startsWith('group by (node) (kube_node_info')) {
     return query.includes('"gone"') ? vector([]) : vector([
       { cluster: 'a', node: 'n1', provider_id: 'aws://eu-west-1a/i-1', kubelet_version: 'v1.30.6', region: 'eu-west-1', environment: 'staging' },
       { cluster: 'a', node: 'n2', provider_id: 'aws://eu-west-1b/i-2', kubelet_version: 'v1.30.6', region: 'eu-west-1', environment: 'staging' },
     ]);
   }
-  if (query.startsWith('kube_node_labels')) return vector([{ cluster: 'a', node: 'n1', label_node_pool: 'system', label_node_kubernetes_io_instance_type: 'm6i.xlarge' }, { cluster: 'a', node: 'n2', label_node_pool: 'system', label_node_kubernetes_io_instance_type: 'm6i.xlarge' }]);
+  if (query.startsWith('group by (node, label_node_pool) (kube_node_labels')) return vector([{ cluster: 'a', node: 'n1', label_node_pool: 'system', label_node_kubernetes_io_instance_type: 'm6i.xlarge' }, { cluster: 'a', node: 'n2', label_node_pool: 'system', label_node_kubernetes_io_instance_type: 'm6i.xlarge' }]);
   if (query.includes('kube_pod_container_info') && query.includes('coredns')) return vector([{ cluster: 'a', image: 'registry.k8s.io/coredns/coredns:v1.11.3' }], 2);
-  if (query.startsWith('kube_pod_info')) return vector([{ cluster: 'a', namespace: 'kube-system', pod: 'coredns-abc-1', node: 'n1' }, { cluster: 'a', namespace: 'apps', pod: 'checkout-api-x', node: 'n2' }]);
+  if (query.includes('(kube_pod_info{')) return vector([{ cluster: 'a', namespace: 'kube-system', pod: 'coredns-abc-1', node: 'n1' }, { cluster: 'a', namespace: 'apps', pod: 'checkout-api-x', node: 'n2' }]);
   if (query.includes('node_network_speed_bytes')) return vector([{ node: 'n1' }], 3.125e9);
   return vector([]);
 }
@@ -135,5 +135,62 @@ describe('createPrometheusInventory', () => {
 
     expect(fake.requests.map((r) => r.params.get('query')).every((q) => /^(count|group) by \(cluster\b/.test(q ?? ''))).toBe(true);
     expect([cluster.substrate, cluster.versions.kubelet, cluster.nodePools[0].nodeCount]).toEqual(['gcp', 'v1.30.6', 2]);
+  });
+});
+
+describe('createPrometheusInventory on real-world answers', () => {
+  const DIGEST = `sha256:${'ab12'.repeat(16)}`;
+  /** The fleet counts with these image rows per component matcher (the pods' namespace tells them apart). */
+  const withImages = (images: Record<string, string>) => fake.route('/api/v1/query', (req) => {
+    const query = req.params.get('query') ?? '';
+    const ns = Object.keys(images).find((n) => query.includes('kube_pod_container_info') && query.includes(`namespace="${n}"`) && (n !== 'kube-system' || query.includes('coredns')));
+    return { body: ns ? vector([{ cluster: 'a', image: images[ns] }], 2) : answer(query) };
+  });
+
+  it('reads the tag of a digest-pinned or registry-port image, a bare digest as it is, and no tag as latest', async () => {
+    withImages({ 'kube-system': `registry.corp:5000/coredns/coredns:v1.11.3@${DIGEST}`, 'ingress-nginx': `registry.k8s.io/ingress-nginx/controller@${DIGEST}`, 'istio-system': 'registry.corp:5000/istio/pilot', 'cert-manager': DIGEST });
+
+    const [cluster] = await inventory().listClusters();
+
+    expect(cluster.versions).toEqual({ kubelet: 'v1.30.6', coredns: 'v1.11.3', 'ingress-gateway': DIGEST, 'service-mesh': 'latest', 'cert-manager': DIGEST });
+  });
+
+  it('resolves a tie (an upgrade half done) the same whatever order the answer lists the rows in', async () => {
+    const nodes: Record<string, string>[] = [{ cluster: 'a', kubelet_version: 'v1.29.9', provider_scheme: 'aws', region: 'eu-west-1' }, { cluster: 'a', kubelet_version: 'v1.30.6', provider_scheme: 'aws', region: 'eu-west-1' }];
+    const pools = [{ cluster: 'a', label_node_pool: 'system', label_node_kubernetes_io_instance_type: 'm6i.xlarge' }, { cluster: 'a', label_node_pool: 'system', label_node_kubernetes_io_instance_type: 'm7i.xlarge' }];
+    const images = [{ cluster: 'a', image: 'coredns:v1.11.1' }, { cluster: 'a', image: 'coredns:v1.11.3' }];
+    const listed = async (order: <T>(rows: T[]) => T[]) => {
+      fake.route('/api/v1/query', (req) => {
+        const query = req.params.get('query') ?? '';
+        const rows = query.startsWith('count by (cluster, region') ? nodes : query.startsWith('count by (cluster, label_node_pool') ? pools : query.includes('coredns') ? images : [];
+        return { body: vector(order(rows), 2) };
+      });
+      return inventory().listClusters();
+    };
+
+    const forward = await listed((rows) => rows);
+    const reversed = await listed((rows) => [...rows].reverse());
+
+    expect(reversed).toEqual(forward);
+    expect(forward[0].nodePools).toEqual([{ name: 'system', instanceType: 'm6i.xlarge', nodeCount: 4 }]);
+  });
+
+  it('evaluates a listing at one time: a cluster that resumes reporting while the queries run is still listed', async () => {
+    // cluster b stopped (no sample in the last 5 min) until T0 + 1 s, then reports again
+    fake.route('/api/v1/query', (req) => {
+      const query = req.params.get('query') ?? '';
+      const live = Number(req.params.get('time')) * 1000 > T0;
+      if (query.startsWith('count by (cluster, region')) return { body: vector([{ cluster: 'a', provider_scheme: 'aws' }, ...(live && !query.includes('last_over_time') ? [{ cluster: 'b', provider_scheme: 'aws' }] : []), ...(query.includes('last_over_time') ? [{ cluster: 'b', provider_scheme: 'gce' }] : [])]) };
+      if (query.startsWith('group by (cluster)')) return { body: vector(live ? [] : [{ cluster: 'b' }]) };
+      return { body: vector([]) };
+    });
+    // every reading of the clock is a second later, as when a query is retried
+    let nowMs = T0;
+    const advancing = { nowMs: () => (nowMs += 1000) - 1000 };
+
+    const clusters = await createPrometheusInventory({ baseUrl: fake.url, logger: silentLogger, clock: advancing, retries: 0 }).listClusters();
+
+    expect(clusters.map((c) => [c.id, c.substrate])).toEqual([['a', 'aws'], ['b', 'gcp']]);
+    expect(new Set(fake.requests.map((r) => r.params.get('time')))).toEqual(new Set([String(T0 / 1000)]));
   });
 });

@@ -22,7 +22,7 @@ const COLUMNS = ['id', 'region', 'substrate', 'environment', 'tier', 'versions']
  * in case are refused.
  */
 export function createFileInventory(opts: { path: string }): Inventory {
-  const rows = opts.path.endsWith('.csv') ? parseCsv(opts.path) : parseYaml(opts.path);
+  const rows = /\.csv$/i.test(opts.path) ? parseCsv(opts.path) : parseYaml(opts.path);
   checkUnique(opts.path, rows);
   const clusters = rows.map((r) => r.cluster);
   const byId = new Map(clusters.map((c) => [c.id, c]));
@@ -65,7 +65,9 @@ function parseYaml(path: string): Row[] {
   const parsed = InventoryFile.safeParse(doc.toJS());
   if (parsed.success) return parsed.data.clusters.map((cluster, i) => ({ cluster, line: lineOf(['clusters', i]) }));
   const issue = parsed.error.issues[0];
-  throw new ConfigError(`${path}:${lineOf(issue.path)}: ${issue.path.join('.')}: ${issue.message}`);
+  // an unknown field is on its own line, not the cluster's first
+  const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+  throw new ConfigError(`${path}:${lineOf(at)}: ${issue.path.join('.')}: ${issue.message}`);
 }
 
 function parseCsv(path: string): Row[] {
@@ -86,11 +88,22 @@ function parseCsvRow(line: string, where: string): InventoryCluster {
   // versions may be left off; more fields is a comma where a semicolon was meant, or an unquoted comma
   if (fields.length < COLUMNS.length - 1 || fields.length > COLUMNS.length) throw new ConfigError(`${where}: expected ${COLUMNS.length} fields (${COLUMNS.join(',')}), found ${fields.length}; separate versions with ";" and quote a field holding a comma`);
   const [id, region, substrate, environment, tier, versions = ''] = fields;
-  const v = Object.fromEntries(versions.split(';').filter(Boolean).map((kv) => kv.split('=').map((s) => s.trim())));
-  const parsed = InventoryCluster.safeParse({ id, region, substrate, environment, tier, versions: v });
+  const parsed = InventoryCluster.safeParse({ id, region, substrate, environment, tier, versions: parseVersions(versions, where) });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   throw new ConfigError(`${where}: ${issue.path.join('.')}: ${issue.message}`);
+}
+
+/** `coredns=1.11.1;apiserver=1.30.2`; an entry without both sides or a component given twice is refused, not read in part. */
+function parseVersions(text: string, where: string): Record<string, string> {
+  const out = new Map<string, string>();
+  for (const entry of text.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([^=]+?)\s*=\s*([^=]+)$/.exec(entry);
+    if (!m) throw new ConfigError(`${where}: versions: "${entry}" is not component=version`);
+    if (out.has(m[1])) throw new ConfigError(`${where}: versions: ${m[1]} is listed twice`);
+    out.set(m[1], m[2]);
+  }
+  return Object.fromEntries(out);
 }
 
 /** One field: quoted (`"a, ""b"""`) or plain, then a comma or the end of the line. */

@@ -7,7 +7,7 @@ export const InventoryCluster = z.strictObject({
   substrate: z.enum(SUBSTRATES),
   environment: z.enum(['prod', 'staging', 'dev']),
   tier: z.enum(['tier-0', 'tier-1', 'tier-2']),
-  versions: z.partialRecord(z.enum(COMPONENTS), z.string()).default({}),
+  versions: z.partialRecord(z.enum(COMPONENTS), z.string().min(1)).default({}),
   nodePools: z.array(z.strictObject({ name: z.string(), instanceType: z.string(), nodeCount: z.number().int().min(0) })).default([]),
   topology: z.strictObject({
     nodes: z.array(z.strictObject({ name: z.string(), pool: z.string(), nicBytesPerSecond: z.number().positive() })).default([]),

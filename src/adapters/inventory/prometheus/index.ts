@@ -9,8 +9,9 @@
  *   (aws://, gce://, azure://, otherwise on-prem);
  * - node pools: `kube_node_labels` `label_node_pool` (configurable) and
  *   `label_node_kubernetes_io_instance_type`;
- * - versions: the image tag of `kube_pod_container_info` per component (component matchers),
- *   kubelet from `kube_node_info{kubelet_version}`; each the one most pods or nodes run;
+ * - versions: the image tag (else digest, else `latest`) of `kube_pod_container_info` per component
+ *   (component matchers), kubelet from `kube_node_info{kubelet_version}`; each the one most pods or
+ *   nodes run, a tie broken in label order;
  * - topology: `kube_node_info` nodes, `kube_pod_info` pods (pod → node), `node_network_speed_bytes`.
  * The fleet's queries are counted per cluster in Prometheus, so an answer grows with clusters, not
  * nodes. Queries are retried on 429/5xx/network errors and on partial answers (Thanos/Mimir
@@ -26,7 +27,7 @@ import type { PrometheusConnection } from '../../metrics/prometheus/connection.j
 import { withDriver } from '../../metrics/prometheus/driver-client.js';
 import { isPartialWarning } from '../../metrics/prometheus/partial-warning.js';
 import type { Inventory } from '../types.js';
-import { compileMatchers } from './label-matchers.js';
+import { compileMatchers, matcherLabels } from './label-matchers.js';
 import { InstantSamples, type InstantSample } from './schema.js';
 import { abortableSleep, withBackoff, withTimeout } from '../../../core/backoff.js';
 
@@ -44,6 +45,8 @@ export interface PrometheusInventoryOptions extends PrometheusConnection, HttpCa
 
 /** A selector as read: its samples now, or its last ones within the window. */
 type At = (series: string) => string;
+/** One instant query, at the time of the listing or topology it is part of. */
+type Query = (promql: string) => Promise<InstantSample[]>;
 
 /** The scheme of a node's provider_id (aws://, gce://, azure://); any other is on-prem. */
 const SUBSTRATES: Record<string, Substrate | undefined> = { aws: 'aws', gce: 'gcp', azure: 'azure' };
@@ -53,37 +56,50 @@ const TIERS: readonly string[] = ['tier-0', 'tier-1', 'tier-2'] satisfies Tier[]
 export function createPrometheusInventory(opts: PrometheusInventoryOptions): Inventory {
   const cl = opts.clusterLabel ?? 'cluster';
   const matchers = opts.componentMatchers ?? DEFAULT_COMPONENT_MATCHERS;
-  const instant = (promql: string, signal?: AbortSignal) => instantQuery(opts, promql, signal);
+  // every query of one listing or topology at one time: a cluster that stops or resumes between two
+  // of them (a retry waits seconds) would otherwise be in both the current and the stopped answer, or in neither
+  const queryAt = (signal?: AbortSignal): Query => {
+    const atMs = opts.clock.nowMs();
+    return (promql) => instantQuery(opts, promql, atMs, signal);
+  };
   const now: At = (series) => series;
   // a cluster that stopped reporting, as its series last were within the window
   const lastSeen: At = (series) => `last_over_time(${series}[${opts.expectedWithinHours ?? 6}h])`;
   const all = `${cl}!=""`;
   const pool = opts.nodePoolLabel ?? 'label_node_pool';
-  // counted per cluster and attributes, not a series per node: 7,000 clusters × 10 nodes answered 130 MB that way
-  const attributes = (sel: string, at: At, signal?: AbortSignal) => Promise.all([
-    instant(`count by (${cl}, region, environment, tier, kubelet_version, provider_scheme) (label_replace(${at(`kube_node_info{${sel}}`)}, "provider_scheme", "$1", "provider_id", "([a-z0-9]+)://.*"))`, signal),
-    instant(`count by (${cl}, ${pool}, label_node_kubernetes_io_instance_type, label_topology_kubernetes_io_region) (${at(`kube_node_labels{${sel}}`)})`, signal),
-    Promise.all(Object.entries(matchers).map(async ([c, m]) => [c, await instant(`count by (${cl}, image) (${at(`kube_pod_container_info{${sel}, ${m}}`)})`, signal)] as const)),
+  // counted per cluster and attributes, not a series per node: 7,000 clusters × 10 nodes answered 130 MB that way.
+  // Nodes and pods are grouped first: two kube-state-metrics replicas, or one restarted within the
+  // window, export each in two series (`instance` differs), which counted every node twice
+  const nodeInfo = `${cl}, region, environment, tier, kubelet_version, provider_scheme`;
+  const nodeLabels = `${cl}, ${pool}, label_node_kubernetes_io_instance_type, label_topology_kubernetes_io_region`;
+  const attributes = (q: Query, sel: string, at: At) => Promise.all([
+    q(`count by (${nodeInfo}) (group by (${nodeInfo}, node) (label_replace(${at(`kube_node_info{${sel}}`)}, "provider_scheme", "$1", "provider_id", "([a-z0-9]+)://.*")))`),
+    q(`count by (${nodeLabels}) (group by (${nodeLabels}, node) (${at(`kube_node_labels{${sel}}`)}))`),
+    Promise.all(Object.entries(matchers).map(async ([c, m]) => [c, await q(`count by (${cl}, image) (group by (${cl}, namespace, pod, container, image) (${at(`kube_pod_container_info{${sel}, ${m}}`)}))`)] as const)),
   ]);
-  const topology = (sel: string, at: At, signal?: AbortSignal) => Promise.all([
-    instant(at(`kube_node_info{${sel}}`), signal), instant(at(`kube_node_labels{${sel}}`), signal),
-    instant(at(`kube_pod_info{${sel}}`), signal), instant(`max by (node) (${at(`node_network_speed_bytes{${sel}, device!~"lo|veth.*"}`)})`, signal),
+  // only the labels read: a pod's series carries a dozen more (uid, IPs, owner), and 100,000 pods answered them all
+  const podLabels = [...new Set(['namespace', 'pod', 'node', ...Object.values(matchers).flatMap(matcherLabels)])].join(', ');
+  const topology = (q: Query, sel: string, at: At) => Promise.all([
+    q(`group by (node) (${at(`kube_node_info{${sel}}`)})`), q(`group by (node, ${pool}) (${at(`kube_node_labels{${sel}}`)})`),
+    q(`group by (${podLabels}) (${at(`kube_pod_info{${sel}}`)})`), q(`max by (node) (${at(`node_network_speed_bytes{${sel}, device!~"lo|veth.*"}`)})`),
   ]);
 
   return {
     async listClusters(signal) {
+      const q = queryAt(signal);
       const [current, stopped] = await Promise.all([
-        attributes(all, now, signal),
-        instant(`group by (${cl}) (${lastSeen(`kube_node_info{${all}}`)}) unless on (${cl}) kube_node_info{${all}}`, signal),
+        attributes(q, all, now),
+        q(`group by (${cl}) (${lastSeen(`kube_node_info{${all}}`)}) unless on (${cl}) kube_node_info{${all}}`),
       ]);
       // only the clusters that stopped are read over the window: the whole fleet's pods over hours would be costly
-      const past = stopped.length ? await attributes(clusterMatcher(cl, stopped.map((s) => s.metric.labels[cl])), lastSeen, signal) : [[], [], []] as const;
+      const past = stopped.length ? await attributes(q, clusterMatcher(cl, stopped.map((s) => s.metric.labels[cl])), lastSeen) : [[], [], []] as const;
       return buildClusters([...current[0], ...past[0]], [...current[1], ...past[1]], [...current[2], ...past[2]], cl, pool, opts.logger);
     },
     async getTopology(clusterId, signal) {
       const sel = clusterMatcher(cl, [clusterId]);
-      let [nodes, labels, pods, speed] = await topology(sel, now, signal);
-      if (nodes.length === 0) [nodes, labels, pods, speed] = await topology(sel, lastSeen, signal);
+      const q = queryAt(signal);
+      let [nodes, labels, pods, speed] = await topology(q, sel, now);
+      if (nodes.length === 0) [nodes, labels, pods, speed] = await topology(q, sel, lastSeen);
       if (nodes.length === 0) throw new NotFoundError(`cluster ${clusterId} has no kube_node_info series in Prometheus within ${opts.expectedWithinHours ?? 6} h; check the cluster id and label ${cl}`);
       const poolOf = new Map(labels.map((s) => [s.metric.labels.node, s.metric.labels[pool] ?? 'default']));
       const nic = new Map(speed.map((s) => [s.metric.labels.node, s.value.value]));
@@ -98,10 +114,10 @@ export function createPrometheusInventory(opts: PrometheusInventoryOptions): Inv
   };
 }
 
-/** One instant query at the clock's now, retried on 429/5xx/network errors and on a partial answer. */
-function instantQuery(opts: PrometheusInventoryOptions, promql: string, signal?: AbortSignal): Promise<InstantSample[]> {
+/** One instant query at `atMs`, retried on 429/5xx/network errors and on a partial answer. */
+function instantQuery(opts: PrometheusInventoryOptions, promql: string, atMs: number, signal?: AbortSignal): Promise<InstantSample[]> {
   return withBackoff(() => withTimeout(signal, opts.timeoutMs ?? 60_000, async (s) => {
-    const { value, state } = await withDriver(opts, opts.clock, s, (d) => d.instantQuery(promql, opts.clock.nowMs()));
+    const { value, state } = await withDriver(opts, opts.clock, s, (d) => d.instantQuery(promql, atMs));
     const partial = state.warnings.filter(isPartialWarning);
     if (partial.length) throw new ExternalServiceError(`Prometheus inventory answer is partial (clusters may be missing): ${partial.slice(0, 3).join('; ')}`, { service: 'prometheus', retryable: true });
     return InstantSamples.parse(value.result);
@@ -114,12 +130,12 @@ function instantQuery(opts: PrometheusInventoryOptions, promql: string, signal?:
 function buildClusters(nodes: InstantSample[], labels: InstantSample[], images: readonly (readonly [string, InstantSample[]])[], cl: string, poolLabel: string, logger: Logger): Cluster[] {
   const clusters = new Map<string, Cluster>();
   // what most of a cluster's nodes say wins (an upgrade in progress shows two kubelet versions)
-  for (const { metric: { labels: l } } of [...nodes].sort((a, b) => b.value.value - a.value.value)) {
+  for (const { metric: { labels: l } } of byCount(nodes)) {
     const c = clusters.get(l[cl]) ?? newCluster(l, cl, logger);
     if (l.kubelet_version) c.versions.kubelet ??= l.kubelet_version;
     clusters.set(c.id, c);
   }
-  for (const s of labels) {
+  for (const s of byCount(labels)) {
     const l = s.metric.labels;
     const c = clusters.get(l[cl]);
     if (!c) continue;
@@ -129,15 +145,35 @@ function buildClusters(nodes: InstantSample[], labels: InstantSample[], images: 
     pool.nodeCount += s.value.value;
   }
   for (const [component, samples] of images) {
-    const best = new Map<string, { tag: string; n: number }>();
-    for (const s of samples) {
-      const tag = s.metric.labels.image?.split(':').at(-1) ?? '';
-      const prev = best.get(s.metric.labels[cl]);
-      if (tag && (!prev || s.value.value > prev.n)) best.set(s.metric.labels[cl], { tag, n: s.value.value });
+    const done = new Set<string>();
+    for (const s of byCount(samples)) {
+      const c = clusters.get(s.metric.labels[cl]);
+      const tag = imageVersion(s.metric.labels.image);
+      if (!c || !tag || done.has(c.id)) continue;
+      c.versions[component as keyof Cluster['versions']] = tag;
+      done.add(c.id);
     }
-    for (const [id, { tag }] of best) if (clusters.get(id)) (clusters.get(id) as Cluster).versions[component as keyof Cluster['versions']] = tag;
   }
   return [...clusters.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Most first; a tie (half the nodes upgraded) in label order, whatever order the answer listed them in. */
+function byCount(samples: InstantSample[]): InstantSample[] {
+  const keyed = samples.map((s) => ({ s, key: JSON.stringify(Object.entries(s.metric.labels).sort(([x], [y]) => (x < y ? -1 : 1))) }));
+  keyed.sort((a, b) => b.s.value.value - a.s.value.value || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.s);
+}
+
+/**
+ * The version an image reference names: its tag (`reg:5000/coredns:v1.11.3@sha256:…` → v1.11.3),
+ * else its digest, else `latest` (what a reference without either pulls).
+ */
+function imageVersion(image: string | undefined): string | undefined {
+  if (!image) return undefined;
+  if (/^sha256:[0-9a-f]+$/.test(image)) return image;
+  const [name, digest] = image.split('@');
+  const last = name.slice(name.lastIndexOf('/') + 1);
+  return last.includes(':') ? last.slice(last.indexOf(':') + 1) : digest ?? 'latest';
 }
 
 function newCluster(l: Record<string, string>, cl: string, logger: Logger): Cluster {
