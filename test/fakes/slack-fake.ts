@@ -13,7 +13,7 @@ export interface FakeUser {
   is_restricted?: boolean; is_ultra_restricted?: boolean; is_stranger?: boolean;
 }
 export interface FakeMessage {
-  ts: string; thread_ts?: string; user?: string; bot_id?: string; app_id?: string; subtype?: string; text: string;
+  ts: string; thread_ts?: string; user?: string; bot_id?: string; app_id?: string; subtype?: string; hidden?: boolean; text: string;
   blocks?: Record<string, unknown>[]; metadata?: { event_type: string; event_payload: Record<string, unknown> };
   edited?: { user: string; ts: string }; reactions?: { name: string; users: string[]; count: number }[];
   files?: { id: string; title?: string }[];
@@ -78,7 +78,8 @@ export async function startSlackFake(opts: SlackFakeOptions = {}) {
   let seq = 0;
   const nextTs = () => `${opts.nowSeconds ?? 1_700_000_000}.${String(++seq).padStart(6, '0')}`;
   const channels = new Map<string, { id: string; name: string; messages: FakeMessage[] }>();
-  const users = new Map<string, FakeUser>();
+  // every workspace has Slackbot, and Slack answers is_bot false for it
+  const users = new Map<string, FakeUser>([['USLACKBOT', { id: 'USLACKBOT', name: 'slackbot' }]]);
   const usergroups = new Map<string, string[]>();
   const files = new Map<string, FakeFile>();
   const calls: SlackFakeCall[] = [];
@@ -270,10 +271,19 @@ export async function startSlackFake(opts: SlackFakeOptions = {}) {
       channels.get(channelId)?.messages.push(msg);
       return msg.ts;
     },
-    /** Delete a message as its author would (chat.delete): gone from history and replies, and from its thread's reply_count. */
+    /**
+     * Delete a message as its author would (chat.delete): gone from history and replies, and from its
+     * thread's reply_count. A thread parent with replies stays as Slack leaves it: a `tombstone` by
+     * USLACKBOT ("This message was deleted."), its replies kept.
+     */
     remove(channelId: string, ts: string): void {
       const c = channels.get(channelId);
-      if (c) c.messages = c.messages.filter((m) => m.ts !== ts);
+      if (!c) return;
+      const i = c.messages.findIndex((m) => m.ts === ts);
+      if (i < 0) return;
+      if (c.messages.some((r) => r.thread_ts === ts && r.ts !== ts)) {
+        c.messages[i] = { ts, thread_ts: ts, user: 'USLACKBOT', subtype: 'tombstone', hidden: true, text: 'This message was deleted.' };
+      } else c.messages.splice(i, 1);
     },
     messages: (channelId: string): FakeMessage[] => [...(channels.get(channelId)?.messages ?? [])].sort(byTs),
     rateLimit: (method: string, times: number, retryAfterSeconds: number) =>

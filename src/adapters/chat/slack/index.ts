@@ -40,6 +40,9 @@ export interface SlackChatOptions {
   pageSize?: number;
 }
 
+/** Slackbot's user id in every workspace. */
+const SLACKBOT = 'USLACKBOT';
+
 const defaultSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal });
 
 function fetchWithSignal(signal?: AbortSignal): FetchFunction | undefined {
@@ -118,7 +121,9 @@ export function createSlackChat(opts: SlackChatOptions): ChatChannel {
       const teamId = opts.teamId ?? (await whoAmI()).team_id;
       const external = user.is_stranger || (teamId !== undefined && user.team_id !== teamId);
       const guest = user.is_restricted || user.is_ultra_restricted;
-      return { id: user.id, isBot: user.is_bot, deleted: user.deleted, isFullMember: !(external || guest || user.is_bot || user.deleted) };
+      // Slack's user object: "Slackbot is special, so is_bot will be false for it"
+      const isBot = user.is_bot || user.id === SLACKBOT;
+      return { id: user.id, isBot, deleted: user.deleted, isFullMember: !(external || guest || isBot || user.deleted) };
     },
     async listGroupMembers(groupId) {
       return (await caller.call('usergroups.users.list', { usergroup: groupId, include_disabled: false }, UsergroupUsersResponse)).users;

@@ -4,6 +4,7 @@ import type { Logger } from '../../../core/logger.js';
 import type { PublicationRepo } from '../../store/types.js';
 import type { ChatBlockMessage } from '../types.js';
 import { PUBLICATION_EVENT_TYPE, type PublishedIndex } from './find-published-message.js';
+import { compareTs } from './map-slack-message.js';
 import { PermalinkResponse, PostMessageResponse } from './schema.js';
 import { slackErrorCode, type SlackCaller } from './slack-call.js';
 
@@ -28,7 +29,9 @@ function parseExternalId(id: string): { channel: string; ts: string } {
 async function findEarlier(d: UpsertDeps, channel: string, msg: ChatBlockMessage): Promise<{ ts: string; url?: string } | undefined> {
   const row = await d.publications?.get(msg.idempotencyKey);
   const stored = row && parseExternalId(row.externalId);
-  if (row && stored?.channel === channel) return { ts: stored.ts, url: row.url };
+  // a reply is newer than its parent: an older one is in the thread of an earlier parent (deleted,
+  // its replies kept under a tombstone, and posted anew), where an edit would leave this thread empty
+  if (row && stored?.channel === channel && (!msg.threadTs || compareTs(stored.ts, msg.threadTs) >= 0)) return { ts: stored.ts, url: row.url };
   const oldestTs = String(Math.floor(d.clock.nowMs() / 1000) - d.searchWindowDays * 86_400);
   const ts = await d.published.find({ channel, idempotencyKey: msg.idempotencyKey, threadTs: msg.threadTs, oldestTs });
   return ts ? { ts } : undefined;

@@ -106,6 +106,14 @@ describe('createSlackChat reads', () => {
     expect(result).toEqual({ id: 'U1', ...expected });
   });
 
+  it('getUser: Slackbot is a bot, though Slack answers is_bot false for it', async () => {
+    const { chat } = slackAgainst(fake);
+
+    const result = await chat.getUser('USLACKBOT');
+
+    expect(result).toEqual({ id: 'USLACKBOT', isBot: true, deleted: false, isFullMember: false });
+  });
+
   it.each([
     { teamId: undefined, expected: true, authCalls: 1 },
     { teamId: 'TFLEET', expected: true, authCalls: 0 },

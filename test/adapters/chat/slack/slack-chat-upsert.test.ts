@@ -110,6 +110,24 @@ describe('createSlackChat upsertMessage', () => {
     expect(publications.rows.get('k:gone')?.externalId).toBe(`${channel}:${result.ts}`);
   });
 
+  it('posts a reply into the thread of a parent posted anew, not into the thread of the deleted one', async () => {
+    const publications = memoryPublications();
+    const first = slackAgainst(fake, { publications }).chat;
+    const parent = await first.upsertMessage(digestMessage(channel, 'k:parent'));
+    const reply = await first.upsertMessage(digestMessage(channel, 'k:reply', parent.ts));
+    fake.remove(channel, parent.ts);
+    const rerun = slackAgainst(fake, { publications }).chat;
+
+    const newParent = await rerun.upsertMessage(digestMessage(channel, 'k:parent'));
+    const newReply = await rerun.upsertMessage({ ...digestMessage(channel, 'k:reply', newParent.ts), text: 'v2 reply' });
+
+    expect([newParent.created, newReply.created]).toEqual([true, true]);
+    expect(fake.messages(channel).filter((m) => m.thread_ts === newParent.ts && m.ts !== newParent.ts).map((m) => m.text)).toEqual(['v2 reply']);
+    expect(fake.messages(channel).find((m) => m.ts === reply.ts)).toMatchObject({ text: 'digest k:reply', thread_ts: parent.ts });
+    expect(fake.messages(channel).find((m) => m.ts === reply.ts)).not.toHaveProperty('edited');
+    expect(publications.rows.get('k:reply')?.externalId).toBe(`${channel}:${newReply.ts}`);
+  });
+
   it('asks Slack for no link or media previews when it posts', async () => {
     const { chat } = slackAgainst(fake);
 

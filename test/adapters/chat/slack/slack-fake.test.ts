@@ -45,6 +45,23 @@ describe('the Slack fake itself', () => {
     expect(replies.messages?.[1]).not.toHaveProperty('reply_count');
   });
 
+  it('leaves a deleted thread parent as a tombstone with its replies, as Slack does; a message without replies goes', async () => {
+    const channel = fake.addChannel('c');
+    const lone = fake.seed(channel, { user: 'U1', text: 'lone' });
+    const parent = fake.seed(channel, { user: 'U1', text: 'parent' });
+    const reply = fake.seed(channel, { user: 'U2', text: 'r1', thread_ts: parent });
+    const c = client(fake.token);
+
+    fake.remove(channel, lone);
+    fake.remove(channel, parent);
+    const history = (await c.apiCall('conversations.history', { channel })) as { messages?: unknown[] };
+    const replies = (await c.apiCall('conversations.replies', { channel, ts: parent })) as { messages?: unknown[] };
+
+    const tombstone = { ts: parent, thread_ts: parent, subtype: 'tombstone', user: 'USLACKBOT', hidden: true, text: 'This message was deleted.', reply_count: 1 };
+    expect(history.messages).toEqual([expect.objectContaining(tombstone)]);
+    expect(replies.messages).toEqual([expect.objectContaining(tombstone), expect.objectContaining({ ts: reply, text: 'r1' })]);
+  });
+
   it('answers 429 to every call of a method past an allowance, until lifted', async () => {
     fake.rateLimitAfter('auth.test', 1, 60);
     const c = client(fake.token);
