@@ -60,13 +60,17 @@ function describe(raw: unknown, index: number): string {
   return typeof obj.component === 'string' ? `${id} (${obj.component})` : id;
 }
 
-/** `component: '*'` → one entry per component matcher, the matcher inlined into the template. */
+/**
+ * `component: '*'` → one entry per component matcher, the matcher inlined into the template; its
+ * `recordingRule`, if any, is a prefix: `<prefix>:<component>:<id>`. None without one: a user entry
+ * replacing a built-in would otherwise read the shipped rule of the built-in, not its own template.
+ */
 function expand(def: SignalDefinition, matchers: Readonly<Record<string, string>>): CatalogEntry[] {
   if (def.component !== '*') return [def];
   return Object.entries(matchers).map(([component, matcher]) => ({
     ...def,
     component,
     promql: def.promql.replace(/\{\{\s*componentMatcher\s*\}\}/g, matcher),
-    recordingRule: def.kind === 'golden' ? `${def.recordingRule ?? 'fleetops'}:${component.replace(/-/g, '_')}:${def.id}` : undefined,
+    recordingRule: def.kind === 'golden' && def.recordingRule ? `${def.recordingRule}:${component.replace(/-/g, '_')}:${def.id}` : undefined,
   }));
 }

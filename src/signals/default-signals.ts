@@ -71,16 +71,23 @@ function redSignals(component: string, f: RedFamily): Definition[] {
 
 const M = '{{componentMatcher}}';
 const ratio = (num: string, den: string): string => `sum ${BY} (${num}) / sum ${BY} (${den})`;
-const sat = (id: string, promql: string, slo: number): Definition => ({ id, component: '*', unit: 'ratio', badDirection: 'up', slo, promql });
+const sat = (id: string, promql: string, slo: number): Definition => ({ id, component: '*', unit: 'ratio', badDirection: 'up', slo, promql, recordingRule: 'fleetops' });
+
+/**
+ * kube-state-metrics run as two replicas (or both pods of a rolling update) exports each object
+ * twice, differing in `instance`: one series per container or pod before summing or counting.
+ */
+const perContainer = (expr: string): string => `max by ({{clusterLabel}}, namespace, pod, container) (${expr})`;
+const perPod = (expr: string): string => `group by ({{clusterLabel}}, namespace, pod) (${expr})`;
 
 /**
  * Saturation of a component's pods against their limits (cAdvisor ÷ kube-state-metrics); network:
  * mean transmit rate per pod ÷ NIC speed. `container!=""` skips cAdvisor's pod-level cgroup.
  */
 const SATURATION: Definition[] = [
-  sat('cpu_saturation', ratio(`rate(container_cpu_usage_seconds_total{${C}, ${M}, container!=""}${W})`, `kube_pod_container_resource_limits{${C}, ${M}, resource="cpu"}`), 0.8),
-  sat('memory_saturation', ratio(`container_memory_working_set_bytes{${C}, ${M}, container!=""}`, `kube_pod_container_resource_limits{${C}, ${M}, resource="memory"}`), 0.85),
-  sat('network_saturation', `sum ${BY} (rate(container_network_transmit_bytes_total{${C}, ${M}}${W})) / (count ${BY} (kube_pod_info{${C}, ${M}}) * max ${BY} (node_network_speed_bytes{${C}, device="eth0"}))`, 0.7),
+  sat('cpu_saturation', ratio(`rate(container_cpu_usage_seconds_total{${C}, ${M}, container!=""}${W})`, perContainer(`kube_pod_container_resource_limits{${C}, ${M}, resource="cpu"}`)), 0.8),
+  sat('memory_saturation', ratio(`container_memory_working_set_bytes{${C}, ${M}, container!=""}`, perContainer(`kube_pod_container_resource_limits{${C}, ${M}, resource="memory"}`)), 0.85),
+  sat('network_saturation', `sum ${BY} (rate(container_network_transmit_bytes_total{${C}, ${M}}${W})) / (count ${BY} (${perPod(`kube_pod_info{${C}, ${M}}`)}) * max ${BY} (node_network_speed_bytes{${C}, device="eth0"}))`, 0.7),
 ];
 
 /** The kubelet is a host process: its own process metrics against a nominal 0.5 core and 1 GiB per node. */
@@ -93,6 +100,11 @@ const KUBELET_SATURATION: Definition[] = [
 const byNode = (expr: string): string => `label_replace(max by ({{clusterLabel}}, instance) (${expr}), "node", "$1", "instance", "(.*)")`;
 const NIC = 'device="eth0"';
 const perStep = (expr: string): string => `${expr} * {{stepSeconds}}`;
+/**
+ * A scrape that does not honour the exporter's labels (cert-manager's chart: `honorLabels: false`)
+ * renames the object's `namespace` to `exported_namespace` and sets `namespace` to the exporter's own.
+ */
+const ownNamespace = (expr: string): string => `label_replace(${expr}, "namespace", "$1", "exported_namespace", "(.+)")`;
 
 /** Drill-down series used by RCA evidence collectors, per node / pod / certificate. */
 const DRILLDOWN: Definition[] = [
@@ -100,10 +112,10 @@ const DRILLDOWN: Definition[] = [
   { id: 'node_disk_usage', component: 'node', labels: ['node'], kind: 'drilldown', unit: 'ratio', badDirection: 'up', promql: byNode(`1 - node_filesystem_avail_bytes{${C}, mountpoint="/"} / node_filesystem_size_bytes{${C}, mountpoint="/"}`) },
   { id: 'node_memory_pressure', component: 'node', labels: ['node'], kind: 'drilldown', unit: 'ratio', badDirection: 'up', promql: byNode(`1 - node_memory_MemAvailable_bytes{${C}} / node_memory_MemTotal_bytes{${C}}`) },
   { id: 'node_ready', component: 'node', labels: ['node'], kind: 'drilldown', unit: 'ratio', badDirection: 'down', promql: `max by ({{clusterLabel}}, node) (kube_node_status_condition{${C}, condition="Ready", status="true"})` },
-  { id: 'pod_restarts', component: '*', labels: ['namespace', 'pod'], kind: 'drilldown', unit: 'count', badDirection: 'up', promql: perStep(`sum by ({{clusterLabel}}, namespace, pod) (rate(kube_pod_container_status_restarts_total{${C}, ${M}}${W}))`) },
+  { id: 'pod_restarts', component: '*', labels: ['namespace', 'pod'], kind: 'drilldown', unit: 'count', badDirection: 'up', promql: perStep(`sum by ({{clusterLabel}}, namespace, pod) (${perContainer(`rate(kube_pod_container_status_restarts_total{${C}, ${M}}${W})`)})`) },
   { id: 'oom_kills', component: '*', labels: ['namespace', 'pod'], kind: 'drilldown', unit: 'count', badDirection: 'up', promql: perStep(`sum by ({{clusterLabel}}, namespace, pod) (rate(container_oom_events_total{${C}, ${M}}${W}))`) },
   { id: 'dns_timeouts', component: 'coredns', labels: ['namespace', 'pod'], kind: 'drilldown', unit: 'count', badDirection: 'up', promql: perStep(`sum by ({{clusterLabel}}, namespace, pod) (rate(coredns_dns_responses_total{${C}, namespace="kube-system", pod=~"coredns-.*", rcode="SERVFAIL"}${W}))`) },
-  { id: 'cert_expiry_seconds', component: 'cert-manager', labels: ['namespace', 'certificate'], kind: 'drilldown', unit: 'seconds', badDirection: 'down', promql: `label_replace(min by ({{clusterLabel}}, namespace, name) (certmanager_certificate_expiration_timestamp_seconds{${C}}) - time(), "certificate", "$1", "name", "(.*)")` },
+  { id: 'cert_expiry_seconds', component: 'cert-manager', labels: ['namespace', 'certificate'], kind: 'drilldown', unit: 'seconds', badDirection: 'down', promql: `label_replace(min by ({{clusterLabel}}, namespace, name) (${ownNamespace(`certmanager_certificate_expiration_timestamp_seconds{${C}}`)}) - time(), "certificate", "$1", "name", "(.*)")` },
 ];
 
 /** Every built-in definition (before expansion of `component: '*'`). */

@@ -42,10 +42,18 @@ export function rateWindowFor(window: string, stepSeconds: number | undefined): 
   return Number(m[1]) * UNIT_SECONDS[m[2]] < stepSeconds ? `${stepSeconds}s` : window;
 }
 
+/** Rate window of the shipped recording rules (rules/, renderRecordingRules). */
+export const RULE_RATE_WINDOW = '5m';
+
 /** Fill an entry's template (or select its recording rule) for one batch of clusters. */
 export function renderPromql(entry: CatalogEntry, opts: RenderOptions): string {
   const matcher = clusterMatcher(opts.clusterLabel, opts.clusters);
-  if (opts.useRecordingRule && entry.recordingRule) return `${entry.recordingRule}{${matcher}}`;
+  if (opts.useRecordingRule && entry.recordingRule) {
+    // at a step longer than the rule's window, one sample a step would miss a dip between two of them
+    const window = rateWindowFor(RULE_RATE_WINDOW, opts.stepSeconds);
+    const selector = `${entry.recordingRule}{${matcher}}`;
+    return window === RULE_RATE_WINDOW ? selector : `avg_over_time(${selector}[${window}])`;
+  }
   const values: Record<string, string> = {
     clusterLabel: opts.clusterLabel,
     clusterMatcher: matcher,

@@ -1,9 +1,10 @@
 import { stringify } from 'yaml';
 import type { SignalCatalog } from './catalog.js';
-import { renderPromql } from './render-promql.js';
+import { RULE_RATE_WINDOW, renderPromql } from './render-promql.js';
 
 export interface RecordingRuleOptions {
   clusterLabel?: string;
+  /** Rate window of the rules (default RULE_RATE_WINDOW, which the planner assumes when it reads them). */
   rateWindow?: string;
   /** Evaluation interval of the rule group. */
   interval?: string;
@@ -29,7 +30,7 @@ export function renderRecordingRules(catalog: SignalCatalog, opts: RecordingRule
     .filter((e) => e.recordingRule)
     .map((e) => ({
       record: e.recordingRule as string,
-      expr: renderPromql(e, { clusterLabel, clusters: [], rateWindow: opts.rateWindow, useRecordingRule: false }),
+      expr: renderPromql(e, { clusterLabel, clusters: [], rateWindow: opts.rateWindow ?? RULE_RATE_WINDOW, useRecordingRule: false }),
       labels: { fleetops_signal: e.id, fleetops_component: e.component },
     }));
   const group = { name: 'fleetops-golden-signals', interval: opts.interval ?? '1m', rules };

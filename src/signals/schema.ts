@@ -20,7 +20,7 @@ export const SignalDefinition = z.strictObject({
   badDirection: z.enum(['up', 'down']),
   /** Default SLO target, in the signal's unit (availability: 0.999). */
   slo: z.number().optional(),
-  /** Name of a recording rule holding this expression pre-aggregated by cluster (+ labels). */
+  /** Name of a recording rule holding this expression pre-aggregated by cluster (+ labels); for `component: '*'`, its prefix. */
   recordingRule: z.string().regex(promName, 'a valid metric name').optional(),
   /** Extra grouping labels kept on the series (drill-down: node, pod). */
   labels: z.array(z.string().regex(labelName)).default([]),

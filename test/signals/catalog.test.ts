@@ -3,6 +3,7 @@ import { ConfigError } from '../../src/core/errors.js';
 import { COMPONENTS, SIGNALS } from '../../src/fleet/types.js';
 import { buildCatalog } from '../../src/signals/catalog.js';
 import { checkPromqlTemplate } from '../../src/signals/check-promql-template.js';
+import { planQueries } from '../../src/signals/query-planner.js';
 
 const good = { id: 'queue_depth', component: 'workload', unit: 'count', badDirection: 'up', promql: 'sum by ({{clusterLabel}}) (queue_depth{ {{clusterMatcher}} })' };
 
@@ -31,6 +32,19 @@ describe('buildCatalog', () => {
 
     expect(catalog.entriesFor('queue_depth')).toHaveLength(1);
     expect(catalog.entriesFor('availability', 'coredns')[0].promql).toContain('queue_depth');
+  });
+
+  it('reads a user entry for every component (`*`) through its own template, not the shipped recording rule of the built-in it replaces', () => {
+    const user = { ...good, id: 'cpu_saturation', component: '*', unit: 'ratio', promql: 'sum by ({{clusterLabel}}) (my_cpu{ {{clusterMatcher}}, {{componentMatcher}} })' };
+    const catalog = buildCatalog([user, { ...user, id: 'queue_saturation', recordingRule: 'team' }]);
+
+    const [entry] = catalog.entriesFor('cpu_saturation', 'coredns');
+    const [query] = planQueries({ catalog, signal: 'cpu_saturation', component: 'coredns', clusters: ['c1'], startMs: 0, endMs: 3_600_000, stepSeconds: 300, clusterLabel: 'cluster', useRecordingRule: () => true });
+
+    expect(entry.recordingRule).toBeUndefined();
+    expect(query.promql).toContain('my_cpu{ cluster="c1", namespace="kube-system"');
+    expect(catalog.entriesFor('queue_saturation', 'coredns')[0].recordingRule).toBe('team:coredns:queue_saturation');
+    expect(buildCatalog().entriesFor('cpu_saturation', 'coredns')[0].recordingRule).toBe('fleetops:coredns:cpu_saturation');
   });
 
   it.each([

@@ -119,10 +119,19 @@ describe('rate window', () => {
   const render = (stepSeconds: number, rateWindow = '5m') => renderPromql(restarts, { clusterLabel: 'cluster', clusters: ['a'], stepSeconds, rateWindow, useRecordingRule: false });
 
   it('widens to the step when the step is longer, so per-step counts cover the whole step', () => {
-    expect(render(300)).toContain('[5m])) * 300');
-    expect(render(60)).toContain('[5m])) * 60');
-    expect(render(3600)).toContain('[3600s])) * 3600');
-    expect(render(900, '15m')).toContain('[15m])) * 900');
+    expect(render(300)).toContain('[5m]))) * 300');
+    expect(render(60)).toContain('[5m]))) * 60');
+    expect(render(3600)).toContain('[3600s]))) * 3600');
+    expect(render(900, '15m')).toContain('[15m]))) * 900');
     expect(rateWindowFor('2h', 3600)).toBe('2h');
+  });
+
+  it('reads a recording rule (a 5m rate) as its mean over a longer step, not one 5-minute sample of each step', () => {
+    const availability = catalog.entriesFor('availability', 'coredns')[0];
+    const viaRule = (stepSeconds: number) => renderPromql(availability, { clusterLabel: 'cluster', clusters: ['a'], stepSeconds, useRecordingRule: true });
+
+    expect(viaRule(300)).toBe('fleetops:coredns:availability{cluster="a"}');
+    expect(viaRule(60)).toBe('fleetops:coredns:availability{cluster="a"}');
+    expect(viaRule(3600)).toBe('avg_over_time(fleetops:coredns:availability{cluster="a"}[3600s])');
   });
 });
