@@ -1,3 +1,5 @@
+import { ExternalServiceError } from '../../core/errors.js';
+
 /** A chat message as posted or read back. Text fields are untrusted data. */
 export interface ChatMessage {
   ts: string;
@@ -43,7 +45,11 @@ export interface ChatUser {
 export interface ChatChannel {
   /** Post, or edit the message that carries the same idempotency key (found by metadata). Returns its ts. */
   upsertMessage(msg: ChatBlockMessage): Promise<{ channel: string; ts: string; permalink?: string; created: boolean }>;
-  /** Replies of a thread, oldest first, paginated to the end. */
+  /**
+   * Replies of a thread, oldest first, paginated to the end. Throws ThreadGoneError when the thread
+   * does not exist (its parent deleted without replies, or never posted); a deleted parent with
+   * replies is a tombstone, and its replies are returned.
+   */
   listReplies(channel: string, threadTs: string): Promise<ChatMessage[]>;
   /** Messages of a channel in [oldestTs, latestTs], paginated; thread parents carry `replyCount` and `latestReplyTs`. */
   history(channel: string, range: { oldestTs: string; latestTs: string }): Promise<ChatMessage[]>;
@@ -57,4 +63,15 @@ export interface ChatChannel {
   listGroupMembers(groupId: string): Promise<string[]>;
   /** fleetops' own user id in the workspace (a reply may address it by mention); undefined where unknown. */
   selfUserId(): Promise<string | undefined>;
+}
+
+/**
+ * A thread that does not exist (Slack's thread_not_found): its parent was deleted with no reply under
+ * it, or never posted. Reading it again will not help. An ExternalServiceError with Slack's status 200,
+ * so callers that treat a Slack refusal as final keep doing so.
+ */
+export class ThreadGoneError extends ExternalServiceError {
+  constructor(message: string, readonly channel: string, readonly threadTs: string, options?: { cause?: unknown; service?: string }) {
+    super(message, { service: options?.service ?? 'slack', status: 200, retryable: false }, options);
+  }
 }

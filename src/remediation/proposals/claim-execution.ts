@@ -1,3 +1,4 @@
+import { ThreadGoneError } from '../../adapters/chat/types.js';
 import type { ProposalRow } from '../../adapters/store/types.js';
 import { evaluateApprovals } from '../approval/approval-policy.js';
 import { loadApproverSets } from '../approval/approver-directory.js';
@@ -8,7 +9,7 @@ import { onlyWaiting } from './guardrail-gate.js';
 import type { ProposalView } from './proposal-message.js';
 import { shortId } from './proposal-id.js';
 import { transitionProposal } from './proposal-state.js';
-import { findProposalPost, noteWaiting, postThreadNote, upsertProposalMessage } from './proposal-thread.js';
+import { decisionsSincePost, findProposalPost, noteWaiting, postThreadNote, upsertProposalMessage } from './proposal-thread.js';
 import { loadProposalView } from './proposal-view.js';
 import { readDecisions } from './reconcile-proposed.js';
 import type { RemediationDeps } from './remediation-deps.js';
@@ -29,9 +30,16 @@ async function refuseExecution(deps: RemediationDeps, view: ProposalView | undef
   return undefined;
 }
 
+/** Its thread is gone (message and approvals deleted): nothing left shows the approvals, so it does not start. */
+async function expireDeleted(deps: RemediationDeps, p: ProposalRow): Promise<undefined> {
+  deps.logger.warn({ proposal: p.id, channel: p.channel, threadTs: p.threadTs }, 'proposal message deleted: approved proposal expired');
+  await transitionProposal(deps.store, p, 'expired', deps.clock.nowMs(), { actor: 'fleetops', details: { reason: 'proposal message deleted', after: 'approved' } });
+  return undefined;
+}
+
 /** Approvals recorded earlier, judged again against today's groups, allowlist and autonomy. */
 async function approvalsStillValid(deps: RemediationDeps, view: ProposalView): Promise<boolean> {
-  const recorded = await deps.store.approvals.list(view.proposal.id);
+  const recorded = decisionsSincePost(await deps.store.approvals.list(view.proposal.id), await findProposalPost(deps.store, view.proposal));
   const policy = evaluateApprovals({
     decisions: recorded.map((a) => ({ userId: a.userId, decision: a.decision, messageTs: a.messageTs, reason: a.reason })),
     requirement: view.requirement, proposer: view.context.proposer, botUserIds: new Set(deps.config.botUserIds),
@@ -74,7 +82,8 @@ export async function claimExecution(deps: RemediationDeps, p: ProposalRow): Pro
   // the thread is read again: a valid `reject` sent after the approvals still stops it (a claim that
   // failed on an earlier run leaves the proposal approved, and the thread is otherwise read only while proposed)
   const post = await findProposalPost(deps.store, p);
-  const policy = post ? await readDecisions(deps, view, post) : undefined;
+  const policy = post ? await readDecisions(deps, view, post).catch((err: unknown) => (err instanceof ThreadGoneError ? 'gone' as const : Promise.reject(err))) : undefined;
+  if (policy === 'gone') return expireDeleted(deps, p);
   if (policy?.verdict === 'rejected' && policy.rejection) {
     const { userId, reason, messageTs } = policy.rejection;
     const next = await transitionProposal(deps.store, p, 'rejected', deps.clock.nowMs(), { actor: userId, details: { reason: reason ?? '', messageTs, after: 'approved' } });

@@ -31,3 +31,10 @@ export function toSlackTs(ms: number): string {
   const seconds = Math.floor(ms / 1000);
   return `${seconds}.${String((ms - seconds * 1000) * 1000).padStart(6, '0')}`;
 }
+
+/** Slack timestamps in order (`seconds.micros`; a Number would round them). */
+export function compareTs(a: string, b: string): number {
+  const [as, af = ''] = a.split('.');
+  const [bs, bf = ''] = b.split('.');
+  return Number(as) - Number(bs) || Number(af.padEnd(6, '0')) - Number(bf.padEnd(6, '0'));
+}

@@ -1,9 +1,9 @@
 import type { ChatChannel } from '../../adapters/chat/types.js';
-import type { ProposalRow, Store } from '../../adapters/store/types.js';
+import type { ApprovalRow, ProposalRow, Store } from '../../adapters/store/types.js';
 import type { Clock } from '../../core/clock.js';
 import { section } from '../../reporting/slack/index.js';
 import { auditOnce } from '../audit/audit-once.js';
-import { shortId } from './proposal-id.js';
+import { compareTs, shortId } from './proposal-id.js';
 import { renderProposalMessage, type ProposalView } from './proposal-message.js';
 
 export interface ThreadDeps {
@@ -54,6 +54,38 @@ export async function upsertProposalMessage(deps: ThreadDeps, view: ProposalView
   await deps.store.publications.put({ key: postKey(p.id), sink: 'chat', externalId: `${posted.channel}:${posted.ts}`, url: posted.permalink, contentHash: p.state, updatedAtMs: nowMs });
   if (!p.threadTs) await deps.store.proposals.transition(p.id, [p.state], p.state, { channel: posted.channel, threadTs: posted.ts }, nowMs);
   return { channel: posted.channel, ts: posted.ts, threadTs: p.threadTs ?? posted.ts };
+}
+
+/**
+ * Posts the proposal message anew at top level after its thread was found gone (the message deleted
+ * with no reply under it): the new message is its thread from now on (the row's threadTs moves to it),
+ * and a note there says so. Audited once per deleted message. Rerun after a crash, it edits the new
+ * message (the publication row names it). Undefined when another process moved the proposal first.
+ */
+export async function repostProposalMessage(deps: ThreadDeps, view: ProposalView, gone: ProposalPost): Promise<{ proposal: ProposalRow; post: ProposalPost } | undefined> {
+  const p = view.proposal;
+  const { text, blocks } = renderProposalMessage(view);
+  const posted = await deps.chat.upsertMessage({ channel: p.channel ?? deps.defaultChannel, text, blocks, idempotencyKey: postKey(p.id) });
+  const nowMs = deps.clock.nowMs();
+  await deps.store.publications.put({ key: postKey(p.id), sink: 'chat', externalId: `${posted.channel}:${posted.ts}`, url: posted.permalink, contentHash: p.state, updatedAtMs: nowMs });
+  const moved = await deps.store.proposals.transition(p.id, [p.state], p.state, { channel: posted.channel, threadTs: posted.ts }, nowMs);
+  if (!moved) return undefined;
+  const post = { channel: posted.channel, ts: posted.ts, threadTs: posted.ts };
+  await auditOnce(deps.store, `proposal-reposted:${p.id}:${gone.ts}`, {
+    atMs: nowMs, actor: 'fleetops', action: 'proposal.reposted', subject: p.id,
+    details: { reason: 'proposal message deleted', deleted: { channel: gone.channel, ts: gone.ts, threadTs: gone.threadTs }, posted: { channel: post.channel, ts: post.ts } },
+  });
+  await postThreadNote(deps, post, p.id, `reposted:${gone.ts}`, `The earlier message of proposal \`${shortId(p.id)}\` (ts ${gone.ts}) was deleted, so it is posted anew here. Only replies in this thread count: \`approve ${shortId(p.id)}\` or \`reject ${shortId(p.id)} <reason>\`.`);
+  return { proposal: moved, post };
+}
+
+/**
+ * The recorded decisions given after the proposal's current message, so in its current thread: a
+ * proposal posted anew never counts a decision from its earlier thread (as a read of the thread
+ * refuses a reply sent before the message).
+ */
+export function decisionsSincePost(approvals: readonly ApprovalRow[], post: Pick<ProposalPost, 'ts'> | undefined): ApprovalRow[] {
+  return post ? approvals.filter((a) => compareTs(a.messageTs, post.ts) > 0) : [...approvals];
 }
 
 /** A thread reply about one event of the proposal; posted once per event key (reruns edit it). */

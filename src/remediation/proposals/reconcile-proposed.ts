@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../adapters/chat/types.js';
+import { ThreadGoneError, type ChatMessage } from '../../adapters/chat/types.js';
 import type { ProposalRow } from '../../adapters/store/types.js';
 import { evaluateApprovals, type ApproverSets, type PolicyResult } from '../approval/approval-policy.js';
 import { loadApproverSets, resolveCommandAuthors } from '../approval/approver-directory.js';
@@ -9,7 +9,7 @@ import { closeIfCanaryFailed, fleetActionFor } from './close-if-canary-failed.js
 import type { ProposalView } from './proposal-message.js';
 import { shortId, toSlackTs } from './proposal-id.js';
 import { OPEN_STATES, transitionProposal } from './proposal-state.js';
-import { findProposalPost, postThreadNote, upsertProposalMessage, type ProposalPost } from './proposal-thread.js';
+import { decisionsSincePost, findProposalPost, postThreadNote, repostProposalMessage, upsertProposalMessage, type ProposalPost } from './proposal-thread.js';
 import { loadProposalView } from './proposal-view.js';
 import type { RemediationDeps } from './remediation-deps.js';
 import type { ThreadReads } from './thread-reads.js';
@@ -106,7 +106,7 @@ const NO_APPROVERS: ApproverSets = { onCall: new Set(), managers: new Set(), all
  */
 async function unchangedDecisions(deps: RemediationDeps, view: ProposalView, post: ProposalPost, reads: ThreadReads | undefined): Promise<PolicyResult | undefined> {
   if (!reads?.unchanged(view.proposal, post)) return undefined;
-  const recorded = await deps.store.approvals.list(view.proposal.id);
+  const recorded = decisionsSincePost(await deps.store.approvals.list(view.proposal.id), post);
   const policy = evaluateApprovals({
     decisions: recorded.map((a) => ({ userId: a.userId, decision: a.decision, messageTs: a.messageTs, reason: a.reason })),
     requirement: view.requirement, proposer: view.context.proposer, botUserIds: new Set(deps.config.botUserIds),
@@ -146,26 +146,61 @@ async function currentDecisions(deps: RemediationDeps, view: ProposalView, post:
   return policy;
 }
 
+interface ThreadDecisions {
+  view: ProposalView;
+  post: ProposalPost;
+  justPosted: boolean;
+  policy: PolicyResult;
+}
+
+/**
+ * The decisions in the proposal's thread. A thread gone (its message deleted with no reply under it)
+ * would fail every run: before expiry the proposal is posted anew and only the new thread is read; at
+ * or after expiry it expires. Either is logged and audited. Undefined when nothing is left to decide.
+ */
+async function decisionsOrRepost(deps: RemediationDeps, view: ProposalView, post: ProposalPost, justPosted: boolean, reads?: ThreadReads): Promise<ThreadDecisions | undefined> {
+  try {
+    return { view, post, justPosted, policy: await currentDecisions(deps, view, post, justPosted, reads) };
+  } catch (err) {
+    if (!(err instanceof ThreadGoneError)) throw err;
+    const p = view.proposal;
+    const nowMs = deps.clock.nowMs();
+    const meta = { proposal: p.id, channel: post.channel, ts: post.ts, threadTs: post.threadTs };
+    if (nowMs >= p.expiresAtMs) {
+      deps.logger.warn(meta, 'proposal message deleted: proposal expired');
+      await transitionProposal(deps.store, p, 'expired', nowMs, { actor: 'fleetops', details: { reason: 'proposal message deleted', channel: post.channel, ts: post.ts } });
+      return undefined;
+    }
+    deps.logger.warn(meta, 'proposal message deleted: posted anew');
+    const reposted = await repostProposalMessage(deps, view, post);
+    if (!reposted) return undefined;
+    const next = { ...view, proposal: reposted.proposal };
+    return { view: next, post: reposted.post, justPosted: true, policy: await currentDecisions(deps, next, reposted.post, true, reads) };
+  }
+}
+
 /**
  * One `proposed` proposal: post it if needed, read decisions, then approve, reject or expire it.
  * Returns the approved row when it may now execute. With `reads` (the job's run), a thread is read
  * once for all its proposals, and not at all while unchanged; expiry still applies.
  */
-export async function reconcileProposed(deps: RemediationDeps, p: ProposalRow, reads?: ThreadReads): Promise<ProposalRow | undefined> {
-  const view = await loadProposalView(deps, p);
-  if (!view) return refuseWithoutContext(deps, p);
-  const found = await findProposalPost(deps.store, p);
-  const superseded = await supersededBy(deps, p);
-  if (superseded) return withdrawSuperseded(deps, view, found, superseded);
-  if (await closedByFailedCanary(deps, p)) return undefined;
-  const post = found ?? (await upsertProposalMessage(deps, view));
-  const policy = await currentDecisions(deps, view, post, !found, reads);
+export async function reconcileProposed(deps: RemediationDeps, row: ProposalRow, reads?: ThreadReads): Promise<ProposalRow | undefined> {
+  const loaded = await loadProposalView(deps, row);
+  if (!loaded) return refuseWithoutContext(deps, row);
+  const found = await findProposalPost(deps.store, row);
+  const superseded = await supersededBy(deps, row);
+  if (superseded) return withdrawSuperseded(deps, loaded, found, superseded);
+  if (await closedByFailedCanary(deps, row)) return undefined;
+  const decided = await decisionsOrRepost(deps, loaded, found ?? (await upsertProposalMessage(deps, loaded)), !found, reads);
+  if (!decided) return undefined;
+  const { view, post, justPosted, policy } = decided;
+  const p = view.proposal;
   const nowMs = deps.clock.nowMs();
   const actor = 'fleetops';
   let next: ProposalRow | undefined;
   if (policy.verdict === 'rejected' && policy.rejection) {
     next = await transitionProposal(deps.store, p, 'rejected', nowMs, { actor: policy.rejection.userId, details: { reason: policy.rejection.reason ?? '', messageTs: policy.rejection.messageTs } });
-  } else if (policy.verdict === 'approved' && !(view.requirement.kind === 'automatic' && (!found || nowMs > p.expiresAtMs))) {
+  } else if (policy.verdict === 'approved' && !(view.requirement.kind === 'automatic' && (justPosted || nowMs > p.expiresAtMs))) {
     // Automatic runs wait one run after the notice is posted, so people can still reject, and like a
     // human approval they count only before expiry (people had until then to object).
     const automatic = view.requirement.kind === 'automatic';

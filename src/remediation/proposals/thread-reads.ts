@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ChatMessage } from '../../adapters/chat/types.js';
 import type { ProposalRow, Store } from '../../adapters/store/types.js';
 import type { Logger } from '../../core/logger.js';
+import { compareTs } from './proposal-id.js';
 import { findProposalPost, type ProposalPost } from './proposal-thread.js';
 import type { RemediationDeps } from './remediation-deps.js';
 
@@ -67,13 +68,6 @@ const threadKey = (post: Pick<ProposalPost, 'channel' | 'threadTs'>) => `${post.
 const isParent = (m: ChatMessage) => !m.threadTs || m.threadTs === m.ts;
 /** A thread's state as conversations.history shows it on the parent; edits and reactions change neither part. */
 const stateOf = (post: Pick<ProposalPost, 'channel' | 'threadTs'>, replies: number, latestTs: string | undefined) => `${threadKey(post)}:${replies}/${latestTs ?? ''}`;
-
-/** Slack timestamps in order (`seconds.micros`; a Number would round them). */
-function compareTs(a: string, b: string): number {
-  const [as, af = ''] = a.split('.');
-  const [bs, bf = ''] = b.split('.');
-  return Number(as) - Number(bs) || Number(af.padEnd(6, '0')) - Number(bf.padEnd(6, '0'));
-}
 
 /**
  * Each channel's open threads as conversations.history shows their parents: one paged read per

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../core/atomic-write.js';
 import type { Clock } from '../../../core/clock.js';
-import type { ChatChannel, ChatMessage, ChatUser } from '../types.js';
+import { ThreadGoneError, type ChatChannel, type ChatMessage, type ChatUser } from '../types.js';
 import { openChannelFile, type ChannelFile } from './channel-file.js';
 import { renderOutboxHtml } from './render-outbox-html.js';
 
@@ -122,8 +122,13 @@ export function createOutboxChat(opts: OutboxOptions): ChatChannel & {
       });
       return { channel: msg.channel, ts, created: true };
     },
+    /** As Slack: a thread whose parent is gone keeps its replies; one with neither is gone. */
     async listReplies(channel, threadTs) {
-      return copies(channel, (m) => m.threadTs === threadTs && m.ts !== threadTs).sort(byTs);
+      const replies = copies(channel, (m) => m.threadTs === threadTs && m.ts !== threadTs).sort(byTs);
+      if (replies.length === 0 && !channelFile(channel).messages().some((m) => m.ts === threadTs)) {
+        throw new ThreadGoneError(`outbox ${channel}: thread ${threadTs} not found (its message was deleted, or never posted)`, channel, threadTs, { service: 'outbox' });
+      }
+      return replies;
     },
     /** Thread parents carry their reply count and latest reply, as Slack's history returns them. */
     async history(channel, range) {

@@ -5,7 +5,7 @@ import type { Clock } from '../../../core/clock.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { PublicationRepo } from '../../store/types.js';
-import type { ChatChannel, ChatUser } from '../types.js';
+import { ThreadGoneError, type ChatChannel, type ChatUser } from '../types.js';
 import { createChannelResolver } from './channel-resolver.js';
 import { createPublishedIndex } from './find-published-message.js';
 import { compareTs, mapSlackMessage } from './map-slack-message.js';
@@ -86,7 +86,10 @@ export function createSlackChat(opts: SlackChatOptions): ChatChannel {
     },
     async listReplies(channel, threadTs) {
       const id = await resolveChannel(channel);
-      const messages = await readAll('conversations.replies', { channel: id, ts: threadTs });
+      const messages = await readAll('conversations.replies', { channel: id, ts: threadTs }).catch((err: unknown) => {
+        const code = slackErrorCode(err);
+        throw code === 'thread_not_found' || code === 'message_not_found' ? new ThreadGoneError((err as Error).message, channel, threadTs, { cause: err }) : err;
+      });
       published.learn({ channel: id, threadTs }, messages);
       const parent = messages.find((m) => m.ts === threadTs);
       if (parent) parents.set(`${id}/${threadTs}`, parent);
