@@ -50,7 +50,30 @@ function sectionFindings(raw: RawRunbook): Finding[] {
     if (first === i) return [];
     return [{ file: raw.file, line: section.line, severity: 'error' as const, rule: 'duplicate-section', message: `section "## ${section.name}" appears twice (first at line ${raw.sections[first].line}): merge them` }];
   });
-  return [...missing, ...repeated];
+  return [...missing, ...repeated, ...orderFindings(raw)];
+}
+
+const FIXED_ORDER = REQUIRED_SECTIONS.join(', ');
+
+/**
+ * The fixed sections in their documented order, and no other `##` section (README: "exactly these, in this
+ * order"; `###` inside them is free). Warnings: the RCA still reads every section by name.
+ */
+function orderFindings(raw: RawRunbook): Finding[] {
+  const out: Finding[] = [];
+  let latest: { index: number; name: string } | undefined;
+  raw.sections.forEach((section, i) => {
+    if (raw.sections.findIndex((s) => s.name === section.name) !== i) return;
+    const index = (REQUIRED_SECTIONS as readonly string[]).indexOf(section.name);
+    if (index < 0) {
+      out.push({ file: raw.file, line: section.line, severity: 'warning', rule: 'extra-section', message: `section "## ${section.name}" is not one of the fixed sections (${FIXED_ORDER}): make it a ### heading inside one of them` });
+    } else if (latest && index < latest.index) {
+      out.push({ file: raw.file, line: section.line, severity: 'warning', rule: 'section-order', message: `section "## ${section.name}" comes after "## ${latest.name}": the fixed order is ${FIXED_ORDER}` });
+    } else {
+      latest = { index, name: section.name };
+    }
+  });
+  return out;
 }
 
 function evidenceFindings(raw: RawRunbook): Finding[] {

@@ -164,3 +164,30 @@ describe('runbooks lint: order', () => {
     expect(sorted).toEqual(['B.md', '_x.md', 'a.md', 'b.md', 'ä.md']);
   });
 });
+
+describe('runbooks lint: the fixed sections, in order, and no others', () => {
+  it('warns at a fixed section out of order, naming the one it follows and the order', () => {
+    const diagnosis = CLEAN.slice(CLEAN.indexOf('## Diagnosis'), CLEAN.indexOf('## Remediation'));
+    const text = CLEAN.replace(diagnosis, '').replace('## Verification', `${diagnosis}## Verification`);
+
+    const findings = lint({ 'dns-slow.md': text });
+
+    expect(findings.map(formatFinding)).toEqual([
+      `dns-slow.md:${lineOf(text, '## Diagnosis')}: warning: section "## Diagnosis" comes after "## Remediation": the fixed order is Symptoms, Diagnosis, Remediation, Verification, Escalation [section-order]`,
+    ]);
+  });
+
+  it('warns at a ## section that is not one of the fixed ones; ### inside them stays free', () => {
+    const text = CLEAN.replace('## Escalation', '### Rollback notes\n\nSee the change log.\n\n## Notes\n\nAsk in #dns.\n\n## Escalation');
+
+    const findings = lint({ 'dns-slow.md': text });
+
+    expect(findings.map(formatFinding)).toEqual([
+      `dns-slow.md:${lineOf(text, '## Notes')}: warning: section "## Notes" is not one of the fixed sections (Symptoms, Diagnosis, Remediation, Verification, Escalation): make it a ### heading inside one of them [extra-section]`,
+    ]);
+  });
+
+  it('finds nothing in a runbook with the fixed sections in order', () => {
+    expect(lint({ 'dns-slow.md': CLEAN })).toEqual([]);
+  });
+});
