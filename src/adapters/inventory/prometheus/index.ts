@@ -43,6 +43,16 @@ export interface PrometheusInventoryOptions extends PrometheusConnection, HttpCa
   expectedWithinHours?: number;
 }
 
+/**
+ * NIC speed per node. node-exporter's series name the node by a `node` label where the scrape adds one,
+ * else by `instance` (kube-prometheus relabels `instance` to the node name, as the node drill-downs
+ * assume); before, only a `node` label was read, so on kube-prometheus every node got the default speed.
+ */
+function nicSpeed(sel: string, at: At): string {
+  const speed = (node: string) => `node_network_speed_bytes{${sel}, device!~"lo|veth.*", node${node}}`;
+  return `max by (node) (${at(speed('!=""'))}) or max by (node) (label_replace(${at(speed('=""'))}, "node", "$1", "instance", "(.+)"))`;
+}
+
 /** A selector as read: its samples now, or its last ones within the window. */
 type At = (series: string) => string;
 /** One instant query, at the time of the listing or topology it is part of. */
@@ -81,7 +91,7 @@ export function createPrometheusInventory(opts: PrometheusInventoryOptions): Inv
   const podLabels = [...new Set(['namespace', 'pod', 'node', ...Object.values(matchers).flatMap(matcherLabels)])].join(', ');
   const topology = (q: Query, sel: string, at: At) => Promise.all([
     q(`group by (node) (${at(`kube_node_info{${sel}}`)})`), q(`group by (node, ${pool}) (${at(`kube_node_labels{${sel}}`)})`),
-    q(`group by (${podLabels}) (${at(`kube_pod_info{${sel}}`)})`), q(`max by (node) (${at(`node_network_speed_bytes{${sel}, device!~"lo|veth.*"}`)})`),
+    q(`group by (${podLabels}) (${at(`kube_pod_info{${sel}}`)})`), q(nicSpeed(sel, at)),
   ]);
 
   return {
