@@ -1,6 +1,6 @@
 import type { Inventory } from '../adapters/inventory/types.js';
 import type { MetricsSource } from '../adapters/metrics/types.js';
-import type { Store } from '../adapters/store/types.js';
+import type { IncidentGroupRow, Store } from '../adapters/store/types.js';
 import type { JobContext } from '../core/run-job.js';
 import type { Cluster, Topology } from '../fleet/types.js';
 import { leastCriticalCluster } from '../rca/hypotheses/remediation.js';
@@ -103,11 +103,7 @@ export async function analyseDigestGroup(group: DigestIncidentGroup, deps: Group
   const stored = deps.llm ? storedModelNarrative(await deps.store.rcas.get(group.id)) : undefined;
   const told = await narrateGroup({ group: { id: group.id, title: group.title, facts }, ledger: evidence, template, llm: deps.llm, cap: deps.cap, runbookIndex: deps.knowledge.runbookIndex, logger: ctx.logger, signal: ctx.signal, stored });
   await auditRefusedToolCalls(deps.store, { groupId: group.id, runId: ctx.runId, nowMs: ctx.clock.nowMs() }, told.toolCalls);
-  await deps.store.incidents.upsert({
-    id: group.id, runId: ctx.runId, day: deps.day, title: group.title, startMs: group.startMs, endMs: group.endMs, clusters: group.clusters,
-    anomalyIds: group.findings.map((f) => f.id),
-    attributes: { severity: group.severity, components: group.components, signals: group.signals, sharedAttributes: group.sharedAttributes },
-  });
+  await deps.store.incidents.upsert(incidentRow(group, ctx.runId, deps.day));
   await deps.store.rcas.upsert({
     groupId: group.id, runId: ctx.runId, engine: told.engine, verdict: rca.verdict, createdAtMs: ctx.clock.nowMs(),
     body: {
@@ -118,6 +114,15 @@ export async function analyseDigestGroup(group: DigestIncidentGroup, deps: Group
   const view = buildGroupView({ group, rca, ledger: evidence, engine: told.engine, narrative: told.narrative, llmRejection: told.rejection?.reasons, proposal: p, symptom });
   if (view.runbook && deps.runbooksUrl) view.runbook = { ...view.runbook, url: runbookUrl(deps.runbooksUrl, view.runbook) };
   return { view, narration: narrationOutcome(told) };
+}
+
+/** The stored incident row of a group (the weekly report, supersede and feedback read it); `extra` attributes on top. */
+export function incidentRow(group: DigestIncidentGroup, runId: string, day: string, extra: Record<string, unknown> = {}): IncidentGroupRow {
+  return {
+    id: group.id, runId, day, title: group.title, startMs: group.startMs, endMs: group.endMs, clusters: group.clusters,
+    anomalyIds: group.findings.map((f) => f.id),
+    attributes: { severity: group.severity, components: group.components, signals: group.signals, sharedAttributes: group.sharedAttributes, ...extra },
+  };
 }
 
 /** `runbooksUrl` filled in: `{id}` and `{line}` URL-encoded. */

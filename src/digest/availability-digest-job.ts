@@ -6,7 +6,7 @@ import type { Topology } from '../fleet/types.js';
 import { createLlmCallCap } from '../rca/narrative/llm-call-cap.js';
 import { refuseRerunPastRetention, type RetainedDaysField } from '../retention/retention-cutoffs.js';
 import { buildCatalog } from '../signals/catalog.js';
-import { analyseDigestGroup, type AnalysedGroup, type GroupRunDeps } from './analyse-digest-group.js';
+import { analyseDigestGroup, incidentRow, type AnalysedGroup, type GroupRunDeps } from './analyse-digest-group.js';
 import { loadDigestKnowledge, loadFeedbackPriors, type DigestKnowledge } from './digest-knowledge.js';
 import { buildDigestModel, buildGroupBrief, inDigestOrder, type DigestModel } from './digest-model.js';
 import { isDigestFinding, resolveDigestWindow } from './digest-window.js';
@@ -128,11 +128,7 @@ async function storeNotAnalysed(store: Store, ctx: JobContext, run: { day: strin
   for (let i = 0; i < groups.length; i += NOT_ANALYSED_BATCH) {
     const batch = groups.slice(i, i + NOT_ANALYSED_BATCH);
     try {
-      await store.incidents.upsertMany(batch.map((group) => ({
-        id: group.id, runId: ctx.runId, day: run.day, title: group.title, startMs: group.startMs, endMs: group.endMs, clusters: group.clusters,
-        anomalyIds: group.findings.map((f) => f.id),
-        attributes: { severity: group.severity, components: group.components, signals: group.signals, sharedAttributes: group.sharedAttributes, notAnalysed: { maxAnalysedGroups: run.maxAnalysedGroups } },
-      })));
+      await store.incidents.upsertMany(batch.map((group) => incidentRow(group, ctx.runId, run.day, { notAnalysed: { maxAnalysedGroups: run.maxAnalysedGroups } })));
     } catch (err) {
       if (ctx.signal.aborted) throw err;
       ctx.fail(`incidents:not-analysed:${batch[0].id}..${batch[batch.length - 1].id}`, err);

@@ -1,11 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/core/config/load-config.js';
 import { FleetopsConfig } from '../../src/core/config/schema.js';
-import { runJob } from '../../src/core/run-job.js';
 import { availabilityDigestJob } from '../../src/digest/availability-digest-job.js';
 import { DAY, dipFindings, END_MS, handEngine, harness, type Harness } from './digest-fixtures.js';
 
@@ -18,9 +16,7 @@ afterEach(async () => {
 
 async function digest(hh: Harness, config: Record<string, unknown>) {
   hh.deps.config = FleetopsConfig.parse(config);
-  const result = await runJob({ job: 'availability-digest', logger: pino({ level: 'silent' }), clock: hh.clock, deadlineSeconds: 600, store: hh.store }, async (ctx) => (
-    availabilityDigestJob(hh.deps, ctx, { day: DAY, endMs: END_MS, engine: handEngine(), concurrency: 1 })
-  ));
+  const result = await hh.run((ctx) => availabilityDigestJob(hh.deps, ctx, { day: DAY, endMs: END_MS, engine: handEngine(), concurrency: 1 }));
   expect(result.failures).toEqual([]);
   const replies = hh.outbox.readAll(CHANNEL).filter((m) => m.threadTs).map((m) => JSON.stringify(m.blocks));
   return { replies, md: readFileSync(join(hh.dir, 'docs', `digest_${DAY}.md`), 'utf8') };
