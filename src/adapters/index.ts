@@ -22,7 +22,8 @@ import { createStore } from './store/index.js';
 import { createPrometheusInventory } from './inventory/prometheus/index.js';
 import { createPrometheusMetrics } from './metrics/prometheus/index.js';
 import type { PrometheusAuth, PrometheusConnection } from './metrics/prometheus/connection.js';
-import { buildCatalog } from '../signals/catalog.js';
+import { configCatalog } from '../signals/catalog.js';
+import { componentMatchersOf } from '../signals/component-matchers.js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { createPrometheusAlertHistory } from './alerts/prometheus/index.js';
 import { createSlackChat } from './chat/slack/index.js';
@@ -105,9 +106,9 @@ export function buildAdapters(deps: AdapterDeps): Adapters {
     inventory: once(() => (config.inventory.kind === 'file'
       ? createFileInventory({ path: config.inventory.file ?? missing('inventory.file', 'a YAML or CSV path when inventory.kind is file') })
       : config.inventory.kind === 'simulator' ? sim().inventory
-        : createPrometheusInventory({ ...prometheusConnection(config, env), clusterLabel: config.clusterLabel, expectedWithinHours: config.inventory.expectedWithinHours, logger: deps.logger, clock }))),
+        : createPrometheusInventory({ ...prometheusConnection(config, env), clusterLabel: config.clusterLabel, componentMatchers: componentMatchersOf(config.components), expectedWithinHours: config.inventory.expectedWithinHours, logger: deps.logger, clock }))),
     metrics: once(() => (config.metrics.kind === 'simulator' ? sim().metrics : createPrometheusMetrics({
-      ...prometheusConnection(config, env), catalog: buildCatalog(config.signals), clusterLabel: config.clusterLabel,
+      ...prometheusConnection(config, env), catalog: configCatalog(config), clusterLabel: config.clusterLabel,
       concurrency: config.metrics.prometheus.concurrency, retries: config.metrics.prometheus.retries,
       breakerFailures: config.metrics.prometheus.breakerFailures, breakerCooldownMs: config.metrics.prometheus.breakerCooldownMs,
       limits: { maxPointsPerSeries: config.metrics.prometheus.maxPointsPerSeries, maxSamplesPerQuery: config.metrics.prometheus.maxSamplesPerQuery },

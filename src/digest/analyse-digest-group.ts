@@ -23,6 +23,8 @@ export interface GroupRunDeps {
   store: Store;
   knowledge: DigestKnowledge;
   signals: SignalCatalog;
+  /** Component → pod matchers (built-in and the config's `components`): whose namespaces a component's log lines come from. */
+  componentMatchers?: Readonly<Record<string, string>>;
   sloOverrides: Record<string, number>;
   clusters: Cluster[];
   feedbackPriors: Map<string, number>;
@@ -52,7 +54,7 @@ export interface AnalysedGroup {
  */
 export async function analyseDigestGroup(group: DigestIncidentGroup, deps: GroupRunDeps, ctx: JobContext): Promise<AnalysedGroup> {
   const evidence = await deps.engine.collectEvidence(group, deps.ports, {
-    signal: ctx.signal, nowMs: deps.dataNowMs, fleetSize: deps.clusters.length, feedbackPriors: deps.feedbackPriors, fail: (part, err) => ctx.fail(`group:${group.id}:${part}`, err),
+    signal: ctx.signal, nowMs: deps.dataNowMs, fleetSize: deps.clusters.length, feedbackPriors: deps.feedbackPriors, componentMatchers: deps.componentMatchers, fail: (part, err) => ctx.fail(`group:${group.id}:${part}`, err),
   });
   await deps.store.evidence.insertMany(evidence);
   const analyse = async (clusters: readonly string[]) => deps.engine.analyseGroup(group, evidence, {

@@ -5,7 +5,8 @@ import type { JobContext, PartFailure } from '../core/run-job.js';
 import type { Topology } from '../fleet/types.js';
 import { createLlmCallCap } from '../rca/narrative/llm-call-cap.js';
 import { refuseRerunPastRetention, type RetainedDaysField } from '../retention/retention-cutoffs.js';
-import { buildCatalog } from '../signals/catalog.js';
+import { configCatalog } from '../signals/catalog.js';
+import { componentMatchersOf } from '../signals/component-matchers.js';
 import { analyseDigestGroup, incidentRow, type AnalysedGroup, type GroupRunDeps } from './analyse-digest-group.js';
 import { loadDigestKnowledge, loadFeedbackPriors, type DigestKnowledge } from './digest-knowledge.js';
 import { buildDigestModel, buildGroupBrief, inDigestOrder, type DigestModel } from './digest-model.js';
@@ -148,7 +149,7 @@ async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, o
     engine: opts.engine, store, clusters: run.clusters, day: run.day, llm,
     ports: { inventory, metrics: deps.metrics(), logs: deps.logs(), events: deps.events(), changes: deps.changes() },
     knowledge: opts.knowledge ?? loadDigestKnowledge({ runbooksDir: deps.config.runbooksDir }),
-    signals: buildCatalog(deps.config.signals), sloOverrides: deps.config.scan.slo,
+    signals: configCatalog(deps.config), componentMatchers: componentMatchersOf(deps.config.components), sloOverrides: deps.config.scan.slo,
     feedbackPriors: await loadFeedbackPriors(store, ctx.clock.nowMs()),
     topology: async (ids) => new Map((await Promise.all(ids.map(async (id) => [id, await topologyOf(id)] as const))).filter((e): e is [string, Topology] => e[1] !== undefined)),
     cap: llm ? createLlmCallCap(Math.min(run.groups, llm.maxCalls)) : undefined,

@@ -23,6 +23,8 @@ export interface CollectContext {
   fleetSize?: number;
   /** Past feedback (as in AnalyseContext): the group's own become citable `history` rows. */
   feedbackPriors?: ReadonlyMap<string, number>;
+  /** Component → pod matchers: the namespaces a component's log lines count from. */
+  componentMatchers?: Readonly<Record<string, string>>;
 }
 
 /** What `analyseGroup` needs besides the group and its evidence (loaded once per digest). */

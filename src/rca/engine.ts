@@ -36,6 +36,8 @@ export interface CollectContext {
   fleetSize?: number;
   /** Past feedback keyed `<signature>::<failureMode>`: the group's own become `history` rows, which a prior must cite. */
   feedbackPriors?: ReadonlyMap<string, number>;
+  /** Component → pod matchers (default: the built-in ones): a component's log lines count only from the namespaces its matcher names. */
+  componentMatchers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface CollectContext {
  * observations give the same ids on a rerun.
  */
 export async function collectEvidence(group: IncidentGroup, ports: RcaPorts, ctx: CollectContext): Promise<EvidenceRow[]> {
-  const plan = evidencePlan(group, ctx.nowMs, ctx.maxSampledClusters ?? 3);
+  const plan = evidencePlan(group, ctx.nowMs, ctx.maxSampledClusters ?? 3, ctx.componentMatchers);
   const s = ctx.signal;
   const parts: [string, () => Promise<EvidenceDraft[]> | EvidenceDraft[]][] = [
     ['findings', () => findingEvidence(group)],

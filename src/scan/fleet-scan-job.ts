@@ -1,7 +1,7 @@
 import type { Adapters } from '../adapters/index.js';
 import type { AnomalyRow } from '../adapters/store/types.js';
 import type { JobContext } from '../core/run-job.js';
-import { buildCatalog } from '../signals/catalog.js';
+import { configCatalog } from '../signals/catalog.js';
 import { finalizeScan, type FinalizeResult } from './finalize-scan.js';
 import { scanShard } from './fleet-scan.js';
 import { putShardPeers } from './shard-results.js';
@@ -36,7 +36,7 @@ export interface FleetScanSummary extends Record<string, unknown> {
 export async function fleetScanJob(adapters: Adapters, ctx: JobContext, opts: FleetScanJobOptions): Promise<FleetScanSummary> {
   const { config } = adapters;
   const store = await adapters.store();
-  const catalog = buildCatalog(config.signals);
+  const catalog = configCatalog(config);
   const shard = opts.shard ?? { index: 0, count: 1 };
   const stepSeconds = config.simulator.stepSeconds;
   const endMs = Math.floor(opts.endMs / (stepSeconds * 1000)) * stepSeconds * 1000;

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
 import { checkPromqlTemplate } from './check-promql-template.js';
-import { DEFAULT_COMPONENT_MATCHERS } from './component-matchers.js';
+import { DEFAULT_COMPONENT_MATCHERS, componentMatchersOf } from './component-matchers.js';
 import { defaultSignalDefinitions } from './default-signals.js';
 import { SignalDefinition } from './schema.js';
 
@@ -42,6 +43,11 @@ export function buildCatalog(userSignals: readonly unknown[] = [], opts: BuildCa
   };
 }
 
+/** The catalog a config asks for: its signals, and its `components` matchers over the built-in ones. */
+export function configCatalog(config: { signals: readonly unknown[]; components?: Readonly<Record<string, string>> }): SignalCatalog {
+  return buildCatalog(config.signals, { componentMatchers: componentMatchersOf(config.components) });
+}
+
 function parseUserSignal(raw: unknown, index: number): SignalDefinition {
   const parsed = SignalDefinition.safeParse(raw);
   const name = describe(raw, index);
@@ -71,6 +77,17 @@ function expand(def: SignalDefinition, matchers: Readonly<Record<string, string>
     ...def,
     component,
     promql: def.promql.replace(/\{\{\s*componentMatcher\s*\}\}/g, matcher),
-    recordingRule: def.kind === 'golden' && def.recordingRule ? `${def.recordingRule}:${component.replace(/-/g, '_')}:${def.id}` : undefined,
+    recordingRule: def.kind === 'golden' && def.recordingRule ? `${def.recordingRule}:${ruleComponent(component, matcher)}:${def.id}` : undefined,
   }));
+}
+
+/**
+ * The component's part of a recording-rule name. A matcher other than the built-in one (the config's
+ * `components`) adds a hash of it: the shipped rules, recorded with the built-in matcher, then do not
+ * match the name and are never read for it; rules rendered from the config (`fleetops rules`) do.
+ */
+function ruleComponent(component: string, matcher: string): string {
+  const name = component.replace(/-/g, '_');
+  if (DEFAULT_COMPONENT_MATCHERS[component] === matcher) return name;
+  return `${name}_${createHash('sha256').update(matcher).digest('hex').slice(0, 8)}`;
 }

@@ -3,6 +3,7 @@
  * ingress-nginx, apiserver, etcd, kubelet, Cilium, CSI sidecars, Istio, cert-manager,
  * cluster-autoscaler, metrics-server, cAdvisor, kube-state-metrics, node-exporter).
  */
+import { nicMatcher } from './component-matchers.js';
 import type { SignalDefinition } from './schema.js';
 
 type Definition = Omit<SignalDefinition, 'labels' | 'kind'> & Partial<Pick<SignalDefinition, 'labels' | 'kind'>>;
@@ -70,6 +71,8 @@ function redSignals(component: string, f: RedFamily): Definition[] {
 }
 
 const M = '{{componentMatcher}}';
+/** The node's NICs by whatever name (eth0, ens5, eno1), not its virtual devices (veths, bridges, tunnels). */
+const NIC = nicMatcher('device');
 const ratio = (num: string, den: string): string => `sum ${BY} (${num}) / sum ${BY} (${den})`;
 const sat = (id: string, promql: string, slo: number): Definition => ({ id, component: '*', unit: 'ratio', badDirection: 'up', slo, promql, recordingRule: 'fleetops' });
 
@@ -82,12 +85,13 @@ const perPod = (expr: string): string => `group by ({{clusterLabel}}, namespace,
 
 /**
  * Saturation of a component's pods against their limits (cAdvisor ÷ kube-state-metrics); network:
- * mean transmit rate per pod ÷ NIC speed. `container!=""` skips cAdvisor's pod-level cgroup.
+ * mean transmit rate per pod ÷ NIC speed, counting NICs only (a host-network pod shows the node's
+ * veths and bridges too, each packet again). `container!=""` skips cAdvisor's pod-level cgroup.
  */
 const SATURATION: Definition[] = [
   sat('cpu_saturation', ratio(`rate(container_cpu_usage_seconds_total{${C}, ${M}, container!=""}${W})`, perContainer(`kube_pod_container_resource_limits{${C}, ${M}, resource="cpu"}`)), 0.8),
   sat('memory_saturation', ratio(`container_memory_working_set_bytes{${C}, ${M}, container!=""}`, perContainer(`kube_pod_container_resource_limits{${C}, ${M}, resource="memory"}`)), 0.85),
-  sat('network_saturation', `sum ${BY} (rate(container_network_transmit_bytes_total{${C}, ${M}}${W})) / (count ${BY} (${perPod(`kube_pod_info{${C}, ${M}}`)}) * max ${BY} (node_network_speed_bytes{${C}, device="eth0"}))`, 0.7),
+  sat('network_saturation', `sum ${BY} (rate(container_network_transmit_bytes_total{${C}, ${M}, ${nicMatcher('interface')}}${W})) / (count ${BY} (${perPod(`kube_pod_info{${C}, ${M}}`)}) * max ${BY} (node_network_speed_bytes{${C}, ${NIC}}))`, 0.7),
 ];
 
 /** The kubelet is a host process: its own process metrics against a nominal 0.5 core and 1 GiB per node. */
@@ -98,7 +102,6 @@ const KUBELET_SATURATION: Definition[] = [
 
 /** node-exporter labels nodes by `instance`; copy it to `node` like kube-state-metrics names it. */
 const byNode = (expr: string): string => `label_replace(max by ({{clusterLabel}}, instance) (${expr}), "node", "$1", "instance", "(.*)")`;
-const NIC = 'device="eth0"';
 const perStep = (expr: string): string => `${expr} * {{stepSeconds}}`;
 /**
  * A scrape that does not honour the exporter's labels (cert-manager's chart: `honorLabels: false`)

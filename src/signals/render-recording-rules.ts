@@ -12,6 +12,8 @@ export interface RecordingRuleOptions {
   name?: string;
   namespace?: string;
   labels?: Record<string, string>;
+  /** First comment line (default: how the shipped files are generated). */
+  header?: string;
 }
 
 export interface RenderedRecordingRules {
@@ -41,5 +43,6 @@ export function renderRecordingRules(catalog: SignalCatalog, opts: RecordingRule
     spec: { groups: [group] },
   };
   const yamlOpts = { lineWidth: 0 };
-  return { rulesFile: HEADER + stringify({ groups: [group] }, yamlOpts), prometheusRule: HEADER + stringify(crd, yamlOpts) };
+  const header = opts.header === undefined ? HEADER : `# ${opts.header.replace(/\n/g, ' ')}\n`;
+  return { rulesFile: header + stringify({ groups: [group] }, yamlOpts), prometheusRule: header + stringify(crd, yamlOpts) };
 }

@@ -8,6 +8,7 @@ import { proposalsCommand } from './proposals-command.js';
 import { opsRunCommand } from './ops-run-command.js';
 import { auditExport, auditVerify } from './audit-commands.js';
 import { runbooksLint } from './runbooks-lint-command.js';
+import { rulesRender } from './rules-command.js';
 import { scanCommand } from './scan-command.js';
 import { scheduleCommand } from './schedule-command.js';
 import { simulateExport, simulateGroundTruth, simulateInventory } from './simulate-commands.js';
@@ -24,6 +25,7 @@ export const COMMANDS: Command[] = [
   auditVerify,
   auditExport,
   runbooksLint,
+  rulesRender,
   scheduleCommand,
   configValidate,
   configPrint,

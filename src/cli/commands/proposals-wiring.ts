@@ -9,7 +9,7 @@ import type { ProposalsJobDeps } from '../../remediation/proposals-job.js';
 import { loadClusterRegistry } from '../../remediation/registry/cluster-registry-file.js';
 import { createGuardrailGate, type SymptomStatus } from '../../remediation/proposals/index.js';
 import type { RemediationConfig } from '../../remediation/remediation-config.js';
-import { buildCatalog } from '../../signals/catalog.js';
+import { configCatalog } from '../../signals/catalog.js';
 import { isSuperseded } from '../../digest/supersede-groups.js';
 import type { AppContext } from '../app-context.js';
 import type { ProposalsWiring } from './proposals-command.js';
@@ -48,7 +48,7 @@ function guardrailState(app: AppContext, adapters: Adapters, dataNowMs: () => nu
  * verification window if it is shorter: judged at its end, that stretch is all after the change.
  */
 function symptomVerifier(app: AppContext, adapters: Adapters, dataNowMs: () => number, verifyWindowMinutes: number) {
-  const catalog = buildCatalog(app.config.signals);
+  const catalog = configCatalog(app.config);
   return async (p: ProposalRow): Promise<SymptomStatus> => {
     const store = await adapters.store();
     const group = await store.incidents.get(p.groupId);

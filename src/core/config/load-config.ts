@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
-import { buildCatalog } from '../../signals/catalog.js';
+import { configCatalog } from '../../signals/catalog.js';
 import { ConfigError } from '../errors.js';
 import { unmetRequirements } from './requirements.js';
 import { FleetopsConfig } from './schema.js';
@@ -33,7 +33,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): FleetopsConfig {
  * (manifest validation), so it refuses what the jobs refuse. `where` prefixes each field. Throws ConfigError.
  */
 export function checkConfigRules(config: FleetopsConfig, data: Json, where: Where = () => ''): void {
-  checkSignals(config.signals, where);
+  checkSignals(config, where);
   checkEvidenceSources(config, data, where);
   checkRepeatWindow(config, where);
 }
@@ -77,10 +77,10 @@ export function checkRequirements(config: FleetopsConfig, opts: LoadConfigOption
  * The user's signals are checked with the config (fields and PromQL template), so `config validate`
  * and every job refuse a bad one before any work, naming the file, line and field.
  */
-function checkSignals(signals: readonly unknown[], where: Where): void {
-  if (signals.length === 0) return;
+function checkSignals(config: Pick<FleetopsConfig, 'signals' | 'components'>, where: Where): void {
+  if (config.signals.length === 0) return;
   try {
-    buildCatalog(signals);
+    configCatalog(config);
   } catch (err) {
     if (!(err instanceof ConfigError) || !err.path) throw err;
     throw new ConfigError(`config error: ${where([...err.path])}${err.path.join('.')}: ${err.message}`, { cause: err, path: err.path });

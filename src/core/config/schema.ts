@@ -7,6 +7,7 @@ import { ClusterOpsSettings } from '../../remediation/registry/cluster-registry-
 import { RemediationConfig } from '../../remediation/remediation-config.js';
 import { RetentionConfig } from '../../retention/retention-config.js';
 import { DEFAULT_DOC_MAX_CHARS, GOOGLE_DOCS_MAX_CHARS } from '../../reporting/doc-size.js';
+import { COMPONENT_ID, componentMatcherProblem } from '../../signals/component-matchers.js';
 
 /** Config schema: every section strict (unknown keys are errors), every field defaulted. */
 
@@ -194,6 +195,19 @@ export const FleetopsConfig = z.strictObject({
     .refine((t) => t.includes('{id}'), 'a template naming the runbook as {id}')
     .refine((t) => [...t.matchAll(/\{([^}]*)\}/g)].every((m) => m[1] === 'id' || m[1] === 'line'), 'placeholders {id} and {line} only')
     .optional(),
+  /**
+   * Component → PromQL label matchers (no braces) selecting its pods in cAdvisor and kube-state-metrics
+   * series, e.g. `cni: 'namespace="kube-system", pod=~"aws-node-.*"'`: replaces the built-in matcher
+   * (src/signals/component-matchers.ts) or adds a component, whose saturation signals are then scanned.
+   */
+  components: z.record(z.string(), z.string().min(1).superRefine((m, ctx) => {
+    const problem = componentMatcherProblem(m);
+    if (problem) ctx.addIssue({ code: 'custom', message: `PromQL label matchers (${problem})` });
+  })).superRefine((components, ctx) => {
+    for (const id of Object.keys(components)) {
+      if (!COMPONENT_ID.test(id)) ctx.addIssue({ code: 'custom', path: [id], message: 'a component id of lower-case words joined by - (such as payments-api) as this key' });
+    }
+  }).default({}),
   /** User signals added to the built-in catalog (validated by the catalog: id, component, promql, unit, badDirection, slo). */
   signals: z.array(z.record(z.string(), z.unknown())).default([]),
 });

@@ -125,6 +125,27 @@ describe('log evidence of a component comes from its own namespace', () => {
 
     expect(rows.map((r) => [r.data.namespace, r.data.count]).sort()).toEqual([['apps', 1], ['web', 1]]);
   });
+
+  it('scopes a component added in the config\'s components section to the namespace its matcher names', async () => {
+    fake.add(
+      ...burst('c1', 'payments', 'payments-api', '[ERROR] charge failed: card processor timeout'),
+      ...burst('c1', 'staging-payments', 'payments-api', '[ERROR] staging charge failed: sandbox down'),
+    );
+    const ports = {
+      inventory: { listClusters: async () => [], getTopology: async (cluster: string) => ({ cluster, nodes: [], pods: [], dependencies: [] }) },
+      metrics: { query: async () => ({ series: [], warnings: [], failedClusters: [], bytesFetched: 0 }) },
+      events: { listEvents: async () => [] }, changes: { listChanges: async () => [] }, logs: openSearchLogs(),
+    } as unknown as RcaPorts;
+
+    const evidence = await collectEvidence(group('payments-api'), ports, {
+      nowMs: NOW, fail: (part, err) => { throw new Error(`${part}: ${String(err)}`); }, componentMatchers: { 'payments-api': 'namespace="payments", pod=~"payments-api-.*"' },
+    });
+
+    // without the matcher (before: the built-in table only), payments-api was unscoped and the staging lines counted too
+    const logs = evidence.filter((e) => e.source === 'logs');
+    expect(logs.map((r) => r.data.namespace)).toEqual(['payments']);
+    expect(logs.some((r) => r.excerpt.includes('sandbox down'))).toBe(false);
+  });
 });
 
 describe('event evidence', () => {

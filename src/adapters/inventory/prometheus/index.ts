@@ -20,7 +20,7 @@
 import { ExternalServiceError, NotFoundError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Cluster, Environment, Substrate, Tier, Topology } from '../../../fleet/types.js';
-import { DEFAULT_COMPONENT_MATCHERS } from '../../../signals/component-matchers.js';
+import { DEFAULT_COMPONENT_MATCHERS, nicMatcher } from '../../../signals/component-matchers.js';
 import { clusterMatcher } from '../../../signals/render-promql.js';
 import type { HttpCallOptions } from '../../http-call-options.js';
 import type { PrometheusConnection } from '../../metrics/prometheus/connection.js';
@@ -49,7 +49,7 @@ export interface PrometheusInventoryOptions extends PrometheusConnection, HttpCa
  * assume); before, only a `node` label was read, so on kube-prometheus every node got the default speed.
  */
 function nicSpeed(sel: string, at: At): string {
-  const speed = (node: string) => `node_network_speed_bytes{${sel}, device!~"lo|veth.*", node${node}}`;
+  const speed = (node: string) => `node_network_speed_bytes{${sel}, ${nicMatcher('device')}, node${node}}`;
   return `max by (node) (${at(speed('!=""'))}) or max by (node) (label_replace(${at(speed('=""'))}, "node", "$1", "instance", "(.+)"))`;
 }
 
