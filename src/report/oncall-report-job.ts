@@ -3,7 +3,7 @@
  * compute (report model, chart, highlights) → write (document, Slack message, chart in its thread).
  * A failing source or sink is recorded with ctx.fail and the rest still runs. Idempotent: the
  * document and the message carry the key `oncall-report:<week>`; the chart is uploaded again only
- * when its bytes changed.
+ * when its bytes changed, and then replaces every earlier copy of ours in the thread.
  */
 import { createHash } from 'node:crypto';
 import type { FiringAlertsSource } from '../adapters/alerts/alertmanager/index.js';
@@ -117,18 +117,35 @@ async function gather(deps: OncallReportDeps, ctx: JobContext, week: ReportWeek,
   };
 }
 
+/**
+ * After an upload: our other copies of this week's chart in the thread (one a failed or killed run
+ * shared but never recorded) and the recorded one go, so the thread holds one chart. A person's file
+ * of the same name stays. A failed cleanup is a warning: the next upload retries it.
+ */
+async function removeEarlierCharts(deps: OncallReportDeps, ctx: JobContext, thread: { channel: string; ts: string }, filename: string, keep: string, recorded?: string): Promise<void> {
+  const stale = new Set(recorded && recorded !== keep ? [recorded] : []);
+  try {
+    const self = await deps.chat.selfUserId();
+    const files = (await deps.chat.listReplies(thread.channel, thread.ts)).flatMap((m) => m.files ?? []);
+    for (const f of files) if (self !== undefined && f.user === self && f.filename === filename && f.fileId !== keep) stale.add(f.fileId);
+  } catch (err) {
+    ctx.logger.warn({ threadTs: thread.ts, err: (err as Error).message }, 'earlier charts could not be listed');
+  }
+  for (const fileId of stale) {
+    await deps.chat.deleteFile(fileId).catch((err: unknown) => ctx.logger.warn({ fileId, err: (err as Error).message }, 'replaced chart could not be deleted'));
+  }
+}
+
 async function uploadChart(deps: OncallReportDeps, ctx: JobContext, week: string, png: Uint8Array, thread: { channel: string; ts: string }): Promise<{ fileId?: string; uploaded: boolean }> {
   const key = `${reportKey(week)}:chart`;
   const contentHash = createHash('sha256').update(png).digest('hex');
   const earlier = await deps.store.publications.get(key);
   if (earlier?.contentHash === contentHash && earlier.url === `${thread.channel}:${thread.ts}`) return { fileId: earlier.externalId, uploaded: false };
-  const { fileId } = await deps.chat.uploadFile({ channel: thread.channel, threadTs: thread.ts, filename: `alert-trend-${week}.png`, title: `Alert episodes per day, week of ${week}`, data: png });
+  const filename = `alert-trend-${week}.png`;
+  const { fileId } = await deps.chat.uploadFile({ channel: thread.channel, threadTs: thread.ts, filename, title: `Alert episodes per day, week of ${week}`, data: png });
   await deps.store.publications.put({ key, sink: 'slack-file', externalId: fileId, url: `${thread.channel}:${thread.ts}`, contentHash, updatedAtMs: ctx.clock.nowMs() });
-  // the chart this one replaces (a rerun after a source was down) goes, so the thread holds one chart;
-  // deleted after the upload, so a failed upload keeps the old one
-  if (earlier && earlier.externalId !== fileId) {
-    await deps.chat.deleteFile(earlier.externalId).catch((err: unknown) => ctx.logger.warn({ fileId: earlier.externalId, err: (err as Error).message }, 'replaced chart could not be deleted'));
-  }
+  // deleted after the upload and its record, so a failed upload keeps the old chart
+  await removeEarlierCharts(deps, ctx, thread, filename, fileId, earlier?.externalId);
   return { fileId, uploaded: true };
 }
 

@@ -4,8 +4,9 @@ import { listenLocal } from './listen-local.js';
 /**
  * A local fake of the Slack Web API for driving the real @slack/web-api client. It keeps channels,
  * messages (with threads and metadata), users, user groups and files; enforces Slack's block limits
- * with Slack's own error codes; paginates with small pages; injects 429/5xx/platform errors; records
- * every call; and records unknown methods in `unexpected` (assert it is empty after each test).
+ * with Slack's own error codes; paginates with small pages; injects 429/5xx/platform errors and lost
+ * answers (the call done, its answer a 5xx or a reset connection); records every call; and records
+ * unknown methods in `unexpected` (assert it is empty after each test).
  */
 
 export interface FakeUser {
@@ -16,12 +17,13 @@ export interface FakeMessage {
   ts: string; thread_ts?: string; user?: string; bot_id?: string; app_id?: string; subtype?: string; hidden?: boolean; text: string;
   blocks?: Record<string, unknown>[]; metadata?: { event_type: string; event_payload: Record<string, unknown> };
   edited?: { user: string; ts: string }; reactions?: { name: string; users: string[]; count: number }[];
-  files?: { id: string; title?: string }[];
+  /** As Slack lists a file share: the file's id, name, title and uploader. */
+  files?: { id: string; name?: string; title?: string; user?: string }[];
 }
 export interface FakeFile { id: string; filename: string; length: number; data?: Buffer; title?: string; channel?: string; threadTs?: string }
 export interface SlackFakeCall { method: string; args: Record<string, unknown> }
 export interface SlackFakeOptions { token?: string; pageSize?: number; nowSeconds?: number; teamId?: string }
-type Answer = { status?: number; headers?: Record<string, string>; body: Record<string, unknown> | string };
+type Answer = { status?: number; headers?: Record<string, string>; body: Record<string, unknown> | string; reset?: boolean };
 type Args = Record<string, unknown>;
 
 const BOT = { userId: 'UFLEETBOT', botId: 'BFLEETBOT', appId: 'AFLEETOPS' };
@@ -86,6 +88,7 @@ export async function startSlackFake(opts: SlackFakeOptions = {}) {
   const unexpected: string[] = [];
   const injected = new Map<string, { times: number; answer: Answer }[]>();
   const allowances = new Map<string, { left: number; retryAfterSeconds: number }>();
+  const lost = new Map<string, { times: number; answer: Answer }>();
   let base = '';
 
   const channelOf = (c: unknown) => channels.get(String(c)) ?? [...channels.values()].find((x) => `#${x.name}` === c || x.name === c);
@@ -181,7 +184,8 @@ export async function startSlackFake(opts: SlackFakeOptions = {}) {
       const c = a.channel_id ? channelOf(a.channel_id) : undefined;
       if (a.channel_id && !c) return fail('channel_not_found');
       for (const f of list) Object.assign(files.get(f.id) as FakeFile, { title: f.title, channel: c?.id, threadTs: a.thread_ts });
-      c?.messages.push({ ts: nextTs(), user: BOT.userId, bot_id: BOT.botId, text: '', files: list, thread_ts: a.thread_ts as string | undefined });
+      const shared = list.map((f) => ({ id: f.id, name: files.get(f.id)?.filename, title: f.title, user: BOT.userId }));
+      c?.messages.push({ ts: nextTs(), user: BOT.userId, bot_id: BOT.botId, text: '', files: shared, thread_ts: a.thread_ts as string | undefined });
       return ok({ files: list.map((f) => ({ id: f.id, title: f.title, name: files.get(f.id)?.filename })) });
     },
   };
@@ -199,7 +203,16 @@ export async function startSlackFake(opts: SlackFakeOptions = {}) {
     return args;
   }
 
+  /** The answer, or the 5xx / reset a lost answer is replaced with: the call itself is done either way. */
   function route(method: string, args: Args, auth: string | undefined): Answer {
+    const answer = answerOf(method, args, auth);
+    const loss = lost.get(method);
+    if (!loss || loss.times <= 0) return answer;
+    loss.times -= 1;
+    return loss.answer;
+  }
+
+  function answerOf(method: string, args: Args, auth: string | undefined): Answer {
     calls.push({ method, args });
     const allowance = allowances.get(method);
     if (allowance && allowance.left-- <= 0) {
@@ -235,8 +248,9 @@ export async function startSlackFake(opts: SlackFakeOptions = {}) {
     const url = new URL(req.url ?? '/', 'http://x');
     const method = url.pathname.replace(/^\/(api\/)?/, '');
     const isMethod = req.method === 'POST' && (url.pathname.startsWith('/api/') || url.pathname.startsWith('/upload/'));
-    const answer = isMethod ? route(method, await parseArgs(req, Buffer.concat(chunks)), req.headers.authorization)
+    const answer: Answer = isMethod ? route(method, await parseArgs(req, Buffer.concat(chunks)), req.headers.authorization)
       : (unexpected.push(`${req.method} ${url.pathname}`), { status: 404, body: 'unexpected request' });
+    if (answer.reset) return void req.socket.destroy();
     const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
     const type = typeof answer.body === 'string' ? 'text/plain' : 'application/json; charset=utf-8';
     res.writeHead(answer.status ?? 200, { 'content-type': type, ...answer.headers }).end(body);
@@ -292,6 +306,9 @@ export async function startSlackFake(opts: SlackFakeOptions = {}) {
     rateLimitAfter: (method: string, allowed: number, retryAfterSeconds: number) => void allowances.set(method, { left: allowed, retryAfterSeconds }),
     failHttp: (method: string, times: number, status = 503) => inject(method, times, { status, body: 'service unavailable' }),
     failWith: (method: string, error: string, times = 1) => inject(method, times, fail(error)),
+    /** The next `times` calls of `method` are done, but their answer is lost: a `status` (5xx) or a reset connection. */
+    loseAnswer: (method: string, times = 1, status: number | 'reset' = 503) =>
+      void lost.set(method, { times, answer: status === 'reset' ? { body: '', reset: true } : { status, body: 'upstream request timeout' } }),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,5 +1,14 @@
 import { ExternalServiceError } from '../../core/errors.js';
 
+/** A file a message carries (Slack's file share). Only the id is left of a deleted file. */
+export interface ChatFile {
+  fileId: string;
+  filename?: string;
+  title?: string;
+  /** Who uploaded it: compare with `selfUserId()` before deleting one. */
+  user?: string;
+}
+
 /** A chat message as posted or read back. Text fields are untrusted data. */
 export interface ChatMessage {
   ts: string;
@@ -20,6 +29,8 @@ export interface ChatMessage {
    */
   replyCount?: number;
   latestReplyTs?: string;
+  /** Files shared with the message (an uploaded chart). */
+  files?: ChatFile[];
 }
 
 export interface ChatBlockMessage {
@@ -53,7 +64,11 @@ export interface ChatChannel {
   listReplies(channel: string, threadTs: string): Promise<ChatMessage[]>;
   /** Messages of a channel in [oldestTs, latestTs], paginated; thread parents carry `replyCount` and `latestReplyTs`. */
   history(channel: string, range: { oldestTs: string; latestTs: string }): Promise<ChatMessage[]>;
-  /** Upload a file (e.g. a chart PNG) into a channel or thread. */
+  /**
+   * Upload a file (e.g. a chart PNG) into a channel or thread. Not idempotent: a failure may still
+   * have shared the file, so a caller that uploads again removes its earlier copies (found by
+   * `listReplies` and their `files`).
+   */
   uploadFile(file: { channel: string; threadTs?: string; filename: string; title: string; data: Uint8Array }): Promise<{ fileId: string }>;
   /** Delete a file this app uploaded (a chart a rerun replaced); one already gone is not an error. */
   deleteFile(fileId: string): Promise<void>;

@@ -9,7 +9,6 @@ import { renderOutboxHtml } from './render-outbox-html.js';
 export interface OutboxMessage extends ChatMessage {
   channel: string;
   blocks?: Record<string, unknown>[];
-  files?: { fileId: string; filename: string; title: string }[];
 }
 
 export interface OutboxOptions {
@@ -97,6 +96,11 @@ export function createOutboxChat(opts: OutboxOptions): ChatChannel & {
     const d = JSON.parse(readFileSync(path, 'utf8')) as { users?: ChatUser[]; groups?: Record<string, string[]> };
     return { users: d.users ?? [], groups: d.groups ?? {} };
   };
+  const self = opts.botUserId ?? 'UFLEETOPS';
+  // files name their uploader, as Slack's do; an upload written before messages carried `user` is fleetops' own
+  const withUploader = (m: OutboxMessage): OutboxMessage => (m.files
+    ? { ...m, files: m.files.map((f) => ({ ...f, user: f.user ?? m.user ?? (m.botId === 'BFLEETOPS' ? self : undefined) })) }
+    : m);
   const byTs = (a: ChatMessage, b: ChatMessage) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0);
   // callers get copies: the kept messages change only through a ChannelFile
   const copies = (channel: string, keep: (m: OutboxMessage) => boolean) => structuredClone(channelFile(channel).messages().filter(keep));
@@ -117,7 +121,7 @@ export function createOutboxChat(opts: OutboxOptions): ChatChannel & {
       }
       const ts = nextTs(channelFile(msg.channel));
       put(msg.channel, {
-        channel: msg.channel, ts, threadTs: msg.threadTs, user: opts.botUserId ?? 'UFLEETOPS', botId: 'BFLEETOPS', text: msg.text, blocks: msg.blocks,
+        channel: msg.channel, ts, threadTs: msg.threadTs, user: self, botId: 'BFLEETOPS', text: msg.text, blocks: msg.blocks,
         metadata: { eventType: 'fleetops_publication', payload: { idempotency_key: msg.idempotencyKey } },
       });
       return { channel: msg.channel, ts, created: true };
@@ -128,21 +132,21 @@ export function createOutboxChat(opts: OutboxOptions): ChatChannel & {
       if (replies.length === 0 && !channelFile(channel).messages().some((m) => m.ts === threadTs)) {
         throw new ThreadGoneError(`outbox ${channel}: thread ${threadTs} not found (its message was deleted, or never posted)`, channel, threadTs, { service: 'outbox' });
       }
-      return replies;
+      return replies.map(withUploader);
     },
     /** Thread parents carry their reply count and latest reply, as Slack's history returns them. */
     async history(channel, range) {
       const threads = replyStats(channelFile(channel).messages());
       return copies(channel, (m) => m.ts >= range.oldestTs && m.ts <= range.latestTs).sort(byTs).map((m) => {
         const t = !m.threadTs || m.threadTs === m.ts ? threads.get(m.ts) : undefined;
-        return t ? { ...m, replyCount: t.count, latestReplyTs: t.latestTs } : m;
+        return withUploader(t ? { ...m, replyCount: t.count, latestReplyTs: t.latestTs } : m);
       });
     },
     async uploadFile(f) {
       const c = channelFile(f.channel);
       const fileId = `F${nextTs(c).replace('.', '')}`;
       writeFileAtomic(join(opts.dir, 'files', `${fileId}-${f.filename.replace(/[^a-zA-Z0-9._-]+/g, '_')}`), f.data);
-      put(f.channel, { channel: f.channel, ts: nextTs(c), threadTs: f.threadTs, botId: 'BFLEETOPS', text: f.title, files: [{ fileId, filename: f.filename, title: f.title }] });
+      put(f.channel, { channel: f.channel, ts: nextTs(c), threadTs: f.threadTs, user: self, botId: 'BFLEETOPS', text: f.title, files: [{ fileId, filename: f.filename, title: f.title }] });
       return { fileId };
     },
     /** Removes the file and the message that carried it, as Slack shows a deleted file: gone from the thread. */
@@ -166,7 +170,7 @@ export function createOutboxChat(opts: OutboxOptions): ChatChannel & {
       return opts.groups?.[groupId] ?? directory().groups[groupId] ?? [];
     },
     async selfUserId() {
-      return opts.botUserId ?? 'UFLEETOPS';
+      return self;
     },
   };
 }

@@ -108,7 +108,10 @@ export function createSlackChat(opts: SlackChatOptions): ChatChannel {
       const channel_id = await resolveChannel(f.channel);
       const file = Buffer.from(f.data);
       const args = f.threadTs ? { channel_id, thread_ts: f.threadTs, filename: f.filename, title: f.title, file } : { channel_id, filename: f.filename, title: f.title, file };
-      const res = UploadV2Response.safeParse(await caller.run('files.uploadV2', () => client.files.uploadV2(args)));
+      // three calls, the last of which shares the file: run again after its answer was lost (5xx), it
+      // would share a second copy. Only a 429 (refused, nothing done) is retried; the caller removes
+      // a copy a failure left (see ChatChannel.uploadFile)
+      const res = UploadV2Response.safeParse(await caller.run('files.uploadV2', () => client.files.uploadV2(args), { idempotent: false }));
       if (!res.success) throw new ExternalServiceError('files.uploadV2: unexpected response shape; check the Slack API URL', { service: 'slack', retryable: false }, { cause: res.error });
       return { fileId: res.data.files[0].files[0].id };
     },

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../types.js';
+import type { ChatFile, ChatMessage } from '../types.js';
 import type { SlackMessage } from './schema.js';
 
 /** Slack's wire message → the port's ChatMessage (text fields stay untrusted data). */
@@ -14,6 +14,15 @@ export function mapSlackMessage(m: SlackMessage): ChatMessage {
   if (m.metadata) out.metadata = { eventType: m.metadata.event_type, payload: m.metadata.event_payload };
   if (m.reply_count !== undefined) out.replyCount = m.reply_count;
   if (m.latest_reply) out.latestReplyTs = m.latest_reply;
+  if (m.files) out.files = m.files.map(mapSlackFile);
+  return out;
+}
+
+function mapSlackFile(f: NonNullable<SlackMessage['files']>[number]): ChatFile {
+  const out: ChatFile = { fileId: f.id };
+  if (f.name !== undefined) out.filename = f.name;
+  if (f.title !== undefined) out.title = f.title;
+  if (f.user) out.user = f.user;
   return out;
 }
 

@@ -15,6 +15,8 @@ export const SlackMessage = z.object({
   metadata: z.object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()).default({}) }).optional(),
   reply_count: z.number().int().nonnegative().optional(),
   latest_reply: z.string().optional(),
+  // a deleted file stays as `{ id, mode: 'tombstone' }`, without name or user
+  files: z.array(z.object({ id: z.string(), name: z.string().optional(), title: z.string().optional(), user: z.string().optional() })).optional(),
 });
 export type SlackMessage = z.infer<typeof SlackMessage>;
 

@@ -19,8 +19,11 @@ export interface SlackCallerOptions {
 export interface SlackCaller {
   /** Call a Web API method, retrying 429/5xx, and validate the answer with `schema`. */
   call<S extends z.ZodType>(method: string, args: Record<string, unknown>, schema: S): Promise<z.infer<S>>;
-  /** Run any SDK operation with the same retry and error mapping. */
-  run<T>(method: string, op: () => Promise<T>): Promise<T>;
+  /**
+   * Run any SDK operation with the same retry and error mapping. `idempotent: false` retries a 429
+   * only (Slack refused it before doing anything): a 5xx may come after the operation took effect.
+   */
+  run<T>(method: string, op: () => Promise<T>, how?: { idempotent?: boolean }): Promise<T>;
 }
 
 const HINTS: Record<string, string> = {
@@ -66,12 +69,18 @@ function toExternalError(method: string, err: unknown, attempts: number): Extern
 
 /** Retry and error mapping around the SDK, whose own retries are off (`retries: 0`). */
 export function createSlackCaller(opts: SlackCallerOptions): SlackCaller {
-  async function run<T>(method: string, op: () => Promise<T>): Promise<T> {
+  async function run<T>(method: string, op: () => Promise<T>, how: { idempotent?: boolean } = {}): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       opts.signal?.throwIfAborted();
       try {
         return await op();
       } catch (err) {
+        if (how.idempotent === false && !(err instanceof WebAPIRateLimitedError)) {
+          const mapped = toExternalError(method, err, attempt + 1);
+          // Slack's refusal (ok: false) did nothing; a 5xx or a lost answer may have done it all
+          if (mapped.details.status !== 200) mapped.message += '; not retried, as it may have taken effect';
+          throw mapped;
+        }
         const waitMs = retryDelayMs(err, attempt);
         if (waitMs === undefined || attempt >= opts.maxRetries) throw toExternalError(method, err, attempt + 1);
         if (waitMs > opts.maxDelayMs) {
