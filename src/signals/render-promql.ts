@@ -10,6 +10,12 @@ export interface RenderOptions {
   stepSeconds?: number;
   /** Query the entry's recording rule instead of its expression. */
   useRecordingRule?: boolean;
+  /**
+   * Rules for a Prometheus that holds one cluster and names it only in its external labels (added
+   * on remote write, federation and Thanos upload, not to rule inputs): select every series, with or
+   * without the cluster label, instead of `cluster!=""`, which there matches nothing.
+   */
+  anyCluster?: boolean;
 }
 
 /** Escape RE2 metacharacters so a cluster id matches only itself inside `=~`. */
@@ -47,7 +53,8 @@ export const RULE_RATE_WINDOW = '5m';
 
 /** Fill an entry's template (or select its recording rule) for one batch of clusters. */
 export function renderPromql(entry: CatalogEntry, opts: RenderOptions): string {
-  const matcher = clusterMatcher(opts.clusterLabel, opts.clusters);
+  // `=~".*"` also matches a series without the label (the metric name is the selector's non-empty matcher)
+  const matcher = opts.anyCluster ? `${opts.clusterLabel}=~".*"` : clusterMatcher(opts.clusterLabel, opts.clusters);
   if (opts.useRecordingRule && entry.recordingRule) {
     // at a step longer than the rule's window, one sample a step would miss a dip between two of them
     const window = rateWindowFor(RULE_RATE_WINDOW, opts.stepSeconds);

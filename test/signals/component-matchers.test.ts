@@ -164,3 +164,47 @@ describe('fleetops rules render', () => {
     expect(run.stderr).toContain('--format must be one of rules, prometheusrule, got json');
   });
 });
+
+describe('fleetops rules render --per-cluster, evaluated by promtool', () => {
+  const promtool = spawnSync('promtool', ['--version']).status === 0;
+  if (!promtool) it.skip('promtool not on PATH (Debian package `prometheus`): rule evaluation not checked', () => {});
+
+  /** `promtool test rules` on series as a per-cluster Prometheus holds them: no cluster label (it is an external label). */
+  function evaluate(rulesFile: string): { status: number | null; output: string } {
+    const test = join(dir, 'per-cluster-test.yaml');
+    writeFileSync(test, [
+      `rule_files: [${JSON.stringify(rulesFile)}]`,
+      'evaluation_interval: 1m',
+      'tests:',
+      '  - interval: 1m',
+      '    input_series:',
+      '      - series: \'coredns_dns_requests_total{namespace="kube-system",pod="coredns-a"}\'',
+      '        values: \'0+60x20\'',
+      '    promql_expr_test:',
+      '      - expr: fleetops:coredns:request_rate',
+      '        eval_time: 10m',
+      '        exp_samples:',
+      '          - labels: \'fleetops:coredns:request_rate{fleetops_component="coredns",fleetops_signal="request_rate"}\'',
+      '            value: 1',
+      '',
+    ].join('\n'));
+    const res = spawnSync('promtool', ['test', 'rules', test], { encoding: 'utf8' });
+    return { status: res.status, output: res.stdout + res.stderr };
+  }
+
+  it.skipIf(!promtool)('records a per-cluster Prometheus\'s series, which carry no cluster label', async () => {
+    const out = join(dir, 'per-cluster-rules.yaml');
+    const run = await runCli(['rules', 'render', '--per-cluster', '--out', out]);
+
+    expect(run.code, run.stderr).toBe(0);
+    const result = evaluate(out);
+    expect(result.status, result.output).toBe(0);
+  });
+
+  it.skipIf(!promtool)('the fleet-wide rules record nothing there (why --per-cluster exists)', () => {
+    const result = evaluate(join(process.cwd(), 'rules/fleetops-recording-rules.yaml'));
+
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/got: nil/);
+  });
+});
