@@ -1,6 +1,6 @@
 import type { LoadedFailureModel } from '../rca/failure-model/failure-model-schema.js';
 import type { SafeOperationCatalog } from '../remediation/catalog/safe-operation-schema.js';
-import { listRunbookFiles, readRunbookFile, RunbookFormatError } from './load-runbooks.js';
+import { listRunbookFiles, readRunbookFile, RunbookFormatError, unloadedRunbookEntries } from './load-runbooks.js';
 import { parseRunbook } from './parse-runbook.js';
 import { lintStructure } from './lint-structure.js';
 import { lintReferences, lintStaleness } from './lint-references.js';
@@ -48,6 +48,7 @@ export function lintRunbooks(dir: string, options: LintOptions): Finding[] {
       ...lintStaleness(runbook, raw, { now: options.now, warningDays: options.staleWarningDays ?? 180, errorDays: options.staleErrorDays ?? 365 }),
     );
   }
+  for (const { file, why } of unloadedRunbookEntries(dir)) findings.push({ file, line: 1, severity: 'warning', rule: 'not-loaded', message: why });
   findings.push(
     ...lintDuplicateIds(valid),
     ...lintNearDuplicates(valid, options.duplicateThreshold ?? 0.8),

@@ -47,6 +47,29 @@ export function listRunbookFiles(dir: string): string[] {
     .map((name) => join(dir, name));
 }
 
+/**
+ * What in a runbook folder looks like a runbook but is not loaded, each with the reason: a Markdown
+ * file named otherwise than `*.md` (`.MD`, `.markdown`), and a subfolder holding Markdown files (the
+ * folder is read flat). Lint warns about each; the RCA would never cite them.
+ */
+export function unloadedRunbookEntries(dir: string): { file: string; why: string }[] {
+  const out: { file: string; why: string }[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const markdown = readdirSync(path).filter(isMarkdownName).length;
+      if (markdown > 0) out.push({ file: path, why: `a subfolder with ${markdown} Markdown file${markdown === 1 ? '' : 's'}: only runbooks directly in ${dir} are loaded; move them up` });
+    } else if (isMarkdownName(entry.name) && !entry.name.endsWith('.md')) {
+      out.push({ file: path, why: `not loaded: only files named *.md are runbooks; rename it to ${entry.name.replace(/\.[^.]+$/, '.md')}` });
+    }
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+function isMarkdownName(name: string): boolean {
+  return /\.(md|markdown)$/i.test(name) && name.toLowerCase() !== 'readme.md' && name.toLowerCase() !== 'readme.markdown';
+}
+
 const READ_PROBLEMS: Record<string, string> = {
   EISDIR: 'it is a directory', ENOENT: 'it does not exist (a broken symlink?)', EACCES: 'permission denied',
 };

@@ -191,3 +191,26 @@ describe('runbooks lint: the fixed sections, in order, and no others', () => {
     expect(lint({ 'dns-slow.md': CLEAN })).toEqual([]);
   });
 });
+
+describe('runbooks lint: files the RCA would never load', () => {
+  it('warns about a Markdown file not named *.md and a subfolder of runbooks, and loads neither', () => {
+    const dir = join(root, String((dirs += 1)));
+    mkdirSync(join(dir, 'network'), { recursive: true });
+    writeFileSync(join(dir, 'dns-slow.md'), CLEAN);
+    writeFileSync(join(dir, 'cert-expiry.MD'), CLEAN.replace('id: dns-slow', 'id: cert-expiry'));
+    writeFileSync(join(dir, 'disk-full.markdown'), CLEAN.replace('id: dns-slow', 'id: disk-full'));
+    writeFileSync(join(dir, 'network', 'nic-saturated.md'), CLEAN.replace('id: dns-slow', 'id: nic-saturated'));
+    mkdirSync(join(dir, 'images'));
+    writeFileSync(join(dir, 'images', 'diagram.png'), 'png');
+    writeFileSync(join(dir, 'README.markdown'), '# about\n');
+
+    const findings = lintRunbooks(dir, options).filter((f) => f.rule === 'not-loaded').map((f) => ({ ...f, file: f.file.slice(dir.length + 1) }));
+
+    // before: nothing said, and the RCA never cited the three
+    expect(findings.map(formatFinding)).toEqual([
+      'cert-expiry.MD:1: warning: not loaded: only files named *.md are runbooks; rename it to cert-expiry.md [not-loaded]',
+      'disk-full.markdown:1: warning: not loaded: only files named *.md are runbooks; rename it to disk-full.md [not-loaded]',
+      `network:1: warning: a subfolder with 1 Markdown file: only runbooks directly in ${dir} are loaded; move them up [not-loaded]`,
+    ]);
+  });
+});
