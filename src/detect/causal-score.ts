@@ -4,7 +4,8 @@
  * construction: exponentially weighted location/scale trackers, a seasonal ring buffer, four
  * standardised deviations (value, first difference, short mean, seasonal residual) each calibrated
  * against a histogram of its own history (causal-calibration.ts), and context novelty
- * (causal-context.ts), counted only after a quiet spell without one. The score is r / (r + 1) for
+ * (causal-context.ts), counted only after a quiet spell without one, as are record values and record
+ * short means (shortRecordTol). The score is r / (r + 1) for
  * r the largest deviation over its own quantile, so 0.5 means "as unusual as the rarest
  * 1 - calibQuantile of this feature's past". Scores of 0.5 and more are alarms, one per event
  * (suppress()); lower scores pass unchanged.
@@ -68,6 +69,16 @@ export interface CausalScoreParams {
    */
   readonly youthBoost: number;
   readonly youthRows: number;
+  /**
+   * The short mean beyond the range of short means seen by more than this fraction of it alarms like
+   * a record value (0 disables): a ramp to a new sustained high (or low) is news even when a few
+   * one-row spikes long ago widened the values' own range, so the value itself sets no record. On
+   * NAB (0.03, with shortRecordQuietRows 300): 70.0 / 60.6 / 75.1 → 71.4 / 61.9 / 76.7, 2-fold
+   * 69.8 / 60.8 / 75.0 → 71.2 / 62.4 / 76.5 (two more windows found, two more false alarms).
+   */
+  readonly shortRecordTol: number;
+  /** A short-mean record counts only this many rows after the previous one: in a drifting series records are no news. */
+  readonly shortRecordQuietRows: number;
 }
 
 export const DEFAULT_CAUSAL_PARAMS: CausalScoreParams = {
@@ -89,9 +100,11 @@ export const DEFAULT_CAUSAL_PARAMS: CausalScoreParams = {
   holdFrac: 0.5,
   youthBoost: 0.3,
   youthRows: 300,
+  shortRecordTol: 0.03,
+  shortRecordQuietRows: 300,
 };
 
-const STATE_VERSION = 6;
+const STATE_VERSION = 7;
 /** Params checked when a scorer is built (one array for the 116,200 scorers of an hourly run). */
 const YOUTH_KEYS = ['youthBoost', 'youthRows'] as const;
 /**
@@ -99,10 +112,10 @@ const YOUTH_KEYS = ['youthBoost', 'youthRows'] as const;
  * marginal alarm on noise must not hide an outage that starts minutes later (NAB moves < 0.1).
  */
 const BREAKTHROUGH = 0.3;
-const PARAM_KEYS = ['longSpan', 'shortSpan', 'warmupRows', 'restRows', 'refractoryRows', 'calibQuantile', 'valueQuantile', 'seasonWeight', 'seasonGate', 'noveltyQuietRows', 'spatialTolerance', 'contextLevels', 'seasonSeconds', 'stepSeconds', 'maxSeasonRows', 'holdFrac', 'youthBoost', 'youthRows'] as const;
+const PARAM_KEYS = ['longSpan', 'shortSpan', 'warmupRows', 'restRows', 'refractoryRows', 'calibQuantile', 'valueQuantile', 'seasonWeight', 'seasonGate', 'noveltyQuietRows', 'spatialTolerance', 'contextLevels', 'seasonSeconds', 'stepSeconds', 'maxSeasonRows', 'holdFrac', 'youthBoost', 'youthRows', 'shortRecordTol', 'shortRecordQuietRows'] as const;
 /** Version and params head the state; the scalars follow. */
 const HEAD = 1 + PARAM_KEYS.length;
-const SCALARS = 15;
+const SCALARS = 18;
 const SEASON_AT = HEAD + SCALARS;
 const SQRT_PI_2 = Math.sqrt(Math.PI / 2); // mean |N(0,1)| -> sigma
 const CLIP = 4 * SQRT_PI_2; // winsorise at 4 sigma
@@ -133,6 +146,9 @@ export class CausalScorer {
   private readonly seasonGate: number;
   private readonly spatialTolerance: number;
   private readonly holdFrac: number;
+  private readonly shortRecordTol: number;
+  private readonly shortRecordQuietRows: number;
+  private readonly shortSpan: number;
   /**
    * Params read per sample, copied into fields: params objects differ in shape (spread defaults, or
    * rebuilt from a stored state), and reading them per sample was a generic load that boxed the
@@ -158,6 +174,8 @@ export class CausalScorer {
   private sinceNovel = 0;
   /** The held alarm (0: none) with its deviation from the mean. */
   private held = 0; private heldDev = 0;
+  /** The range of short means seen (from shortSpan rows on) and rows since it last widened (see shortRecordTol). */
+  private shortHi = -Infinity; private shortLo = Infinity; private sinceShortRecord = 0;
   /**
    * The value being pushed and surprise()'s answer, handed over in fields: surprise() and learn()
    * are too large to inline, and a double passed to or returned from a call that is not inlined is
@@ -191,6 +209,9 @@ export class CausalScorer {
     this.seasonGate = this.params.seasonGate;
     this.spatialTolerance = this.params.spatialTolerance;
     this.holdFrac = this.params.holdFrac;
+    this.shortRecordTol = this.params.shortRecordTol;
+    this.shortRecordQuietRows = this.params.shortRecordQuietRows;
+    this.shortSpan = this.params.shortSpan;
     this.longSpan = this.params.longSpan;
     this.noveltyQuietRows = this.params.noveltyQuietRows;
     this.refractoryRows = this.params.refractoryRows;
@@ -224,6 +245,7 @@ export class CausalScorer {
     out[o + 5] = this.sDev; out[o + 6] = this.short; out[o + 7] = this.prev; out[o + 8] = this.lo; out[o + 9] = this.hi;
     out[o + 10] = this.peak; out[o + 11] = this.sincePeak; out[o + 12] = this.sinceNovel;
     out[o + 13] = this.held; out[o + 14] = this.heldDev;
+    out[o + 15] = this.shortHi; out[o + 16] = this.shortLo; out[o + 17] = this.sinceShortRecord;
     this.context.writeTo(out, out.length - this.context.size);
     return out;
   }
@@ -257,6 +279,7 @@ export class CausalScorer {
     s.sDev = state[o + 5]; s.short = state[o + 6]; s.prev = state[o + 7]; s.lo = state[o + 8]; s.hi = state[o + 9];
     s.peak = state[o + 10]; s.sincePeak = state[o + 11]; s.sinceNovel = state[o + 12];
     s.held = state[o + 13]; s.heldDev = state[o + 14];
+    s.shortHi = state[o + 15]; s.shortLo = state[o + 16]; s.sinceShortRecord = state[o + 17];
     if (s.n > 0) s.rangeChanged();
     s.context.readFrom(state, state.length - s.context.size);
     return s;
@@ -398,12 +421,29 @@ export class CausalScorer {
     let best = max(max(ratio[0], ratio[1]), ratio[2]);
     if (mask & (1 << SEASON)) best = this.gate(best, ratio[SEASON]);
     // (max(best, 0) is best; `if (outside) best = max(best, …)` boxed a heap number per sample)
-    const outside = scoring && (x > this.spatialHi || x < this.spatialLo);
+    // (the short means' range is kept from the start, so shortRecord() runs on every row)
+    const shortRecord = this.shortRecordTol > 0 && this.shortRecord(ds + this.mean);
+    const outside = scoring && (x > this.spatialHi || x < this.spatialLo || shortRecord);
     best = max(best, outside ? NOVELTY_RATIO : 0);
     const novel = this.context.push(this.context.band((x - this.lo) * this.rangeInv));
     const quiet = this.sinceNovel >= this.noveltyQuietRows;
     this.sinceNovel = novel ? 0 : this.sinceNovel + 1;
     this.best = scoring && novel && quiet && NOVELTY_RATIO > best ? NOVELTY_RATIO : best;
+  }
+
+  /**
+   * Whether the short mean sm lies beyond the range of short means seen by shortRecordTol of it after a
+   * quiet spell without a new one; then widens that range to sm. Called on every row (when enabled), scored or not.
+   */
+  private shortRecord(sm: number): boolean {
+    const w = this.shortRecordTol * (this.shortHi - this.shortLo);
+    const record = (sm > this.shortHi + w || sm < this.shortLo - w) && this.sinceShortRecord >= this.shortRecordQuietRows;
+    this.sinceShortRecord++;
+    if (this.n >= this.shortSpan) {
+      if (sm > this.shortHi) { this.shortHi = sm; this.sinceShortRecord = 0; }
+      if (sm < this.shortLo) { this.shortLo = sm; this.sinceShortRecord = 0; }
+    }
+    return record;
   }
 
   /** Once the seasonal residual scores, a small one damps the others (this time yesterday looked the same) and it joins them. */

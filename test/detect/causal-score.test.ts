@@ -20,6 +20,42 @@ function score(values: Float64Array): Float64Array {
   return causalScore(values, { stepSeconds: STEP });
 }
 
+describe('causalScore: record short means (shortRecordTol)', () => {
+  /** Noise around 10; one-row spikes to 40 and -20 early on widen the value range; from row 2000 a 60-row ramp to a level 10 higher. */
+  function rampAfterSpikes(): Float64Array {
+    const e = noise(3000, 7);
+    return e.map((v, i) => {
+      if (i === 300 || i === 320) return 40;
+      if (i === 310) return -20;
+      return 10 + 2 * v + Math.min(1, Math.max(0, (i - 2000) / 60)) * 10;
+    });
+  }
+  const firstAlarmFrom = (s: Float64Array, from: number) => s.findIndex((x, i) => i >= from && x >= 0.5);
+
+  it('alarms as soon as the short mean climbs past every short mean seen, though the values stay inside their range', () => {
+    const values = rampAfterSpikes();
+
+    const withRecords = firstAlarmFrom(causalScore(values), 2000);
+    const without = firstAlarmFrom(causalScore(values, { shortRecordTol: 0 }), 2000);
+
+    // without: the new level is never news (its values and contexts were all seen before)
+    expect(withRecords).toBeGreaterThan(2000);
+    expect(withRecords).toBeLessThan(2060);
+    expect(without).toBe(-1);
+  });
+
+  it('continues from a stored state exactly as an unbroken run, records included', () => {
+    const values = rampAfterSpikes();
+    const whole = causalScore(values);
+    const first = new CausalScorer();
+    const out = new Float64Array(values.length);
+    first.scoreInto(values.subarray(0, 1990), out.subarray(0, 1990));
+    CausalScorer.fromState(first.toState()).scoreInto(values.subarray(1990), out.subarray(1990));
+
+    expect(out).toEqual(whole);
+  });
+});
+
 describe('causalScore', () => {
   const base = seasonal();
 
@@ -210,7 +246,7 @@ describe('CausalScorer state', () => {
   });
 
   it.each([
-    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 6; rebuild baselines/],
+    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 7; rebuild baselines/],
     ['a truncated array', (s: Float64Array) => s.subarray(0, s.length - 3), /expected \d+; rebuild baselines/],
   ])('refuses %s with a clear message', (_name, damage, message) => {
     const state = new CausalScorer({ stepSeconds: STEP }).toState();
