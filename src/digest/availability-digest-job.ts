@@ -15,6 +15,7 @@ import { withoutMaintenance } from './maintenance-filter.js';
 import type { DigestLlm } from './narrate-group.js';
 import { publishDigest, type PublishResult } from './publish-digest.js';
 import type { DigestEngine, DigestIncidentGroup } from './rca-contract.js';
+import { analysedEarlier, reuseStoredAnalysis } from './reuse-stored-analysis.js';
 import { summariseSlo } from './slo-summary.js';
 import { supersedeEarlierGroups } from './supersede-groups.js';
 
@@ -46,13 +47,15 @@ export interface DigestSummary extends Record<string, unknown> {
   /** Groups past `digest.maxAnalysedGroups` (`maxAnalysedGroups`): listed, never analysed. */
   notAnalysed: number;
   maxAnalysedGroups: number;
+  /** Groups past the budget that an earlier run of the day analysed: shown from its stored RCA, narrative and proposal, with no query or model call. */
+  reusedAnalyses: number;
   rootCauses: number;
   inconclusive: number;
   proposals: number;
   llmCalls: number;
   /** Model answers accepted this run (each one call). */
   llmAccepted: number;
-  /** Stored model narratives a rerun used again on unchanged evidence: no call, no tokens. */
+  /** Stored model narratives a rerun used again (on unchanged evidence, or with a reused analysis): no call, no tokens. */
   llmReused: number;
   topCauses: { groupId: string; title: string; cause: string; clusters: number }[];
   publication: PublishResult;
@@ -69,8 +72,9 @@ const DIGEST_RETAINED: readonly RetainedDaysField[] = ['anomaliesDays', 'inciden
  * The availability-digest job body. Read (findings of the day but those declared maintenance
  * explains, inventory) → compute (groups; for the first `digest.maxAnalysedGroups` in the digest's
  * order evidence, RCA, narratives, and incident, evidence, RCA and proposal rows stored; for the rest
- * an incident row only) → publish (document, Slack parent and one reply per group). One failing
- * group or sink is recorded; the rest goes on.
+ * the analysis an earlier run of the day stored, read back, else an incident row only) → publish
+ * (document, Slack parent and one reply per group). A rerun with a smaller budget, or after the order
+ * changed, so keeps what the thread already shows. One failing group or sink is recorded; the rest goes on.
  */
 export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, opts: DigestJobOptions): Promise<DigestSummary> {
   const window = resolveDigestWindow(opts.day, opts.endMs);
@@ -82,25 +86,16 @@ export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, o
   const groups = inDigestOrder(opts.engine.correlate(findings, clusters, { day: window.day }));
   const maxAnalysed = deps.config.digest.maxAnalysedGroups;
   const toAnalyse = groups.slice(0, maxAnalysed);
-  const notAnalysed = groups.slice(toAnalyse.length);
+  const past = groups.slice(toAnalyse.length);
   ctx.logger.info({ day: window.day, findings: findings.length, maintenanceSuppressed: suppressed, groups: groups.length }, 'digest groups found');
-  if (notAnalysed.length > 0) {
-    ctx.logger.warn({ day: window.day, groups: groups.length, analysed: toAnalyse.length, notAnalysed: notAnalysed.length, maxAnalysedGroups: maxAnalysed }, 'digest groups past digest.maxAnalysedGroups not analysed');
-  }
   const groupDeps = await buildGroupDeps(deps, store, ctx, opts, { day: window.day, clusters, groups: toAnalyse.length });
-  const analysed: (AnalysedGroup | undefined)[] = new Array(toAnalyse.length);
-  const failedGroups: PartFailure[] = [];
-  const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });
-  await queue.addAll(toAnalyse.map((group, i) => async () => {
-    try {
-      analysed[i] = await analyseDigestGroup(group, groupDeps, ctx);
-    } catch (err) {
-      ctx.fail(`group:${group.id}`, err);
-      failedGroups.push({ part: `group:${group.id}`, message: err instanceof Error ? err.message : String(err) });
-    }
-  }));
+  const { done, reused, failedGroups, notAnalysed } = await analyseGroups(store, ctx, { toAnalyse, past, groupDeps, concurrency: opts.concurrency ?? 4 });
+  if (notAnalysed.length > 0) {
+    ctx.logger.warn({ day: window.day, groups: groups.length, analysed: toAnalyse.length, reused, notAnalysed: notAnalysed.length, maxAnalysedGroups: maxAnalysed }, 'digest groups past digest.maxAnalysedGroups not analysed');
+  } else if (reused > 0) {
+    ctx.logger.info({ day: window.day, groups: groups.length, analysed: toAnalyse.length, reused, maxAnalysedGroups: maxAnalysed }, 'digest groups past digest.maxAnalysedGroups shown as an earlier run analysed them');
+  }
   await storeNotAnalysed(store, ctx, { day: window.day, maxAnalysedGroups: maxAnalysed }, notAnalysed);
-  const done = analysed.filter((a): a is AnalysedGroup => a !== undefined);
   const model = buildDigestModel({
     day: window.day, window, generatedAtMs: ctx.clock.nowMs(), runId: ctx.runId, findings,
     slo: summariseSlo(findings, window), groups: done.map((a) => a.view), failedGroups,
@@ -113,7 +108,53 @@ export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, o
     day: window.day, currentIds: new Set(groups.map((g) => g.id)), parentTs: publication.parentTs, docUrl: publication.docUrl,
   });
   const llmCounts = { llmAccepted: done.filter((a) => a.narration === 'accepted').length, llmReused: done.filter((a) => a.narration === 'reused').length };
-  return summarise(model, publication, groupDeps, { superseded: superseded.length, maintenanceSuppressed: suppressed, maxAnalysedGroups: maxAnalysed, ...llmCounts });
+  return summarise(model, publication, groupDeps, { superseded: superseded.length, maintenanceSuppressed: suppressed, maxAnalysedGroups: maxAnalysed, reusedAnalyses: reused, ...llmCounts });
+}
+
+interface GroupsDone {
+  /** Analysed this run, then reused, each in its input order. */
+  done: AnalysedGroup[];
+  reused: number;
+  failedGroups: PartFailure[];
+  /** Groups of `past` neither reused nor failed, in their order. */
+  notAnalysed: DigestIncidentGroup[];
+}
+
+/**
+ * Analyses `toAnalyse` (the budget); of `past`, a group an earlier run of the day analysed is shown
+ * as that run left it (reuseStoredAnalysis: the store only, no budget used) and its incident row
+ * rewritten unmarked; the rest are not analysed. A group that fails either way is recorded.
+ */
+async function analyseGroups(store: Store, ctx: JobContext, run: { toAnalyse: DigestIncidentGroup[]; past: DigestIncidentGroup[]; groupDeps: GroupRunDeps; concurrency: number }): Promise<GroupsDone> {
+  const { toAnalyse, past, groupDeps } = run;
+  const earlier = past.length > 0 ? await analysedEarlier(store, groupDeps.day) : new Set<string>();
+  const analysed: (AnalysedGroup | undefined)[] = new Array(toAnalyse.length);
+  const reused = new Map<string, AnalysedGroup>();
+  const failedGroups: PartFailure[] = [];
+  const failed = new Set<string>();
+  const attempt = (group: DigestIncidentGroup, body: () => Promise<void>) => async () => {
+    try {
+      await body();
+    } catch (err) {
+      ctx.fail(`group:${group.id}`, err);
+      failed.add(group.id);
+      failedGroups.push({ part: `group:${group.id}`, message: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  const queue = new PQueue({ concurrency: run.concurrency });
+  await queue.addAll([
+    ...toAnalyse.map((group, i) => attempt(group, async () => {
+      analysed[i] = await analyseDigestGroup(group, groupDeps, ctx);
+    })),
+    ...past.filter((g) => earlier.has(g.id)).map((group) => attempt(group, async () => {
+      const stored = await reuseStoredAnalysis(group, { store, runbooksUrl: groupDeps.runbooksUrl });
+      if (!stored.ok) return void ctx.logger.warn({ day: groupDeps.day, groupId: group.id, reason: stored.reason }, 'digest stored analysis not reused');
+      await store.incidents.upsert(incidentRow(group, ctx.runId, groupDeps.day));
+      reused.set(group.id, stored.analysed);
+    })),
+  ]);
+  const done = [...analysed.filter((a): a is AnalysedGroup => a !== undefined), ...past.flatMap((g) => reused.get(g.id) ?? [])];
+  return { done, reused: reused.size, failedGroups, notAnalysed: past.filter((g) => !reused.has(g.id) && !failed.has(g.id)) };
 }
 
 /** Incident rows written per transaction: a noisy day at 7,000 clusters has ~14,000 groups past the budget. */
@@ -158,7 +199,7 @@ async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, o
   };
 }
 
-function summarise(model: DigestModel, publication: PublishResult, deps: GroupRunDeps, counts: Pick<DigestSummary, 'superseded' | 'maintenanceSuppressed' | 'maxAnalysedGroups' | 'llmAccepted' | 'llmReused'>): DigestSummary {
+function summarise(model: DigestModel, publication: PublishResult, deps: GroupRunDeps, counts: Pick<DigestSummary, 'superseded' | 'maintenanceSuppressed' | 'maxAnalysedGroups' | 'reusedAnalyses' | 'llmAccepted' | 'llmReused'>): DigestSummary {
   const t = model.totals;
   return {
     day: model.day, window: model.window, findings: t.findings, groups: t.groups, failedGroups: model.failedGroups.length, notAnalysed: t.notAnalysed,

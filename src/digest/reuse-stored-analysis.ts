@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { Store } from '../adapters/store/types.js';
+import type { Narrative } from '../rca/narrative/llm-narrative.js';
+import { runbookUrl, type AnalysedGroup } from './analyse-digest-group.js';
+import { buildGroupView } from './digest-model.js';
+import type { DigestRcaResult, DigestIncidentGroup } from './rca-contract.js';
+import { proposalView } from './record-proposal.js';
+import { storedModelNarrative } from './stored-narrative.js';
+import { isSuperseded } from './supersede-groups.js';
+
+const Cited = z.object({ text: z.string(), evidenceIds: z.array(z.string()) });
+
+/** The parts of an RCA row's body (as analyseDigestGroup writes it) that a group's section is built from. */
+const StoredAnalysisBody = z.object({
+  rca: z.looseObject({
+    verdict: z.enum(['root-cause', 'inconclusive']),
+    missing: z.array(z.string()),
+    top: z.looseObject({ failureMode: z.string(), entity: z.record(z.string(), z.unknown()), score: z.number() }).optional(),
+    runbook: z.object({ id: z.string(), title: z.string(), section: z.string(), line: z.number() }).optional(),
+  }),
+  narrative: z.object({
+    summary: z.string(), rootCause: z.object({ statement: z.string(), evidenceIds: z.array(z.string()) }),
+    claims: z.array(Cited), rejectedHypotheses: z.array(Cited), nextSteps: z.array(z.string()),
+  }),
+  evidenceIds: z.array(z.string()),
+  symptom: z.object({ present: z.boolean(), detail: z.string() }).optional(),
+  proposalId: z.string().optional(),
+  llm: z.looseObject({ rejection: z.object({ reasons: z.array(z.string()) }).optional() }).optional(),
+});
+
+export type StoredAnalysisReuse = { ok: true; analysed: AnalysedGroup; fromRunId: string } | { ok: false; reason: string };
+
+/**
+ * Ids of the incident rows of `day` that an earlier run analysed: neither listed past
+ * `digest.maxAnalysedGroups` nor superseded. One read, so only these groups' RCA rows are read.
+ */
+export async function analysedEarlier(store: Store, day: string): Promise<Set<string>> {
+  const rows = await store.incidents.list({ day });
+  return new Set(rows.filter((r) => !('notAnalysed' in r.attributes) && !isSuperseded(r)).map((r) => r.id));
+}
+
+/**
+ * The group's section as an earlier run of the day analysed it, from the store only: its RCA row
+ * (same group id), the evidence rows it cites and its proposal in its state now. No evidence query,
+ * symptom check or model call; nothing is written. `ok: false` (with why) when no RCA row is stored,
+ * its body is not of the digest's shape, its model narrative asked for a refused tool, or some of its
+ * evidence rows are gone. A failing read throws.
+ */
+export async function reuseStoredAnalysis(group: DigestIncidentGroup, deps: { store: Store; runbooksUrl?: string }): Promise<StoredAnalysisReuse> {
+  const row = await deps.store.rcas.get(group.id);
+  if (!row) return { ok: false, reason: 'no RCA row is stored for the group' };
+  const parsed = StoredAnalysisBody.safeParse(row.body);
+  if (!parsed.success) return { ok: false, reason: `the RCA body of run ${row.runId} is not a digest analysis: ${parsed.error.issues.slice(0, 3).map((i) => `body.${i.path.join('.')}: ${i.message}`).join('; ')}` };
+  // the same rule as a reused narrative (stored-narrative.ts)
+  if (row.engine !== 'template' && !storedModelNarrative(row)) return { ok: false, reason: `the model narrative of run ${row.runId} asked for a tool outside the read-only list` };
+  const body = parsed.data;
+  const ids = new Set(body.evidenceIds);
+  const ledger = await deps.store.evidence.get([...ids]);
+  if (ledger.length < ids.size) return { ok: false, reason: `${ids.size - ledger.length} of the ${ids.size} evidence rows of run ${row.runId} are gone` };
+  const proposal = body.proposalId ? await deps.store.proposals.get(body.proposalId) : undefined;
+  const view = buildGroupView({
+    group, rca: body.rca as unknown as DigestRcaResult, ledger, engine: row.engine, narrative: body.narrative as Narrative,
+    llmRejection: body.llm?.rejection?.reasons, proposal: proposal && proposalView(proposal), symptom: body.symptom,
+  });
+  if (view.runbook && deps.runbooksUrl) view.runbook = { ...view.runbook, url: runbookUrl(deps.runbooksUrl, view.runbook) };
+  return { ok: true, analysed: { view, narration: row.engine === 'template' ? 'template' : 'reused' }, fromRunId: row.runId };
+}
