@@ -68,7 +68,7 @@ function notAnalysedNotice(m: DigestModel): DocBlock[] {
   const f = (x: number) => x.toLocaleString('en-US');
   return [{ kind: 'paragraph', spans: [
     { text: `${f(n)} of ${f(m.totals.groups)} groups were not analysed.`, bold: true }, ' ', { text: 'digest.maxAnalysedGroups', code: true },
-    ` is ${f(m.maxAnalysedGroups ?? m.groups.length)}, so only the first groups in the digest's order (critical first, then most clusters, then most error budget burned) had evidence gathered, an RCA and a proposal considered. `
+    ` is ${f(m.maxAnalysedGroups ?? m.groups.length)}, so only the first groups in the digest's order (critical first, then most clusters, then most error budget burned) had evidence gathered, an RCA and a proposal considered (and any group an earlier run of the day analysed is shown as it left it). `
       + `The ${f(n)} others come last (one line each, or counted by kind), marked “${NOT_ANALYSED}”, with no evidence or RCA; raise the setting and rerun the day to analyse them.`,
   ] }];
 }
