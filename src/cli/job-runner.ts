@@ -57,12 +57,23 @@ function readable(path: string, field: string): void {
   }
 }
 
+export interface JobCommandOptions {
+  /** Shard label for the run record and job metrics. */
+  shard?: string;
+  /**
+   * The command's flags checked against the loaded config (and the simulated fleet), before the run
+   * starts: a ConfigError here exits 2 with no run recorded, no job metrics pushed and no stack trace.
+   */
+  check?: (app: AppContext, adapters: Adapters) => void;
+}
+
 /** Shared by job commands: context, adapters, the run record, and closing the store afterwards. */
 export async function runJobCommand(
   job: string, args: ParsedArgs, io: CliIo,
   body: (app: AppContext, adapters: Adapters, ctx: JobContext) => Promise<Record<string, unknown>>,
-  shard?: string,
+  opts: JobCommandOptions = {},
 ): Promise<JobResult & { app: AppContext }> {
+  const { shard } = opts;
   const app = createAppContext(args, { env: io.env, clock: io.clock, logger: io.logger });
   checkJobConfig([job], app.config, { file: configFileOf(args, app.env), env: app.env });
   // the run id exists before the adapters, so their log lines (retries, truncation) carry it too
@@ -72,6 +83,7 @@ export async function runJobCommand(
   const deadline = new AbortController();
   const adapters = buildAdapters({ config: app.config, outDir: app.outDir, env: app.env, clock: app.clock, logger, signal: deadline.signal });
   try {
+    opts.check?.(app, adapters);
     const store = await adapters.store();
     const startedAtMs = Date.now();
     const result = await runJob({ job, runId, logger: app.logger, clock: app.clock, deadlineSeconds: app.config.deadlineSeconds, store, shard }, (ctx) => {

@@ -103,15 +103,21 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
-  const argv = process.argv.slice(2);
+/**
+ * The process entry of the `fleetops` binary and of each jobs/*.ts CronJob entry: the real streams
+ * (a closed stdout ends the output quietly), SIGTERM / SIGINT recorded as an interrupted run, the exit code.
+ */
+export async function runCliProcess(argv: string[]): Promise<void> {
   const io = defaultIo();
   // `schedule` has its own handlers (a grace period, then the same interrupt)
   const signals = findCommand(argv).command?.name === 'schedule' ? undefined : interruptOnSignals(process, io.stderr);
-  main(argv, io).then((code) => {
-    signals?.remove();
-    process.exitCode = code;
-    // an interrupted job may leave sockets or timers behind (a query that never answered): do not wait on them
-    if (signals?.signalled()) process.exit(code);
-  });
+  const code = await main(argv, io);
+  signals?.remove();
+  // EPIPE keeps the command's code (the reader left, the job did its work); another write error is a failure
+  const exitCode = io.outputFailed() ? Math.max(code, 1) : code;
+  process.exitCode = exitCode;
+  // an interrupted job may leave sockets or timers behind (a query that never answered): do not wait on them
+  if (signals?.signalled()) process.exit(exitCode);
 }
+
+if (isEntryPoint()) void runCliProcess(process.argv.slice(2));

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { checkRequirements } from '../../core/config/load-config.js';
 import { SECRET_ENV_FIELDS } from '../../core/config/schema.js';
+import { secretEnvFields } from '../../core/config/requirements.js';
 import { configFileOf, createAppContext } from '../app-context.js';
 import type { Command } from '../command.js';
 
@@ -26,10 +27,10 @@ export const configPrint: Command = {
     const masked = structuredClone(config) as Record<string, unknown>;
     const headers = (masked.metrics as { prometheus: { headers: Record<string, string> } }).prometheus.headers;
     for (const k of Object.keys(headers)) if (SECRETISH.test(k)) headers[k] = '***';
-    const secrets = Object.fromEntries(SECRET_ENV_FIELDS.map((field) => {
-      const envName = field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], config) as string;
-      return [envName, io.env[envName] ? '*** (set)' : '(unset)'];
-    }));
+    const always = SECRET_ENV_FIELDS.map((field) => field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], config) as string);
+    // and the secrets of the configured kinds and optional sections (an Argo Workflows token only as the executor's)
+    const names = [...new Set([...always, ...secretEnvFields(config).map((s) => s.name)])];
+    const secrets = Object.fromEntries(names.map((name) => [name, io.env[name] ? '*** (set)' : '(unset)']));
     io.stdout(stringify({ ...masked, secretsFromEnvironment: secrets }));
     return 0;
   },

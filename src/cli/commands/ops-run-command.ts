@@ -145,10 +145,6 @@ async function runOperation(args: ParsedArgs, io: CliIo, mode: Mode, requested: 
   let outcome: OperationOutcome | undefined;
   let executor: string | undefined;
   const result = await runJobCommand('ops-run', args, io, async (app, adapters, ctx) => {
-    // this command is the body of the Argo Workflow: handing the operation to Argo again would loop
-    if (app.config.clusterOps.kind === 'argo-workflows') {
-      throw new ConfigError('clusterOps.kind: expected kubernetes (or dry-run) for `ops run`, found argo-workflows; the WorkflowTemplate sets FLEETOPS__CLUSTEROPS__KIND=kubernetes');
-    }
     const store = await adapters.store();
     const approved = async () => {
       try {
@@ -184,6 +180,13 @@ async function runOperation(args: ParsedArgs, io: CliIo, mode: Mode, requested: 
     } finally {
       await lease.release();
     }
+  }, {
+    check: (app) => {
+      // this command is the body of the Argo Workflow: handing the operation to Argo again would loop
+      if (app.config.clusterOps.kind === 'argo-workflows') {
+        throw new ConfigError('clusterOps.kind: expected kubernetes (or dry-run) for `ops run`, found argo-workflows; the WorkflowTemplate sets FLEETOPS__CLUSTEROPS__KIND=kubernetes');
+      }
+    },
   });
   if (result.exitCode === 2) {
     for (const f of result.failures) io.stderr(`fleetops ops run: ${f.message}\n`);

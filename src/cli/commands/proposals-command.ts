@@ -34,11 +34,12 @@ export function createProposalsCommand(wiring: ProposalsWiring): Command {
     summary: 'proposals: read approvals in Slack threads, execute approved safe operations (resumable), verify, audit (every 2 minutes)',
     async run(args, io) {
       let summary: ProposalsJobSummary | undefined;
+      let config: RemediationConfig | undefined;
       const result = await runJobCommand('proposals', args, io, async (app, adapters, ctx) => {
-        const deps = await wiring(app, adapters, ctx, remediationConfigOf(app));
+        const deps = await wiring(app, adapters, ctx, config ?? remediationConfigOf(app));
         summary = await proposalsJob(deps, ctx);
         return { ...summary };
-      });
+      }, { check: (app) => { config = remediationConfigOf(app); } });
       if (summary) io.stdout(formatProposalsSummary(summary));
       io.stderr(formatFailures(result.failures, result.runId));
       return result.exitCode;

@@ -1,7 +1,7 @@
 import { formatFailures } from '../format-failures.js';
 import { createAlertmanagerFiring } from '../../adapters/alerts/alertmanager/index.js';
 import { oncallReportJob, type OncallReportSummary } from '../../report/oncall-report-job.js';
-import { ReportConfig } from '../../report/report-config.js';
+import { resolveReportWeek } from '../../report/report-week.js';
 import { reportLinks } from '../../report/report-links.js';
 import type { Command } from '../command.js';
 import { runJobCommand } from '../job-runner.js';
@@ -26,18 +26,25 @@ export const reportCommand: Command = {
   options: { week: { type: 'string' } },
   async run(args, io) {
     let summary: OncallReportSummary | undefined;
+    const week = typeof args.values.week === 'string' ? args.values.week : undefined;
+    // on the simulator, "now" is the end of the simulated range
+    let nowMs = 0;
     const result = await runJobCommand('oncall-report', args, io, async (app, adapters, ctx) => {
-      // Parsed here until the lead adds `report: ReportConfig.prefault({})` to FleetopsConfig; then this is a no-op re-parse.
-      const config = ReportConfig.parse((app.config as { report?: unknown }).report ?? {});
-      const simulated = app.config.metrics.kind === 'simulator';
+      const config = app.config.report;
       const firing = config.alertmanagerUrl ? createAlertmanagerFiring({ baseUrl: config.alertmanagerUrl, clusterLabel: app.config.clusterLabel, logger: ctx.logger, clock: app.clock }) : undefined;
       const { summary: s } = await oncallReportJob({
         alerts: adapters.alerts(), firing, chat: adapters.chat(), docs: adapters.docs(), store: await adapters.store(), config,
         oncallChannel: app.config.chat.slack.oncallChannel, links: reportLinks(config.links), docMaxChars: app.config.docs.maxChars,
         retention: app.config.retention,
-      }, ctx, { nowMs: simulated ? adapters.fleet().rangeMs.endMs : app.clock.nowMs(), week: typeof args.values.week === 'string' ? args.values.week : undefined });
+      }, ctx, { nowMs, week });
       summary = s;
       return { ...s };
+    }, {
+      // --week malformed, not on the handoff weekday or not ended yet: refused before the run
+      check: (app, adapters) => {
+        nowMs = app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : app.clock.nowMs();
+        resolveReportWeek(app.config.report.handoff, nowMs, week);
+      },
     });
     if (summary) io.stdout(formatReportSummary(summary));
     io.stderr(formatFailures(result.failures, result.runId));

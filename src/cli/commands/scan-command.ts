@@ -12,7 +12,7 @@ import { join } from 'node:path';
 const MAX_SHARDS = 1024;
 const HOUR_MS = 3_600_000;
 
-/** Shard label for the run record and job metrics (the full resolution happens inside the job). */
+/** Shard label for the run record and job metrics (resolved and checked against the config before the run). */
 function shardLabel(flag: unknown, env: NodeJS.ProcessEnv): string | undefined {
   if (typeof flag === 'string') return flag;
   return env.JOB_COMPLETION_INDEX !== undefined ? `${env.JOB_COMPLETION_INDEX}/${env.FLEETOPS_SHARD_COUNT ?? '?'}` : undefined;
@@ -61,16 +61,18 @@ export const scanCommand: Command = {
     const progress = createProgress('scan', io.isTty);
     let summary: FleetScanSummary | undefined;
     // the finalize step is its own job (run record, job metrics and the alerts on them: fleet-scan-finalize)
-    const job = args.values.finalize === true ? 'fleet-scan-finalize' : 'fleet-scan';
+    const finalizeOnly = args.values.finalize === true;
+    const job = finalizeOnly ? 'fleet-scan-finalize' : 'fleet-scan';
+    let shard: ShardSpec | undefined;
     const result = await runJobCommand(job, args, io, async (app, adapters, ctx) => {
-      const finalizeOnly = args.values.finalize === true;
-      const shard = resolveScanShard(args.values.shard as string | undefined, app.env, app.config.scan.shards, finalizeOnly);
       const endMs = end ?? (app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : defaultScanEndMs(app.clock.nowMs()));
       summary = await fleetScanJob(adapters, ctx, { shard, fullRebuild: args.values.full === true, finalizeOnly, endMs, progress: progress.update });
       writeFileAtomic(join(app.outDir, 'scan', `summary-${summary.shard.replace('/', 'of')}.json`), JSON.stringify({ runId: ctx.runId, ...summary }, null, 1));
       return summary;
-    }, shardLabel(args.values.shard, io.env));
-    progress.stop();
+    }, {
+      shard: shardLabel(args.values.shard, io.env),
+      check: (app) => { shard = resolveScanShard(args.values.shard as string | undefined, app.env, app.config.scan.shards, finalizeOnly); },
+    }).finally(() => progress.stop());
     if (summary) io.stdout(formatScanSummary(summary));
     io.stderr(formatFailures(result.failures, result.runId));
     return result.exitCode;

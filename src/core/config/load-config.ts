@@ -52,14 +52,14 @@ function checkRepeatWindow(config: FleetopsConfig, where: Where): void {
 
 /** The layered raw data, and for any path where its value came from (env var, flag, or file:line). */
 function sourceOf(opts: LoadConfigOptions): { data: Json; where: Where } {
-  const { data, locate: locateInFile } = opts.file ? readYaml(opts.file) : { data: {}, locate: () => undefined };
+  const { data, locate: locateInFile, has: inFile } = opts.file ? readYaml(opts.file) : { data: {}, locate: () => undefined, has: () => false };
   const origins: Origins = new Map();
   applyEnv(data, opts.env ?? {}, origins);
   for (const [path, value] of Object.entries(opts.overrides ?? {})) {
     setPath(data, path.split('.'), value);
     origins.set(path, 'command-line flag');
   }
-  return { data, where: whereOf(opts.file, locateInFile, origins) };
+  return { data, where: whereOf(opts.file, { locate: locateInFile, has: inFile }, origins) };
 }
 
 /**
@@ -114,7 +114,14 @@ function checkEvidenceSources(config: FleetopsConfig, data: Json, where: Where):
   }).join('\n'), { path: [bad[0].field, 'kind'] });
 }
 
-function readYaml(file: string): { data: Json; locate: (path: PropertyKey[]) => number | undefined } {
+interface FileLines {
+  /** Line of the value at path, else of its nearest ancestor in the file. */
+  locate: (path: PropertyKey[]) => number | undefined;
+  /** Whether the file itself sets path. */
+  has: (path: PropertyKey[]) => boolean;
+}
+
+function readYaml(file: string): { data: Json } & FileLines {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -139,7 +146,7 @@ function readYaml(file: string): { data: Json; locate: (path: PropertyKey[]) => 
     }
     return undefined;
   };
-  return { data: data as Json, locate };
+  return { data: data as Json, locate, has: (path) => doc.hasIn(path) };
 }
 
 function keyLineOf(parent: unknown, key: PropertyKey, lc: LineCounter): number | undefined {
@@ -248,13 +255,24 @@ function getPath(data: unknown, path: PropertyKey[]): unknown {
 /** `prefix: ` naming where a field's value came from: the environment variable or flag that set it, else file:line. */
 type Where = (path: PropertyKey[]) => string;
 
-function whereOf(file: string | undefined, locate: (p: PropertyKey[]) => number | undefined, origins: Origins): Where {
+/**
+ * The origin of the path or an ancestor; else the file line when the file holds the path's object;
+ * else whatever set another field of that object (a missing `auth.kind` names the variable that set
+ * `auth.tokenEnv`, which made the object); else the nearest file line.
+ */
+function whereOf(file: string | undefined, lines: FileLines, origins: Origins): Where {
+  const inFile = (path: PropertyKey[]) => `${file}:${lines.locate(path) ?? 1}: `;
   return (path) => {
     for (let n = path.length; n > 0; n--) {
       const origin = origins.get(path.slice(0, n).join('.'));
       if (origin) return `${origin}: `;
     }
-    return file ? `${file}:${locate(path) ?? 1}: ` : '';
+    const parent = path.slice(0, -1);
+    if (file && (lines.has(path) || lines.has(parent))) return inFile(path);
+    const prefix = `${parent.join('.')}.`;
+    const sibling = parent.length > 0 ? [...origins].find(([p]) => p.startsWith(prefix)) : undefined;
+    if (sibling) return `${sibling[1]}: `;
+    return file ? inFile(path) : '';
   };
 }
 
@@ -271,11 +289,30 @@ function formatIssues(issues: z.core.$ZodIssue[], data: Json, where: Where): str
 }
 
 function explain(issue: z.core.$ZodIssue, found: unknown): string {
-  const expected = issue.code === 'invalid_type' ? issue.expected
-    : issue.code === 'invalid_value' ? `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
-      : issue.message.replace(/^Invalid input: /, '');
-  return `expected ${expected}, found ${describe(found)}`;
+  return `expected ${expectedOf(issue)}, found ${describe(found)}`;
 }
+
+function expectedOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') return issue.expected;
+  if (issue.code === 'invalid_value') return oneOf(issue.values);
+  if (issue.code === 'invalid_union') return unionExpected(issue) ?? issue.message;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+/**
+ * What a union accepts: a discriminated union's discriminator values (its issue is at the
+ * discriminator), else what each option expected of the value itself (`z.union` of literals).
+ */
+function unionExpected(issue: z.core.$ZodIssueInvalidUnion): string | undefined {
+  if ('options' in issue && issue.options && issue.options.length > 0) return oneOf(issue.options);
+  const own = issue.errors.map((branch) => branch.find((i) => i.path.length === 0));
+  if (own.length === 0 || own.some((i) => i === undefined)) return undefined;
+  const issues = own as z.core.$ZodIssue[];
+  if (issues.every((i) => i.code === 'invalid_value')) return oneOf(issues.flatMap((i) => i.values));
+  return [...new Set(issues.map(expectedOf))].join(' or ');
+}
+
+const oneOf = (values: readonly unknown[]) => `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
 
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing';

@@ -213,7 +213,8 @@ export const FleetopsConfig = z.strictObject({
 });
 export type FleetopsConfig = z.infer<typeof FleetopsConfig>;
 
-/** Environment variables that hold secrets; `config print` masks them and the file may not set them. */
+/**
+ * Environment variables that hold secrets, which `config print` always lists (set or not); the secrets
+ * of the other kinds and optional sections it lists when they are used: secretEnvFields (requirements.ts).
+ */
 export const SECRET_ENV_FIELDS = ['store.postgresUrlEnv', 'chat.slack.tokenEnv', 'changes.argocd.tokenEnv'] as const;
-/** Secrets of optional sections, masked by `config print` when the section is set. */
-export const OPTIONAL_SECRET_ENV_FIELDS = ['clusterOps.argocd.tokenEnv', 'clusterOps.argoWorkflows.tokenEnv'] as const;
