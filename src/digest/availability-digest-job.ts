@@ -5,6 +5,7 @@ import type { JobContext, PartFailure } from '../core/run-job.js';
 import type { Topology } from '../fleet/types.js';
 import { createLlmCallCap } from '../rca/narrative/llm-call-cap.js';
 import { refuseRerunPastRetention, type RetainedDaysField } from '../retention/retention-cutoffs.js';
+import type { RetentionConfig } from '../retention/retention-config.js';
 import { configCatalog } from '../signals/catalog.js';
 import { componentMatchersOf } from '../signals/component-matchers.js';
 import { analyseDigestGroup, incidentRow, type AnalysedGroup, type GroupRunDeps } from './analyse-digest-group.js';
@@ -69,6 +70,16 @@ export interface DigestSummary extends Record<string, unknown> {
 const DIGEST_RETAINED: readonly RetainedDaysField[] = ['anomaliesDays', 'incidentsDays', 'evidenceDays', 'rcasDays', 'proposalsDays', 'publicationsDays'];
 
 /**
+ * The day's window; a malformed day, or one older than the shortest retention of what the digest reads,
+ * throws ConfigError (also called by the CLI before the run starts).
+ */
+export function checkDigestDay(day: string | undefined, endMs: number, retention: RetentionConfig): ReturnType<typeof resolveDigestWindow> {
+  const window = resolveDigestWindow(day, endMs);
+  refuseRerunPastRetention(`digest day ${window.day}`, window.startMs, retention, DIGEST_RETAINED, endMs);
+  return window;
+}
+
+/**
  * The availability-digest job body. Read (findings of the day but those declared maintenance
  * explains, inventory) → compute (groups; for the first `digest.maxAnalysedGroups` in the digest's
  * order evidence, RCA, narratives, and incident, evidence, RCA and proposal rows stored; for the rest
@@ -77,8 +88,7 @@ const DIGEST_RETAINED: readonly RetainedDaysField[] = ['anomaliesDays', 'inciden
  * changed, so keeps what the thread already shows. One failing group or sink is recorded; the rest goes on.
  */
 export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, opts: DigestJobOptions): Promise<DigestSummary> {
-  const window = resolveDigestWindow(opts.day, opts.endMs);
-  refuseRerunPastRetention(`digest day ${window.day}`, window.startMs, deps.config.retention, DIGEST_RETAINED, opts.endMs);
+  const window = checkDigestDay(opts.day, opts.endMs, deps.config.retention);
   const store = await deps.store();
   const listed = (await store.anomalies.list({ startMs: window.startMs, endMs: window.endMs })).filter(isDigestFinding);
   const { kept: findings, suppressed } = await withoutMaintenance(listed, deps.changes(), { endMs: window.endMs, signal: ctx.signal, fail: (part, err) => ctx.fail(part, err) });

@@ -156,9 +156,18 @@ async function composeDoc(deps: OncallReportDeps, ctx: JobContext, report: Weekl
   return { doc: reportDocModel(report, highlights, svg, deps.links, opts), highlights };
 }
 
+/**
+ * The report's week; a malformed or unfinished week, or one older than the shortest retention of what the
+ * report reads, throws ConfigError (also called by the CLI before the run starts).
+ */
+export function checkReportWeek(handoff: OncallReportDeps['config']['handoff'], nowMs: number, week: string | undefined, retention?: RetentionConfig): ReportWeek {
+  const resolved = resolveReportWeek(handoff, nowMs, week);
+  refuseRerunPastRetention(`on-call report week ${resolved.id}`, resolved.startMs, retention ?? RetentionConfig.parse({}), REPORT_RETAINED, nowMs);
+  return resolved;
+}
+
 export async function oncallReportJob(deps: OncallReportDeps, ctx: JobContext, opts: OncallReportOptions): Promise<OncallReportResult> {
-  const week = resolveReportWeek(deps.config.handoff, opts.nowMs, opts.week);
-  refuseRerunPastRetention(`on-call report week ${week.id}`, week.startMs, deps.retention ?? RetentionConfig.parse({}), REPORT_RETAINED, opts.nowMs);
+  const week = checkReportWeek(deps.config.handoff, opts.nowMs, opts.week, deps.retention);
   const latest = resolveReportWeek(deps.config.handoff, opts.nowMs).id === week.id;
   const report = buildWeeklyReport(await gather(deps, ctx, week, latest));
   const svg = alertTrendSvg(report.alerts, `Alert episodes per day: ${reportTitle(report).replace(/^On-call report: /, '')}${report.alertsAvailable ? '' : ' (alert history unavailable)'}`);

@@ -60,6 +60,8 @@ describe('a job command refuses bad flags before its run starts', () => {
     { argv: ['report', '--week', '2026-11-24'], env: {}, error: 'fleetops report: --week 2026-11-24: that is a tuesday, but weeks start on the handoff weekday (report.handoff.weekday: monday)' },
     { argv: ['report', '--week', '2026-11-30'], env: {}, error: 'fleetops report: --week 2026-11-30: that week ends at 2026-12-07T09:00:00.000Z, which is after now' },
     { argv: ['digest', '--day', '29/11/2026'], env: {}, error: 'fleetops digest: --day: expected a calendar date YYYY-MM-DD' },
+    { argv: ['digest', '--day', '2024-01-10'], env: {}, error: 'digest day 2024-01-10 starts at 2024-01-10T00:00:00.000Z, before' },
+    { argv: ['report', '--week', '2024-01-08'], env: {}, error: 'on-call report week 2024-01-08 starts at' },
     { argv: ['ops', 'run', '--mode', 'execute', '--request', JSON.stringify(ROLLOUT)], env: { FLEETOPS__CLUSTEROPS__KIND: 'argo-workflows' }, error: 'fleetops ops run: clusterOps.kind: expected kubernetes (or dry-run) for `ops run`, found argo-workflows' },
   ])('$argv exits 2 naming the flag; no run is recorded, logged or pushed', async ({ argv, env, error }) => {
     const result = await run(argv, env);

@@ -1,7 +1,7 @@
 import { formatFailures } from '../format-failures.js';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.js';
-import { availabilityDigestJob, type DigestSummary } from '../../digest/availability-digest-job.js';
+import { availabilityDigestJob, checkDigestDay, type DigestSummary } from '../../digest/availability-digest-job.js';
 import { createDefaultDigestEngine } from '../../digest/default-digest-engine.js';
 import { createDigestLlm } from '../../digest/digest-llm.js';
 import { resolveDigestWindow } from '../../digest/digest-window.js';
@@ -19,11 +19,17 @@ Reruns for the same day edit the document and the Slack messages instead of post
     const day = typeof args.values.day === 'string' ? args.values.day : undefined;
     if (day !== undefined) resolveDigestWindow(day, 0);
     let summary: DigestSummary | undefined;
+    let endMs = 0;
     const result = await runJobCommand('availability-digest', args, io, async (app, adapters, ctx) => {
-      const endMs = app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : app.clock.nowMs();
       summary = await availabilityDigestJob(adapters, ctx, { day, endMs, engine: createDefaultDigestEngine(), llm: createDigestLlm(app.config, ctx.logger) });
       writeFileAtomic(join(app.outDir, 'digest', `summary-${summary.day}.json`), JSON.stringify({ runId: ctx.runId, ...summary }, null, 1));
       return summary;
+    }, {
+      // a --day older than retention keeps: refused before the run
+      check: (app, adapters) => {
+        endMs = app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : app.clock.nowMs();
+        checkDigestDay(day, endMs, app.config.retention);
+      },
     });
     if (summary) io.stdout(formatDigestSummary(summary, { outDir: result.app.outDir, channel: result.app.config.chat.slack.digestChannel }));
     io.stderr(formatFailures(result.failures, result.runId));

@@ -1,7 +1,6 @@
 import { formatFailures } from '../format-failures.js';
 import { createAlertmanagerFiring } from '../../adapters/alerts/alertmanager/index.js';
-import { oncallReportJob, type OncallReportSummary } from '../../report/oncall-report-job.js';
-import { resolveReportWeek } from '../../report/report-week.js';
+import { checkReportWeek, oncallReportJob, type OncallReportSummary } from '../../report/oncall-report-job.js';
 import { reportLinks } from '../../report/report-links.js';
 import type { Command } from '../command.js';
 import { runJobCommand } from '../job-runner.js';
@@ -40,10 +39,10 @@ export const reportCommand: Command = {
       summary = s;
       return { ...s };
     }, {
-      // --week malformed, not on the handoff weekday or not ended yet: refused before the run
+      // --week malformed, not on the handoff weekday, not ended yet or older than retention keeps: refused before the run
       check: (app, adapters) => {
         nowMs = app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : app.clock.nowMs();
-        resolveReportWeek(app.config.report.handoff, nowMs, week);
+        checkReportWeek(app.config.report.handoff, nowMs, week, app.config.retention);
       },
     });
     if (summary) io.stdout(formatReportSummary(summary));
