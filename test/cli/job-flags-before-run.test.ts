@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStore } from '../../src/adapters/store/index.js';
 import { main } from '../../src/cli/main.js';
 import { fixedClock } from '../../src/core/clock.js';
+import { runsInStore } from './cli-fixtures.js';
 
 let out: string;
 let pushgateway: Server;
@@ -22,16 +22,6 @@ afterEach(async () => {
   await new Promise((ok) => pushgateway.close(ok));
   rmSync(out, { recursive: true, force: true });
 });
-
-async function runsInStore(): Promise<unknown[]> {
-  const store = await createStore({ kind: 'sqlite', path: join(out, 'fleetops.db') });
-  try {
-    await store.migrate();
-    return await store.runs.list({ limit: 10 });
-  } finally {
-    await store.close();
-  }
-}
 
 /** The CLI in-process with the job metrics pushed to a local Pushgateway and the log lines kept. */
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -72,14 +62,14 @@ describe('a job command refuses bad flags before its run starts', () => {
     expect(result.logs.map((l) => l.msg)).not.toContain('job started');
     expect(result.logs.map((l) => l.msg)).not.toContain('job failed');
     expect(pushes).toEqual([]);
-    expect(await runsInStore()).toEqual([]);
+    expect(await runsInStore(out)).toEqual([]);
   });
 
   it('a valid shard still runs and records its run with the shard', async () => {
     const result = await run(['scan', '--shard', '1/2']);
 
     expect(result.code, result.stderr).toBe(0);
-    expect(await runsInStore()).toMatchObject([{ job: 'fleet-scan', shard: '1/2', status: 'ok' }]);
+    expect(await runsInStore(out)).toMatchObject([{ job: 'fleet-scan', shard: '1/2', status: 'ok' }]);
     expect(pushes).toHaveLength(1);
   }, 60_000);
 });

@@ -1,46 +1,28 @@
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createStore } from '../../src/adapters/store/index.js';
 import { interruptOnSignals, type SignalTarget } from '../../src/cli/interrupt-on-signal.js';
 import { acceptNewRuns, runJob } from '../../src/core/run-job.js';
 import { systemClock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/logger.js';
+import { runsInStore, useSilentPrometheus } from './cli-fixtures.js';
 
 let out: string;
-let server: Server;
-let port: number;
 beforeEach(async () => {
   out = mkdtempSync(join(tmpdir(), 'fleetops-sigterm-'));
-  // a Prometheus that takes every query and never answers: the scan is busy until it is stopped
-  server = createServer(() => undefined);
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  port = (server.address() as AddressInfo).port;
 });
-afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise((ok) => server.close(ok));
+afterEach(() => {
   rmSync(out, { recursive: true, force: true });
 });
-
-async function runsInStore(): Promise<{ status: string; exitCode?: number; summary?: Record<string, unknown> }[]> {
-  const store = await createStore({ kind: 'sqlite', path: join(out, 'fleetops.db') });
-  try {
-    await store.migrate();
-    return await store.runs.list({ limit: 10 });
-  } finally {
-    await store.close();
-  }
-}
+// a Prometheus that takes every query and never answers: the scan is busy until it is stopped
+const port = useSilentPrometheus();
 
 describe('a one-job process (CronJob pod) told to stop', () => {
   it('SIGTERM interrupts the running scan, records its run as interrupted and exits 1', async () => {
     const config = join(out, 'fleetops.yaml');
-    writeFileSync(config, `simulator:\n  clusters: 5\n  days: 1\nmetrics:\n  kind: prometheus\n  prometheus:\n    url: http://127.0.0.1:${port}\n    timeoutMs: 600000\n    retries: 0\nlogs:\n  kind: none\nevents:\n  kind: none\nchanges:\n  kind: none\n`);
+    writeFileSync(config, `simulator:\n  clusters: 5\n  days: 1\nmetrics:\n  kind: prometheus\n  prometheus:\n    url: http://127.0.0.1:${port()}\n    timeoutMs: 600000\n    retries: 0\nlogs:\n  kind: none\nevents:\n  kind: none\nchanges:\n  kind: none\n`);
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'scan', '--config', config, '--out', out], {
       env: { ...process.env, FLEETOPS_CONFIG: '', FLEETOPS__LOGLEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -55,7 +37,7 @@ describe('a one-job process (CronJob pod) told to stop', () => {
     // before: the process died by the signal (code null) and its run stayed 'running'
     expect(end).toEqual({ code: 1, signal: null });
     expect(stderr).toContain('SIGTERM: interrupting 1 running job(s)');
-    const runs = await runsInStore();
+    const runs = await runsInStore(out);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: 'failed', exitCode: 1, summary: { interrupted: 'SIGTERM' } });
   }, 60_000);

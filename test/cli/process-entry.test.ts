@@ -1,13 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createStore } from '../../src/adapters/store/index.js';
 import { guardedWriter } from '../../src/cli/default-io.js';
+import { runsInStore, useSilentPrometheus } from './cli-fixtures.js';
 
 let out: string;
 beforeEach(() => { out = mkdtempSync(join(tmpdir(), 'fleetops-entry-')); });
@@ -100,22 +98,12 @@ describe('jobs/*.ts: the CronJob entries', () => {
   });
 
   describe('jobs/fleet-scan.ts told to stop', () => {
-    let server: Server;
-    let port: number;
-    beforeEach(async () => {
-      // a Prometheus that takes every query and never answers: the scan is busy until it is stopped
-      server = createServer(() => undefined);
-      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-      port = (server.address() as AddressInfo).port;
-    });
-    afterEach(async () => {
-      server.closeAllConnections();
-      await new Promise((ok) => server.close(ok));
-    });
+    // a Prometheus that takes every query and never answers: the scan is busy until it is stopped
+    const port = useSilentPrometheus();
 
     it('SIGTERM records the run as interrupted and exits 1, as the binary does', async () => {
       const config = join(out, 'fleetops.yaml');
-      writeFileSync(config, `simulator:\n  clusters: 5\n  days: 1\nmetrics:\n  kind: prometheus\n  prometheus:\n    url: http://127.0.0.1:${port}\n    timeoutMs: 600000\n    retries: 0\nlogs:\n  kind: none\nevents:\n  kind: none\nchanges:\n  kind: none\n`);
+      writeFileSync(config, `simulator:\n  clusters: 5\n  days: 1\nmetrics:\n  kind: prometheus\n  prometheus:\n    url: http://127.0.0.1:${port()}\n    timeoutMs: 600000\n    retries: 0\nlogs:\n  kind: none\nevents:\n  kind: none\nchanges:\n  kind: none\n`);
       const child = spawn(process.execPath, ['--import', 'tsx', 'jobs/fleet-scan.ts', '--config', config, '--out', out], {
         env: { ...ENV, FLEETOPS__LOGLEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'],
       });
@@ -129,12 +117,7 @@ describe('jobs/*.ts: the CronJob entries', () => {
       // before: the process died by the signal (code null) and its run stayed 'running'
       expect(end).toEqual({ code: 1, signal: null });
       expect(stderr()).toContain('SIGTERM: interrupting 1 running job(s)');
-      const store = await createStore({ kind: 'sqlite', path: join(out, 'fleetops.db') });
-      try {
-        expect(await store.runs.list({ limit: 10 })).toMatchObject([{ job: 'fleet-scan', status: 'failed', exitCode: 1, summary: { interrupted: 'SIGTERM' } }]);
-      } finally {
-        await store.close();
-      }
+      expect(await runsInStore(out)).toMatchObject([{ job: 'fleet-scan', status: 'failed', exitCode: 1, summary: { interrupted: 'SIGTERM' } }]);
     }, 60_000);
   });
 });

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTokenBudget } from '../../src/adapters/llm/token-budget.js';
 import type { AnomalyRow } from '../../src/adapters/store/types.js';
 import { loadConfig } from '../../src/core/config/load-config.js';
 import { FleetopsConfig } from '../../src/core/config/schema.js';
@@ -16,7 +15,7 @@ import type { DigestLlm } from '../../src/digest/narrate-group.js';
 import type { DigestEngine } from '../../src/digest/rca-contract.js';
 import { readStoreFacts } from '../../src/report/sources/store-source.js';
 import { incidentLines } from '../../src/reporting/report/store-figures.js';
-import { DAY, DAY_START_MS, dipFindings, moreClusters, END_MS, handEngine, harness, type Harness } from './digest-fixtures.js';
+import { countingLlm, DAY, DAY_START_MS, dipFindings, moreClusters, END_MS, handEngine, harness, type Harness } from './digest-fixtures.js';
 
 const CHANNEL = 'fleet-availability';
 const PARENT = `digest:${DAY}:parent`;
@@ -46,16 +45,6 @@ function countingEngine() {
   const analyse = engine.analyseGroup.bind(engine);
   engine.analyseGroup = (g, ...rest) => (analysed.push(g.id), analyse(g, ...rest));
   return { engine, collected, analysed: () => [...new Set(analysed)] };
-}
-
-/** A model that answers nothing usable (the template is used), counting its calls. */
-function countingLlm(): DigestLlm & { calls: () => number } {
-  let calls = 0;
-  const client = {
-    kind: 'bedrock' as const,
-    converse: async () => (calls += 1, { text: 'no JSON here', toolCalls: [], usage: { inputTokens: 10, outputTokens: 10 }, steps: 1, stopReason: 'end_turn' }),
-  };
-  return { client, budget: createTokenBudget(1_000_000), maxSteps: 1, maxCalls: 20, calls: () => calls };
 }
 
 interface LogLine { level: number; msg: string; [k: string]: unknown }

@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTokenBudget } from '../../src/adapters/llm/token-budget.js';
 import { FleetopsConfig } from '../../src/core/config/schema.js';
 import { runJob } from '../../src/core/run-job.js';
 import { availabilityDigestJob, type DigestSummary } from '../../src/digest/availability-digest-job.js';
 import { formatDigestSummary } from '../../src/digest/format-digest-summary.js';
 import type { DigestLlm } from '../../src/digest/narrate-group.js';
 import type { DigestEngine } from '../../src/digest/rca-contract.js';
-import { constantMetrics, DAY, dipFindings, END_MS, handEngine, harness, moreClusters, type Harness } from './digest-fixtures.js';
+import { countingLlm, constantMetrics, DAY, dipFindings, END_MS, handEngine, harness, moreClusters, type Harness } from './digest-fixtures.js';
 
 const CHANNEL = 'fleet-availability';
 const PARENT = `digest:${DAY}:parent`;
@@ -38,16 +37,6 @@ function countingEngine(rename: Record<string, string> = {}) {
   const analyse = engine.analyseGroup.bind(engine);
   engine.analyseGroup = (g, ...rest) => (analysed.add(g.id), analyse(g, ...rest));
   return { engine, collected, analysed };
-}
-
-/** A model that answers nothing usable (the template is used), counting its calls. */
-function countingLlm(): DigestLlm & { calls: () => number } {
-  let calls = 0;
-  const client = {
-    kind: 'bedrock' as const,
-    converse: async () => (calls += 1, { text: 'no JSON here', toolCalls: [], usage: { inputTokens: 10, outputTokens: 10 }, steps: 1, stopReason: 'end_turn' }),
-  };
-  return { client, budget: createTokenBudget(1_000_000), maxSteps: 1, maxCalls: 20, calls: () => calls };
 }
 
 interface LogLine { level: number; msg: string; [k: string]: unknown }

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOutboxChat } from '../../src/adapters/chat/outbox/index.js';
+import { createTokenBudget } from '../../src/adapters/llm/token-budget.js';
 import type { ChatChannel } from '../../src/adapters/chat/types.js';
 import { createFileDocWriter } from '../../src/adapters/docs/files/index.js';
 import type { DocWriter } from '../../src/adapters/docs/types.js';
@@ -13,6 +14,7 @@ import { FleetopsConfig } from '../../src/core/config/schema.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { runJob, type JobContext } from '../../src/core/run-job.js';
 import type { DigestDeps } from '../../src/digest/availability-digest-job.js';
+import type { DigestLlm } from '../../src/digest/narrate-group.js';
 import type { DigestEngine, DigestIncidentGroup, DigestRcaResult } from '../../src/digest/rca-contract.js';
 import type { Cluster } from '../../src/fleet/types.js';
 
@@ -149,4 +151,14 @@ export async function harness(opts: { findings: AnomalyRow[]; clusterCount: numb
   };
   const run = (body: (ctx: JobContext) => Promise<Record<string, unknown>>) => runJob({ job: 'availability-digest', logger: silentLogger, clock, deadlineSeconds: 600, store }, body);
   return { dir, store, deps, outbox, clock, run };
+}
+
+/** A model that answers nothing usable (the template is used), counting its calls. */
+export function countingLlm(): DigestLlm & { calls: () => number } {
+  let calls = 0;
+  const client = {
+    kind: 'bedrock' as const,
+    converse: async () => (calls += 1, { text: 'no JSON here', toolCalls: [], usage: { inputTokens: 10, outputTokens: 10 }, steps: 1, stopReason: 'end_turn' }),
+  };
+  return { client, budget: createTokenBudget(1_000_000), maxSteps: 1, maxCalls: 20, calls: () => calls };
 }
