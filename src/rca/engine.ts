@@ -9,6 +9,7 @@ import type { LogSearch } from '../adapters/logs/types.js';
 import type { MetricsSource } from '../adapters/metrics/types.js';
 import type { EvidenceRow } from '../adapters/store/types.js';
 import type { IncidentGroup } from '../correlate/incident-group.js';
+import type { Topology } from '../fleet/types.js';
 import {
   attributeEvidence, changeEvidence, eventEvidence, evidencePlan, evidenceRow, feedbackEvidence, goldenMetricEvidence, logEvidence,
   nodeMetricEvidence, podMetricEvidence, topologyEvidence, type EvidenceDraft,
@@ -49,17 +50,25 @@ export interface CollectContext {
 export async function collectEvidence(group: IncidentGroup, ports: RcaPorts, ctx: CollectContext): Promise<EvidenceRow[]> {
   const plan = evidencePlan(group, ctx.nowMs, ctx.maxSampledClusters ?? 3, ctx.componentMatchers);
   const s = ctx.signal;
+  // one topology read per cluster, shared by the pod drill-down (pod → node) and the topology part
+  const topologies = new Map<string, Promise<Topology>>();
+  const topologyOf = (cluster: string): Promise<Topology> => {
+    let t = topologies.get(cluster);
+    if (!t) topologies.set(cluster, t = ports.inventory.getTopology(cluster, s));
+    return t;
+  };
+  const inventory: Inventory = { listClusters: (signal) => ports.inventory.listClusters(signal), getTopology: (cluster) => topologyOf(cluster) };
   const parts: [string, () => Promise<EvidenceDraft[]> | EvidenceDraft[]][] = [
     ['findings', () => findingEvidence(group)],
     ['attributes', () => attributeEvidence(group, ctx.fleetSize ?? 0)],
     ['feedback', () => feedbackEvidence(group, incidentSignature(group), ctx.feedbackPriors)],
     ['metrics:golden', () => goldenMetricEvidence(ports.metrics, group, plan, s)],
     ['metrics:nodes', () => nodeMetricEvidence(ports.metrics, plan, s)],
-    ['metrics:pods', () => podMetricEvidence(ports.metrics, plan, s)],
+    ['metrics:pods', () => podMetricEvidence(ports.metrics, plan, s, topologyOf)],
     ['events', () => eventEvidence(ports.events, plan, s)],
     ['logs', () => logEvidence(ports.logs, plan, s)],
     ['changes', () => changeEvidence(ports.changes, group, plan, s)],
-    ['topology', () => topologyEvidence(ports.inventory, group, plan, s)],
+    ['topology', () => topologyEvidence(inventory, group, plan, s)],
   ];
   const rows = new Map<string, EvidenceRow>();
   for (const [part, run] of parts) {

@@ -39,6 +39,21 @@ const HEX = '[0-9a-fA-F]';
 const K8S = '[bcdfghjklmnpqrstvwxz2456789]';
 // Quoted strings may hold spaces, so they go first, over the whole line.
 const STR_RE = /"(?:[^"\\]|\\.)*"/g;
+/**
+ * Quoted strings that name the line rather than vary with it stay (their tokens are masked like the
+ * rest): a JSON key (`{"msg":`), the value of a `msg`/`message` field (JSON, logfmt) and klog's
+ * structured message (`file.go:123] "…"`). Masked, every structured line of a program read the same.
+ */
+const JSON_KEY_BEFORE = /[{,]\s*$/;
+const JSON_KEY_AFTER = /^\s*:/;
+const MESSAGE_BEFORE = /(?:^|[\s{,])"?(?:msg|message)"?\s*[:=]\s*$/;
+const KLOG_CALLER_BEFORE = /(?:^|\s)[\w.-]+\.go:\d+\] $/;
+
+function maskQuoted(quoted: string, offset: number, line: string): string {
+  const before = line.slice(Math.max(0, offset - 80), offset);
+  if (JSON_KEY_BEFORE.test(before) && JSON_KEY_AFTER.test(line.slice(offset + quoted.length))) return quoted;
+  return MESSAGE_BEFORE.test(before) || KLOG_CALLER_BEFORE.test(before) ? quoted : '<STR>';
+}
 // The rest is matched token by token, and only in tokens that hold a digit, a dash or a colon.
 const TOKEN_MASKS: [string, string][] = [
   ['TS', '\\d{4}-\\d\\d-\\d\\d(?:T\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?)?|\\b\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?\\b'],
@@ -64,7 +79,7 @@ function maskToken(match: string, ...groups: unknown[]): string {
 /** The line with its variable parts replaced by `<STR>`, `<TS>`, `<IP>`, `<NUM>`, …; whitespace collapsed. */
 export function maskLine(message: string, maxChars = 1000): string {
   let line = message.length > maxChars ? message.slice(0, maxChars) : message;
-  if (line.includes('"')) line = line.replace(STR_RE, '<STR>');
+  if (line.includes('"')) line = line.replace(STR_RE, maskQuoted);
   line = line.replace(KLOG_RE, '$1 <TS> <NUM> ');
   const tokens = line.split(/\s+/);
   for (let i = 0; i < tokens.length; i++) if (MAYBE_MASKED.test(tokens[i])) tokens[i] = tokens[i].replace(TOKEN_RE, maskToken);
@@ -134,7 +149,7 @@ function mergeSimilar(keys: string[], similarity: number, maxCandidates: number)
   const assigned: string[][] = [];
   for (const key of keys) {
     const tokens = key.split(' ');
-    const bucketKey = `${tokens.length} ${tokens[0]}`;
+    const bucketKey = `${tokens.length} ${tokens[0]} ${messageHead(tokens)}`;
     const bucket = buckets.get(bucketKey) ?? [];
     buckets.set(bucketKey, bucket);
     const best = bestMatch(bucket, tokens, similarity, maxCandidates);
@@ -148,6 +163,21 @@ function mergeSimilar(keys: string[], similarity: number, maxCandidates: number)
     }
   }
   return assigned;
+}
+
+const MESSAGE_TOKEN = /(?:^|[{,])"?(?:msg|message)"?[:=]"/;
+const KLOG_CALLER = /\.go:<NUM>\]$/;
+
+/**
+ * The token holding the first word of a structured line's message (JSON or logfmt `msg`, klog's
+ * quoted message), '' for other lines: their header tokens (level, time, caller, logger) are the
+ * same on every line of a program, which alone made two of its messages similar enough to merge.
+ */
+function messageHead(tokens: string[]): string {
+  const msg = tokens.find((t) => MESSAGE_TOKEN.test(t));
+  if (msg) return msg;
+  const caller = tokens.findIndex((t) => KLOG_CALLER.test(t));
+  return caller >= 0 && tokens[caller + 1]?.startsWith('"') ? tokens[caller + 1] : '';
 }
 
 function bestMatch(bucket: string[][], tokens: string[], similarity: number, maxCandidates: number): string[] | undefined {

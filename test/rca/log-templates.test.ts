@@ -25,7 +25,7 @@ function incidentLines(): TemplateLine[] {
 describe('maskLine', () => {
   it.each([
     ['[ERROR] plugin/errors: 2 example.com. A: read udp 10.244.1.5:41234->10.96.0.10:53: i/o timeout', '[ERROR] plugin/errors: <NUM> example.com. A: read udp <IP>-><IP>: i/o timeout'],
-    ['E0604 10:01:00.123456    1234 kubelet.go:2855] "Container runtime network not ready"', 'E <TS> <NUM> kubelet.go:<NUM>] <STR>'],
+    ['E0604 10:01:00.123456    1234 kubelet.go:2855] "Container runtime network not ready"', 'E <TS> <NUM> kubelet.go:<NUM>] "Container runtime network not ready"'],
     ['x509: certificate has expired: current time 2025-06-04T10:01:02Z is after 2025-06-03T23:59:59Z', 'x509: certificate has expired: current time <TS> is after <TS>'],
     ['Back-off restarting failed container app in pod payments-api-7f9c8d6b5-x7k2p_apps(3f2a9c1e-8b7d-4e6f-9a0b-1c2d3e4f5a6b)', 'Back-off restarting failed container app in pod payments-api-<ID>_apps(<UUID>)'],
     ['Killed process 4321 (java) total-vm:4123456kB, anon-rss:2097152kB', 'Killed process <NUM> (java) total-vm:<NUM>, anon-rss:<NUM>'],
@@ -43,8 +43,8 @@ describe('clusterLogTemplates', () => {
 
     expect(templates.map((t) => [t.count, t.template])).toEqual([
       [120, '[ERROR] plugin/errors: <NUM> <*> <*> read udp <IP>-><IP>: i/o timeout'],
-      [40, 'E <TS> <NUM> kubelet.go:<NUM>] <STR> networkReady=<STR>'],
-      [30, 'I <TS> <NUM> prober.go:<NUM>] <STR> probeType=<STR> pod=<STR> podUID=<UUID> containerName=<STR> probeResult=<STR> output=<STR>'],
+      [40, 'E <TS> <NUM> kubelet.go:<NUM>] "Container runtime network not ready" networkReady=<STR>'],
+      [30, 'I <TS> <NUM> prober.go:<NUM>] "Probe failed" probeType=<STR> pod=<STR> podUID=<UUID> containerName=<STR> probeResult=<STR> output=<STR>'],
       [25, 'http: TLS handshake error from <IP>: x509: certificate has expired or is not yet valid: current time <TS> is after <TS>'],
       [10, 'Failed to watch *v1.Secret: failed to list *v1.Secret: Get <STR>: x509: certificate signed by unknown authority'],
       [5, '[INFO] Reloading complete'],

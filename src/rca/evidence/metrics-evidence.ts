@@ -1,5 +1,5 @@
 import type { MetricsSource } from '../../adapters/metrics/types.js';
-import type { Series } from '../../fleet/types.js';
+import type { Series, Topology } from '../../fleet/types.js';
 import type { IncidentGroup } from '../../correlate/incident-group.js';
 import { fmt, type EvidenceDraft } from './evidence-row.js';
 import type { EvidencePlan } from './evidence-plan.js';
@@ -74,9 +74,14 @@ export async function nodeMetricEvidence(metrics: MetricsSource, plan: EvidenceP
   return out;
 }
 
-/** Pod drill-down: DNS timeouts per CoreDNS pod, restarts and OOM kills per pod. */
-export async function podMetricEvidence(metrics: MetricsSource, plan: EvidencePlan, abortSignal?: AbortSignal): Promise<EvidenceDraft[]> {
+/**
+ * Pod drill-down: DNS timeouts per CoreDNS pod, restarts and OOM kills per pod. Prometheus's pod
+ * series are summed by namespace and pod (cAdvisor and kube-state-metrics name no node), so a pod's
+ * node is read from the cluster's topology (`topologyOf`) when its series has none.
+ */
+export async function podMetricEvidence(metrics: MetricsSource, plan: EvidencePlan, abortSignal?: AbortSignal, topologyOf?: (cluster: string) => Promise<Topology>): Promise<EvidenceDraft[]> {
   const out: EvidenceDraft[] = [];
+  const nodeOf = podNodes(topologyOf, abortSignal);
   for (const signal of POD_SIGNALS) {
     const { series, query } = await fetch(metrics, signal, plan.sampled, plan, abortSignal);
     for (const cluster of plan.sampled) {
@@ -85,12 +90,38 @@ export async function podMetricEvidence(metrics: MetricsSource, plan: EvidencePl
         .sort((a, b) => (b.st.during - b.st.before) - (a.st.during - a.st.before) || a.s.labels!.pod.localeCompare(b.s.labels!.pod)).slice(0, 3);
       for (const { s, st } of rows) {
         const pod = s.labels?.pod ?? '?';
+        const node = s.labels?.node || (await nodeOf(cluster, s.labels?.namespace ?? '', pod));
         const how = signal === 'dns_timeouts' ? 'mean per 5 min' : 'total';
-        out.push({ source: 'metrics', query, ...range(plan), excerpt: `${signal} of pod ${pod} on ${s.labels?.node} (${cluster}): ${fmt(st.before)} before → ${fmt(st.during)} during (${how})`, data: { ...shift(s, plan, st, { pod, node: s.labels?.node }) } });
+        out.push({ source: 'metrics', query, ...range(plan), excerpt: `${signal} of pod ${pod} on ${node ?? 'an unknown node'} (${cluster}): ${fmt(st.before)} before → ${fmt(st.during)} during (${how})`, data: { ...shift(s, plan, st, { pod, node }) } });
       }
     }
   }
   return out.concat(await certEvidence(metrics, plan, abortSignal));
+}
+
+/** Pod → node from the topology, read once per cluster; undefined when the topology is not known or cannot be read. */
+function podNodes(topologyOf: ((cluster: string) => Promise<Topology>) | undefined, abortSignal?: AbortSignal): (cluster: string, namespace: string, pod: string) => Promise<string | undefined> {
+  const byCluster = new Map<string, Promise<Map<string, string>>>();
+  const read = async (cluster: string): Promise<Map<string, string>> => {
+    try {
+      const t = await topologyOf!(cluster);
+      return new Map(t.pods.filter((p) => p.node).map((p) => [`${p.namespace}/${p.name}`, p.node]));
+    } catch {
+      // the topology part reports its own failure; the pods keep their series without a node
+      abortSignal?.throwIfAborted();
+      return new Map();
+    }
+  };
+  return async (cluster, namespace, pod) => {
+    if (!topologyOf) return undefined;
+    let nodes = byCluster.get(cluster);
+    if (!nodes) byCluster.set(cluster, nodes = read(cluster));
+    const map = await nodes;
+    // a series without a namespace label: the pod name alone, when only one pod has it
+    if (namespace) return map.get(`${namespace}/${pod}`);
+    const hits = [...map].filter(([k]) => k.endsWith(`/${pod}`));
+    return hits.length === 1 ? hits[0][1] : undefined;
+  };
 }
 
 async function certEvidence(metrics: MetricsSource, plan: EvidencePlan, abortSignal?: AbortSignal): Promise<EvidenceDraft[]> {

@@ -1,12 +1,21 @@
 import type { Inventory } from '../../adapters/inventory/types.js';
 import type { IncidentGroup } from '../../correlate/incident-group.js';
+import { COMPONENTS } from '../../fleet/types.js';
 import { fmt, type EvidenceDraft } from './evidence-row.js';
 import type { EvidencePlan } from './evidence-plan.js';
 
-/** Which pods share a node with the affected components' pods, on the sampled clusters. */
+/**
+ * Which pods share a node with the affected components' pods, on the sampled clusters, with the
+ * namespaces the component matchers name (platform components apart): a pod outside all of them is
+ * no known component's.
+ */
 export async function topologyEvidence(inventory: Inventory, group: IncidentGroup, plan: EvidencePlan, abortSignal?: AbortSignal): Promise<EvidenceDraft[]> {
   const affected = new Set(group.components);
   const out: EvidenceDraft[] = [];
+  const platform = (c: string) => c !== 'workload' && (COMPONENTS as readonly string[]).includes(c);
+  const namespacesOf = (keep: (c: string) => boolean) => [...new Set(Object.entries(plan.componentNamespaces).filter(([c]) => keep(c)).flatMap(([, ns]) => ns))].sort();
+  const platformNamespaces = namespacesOf(platform);
+  const appNamespaces = namespacesOf((c) => !platform(c));
   for (const cluster of plan.sampled) {
     const t = await inventory.getTopology(cluster, abortSignal);
     const nodes = [...new Set(t.pods.filter((p) => affected.has(String(p.component))).map((p) => p.node))].sort();
@@ -17,7 +26,7 @@ export async function topologyEvidence(inventory: Inventory, group: IncidentGrou
       out.push({
         source: 'topology', query: `topology of ${cluster}: pods on node ${node}`, startMs: plan.onsetMs, endMs: plan.during.endMs,
         excerpt: `node ${node} (${cluster}, pool ${pool}) hosts ${pods.length} pods: ${victims.slice(0, 3).join(', ')} (affected) next to ${pods.filter((p) => !victims.includes(p.name)).map((p) => `${p.namespace}/${p.name}`).slice(0, 6).join(', ')}`,
-        data: { fact: 'node-pods', cluster, node, pool, pods },
+        data: { fact: 'node-pods', cluster, node, pool, pods, platformNamespaces, appNamespaces },
       });
     }
   }

@@ -21,10 +21,10 @@ export function checkCertExpired(f: Facts): Hypothesis[] {
 export function checkOomAfterConfig(f: Facts): Hypothesis[] {
   const ooms = f.shifts.filter((s) => s.signal === 'oom_kills' && s.during > 0 && s.during > 2 * s.before);
   return [...new Set(ooms.map((s) => s.cluster))].map((cluster) => {
-    const pods = ooms.filter((s) => s.cluster === cluster);
+    const pods = ooms.filter((s) => s.cluster === cluster).sort((a, b) => b.during - a.during || String(a.pod).localeCompare(String(b.pod)));
     const config = f.changes.filter((c) => c.change.cluster === cluster && c.change.kind === 'config' && c.minutesBeforeOnset >= 0 && c.minutesBeforeOnset <= 180)
       .sort((a, b) => a.minutesBeforeOnset - b.minutesBeforeOnset);
-    const h = new HypothesisBuilder('workload.oom-after-config', { cluster, component: 'workload', changeId: config[0]?.change.id });
+    const h = new HypothesisBuilder('workload.oom-after-config', { cluster, component: 'workload', pod: pods[0].pod, changeId: config[0]?.change.id });
     h.support(3, `${pods.length} pods OOM-killed during the incident (${pods.slice(0, 2).map((p) => `${p.pod}: ${fmt(p.during)} kills`).join(', ')})`, ids(...pods));
     if (config.length) h.support(2, `config change ${fmt(config[0].minutesBeforeOnset)} min before onset: ${config[0].change.description.slice(0, 120)}`, ids(config[0]));
     else if (!f.unread.has('changes')) h.contradict(2, 'no config change on this cluster before the OOM kills started', ids(...pods.slice(0, 1)));

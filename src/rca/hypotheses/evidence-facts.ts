@@ -12,7 +12,12 @@ export interface LogFact {
 }
 export interface ChangeFact { row: EvidenceRow; change: Change; minutesBeforeOnset: number }
 export interface AttributeFact { row: EvidenceRow; name: string; value: string; coverage: number; lift: number }
-export interface NodePodsFact { row: EvidenceRow; cluster: string; node: string; pods: { name: string; namespace: string; component: string }[] }
+export interface NodePodsFact {
+  row: EvidenceRow; cluster: string; node: string; pods: { name: string; namespace: string; component: string }[];
+  /** Namespaces of the platform components' matchers, and of the others' (apps); absent in rows written before them. */
+  platformNamespaces?: string[];
+  appNamespaces?: string[];
+}
 export interface FeedbackFact { row: EvidenceRow; signature: string; failureMode: string; net: number }
 export interface FindingFact { row: EvidenceRow; component: string; signal: string; kind: string; direction: 'up' | 'down' | 'absent'; clusters: string[] }
 

@@ -14,7 +14,11 @@ export function matchRunbook(index: RunbookIndex, failureMode: string): RunbookR
   return rb ? { id: rb.id, title: rb.meta.title, section: hit.section, line: hit.line } : undefined;
 }
 
-/** Platform workloads the simulator and the default catalog know (kind, namespace, name). */
+/**
+ * Platform workloads by their upstream names (kind, namespace, name): used when the cluster's topology
+ * has no pod of the component. Otherwise the workload is read from its pods (the CNI is aws-node,
+ * calico-node or cilium depending on the cluster).
+ */
 const WORKLOADS: Record<string, { kind: string; namespace: string; name: string }> = {
   coredns: { kind: 'Deployment', namespace: 'kube-system', name: 'coredns' },
   'ingress-gateway': { kind: 'Deployment', namespace: 'ingress-nginx', name: 'ingress-nginx-controller' },
@@ -24,8 +28,40 @@ const WORKLOADS: Record<string, { kind: string; namespace: string; name: string 
   'prometheus-agent': { kind: 'StatefulSet', namespace: 'monitoring', name: 'prometheus-agent' },
 };
 
-/** A ReplicaSet pod name `<deployment>-<rs>-<id>` → its Deployment. */
-const deploymentOf = (pod: string): string => pod.split('-').slice(0, -2).join('-');
+// Kubernetes generated-name alphabet (no vowels, no 0/1/3): pod-template hash and pod suffix.
+const K8S = '[bcdfghjklmnpqrstvwxz2456789]';
+const POD_OWNERS: [RegExp, string][] = [
+  [new RegExp(`^(.+)-${K8S}{4,10}-${K8S}{5}$`), 'Deployment'],
+  [/^(.+)-\d+$/, 'StatefulSet'],
+  [new RegExp(`^(.+)-${K8S}{5}$`), 'DaemonSet'],
+];
+
+/**
+ * The workload a pod's generated name points to: `<deployment>-<pod-template-hash>-<id>`,
+ * `<statefulset>-<ordinal>`, `<daemonset>-<id>` (a Job's pods are named like a DaemonSet's).
+ */
+export function podOwner(pod: string): { kind: string; name: string } | undefined {
+  for (const [re, kind] of POD_OWNERS) {
+    const m = re.exec(pod);
+    if (m) return { kind, name: m[1] };
+  }
+  return undefined;
+}
+
+/** The workload most of the component's pods on the cluster belong to (the one its version is read from). */
+function componentWorkload(component: string, topology: Topology | undefined): { kind: string; namespace: string; name: string } | undefined {
+  const counts = new Map<string, { w: { kind: string; namespace: string; name: string }; n: number }>();
+  for (const p of topology?.pods ?? []) {
+    const owner = p.component === component ? podOwner(p.name) : undefined;
+    if (!owner) continue;
+    const key = `${owner.kind}/${p.namespace}/${owner.name}`;
+    const c = counts.get(key) ?? { w: { ...owner, namespace: p.namespace }, n: 0 };
+    c.n++;
+    counts.set(key, c);
+  }
+  const usual = WORKLOADS[component]?.name;
+  return [...counts.values()].sort((a, b) => b.n - a.n || Number(b.w.name === usual) - Number(a.w.name === usual) || a.w.name.localeCompare(b.w.name))[0]?.w;
+}
 
 const ENV_ORDER: Record<string, number> = { dev: 0, staging: 1, prod: 2 };
 const TIER_ORDER: Record<string, number> = { 'tier-2': 0, 'tier-1': 1, 'tier-0': 2 };
@@ -57,14 +93,19 @@ function target(h: Hypothesis, clusters: string[], topology: Map<string, Topolog
     case 'node.disk-pressure':
       return h.entity.node ? { op: 'cordon-drain-node', target: { cluster, kind: 'Node', name: h.entity.node } } : undefined;
     case 'fleet.bad-rollout': {
-      const w = WORKLOADS[h.entity.component ?? ''];
-      return w ? { op: 'rollback-revision', target: { cluster, ...w } } : undefined;
+      const component = h.entity.component ?? '';
+      // only platform components: an app version spans many Deployments
+      if (!Object.hasOwn(WORKLOADS, component)) return undefined;
+      const w = componentWorkload(component, topology.get(cluster)) ?? WORKLOADS[component];
+      return { op: 'rollback-revision', target: { cluster, ...w } };
     }
     case 'cluster.stopped-reporting':
       return { op: 'rollout-restart', target: { cluster, ...WORKLOADS['prometheus-agent'] } };
     case 'workload.oom-after-config': {
-      const pod = topology.get(cluster)?.pods.find((p) => p.name.startsWith('payments-api-'));
-      return pod ? { op: 'rollback-revision', target: { cluster, kind: 'Deployment', namespace: pod.namespace, name: deploymentOf(pod.name) } } : undefined;
+      // the OOM-killed pod's own workload; a Job's or DaemonSet's pods are not told apart by name, so none
+      const pod = h.entity.pod ? topology.get(cluster)?.pods.find((p) => p.name === h.entity.pod) : undefined;
+      const owner = pod && podOwner(pod.name);
+      return pod && owner && owner.kind !== 'DaemonSet' ? { op: 'rollback-revision', target: { cluster, kind: owner.kind, namespace: pod.namespace, name: owner.name } } : undefined;
     }
     default:
       return undefined;
