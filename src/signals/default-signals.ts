@@ -109,10 +109,25 @@ const perStep = (expr: string): string => `${expr} * {{stepSeconds}}`;
  */
 const ownNamespace = (expr: string): string => `label_replace(${expr}, "namespace", "$1", "exported_namespace", "(.+)")`;
 
+const perDevice = 'by ({{clusterLabel}}, instance, device)';
+const nicRate = (direction: 'transmit' | 'receive') => `label_replace(rate(node_network_${direction}_bytes_total{${C}, ${NIC}}${W}), "direction", "${direction}", "", "")`;
+/**
+ * A NIC's busier direction (full duplex: each has the link's speed) over its speed. A speed node-exporter
+ * cannot read is absent or -1 (virtual NICs such as ENA, gVNIC, virtio): that NIC is left out, not
+ * measured against a guess or read as a negative ratio.
+ */
+const NIC_SATURATION = `max ${perDevice} (${nicRate('transmit')} or ${nicRate('receive')}) / on ({{clusterLabel}}, instance, device) max ${perDevice} (node_network_speed_bytes{${C}, ${NIC}} > 0)`;
+/**
+ * Every disk of the node, the fullest counting (the root is / on most images, but kubelet and
+ * containerd data sit on /local on Bottlerocket and /mnt/stateful_partition on COS, or on their own
+ * mounts): not memory-backed, overlay or image filesystems, boot partitions or per-pod volumes.
+ */
+const DISKS = 'fstype!~"tmpfs|ramfs|overlay|squashfs|iso9660|nsfs|autofs|fuse[.].*", mountpoint!~"/boot(/.*)?|/run(/.*)?|/snap/.*|/var/lib/kubelet/pods/.*"';
+
 /** Drill-down series used by RCA evidence collectors, per node / pod / certificate. */
 const DRILLDOWN: Definition[] = [
-  { id: 'node_network_saturation', component: 'node', labels: ['node'], kind: 'drilldown', unit: 'ratio', badDirection: 'up', promql: byNode(`rate(node_network_transmit_bytes_total{${C}, ${NIC}}${W}) / on ({{clusterLabel}}, instance, device) node_network_speed_bytes{${C}, ${NIC}}`) },
-  { id: 'node_disk_usage', component: 'node', labels: ['node'], kind: 'drilldown', unit: 'ratio', badDirection: 'up', promql: byNode(`1 - node_filesystem_avail_bytes{${C}, mountpoint="/"} / node_filesystem_size_bytes{${C}, mountpoint="/"}`) },
+  { id: 'node_network_saturation', component: 'node', labels: ['node'], kind: 'drilldown', unit: 'ratio', badDirection: 'up', promql: byNode(NIC_SATURATION) },
+  { id: 'node_disk_usage', component: 'node', labels: ['node'], kind: 'drilldown', unit: 'ratio', badDirection: 'up', promql: byNode(`1 - node_filesystem_avail_bytes{${C}, ${DISKS}} / (node_filesystem_size_bytes{${C}, ${DISKS}} > 0)`) },
   { id: 'node_memory_pressure', component: 'node', labels: ['node'], kind: 'drilldown', unit: 'ratio', badDirection: 'up', promql: byNode(`1 - node_memory_MemAvailable_bytes{${C}} / node_memory_MemTotal_bytes{${C}}`) },
   { id: 'node_ready', component: 'node', labels: ['node'], kind: 'drilldown', unit: 'ratio', badDirection: 'down', promql: `max by ({{clusterLabel}}, node) (kube_node_status_condition{${C}, condition="Ready", status="true"})` },
   { id: 'pod_restarts', component: '*', labels: ['namespace', 'pod'], kind: 'drilldown', unit: 'count', badDirection: 'up', promql: perStep(`sum by ({{clusterLabel}}, namespace, pod) (${perContainer(`rate(kube_pod_container_status_restarts_total{${C}, ${M}}${W})`)})`) },

@@ -49,8 +49,9 @@ export interface PrometheusInventoryOptions extends PrometheusConnection, HttpCa
  * assume); before, only a `node` label was read, so on kube-prometheus every node got the default speed.
  */
 function nicSpeed(sel: string, at: At): string {
-  const speed = (node: string) => `node_network_speed_bytes{${sel}, ${nicMatcher('device')}, node${node}}`;
-  return `max by (node) (${at(speed('!=""'))}) or max by (node) (label_replace(${at(speed('=""'))}, "node", "$1", "instance", "(.+)"))`;
+  // a speed node-exporter cannot read (virtual NICs) is -1: that NIC gets the default, not a negative capacity
+  const speed = (node: string) => `(${at(`node_network_speed_bytes{${sel}, ${nicMatcher('device')}, node${node}}`)} > 0)`;
+  return `max by (node) (${speed('!=""')}) or max by (node) (label_replace(${speed('=""')}, "node", "$1", "instance", "(.+)"))`;
 }
 
 /** A selector as read: its samples now, or its last ones within the window. */
