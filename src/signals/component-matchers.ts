@@ -57,7 +57,7 @@ export function componentMatcherProblem(matcher: string): string | undefined {
     try {
       pattern = JSON.parse(`"${value}"`) as string;
     } catch {
-      return `the value of ${label} has an escape PromQL does not accept (write a backslash as \\\\)`;
+      continue; // an escape JSON lacks (\a, \x41, octal): the syntax check passed it, the regex is left to Prometheus
     }
     try {
       new RegExp(`^(?:${pattern})$`);

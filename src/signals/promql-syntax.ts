@@ -66,6 +66,23 @@ const TOKEN = new RegExp([
 
 interface Token { kind: 'dur' | 'num' | 'str' | 'id' | 'op' | 'eof'; text: string; at: number }
 
+/**
+ * The first escape a quoted string may not hold, as Prometheus's lexer reads them (Go's: \\ \n \t …,
+ * the string's own quote, octal, \x \u \U); a backtick string has none. `"a\.b"` is an error there.
+ */
+function badEscape(str: string): string | undefined {
+  const quote = str[0];
+  if (quote === '`') return undefined;
+  const ok = new RegExp(`^\\\\(?:[abfnrtv\\\\${quote}]|x[0-9a-fA-F]{2}|[0-7]{3}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})`);
+  for (let i = 1; i < str.length - 1; i++) {
+    if (str[i] !== '\\') continue;
+    const m = ok.exec(str.slice(i));
+    if (!m) return str.slice(i, i + 2);
+    i += m[0].length - 1;
+  }
+  return undefined;
+}
+
 function tokenize(expr: string): Token[] | string {
   const tokens: Token[] = [];
   TOKEN.lastIndex = 0;
@@ -74,6 +91,8 @@ function tokenize(expr: string): Token[] | string {
     const m = TOKEN.exec(expr);
     if (!m?.groups) return `unexpected character '${expr[at]}' near \`${expr.slice(at, at + 30)}\``;
     const kind = (['dur', 'num', 'str', 'id', 'op'] as const).find((k) => m.groups?.[k] !== undefined);
+    const escape = kind === 'str' ? badEscape(m[0]) : undefined;
+    if (escape) return `unknown escape sequence ${escape} in the string near \`${expr.slice(at, at + 30)}\` (a regex's literal ${escape[1]} is written \\${escape})`;
     if (kind) tokens.push({ kind, text: m[0], at });
   }
   tokens.push({ kind: 'eof', text: 'end of input', at: expr.length });

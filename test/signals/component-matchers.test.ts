@@ -75,7 +75,7 @@ describe('componentMatcherProblem', () => {
     ['{namespace="x"}', /without braces/],
     ['namespace=="x"', /not PromQL label matchers/],
     ['pod=~"(aws-node"', /the regex of pod does not compile/],
-    ['pod=~"a\\.b"', /escape PromQL does not accept/],
+    ['pod=~"a\\.b"', /not PromQL label matchers: unknown escape sequence/],
   ])('%s → %s', (matcher, problem) => {
     const got = componentMatcherProblem(matcher);
     if (problem === undefined) expect(got).toBeUndefined();

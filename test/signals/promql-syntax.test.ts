@@ -10,6 +10,7 @@ describe('promqlSyntaxError', () => {
     'holt_winters(x[5m], 0.5, 0.5)', 'quantile_over_time(0.9, x[5m])', 'label_replace(x, "a", "$1", "b", "(.*)")', 'label_join(x, "a", ",", "b", "c")',
     'histogram_quantile(0.9, sum by (le) (rate(x[5m])))', 'vector(time())', 'day_of_week()', 'scalar(sum(x)) * x', 'x:y:z{on="a"}', 'sum by (le, on, by) (x)',
     'x * 0x10 + 1e-3 - .5', 'x != NaN', 'x == Inf', "x{a='b', c=`d`}", 'x{a="\\"q"}', 'sum by (a)\n  (rate(x[5m]))\n/ 2',
+    'x{a=~"a\\\\.b\\n\\t\\x41\\u00e9\\101"}', "x{a='it\\'s'}", 'x{a=~`a\\.b`}',
   ])('accepts %s', (expr) => {
     expect(promqlSyntaxError(expr)).toBeUndefined();
   });
@@ -27,6 +28,8 @@ describe('promqlSyntaxError', () => {
     ['x y', /unexpected 'y', expected end of input/],
     ['x{a: "b"}', /unexpected character ':'|expected one of = != =~ !~/],
     ['x{a=b}', /expected a quoted label value/],
+    ['x{pod=~"a\\.b"}', /unknown escape sequence \\\. in the string near `"a\\\.b"\}` \(a regex's literal \. is written \\\\\.\)/],
+    ["x{pod=~'a\\d'}", /unknown escape sequence \\d/],
     ['x{a="b" c="d"}', /expected ','/],
     ['x[5x]', /bad duration|unexpected character/],
     ['x[]', /bad duration/],
