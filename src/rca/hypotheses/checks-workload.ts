@@ -28,7 +28,9 @@ export function checkOomAfterConfig(f: Facts): Hypothesis[] {
     h.support(3, `${pods.length} pods OOM-killed during the incident (${pods.slice(0, 2).map((p) => `${p.pod}: ${fmt(p.during)} kills`).join(', ')})`, ids(...pods));
     if (config.length) h.support(2, `config change ${fmt(config[0].minutesBeforeOnset)} min before onset: ${config[0].change.description.slice(0, 120)}`, ids(config[0]));
     else if (!f.unread.has('changes')) h.contradict(2, 'no config change on this cluster before the OOM kills started', ids(...pods.slice(0, 1)));
-    const ev = f.events.filter((e) => e.cluster === cluster && /OOM|BackOff/.test(e.reason));
+    // OOM events (the node's), and back-offs of the OOM-killed pods only: the kubelet's BackOff is also "Back-off pulling image" of any pod
+    const killed = new Set(pods.map((p) => p.pod));
+    const ev = f.events.filter((e) => e.cluster === cluster && (/OOM/.test(e.reason) || (/BackOff/.test(e.reason) && e.objects.some((o) => killed.has(o.name)))));
     h.support(1, `${ev.map((e) => `${e.count}× ${e.reason}`).join(', ')} events`, ids(...ev));
     return h.build();
   });

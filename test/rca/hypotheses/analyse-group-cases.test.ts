@@ -54,3 +54,29 @@ describe('what is missing when two candidates tie', () => {
     expect(result.missing).toContain('evidence that separates workload.oom-after-config (workload in c-1) from workload.oom-after-config (workload in c-2) (scores 5 vs 5)');
   });
 });
+
+describe('OOM kills after a config change', () => {
+  const group: IncidentGroup = { ...GROUP, id: 'ig-oom-1', clusters: ['c-1'], components: ['workload'] };
+  const event = (reason: string, pod: string, message: string): EvidenceDraft => ({
+    source: 'events', query: 'events', startMs: T0 - 30 * MIN, endMs: T0 + 60 * MIN, excerpt: `${reason} on pod shop/${pod}: ${message}`,
+    data: { fact: 'event-reason', cluster: 'c-1', reason, type: 'Warning', count: 12, events: 1, firstMs: T0, message, objects: [{ name: pod, kind: 'Pod', namespace: 'shop', node: 'n1', tsMs: T0 }] },
+  });
+  const drafts = (events: EvidenceDraft[]): EvidenceDraft[] => [
+    { source: 'metrics', query: 'oom_kills', startMs: T0 - 180 * MIN, endMs: T0 + 60 * MIN, excerpt: 'oom_kills of pod cart-7d9f8b6c5-x2x9q (c-1): 0 before → 6 during', data: { fact: 'metric-shift', signal: 'oom_kills', cluster: 'c-1', component: 'workload', pod: 'cart-7d9f8b6c5-x2x9q', before: 0, during: 6, peak: 3, series: [] } },
+    ...events,
+  ];
+  const analyse = (events: EvidenceDraft[]) => analyseGroup(group, drafts(events).map((d) => evidenceRow(group.id, d, T0 + 3 * 3_600_000)), CTX).hypotheses.find((h) => h.failureMode === 'workload.oom-after-config');
+
+  it('cites the back-off of the OOM-killed pod', () => {
+    const h = analyse([event('BackOff', 'cart-7d9f8b6c5-x2x9q', 'Back-off restarting failed container cart in pod cart-7d9f8b6c5-x2x9q_shop')]);
+
+    expect(h?.supporting.map((c) => c.text)).toContain('12× BackOff events');
+  });
+
+  it('does not cite another pod\'s image-pull back-off as support', () => {
+    const h = analyse([event('BackOff', 'web-5c8d7f9b4-q7m2k', 'Back-off pulling image "registry.example.com/web:1.2"')]);
+
+    // before: any BackOff in the cluster added a point to the OOM hypothesis
+    expect(h?.supporting.map((c) => c.text)).not.toContain('12× BackOff events');
+  });
+});
