@@ -295,7 +295,8 @@ function explain(issue: z.core.$ZodIssue, found: unknown): string {
 function expectedOf(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') return issue.expected;
   if (issue.code === 'invalid_value') return oneOf(issue.values);
-  if (issue.code === 'invalid_union') return unionExpected(issue) ?? issue.message;
+  // a union with its own message (read-backends-config's field lists) says it best
+  if (issue.code === 'invalid_union') return (/^Invalid (input|discriminator)/.test(issue.message) ? unionExpected(issue) : undefined) ?? issue.message;
   return issue.message.replace(/^Invalid input: /, '');
 }
 
