@@ -38,11 +38,9 @@ describe('fleetops report', () => {
     expect(stdout).toContain('week of 2025-05-19');
   });
 
-  it('exits 2 for a --week that is not a handoff day, naming the problem', async () => {
-    const { code, stderr } = await run(['--week', '2025-05-20']);
-
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/--week 2025-05-20: that is a tuesday/);
+  it('refuses a --week that is not a handoff day before the run, naming the problem (the CLI exits 2: test/cli/job-flags-before-run.test.ts)', async () => {
+    await expect(run(['--week', '2025-05-20'])).rejects.toThrow(ConfigError);
+    await expect(run(['--week', '2025-05-20'])).rejects.toThrow(/--week 2025-05-20: that is a tuesday/);
   });
 
   it('prints the alert figures as unavailable, not as zeros, when the alert history could not be read', () => {
