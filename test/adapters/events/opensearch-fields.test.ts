@@ -195,3 +195,36 @@ describe('opensearch.events.fields', () => {
     expect(() => loadConfig({ file, env: {} })).toThrow(new RegExp(`bad\\.yaml:4: ${message.source}`));
   });
 });
+
+describe('the node of an event whose source names no host', () => {
+  /** An events.k8s.io Event (kubernetes-event-exporter with the new API): no `source`, a reporting controller and instance. */
+  const eventsV1 = (reason: string, controller: string, instance: string, note: string, regarding = { kind: 'Pod', name: 'web-5c8d7f9b4-q7m2k' }): FakeDoc => ({
+    index: 'kube-events-2025.06.04',
+    source: {
+      cluster: 'c1', reason, type: 'Normal', note, metadata: { name: `${regarding.name}.17d8b`, namespace: 'shop', uid: `u-${reason}` },
+      regarding: { ...regarding, namespace: 'shop' }, reportingController: controller, reportingInstance: instance,
+      eventTime: new Date(T0 + 5 * MIN).toISOString(),
+    },
+  });
+
+  it('reads a Scheduled event\'s node from its message, not from the scheduler\'s instance', async () => {
+    fake.add(eventsV1('Scheduled', 'default-scheduler', 'default-scheduler-cp-1', 'Successfully assigned shop/web-5c8d7f9b4-q7m2k to ip-10-0-3-17.ec2.internal'));
+    // core/v1 from the scheduler: source.component only
+    const core = exporterDoc(ev(T0 + 7 * MIN, 'Scheduled', { type: 'Normal', host: undefined, name: 'batch-7d9f8-x2x9q' }));
+    (core.source as { message: string }).message = 'Successfully assigned kube-system/batch-7d9f8-x2x9q to node-c';
+    fake.add(core);
+
+    const list = await fromConfig('\n    indexPattern: kube-events-*\n').listEvents(query);
+
+    // before: the events.k8s.io one read node "default-scheduler-cp-1", the core/v1 one had none
+    expect(list.map((e) => [e.involvedName, e.node])).toEqual([['batch-7d9f8-x2x9q', 'node-c'], ['web-5c8d7f9b4-q7m2k', 'ip-10-0-3-17.ec2.internal']]);
+  });
+
+  it('takes the reporting instance as the node when the kubelet reported the event', async () => {
+    fake.add(eventsV1('BackOff', 'kubelet', 'node-d', 'Back-off restarting failed container web'));
+
+    const [event] = await fromConfig('\n    indexPattern: kube-events-*\n').listEvents(query);
+
+    expect(event).toMatchObject({ reason: 'BackOff', node: 'node-d', message: 'Back-off restarting failed container web' });
+  });
+});

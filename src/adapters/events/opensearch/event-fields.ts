@@ -39,7 +39,7 @@ export const DEFAULT_EVENT_FIELDS: EventFieldMap = {
   namespace: ['involvedObject.namespace', 'metadata.namespace'],
   involvedKind: ['involvedObject.kind', 'regarding.kind'],
   involvedName: ['involvedObject.name', 'regarding.name'],
-  node: ['source.host', 'reportingInstance'],
+  node: ['source.host', 'deprecatedSource.host'],
   uid: ['metadata.uid'],
 };
 
@@ -51,7 +51,8 @@ export function toKubeEvent(hit: SearchHit, f: EventFieldMap): KubeEvent | undef
   if (tsMs === undefined || reason === undefined) return undefined;
   const involvedKind = firstString(src, f.involvedKind) ?? '';
   const involvedName = firstString(src, f.involvedName) ?? '';
-  const node = firstString(src, f.node) ?? (involvedKind === 'Node' ? involvedName : undefined);
+  const message = firstString(src, f.message) ?? '';
+  const node = firstString(src, f.node) ?? kubeletInstance(src) ?? (involvedKind === 'Node' ? involvedName : undefined) ?? scheduledTo(reason, message);
   return {
     tsMs,
     cluster: getString(src, f.cluster) ?? '',
@@ -61,9 +62,22 @@ export function toKubeEvent(hit: SearchHit, f: EventFieldMap): KubeEvent | undef
     ...(node ? { node } : {}),
     reason,
     type: firstString(src, f.type) === 'Warning' ? 'Warning' : 'Normal',
-    message: firstString(src, f.message) ?? '',
+    message,
     count: countOf(src, f.count),
   };
+}
+
+/**
+ * An events.k8s.io event's reporting instance is a node only when the kubelet reported it; the scheduler's
+ * (default-scheduler-<host>) or a controller's is not, and was read as the event's node before.
+ */
+function kubeletInstance(src: unknown): string | undefined {
+  return getString(src, 'reportingController') === 'kubelet' ? getString(src, 'reportingInstance') || undefined : undefined;
+}
+
+/** The scheduler names no host: a Scheduled event's node is in its message ("Successfully assigned ns/pod to node-7"). */
+function scheduledTo(reason: string, message: string): string | undefined {
+  return reason === 'Scheduled' ? /^Successfully assigned \S+ to (\S+)$/.exec(message.trim())?.[1] : undefined;
 }
 
 /** The first count field that is set; at least 1. */
