@@ -100,7 +100,8 @@ function target(h: Hypothesis, clusters: string[], topology: Map<string, Topolog
       return { op: 'rollback-revision', target: { cluster, ...w } };
     }
     case 'cluster.stopped-reporting':
-      return { op: 'rollout-restart', target: { cluster, ...WORKLOADS['prometheus-agent'] } };
+      // the agent's pods, when the config's `components` names them (vmagent, Grafana Alloy, prometheus-k8s…), else the default name
+      return { op: 'rollout-restart', target: { cluster, ...(componentWorkload('prometheus-agent', topology.get(cluster)) ?? WORKLOADS['prometheus-agent']) } };
     case 'workload.oom-after-config': {
       // the OOM-killed pod's own workload; a Job's or DaemonSet's pods are not told apart by name, so none
       const pod = h.entity.pod ? topology.get(cluster)?.pods.find((p) => p.name === h.entity.pod) : undefined;

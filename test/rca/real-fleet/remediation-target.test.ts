@@ -62,3 +62,22 @@ describe('rollback targets on a real fleet', () => {
     expect(op?.target).toEqual({ cluster: 'prod-eu-1', kind: 'Deployment', namespace: 'cert-manager', name: 'cert-manager' });
   });
 });
+
+describe('the metrics agent a silent cluster restarts', () => {
+  const h = { failureMode: 'cluster.stopped-reporting', entity: { cluster: 'prod-eu-1', component: 'prometheus-agent' }, score: 9, supporting: [], contradicting: [] };
+
+  it('restarts the agent the config\'s components name (here vmagent), not a default name', () => {
+    const pods = [pod('vmagent-7d9f8c6b5-x2x9q', 'monitoring', 'prometheus-agent'), pod('grafana-5c8d7f9b4-q7m2k', 'monitoring', 'unknown')];
+
+    const op = proposeOperation(h, matchRunbook(index, h.failureMode), index, catalog, ['prod-eu-1'], topology(pods));
+
+    // before: always StatefulSet monitoring/prometheus-agent, which this cluster does not run
+    expect(op).toMatchObject({ id: 'rollout-restart', target: { cluster: 'prod-eu-1', kind: 'Deployment', namespace: 'monitoring', name: 'vmagent' } });
+  });
+
+  it('keeps the default StatefulSet monitoring/prometheus-agent when no pod is known as the agent', () => {
+    const op = proposeOperation(h, matchRunbook(index, h.failureMode), index, catalog, ['prod-eu-1'], topology([]));
+
+    expect(op?.target).toEqual({ cluster: 'prod-eu-1', kind: 'StatefulSet', namespace: 'monitoring', name: 'prometheus-agent' });
+  });
+});
