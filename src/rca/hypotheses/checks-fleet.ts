@@ -52,6 +52,14 @@ export function checkRegional(f: Facts): Hypothesis[] {
   });
 }
 
+/**
+ * A metrics agent failing to ship samples: Prometheus and its agent mode (`component=remote`, "Failed to send
+ * batch, retrying"), vmagent ("couldn't send a block … to remote storage"), Grafana Alloy and the OpenTelemetry
+ * collector (prometheus.remote_write, "failed to push metrics"). Before, any line with batch, send or push counted,
+ * a batch job's or an app's "could not push event" too.
+ */
+const AGENT_SEND_FAILED = /component=["']?remote\b|remote[ _-]?(write|storage)|queue_manager|failed to send batch|(couldn't|cannot|could not|unable to) send a block|fail(ed)? to push (metrics|samples)/i;
+
 /** A cluster whose series stopped arriving: the agent, not the cluster, is down. */
 export function checkStoppedReporting(f: Facts): Hypothesis[] {
   const missing = f.findings.filter((x) => x.kind === 'missing-data');
@@ -60,7 +68,7 @@ export function checkStoppedReporting(f: Facts): Hypothesis[] {
     h.support(3, `every series of ${cluster} stopped arriving (expected by the inventory)`, ids(...missing));
     const absent = f.absent.filter((a) => a.cluster === cluster);
     h.support(2, `${absent.length} golden series of ${cluster} had samples before and none since the onset`, ids(...absent.slice(0, 3)));
-    const agent = f.logs.filter((l) => l.cluster === cluster && /remote|send|push|batch/i.test(l.example) && l.level !== 'info');
+    const agent = f.logs.filter((l) => l.cluster === cluster && AGENT_SEND_FAILED.test(l.example) && l.level !== 'info');
     h.support(1, `the metrics agent logged failed sends before it went quiet: "${agent[0]?.example.slice(0, 120) ?? ''}"`, ids(...agent.slice(0, 2)));
     return h.build();
   });
