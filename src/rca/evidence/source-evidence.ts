@@ -25,8 +25,11 @@ export async function eventEvidence(events: EventSource, plan: EvidencePlan, abo
   return [...by.values()].map((es) => {
     const count = es.reduce((n, e) => n + e.count, 0);
     const first = es.reduce((a, e) => (e.tsMs < a.tsMs ? e : a));
-    // one object per kind, namespace and name: a same-named object in another namespace is another object
-    const objects = [...new Map(es.map((e) => [`${e.involvedKind}\u0000${e.namespace}\u0000${e.involvedName}`, { name: e.involvedName, kind: e.involvedKind, namespace: e.namespace, node: e.node ?? '', tsMs: e.tsMs }])).values()].slice(0, 10);
+    // one object per kind, namespace and name: a same-named object in another namespace is another object;
+    // the 10 nearest the cluster's onset (a busy cluster schedules pods all hour: the noisy one came just before it)
+    const onsetMs = plan.clusterOnsetMs.get(first.cluster) ?? plan.onsetMs;
+    const objects = [...new Map(es.map((e) => [`${e.involvedKind}\u0000${e.namespace}\u0000${e.involvedName}`, { name: e.involvedName, kind: e.involvedKind, namespace: e.namespace, node: e.node ?? '', tsMs: e.tsMs }])).values()]
+      .sort((a, b) => Math.abs(a.tsMs - onsetMs) - Math.abs(b.tsMs - onsetMs) || a.tsMs - b.tsMs).slice(0, 10);
     return { es, count, first, objects };
   }).sort((a, b) => Number(b.first.type === 'Warning') - Number(a.first.type === 'Warning') || b.count - a.count).slice(0, 12 * plan.sampled.length)
     .map(({ es, count, first, objects }) => ({

@@ -162,6 +162,24 @@ describe('event evidence', () => {
   });
 });
 
+describe('event evidence on a busy cluster', () => {
+  it('keeps the objects nearest the onset among many of one reason: the pod scheduled just before it', async () => {
+    // a pod scheduled every 5 minutes from an hour before the onset, and the noisy one 6 minutes before it
+    const events: KubeEvent[] = Array.from({ length: 24 }, (_, i) => ({
+      tsMs: T0 - 60 * MIN + i * 5 * MIN + 30_000, cluster: 'c1', namespace: 'jobs', involvedKind: 'Pod', involvedName: `report-${String(i).padStart(2, '0')}-x7k2p`, node: 'n2',
+      reason: 'Scheduled', type: 'Normal', message: 'Successfully assigned', count: 1,
+    }));
+    events.push({ tsMs: T0 - 6 * MIN, cluster: 'c1', namespace: 'data', involvedKind: 'Pod', involvedName: 'bulk-export-9f8d7', node: 'n1', reason: 'Scheduled', type: 'Normal', message: 'Successfully assigned data/bulk-export-9f8d7 to n1', count: 1 });
+
+    const [row] = await eventEvidence({ listEvents: async () => events }, evidencePlan(group('coredns'), NOW));
+
+    // before: the first 10 in the answer's order (the hour's earliest), without the noisy pod
+    const names = (row.data.objects as { name: string }[]).map((o) => o.name);
+    expect(names).toHaveLength(10);
+    expect(names).toContain('bulk-export-9f8d7');
+  });
+});
+
 describe('matcherNamespaces', () => {
   it.each([
     ['namespace="kube-system", pod=~"coredns-.*"', ['kube-system']],
