@@ -57,6 +57,11 @@ function readable(path: string, field: string): void {
   }
 }
 
+/** "Now" for the data: the end of the simulated range on the simulator, else the clock. */
+export function dataNowMs(app: AppContext, adapters: Adapters): number {
+  return app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : app.clock.nowMs();
+}
+
 export interface JobCommandOptions {
   /** Shard label for the run record and job metrics. */
   shard?: string;

@@ -7,7 +7,7 @@ import { createDigestLlm } from '../../digest/digest-llm.js';
 import { resolveDigestWindow } from '../../digest/digest-window.js';
 import { formatDigestSummary } from '../../digest/format-digest-summary.js';
 import type { Command } from '../command.js';
-import { runJobCommand } from '../job-runner.js';
+import { dataNowMs, runJobCommand } from '../job-runner.js';
 
 export const digestCommand: Command = {
   name: 'digest',
@@ -27,7 +27,7 @@ Reruns for the same day edit the document and the Slack messages instead of post
     }, {
       // a --day older than retention keeps: refused before the run
       check: (app, adapters) => {
-        endMs = app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : app.clock.nowMs();
+        endMs = dataNowMs(app, adapters);
         checkDigestDay(day, endMs, app.config.retention);
       },
     });

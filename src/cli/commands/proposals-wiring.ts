@@ -12,11 +12,12 @@ import type { RemediationConfig } from '../../remediation/remediation-config.js'
 import { configCatalog } from '../../signals/catalog.js';
 import { isSuperseded } from '../../digest/supersede-groups.js';
 import type { AppContext } from '../app-context.js';
+import { dataNowMs } from '../job-runner.js';
 import type { ProposalsWiring } from './proposals-command.js';
 
 
 /** Guardrail facts, read fresh at every check (proposal time and again right before execution). */
-function guardrailState(app: AppContext, adapters: Adapters, dataNowMs: () => number) {
+function guardrailState(app: AppContext, adapters: Adapters, dataNow: () => number) {
   const ops = adapters.clusterOps();
   const reader = createKubeClusterReader({
     kubeFor: async (cluster) => {
@@ -34,7 +35,7 @@ function guardrailState(app: AppContext, adapters: Adapters, dataNowMs: () => nu
     const inventory = new Map((await adapters.inventory().listClusters()).map((c) => [c.id, c]));
     const facts = (name: string) => ({ canary: registry.get(name)?.canary, environment: registry.get(name)?.environment ?? inventory.get(name)?.environment });
     return {
-      nowMs: dataNowMs(), reader, recentOperations, freezeWindows: app.config.remediation.changeFreeze,
+      nowMs: dataNow(), reader, recentOperations, freezeWindows: app.config.remediation.changeFreeze,
       cluster: { environment: inventory.get(req.target.cluster)?.environment, canary: registry.get(req.target.cluster)?.canary },
       // the row itself at proposal time, when it is not stored yet
       fleetAction: await loadFleetAction(store.proposals, proposal ?? req.operationId, facts),
@@ -47,17 +48,17 @@ function guardrailState(app: AppContext, adapters: Adapters, dataNowMs: () => nu
  * Recovered when none of the group's symptoms is present in the last 15 minutes of data, or in the
  * verification window if it is shorter: judged at its end, that stretch is all after the change.
  */
-function symptomVerifier(app: AppContext, adapters: Adapters, dataNowMs: () => number, verifyWindowMinutes: number) {
+function symptomVerifier(app: AppContext, adapters: Adapters, dataNow: () => number, verifyWindowMinutes: number) {
   const catalog = configCatalog(app.config);
   return async (p: ProposalRow): Promise<SymptomStatus> => {
     const store = await adapters.store();
     const group = await store.incidents.get(p.groupId);
     if (!group) return 'pending';
     const ids = new Set(group.anomalyIds);
-    const findings = (await store.anomalies.list({ startMs: group.startMs, endMs: Math.max(group.endMs, dataNowMs()) })).filter((a) => ids.has(a.id));
+    const findings = (await store.anomalies.list({ startMs: group.startMs, endMs: Math.max(group.endMs, dataNow()) })).filter((a) => ids.has(a.id));
     if (findings.length === 0) return 'pending';
     const check = await checkSymptomPresent(findings, {
-      metrics: adapters.metrics(), catalog, sloOverrides: app.config.scan.slo, nowMs: dataNowMs(), stepSeconds: app.config.simulator.stepSeconds,
+      metrics: adapters.metrics(), catalog, sloOverrides: app.config.scan.slo, nowMs: dataNow(), stepSeconds: app.config.simulator.stepSeconds,
       windowMs: Math.min(15, verifyWindowMinutes) * 60_000,
     });
     return check.present ? 'not-recovered' : 'recovered';
@@ -90,13 +91,12 @@ function splitExternalId(id: string): [string, string] {
 
 /** The proposals job over the configured adapters: executor, guardrail gate, symptom verifier. */
 export const wireProposals: ProposalsWiring = async (app, adapters, _ctx, config: RemediationConfig): Promise<ProposalsJobDeps> => {
-  // on the simulator, "now" for data is the end of the simulated range
-  const dataNowMs = () => (app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : app.clock.nowMs());
+  const dataNow = () => dataNowMs(app, adapters);
   return {
     store: await adapters.store(), chat: adapters.chat(), clusterOps: adapters.clusterOps(), catalog: loadSafeOperationCatalog(), config,
     defaultChannel: config.channel, auditChannel: app.config.chat.slack.auditChannel,
-    guardrails: createGuardrailGate(checkGuardrails, guardrailState(app, adapters, dataNowMs)),
-    verify: symptomVerifier(app, adapters, dataNowMs, config.verifyWindowMinutes),
-    rcaFeedbackSubjects: rcaFeedbackSubjects(adapters, () => dataNowMs() - config.feedbackLookbackDays * 86_400_000),
+    guardrails: createGuardrailGate(checkGuardrails, guardrailState(app, adapters, dataNow)),
+    verify: symptomVerifier(app, adapters, dataNow, config.verifyWindowMinutes),
+    rcaFeedbackSubjects: rcaFeedbackSubjects(adapters, () => dataNow() - config.feedbackLookbackDays * 86_400_000),
   };
 };

@@ -3,7 +3,7 @@ import { createAlertmanagerFiring } from '../../adapters/alerts/alertmanager/ind
 import { checkReportWeek, oncallReportJob, type OncallReportSummary } from '../../report/oncall-report-job.js';
 import { reportLinks } from '../../report/report-links.js';
 import type { Command } from '../command.js';
-import { runJobCommand } from '../job-runner.js';
+import { dataNowMs, runJobCommand } from '../job-runner.js';
 
 export function formatReportSummary(s: OncallReportSummary): string {
   const alerts = s.alertsAvailable ? `${s.alertEpisodes} (last week ${s.previousAlertEpisodes})` : 'unavailable (the alert history could not be read)';
@@ -26,7 +26,6 @@ export const reportCommand: Command = {
   async run(args, io) {
     let summary: OncallReportSummary | undefined;
     const week = typeof args.values.week === 'string' ? args.values.week : undefined;
-    // on the simulator, "now" is the end of the simulated range
     let nowMs = 0;
     const result = await runJobCommand('oncall-report', args, io, async (app, adapters, ctx) => {
       const config = app.config.report;
@@ -41,7 +40,7 @@ export const reportCommand: Command = {
     }, {
       // --week malformed, not on the handoff weekday, not ended yet or older than retention keeps: refused before the run
       check: (app, adapters) => {
-        nowMs = app.config.metrics.kind === 'simulator' ? adapters.fleet().rangeMs.endMs : app.clock.nowMs();
+        nowMs = dataNowMs(app, adapters);
         checkReportWeek(app.config.report.handoff, nowMs, week, app.config.retention);
       },
     });
