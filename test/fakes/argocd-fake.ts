@@ -2,7 +2,8 @@
  * A local fake of the Argo CD REST API: `GET /api/v1/applications` with `selector` (equality,
  * inequality and existence requirements) and `projects` filters, bearer-token check (401 with
  * Argo CD's gRPC-gateway error body), and queued failures. Other requests get a 404 and land in
- * `unexpected`.
+ * `unexpected`, and so does a `fields` filter: Argo CD answers it with a fixed set of fields, without
+ * status.history, which this fake does not reproduce.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { closeServer, listenLocal } from './listen-local.js';
@@ -56,6 +57,7 @@ export async function startArgoCdFake(opts: { token: string }): Promise<ArgoCdFa
       unexpected.push(`${req.method} ${url.pathname}`);
       return send(404, argoError(5, 'Not Found'));
     }
+    if (url.searchParams.has('fields')) unexpected.push(`GET ${url.pathname}?fields=${url.searchParams.get('fields')}`);
     if (req.headers.authorization !== `Bearer ${opts.token}`) return send(401, argoError(16, 'invalid session: token signature is invalid'));
     const failure = failures.shift();
     if (failure) return send(failure.status, failure.body ?? argoError(14, `injected ${failure.status}`), failure.headers);

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createArgoCdChanges, type ArgoCdChangesOptions } from '../../../src/adapters/changes/argocd/index.js';
+import { createArgoCdChanges, defaultClusterFromApp, type ArgoApplication, type ArgoCdChangesOptions } from '../../../src/adapters/changes/argocd/index.js';
 import type { ChangeQuery } from '../../../src/adapters/changes/types.js';
 import { fixedClock } from '../../../src/core/clock.js';
 import { ExternalServiceError } from '../../../src/core/errors.js';
@@ -62,6 +62,26 @@ const fleetApps: FakeApp[] = [
 ];
 
 const query: ChangeQuery = { clusters: ['c1', 'c2'], startMs: T0, endMs: T0 + 60 * MIN };
+
+/** An app as Argo CD serves it: the resource tree, sync and health status, Helm values, managed fields. */
+function bulky(a: FakeApp): FakeApp {
+  const status = a.status as { history?: Record<string, unknown>[]; operationState?: Record<string, unknown> };
+  const op = status.operationState as { operation?: { sync?: Record<string, unknown> } } | undefined;
+  const resources = Array.from({ length: 2000 }, (_, i) => ({ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'apps', name: `d-${i}`, status: 'Synced', health: { status: 'Healthy' } }));
+  const metadata: Record<string, unknown> = { uid: 'u-1', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': 'x'.repeat(10_000) }, managedFields: [{ manager: 'argocd-controller', fieldsV1: { f: 1 } }] };
+  return {
+    metadata: { ...metadata, ...a.metadata },
+    spec: { ...a.spec, syncPolicy: { automated: { prune: true } }, source: { repoURL: 'https://git.example.com/platform.git', targetRevision: 'main', helm: { values: 'y'.repeat(10_000) } } },
+    status: {
+      ...status, resources, summary: { images: ['a:1'] }, sync: { status: 'Synced', comparedTo: { destination: a.spec.destination } }, health: { status: 'Healthy' }, reconciledAt: iso(T0),
+      history: status.history?.map((h) => {
+        const source = h.source as { helm?: { parameters?: object[] } } | undefined;
+        return { ...h, source: { ...source, helm: { ...source?.helm, values: 'z'.repeat(10_000), parameters: [{ name: 'replicaCount', value: '3' }, ...source?.helm?.parameters ?? []] } } };
+      }),
+      ...(op ? { operationState: { ...op, finishedAt: iso(T0), operation: { ...op.operation, sync: { ...op.operation?.sync, syncOptions: ['CreateNamespace=true'] } }, syncResult: { revision: 'r', resources } } } : {}),
+    },
+  };
+}
 
 describe('createArgoCdChanges', () => {
   it('turns history and sync state into deploy changes, oldest first, in range and cluster', async () => {
@@ -177,6 +197,30 @@ describe('createArgoCdChanges', () => {
     expect(lines).toEqual([expect.objectContaining({
       msg: expect.stringMatching(/no cluster.*changes\.argocd\.clusterByServer/), apps: 2, servers: ['https://10.9.9.9:6443', 'https://kubernetes.default.svc'],
     })]);
+  });
+
+  it('keeps only the fields it reads of each listed application, with the same changes', async () => {
+    fake.apps.push(...fleetApps);
+    const plain = await changes().listChanges(query);
+    fake.apps.splice(0, fake.apps.length, ...fleetApps.map(bulky));
+    const seen: ArgoApplication[] = [];
+    const byServer = defaultClusterFromApp({ 'https://10.0.0.2:6443': 'c2' });
+
+    const list = await changes({ clusterFromApp: (a) => { seen.push(a); return byServer(a); } }).listChanges(query);
+
+    expect(list).toEqual(plain);
+    expect(seen.find((a) => a.metadata.name === 'ingress-c2')).toEqual({
+      metadata: { name: 'ingress-c2', namespace: 'argocd', labels: { 'app.kubernetes.io/name': 'ingress-nginx', tier: 'platform' } },
+      spec: { destination: { server: 'https://10.0.0.2:6443' }, source: {} },
+      status: {
+        history: [{ id: 7, revision: sha('b'), deployedAt: iso(T0 + 20 * MIN), source: { repoURL: 'https://git.example.com/platform.git', path: 'ingress/c2', helm: { parameters: [] } } }],
+        operationState: {
+          phase: 'Failed', startedAt: iso(T0 + 50 * MIN), message: 'one or more objects failed to apply, reason: admission webhook denied the request',
+          operation: { sync: { revision: sha('c') }, initiatedBy: { username: 'bob' } }, syncResult: { revision: 'r' },
+        },
+      },
+    });
+    expect(JSON.stringify(seen).length).toBeLessThan(10_000);
   });
 
   it('skips a malformed application and keeps the rest; an empty list is empty', async () => {

@@ -3,7 +3,7 @@
  * does not hold it (running, failed, or a selective sync, which Argo CD never records there).
  */
 import type { Change } from '../types.js';
-import type { AppSource, ArgoApplication, OperationState, RevisionHistory } from './schema.js';
+import { isImageTagParameter, type AppSource, type ArgoApplication, type OperationState, type RevisionHistory } from './schema.js';
 
 export interface AppIdentity {
   cluster: string;
@@ -110,7 +110,7 @@ export function versionOf(revision: string | undefined, source: AppSource | unde
 }
 
 function pinnedTag(source: AppSource | undefined): string | undefined {
-  const helmTag = source?.helm?.parameters?.find((p) => p.name === 'image.tag' || p.name.endsWith('.image.tag'))?.value;
+  const helmTag = source?.helm?.parameters?.find((p) => isImageTagParameter(p.name))?.value;
   if (helmTag) return helmTag;
   const image = source?.kustomize?.images?.[0];
   return image && !image.includes('@') ? /:(\w[\w.-]{0,127})$/.exec(image)?.[1] : undefined;

@@ -16,7 +16,7 @@ export interface ArgoCdChangesOptions extends HttpCallOptions {
   /** Label selector for the applications list, e.g. `fleetops/track=true`. */
   appSelector?: string;
   projects?: string[];
-  /** Cluster id of an app; undefined skips it. Default: see `defaultClusterFromApp`. */
+  /** Cluster id of an app (the fields in schema.ts only); undefined skips it. Default: see `defaultClusterFromApp`. */
   clusterFromApp?: (app: ArgoApplication) => string | undefined;
   /** Destination server URL → cluster id, for the default `clusterFromApp`. */
   clusterByServer?: Record<string, string>;
@@ -91,7 +91,8 @@ function cachedList(opts: ArgoCdChangesOptions): (signal?: AbortSignal) => Promi
 }
 
 async function fetchApplications(opts: ArgoCdChangesOptions, signal?: AbortSignal): Promise<ArgoApplication[]> {
-  // No `fields` filter to shrink the answer: Argo CD serves only a fixed set of fields, without status.history.
+  // No `fields` filter to shrink the answer: Argo CD's list serves only a fixed set of fields (also for an
+  // exclusion, `fields=-…`), without status.history or the operation's sync; parseList keeps what is read.
   const url = new URL('api/v1/applications', opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
   if (opts.appSelector) url.searchParams.set('selector', opts.appSelector);
   for (const p of opts.projects ?? []) url.searchParams.append('projects', p);

@@ -1,21 +1,33 @@
 import { z } from 'zod';
 
-/** The parts of an Argo CD Application (argoproj.io/v1alpha1) that changes are read from. */
+/**
+ * The parts of an Argo CD Application (argoproj.io/v1alpha1) that changes are read from, and nothing
+ * else: objects strip unknown keys, so a parsed app is the small record the applications list caches
+ * (not the resource tree, sync results, Helm values or managed fields of tens of thousands of apps).
+ */
 const Time = z.string();
 
-export const AppSource = z.looseObject({
+/** A Helm parameter that pins an image tag (`image.tag`, `<chart>.image.tag`): the only ones read. */
+export function isImageTagParameter(name: string): boolean {
+  return name === 'image.tag' || name.endsWith('.image.tag');
+}
+
+export const AppSource = z.object({
   repoURL: z.string().optional(),
   path: z.string().optional(),
   chart: z.string().optional(),
-  targetRevision: z.string().optional(),
-  helm: z.looseObject({ parameters: z.array(z.looseObject({ name: z.string(), value: z.string().optional() })).optional() }).optional(),
-  kustomize: z.looseObject({ images: z.array(z.string()).optional() }).optional(),
+  helm: z.object({
+    parameters: z.array(z.object({ name: z.string(), value: z.string().optional() })).optional()
+      .transform((ps) => ps?.filter((p) => isImageTagParameter(p.name))),
+  }).optional(),
+  // only the first image's tag is read
+  kustomize: z.object({ images: z.array(z.string()).optional().transform((images) => images?.slice(0, 1)) }).optional(),
 });
 export type AppSource = z.infer<typeof AppSource>;
 
-const Initiator = z.looseObject({ username: z.string().optional(), automated: z.boolean().optional() });
+const Initiator = z.object({ username: z.string().optional(), automated: z.boolean().optional() });
 
-export const RevisionHistory = z.looseObject({
+export const RevisionHistory = z.object({
   id: z.number(),
   revision: z.string().optional(),
   revisions: z.array(z.string()).optional(),
@@ -27,13 +39,13 @@ export const RevisionHistory = z.looseObject({
 });
 export type RevisionHistory = z.infer<typeof RevisionHistory>;
 
-export const OperationState = z.looseObject({
-  operation: z.looseObject({
-    sync: z.looseObject({
+export const OperationState = z.object({
+  operation: z.object({
+    sync: z.object({
       revision: z.string().optional(),
       revisions: z.array(z.string()).optional(),
       /** Set for a selective sync (some resources only), which Argo CD does not record in history. */
-      resources: z.array(z.looseObject({ group: z.string().optional(), kind: z.string().optional(), name: z.string().optional() })).nullish(),
+      resources: z.array(z.object({ kind: z.string().optional(), name: z.string().optional() })).nullish(),
       dryRun: z.boolean().optional(),
     }).optional(),
     initiatedBy: Initiator.optional(),
@@ -41,20 +53,21 @@ export const OperationState = z.looseObject({
   phase: z.enum(['Running', 'Terminating', 'Failed', 'Error', 'Succeeded']),
   message: z.string().optional(),
   startedAt: Time,
-  finishedAt: Time.optional(),
-  syncResult: z.looseObject({ revision: z.string().optional(), revisions: z.array(z.string()).optional(), source: AppSource.optional(), sources: z.array(AppSource).optional() }).optional(),
+  syncResult: z.object({ revision: z.string().optional(), revisions: z.array(z.string()).optional(), source: AppSource.optional(), sources: z.array(AppSource).optional() }).optional(),
 });
 export type OperationState = z.infer<typeof OperationState>;
 
-export const ArgoApplication = z.looseObject({
-  metadata: z.looseObject({ name: z.string(), namespace: z.string().optional(), labels: z.record(z.string(), z.string()).optional() }),
-  spec: z.looseObject({
-    project: z.string().optional(),
-    destination: z.looseObject({ server: z.string().optional(), name: z.string().optional(), namespace: z.string().optional() }),
-    source: AppSource.optional(),
-    sources: z.array(AppSource).optional(),
+/** The spec's sources name the component by their chart only. */
+const SpecSource = z.object({ chart: z.string().optional() });
+
+export const ArgoApplication = z.object({
+  metadata: z.object({ name: z.string(), namespace: z.string().optional(), labels: z.record(z.string(), z.string()).optional() }),
+  spec: z.object({
+    destination: z.object({ server: z.string().optional(), name: z.string().optional() }),
+    source: SpecSource.optional(),
+    sources: z.array(SpecSource).optional(),
   }),
-  status: z.looseObject({
+  status: z.object({
     history: z.array(RevisionHistory).nullish(),
     operationState: OperationState.nullish(),
   }).optional(),

@@ -2,7 +2,7 @@
  * Inventory derived from Prometheus. Labels read (kube-state-metrics and node-exporter names):
  * - clusters: `kube_node_info` (one per node) grouped by the cluster label; a cluster with no
  *   `kube_node_info` now but some within `expectedWithinHours` is still listed, with what its series
- *   last said (its metrics stopped: the scan reports it silent); one gone longer is decommissioned;
+ *   said at its last sample (its metrics stopped: the scan reports it silent); one gone longer is decommissioned;
  * - attributes: `region`, `environment`, `tier` labels on `kube_node_info` when present (external
  *   labels of the sending Prometheus; a value outside the known ones counts as absent), else
  *   `label_topology_kubernetes_io_region` of `kube_node_labels`; substrate from `provider_id`
@@ -56,6 +56,22 @@ function nicSpeed(sel: string, at: At): string {
 
 /** A selector as read: its samples now, or its last ones within the window. */
 type At = (series: string) => string;
+
+/** How far before its cluster's last sample a series' last one may be and still count: a current read's lookback (5 min). */
+const LAST_SAMPLE_SLACK_SECONDS = 300;
+
+/**
+ * A stopped cluster's series as they were at its last sample: the last value of each series whose own
+ * last sample is within the slack of the cluster's. Over the whole window, a node replaced before the
+ * cluster went silent was counted beside its successor. timestamp() of a selector is the sample's own
+ * time, and a 1 min subquery step is within the lookback (5 min by default), so no last sample is missed.
+ * The stopped clusters only: a subquery over the fleet's series would be costly.
+ */
+function lastSample(series: string, window: string, cl: string): string {
+  const lastMs = `last_over_time(timestamp(${series})[${window}:1m])`;
+  return `(last_over_time(${series}[${window}]) and (${lastMs} >= on (${cl}) group_left () (max by (${cl}) (${lastMs}) - ${LAST_SAMPLE_SLACK_SECONDS})))`;
+}
+
 /** One instant query, at the time of the listing or topology it is part of. */
 type Query = (promql: string) => Promise<InstantSample[]>;
 
@@ -74,8 +90,8 @@ export function createPrometheusInventory(opts: PrometheusInventoryOptions): Inv
     return (promql) => instantQuery(opts, promql, atMs, signal);
   };
   const now: At = (series) => series;
-  // a cluster that stopped reporting, as its series last were within the window
-  const lastSeen: At = (series) => `last_over_time(${series}[${opts.expectedWithinHours ?? 6}h])`;
+  const window = `${opts.expectedWithinHours ?? 6}h`;
+  const lastSeen: At = (series) => lastSample(series, window, cl);
   const all = `${cl}!=""`;
   const pool = opts.nodePoolLabel ?? 'label_node_pool';
   // counted per cluster and attributes, not a series per node: 7,000 clusters × 10 nodes answered 130 MB that way.
@@ -100,7 +116,7 @@ export function createPrometheusInventory(opts: PrometheusInventoryOptions): Inv
       const q = queryAt(signal);
       const [current, stopped] = await Promise.all([
         attributes(q, all, now),
-        q(`group by (${cl}) (${lastSeen(`kube_node_info{${all}}`)}) unless on (${cl}) kube_node_info{${all}}`),
+        q(`group by (${cl}) (last_over_time(kube_node_info{${all}}[${window}])) unless on (${cl}) kube_node_info{${all}}`),
       ]);
       // only the clusters that stopped are read over the window: the whole fleet's pods over hours would be costly
       const past = stopped.length ? await attributes(q, clusterMatcher(cl, stopped.map((s) => s.metric.labels[cl])), lastSeen) : [[], [], []] as const;
