@@ -7,10 +7,10 @@ import { leastCriticalCluster } from '../rca/hypotheses/remediation.js';
 import type { LlmCallCap } from '../rca/narrative/llm-call-cap.js';
 import type { SignalCatalog } from '../signals/catalog.js';
 import type { DigestKnowledge } from './digest-knowledge.js';
-import { buildGroupView, type DigestGroupView } from './digest-model.js';
+import { buildGroupView, type DigestGroupBrief, type DigestGroupView, type DigestProposalView } from './digest-model.js';
 import { groupFacts } from './group-facts.js';
 import { narrateGroup, narrationOutcome, type DigestLlm, type NarrationOutcome } from './narrate-group.js';
-import type { DigestEngine, DigestIncidentGroup, RcaPorts } from './rca-contract.js';
+import type { DigestEngine, DigestIncidentGroup, DigestRcaResult, RcaPorts } from './rca-contract.js';
 import { recordProposal } from './record-proposal.js';
 import { auditRefusedToolCalls } from './refused-tool-audit.js';
 import { storedModelNarrative } from './stored-narrative.js';
@@ -52,7 +52,7 @@ export interface AnalysedGroup {
  * present → narrative (template, or the model's when it passes the checks; a rerun on the same evidence
  * keeps the stored one) → incident and RCA rows.
  */
-export async function analyseDigestGroup(group: DigestIncidentGroup, deps: GroupRunDeps, ctx: JobContext): Promise<AnalysedGroup> {
+export async function analyseDigestGroup(group: DigestIncidentGroup, deps: GroupRunDeps, ctx: JobContext, brief?: DigestGroupBrief): Promise<AnalysedGroup> {
   const evidence = await deps.engine.collectEvidence(group, deps.ports, {
     signal: ctx.signal, nowMs: deps.dataNowMs, fleetSize: deps.clusters.length, feedbackPriors: deps.feedbackPriors, componentMatchers: deps.componentMatchers, fail: (part, err) => ctx.fail(`group:${group.id}:${part}`, err),
   });
@@ -69,37 +69,8 @@ export async function analyseDigestGroup(group: DigestIncidentGroup, deps: Group
   let rca = await analyse(first);
   const target = rca.top?.entity.cluster;
   if (target !== undefined && !first.includes(target) && group.clusters.includes(target)) rca = await analyse([...first, target]);
-  let symptom: { present: boolean; detail: string } | undefined;
-  let proposal: Awaited<ReturnType<typeof recordProposal>>;
-  if (rca.operation) {
-    // a failing symptom query or a proposal the catalog refuses is recorded; the group's analysis stands
-    try {
-      symptom = await checkSymptomPresent(group.findings, {
-        metrics: deps.ports.metrics, catalog: deps.signals, sloOverrides: deps.sloOverrides, nowMs: deps.dataNowMs,
-        windowMs: deps.symptomWindowMs, stepSeconds: deps.stepSeconds, signal: ctx.signal,
-      });
-    } catch (err) {
-      if (ctx.signal.aborted) throw err;
-      ctx.fail(`group:${group.id}:symptom`, err);
-      symptom = { present: false, detail: `symptom check failed: ${(err as Error).message}; no proposal this run` };
-    }
-    if (symptom.present) {
-      const cluster = deps.clusters.find((c) => c.id === rca.operation?.target.cluster);
-      const first = group.findings[0];
-      const context = {
-        environment: cluster?.environment ?? 'prod', tier: cluster?.tier ?? 'tier-1', signature: rca.signature, runbookId: rca.runbook?.id,
-        symptom: { component: first?.component ?? '*', signal: first?.signal ?? '*' },
-      };
-      try {
-        proposal = await recordProposal(rca, { store: deps.store, catalog: deps.knowledge.safeOperations, nowMs: ctx.clock.nowMs(), channel: deps.channel, context });
-      } catch (err) {
-        if (ctx.signal.aborted) throw err;
-        ctx.fail(`group:${group.id}:proposal`, err);
-      }
-    }
-  }
-  const p = proposal?.view;
-  const template = templateNarrative({ group, rca, ledger: evidence, proposal: p && { id8: p.id8, operation: p.operation, target: p.target } });
+  const { symptom, proposal: p } = await proposeWhileSymptomPresent(group, rca, deps, ctx);
+  const template = templateNarrative({ group, rca, ledger: evidence, proposal: p && { id8: p.id8, operation: p.operation, target: p.target, state: p.state } });
   const facts = groupFacts(group);
   // a rerun keeps the model narrative it published when the evidence is the same (read before the upsert below)
   const stored = deps.llm ? storedModelNarrative(await deps.store.rcas.get(group.id)) : undefined;
@@ -113,9 +84,50 @@ export async function analyseDigestGroup(group: DigestIncidentGroup, deps: Group
       llm: { used: told.engine !== 'template', reusedFrom: told.reusedFrom, rejection: told.rejection, toolCalls: told.toolCalls, usage: told.usage },
     } as unknown as Record<string, unknown>,
   });
-  const view = buildGroupView({ group, rca, ledger: evidence, engine: told.engine, narrative: told.narrative, llmRejection: told.rejection?.reasons, proposal: p, symptom });
+  const view = buildGroupView({ group, brief, rca, ledger: evidence, engine: told.engine, narrative: told.narrative, llmRejection: told.rejection?.reasons, proposal: p, symptom });
   if (view.runbook && deps.runbooksUrl) view.runbook = { ...view.runbook, url: runbookUrl(deps.runbooksUrl, view.runbook) };
   return { view, narration: narrationOutcome(told) };
+}
+
+/** What the proposal step decided: the symptom check's answer (when it ran) and the proposal to show. */
+export interface ProposalStep {
+  symptom?: { present: boolean; detail: string };
+  proposal?: DigestProposalView;
+}
+
+/**
+ * The RCA's operation recorded as a proposal while the group's symptom is present (recordProposal:
+ * the stored row in its state now, or a new round of an expired one); no operation, no check. A failing
+ * symptom query or a proposal the catalog refuses is recorded and no proposal is shown: the analysis stands.
+ */
+export async function proposeWhileSymptomPresent(group: DigestIncidentGroup, rca: DigestRcaResult, deps: GroupRunDeps, ctx: JobContext): Promise<ProposalStep> {
+  if (!rca.operation) return {};
+  let symptom: { present: boolean; detail: string };
+  try {
+    symptom = await checkSymptomPresent(group.findings, {
+      metrics: deps.ports.metrics, catalog: deps.signals, sloOverrides: deps.sloOverrides, nowMs: deps.dataNowMs,
+      windowMs: deps.symptomWindowMs, stepSeconds: deps.stepSeconds, signal: ctx.signal,
+    });
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    ctx.fail(`group:${group.id}:symptom`, err);
+    return { symptom: { present: false, detail: `symptom check failed: ${(err as Error).message}; no proposal this run` } };
+  }
+  if (!symptom.present) return { symptom };
+  const cluster = deps.clusters.find((c) => c.id === rca.operation?.target.cluster);
+  const first = group.findings[0];
+  const context = {
+    environment: cluster?.environment ?? 'prod', tier: cluster?.tier ?? 'tier-1', signature: rca.signature, runbookId: rca.runbook?.id,
+    symptom: { component: first?.component ?? '*', signal: first?.signal ?? '*' },
+  };
+  try {
+    const recorded = await recordProposal(rca, { store: deps.store, catalog: deps.knowledge.safeOperations, nowMs: ctx.clock.nowMs(), channel: deps.channel, context });
+    return { symptom, proposal: recorded?.view };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    ctx.fail(`group:${group.id}:proposal`, err);
+    return { symptom };
+  }
 }
 
 /** The stored incident row of a group (the weekly report, supersede and feedback read it); `extra` attributes on top. */

@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import type { Adapters } from '../adapters/index.js';
-import type { Store } from '../adapters/store/types.js';
+import type { Inventory } from '../adapters/inventory/types.js';
+import type { IncidentGroupRow, Store } from '../adapters/store/types.js';
 import type { JobContext, PartFailure } from '../core/run-job.js';
 import type { Topology } from '../fleet/types.js';
 import { createLlmCallCap } from '../rca/narrative/llm-call-cap.js';
@@ -8,14 +9,14 @@ import { refuseRerunPastRetention, type RetainedDaysField } from '../retention/r
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { configCatalog } from '../signals/catalog.js';
 import { componentMatchersOf } from '../signals/component-matchers.js';
-import { analyseDigestGroup, incidentRow, type AnalysedGroup, type GroupRunDeps } from './analyse-digest-group.js';
+import { analyseDigestGroup, incidentRow, proposeWhileSymptomPresent, type AnalysedGroup, type GroupRunDeps } from './analyse-digest-group.js';
 import { loadDigestKnowledge, loadFeedbackPriors, type DigestKnowledge } from './digest-knowledge.js';
-import { buildDigestModel, buildGroupBrief, inDigestOrder, type DigestModel } from './digest-model.js';
+import { buildDigestModel, inDigestOrder, type BriefedGroup, type DigestModel } from './digest-model.js';
 import { isDigestFinding, resolveDigestWindow } from './digest-window.js';
 import { withoutMaintenance } from './maintenance-filter.js';
 import type { DigestLlm } from './narrate-group.js';
 import { publishDigest, type PublishResult } from './publish-digest.js';
-import type { DigestEngine, DigestIncidentGroup } from './rca-contract.js';
+import type { DigestEngine, DigestIncidentGroup, DigestRcaResult } from './rca-contract.js';
 import { analysedEarlier, reuseStoredAnalysis } from './reuse-stored-analysis.js';
 import { summariseSlo } from './slo-summary.js';
 import { supersedeEarlierGroups } from './supersede-groups.js';
@@ -48,7 +49,7 @@ export interface DigestSummary extends Record<string, unknown> {
   /** Groups past `digest.maxAnalysedGroups` (`maxAnalysedGroups`): listed, never analysed. */
   notAnalysed: number;
   maxAnalysedGroups: number;
-  /** Groups past the budget that an earlier run of the day analysed: shown from its stored RCA, narrative and proposal, with no query or model call. */
+  /** Groups past the budget that an earlier run of the day analysed: shown from its stored RCA, narrative and proposal, with no evidence query or model call (a symptom check only when its proposal expired or none was recorded). */
   reusedAnalyses: number;
   rootCauses: number;
   inconclusive: number;
@@ -93,10 +94,11 @@ export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, o
   const listed = (await store.anomalies.list({ startMs: window.startMs, endMs: window.endMs })).filter(isDigestFinding);
   const { kept: findings, suppressed } = await withoutMaintenance(listed, deps.changes(), { endMs: window.endMs, signal: ctx.signal, fail: (part, err) => ctx.fail(part, err) });
   const clusters = await deps.inventory().listClusters(ctx.signal);
-  const groups = inDigestOrder(opts.engine.correlate(findings, clusters, { day: window.day }));
+  const ordered = inDigestOrder(opts.engine.correlate(findings, clusters, { day: window.day }));
+  const groups = ordered.map((o) => o.group);
   const maxAnalysed = deps.config.digest.maxAnalysedGroups;
-  const toAnalyse = groups.slice(0, maxAnalysed);
-  const past = groups.slice(toAnalyse.length);
+  const toAnalyse = ordered.slice(0, maxAnalysed);
+  const past = ordered.slice(toAnalyse.length);
   ctx.logger.info({ day: window.day, findings: findings.length, maintenanceSuppressed: suppressed, groups: groups.length }, 'digest groups found');
   const groupDeps = await buildGroupDeps(deps, store, ctx, opts, { day: window.day, clusters, groups: toAnalyse.length });
   const { done, reused, failedGroups, notAnalysed } = await analyseGroups(store, ctx, { toAnalyse, past, groupDeps, concurrency: opts.concurrency ?? 4 });
@@ -105,11 +107,11 @@ export async function availabilityDigestJob(deps: DigestDeps, ctx: JobContext, o
   } else if (reused > 0) {
     ctx.logger.info({ day: window.day, groups: groups.length, analysed: toAnalyse.length, reused, maxAnalysedGroups: maxAnalysed }, 'digest groups past digest.maxAnalysedGroups shown as an earlier run analysed them');
   }
-  await storeNotAnalysed(store, ctx, { day: window.day, maxAnalysedGroups: maxAnalysed }, notAnalysed);
+  await upsertIncidentRows(store, ctx, 'not-analysed', notAnalysed.map(({ group }) => incidentRow(group, ctx.runId, window.day, { notAnalysed: { maxAnalysedGroups: maxAnalysed } })));
   const model = buildDigestModel({
     day: window.day, window, generatedAtMs: ctx.clock.nowMs(), runId: ctx.runId, findings,
     slo: summariseSlo(findings, window), groups: done.map((a) => a.view), failedGroups,
-    notAnalysed: notAnalysed.map(buildGroupBrief), maxAnalysedGroups: maxAnalysed,
+    notAnalysed: notAnalysed.map((o) => o.brief), maxAnalysedGroups: maxAnalysed,
   });
   const channel = deps.config.chat.slack.digestChannel;
   const publication = await publishDigest(model, { chat: deps.chat, docs: deps.docs, store, channel, maxThreadReplies: deps.config.digest.maxThreadReplies, docMaxChars: deps.config.docs.maxChars }, ctx);
@@ -127,15 +129,16 @@ interface GroupsDone {
   reused: number;
   failedGroups: PartFailure[];
   /** Groups of `past` neither reused nor failed, in their order. */
-  notAnalysed: DigestIncidentGroup[];
+  notAnalysed: BriefedGroup[];
 }
 
 /**
  * Analyses `toAnalyse` (the budget); of `past`, a group an earlier run of the day analysed is shown
- * as that run left it (reuseStoredAnalysis: the store only, no budget used) and its incident row
- * rewritten unmarked; the rest are not analysed. A group that fails either way is recorded.
+ * as that run left it (reuseStoredAnalysis: no evidence query or model call, no budget used; a symptom
+ * check only for an operation whose proposal expired or was never recorded) and the incident rows of
+ * those groups rewritten unmarked, together; the rest are not analysed. A group that fails either way is recorded.
  */
-async function analyseGroups(store: Store, ctx: JobContext, run: { toAnalyse: DigestIncidentGroup[]; past: DigestIncidentGroup[]; groupDeps: GroupRunDeps; concurrency: number }): Promise<GroupsDone> {
+async function analyseGroups(store: Store, ctx: JobContext, run: { toAnalyse: BriefedGroup[]; past: BriefedGroup[]; groupDeps: GroupRunDeps; concurrency: number }): Promise<GroupsDone> {
   const { toAnalyse, past, groupDeps } = run;
   const earlier = past.length > 0 ? await analysedEarlier(store, groupDeps.day) : new Set<string>();
   const analysed: (AnalysedGroup | undefined)[] = new Array(toAnalyse.length);
@@ -153,47 +156,51 @@ async function analyseGroups(store: Store, ctx: JobContext, run: { toAnalyse: Di
   };
   const queue = new PQueue({ concurrency: run.concurrency });
   await queue.addAll([
-    ...toAnalyse.map((group, i) => attempt(group, async () => {
-      analysed[i] = await analyseDigestGroup(group, groupDeps, ctx);
+    ...toAnalyse.map(({ group, brief }, i) => attempt(group, async () => {
+      analysed[i] = await analyseDigestGroup(group, groupDeps, ctx, brief);
     })),
-    ...past.filter((g) => earlier.has(g.id)).map((group) => attempt(group, async () => {
-      const stored = await reuseStoredAnalysis(group, { store, runbooksUrl: groupDeps.runbooksUrl });
+    ...past.filter(({ group }) => earlier.has(group.id)).map(({ group, brief }) => attempt(group, async () => {
+      const propose = (rca: DigestRcaResult) => proposeWhileSymptomPresent(group, rca, groupDeps, ctx);
+      const stored = await reuseStoredAnalysis(group, { store, runbooksUrl: groupDeps.runbooksUrl, brief, propose });
       if (!stored.ok) return void ctx.logger.warn({ day: groupDeps.day, groupId: group.id, reason: stored.reason }, 'digest stored analysis not reused');
-      await store.incidents.upsert(incidentRow(group, ctx.runId, groupDeps.day));
       reused.set(group.id, stored.analysed);
     })),
   ]);
-  const done = [...analysed.filter((a): a is AnalysedGroup => a !== undefined), ...past.flatMap((g) => reused.get(g.id) ?? [])];
-  return { done, reused: reused.size, failedGroups, notAnalysed: past.filter((g) => !reused.has(g.id) && !failed.has(g.id)) };
+  const reusedGroups = past.filter(({ group }) => reused.has(group.id));
+  await upsertIncidentRows(store, ctx, 'reused', reusedGroups.map(({ group }) => incidentRow(group, ctx.runId, groupDeps.day)));
+  const done = [...analysed.filter((a): a is AnalysedGroup => a !== undefined), ...reusedGroups.map(({ group }) => reused.get(group.id)!)];
+  return { done, reused: reused.size, failedGroups, notAnalysed: past.filter(({ group }) => !reused.has(group.id) && !failed.has(group.id)) };
 }
 
 /** Incident rows written per transaction: a noisy day at 7,000 clusters has ~14,000 groups past the budget. */
-const NOT_ANALYSED_BATCH = 500;
+const INCIDENT_BATCH = 500;
 
 /**
- * An incident row (no evidence, no RCA row) for each group past `digest.maxAnalysedGroups`: the
- * weekly report counts it and the alerts it grouped, and lists it without an RCA; a rerun with a
- * larger budget overwrites the row when it analyses the group. Written in batches, each one
- * transaction (one per row took a commit each); a failing batch is recorded, the rest go on.
+ * Incident rows of groups not analysed this run, in batches, each one transaction (one per row took
+ * a commit each); a failing batch is recorded, the rest go on. `not-analysed`: a row (no evidence, no
+ * RCA row) for each group past `digest.maxAnalysedGroups`, which the weekly report counts and lists
+ * without an RCA, and a rerun with a larger budget overwrites. `reused`: the rows of groups shown from
+ * an earlier run's analysis, rewritten unmarked; if their batch fails, the earlier run's rows stand.
  */
-async function storeNotAnalysed(store: Store, ctx: JobContext, run: { day: string; maxAnalysedGroups: number }, groups: readonly DigestIncidentGroup[]): Promise<void> {
-  for (let i = 0; i < groups.length; i += NOT_ANALYSED_BATCH) {
-    const batch = groups.slice(i, i + NOT_ANALYSED_BATCH);
+async function upsertIncidentRows(store: Store, ctx: JobContext, kind: 'not-analysed' | 'reused', rows: readonly IncidentGroupRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INCIDENT_BATCH) {
+    const batch = rows.slice(i, i + INCIDENT_BATCH);
     try {
-      await store.incidents.upsertMany(batch.map((group) => incidentRow(group, ctx.runId, run.day, { notAnalysed: { maxAnalysedGroups: run.maxAnalysedGroups } })));
+      await store.incidents.upsertMany(batch);
     } catch (err) {
       if (ctx.signal.aborted) throw err;
-      ctx.fail(`incidents:not-analysed:${batch[0].id}..${batch[batch.length - 1].id}`, err);
+      ctx.fail(`incidents:${kind}:${batch[0].id}..${batch[batch.length - 1].id}`, err);
     }
   }
 }
 
 async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, opts: DigestJobOptions, run: { day: string; clusters: GroupRunDeps['clusters']; groups: number }): Promise<GroupRunDeps> {
-  const inventory = deps.inventory();
-  const topologies = new Map<string, Promise<Topology | undefined>>();
+  const inventory = sharedTopologies(deps.inventory(), ctx.signal);
+  // the analysis goes on without a topology it could not read (recorded once per cluster)
+  const forAnalysis = new Map<string, Promise<Topology | undefined>>();
   const topologyOf = (id: string) => {
-    if (!topologies.has(id)) topologies.set(id, inventory.getTopology(id, ctx.signal).catch((err: unknown) => (ctx.fail(`topology:${id}`, err), undefined)));
-    return topologies.get(id)!;
+    if (!forAnalysis.has(id)) forAnalysis.set(id, inventory.getTopology(id).catch((err: unknown) => (ctx.fail(`topology:${id}`, err), undefined)));
+    return forAnalysis.get(id)!;
   };
   const llm = opts.llm && opts.llm.client.kind !== 'none' ? opts.llm : undefined;
   return {
@@ -206,6 +213,23 @@ async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, o
     cap: llm ? createLlmCallCap(Math.min(run.groups, llm.maxCalls)) : undefined,
     dataNowMs: opts.endMs, stepSeconds: deps.config.simulator.stepSeconds,
     symptomWindowMs: opts.symptomWindowMs ?? 15 * 60_000, channel: deps.config.chat.slack.digestChannel, runbooksUrl: deps.config.runbooksUrl,
+  };
+}
+
+/**
+ * The inventory with one topology read per cluster for the run, shared by the evidence collector (pod
+ * drill-down, topology part) and the analysis, which both read the group's first cluster, and by groups
+ * that share clusters. A failed read is not retried this run. `signal`: the job's, for every read.
+ */
+function sharedTopologies(inventory: Inventory, signal: AbortSignal): Inventory {
+  const topologies = new Map<string, Promise<Topology>>();
+  return {
+    listClusters: (s) => inventory.listClusters(s),
+    getTopology: (id) => {
+      let t = topologies.get(id);
+      if (!t) topologies.set(id, t = inventory.getTopology(id, signal));
+      return t;
+    },
   };
 }
 

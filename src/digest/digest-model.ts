@@ -105,6 +105,8 @@ export interface GroupViewInput {
   llmRejection?: string[];
   proposal?: DigestProposalView;
   symptom?: { present: boolean; detail: string };
+  /** The group's brief when the caller has it (inDigestOrder measured it); else measured here. */
+  brief?: DigestGroupBrief;
 }
 
 /** A group as correlation found it, for a group that is not analysed. Pure. */
@@ -126,10 +128,15 @@ export function budgetBurnedBy(findings: readonly AnomalyRow[]): number {
   return Math.round(sum * 1e4) / 1e4;
 }
 
-/** `groups` in the digest's order (compareDigestGroups), measured once each. */
-export function inDigestOrder<G extends DigestIncidentGroup>(groups: readonly G[]): G[] {
-  const keys = new Map(groups.map((g) => [g, buildGroupBrief(g)]));
-  return [...groups].sort((a, b) => compareDigestGroups(keys.get(a)!, keys.get(b)!));
+/** A group with its brief, measured once: the order, the views and the not-analysed list all read it. */
+export interface BriefedGroup<G extends DigestIncidentGroup = DigestIncidentGroup> {
+  group: G;
+  brief: DigestGroupBrief;
+}
+
+/** `groups` in the digest's order (compareDigestGroups), each with its brief (measured once). */
+export function inDigestOrder<G extends DigestIncidentGroup>(groups: readonly G[]): BriefedGroup<G>[] {
+  return groups.map((group) => ({ group, brief: buildGroupBrief(group) })).sort((a, b) => compareDigestGroups(a.brief, b.brief));
 }
 
 /** Whether `g` was analysed (has an RCA and narrative), not only correlated. */
@@ -147,9 +154,7 @@ export function buildGroupView(input: GroupViewInput): DigestGroupView {
     return r ? [{ id: r.id, source: r.source, query: r.query, startMs: r.startMs, endMs: r.endMs, excerpt: r.excerpt, link: r.link }] : [];
   });
   return {
-    id: group.id, title: group.title, severity: group.severity, startMs: group.startMs, endMs: group.endMs,
-    clusters: group.clusters, components: group.components, signals: group.signals, findingCount: group.findings.length,
-    budgetBurned: budgetBurnedBy(group.findings), facts: groupFacts(group), sharedAttributes: [...group.sharedAttributes].sort((a, b) => b.lift - a.lift),
+    ...(input.brief ?? buildGroupBrief(group)), facts: groupFacts(group), sharedAttributes: [...group.sharedAttributes].sort((a, b) => b.lift - a.lift),
     verdict: rca.verdict, engine: input.engine, narrative,
     top: rca.top ? { failureMode: rca.top.failureMode, entity: describeEntity(rca.top.entity), score: rca.top.score } : undefined,
     evidence, ledgerSize: input.ledger.length, notConfigured: notConfigured(input.ledger), missing: rca.missing, runbook: rca.runbook,

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import type { Store } from '../adapters/store/types.js';
+import type { ProposalRow, Store } from '../adapters/store/types.js';
 import type { Narrative } from '../rca/narrative/llm-narrative.js';
-import { runbookUrl, type AnalysedGroup } from './analyse-digest-group.js';
-import { buildGroupView } from './digest-model.js';
+import { runbookUrl, type AnalysedGroup, type ProposalStep } from './analyse-digest-group.js';
+import { buildGroupView, type DigestGroupBrief } from './digest-model.js';
 import type { DigestRcaResult, DigestIncidentGroup } from './rca-contract.js';
 import { proposalView } from './record-proposal.js';
 import { storedModelNarrative } from './stored-narrative.js';
+import { templateNextSteps } from './template-narrative.js';
 import { isSuperseded } from './supersede-groups.js';
 
 const Cited = z.object({ text: z.string(), evidenceIds: z.array(z.string()) });
@@ -39,14 +40,27 @@ export async function analysedEarlier(store: Store, day: string): Promise<Set<st
   return new Set(rows.filter((r) => !('notAnalysed' in r.attributes) && !isSuperseded(r)).map((r) => r.id));
 }
 
+export interface ReuseDeps {
+  store: Store;
+  runbooksUrl?: string;
+  /** The group's brief (inDigestOrder measured it); else measured here. */
+  brief?: DigestGroupBrief;
+  /** The proposal step of an analysed group (proposeWhileSymptomPresent), for an RCA whose proposal expired or was never recorded. */
+  propose?(rca: DigestRcaResult): Promise<ProposalStep>;
+}
+
 /**
- * The group's section as an earlier run of the day analysed it, from the store only: its RCA row
- * (same group id), the evidence rows it cites and its proposal in its state now. No evidence query,
- * symptom check or model call; nothing is written. `ok: false` (with why) when no RCA row is stored,
- * its body is not of the digest's shape, its model narrative asked for a refused tool, or some of its
- * evidence rows are gone. A failing read throws.
+ * The group's section as an earlier run of the day analysed it: its RCA row (same group id), the
+ * evidence rows it cites and its proposal in its state now. No evidence query or model call, and the
+ * RCA row is not rewritten. When the RCA has an operation whose proposal expired (or was withdrawn),
+ * or none was recorded (the symptom had gone, its check failed), `propose` decides as for an analysed
+ * group: a symptom check, then a new round while the symptom is present, else no proposal and why; an
+ * open, rejected or executed proposal is shown as it stands, with no check. The narrative's next steps
+ * are the template's for that proposal (only a proposed one is to approve). `ok: false` (with why) when
+ * no RCA row is stored, its body is not of the digest's shape, its model narrative asked for a refused
+ * tool, or some of its evidence rows are gone; nothing is proposed then. A failing read throws.
  */
-export async function reuseStoredAnalysis(group: DigestIncidentGroup, deps: { store: Store; runbooksUrl?: string }): Promise<StoredAnalysisReuse> {
+export async function reuseStoredAnalysis(group: DigestIncidentGroup, deps: ReuseDeps): Promise<StoredAnalysisReuse> {
   const row = await deps.store.rcas.get(group.id);
   if (!row) return { ok: false, reason: 'no RCA row is stored for the group' };
   const parsed = StoredAnalysisBody.safeParse(row.body);
@@ -57,11 +71,24 @@ export async function reuseStoredAnalysis(group: DigestIncidentGroup, deps: { st
   const ids = new Set(body.evidenceIds);
   const ledger = await deps.store.evidence.get([...ids]);
   if (ledger.length < ids.size) return { ok: false, reason: `${ids.size - ledger.length} of the ${ids.size} evidence rows of run ${row.runId} are gone` };
-  const proposal = body.proposalId ? await deps.store.proposals.get(body.proposalId) : undefined;
+  const rca = body.rca as unknown as DigestRcaResult;
+  const stored = body.proposalId ? await deps.store.proposals.get(body.proposalId) : undefined;
+  const { proposal, symptom } = deps.propose && mayProposeAgain(rca, stored) ? await deps.propose(rca) : { proposal: stored && proposalView(stored), symptom: body.symptom };
+  // next steps are the template's for the proposal as it stands now, as for an analysed group (narrateGroup)
+  const nextSteps = templateNextSteps({ group, rca, ledger, proposal });
   const view = buildGroupView({
-    group, rca: body.rca as unknown as DigestRcaResult, ledger, engine: row.engine, narrative: body.narrative as Narrative,
-    llmRejection: body.llm?.rejection?.reasons, proposal: proposal && proposalView(proposal), symptom: body.symptom,
+    group, brief: deps.brief, rca, ledger, engine: row.engine, narrative: { ...(body.narrative as Narrative), nextSteps },
+    llmRejection: body.llm?.rejection?.reasons, proposal, symptom,
   });
   if (view.runbook && deps.runbooksUrl) view.runbook = { ...view.runbook, url: runbookUrl(deps.runbooksUrl, view.runbook) };
   return { ok: true, analysed: { view, narration: row.engine === 'template' ? 'template' : 'reused' }, fromRunId: row.runId };
+}
+
+/**
+ * Whether an analysed group would get a new proposal now: its RCA has an operation and the stored
+ * proposal expired (or was withdrawn) or none was recorded. Open, rejected, recovered and executed
+ * proposals stand (recordProposal returns them as they are).
+ */
+function mayProposeAgain(rca: DigestRcaResult, stored: ProposalRow | undefined): boolean {
+  return rca.operation !== undefined && (stored === undefined || stored.state === 'expired');
 }

@@ -11,8 +11,8 @@ export interface TemplateNarrativeInput {
   rca: DigestRcaResult;
   /** The group's evidence ledger: only ids in it may be cited. */
   ledger: readonly EvidenceRow[];
-  /** A recorded remediation proposal, mentioned in the next steps. */
-  proposal?: { id8: string; operation: string; target: string };
+  /** A recorded remediation proposal, mentioned in the next steps; to approve only in state `proposed` (the default). */
+  proposal?: { id8: string; operation: string; target: string; state?: string };
 }
 
 /**
@@ -22,16 +22,9 @@ export interface TemplateNarrativeInput {
  */
 export function templateNarrative(input: TemplateNarrativeInput): Narrative {
   const { group, rca } = input;
-  const known = new Set(input.ledger.map((r) => r.id));
-  const cite = (c: CitedText): CitedText | undefined => {
-    const ids = [...new Set(c.evidenceIds.filter((id) => known.has(id)))].slice(0, LIMITS.ids);
-    return ids.length ? { text: cut(c.text, LIMITS.claim), evidenceIds: ids } : undefined;
-  };
-  const supporting = (rca.top?.supporting ?? []).map(cite).filter(isDefined);
+  const cite = citing(input.ledger);
+  const { supporting, rootIds, conclusive, missing } = support(input);
   const contradicting = (rca.top?.contradicting ?? []).map((c) => cite({ ...c, text: `Against: ${c.text}` })).filter(isDefined);
-  const rootIds = [...new Set(supporting.flatMap((c) => c.evidenceIds))].slice(0, LIMITS.ids);
-  const conclusive = rca.verdict === 'root-cause' && rca.top !== undefined && rootIds.length > 0;
-  const missing = missingText(rca, conclusive, rootIds.length === 0);
   const scope = `${group.clusters.length} cluster${group.clusters.length === 1 ? '' : 's'} (${listSome(group.components, 4)})`;
   const cause = rca.top ? `${rca.top.failureMode} — ${describeEntity(rca.top.entity)}` : 'no candidate cause';
   const claims = [...supporting, ...contradicting].slice(0, LIMITS.claims);
@@ -43,8 +36,34 @@ export function templateNarrative(input: TemplateNarrativeInput): Narrative {
     },
     claims: claims.length ? claims : [{ text: cut(`No stored evidence supports a cause for ${scope}.`, LIMITS.claim), evidenceIds: [] }],
     rejectedHypotheses: rca.rejected.map((c) => cite({ ...c, text: c.text })).filter(isDefined).slice(0, LIMITS.rejected),
-    nextSteps: nextSteps(input, conclusive, missing).map((s) => cut(s, LIMITS.step)).slice(0, LIMITS.steps),
+    nextSteps: nextSteps(input, conclusive, missing),
   };
+}
+
+/**
+ * The template's next steps alone (the same as in templateNarrative): every narrative's, a model's too,
+ * so a stored narrative shown again takes them afresh for the proposal as it stands now. Pure.
+ */
+export function templateNextSteps(input: TemplateNarrativeInput): string[] {
+  const { conclusive, missing } = support(input);
+  return nextSteps(input, conclusive, missing);
+}
+
+function citing(ledger: readonly EvidenceRow[]): (c: CitedText) => CitedText | undefined {
+  const known = new Set(ledger.map((r) => r.id));
+  return (c) => {
+    const ids = [...new Set(c.evidenceIds.filter((id) => known.has(id)))].slice(0, LIMITS.ids);
+    return ids.length ? { text: cut(c.text, LIMITS.claim), evidenceIds: ids } : undefined;
+  };
+}
+
+/** The top cause's claims the ledger supports, and whether they make the verdict conclusive. */
+function support(input: TemplateNarrativeInput): { supporting: CitedText[]; rootIds: string[]; conclusive: boolean; missing: string } {
+  const { rca } = input;
+  const supporting = (rca.top?.supporting ?? []).map(citing(input.ledger)).filter(isDefined);
+  const rootIds = [...new Set(supporting.flatMap((c) => c.evidenceIds))].slice(0, LIMITS.ids);
+  const conclusive = rca.verdict === 'root-cause' && rca.top !== undefined && rootIds.length > 0;
+  return { supporting, rootIds, conclusive, missing: missingText(rca, conclusive, rootIds.length === 0) };
 }
 
 function missingText(rca: DigestRcaResult, conclusive: boolean, uncited: boolean): string {
@@ -58,10 +77,13 @@ function nextSteps(input: TemplateNarrativeInput, conclusive: boolean, missing: 
   const steps: string[] = [];
   const rb = input.rca.runbook;
   if (rb) steps.push(`Follow runbook ${rb.id} (“${rb.title}”), section ${rb.section}.`);
-  if (input.proposal) steps.push(`Review proposal ${input.proposal.id8}: ${input.proposal.operation} on ${input.proposal.target} (approve in this thread).`);
+  const p = input.proposal;
+  // only a proposed one awaits approval: a rejected, running or finished one is said as it stands
+  if (p && (p.state ?? 'proposed') === 'proposed') steps.push(`Review proposal ${p.id8}: ${p.operation} on ${p.target} (approve in this thread).`);
+  else if (p) steps.push(`Proposal ${p.id8} (${p.operation} on ${p.target}) is ${p.state}: nothing to approve.`);
   if (!conclusive) steps.push(`A human should check: ${missing}.`);
   if (steps.length === 0) steps.push('Confirm the cause against the evidence and close the group.');
-  return steps;
+  return steps.map((s) => cut(s, LIMITS.step)).slice(0, LIMITS.steps);
 }
 
 function cut(text: string, max: number): string {

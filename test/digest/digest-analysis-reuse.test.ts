@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ProposalState } from '../../src/adapters/store/types.js';
 import { FleetopsConfig } from '../../src/core/config/schema.js';
 import { runJob } from '../../src/core/run-job.js';
 import { availabilityDigestJob, type DigestSummary } from '../../src/digest/availability-digest-job.js';
 import { formatDigestSummary } from '../../src/digest/format-digest-summary.js';
+import { transitionProposal } from '../../src/remediation/proposals/proposal-state.js';
 import type { DigestLlm } from '../../src/digest/narrate-group.js';
 import type { DigestEngine } from '../../src/digest/rca-contract.js';
 import { countingLlm, constantMetrics, DAY, dipFindings, END_MS, handEngine, harness, moreClusters, type Harness } from './digest-fixtures.js';
@@ -208,5 +210,120 @@ describe('a rerun of a day keeps the analysis an earlier run made', () => {
     expect(summary).toMatchObject({ failedGroups: 1, notAnalysed: 1, reusedAnalyses: 2, superseded: 0 });
     expect(notAnalysedRows(h)).toEqual(['g-0']);
     expect(await h.store.incidents.get('g-3')).toEqual(incident);
+  });
+});
+
+describe('a reused group\'s incident rows and proposal', () => {
+  it('rewrites the reused groups\' incident rows in one upsertMany, the same rows one upsert each wrote', async () => {
+    h = await harness({ findings: FINDINGS, clusterCount: 9 });
+    await digest(h, 5, { engine: countingEngine().engine });
+    const upsert = vi.spyOn(h.store.incidents, 'upsert');
+    const upsertMany = vi.spyOn(h.store.incidents, 'upsertMany');
+
+    const { runId } = await digest(h, 2, { engine: countingEngine().engine });
+
+    // before: one upsert (one transaction) per reused group
+    expect(upsert.mock.calls.map(([row]) => row.id)).toEqual(['g-5', 'g-4']);
+    expect(upsertMany).toHaveBeenCalledTimes(2);
+    const [reusedRows, notAnalysedRows] = upsertMany.mock.calls.map(([rows]) => rows);
+    expect(reusedRows.map((r) => r.id)).toEqual(['g-1', 'g-2', 'g-3']);
+    expect(notAnalysedRows.map((r) => r.id)).toEqual(['g-0']);
+    for (const row of reusedRows) {
+      const i = row.id.split('-')[1];
+      expect(row).toEqual({
+        id: row.id, runId, day: DAY, title: `comp-${i} availability dips on 1 clusters`, startMs: SINGLES[+i].startMs, endMs: SINGLES[+i].endMs,
+        clusters: [SINGLES[+i].cluster], anomalyIds: [SINGLES[+i].id],
+        attributes: { severity: 'critical', components: [`comp-${i}`], signals: ['availability'], sharedAttributes: [expect.objectContaining({ name: 'version:coredns' })] },
+      });
+      expect(await h.store.incidents.get(row.id)).toEqual(row);
+    }
+  });
+
+  it('records a failing write of the reused rows and still shows the groups, their earlier rows kept', async () => {
+    h = await harness({ findings: FINDINGS, clusterCount: 9 });
+    const first = await digest(h, 5, { engine: countingEngine().engine });
+    const upsertMany = h.store.incidents.upsertMany.bind(h.store.incidents);
+    h.store.incidents.upsertMany = async (rows) => (rows[0]?.id === 'g-1' ? Promise.reject(new Error('database is locked')) : upsertMany(rows));
+
+    const { summary } = await digest(h, 2, { engine: countingEngine().engine, failures: ['incidents:reused:g-1..g-3'] });
+
+    expect(summary).toMatchObject({ failedGroups: 0, reusedAnalyses: 3, notAnalysed: 1 });
+    expect(sections(h)).toEqual(['g-5', 'g-4', 'g-1', 'g-2', 'g-3']);
+    expect((await h.store.incidents.get('g-2'))?.runId).toBe(first.runId);
+  });
+
+  it('proposes again, as an analysed group would, when the reused group\'s proposal expired and the symptom is still there; a rerun changes nothing', async () => {
+    h = await harness({ findings: FINDINGS, clusterCount: 9, metrics: constantMetrics(() => 0.9) });
+    await digest(h, 5, { engine: countingEngine().engine });
+    const [expired] = await h.store.proposals.list({ groupId: 'g-2' });
+    await transitionProposal(h.store, expired, 'expired', h.clock.nowMs(), { actor: 'fleetops' });
+    const metrics = constantMetrics(() => 0.9);
+    h.deps.metrics = () => metrics;
+
+    const again = countingEngine();
+    const second = await digest(h, 2, { engine: again.engine });
+    const shown = { doc: doc(h).replaceAll(second.runId, 'RUN'), replies: messages(h).map((m) => [keyOf(m), m.ts, JSON.stringify(m.blocks).replaceAll(second.runId, 'RUN')]) };
+    const third = await digest(h, 2, { engine: countingEngine().engine });
+
+    // before: the expired proposal was shown, and nothing proposed until g-2 was back within the budget
+    const rows = await h.store.proposals.list({ groupId: 'g-2' });
+    expect(rows.map((p) => p.state).sort()).toEqual(['expired', 'proposed']);
+    const next = rows.find((p) => p.state === 'proposed')!;
+    expect(again.collected).toEqual(['g-5', 'g-4']);
+    expect(metrics.requests.map((r) => [r.component, r.clusters])).toEqual([['comp-2', ['c-eu-west-1-0002']], ['comp-2', ['c-eu-west-1-0002']]]);
+    expect(second.summary).toMatchObject({ reusedAnalyses: 3, proposals: 1 });
+    const reply = JSON.stringify(replyOf(h, 'g-2')?.blocks);
+    expect(reply).toContain(`\`${next.id.slice(0, 8)}\``);
+    expect(reply).toContain('proposed, expires');
+    expect(reply).not.toContain(expired.id.slice(0, 8));
+    expect(doc(h)).toContain(`Next: Review proposal ${next.id.slice(0, 8)}:`);
+    expect(doc(h)).not.toContain(expired.id.slice(0, 8));
+    // the earlier run's RCA row is not rewritten
+    expect((await h.store.rcas.get('g-2'))?.body.proposalId).toBe(expired.id);
+    // idempotent: the third run found the new round and posted, proposed and wrote nothing new
+    expect(third.summary).toMatchObject({ reusedAnalyses: 3, proposals: 1, publication: { repliesPosted: 0 } });
+    expect(doc(h).replaceAll(third.runId, 'RUN')).toBe(shown.doc);
+    expect(messages(h).map((m) => [keyOf(m), m.ts, JSON.stringify(m.blocks).replaceAll(third.runId, 'RUN')])).toEqual(shown.replies);
+    expect(await h.store.proposals.list({ groupId: 'g-2' })).toEqual(rows);
+  });
+
+  it('shows no proposal for a reused group whose proposal expired after the symptom went, and says why', async () => {
+    h = await harness({ findings: FINDINGS, clusterCount: 9, metrics: constantMetrics(() => 0.9) });
+    await digest(h, 5, { engine: countingEngine().engine });
+    const [expired] = await h.store.proposals.list({ groupId: 'g-2' });
+    await transitionProposal(h.store, expired, 'expired', h.clock.nowMs(), { actor: 'fleetops' });
+    h.deps.metrics = () => constantMetrics(() => 1);
+
+    const { summary } = await digest(h, 2, { engine: countingEngine().engine });
+
+    // before: the expired proposal and the first run's 'symptom still present'
+    expect(summary).toMatchObject({ reusedAnalyses: 3, proposals: 0 });
+    const reply = JSON.stringify(replyOf(h, 'g-2')?.blocks);
+    expect(reply).toContain('*No proposal:* symptom not present in the last 15 minutes (recovered)');
+    expect(reply).not.toContain(expired.id.slice(0, 8));
+    expect(doc(h)).not.toContain(expired.id.slice(0, 8));
+    expect(await h.store.proposals.list({ groupId: 'g-2' })).toEqual([{ ...expired, state: 'expired', updatedAtMs: h.clock.nowMs() }]);
+  });
+
+  it.each<[ProposalState]>([['proposed'], ['rejected'], ['recovered']])('shows a reused group\'s %s proposal as it stands, with no symptom check or new proposal', async (state) => {
+    h = await harness({ findings: FINDINGS, clusterCount: 9, metrics: constantMetrics(() => 0.9) });
+    await digest(h, 5, { engine: countingEngine().engine });
+    const [stored] = await h.store.proposals.list({ groupId: 'g-2' });
+    if (state !== 'proposed') await transitionProposal(h.store, stored, state, h.clock.nowMs(), { actor: 'U-sre' });
+    const metrics = constantMetrics(() => 0.9);
+    h.deps.metrics = () => metrics;
+
+    const { summary } = await digest(h, 2, { engine: countingEngine().engine });
+
+    expect(summary).toMatchObject({ reusedAnalyses: 3 });
+    expect(metrics.requests).toEqual([]);
+    const id8 = stored.id.slice(0, 8);
+    expect(JSON.stringify(replyOf(h, 'g-2')?.blocks)).toContain(`\`${id8}\`: rollout-restart on Deployment kube-system/coredns in c-eu-west-1-0002, risk low, ${state}, expires`);
+    // before: the stored next step asked to approve it whatever its state
+    const next = doc(h).split('\n').filter((l) => l.includes(`Next: `) && l.includes(id8));
+    expect(next).toEqual([state === 'proposed'
+      ? `- Next: Review proposal ${id8}: rollout-restart on Deployment kube-system/coredns in c-eu-west-1-0002 (approve in this thread).`
+      : `- Next: Proposal ${id8} (rollout-restart on Deployment kube-system/coredns in c-eu-west-1-0002) is ${state}: nothing to approve.`]);
+    expect((await h.store.proposals.list({ groupId: 'g-2' })).map((p) => [p.id, p.state])).toEqual([[stored.id, state]]);
   });
 });
