@@ -36,6 +36,8 @@ export interface DigestTotals {
   rootCauses: number;
   inconclusive: number;
   proposals: number;
+  /** Of `proposals`, those still in state `proposed`: the ones to approve in the thread. */
+  awaitingApproval: number;
 }
 
 export interface DigestEvidenceView {
@@ -224,6 +226,7 @@ export function buildDigestModel(input: DigestModelInput): DigestModel {
       rootCauses: verdicts('root-cause'),
       inconclusive: verdicts('inconclusive'),
       proposals: groups.filter((g) => g.proposal).length,
+      awaitingApproval: groups.filter((g) => g.proposal?.state === 'proposed').length,
     },
   };
 }

@@ -73,6 +73,12 @@ function missingText(rca: DigestRcaResult, conclusive: boolean, uncited: boolean
   return parts.length ? listSome(parts, 4) : 'the evidence does not single out one cause';
 }
 
+/** A proposal's state as the next step says it. */
+const STATE_WORDS: Record<string, string> = {
+  approved: 'is approved and waits to run', executing: 'is running', succeeded: 'ran and succeeded', failed: 'ran and failed',
+  'rolled-back': 'was rolled back', rejected: 'was rejected', expired: 'expired', recovered: 'was not run: the symptom recovered',
+};
+
 function nextSteps(input: TemplateNarrativeInput, conclusive: boolean, missing: string): string[] {
   const steps: string[] = [];
   const rb = input.rca.runbook;
@@ -80,7 +86,7 @@ function nextSteps(input: TemplateNarrativeInput, conclusive: boolean, missing: 
   const p = input.proposal;
   // only a proposed one awaits approval: a rejected, running or finished one is said as it stands
   if (p && (p.state ?? 'proposed') === 'proposed') steps.push(`Review proposal ${p.id8}: ${p.operation} on ${p.target} (approve in this thread).`);
-  else if (p) steps.push(`Proposal ${p.id8} (${p.operation} on ${p.target}) is ${p.state}: nothing to approve.`);
+  else if (p) steps.push(`Proposal ${p.id8} (${p.operation} on ${p.target}) ${STATE_WORDS[p.state ?? ''] ?? `is ${p.state}`}: nothing to approve.`);
   if (!conclusive) steps.push(`A human should check: ${missing}.`);
   if (steps.length === 0) steps.push('Confirm the cause against the evidence and close the group.');
   return steps.map((s) => cut(s, LIMITS.step)).slice(0, LIMITS.steps);

@@ -318,12 +318,12 @@ describe('a reused group\'s incident rows and proposal', () => {
     expect(summary).toMatchObject({ reusedAnalyses: 3 });
     expect(metrics.requests).toEqual([]);
     const id8 = stored.id.slice(0, 8);
-    expect(JSON.stringify(replyOf(h, 'g-2')?.blocks)).toContain(`\`${id8}\`: rollout-restart on Deployment kube-system/coredns in c-eu-west-1-0002, risk low, ${state}, expires`);
+    expect(JSON.stringify(replyOf(h, 'g-2')?.blocks)).toContain(`\`${id8}\`: rollout-restart on Deployment kube-system/coredns in c-eu-west-1-0002, risk low, ${state}${state === 'proposed' ? ', expires' : ': nothing to approve.'}`);
     // before: the stored next step asked to approve it whatever its state
     const next = doc(h).split('\n').filter((l) => l.includes(`Next: `) && l.includes(id8));
     expect(next).toEqual([state === 'proposed'
       ? `- Next: Review proposal ${id8}: rollout-restart on Deployment kube-system/coredns in c-eu-west-1-0002 (approve in this thread).`
-      : `- Next: Proposal ${id8} (rollout-restart on Deployment kube-system/coredns in c-eu-west-1-0002) is ${state}: nothing to approve.`]);
+      : `- Next: Proposal ${id8} (rollout-restart on Deployment kube-system/coredns in c-eu-west-1-0002) ${state === 'rejected' ? 'was rejected' : 'was not run: the symptom recovered'}: nothing to approve.`]);
     expect((await h.store.proposals.list({ groupId: 'g-2' })).map((p) => [p.id, p.state])).toEqual([[stored.id, state]]);
   });
 });

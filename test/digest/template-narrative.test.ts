@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EvidenceRow } from '../../src/adapters/store/types.js';
 import type { DigestIncidentGroup, DigestRcaResult } from '../../src/digest/rca-contract.js';
-import { templateNarrative } from '../../src/digest/template-narrative.js';
+import { templateNarrative, templateNextSteps } from '../../src/digest/template-narrative.js';
 import { LlmAnswer } from '../../src/rca/narrative/llm-answer.js';
 
 const group: DigestIncidentGroup = {
@@ -27,6 +27,18 @@ describe('templateNarrative', () => {
     expect(n.claims[1].text).toMatch(/^Against: /);
     expect(n.rejectedHypotheses).toEqual([{ text: 'unrelated deploy of billing', evidenceIds: ['e2'] }]);
     expect(n.nextSteps.join(' ')).toMatch(/coredns-latency-timeouts.*abcd1234/s);
+  });
+
+  it.each([
+    [undefined, 'Review proposal abcd1234: evict-pod on Pod kube-system/x in c1 (approve in this thread).'],
+    ['proposed', 'Review proposal abcd1234: evict-pod on Pod kube-system/x in c1 (approve in this thread).'],
+    ['rejected', 'Proposal abcd1234 (evict-pod on Pod kube-system/x in c1) was rejected: nothing to approve.'],
+    ['succeeded', 'Proposal abcd1234 (evict-pod on Pod kube-system/x in c1) ran and succeeded: nothing to approve.'],
+  ])('asks to approve a proposal only while it is proposed (state %s)', (state, step) => {
+    const n = templateNarrative({ group, rca: rca(), ledger, proposal: { id8: 'abcd1234', operation: 'evict-pod', target: 'Pod kube-system/x in c1', state } });
+
+    expect(n.nextSteps).toEqual(['Follow runbook coredns-latency-timeouts (“CoreDNS latency”), section Diagnosis.', step]);
+    expect(templateNextSteps({ group, rca: rca(), ledger, proposal: { id8: 'abcd1234', operation: 'evict-pod', target: 'Pod kube-system/x in c1', state } })).toEqual(n.nextSteps);
   });
 
   it('asks a human for what is missing when the RCA is inconclusive', () => {

@@ -56,9 +56,15 @@ function summaryItems(m: DigestModel): Inline[][] {
   return [
     [`${t.findings} findings in the window: ${t.dips} SLO dips, ${t.missingData} cluster(s) that stopped reporting, the rest warning or critical anomalies.`],
     [`${t.groups} incident groups over ${t.clustersAffected} clusters: ${t.rootCauses} with a first-level root cause, ${t.inconclusive} inconclusive (need a human)${t.notAnalysed ? `, ${t.notAnalysed} not analysed` : ''}.`],
-    [`${t.proposals} remediation proposals recorded (symptom still present; approval happens in the Slack thread).`],
+    [proposalsSentence(t)],
     ...(m.failedGroups.length ? [[`${m.failedGroups.length} groups could not be analysed (see the end of this document).`]] : []),
   ];
+}
+
+/** The proposals shown, and how many of them still wait for a decision (a rerun shows some decided or run). */
+function proposalsSentence(t: DigestModel['totals']): string {
+  const rest = t.proposals - t.awaitingApproval;
+  return `${t.proposals} remediation proposals, ${t.awaitingApproval} awaiting approval in the Slack thread${rest ? ` (${rest} already decided, run or expired)` : ''}.`;
 }
 
 /** Why some groups have no RCA: the run's budget, named with its value, and what to do for more. */

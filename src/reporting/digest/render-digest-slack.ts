@@ -20,7 +20,7 @@ export function renderDigestParent(m: DigestModel, doc: string | DigestDocLinks,
   const burned = m.slo[0];
   const blocks: SlackBlock[] = [
     header(`Availability digest — ${m.day}`),
-    section(`*${t.dips}* SLO dips and *${t.missingData}* silent clusters (${t.findings} findings) → *${t.groups}* incident groups over *${t.clustersAffected}* clusters: ${t.rootCauses} with a root cause, ${t.inconclusive} inconclusive, ${t.proposals} remediation proposals.${notAnalysedSentence(m)}`, { docUrl }),
+    section(`*${t.dips}* SLO dips and *${t.missingData}* silent clusters (${t.findings} findings) → *${t.groups}* incident groups over *${t.clustersAffected}* clusters: ${t.rootCauses} with a root cause, ${t.inconclusive} inconclusive, ${t.proposals} remediation proposals${t.awaitingApproval < t.proposals ? ` (${t.awaitingApproval} awaiting approval)` : ''}.${notAnalysedSentence(m)}`, { docUrl }),
     fields([
       ['Worst SLO', worst ? esc(`${worst.component} ${worst.signal} ${pct(worst.worstAvailability)} vs SLO ${pct(worst.slo)} (${worst.worstCluster ?? '?'})`) : 'no dips'],
       ['Most error budget burned', burned ? esc(`${pct(burned.maxBudgetBurnedFraction, 1)} of 30 days (${burned.maxBudgetCluster ?? '?'}, ${burned.component} ${burned.signal})`) : 'none'],
@@ -135,7 +135,8 @@ function actions(g: DigestGroupView): string {
   const rb = g.runbook;
   const lines = [rb ? `*Runbook:* ${rb.url ? link(rb.url, `runbooks/${rb.id}.md`) : `\`runbooks/${esc(rb.id)}.md\``} — ${esc(rb.title)}, section ${esc(rb.section)} (line ${rb.line})` : '*Runbook:* none matched'];
   const p = g.proposal;
-  if (p) lines.push(`*Proposal* \`${esc(p.id8)}\`: ${esc(`${p.operation} on ${p.target}`)}, risk ${esc(p.risk)}, ${esc(p.state)}, expires ${esc(utcTime(p.expiresAtMs))}. Approval happens in this thread.`);
+  // only a proposed one waits for approval; a decided, running or finished one is shown as it stands
+  if (p) lines.push(`*Proposal* \`${esc(p.id8)}\`: ${esc(`${p.operation} on ${p.target}`)}, risk ${esc(p.risk)}, ${esc(p.state)}${p.state === 'proposed' ? `, expires ${esc(utcTime(p.expiresAtMs))}. Approval happens in this thread.` : ': nothing to approve.'}`);
   else if (g.symptom) lines.push(`*No proposal:* ${esc(g.symptom.detail)}`);
   return lines.join('\n');
 }

@@ -73,7 +73,9 @@ function actionItems(g: DigestGroupView): Inline[][] {
   items.push(rb ? ['Runbook: ', { text: `runbooks/${rb.id}.md`, code: true, ...(rb.url ? { href: rb.url } : {}) }, ` — “${rb.title}”, section ${rb.section} (line ${rb.line})`] : ['Runbook: none matched.']);
   const p = g.proposal;
   if (p) {
-    items.push(['Proposal ', { text: p.id8, code: true }, `: ${p.operation} on ${p.target}, risk ${p.risk}, state ${p.state}, expires ${utcTime(p.expiresAtMs)}; approval happens in the Slack thread.`]);
+    // only a proposed one waits for approval; a decided, running or finished one is shown as it stands
+    const wait = p.state === 'proposed' ? `, expires ${utcTime(p.expiresAtMs)}; approval happens in the Slack thread.` : '; nothing to approve.';
+    items.push(['Proposal ', { text: p.id8, code: true }, `: ${p.operation} on ${p.target}, risk ${p.risk}, state ${p.state}${wait}`]);
   } else if (g.symptom) {
     items.push([`No proposal: ${g.symptom.detail}`]);
   }

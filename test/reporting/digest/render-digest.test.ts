@@ -85,4 +85,24 @@ describe('digest renderers', () => {
     expect(md).toContain('`runbooks/coredns-latency-timeouts.md`');
     expect(md).toMatch(/\| version:coredns \| coredns timeouts \| 95% \| 8% \| 11\.9× \|/);
   });
+
+  it('asks for approval only of a proposal still proposed, in the parent, the reply and the document', () => {
+    const m = model(2);
+    const proposal = (i: number, state: string) => ({ id: `p${i}`.padEnd(16, '0'), id8: `p${i}`.padEnd(8, '0'), operation: 'rollout-restart', target: `Deployment kube-system/coredns in c-${i}`, risk: 'low' as const, state, expiresAtMs: 7_200_000 });
+    const groups = [{ ...m.groups[0], proposal: proposal(0, 'proposed') }, { ...m.groups[1], proposal: proposal(1, 'rejected') }];
+    const withProposals = buildDigestModel({ day: m.day, window: m.window, generatedAtMs: 0, runId: m.runId, findings: [], slo: [], groups, failedGroups: [] });
+
+    const replies = groups.map((g) => JSON.stringify(renderGroupReply(g, DOC).blocks));
+    const md = renderMarkdown(renderDigestDocument(withProposals));
+
+    expect(withProposals.totals).toMatchObject({ proposals: 2, awaitingApproval: 1 });
+    expect(replies[0]).toContain('risk low, proposed, expires 1970-01-01 02:00 UTC. Approval happens in this thread.');
+    // before: a rejected proposal still read "expires …. Approval happens in this thread."
+    expect(replies[1]).toContain('risk low, rejected: nothing to approve.');
+    expect(replies[1]).not.toContain('Approval happens');
+    expect(JSON.stringify(renderDigestParent(withProposals, DOC).blocks)).toContain('2 remediation proposals (1 awaiting approval).');
+    expect(md).toContain('2 remediation proposals, 1 awaiting approval in the Slack thread (1 already decided, run or expired).');
+    expect(md).toContain('state rejected; nothing to approve.');
+    expect(md.match(/approval happens in the Slack thread/g)).toHaveLength(1);
+  });
 });
