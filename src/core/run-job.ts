@@ -157,7 +157,9 @@ export async function runJob(opts: RunJobOptions, body: (ctx: JobContext) => Pro
     exitCode = err instanceof ConfigError && !interrupt.by() ? 2 : 1;
     const message = interrupt.by() ? `interrupted: ${interrupt.by()}` : deadline.aborted ? `deadline of ${opts.deadlineSeconds}s exceeded` : (err as Error).message ?? String(err);
     failures.push({ part: 'job', message });
-    logger.error({ err }, 'job failed');
+    // bad config is the user's to fix: its message names the field, file and line, and a stack would bury it
+    if (exitCode === 2) logger.error({ err: message }, 'job failed');
+    else logger.error({ err }, 'job failed');
   } finally {
     active.delete(interrupt.interrupt);
   }

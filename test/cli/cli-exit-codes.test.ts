@@ -30,7 +30,7 @@ describe('fleetops CLI exit codes and messages', () => {
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${badConfig}:3: store.kind: expected one of "sqlite", "postgres", found string "mysql"`);
-    expect(run.stderr).toContain(`${badConfig}:5: scan.shards: expected number, found string "x"`);
+    expect(run.stderr).toContain(`${badConfig}:5: scan.shards: expected an integer from 1 to 1024, found string "x"`);
     expect(run.stderr).toContain(`${badConfig}:6: scan.bogus: unknown key`);
   });
 

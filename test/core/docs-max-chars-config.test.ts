@@ -23,8 +23,8 @@ describe('docs.maxChars', () => {
   it.each([
     ['zero', '0', `docs.yaml:3: docs.maxChars: ${RANGE}, found number 0`],
     ['over Google\'s limit', '1020001', `docs.yaml:3: docs.maxChars: ${RANGE}, found number 1020001`],
-    ['a fraction', '400000.5', 'docs.yaml:3: docs.maxChars: expected int, found number 400000.5'],
-    ['text', 'lots', 'docs.yaml:3: docs.maxChars: expected number, found string "lots"'],
+    ['a fraction', '400000.5', 'docs.yaml:3: docs.maxChars: expected an integer from 1 to 1020000, found number 400000.5'],
+    ['text', 'lots', 'docs.yaml:3: docs.maxChars: expected an integer from 1 to 1020000, found string "lots"'],
   ])('rejects %s naming file, line and field', (_case, value, message) => {
     const path = file(`docs:\n  kind: google\n  maxChars: ${value}\n`);
 

@@ -33,11 +33,11 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['a wrong type', 'scan:\n  shards: many\n', /bad\.yaml:2: scan\.shards: expected number, found string "many"/],
+    ['a wrong type', 'scan:\n  shards: many\n', /bad\.yaml:2: scan\.shards: expected an integer from 1 to 1024, found string "many"/],
     ['an unknown key', 'metrics:\n  prometheus:\n    urll: x\n', /bad\.yaml:3: metrics\.prometheus\.urll: unknown key/],
     ['a bad enum', 'llm:\n  kind: gpt\n', /bad\.yaml:2: llm\.kind: expected one of "none", "bedrock", found string "gpt"/],
     ['an output-token cap out of bounds', 'llm:\n  bedrock:\n    maxOutputTokens: 100\n', /bad\.yaml:3: llm\.bedrock\.maxOutputTokens: expected an integer from 256 to 65536 \(output tokens per model step\), found number 100/],
-    ['a fractional output-token cap', 'llm:\n  bedrock:\n    maxOutputTokens: 4096.5\n', /bad\.yaml:3: llm\.bedrock\.maxOutputTokens: expected int, found number 4096\.5/],
+    ['a fractional output-token cap', 'llm:\n  bedrock:\n    maxOutputTokens: 4096.5\n', /bad\.yaml:3: llm\.bedrock\.maxOutputTokens: expected an integer from 256 to 65536, found number 4096\.5/],
     ['an output-token cap the run budget cannot hold', 'llm:\n  bedrock:\n    tokenBudgetPerRun: 4000\n    maxOutputTokens: 4096\n', /bad\.yaml:4: llm\.bedrock\.maxOutputTokens: expected a number below tokenBudgetPerRun \(4000\)/],
     ['a secret in the file', 'chat:\n  slack:\n    token: xoxb-1\n', /bad\.yaml:3: chat\.slack\.token: unknown key/],
     ['broken YAML', 'scan: [\n', /bad\.yaml:\d+: invalid YAML/],
@@ -72,7 +72,7 @@ describe('loadConfig', () => {
   });
 
   it('names an environment override that has the wrong type', () => {
-    expect(() => loadConfig({ env: { FLEETOPS__SCAN__SHARDS: 'lots' } })).toThrow(/scan\.shards: expected number, found string "lots"/);
+    expect(() => loadConfig({ env: { FLEETOPS__SCAN__SHARDS: 'lots' } })).toThrow(/scan\.shards: expected an integer from 1 to 1024, found string "lots"/);
   });
 });
 
@@ -94,7 +94,7 @@ describe('loadConfig: values from the environment and flags', () => {
     const path = file('env-origin.yaml', 'outDir: out\nscan:\n  lookbackHours: 24\n');
 
     expect(() => loadConfig({ file: path, env: { FLEETOPS__SCAN__SHARDS: 'lots' } }))
-      .toThrow('config error: environment variable FLEETOPS__SCAN__SHARDS: scan.shards: expected number, found string "lots"');
+      .toThrow('config error: environment variable FLEETOPS__SCAN__SHARDS: scan.shards: expected an integer from 1 to 1024, found string "lots"');
     expect(() => loadConfig({ file: path, env: { FLEETOPS__SCAN__SHARDZ: '3' } }))
       .toThrow('config error: environment variable FLEETOPS__SCAN__SHARDZ: scan.shardz: unknown key');
   });

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createStore } from '../../src/adapters/store/index.js';
 import { fixedClock } from '../../src/core/clock.js';
@@ -49,6 +50,48 @@ describe('runJob', () => {
 
     expect(result.runId).toMatch(/^test-job-20261130T000000Z-[0-9a-f]{6}$/);
     expect(result.failures).toEqual([{ part: 'signal:latency_p99', message: '422' }]);
+  });
+});
+
+/** A logger that keeps its lines. */
+function capturingLogger() {
+  const lines: { msg?: string; err?: unknown }[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(JSON.parse(line) as { msg?: string; err?: unknown }); } });
+  return { lines, logger };
+}
+
+describe('runJob logging a job that threw', () => {
+  it('logs a config error raised mid-run as its message without a stack, exits 2 and records the run', async () => {
+    const store = await memoryStore();
+    const { lines, logger } = capturingLogger();
+    const message = '/etc/fleetops/inventory.yaml:7: cluster id c-eu-1 is already listed on line 3';
+
+    const result = await runJob({ ...base, logger, store }, async () => { throw new ConfigError(message); });
+    const run = await store.runs.get(result.runId);
+    const failed = lines.filter((l) => l.msg === 'job failed');
+
+    // before: { err: { type: 'ConfigError', message, stack: 'ConfigError: … at …' } }
+    expect(failed).toHaveLength(1);
+    expect(failed[0].err).toBe(message);
+    expect(JSON.stringify(lines)).not.toMatch(/stack|\bat .*run-job/);
+    expect(result.exitCode).toBe(2);
+    expect(result.failures).toEqual([{ part: 'job', message }]);
+    expect(run).toMatchObject({ status: 'bad-input', exitCode: 2, summary: { failures: [{ part: 'job', message }] } });
+    await store.close();
+  });
+
+  it('keeps the stack of any other error', async () => {
+    const store = await memoryStore();
+    const { lines, logger } = capturingLogger();
+
+    const result = await runJob({ ...base, logger, store }, async () => { throw new Error('socket hang up'); });
+    const run = await store.runs.get(result.runId);
+    const failed = lines.find((l) => l.msg === 'job failed');
+
+    expect(failed?.err).toMatchObject({ type: 'Error', message: 'socket hang up', stack: expect.stringContaining('run-job.test.ts') });
+    expect(result.exitCode).toBe(1);
+    expect(run).toMatchObject({ status: 'failed', exitCode: 1, summary: { failures: [{ part: 'job', message: 'socket hang up' }] } });
+    await store.close();
   });
 });
 

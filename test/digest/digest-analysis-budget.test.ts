@@ -223,8 +223,8 @@ describe('digest.maxAnalysedGroups in the config', () => {
   it.each([
     ['zero', '0', 'digest.yaml:3: digest.maxAnalysedGroups: expected an integer ≥ 1 (incident groups analysed per run), found number 0'],
     ['negative', '-5', 'digest.yaml:3: digest.maxAnalysedGroups: expected an integer ≥ 1 (incident groups analysed per run), found number -5'],
-    ['a fraction', '2.5', 'digest.yaml:3: digest.maxAnalysedGroups: expected int, found number 2.5'],
-    ['text', 'all', 'digest.yaml:3: digest.maxAnalysedGroups: expected number, found string "all"'],
+    ['a fraction', '2.5', 'digest.yaml:3: digest.maxAnalysedGroups: expected an integer ≥ 1, found number 2.5'],
+    ['text', 'all', 'digest.yaml:3: digest.maxAnalysedGroups: expected an integer ≥ 1, found string "all"'],
   ])('refuses %s naming file, line and field', (_case, value, message) => {
     const path = file(`digest:\n  maxThreadReplies: 25\n  maxAnalysedGroups: ${value}\n`);
 

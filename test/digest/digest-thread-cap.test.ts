@@ -114,6 +114,6 @@ describe('digest thread with digest.maxThreadReplies', () => {
     expect(loadConfig().digest.maxThreadReplies).toBe(25);
     expect(loadConfig({ env: { FLEETOPS__DIGEST__MAXTHREADREPLIES: '0' } }).digest.maxThreadReplies).toBe(0);
     expect(() => loadConfig({ env: { FLEETOPS__DIGEST__MAXTHREADREPLIES: '-1' } })).toThrow(/digest\.maxThreadReplies/);
-    expect(() => loadConfig({ env: { FLEETOPS__DIGEST__MAXTHREADREPLIES: 'lots' } })).toThrow(/digest\.maxThreadReplies: expected number/);
+    expect(() => loadConfig({ env: { FLEETOPS__DIGEST__MAXTHREADREPLIES: 'lots' } })).toThrow(/digest\.maxThreadReplies: expected an integer from 0 to 1000, found string "lots"/);
   });
 });

@@ -24,7 +24,7 @@ describe('retention config', () => {
     // a vote read 90 days after its RCA counts in the priors for 90 more days: 90 days would drop it
     ['rcasDays: 90', 4, /retention\.rcasDays: expected at least 180 days: .*remediation\.feedbackLookbackDays/],
     ['anomaliesDays: 7', 4, /retention\.anomaliesDays: expected at least 35 days: the scan reads findings back over scan\.lookbackHours/],
-    ['evidenceDays: 40.5', 4, /retention\.evidenceDays: expected int, found number 40\.5/],
+    ['evidenceDays: 40.5', 4, /retention\.evidenceDays: expected an integer from 35 to 36500, found number 40\.5/],
     ['batchSize: 50', 4, /retention\.batchSize: expected .*100/],
     ['runDays: 3', 4, /retention\.runDays: unknown key/],
   ])('refuses %s naming the file, line and field', (line, at, message) => {

@@ -159,7 +159,7 @@ describe('OpenSearch SigV4 config', () => {
   });
 
   it.each([
-    { auth: '{ kind: sigv4 }', node: 'https://search-logs.eu-west-1.es.amazonaws.com', message: /opensearch\.auth\.region: expected string, found nothing/ },
+    { auth: '{ kind: sigv4 }', node: 'https://search-logs.eu-west-1.es.amazonaws.com', message: /opensearch\.auth\.region: expected an AWS region such as eu-west-1, found nothing/ },
     { auth: '{ kind: sigv4, region: EU-West-1 }', node: 'https://logs.example.com', message: /opensearch\.auth\.region: expected an AWS region such as eu-west-1, found string "EU-West-1"/ },
     { auth: '{ kind: sigv4, region: eu-west-1, service: aps }', node: 'https://logs.example.com', message: /opensearch\.auth\.service: expected one of "es", "aoss", found string "aps"/ },
     { auth: '{ kind: sigv4, region: eu-west-1 }', node: 'https://search-logs-abc123.us-east-1.es.amazonaws.com', message: /opensearch\.auth\.region: expected us-east-1, the region of the node/ },
