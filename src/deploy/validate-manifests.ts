@@ -1,4 +1,5 @@
-import { parse } from 'yaml';
+import { LineCounter, parse, parseDocument } from 'yaml';
+import { describeIssues } from '../core/config/format-issues.js';
 import { checkConfigRules } from '../core/config/load-config.js';
 import { unmetRequirements } from '../core/config/requirements.js';
 import { FleetopsConfig } from '../core/config/schema.js';
@@ -81,7 +82,11 @@ function indexedJobRules(job: Obj, pod: Obj): string[] {
 function configRules(text: string): string[] {
   const data = parse(text) ?? {};
   const parsed = FleetopsConfig.safeParse(data);
-  if (!parsed.success) return parsed.error.issues.map((i) => `fleetops.yaml: ${i.path.join('.')}: ${i.message}`);
+  if (!parsed.success) {
+    const lineOf = yamlLines(text);
+    return describeIssues(parsed.error.issues, FleetopsConfig, data, { reference: 'fleetops.example.yaml' })
+      .map((p) => `fleetops.yaml:${lineOf(p.path)}: ${p.field}: ${p.message}`);
+  }
   const store = parsed.data.store.kind === 'postgres' ? [] : ['fleetops.yaml: store.kind must be postgres: CronJob pods share one database (SQLite is for one process)'];
   return [...store, ...crossFieldRules(parsed.data, data)];
 }
@@ -95,4 +100,17 @@ function crossFieldRules(config: FleetopsConfig, data: Record<string, unknown>):
     if (!(err instanceof ConfigError)) throw err;
     return err.message.split('\n').map((line) => `fleetops.yaml: ${line.replace(/^config error: /, '')}`);
   }
+}
+
+/** The line of the value at a path in YAML text, else of its nearest ancestor there. */
+function yamlLines(text: string): (path: PropertyKey[]) => number {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  return (path) => {
+    for (let n = path.length; n > 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true) as { range?: number[] } | undefined;
+      if (node?.range) return lc.linePos(node.range[0]).line;
+    }
+    return 1;
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ProposalRow, Store } from '../adapters/store/types.js';
+import { describeIssues } from '../core/config/format-issues.js';
 import type { Narrative } from '../rca/narrative/llm-narrative.js';
 import { runbookUrl, type AnalysedGroup, type ProposalStep } from './analyse-digest-group.js';
 import { buildGroupView, type DigestGroupBrief } from './digest-model.js';
@@ -64,7 +65,10 @@ export async function reuseStoredAnalysis(group: DigestIncidentGroup, deps: Reus
   const row = await deps.store.rcas.get(group.id);
   if (!row) return { ok: false, reason: 'no RCA row is stored for the group' };
   const parsed = StoredAnalysisBody.safeParse(row.body);
-  if (!parsed.success) return { ok: false, reason: `the RCA body of run ${row.runId} is not a digest analysis: ${parsed.error.issues.slice(0, 3).map((i) => `body.${i.path.join('.')}: ${i.message}`).join('; ')}` };
+  if (!parsed.success) {
+    const problems = describeIssues(parsed.error.issues, StoredAnalysisBody, row.body).slice(0, 3).map((p) => `${['body', ...p.path].join('.')}: ${p.message}`);
+    return { ok: false, reason: `the RCA body of run ${row.runId} is not a digest analysis: ${problems.join('; ')}` };
+  }
   // the same rule as a reused narrative (stored-narrative.ts)
   if (row.engine !== 'template' && !storedModelNarrative(row)) return { ok: false, reason: `the model narrative of run ${row.runId} asked for a tool outside the read-only list` };
   const body = parsed.data;

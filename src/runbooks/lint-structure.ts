@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { describeIssues } from '../core/config/format-issues.js';
 import type { RawRunbook } from './parse-runbook.js';
 import { REQUIRED_SECTIONS, RunbookFrontMatter, type Runbook } from './runbook-schema.js';
 import type { Finding } from './lint-finding.js';
@@ -13,13 +14,12 @@ function frontMatterFindings(raw: RawRunbook): { findings: Finding[]; runbook?: 
   const result = RunbookFrontMatter.safeParse(raw.frontMatter ?? {});
   if (!result.success) {
     return {
-      findings: result.error.issues.map((issue) => {
-        const where = issue.path.map(String).join('.');
+      findings: describeIssues(result.error.issues, RunbookFrontMatter, raw.frontMatter ?? {}, { ownMessages: 'sentence' }).map(({ path, field, message }) => {
         // an absent enum field (severity) is an invalid_value issue, not invalid_type
-        const missing = getPath(raw.frontMatter, issue.path) === undefined;
+        const missing = getPath(raw.frontMatter, path) === undefined;
         return missing
-          ? at(raw.lineOf(issue.path as (string | number)[]), 'missing-field', `front matter has no ${where}`)
-          : at(raw.lineOf(issue.path as (string | number)[]), 'invalid-field', `${where}: ${issue.message}`);
+          ? at(raw.lineOf(path as (string | number)[]), 'missing-field', `front matter has no ${field}`)
+          : at(raw.lineOf(path as (string | number)[]), 'invalid-field', `${field}: ${message}`);
       }),
     };
   }

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeIssues } from '../core/config/format-issues.js';
 import { ConfigError } from '../core/errors.js';
 import { parseRunbook, type RawRunbook } from './parse-runbook.js';
 import { RunbookFrontMatter, type Runbook } from './runbook-schema.js';
@@ -103,9 +104,8 @@ export function toRunbook(raw: RawRunbook): Runbook {
   if (raw.frontMatterError) throw new RunbookFormatError(raw.file, raw.frontMatterError.line, raw.frontMatterError.message);
   const result = RunbookFrontMatter.safeParse(raw.frontMatter);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue.path.map(String).join('.');
-    throw new RunbookFormatError(raw.file, raw.lineOf(issue.path as (string | number)[]), `${where}: ${issue.message}`, { cause: result.error });
+    const [problem] = describeIssues(result.error.issues, RunbookFrontMatter, raw.frontMatter, { ownMessages: 'sentence' });
+    throw new RunbookFormatError(raw.file, raw.lineOf(problem.path as (string | number)[]), `${problem.field}: ${problem.message}`, { cause: result.error });
   }
   if (result.data.id !== basename(raw.file, '.md')) {
     throw new RunbookFormatError(raw.file, raw.lineOf(['id']), `id ${result.data.id} does not match the file name ${basename(raw.file)}`);

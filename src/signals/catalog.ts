@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { describeIssues } from '../core/config/format-issues.js';
 import { ConfigError } from '../core/errors.js';
 import { checkPromqlTemplate } from './check-promql-template.js';
 import { DEFAULT_COMPONENT_MATCHERS, componentMatchersOf } from './component-matchers.js';
@@ -52,8 +53,8 @@ function parseUserSignal(raw: unknown, index: number): SignalDefinition {
   const parsed = SignalDefinition.safeParse(raw);
   const name = describe(raw, index);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`signal ${name}: ${issue.path.join('.') || '(root)'}: ${issue.message}; fix the signals section of the config`, { path: ['signals', index, ...issue.path.map((k) => (typeof k === 'number' ? k : String(k)))] });
+    const [problem] = describeIssues(parsed.error.issues, SignalDefinition, raw);
+    throw new ConfigError(`signal ${name}: ${problem.field}: ${problem.message}; fix the signals section of the config`, { cause: parsed.error, path: ['signals', index, ...problem.path.map((k) => (typeof k === 'number' ? k : String(k)))] });
   }
   const problem = checkPromqlTemplate(parsed.data.promql, { needsComponentMatcher: parsed.data.component === '*' });
   if (problem) throw new ConfigError(`signal ${name}: malformed PromQL template: ${problem}; fix its promql field`, { path: ['signals', index, 'promql'] });

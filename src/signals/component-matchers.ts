@@ -43,15 +43,18 @@ export function componentMatchersOf(configured: Readonly<Record<string, string>>
   return configured && Object.keys(configured).length > 0 ? { ...DEFAULT_COMPONENT_MATCHERS, ...configured } : DEFAULT_COMPONENT_MATCHERS;
 }
 
+/** What a component's matchers look like, for errors. */
+export const COMPONENT_MATCHERS_EXAMPLE = 'namespace="kube-system", pod=~"coredns-.*"';
+
 /**
  * What is wrong with a configured matcher list (`namespace="x", pod=~"y-.*"`, no braces), or undefined:
- * its PromQL syntax inside a selector, and each regex (Prometheus anchors it; RE2 is close to what a
- * JavaScript RegExp accepts for these).
+ * braces, its PromQL syntax inside a selector, and each regex (Prometheus anchors it; RE2 is close to
+ * what a JavaScript RegExp accepts for these). Short enough to follow the example in parentheses.
  */
 export function componentMatcherProblem(matcher: string): string | undefined {
-  if (/[{}]/.test(matcher)) return 'written without braces, such as namespace="kube-system", pod=~"aws-node-.*"';
+  if (/[{}]/.test(matcher)) return 'no braces';
   const syntax = promqlSyntaxError(`up{${matcher}}`);
-  if (syntax) return `not PromQL label matchers: ${syntax}`;
+  if (syntax) return `syntax error: ${syntax}`;
   for (const [, label, value] of matcher.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*[=!]~\s*"((?:[^"\\]|\\.)*)"/g)) {
     let pattern: string;
     try {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/adapters/store/index.js';
 import type { ProposalRow } from '../../src/adapters/store/types.js';
-import { OPS_RUN_ROUNDS, opsRunCommand, runUntilSettled } from '../../src/cli/commands/ops-run-command.js';
+import { OPS_RUN_ROUNDS, opsRunCommand, parseOperationRequest, runUntilSettled } from '../../src/cli/commands/ops-run-command.js';
 import { parseCommandArgs } from '../../src/cli/parse-args.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -94,6 +94,22 @@ describe('fleetops ops run', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(error);
     expect(res.stdout).toBe('');
+  });
+
+  it.each([
+    // before: `--request: target.kind: Invalid option: expected one of "Pod"|"Deployment"|…`
+    { request: { ...ROLLOUT, target: { ...ROLLOUT.target, kind: 'Namespace' } }, lines: ['--request: target.kind: expected one of "Pod", "Deployment", "StatefulSet", "DaemonSet", "Node", "HorizontalPodAutoscaler", found string "Namespace"'] },
+    { request: { ...ROLLOUT, operationId: '', target: { cluster: 'c-us-east-1-0001', kind: 'Deployment' } }, lines: ['--request: operationId: expected a string of at least 1 character, found string ""', '--request: target.name: expected a string, found nothing'] },
+    { request: { ...ROLLOUT, approvedBy: 'me' }, lines: ['--request: approvedBy: unknown key (check spelling)'] },
+    { request: [ROLLOUT], lines: ['--request: (root): expected a mapping, found a list of 1 item'] },
+  ])('names each bad field of the request in words: $request', ({ request, lines }) => {
+    const error = (() => {
+      try { parseOperationRequest(JSON.stringify(request)); } catch (err) { return (err as Error).message; }
+      return '';
+    })();
+
+    expect(error.split('\n')).toEqual(lines);
+    expect(error).not.toMatch(/Invalid option|Invalid input|Too small|Too big|Unrecognized key/);
   });
 
   it.each([

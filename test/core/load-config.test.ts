@@ -58,6 +58,10 @@ describe('loadConfig', () => {
       /bad-signal\.yaml:11: signals\.1\.promql: signal nomatch \(b\): malformed PromQL template: missing placeholder \{\{clusterMatcher\}\}/],
     ['a unit outside the list', 'signals:\n  - id: x\n    component: a\n    unit: furlongs\n    badDirection: up\n    promql: sum by ({{clusterLabel}}) (q{ {{clusterMatcher}} })\n',
       /bad-signal\.yaml:4: signals\.0\.unit: signal x \(a\): unit: /],
+    ['a unit outside the list, in words', 'signals:\n  - id: x\n    component: a\n    unit: furlongs\n    badDirection: up\n    promql: sum by ({{clusterLabel}}) (q{ {{clusterMatcher}} })\n',
+      /bad-signal\.yaml:4: signals\.0\.unit: signal x \(a\): unit: expected one of "ratio", "seconds", "per_second", "bytes", "count", found string "furlongs"; fix the signals section of the config$/],
+    ['an unknown field, on its own line', 'signals:\n  - id: x\n    component: a\n    unit: count\n    badDirection: up\n    promql: sum by ({{clusterLabel}}) (q{ {{clusterMatcher}} })\n    owner: sre\n',
+      /bad-signal\.yaml:7: signals\.0\.owner: signal x \(a\): owner: unknown key \(check spelling\); fix the signals section of the config$/],
   ])('rejects a user signal with %s, naming file, line, field and signal', (_case, text, message) => {
     const path = file('bad-signal.yaml', text);
 

@@ -23,6 +23,18 @@ describe('checkProjectRules: the config\'s cross-field checks, as loadConfig mak
     expect(problems).toEqual([expect.stringMatching(/^ConfigMap\/fleetops-config: fleetops\.yaml: signals\.0\.promql: signal nomatch \(b\): malformed PromQL template: missing placeholder/)]);
   });
 
+  it('names each field the schema refuses, with its line in fleetops.yaml, what it expects and what was found', () => {
+    const problems = checkProjectRules([configMap(`${REAL_FLEET}${NO_EVIDENCE}scan:\n  shards: 0\nremediation:\n  autonomy:\n    defaultLevel: high\n  surprise: 1\n`)]);
+
+    // before: `fleetops.yaml: scan.shards: Too small: expected number to be >=1`, `… Invalid input`, `… Unrecognized key: "surprise"`
+    expect(problems).toEqual([
+      'ConfigMap/fleetops-config: fleetops.yaml:14: scan.shards: expected an integer from 1 to 1024, found number 0',
+      'ConfigMap/fleetops-config: fleetops.yaml:17: remediation.autonomy.defaultLevel: expected one of 0, 1, 2, 3, found string "high"',
+      'ConfigMap/fleetops-config: fleetops.yaml:18: remediation.surprise: unknown key (check spelling; see fleetops.example.yaml)',
+    ]);
+    expect(problems.join('\n')).not.toMatch(/Invalid option|Invalid input|Too small|Too big|Unrecognized key|expected number to be/);
+  });
+
   it('accepts a real fleet whose evidence sources are none', () => {
     expect(checkProjectRules([configMap(`${REAL_FLEET}${NO_EVIDENCE}`)])).toEqual([]);
   });

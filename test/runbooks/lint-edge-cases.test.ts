@@ -103,6 +103,18 @@ describe('runbooks lint: front matter', () => {
     expect(findings.map(formatFinding)).toEqual(['dns-slow.md:1: error: front matter has no severity [missing-field]']);
   });
 
+  it('names each bad front-matter field in words, an unknown one on its own line', () => {
+    const text = CLEAN.replace('severity: high', 'severity: urgent\nteam: sre');
+
+    const findings = lint({ 'dns-slow.md': text });
+
+    // before: `severity: Invalid option: expected one of …` and `: Unrecognized key: "team"` on the first line
+    expect(findings.map(formatFinding)).toEqual([
+      `dns-slow.md:${lineOf(text, 'severity:')}: error: severity: expected one of "critical", "high", "medium", "low", found string "urgent" [invalid-field]`,
+      `dns-slow.md:${lineOf(text, 'team:')}: error: team: unknown key (check spelling) [invalid-field]`,
+    ]);
+  });
+
   it.each([
     ['2026-02-30', 'is not a date'],
     ['2026-13-01', 'is not a date'],

@@ -52,6 +52,25 @@ describe('loadRunbooks refuses what would make the RCA link the wrong runbook', 
   });
 });
 
+describe('loadRunbooks names a bad front-matter field in words', () => {
+  it.each([
+    // before: `severity: Invalid option: expected one of "critical"|"high"|"medium"|"low"`
+    ['severity: high', 'severity: urgent', 'severity', 'severity: expected one of "critical", "high", "medium", "low", found string "urgent"'],
+    ['components: [coredns]', 'components: []', 'components', 'components: expected a list of at least 1 item, found a list with no items'],
+    ['severity: high', 'severity: high\nteam: sre', 'team', 'team: unknown key (check spelling)'],
+    // the schema's own message is a sentence of its own
+    ['id: dns-slow', 'id: DNS_slow', 'id', 'id: ids are kebab-case'],
+  ])('%s → %s', (from, to, key, problem) => {
+    const text = readFileSync(CLEAN, 'utf8').replace(from, to);
+    const dir = folder(`field-${key}`, { 'dns-slow.md': text });
+
+    const err = loadError(dir);
+
+    expect(err).toMatchObject({ file: join(dir, 'dns-slow.md'), line: text.split('\n').findIndex((l) => l.startsWith(`${key}:`)) + 1, problem });
+    expect(err.message).not.toMatch(/Invalid option|Invalid input|Too small|Too big|Unrecognized key/);
+  });
+});
+
 describe('loadRunbooks names the file it cannot read', () => {
   it('names a broken symlink (ENOENT) and a folder called *.md (EISDIR said no file)', () => {
     const broken = folder('broken', {});

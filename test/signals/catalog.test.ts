@@ -76,6 +76,24 @@ describe('buildCatalog', () => {
     expect(() => buildCatalog([{ ...good, badDirection: 'sideways' }])).toThrow(/signal queue_depth \(workload\): badDirection/);
   });
 
+  it.each([
+    // before: `badDirection: Invalid option: expected one of "up"|"down"`
+    [{ ...good, badDirection: 'sideways' }, 'badDirection: expected one of "up", "down", found string "sideways"', ['signals', 0, 'badDirection']],
+    [{ ...good, unit: undefined }, 'unit: expected one of "ratio", "seconds", "per_second", "bytes", "count", found nothing', ['signals', 0, 'unit']],
+    // an unknown field is named by its own path, so the config error points at its line
+    [{ ...good, owner: 'sre' }, 'owner: unknown key (check spelling)', ['signals', 0, 'owner']],
+  ])('names the field of a bad signal, what it expects and what was found: %j', (signal, what, path) => {
+    const error = (() => {
+      try { buildCatalog([signal]); } catch (err) { return err as ConfigError; }
+      throw new Error('expected a ConfigError');
+    })();
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe(`signal queue_depth (workload): ${what}; fix the signals section of the config`);
+    expect(error.path).toEqual(path);
+    expect(error.message).not.toMatch(/Invalid option|Invalid input|Too small|Too big|Unrecognized key/);
+  });
+
   it('accepts the example signal of fleetops.example.yaml, and {{componentMatcher}} left empty outside component "*"', () => {
     const example = '1 - (sum by ({{clusterLabel}}) (rate(http_requests_total{ {{clusterMatcher}}, job="payments", code=~"5.." }[{{rateWindow}}])) / sum by ({{clusterLabel}}) (rate(http_requests_total{ {{clusterMatcher}}, job="payments" }[{{rateWindow}}])))';
 

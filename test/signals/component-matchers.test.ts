@@ -72,10 +72,10 @@ describe('built-in component matchers', () => {
 describe('componentMatcherProblem', () => {
   it.each([
     ['namespace="kube-system", pod=~"aws-node-.*"', undefined],
-    ['{namespace="x"}', /without braces/],
-    ['namespace=="x"', /not PromQL label matchers/],
+    ['{namespace="x"}', /^no braces$/],
+    ['namespace=="x"', /^syntax error: /],
     ['pod=~"(aws-node"', /the regex of pod does not compile/],
-    ['pod=~"a\\.b"', /not PromQL label matchers: unknown escape sequence/],
+    ['pod=~"a\\.b"', /^syntax error: unknown escape sequence/],
   ])('%s → %s', (matcher, problem) => {
     const got = componentMatcherProblem(matcher);
     if (problem === undefined) expect(got).toBeUndefined();
@@ -85,7 +85,7 @@ describe('componentMatcherProblem', () => {
 
 describe('components in the config', () => {
   it.each([
-    ['a bad matcher', 'components:\n  payments: namespace="payments"\n  cni: pod=~"(aws-node"\n', /bad\.yaml:3: components\.cni: expected PromQL label matchers \(the regex of pod does not compile: .*Unterminated group\)/],
+    ['a bad matcher', 'components:\n  payments: namespace="payments"\n  cni: pod=~"(aws-node"\n', /bad\.yaml:3: components\.cni: expected PromQL label matchers such as namespace="kube-system", pod=~"coredns-\.\*" \(the regex of pod does not compile: .*Unterminated group\), found string "pod=~\\"\(aws-node\\""$/],
     ['a bad name', 'components:\n  Payments_API: namespace="payments"\n', /bad\.yaml:2: components\.Payments_API: expected a component id of lower-case words joined by -/],
     ['an empty matcher', 'components:\n  cni: ""\n', /bad\.yaml:2: components\.cni: /],
   ])('refuses %s with file, line and field', (_case, text, message) => {
@@ -93,6 +93,21 @@ describe('components in the config', () => {
 
     expect(() => loadConfig({ file: path })).toThrow(ConfigError);
     expect(() => loadConfig({ file: path })).toThrow(message);
+  });
+
+  it.each([
+    ['{namespace="x"}', 'no braces'],
+    ['namespace=="x"', 'syntax error: expected one of = != =~ !~ in a label matcher, got \'==\' near `=="x"}`'],
+  ])('reads a bad matcher %s as one sentence: what is expected, why, and what was found', (matcher, why) => {
+    const path = file('sentence.yaml', `components:\n  cni: ${JSON.stringify(matcher)}\n`);
+
+    const message = (() => {
+      try { loadConfig({ file: path }); } catch (err) { return (err as Error).message; }
+      return '';
+    })();
+
+    // before: `expected PromQL label matchers (not PromQL label matchers: …)`
+    expect(message).toBe(`config error: ${path}:2: components.cni: expected PromQL label matchers such as namespace="kube-system", pod=~"coredns-.*" (${why}), found string ${JSON.stringify(matcher)}`);
   });
 
   it('replaces a built-in matcher and adds a component: the catalog scans both with their own matchers', () => {

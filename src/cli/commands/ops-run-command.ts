@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { OperationOutcome, OperationRequest } from '../../adapters/cluster-ops/types.js';
 import { canonicalJson } from '../../adapters/store/audit-chain.js';
 import type { ProposalRow, Store } from '../../adapters/store/types.js';
+import { describeIssues } from '../../core/config/format-issues.js';
 import { ConfigError, SafetyViolationError } from '../../core/errors.js';
 import { findOperation, loadSafeOperationCatalog, TARGET_KINDS, type SafeOperationCatalog } from '../../remediation/catalog/index.js';
 import { checkAgainstCatalog, operationRequest, withDefaults } from '../../remediation/proposals/create-proposal.js';
@@ -51,8 +52,8 @@ export function parseOperationRequest(raw: unknown): OperationRequestInput {
   }
   const parsed = OperationRequestInput.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`--request: ${issue.path.join('.') || '(root)'}: ${issue.message}`, { cause: parsed.error });
+    const problems = describeIssues(parsed.error.issues, OperationRequestInput, json);
+    throw new ConfigError(problems.map((p) => `--request: ${p.field}: ${p.message}`).join('\n'), { cause: parsed.error });
   }
   return parsed.data;
 }

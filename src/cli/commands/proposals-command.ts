@@ -1,5 +1,6 @@
 import { formatFailures } from '../format-failures.js';
 import type { Adapters } from '../../adapters/index.js';
+import { describeIssues } from '../../core/config/format-issues.js';
 import { ConfigError } from '../../core/errors.js';
 import type { JobContext } from '../../core/run-job.js';
 import { proposalsJob, type ProposalsJobDeps, type ProposalsJobSummary } from '../../remediation/proposals-job.js';
@@ -16,8 +17,8 @@ export function remediationConfigOf(app: AppContext): RemediationConfig {
   const raw = (app.config as { remediation?: unknown }).remediation ?? {};
   const parsed = RemediationConfig.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`remediation.${issue.path.join('.')}: ${issue.message}`, { cause: parsed.error });
+    const problems = describeIssues(parsed.error.issues, RemediationConfig, raw, { reference: 'fleetops.example.yaml' });
+    throw new ConfigError(problems.map((p) => `${['remediation', ...p.path].join('.')}: ${p.message}`).join('\n'), { cause: parsed.error });
   }
   return parsed.data;
 }

@@ -7,7 +7,7 @@ import { ClusterOpsSettings } from '../../remediation/registry/cluster-registry-
 import { RemediationConfig } from '../../remediation/remediation-config.js';
 import { RetentionConfig } from '../../retention/retention-config.js';
 import { DEFAULT_DOC_MAX_CHARS, GOOGLE_DOCS_MAX_CHARS } from '../../reporting/doc-size.js';
-import { COMPONENT_ID, componentMatcherProblem } from '../../signals/component-matchers.js';
+import { COMPONENT_ID, COMPONENT_MATCHERS_EXAMPLE, componentMatcherProblem } from '../../signals/component-matchers.js';
 
 /** Config schema: every section strict (unknown keys are errors), every field defaulted. */
 
@@ -202,7 +202,8 @@ export const FleetopsConfig = z.strictObject({
    */
   components: z.record(z.string(), z.string().min(1).superRefine((m, ctx) => {
     const problem = componentMatcherProblem(m);
-    if (problem) ctx.addIssue({ code: 'custom', message: `PromQL label matchers (${problem})` });
+    // read after "expected" and before "found <the value>"
+    if (problem) ctx.addIssue({ code: 'custom', message: `PromQL label matchers such as ${COMPONENT_MATCHERS_EXAMPLE} (${problem})` });
   })).superRefine((components, ctx) => {
     for (const id of Object.keys(components)) {
       if (!COMPONENT_ID.test(id)) ctx.addIssue({ code: 'custom', path: [id], message: 'a component id of lower-case words joined by - (such as payments-api) as this key' });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
+import { describeIssues } from '../../core/config/format-issues.js';
 import { ConfigError } from '../../core/errors.js';
 import { FailureModel, type LoadedFailureModel } from './failure-model-schema.js';
 
@@ -16,24 +17,31 @@ export function defaultFailureModelPath(): string {
   return existsSync(beside) ? beside : inSource;
 }
 
-/** Parses and validates failure-model YAML text; throws ConfigError naming the bad field. */
+/** Parses and validates failure-model YAML text; throws ConfigError naming each bad field and its line. */
 export function parseFailureModel(text: string, path = FILE_NAME): LoadedFailureModel {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length > 0) {
     throw new ConfigError(`${path}: invalid YAML: ${doc.errors[0].message}`);
   }
-  const result = FailureModel.safeParse(doc.toJS());
+  const data: unknown = doc.toJS();
+  const result = FailureModel.safeParse(data);
+  // the line of the value at a path, else of its nearest ancestor
+  const lineOf = (at: readonly PropertyKey[]): number => {
+    for (let n = at.length; n > 0; n--) {
+      const node = doc.getIn(at.slice(0, n), true) as { range?: number[] } | undefined;
+      if (node?.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return 1;
+  };
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ConfigError(`${path}: ${issue.path.join('.')}: ${issue.message}`, { cause: result.error });
+    // the schema's own messages are sentences (`etcd.x must start with "coredns."`)
+    const problems = describeIssues(result.error.issues, FailureModel, data, { ownMessages: 'sentence' });
+    throw new ConfigError(problems.map((p) => `${path}:${lineOf(p.path)}: ${p.field}: ${p.message}`).join('\n'), { cause: result.error });
   }
   const lines: Record<string, number> = {};
   result.data.groups.forEach((entry, g) => {
-    entry.failure_modes.forEach((mode, m) => {
-      const node = doc.getIn(['groups', g, 'failure_modes', m, 'id'], true) as { range?: number[] } | undefined;
-      lines[mode.id] = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
-    });
+    entry.failure_modes.forEach((mode, m) => { lines[mode.id] = lineOf(['groups', g, 'failure_modes', m, 'id']); });
   });
   return { ...result.data, source: { path, lines } };
 }

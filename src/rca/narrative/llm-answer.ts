@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeIssues } from '../../core/config/format-issues.js';
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const EvidenceIds = z.array(z.string().min(1).max(200)).max(12);
@@ -32,5 +33,5 @@ export function parseLlmAnswer(raw: unknown): ParsedAnswer {
   }
   const parsed = LlmAnswer.safeParse(value);
   if (parsed.success) return { ok: true, answer: parsed.data };
-  return { ok: false, reasons: parsed.error.issues.slice(0, 10).map((i) => `schema: ${i.path.join('.') || '(root)'}: ${i.message}`) };
+  return { ok: false, reasons: describeIssues(parsed.error.issues, LlmAnswer, value).slice(0, 10).map((p) => `schema: ${p.field}: ${p.message}`) };
 }

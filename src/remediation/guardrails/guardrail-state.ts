@@ -10,7 +10,11 @@ export const ChangeFreezeWindow = z.strictObject({
   clusters: z.array(z.string()).optional(),
   /** Environments it covers (registry `environment`); default all. */
   environments: z.array(z.string()).optional(),
-}).refine((w) => Date.parse(w.startsAt) < Date.parse(w.endsAt), { message: 'startsAt must be before endsAt', path: ['endsAt'] });
+}).refine((w) => Date.parse(w.startsAt) < Date.parse(w.endsAt), {
+  // read after "expected" and before "found <endsAt>"
+  error: (issue) => `a time after startsAt (${(issue.input as { startsAt?: unknown } | undefined)?.startsAt})`,
+  path: ['endsAt'],
+});
 export type ChangeFreezeWindow = z.infer<typeof ChangeFreezeWindow>;
 
 /** Thresholds (config `guardrails`); each has a safe default. */

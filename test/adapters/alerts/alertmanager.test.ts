@@ -76,7 +76,8 @@ describe('createAlertmanagerFiring errors (local HTTP fake)', () => {
   });
 
   it.each([
-    ['not a list', '{"alerts":[]}', /not a list of alerts/],
+    // before: `not a list of alerts (: Invalid input: expected array, received object)`
+    ['not a list', '{"alerts":[]}', /^Alertmanager answer is not a list of alerts \(\(root\): expected a list, found a mapping\); check report\.alertmanagerUrl$/],
     ['not JSON', '<html>login</html>', /is not JSON; check report.alertmanagerUrl/],
   ])('names the problem when the answer is %s', async (_name, body, message) => {
     answers.push({ status: 200, body });

@@ -233,4 +233,26 @@ describe('createArgoCdChanges', () => {
     expect(list.map((c) => c.cluster)).toEqual(['c2', 'c2']);
     expect(empty).toEqual([]);
   });
+
+  it('names the field of an answer that is not an application list, in words', async () => {
+    fake.failNext({ status: 200, body: { items: 'none' } });
+
+    const err = await changes({ retries: 0 }).listChanges(query).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(ExternalServiceError);
+    // before: `… an application list: Invalid input: expected array, received string`
+    expect((err as Error).message).toMatch(/answered something other than an application list: items: expected a list, found string "none"$/);
+  });
+
+  it('warns about a malformed application in words, naming its field, and reads the rest', async () => {
+    fake.apps.push(app('ingress-c2', { server: 'https://10.0.0.2:6443' }, { history: [{ id: 1, revision: sha('b'), deployedAt: iso(T0 + 20 * MIN) }] }));
+    fake.apps.push({ metadata: { name: 'broken', namespace: 'argocd' }, spec: { project: 'platform' } } as unknown as FakeApp);
+    const lines: { msg: string; app?: string; path?: string; issue?: string }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => { lines.push(JSON.parse(line)); } });
+
+    const list = await changes({ logger }).listChanges(query);
+
+    expect(list.map((c) => c.cluster)).toEqual(['c2']);
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'argo cd application skipped: unexpected shape', app: 'broken', path: 'spec.destination', issue: 'expected a mapping, found nothing' }));
+  });
 });

@@ -69,7 +69,7 @@ describe('file inventory', () => {
     ['an unclosed quote', 'quote.csv', `${HEADER}c-1,"Paris, FR,aws,prod,tier-0,\n`, /quote\.csv:2: .*quot/],
     ['a CSV without clusters', 'empty.csv', `${HEADER}# none yet\n`, /empty\.csv: no clusters/],
     ['a YAML cluster without id', 'no-id.yaml', `clusters:\n  - ${ROW('c-1')}\n  - { region: r, substrate: aws, environment: prod, tier: tier-0 }\n`, /no-id\.yaml:3: clusters\.1\.id/],
-    ['an unknown YAML field, on its own line', 'unknown.yaml', 'clusters:\n  - id: c-1\n    region: r\n    substrate: aws\n    environment: prod\n    tier: tier-0\n    owner: team-a\n', /unknown\.yaml:7: clusters\.0: Unrecognized key: "owner"/],
+    ['an unknown YAML field, on its own line', 'unknown.yaml', 'clusters:\n  - id: c-1\n    region: r\n    substrate: aws\n    environment: prod\n    tier: tier-0\n    owner: team-a\n', /unknown\.yaml:7: clusters\.0\.owner: unknown key \(check spelling\)$/],
     ['a CSV version without a value', 'no-version.csv', `${HEADER}c-1,r,aws,prod,tier-0,coredns=;apiserver=1.30.2\n`, /no-version\.csv:2: versions: "coredns=" is not component=version/],
     ['a CSV version with two equals signs', 'two-eq.csv', `${HEADER}c-1,r,aws,prod,tier-0,coredns=1.11.1=apiserver\n`, /two-eq\.csv:2: versions: "coredns=1\.11\.1=apiserver" is not component=version/],
     ['a component listed twice in CSV versions', 'twice.csv', `${HEADER}c-1,r,aws,prod,tier-0,coredns=1.11.1;coredns=1.11.3\n`, /twice\.csv:2: versions: coredns is listed twice/],
@@ -78,5 +78,29 @@ describe('file inventory', () => {
     const path = file(name, text);
 
     expect(() => createFileInventory({ path })).toThrow(message);
+  });
+});
+
+/** zod's own wording, which no inventory error may show. */
+const RAW = /Invalid option|Invalid input|Too small|Too big|Unrecognized key|expected number to be|received/;
+
+describe('file inventory errors read as sentences', () => {
+  it.each([
+    // before: `bad.csv:2: substrate: Invalid option: expected one of "aws"|"gcp"|…`
+    ['a CSV substrate', 'substrate.csv', `${HEADER}c-1,r,ibm,prod,tier-0,\n`, [':2: substrate: expected one of "aws", "gcp", "azure", "on-prem", found string "ibm"']],
+    ['every bad field of a CSV row', 'row.csv', `${HEADER}c-1,,aws,qa,tier-0,\n`, [':2: region: expected a string of at least 1 character, found string ""', ':2: environment: expected one of "prod", "staging", "dev", found string "qa"']],
+    ['a YAML substrate', 'substrate.yaml', 'clusters:\n  - id: c-1\n    region: r\n    substrate: ibm\n    environment: prod\n    tier: tier-0\n', [':4: clusters.0.substrate: expected one of "aws", "gcp", "azure", "on-prem", found string "ibm"']],
+    ['each YAML problem on its own line', 'two.yaml', 'clusters:\n  - id: c-1\n    region: r\n    substrate: aws\n    environment: prod\n    tier: 7\n    nodePools: [{ name: a, instanceType: m5, nodeCount: -1 }]\n', [':6: clusters.0.tier: expected one of "tier-0", "tier-1", "tier-2", found number 7', ':7: clusters.0.nodePools.0.nodeCount: expected an integer ≥ 0, found number -1']],
+    ['an empty YAML list', 'none.yaml', 'clusters: []\n', [':1: clusters: expected a list of at least 1 item, found a list with no items']],
+  ])('%s: names file, line, field, what was expected and found', (_case, name, text, lines) => {
+    const path = file(name, text);
+
+    const message = (() => {
+      try { createFileInventory({ path }); } catch (err) { return (err as Error).message; }
+      return '';
+    })();
+
+    expect(message.split('\n')).toEqual(lines.map((l) => `${path}${l}`));
+    expect(message).not.toMatch(RAW);
   });
 });

@@ -136,6 +136,17 @@ describe('createBedrockLlm', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('names the field of an answer of an unexpected shape, in words', async () => {
+    const { client } = llm();
+    fake.script({ text: 'x', usage: { inputTokens: -1, outputTokens: 2 } });
+
+    const err = await client.converse(request([])).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(ExternalServiceError);
+    // before: `… at usage.inputTokens: Too small: expected number to be >=0`
+    expect((err as Error).message).toBe('bedrock converse answered an unexpected shape at usage.inputTokens: expected an integer ≥ 0, found number -1');
+  });
+
   it('times out a slow call', async () => {
     const { client } = llm({ timeoutMs: 50 });
     fake.script({ text: 'late', delayMs: 500 });

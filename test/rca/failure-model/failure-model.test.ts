@@ -39,6 +39,28 @@ describe('loadFailureModel', () => {
     expect(() => parseFailureModel(text, 'model.yaml')).toThrow(message);
   });
 
+  it.each([
+    // before: `model.yaml: groups.0.failure_modes.0.symptoms.0.direction: Invalid option: expected one of "up"|"down"|"absent"`
+    ['direction: sideways', 'model.yaml:10: groups.0.failure_modes.0.symptoms.0.direction: expected one of "up", "down", "absent", found string "sideways"'],
+    ['direction: up\n            extra: 1', 'model.yaml:11: groups.0.failure_modes.0.symptoms.0.extra: unknown key (check spelling)'],
+  ])('names the line and field of %s, what it expects and what was found, without zod wording', (last, expected) => {
+    const text = `version: 1\ngroups:\n  - group: etcd\n    failure_modes:\n      - id: etcd.x\n        description: d\n        symptoms:\n          - component: etcd\n            signal: latency_p99\n            ${last}\n`;
+
+    const message = (() => {
+      try { parseFailureModel(text, 'model.yaml'); } catch (err) { return (err as Error).message; }
+      return '';
+    })();
+
+    expect(message).toBe(expected);
+    expect(message).not.toMatch(/Invalid option|Invalid input|Too small|Too big|Unrecognized key/);
+  });
+
+  it('shows the model\'s own sentence for an id outside its group, with its line', () => {
+    const text = 'version: 1\ngroups:\n  - group: etcd\n    failure_modes:\n      - id: coredns.x\n        description: d\n        symptoms: [{ component: etcd, signal: latency_p99, direction: up }]\n';
+
+    expect(() => parseFailureModel(text, 'model.yaml')).toThrow(/^model\.yaml:5: groups\.0\.failure_modes\.0\.id: coredns\.x must start with "etcd\."$/);
+  });
+
   it('rejects duplicate failure-mode ids', () => {
     const mode = { id: 'etcd.x', description: 'd', symptoms: [{ component: 'etcd', signal: 'latency_p99', direction: 'up' }] };
 

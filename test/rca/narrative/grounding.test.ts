@@ -39,8 +39,8 @@ describe('checkGrounding', () => {
 
   it.each([
     ['text that is not JSON', 'The root cause is CoreDNS.', /^answer is not valid JSON/],
-    ['a schema violation', JSON.stringify({ summary: 'x' }), /^schema: rootCause/],
-    ['an extra field such as actions', withAnswer((a) => Object.assign(a, { actions: ['drain_node'] })), /^schema: \(root\): Unrecognized key/],
+    ['a schema violation', JSON.stringify({ summary: 'x' }), /^schema: rootCause: expected a mapping, found nothing$/],
+    ['an extra field such as actions', withAnswer((a) => Object.assign(a, { actions: ['drain_node'] })), /^schema: actions: unknown key \(check spelling\)$/],
     ['an invented evidence id', withAnswer((a) => { a.claims[0].evidenceIds = ['ev-invented']; }), /^claims\[0\]: cites evidence id "ev-invented" that is not in the ledger$/],
     ['a claim without evidence', withAnswer((a) => { a.claims[1].evidenceIds = []; }), /^claims\[1\]: cites no evidence$/],
     ['a root cause without evidence', withAnswer((a) => { a.rootCause.evidenceIds = []; }), /^rootCause: cites no evidence$/],

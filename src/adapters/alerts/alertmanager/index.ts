@@ -4,6 +4,7 @@
  * Retry-After; every request has a timeout and follows the caller's AbortSignal.
  */
 import type { Clock } from '../../../core/clock.js';
+import { describeIssues } from '../../../core/config/format-issues.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { FiringAlert } from '../../../reporting/report/weekly-report.js';
@@ -65,7 +66,8 @@ export function createAlertmanagerFiring(opts: AlertmanagerOptions): FiringAlert
       }, signal);
       const parsed = GettableAlerts.safeParse(body);
       if (!parsed.success) {
-        throw new ExternalServiceError(`Alertmanager answer is not a list of alerts (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}); check report.alertmanagerUrl`, { service: 'alertmanager', retryable: false });
+        const [p] = describeIssues(parsed.error.issues, GettableAlerts, body);
+        throw new ExternalServiceError(`Alertmanager answer is not a list of alerts (${p.field}: ${p.message}); check report.alertmanagerUrl`, { service: 'alertmanager', retryable: false });
       }
       return parsed.data.map((a) => toFiring(a, opts.clusterLabel ?? 'cluster')).sort((a, b) => a.sinceMs - b.sinceMs);
     },

@@ -5,6 +5,7 @@
  * week of the simulated 7,000-cluster fleet's ALERTS (3,170 series) took 0.5 s this way and 20 s that way.
  */
 import { parseRetryAfterMs } from '../../../core/backoff.js';
+import { describeIssues } from '../../../core/config/format-issues.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import { apiUrl, requestHeaders, type PrometheusConnection } from '../../metrics/prometheus/connection.js';
 import { abortReason, type LeanTransport } from '../../metrics/prometheus/lean-client.js';
@@ -57,7 +58,11 @@ export function createRawClient(conn: PrometheusConnection, deps: LeanTransport)
       throw new PrometheusError(`Prometheus answered ${res.status}: ${redirect ?? envelope.error ?? res.statusText}`, res.status, parseRetryAfterMs(res.header('retry-after'), deps.clock.nowMs()));
     }
     const data = PromMatrixData.safeParse(envelope.data);
-    if (!data.success) throw new ExternalServiceError(`Prometheus answer to ${q.selector}[…] is not a matrix: ${data.error.issues[0].message}`, { service: 'prometheus', retryable: false });
+    if (!data.success) {
+      // the schema's own message is a sentence (`values must be an array`)
+      const [p] = describeIssues(data.error.issues, PromMatrixData, envelope.data, { ownMessages: 'sentence' });
+      throw new ExternalServiceError(`Prometheus answer to ${q.selector}[…] is not a matrix: ${p.field}: ${p.message}`, { service: 'prometheus', retryable: false });
+    }
     return {
       series: data.data.result.map((r) => ({ metric: r.metric, timestampsMs: timestampsOf(r.values, q.selector) })),
       warnings: [...(envelope.warnings ?? []), ...(envelope.infos ?? [])],

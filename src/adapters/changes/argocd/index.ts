@@ -1,4 +1,5 @@
 import type { HttpCallOptions } from '../../http-call-options.js';
+import { describeIssues } from '../../../core/config/format-issues.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import { abortableSleep, HttpServiceError, parseRetryAfterMs, withBackoff } from '../../../core/backoff.js';
@@ -152,12 +153,19 @@ function parseList(text: string, where: string, logger: Logger): ArgoApplication
     throw new ExternalServiceError(`Argo CD ${where} answered non-JSON: ${text.slice(0, 100)}`, { service: 'argocd', retryable: false }, { cause: err });
   }
   const list = ArgoApplicationList.safeParse(json);
-  if (!list.success) throw new ExternalServiceError(`Argo CD ${where} answered something other than an application list: ${list.error.issues[0].message}`, { service: 'argocd', retryable: false });
+  if (!list.success) {
+    const [p] = describeIssues(list.error.issues, ArgoApplicationList, json);
+    throw new ExternalServiceError(`Argo CD ${where} answered something other than an application list: ${p.field}: ${p.message}`, { service: 'argocd', retryable: false });
+  }
   const apps: ArgoApplication[] = [];
   for (const item of list.data.items ?? []) {
     const app = ArgoApplication.safeParse(item);
-    if (app.success) apps.push(app.data);
-    else logger.warn({ app: (item as { metadata?: { name?: unknown } } | null)?.metadata?.name, path: app.error.issues[0].path.join('.'), issue: app.error.issues[0].message }, 'argo cd application skipped: unexpected shape');
+    if (app.success) {
+      apps.push(app.data);
+      continue;
+    }
+    const [p] = describeIssues(app.error.issues, ArgoApplication, item);
+    logger.warn({ app: (item as { metadata?: { name?: unknown } } | null)?.metadata?.name, path: p.field, issue: p.message }, 'argo cd application skipped: unexpected shape');
   }
   return apps;
 }

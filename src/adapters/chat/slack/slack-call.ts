@@ -1,5 +1,6 @@
 import { LogLevel, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, type Logger as SlackLogger, type WebClient } from '@slack/web-api';
 import type { z } from 'zod';
+import { describeIssues } from '../../../core/config/format-issues.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 
@@ -99,7 +100,8 @@ export function createSlackCaller(opts: SlackCallerOptions): SlackCaller {
     const result = await run(method, () => opts.client.apiCall(method, args));
     const parsed = schema.safeParse(result);
     if (!parsed.success) {
-      throw new ExternalServiceError(`${method}: unexpected response shape (${parsed.error.issues[0]?.message ?? 'invalid'}); check the Slack API URL`, { service: 'slack', retryable: false }, { cause: parsed.error });
+      const [p] = describeIssues(parsed.error.issues, schema, result);
+      throw new ExternalServiceError(`${method}: unexpected response shape (${p ? `${p.field}: ${p.message}` : 'invalid'}); check the Slack API URL`, { service: 'slack', retryable: false }, { cause: parsed.error });
     }
     return parsed.data;
   }

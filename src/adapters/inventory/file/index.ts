@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
+import { describeIssues } from '../../../core/config/format-issues.js';
 import { ConfigError, NotFoundError } from '../../../core/errors.js';
 import { DEFAULT_DEPENDENCIES } from '../../../fleet/dependencies.js';
 import type { Cluster, Topology } from '../../../fleet/types.js';
@@ -62,12 +63,12 @@ function parseYaml(path: string): Row[] {
       if (p.length === 0) return 1;
     }
   };
-  const parsed = InventoryFile.safeParse(doc.toJS());
+  const data: unknown = doc.toJS();
+  const parsed = InventoryFile.safeParse(data);
   if (parsed.success) return parsed.data.clusters.map((cluster, i) => ({ cluster, line: lineOf(['clusters', i]) }));
-  const issue = parsed.error.issues[0];
-  // an unknown field is on its own line, not the cluster's first
-  const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-  throw new ConfigError(`${path}:${lineOf(at)}: ${issue.path.join('.')}: ${issue.message}`);
+  // an unknown field's path ends in its key, so it is named on its own line, not the cluster's first
+  const problems = describeIssues(parsed.error.issues, InventoryFile, data);
+  throw new ConfigError(problems.map((p) => `${path}:${lineOf(p.path)}: ${p.field}: ${p.message}`).join('\n'), { cause: parsed.error });
 }
 
 function parseCsv(path: string): Row[] {
@@ -88,10 +89,11 @@ function parseCsvRow(line: string, where: string): InventoryCluster {
   // versions may be left off; more fields is a comma where a semicolon was meant, or an unquoted comma
   if (fields.length < COLUMNS.length - 1 || fields.length > COLUMNS.length) throw new ConfigError(`${where}: expected ${COLUMNS.length} fields (${COLUMNS.join(',')}), found ${fields.length}; separate versions with ";" and quote a field holding a comma`);
   const [id, region, substrate, environment, tier, versions = ''] = fields;
-  const parsed = InventoryCluster.safeParse({ id, region, substrate, environment, tier, versions: parseVersions(versions, where) });
+  const row = { id, region, substrate, environment, tier, versions: parseVersions(versions, where) };
+  const parsed = InventoryCluster.safeParse(row);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new ConfigError(`${where}: ${issue.path.join('.')}: ${issue.message}`);
+  const problems = describeIssues(parsed.error.issues, InventoryCluster, row);
+  throw new ConfigError(problems.map((p) => `${where}: ${p.field}: ${p.message}`).join('\n'), { cause: parsed.error });
 }
 
 /** `coredns=1.11.1;apiserver=1.30.2`; an entry without both sides or a component given twice is refused, not read in part. */

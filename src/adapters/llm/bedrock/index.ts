@@ -4,6 +4,7 @@ import {
   type ConverseCommandInput, type ConverseCommandOutput, type Message, type ToolConfiguration, type ToolInputSchema,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import { describeIssues } from '../../../core/config/format-issues.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import { LlmStepLimitError } from '../errors.js';
@@ -98,8 +99,8 @@ async function step(input: ConverseCommandInput, maxTokens: number, signal: Abor
   reservation.settle((raw.usage?.inputTokens ?? 0) + (raw.usage?.outputTokens ?? 0));
   const parsed = ConverseAnswer.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ExternalServiceError(`bedrock converse answered an unexpected shape at ${issue.path.join('.')}: ${issue.message}`, { service: 'bedrock', retryable: false });
+    const [p] = describeIssues(parsed.error.issues, ConverseAnswer, raw);
+    throw new ExternalServiceError(`bedrock converse answered an unexpected shape at ${p.field}: ${p.message}`, { service: 'bedrock', retryable: false });
   }
   return { raw, parsed: parsed.data };
 }

@@ -5,6 +5,7 @@
 import { Client, errors } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
 import type { Clock } from '../../../core/clock.js';
+import { describeIssues } from '../../../core/config/format-issues.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import { abortableSleep, HttpServiceError, parseRetryAfterMs, withBackoff } from '../../../core/backoff.js';
@@ -98,8 +99,8 @@ async function searchOnce(client: Client, req: SearchRequest, timeoutMs: number,
 function parseResponse(body: unknown, index: string): SearchResult {
   const parsed = SearchResponse.safeParse(body);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ExternalServiceError(`OpenSearch search on "${index}" answered an unexpected shape at ${issue.path.join('.') || '(root)'}: ${issue.message}`, { service: 'opensearch', retryable: false });
+    const [p] = describeIssues(parsed.error.issues, SearchResponse, body);
+    throw new ExternalServiceError(`OpenSearch search on "${index}" answered an unexpected shape at ${p.field}: ${p.message}`, { service: 'opensearch', retryable: false });
   }
   if (parsed.data.timed_out === true || (parsed.data._shards?.failed ?? 0) > 0) throw partialAnswerError(parsed.data, index);
   const total = parsed.data.hits.total;

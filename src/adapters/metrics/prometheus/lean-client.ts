@@ -3,6 +3,7 @@
  * prometheus-query builds a Date and an object per sample, which more than doubles the time on big answers.
  */
 import type { Clock } from '../../../core/clock.js';
+import { describeIssues } from '../../../core/config/format-issues.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import { apiUrl, requestHeaders, type PrometheusConnection } from './connection.js';
 import { decodeValues, type DecodedSeries, type QueryGrid } from './decode-matrix.js';
@@ -70,7 +71,11 @@ export function createLeanRangeClient(conn: PrometheusConnection, deps: LeanTran
 
 export function decodeMatrix(data: unknown, q: RangeQuery): DecodedSeries[] {
   const parsed = PromMatrixData.safeParse(data);
-  if (!parsed.success) throw new ExternalServiceError(`Prometheus range answer is not a matrix: ${parsed.error.issues[0].message}`, { service: 'prometheus', retryable: false });
+  if (!parsed.success) {
+    // the schema's own message is a sentence (`values must be an array`)
+    const [p] = describeIssues(parsed.error.issues, PromMatrixData, data, { ownMessages: 'sentence' });
+    throw new ExternalServiceError(`Prometheus range answer is not a matrix: ${p.field}: ${p.message}`, { service: 'prometheus', retryable: false });
+  }
   const grid = gridOf(q);
   return parsed.data.result.map((r) => ({ metric: r.metric, values: r.values instanceof Float64Array ? r.values : decodeValues(r.values ?? [], grid) }));
 }
