@@ -101,7 +101,7 @@ describe('oncallReportJob on the embedded defaults (simulated alerts, outbox cha
     const { out } = await runReport({ chat, docs, store });
 
     expect(out?.report.incidents).toEqual([expect.objectContaining({ title: 'CoreDNS errors on 12 clusters', verdict: 'root-cause', rootCause: 'coredns 1.11.3 rollout' })]);
-    expect(out?.report.remediation).toEqual({ proposed: 4, approved: 2, rejected: 1, expired: 0, executed: 2, verified: 1, failed: 0, rolledBack: 1 });
+    expect(out?.report.remediation).toEqual({ proposed: 4, approved: 2, rejected: 1, expired: 0, executed: 2, verified: 1, failed: 0, rolledBack: 1, recovered: 0 });
     expect(out?.report.groupedAlerts).toBe(0);
     expect(out?.report.toil.formula).toBe('1 report × 120 min + 1 RCA drafted × 30 min + 2 remediations executed × 20 min + 0 alerts grouped into incidents × 2 min = 190 min (3.2 h)');
   });

@@ -16,11 +16,11 @@ export interface Highlights {
 export function templateHighlights(r: WeeklyReport): string {
   const a = r.alerts;
   const parts = r.alertsAvailable
-    ? [`${plural(a.total, 'alert episode')} fired (${formatChange(a.total, a.previousTotal)} on last week's ${a.previousTotal}) on ${plural(a.clustersAffected, 'cluster')}.`]
+    ? [`${plural(a.total, 'alert episode')} fired (${a.previousTotal === 0 ? 'none last week' : `${formatChange(a.total, a.previousTotal)} on last week's ${a.previousTotal}`}) on ${plural(a.clustersAffected, 'cluster')}.`]
     : ['The alert history could not be read: no alert figures this week.'];
   if (a.noisiest[0]) parts.push(`The noisiest rule was ${a.noisiest[0].alertname} with ${plural(a.noisiest[0].episodes, 'episode')}.`);
   if (a.flapping.length) parts.push(`${plural(a.flapping.length, 'alert series', 'alert series')} flapped.`);
-  if (r.incidents) parts.push(`Incidents: ${r.incidents.length}.`);
+  if (r.incidents) parts.push(`Incidents: ${r.incidents.length}${r.daysWithoutDigest.length ? ` (no digest yet for ${plural(r.daysWithoutDigest.length, 'day')} of the week)` : ''}.`);
   if (r.threads) parts.push(`${plural(r.threads.open.length, 'open investigation')} to hand off.`);
   if (r.remediation) parts.push(`Remediation: ${r.remediation.proposed} proposed, ${r.remediation.executed} executed, ${r.remediation.rolledBack} rolled back.`);
   parts.push(`Toil saved: ${formatMinutes(r.toil.totalMinutes)}.`);
@@ -83,8 +83,9 @@ export function highlightFacts(r: WeeklyReport): Record<string, unknown> {
     alerts: !r.alertsAvailable ? 'unavailable' : { total: r.alerts.total, previousTotal: r.alerts.previousTotal, changePct: r.alerts.changePct, clustersAffected: r.alerts.clustersAffected,
       noisiest: r.alerts.noisiest.slice(0, 5).map((n) => ({ alertname: n.alertname, episodes: n.episodes, clusters: n.clusters })),
       flapping: r.alerts.flapping.slice(0, 5).map((f) => ({ alertname: f.alertname, cluster: f.cluster, cycles: f.cycles })),
-      tuningCandidates: r.tuningCandidates.slice(0, 5).map((t) => ({ alertname: t.alertname, episodes: t.episodes })) },
+      tuningCandidates: r.tuningChecked.threads ? r.tuningCandidates.slice(0, 5).map((t) => ({ alertname: t.alertname, episodes: t.episodes })) : 'unavailable' },
     incidents: r.incidents?.map((i) => ({ title: i.title, clusters: i.clusters, verdict: i.verdict })),
+    daysWithoutDigest: r.daysWithoutDigest,
     openInvestigations: r.threads?.open.length,
     medianAckMinutes: r.threads?.medianAckMinutes,
     remediation: r.remediation,

@@ -4,7 +4,7 @@ import { DEFAULT_DOC_MAX_CHARS, docChars } from '../doc-size.js';
 import { dayLabel } from './alert-trend-chart.js';
 import { fitReportDoc, rankIncidents, shortenedNotice, type IncidentRanking, type ReportCut } from './fit-report-doc.js';
 import type { Highlights } from './highlights.js';
-import { formatChange, formatDate, formatLocal, formatMinutes } from './report-format.js';
+import { formatChange, formatDate, formatLocal, formatMinutes, plural } from './report-format.js';
 import type { WeeklyReport } from './weekly-report.js';
 
 export interface ReportLinks {
@@ -33,22 +33,40 @@ function alertBlocks(r: WeeklyReport, links: ReportLinks, chartSvg: string): Doc
     { kind: 'image', alt: `Alert episodes per day, ${dayLabel(r.week.days[0].date)} to ${dayLabel(r.week.days[6].date)}, by severity, with last week dashed`, svg: chartSvg },
     { kind: 'table', header: ['Day', 'Episodes', 'Last week'], rows: a.byDay.map((d) => cells(dayLabel(d.date), d.total, d.previous)) },
     { kind: 'heading', level: 3, text: 'Top alerts' },
+    ...(a.rules.length > a.noisiest.length ? [p(`${a.rules.length} alert rules fired; the ${a.noisiest.length} with the most episodes (ties by name):`)] : []),
     a.noisiest.length === 0 ? p('No alert fired this week.') : {
       kind: 'table', header: ['Alert', 'Episodes', 'Last week', 'Change', 'Clusters', 'Severity', 'Median duration'],
       rows: a.noisiest.map((n) => cells(linked(n.alertname, links.alert?.(n.alertname)), n.episodes, n.previousEpisodes, formatChange(n.episodes, n.previousEpisodes), n.clusters, n.severity, formatMinutes(n.medianMinutes))),
     },
     { kind: 'heading', level: 3, text: 'By severity and cluster' },
     { kind: 'table', header: ['Severity', 'Episodes'], rows: a.bySeverity.map((s) => cells(s.severity, s.episodes)) },
-    { kind: 'table', header: ['Cluster', 'Episodes'], rows: a.byCluster.slice(0, 10).map((c) => cells({ text: c.cluster, code: true }, c.episodes)) },
+    // a cut table must not read as every cluster or series
+    ...(a.byCluster.length > MAX_CLUSTER_ROWS ? [p(`Episodes started on ${a.byCluster.length} clusters; the ${MAX_CLUSTER_ROWS} with the most (ties by name):`)] : []),
+    { kind: 'table', header: ['Cluster', 'Episodes'], rows: a.byCluster.slice(0, MAX_CLUSTER_ROWS).map((c) => cells({ text: c.cluster, code: true }, c.episodes)) },
     { kind: 'heading', level: 3, text: 'Flapping alerts' },
+    ...(a.flapping.length > MAX_FLAPPING_ROWS ? [p(`${a.flapping.length} alert series flapped; the ${MAX_FLAPPING_ROWS} with the most cycles (ties by name and cluster):`)] : []),
     a.flapping.length === 0 ? p('No alert series fired and resolved repeatedly.') : {
       kind: 'table', header: ['Alert', 'Cluster', 'Fire/resolve cycles', 'Median duration'],
-      rows: a.flapping.slice(0, 15).map((f) => cells(f.alertname, { text: f.cluster, code: true }, f.cycles, formatMinutes(f.medianMinutes))),
+      rows: a.flapping.slice(0, MAX_FLAPPING_ROWS).map((f) => cells(f.alertname, { text: f.cluster, code: true }, f.cycles, formatMinutes(f.medianMinutes))),
     },
     { kind: 'heading', level: 3, text: 'Tuning candidates: alerts nobody acted on' },
-    r.tuningCandidates.length === 0 ? p('Every alert that fired was discussed in an on-call thread or grouped into an incident.') : {
-      kind: 'bullets', items: r.tuningCandidates.map((t) => [{ text: t.alertname, bold: true }, `: ${t.episodes} episodes on ${t.clusters} clusters (${t.severity}), never mentioned in an on-call thread nor grouped into an incident`]),
-    },
+    ...tuningBlocks(r),
+  ];
+}
+
+const MAX_CLUSTER_ROWS = 10;
+const MAX_FLAPPING_ROWS = 15;
+
+/** Only what was checked is claimed: no list without the threads, no "nor grouped" without the incident groups. */
+function tuningBlocks(r: WeeklyReport): DocBlock[] {
+  if (!r.tuningChecked.threads) return [p('Unavailable: the on-call threads could not be read (see Data sources), so it is not known which alerts somebody acted on.')];
+  if (r.alerts.total === 0) return [p('No alert fired this week.')];
+  const grouped = r.tuningChecked.incidents;
+  if (r.tuningCandidates.length === 0) return [p(`Every alert that fired was discussed in an on-call thread${grouped ? ' or grouped into an incident' : ''}.`)];
+  const never = grouped ? 'never mentioned in an on-call thread nor grouped into an incident' : 'never mentioned in an on-call thread (the incident groups could not be read, so grouping was not checked)';
+  return [
+    ...(r.tuningCandidatesTotal > r.tuningCandidates.length ? [p(`${r.tuningCandidatesTotal} alerts nobody acted on; the ${r.tuningCandidates.length} with the most episodes:`)] : []),
+    { kind: 'bullets', items: r.tuningCandidates.map((t) => [{ text: t.alertname, bold: true }, `: ${plural(t.episodes, 'episode')} on ${plural(t.clusters, 'cluster')} (${t.severity}), ${never}`]) },
   ];
 }
 
@@ -70,6 +88,13 @@ function firingBlocks(r: WeeklyReport): DocBlock[] {
   ];
 }
 
+/** Unresolved threads nobody replied to are alert posts, not investigations: "every thread is resolved" would be untrue. */
+function noOpenText(t: NonNullable<WeeklyReport['threads']>): string {
+  if (t.total === 0) return 'None: no on-call thread was started this week.';
+  if (t.resolved === t.total) return 'None: every on-call thread of the week is resolved.';
+  return `None: the ${plural(t.total - t.resolved, 'unresolved thread')} of the week ${t.total - t.resolved === 1 ? 'is an alert post' : 'are alert posts'} nobody replied to.`;
+}
+
 function threadBlocks(r: WeeklyReport, links: ReportLinks, cut: ReportCut): DocBlock[] {
   const t = r.threads;
   if (!t) return [h2('On-call threads'), p('Unavailable (see Data sources).')];
@@ -77,7 +102,7 @@ function threadBlocks(r: WeeklyReport, links: ReportLinks, cut: ReportCut): DocB
   const res = t.medianResolveMinutes === undefined ? 'no "resolved" replies to time' : `median time to a "resolved" reply ${formatMinutes(t.medianResolveMinutes)}`;
   return [
     h2('Open investigations to hand off'),
-    ...(t.open.length === 0 ? [p('None: every on-call thread of the week is resolved.')] : cut.open === 0 ? [] : [{
+    ...(t.open.length === 0 ? [p(noOpenText(t))] : cut.open === 0 ? [] : [{
       kind: 'bullets', items: t.open.slice(0, cut.open).map((o): Inline[] => [linked(o.title, links.thread?.(o.ts)), ` (started ${formatLocal(Math.round(Number(o.ts) * 1000), r.week.timeZone)}, ${o.replies} replies${o.responders.length ? `, answered by ${o.responders.join(', ')}` : ', unanswered'})`]),
     } satisfies DocBlock]),
     ...(cut.open !== undefined && cut.open < t.open.length ? [p(`… and ${t.open.length - cut.open} more open threads, not listed to keep this document within its budget: they are in the on-call channel.`)] : []),
@@ -92,11 +117,20 @@ function incidentRows(r: WeeklyReport): Inline[][][] {
   return (r.incidents ?? []).map((i) => cells(i.title, formatLocal(i.startMs, r.week.timeZone), i.clusters, i.verdict, i.rootCause ?? '—'));
 }
 
+/** Days whose digest has not run: "no incidents" would otherwise read as a quiet day. */
+function digestGapText(r: WeeklyReport): string {
+  const d = r.daysWithoutDigest;
+  return `No availability digest is stored for ${d.join(', ')} (UTC ${d.length === 1 ? 'day' : 'days'}): incident groups that started on ${d.length === 1 ? 'that day' : 'those days'} `
+    + `are not in this report nor in its counts. A rerun (fleetops report --week ${r.week.id}) after their digests ran includes them.`;
+}
+
 function incidentBlocks(r: WeeklyReport, cut: ReportCut, rows: readonly Inline[][][], ranked: IncidentRanking): DocBlock[] {
   if (!r.incidents) return [p('Unavailable (see Data sources).')];
-  if (r.incidents.length === 0) return [p('No incident groups this week.')];
+  const gap = r.daysWithoutDigest.length === 0 ? [] : [p(digestGapText(r))];
+  if (r.incidents.length === 0) return [...gap, p(gap.length ? 'No incident groups in the digests stored for this week.' : 'No incident groups this week.')];
   const listed = ranked.listed(cut.incidents);
   return [
+    ...gap,
     ...(listed.length ? [{ kind: 'table', header: ['Incident', 'Started', 'Clusters', 'RCA', 'Root cause'], rows: listed.map((i) => rows[i]) } satisfies DocBlock] : []),
     ...(listed.length < r.incidents.length ? [p(ranked.unlistedText(listed.length))] : []),
   ];
@@ -109,8 +143,8 @@ function outcomeBlocks(r: WeeklyReport, incidents: DocBlock[]): DocBlock[] {
     ...incidents,
     h2('Remediation'),
     !m ? p('Unavailable (see Data sources).') : {
-      kind: 'table', header: ['Proposed', 'Approved', 'Rejected', 'Expired', 'Executed', 'Verified', 'Failed', 'Rolled back'],
-      rows: [cells(m.proposed, m.approved, m.rejected, m.expired, m.executed, m.verified, m.failed, m.rolledBack)],
+      kind: 'table', header: ['Proposed', 'Approved', 'Rejected', 'Expired', 'Executed', 'Verified', 'Failed', 'Rolled back', 'Recovered, not run'],
+      rows: [cells(m.proposed, m.approved, m.rejected, m.expired, m.executed, m.verified, m.failed, m.rolledBack, m.recovered)],
     },
     h2('Scan findings and feedback'),
     { kind: 'bullets', items: [

@@ -2,7 +2,7 @@
 import { context, escapeSlackText, fields, fitMessage, header, link, section, truncatePlain, type FittedMessage, type SlackBlock } from '../slack/index.js';
 import type { Highlights } from './highlights.js';
 import { reportTitle } from './report-doc.js';
-import { formatChange, formatMinutes } from './report-format.js';
+import { formatChange, formatMinutes, plural } from './report-format.js';
 import type { WeeklyReport } from './weekly-report.js';
 
 /** Cut like on-call thread titles, so one long name cannot push the other rules out of the section. */
@@ -20,9 +20,9 @@ export function reportSlackMessage(r: WeeklyReport, highlights: Highlights, docU
     header(reportTitle(r)),
     section(escapeSlackText(highlights.text), { docUrl }),
     fields([
-      ['Alert episodes', r.alertsAvailable ? `${a.total} (${escapeSlackText(formatChange(a.total, a.previousTotal))} week over week)` : 'unavailable'],
+      ['Alert episodes', r.alertsAvailable ? `${a.total} (${a.previousTotal === 0 && a.total > 0 ? 'none last week' : `${escapeSlackText(formatChange(a.total, a.previousTotal))} week over week`})` : 'unavailable'],
       ['Flapping series', r.alertsAvailable ? String(a.flapping.length) : 'unavailable'],
-      ['Incidents', r.incidents ? String(r.incidents.length) : 'unavailable'],
+      ['Incidents', r.incidents ? `${r.incidents.length}${r.daysWithoutDigest.length ? ` (no digest yet for ${plural(r.daysWithoutDigest.length, 'day')})` : ''}` : 'unavailable'],
       ['Open investigations', r.threads ? String(r.threads.open.length) : 'unavailable'],
       ['Remediations executed', r.remediation ? `${r.remediation.executed} of ${r.remediation.proposed} proposed` : 'unavailable'],
       ['Toil saved', escapeSlackText(formatMinutes(r.toil.totalMinutes))],

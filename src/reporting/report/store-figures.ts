@@ -1,5 +1,6 @@
 /** The week's incidents, remediation outcomes, feedback and scan findings, from store rows (pure). */
 import type { AnomalyRow, FeedbackRow, IncidentGroupRow, ProposalRow, ProposalState, RcaRow } from '../../adapters/store/types.js';
+import { summariseFeedback } from '../../remediation/feedback/feedback-priors.js';
 
 export interface IncidentLine {
   id: string;
@@ -17,10 +18,13 @@ export interface RemediationFigures {
   approved: number;
   rejected: number;
   expired: number;
+  /** Ran an operation: succeeded, failed or rolled back. */
   executed: number;
   verified: number;
   failed: number;
   rolledBack: number;
+  /** Approved, then closed without running anything: the symptom recovered first. */
+  recovered: number;
 }
 
 export interface FindingFigures {
@@ -31,9 +35,12 @@ export interface FindingFigures {
 
 export interface FeedbackFigures { helpful: number; unhelpful: number }
 
-/** Proposal states grouped by how far a proposal got; a state implies the earlier steps. */
+/**
+ * Proposal states grouped by how far a proposal got; a state implies the earlier steps. `recovered` is
+ * reached only from approved (claim-execution) and ran nothing, so it is approved but not executed.
+ */
 const APPROVED: ProposalState[] = ['approved', 'executing', 'succeeded', 'failed', 'rolled-back', 'recovered'];
-const EXECUTED: ProposalState[] = ['succeeded', 'failed', 'rolled-back', 'recovered'];
+const EXECUTED: ProposalState[] = ['succeeded', 'failed', 'rolled-back'];
 
 /** Proposals opened in the week, counted by how far each got (state now). */
 export function remediationFigures(proposals: readonly ProposalRow[], week: { startMs: number; endMs: number }): RemediationFigures {
@@ -48,6 +55,7 @@ export function remediationFigures(proposals: readonly ProposalRow[], week: { st
     verified: count(['succeeded']),
     failed: count(['failed']),
     rolledBack: count(['rolled-back']),
+    recovered: count(['recovered']),
   };
 }
 
@@ -85,7 +93,11 @@ export function findingFigures(rows: readonly AnomalyRow[]): FindingFigures {
   };
 }
 
+/**
+ * Votes recorded in the week, one per person and subject, as the RCA ranking reads them
+ * (summariseFeedback): someone who gave both 👍 and 👎 on the same subject counts for neither.
+ */
 export function feedbackFigures(rows: readonly FeedbackRow[], week: { startMs: number; endMs: number }): FeedbackFigures {
-  const inWeek = rows.filter((f) => f.atMs >= week.startMs && f.atMs < week.endMs);
-  return { helpful: inWeek.filter((f) => f.value === 1).length, unhelpful: inWeek.filter((f) => f.value === -1).length };
+  const { up, down } = summariseFeedback(rows.filter((f) => f.atMs >= week.startMs && f.atMs < week.endMs));
+  return { helpful: up, unhelpful: down };
 }

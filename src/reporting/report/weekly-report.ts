@@ -33,6 +33,8 @@ export interface WeeklyReportInput {
   feedback?: FeedbackRow[];
   /** Scan findings overlapping the week; only those started in it are counted. */
   findings?: AnomalyRow[];
+  /** UTC days of the week no availability digest is stored for (read with the incidents). */
+  daysWithoutDigest?: string[];
   unavailable: string[];
   options: { topN: number; flappingMinCycles: number; toilMinutes: ToilMinutes };
   links?: { oncallChannel?: string };
@@ -46,14 +48,20 @@ export interface WeeklyReport {
   /** False when the alert history could not be read: `alerts` then holds zeros that are not figures. */
   alertsAvailable: boolean;
   alerts: AlertAnalytics;
-  /** Alert names that fired but were never mentioned in an on-call thread nor grouped into an incident. */
+  /** Alert names that fired but were never mentioned in an on-call thread nor grouped into an incident; empty when the threads could not be read. */
   tuningCandidates: TuningCandidate[];
+  /** Alert names nobody acted on, before the cut to `topN`. */
+  tuningCandidatesTotal: number;
+  /** Which sources the tuning candidates were checked against: a claim about an unread source is not made. */
+  tuningChecked: { threads: boolean; incidents: boolean };
   /** Episodes on an incident's cluster while the incident lasted. */
   groupedAlerts: number;
   firing?: FiringAlert[];
   threads?: ThreadFigures;
   /** Incident groups started in the week (like alert episodes, each belongs to one week). */
   incidents?: IncidentLine[];
+  /** UTC days without a stored digest: incident groups that started on them are missing from `incidents`. */
+  daysWithoutDigest: string[];
   remediation?: RemediationFigures;
   feedback?: FeedbackFigures;
   findings?: FindingFigures;
@@ -67,8 +75,8 @@ function isGrouped(e: AlertEpisode, incidents: readonly IncidentGroupRow[]): boo
 
 const startedIn = (week: { startMs: number; endMs: number }) => (x: { startMs: number }) => x.startMs >= week.startMs && x.startMs < week.endMs;
 
-function tuningCandidates(alerts: AlertAnalytics, acted: ReadonlySet<string>, topN: number): TuningCandidate[] {
-  return alerts.rules.filter((r) => !acted.has(r.alertname)).slice(0, topN)
+function tuningCandidates(alerts: AlertAnalytics, acted: ReadonlySet<string>): TuningCandidate[] {
+  return alerts.rules.filter((r) => !acted.has(r.alertname))
     .map((r) => ({ alertname: r.alertname, episodes: r.episodes, clusters: r.clusters, severity: r.severity }));
 }
 
@@ -83,16 +91,21 @@ export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
   const acted = new Set([...grouped.map((e) => e.alertname), ...(input.threads ?? []).flatMap((t) => t.alertnames)]);
   const remediation = input.proposals && remediationFigures(input.proposals, week);
   const rcas = input.rcas ?? new Map<string, RcaRow>();
+  // without the threads, "nobody acted on it" cannot be said of any alert
+  const candidates = input.threads ? tuningCandidates(alerts, acted) : [];
   return {
     week,
     generatedAtMs: input.generatedAtMs,
     alertsAvailable: input.episodes !== undefined,
     alerts,
-    tuningCandidates: tuningCandidates(alerts, acted, options.topN),
+    tuningCandidates: candidates.slice(0, options.topN),
+    tuningCandidatesTotal: candidates.length,
+    tuningChecked: { threads: input.threads !== undefined, incidents: input.incidents !== undefined },
     groupedAlerts: grouped.length,
-    firing: input.firing && [...input.firing].sort((a, b) => a.sinceMs - b.sinceMs || a.alertname.localeCompare(b.alertname)),
+    firing: input.firing && [...input.firing].sort((a, b) => a.sinceMs - b.sinceMs || a.alertname.localeCompare(b.alertname) || a.cluster.localeCompare(b.cluster)),
     threads: input.threads && threadFigures(input.threads),
     incidents: input.incidents && incidentLines(started, rcas),
+    daysWithoutDigest: input.incidents ? [...(input.daysWithoutDigest ?? [])] : [],
     remediation,
     feedback: input.feedback && feedbackFigures(input.feedback, week),
     findings: input.findings && findingFigures(input.findings.filter(startedIn(week))),
