@@ -25,7 +25,7 @@ export const AllowedOperation = z.strictObject({
 export type AllowedOperation = z.infer<typeof AllowedOperation>;
 
 export const RunbookFrontMatter = z.strictObject({
-  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'ids are kebab-case'),
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a kebab-case id such as coredns-latency-timeouts'),
   title: z.string().min(1),
   owner: z.string().min(1),
   last_reviewed: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2025-01-31'),

@@ -12,7 +12,7 @@ const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  * template once per entry of the component-matcher table (`{{componentMatcher}}` required).
  */
 export const SignalDefinition = z.strictObject({
-  id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case id'),
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a lower_snake_case id such as cpu_saturation'),
   component: z.string().min(1),
   promql: z.string().min(1),
   unit: z.enum(['ratio', 'seconds', 'per_second', 'bytes', 'count']),

@@ -88,7 +88,7 @@ describe('buildAdapters: the Kubernetes executor', () => {
   it('validates the cluster registry when the executor is built, naming the file and field', () => {
     const file = join(tmp(), 'clusters.yaml');
     writeFileSync(file, 'clusters: [{ name: x, server: "http://10.0.0.1", credentials: { kind: exec, command: kubelogin } }]\n');
-    expect(() => adapters({ FLEETOPS__CLUSTEROPS__KIND: 'kubernetes', FLEETOPS__CLUSTEROPS__REGISTRYFILE: file }).clusterOps()).toThrow(new RegExp(`${file}: clusters\\.0\\.server`));
+    expect(() => adapters({ FLEETOPS__CLUSTEROPS__KIND: 'kubernetes', FLEETOPS__CLUSTEROPS__REGISTRYFILE: file }).clusterOps()).toThrow(new RegExp(`${file}:1: clusters\\.0\\.server`));
   });
 
   it('loads the Kubernetes client on first use and refuses a cluster the registry does not list', async () => {

@@ -56,6 +56,35 @@ describe('describeIssues', () => {
     expect(describeIssues(issues, Pair, data, { ownMessages: 'sentence' })[0].message).toBe('min must not exceed max');
   });
 
+  it('names a single allowed value alone, and lists several as one of', () => {
+    const Versioned = z.strictObject({ version: z.literal(1), kind: z.enum(['a']), level: z.union([z.literal(0), z.literal(1)]) });
+    const data = { version: 2, kind: 'b', level: 2 };
+    const issues = Versioned.safeParse(data).error?.issues ?? [];
+
+    // before: `expected one of 1, found number 2` and `expected one of "a", …`
+    expect(describeIssues(issues, Versioned, data).map((p) => p.message)).toEqual([
+      'expected 1, found number 2',
+      'expected "a", found string "b"',
+      'expected one of 0, 1, found number 2',
+    ]);
+  });
+
+  it('reads a pattern\'s own message as what the field expects even where refines speak in sentences', () => {
+    const Entry = z.strictObject({ id: z.string().regex(/^[a-z]+(-[a-z]+)*$/, 'a kebab-case id such as dns-slow'), min: z.number(), max: z.number() })
+      .refine((r) => r.min <= r.max, { message: 'min must not exceed max', path: ['min'] });
+    const data = { id: 'DNS_slow', min: 3, max: 1 };
+    const issues = Entry.safeParse(data).error?.issues ?? [];
+
+    // before: `a kebab-case id such as dns-slow`, alone and without the value
+    expect(describeIssues(issues, Entry, data, { ownMessages: 'sentence' }).map((p) => `${p.field}: ${p.message}`)).toEqual([
+      'id: expected a kebab-case id such as dns-slow, found string "DNS_slow"',
+      'min: min must not exceed max',
+    ]);
+    // a missing field names what its pattern expects, not just a string
+    expect(describeIssues(Entry.safeParse({ min: 1, max: 2 }).error?.issues ?? [], Entry, { min: 1, max: 2 }, { ownMessages: 'sentence' })[0].message)
+      .toBe('expected a kebab-case id such as dns-slow, found nothing');
+  });
+
   it('names the value itself as (root)', () => {
     expect(issuesOf('text')).toEqual([{ path: [], field: '(root)', message: 'expected a mapping, found string "text"' }]);
   });

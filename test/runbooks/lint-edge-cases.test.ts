@@ -115,6 +115,16 @@ describe('runbooks lint: front matter', () => {
     ]);
   });
 
+  it('names what a patterned field expects and what it holds (was `id: ids are kebab-case`)', () => {
+    const text = CLEAN.replace('id: dns-slow', 'id: DNS_slow');
+
+    const findings = lint({ 'dns-slow.md': text });
+
+    expect(findings.map(formatFinding)).toEqual([
+      `dns-slow.md:${lineOf(text, 'id:')}: error: id: expected a kebab-case id such as coredns-latency-timeouts, found string "DNS_slow" [invalid-field]`,
+    ]);
+  });
+
   it.each([
     ['2026-02-30', 'is not a date'],
     ['2026-13-01', 'is not a date'],

@@ -58,8 +58,9 @@ describe('loadRunbooks names a bad front-matter field in words', () => {
     ['severity: high', 'severity: urgent', 'severity', 'severity: expected one of "critical", "high", "medium", "low", found string "urgent"'],
     ['components: [coredns]', 'components: []', 'components', 'components: expected a list of at least 1 item, found a list with no items'],
     ['severity: high', 'severity: high\nteam: sre', 'team', 'team: unknown key (check spelling)'],
-    // the schema's own message is a sentence of its own
-    ['id: dns-slow', 'id: DNS_slow', 'id', 'id: ids are kebab-case'],
+    // a pattern's own message names what the field expects (was `id: ids are kebab-case`, without the value)
+    ['id: dns-slow', 'id: DNS_slow', 'id', 'id: expected a kebab-case id such as coredns-latency-timeouts, found string "DNS_slow"'],
+    ['last_reviewed: 2026-11-01', 'last_reviewed: yesterday', 'last_reviewed', 'last_reviewed: expected a date like 2025-01-31, found string "yesterday"'],
   ])('%s → %s', (from, to, key, problem) => {
     const text = readFileSync(CLEAN, 'utf8').replace(from, to);
     const dir = folder(`field-${key}`, { 'dns-slow.md': text });

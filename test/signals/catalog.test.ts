@@ -94,6 +94,13 @@ describe('buildCatalog', () => {
     expect(error.message).not.toMatch(/Invalid option|Invalid input|Too small|Too big|Unrecognized key/);
   });
 
+  it('names what a signal id looks like and the id it found (was `id: expected lower_snake_case id, …`)', () => {
+    const build = () => buildCatalog([{ ...good, id: 'Queue-Depth' }]);
+
+    expect(build).toThrow(ConfigError);
+    expect(build).toThrow('signal Queue-Depth (workload): id: expected a lower_snake_case id such as cpu_saturation, found string "Queue-Depth"; fix the signals section of the config');
+  });
+
   it('accepts the example signal of fleetops.example.yaml, and {{componentMatcher}} left empty outside component "*"', () => {
     const example = '1 - (sum by ({{clusterLabel}}) (rate(http_requests_total{ {{clusterMatcher}}, job="payments", code=~"5.." }[{{rateWindow}}])) / sum by ({{clusterLabel}}) (rate(http_requests_total{ {{clusterMatcher}}, job="payments" }[{{rateWindow}}])))';
 

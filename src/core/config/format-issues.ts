@@ -13,8 +13,9 @@ export interface DescribeOptions {
   reference?: string;
   /**
    * How the schema's own messages read: `expected` (the default) when each names what the field
-   * expects (`an environment variable name`), so it follows "expected"; `sentence` when each is a
-   * sentence of its own (`min must not exceed max`), shown as it is.
+   * expects (`an environment variable name`), so it follows "expected"; `sentence` when a refine's is a
+   * sentence of its own (`min must not exceed max`), shown as it is. A format's (a regex's) message
+   * names what the field expects either way (`a kebab-case id such as …`).
    */
   ownMessages?: 'expected' | 'sentence';
 }
@@ -118,7 +119,7 @@ interface Problem {
 function problemsOf(issue: z.core.$ZodIssue, prefix: PropertyKey[], root: SchemaNode, ctx: Context): Problem[] {
   const path = [...prefix, ...issue.path];
   if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => ({ path: [...path, k] }));
-  if (ctx.sentences && !ZOD_WORDING.test(issue.message)) return [{ path, sentence: issue.message }];
+  if (ctx.sentences && issue.code !== 'invalid_format' && !ZOD_WORDING.test(issue.message)) return [{ path, sentence: issue.message }];
   const schema = optionFor(schemaIn(root, issue.path), issue);
   const near = issue.code === 'invalid_union' ? nearestOption(issue, schema) : undefined;
   if (near) return near.issues.flatMap((i) => problemsOf(i, path, near.schema, ctx));
@@ -152,7 +153,7 @@ function expectedOf(issue: z.core.$ZodIssue, schema: SchemaNode, ctx: Context): 
   // the schema's own message (`an environment variable name`) says it best
   if (!ZOD_WORDING.test(issue.message)) return issue.message.replace(/^expected /i, '');
   switch (issue.code) {
-    case 'invalid_type': return typeExpected(issue.expected, schema, ctx);
+    case 'invalid_type': return typeExpected(issue.expected, schema);
     case 'invalid_value': return oneOf(issue.values);
     case 'too_small': case 'too_big': return sizeExpected(issue, schema);
     case 'invalid_format': return formatExpected(issue);
@@ -169,13 +170,13 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 /** The type a field expects, with what its schema adds: a number's bounds, a string's format. */
-function typeExpected(type: string, schema: SchemaNode, ctx: Context): string {
+function typeExpected(type: string, schema: SchemaNode): string {
   if (type === 'number' || type === 'int') return numberExpected(schema, type === 'int');
   if (type !== 'string') return TYPE_NAMES[type] ?? `a ${type}`;
   const def = defOf(schema);
   const check = def.format ? def : def.checks?.map((c) => c._zod.def).find((c) => c.check === 'string_format');
-  // a missing region says `an AWS region such as eu-west-1`, the message its pattern has (unless a sentence)
-  const own = ctx.sentences ? undefined : check?.error?.({ code: 'invalid_format', format: check.format, input: undefined });
+  // a missing region says `an AWS region such as eu-west-1`, the message its pattern has
+  const own = check?.error?.({ code: 'invalid_format', format: check.format, input: undefined });
   if (typeof own === 'string') return own.replace(/^expected /i, '');
   if (check?.format === 'regex' && check.pattern) return `a string matching ${String(check.pattern)}`;
   return (check?.format && FORMATS[check.format]) || 'a string';
@@ -246,4 +247,8 @@ function unionExpected(issue: z.core.$ZodIssueInvalidUnion, union: SchemaNode, c
   return [...new Set(own.map((o) => (o.issue ? expectedOf(o.issue, o.schema, ctx) : TYPE_NAMES[defOf(unwrap(o.schema)).type ?? ''] ?? 'a value of another form')))].join(' or ');
 }
 
-const oneOf = (values: readonly unknown[]) => `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+/** `one of "a", "b"`; a single value is named alone (`1`, not `one of 1`). */
+function oneOf(values: readonly unknown[]): string {
+  const shown = values.map((v) => JSON.stringify(v));
+  return shown.length === 1 ? shown[0] : `one of ${shown.join(', ')}`;
+}

@@ -18,7 +18,7 @@ export const PropagationEdge = z.strictObject({
 export type PropagationEdge = z.infer<typeof PropagationEdge>;
 
 export const FailureMode = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, 'failure-mode ids look like <group>.<mode>'),
+  id: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, 'an id of the form <group>.<mode> such as coredns.overload'),
   description: z.string().min(1),
   scenarios: z.array(z.enum(SCENARIO_KINDS)).default([]),
   symptoms: z.array(Symptom).min(1),

@@ -92,6 +92,9 @@ describe('file inventory errors read as sentences', () => {
     ['a YAML substrate', 'substrate.yaml', 'clusters:\n  - id: c-1\n    region: r\n    substrate: ibm\n    environment: prod\n    tier: tier-0\n', [':4: clusters.0.substrate: expected one of "aws", "gcp", "azure", "on-prem", found string "ibm"']],
     ['each YAML problem on its own line', 'two.yaml', 'clusters:\n  - id: c-1\n    region: r\n    substrate: aws\n    environment: prod\n    tier: 7\n    nodePools: [{ name: a, instanceType: m5, nodeCount: -1 }]\n', [':6: clusters.0.tier: expected one of "tier-0", "tier-1", "tier-2", found number 7', ':7: clusters.0.nodePools.0.nodeCount: expected an integer ≥ 0, found number -1']],
     ['an empty YAML list', 'none.yaml', 'clusters: []\n', [':1: clusters: expected a list of at least 1 item, found a list with no items']],
+    // was `expected letters, digits, dot, dash or underscore, …`
+    ['a CSV id with a space', 'id.csv', `${HEADER}c 1,r,aws,prod,tier-0,\n`, [':2: id: expected an id of letters, digits, dot, dash or underscore, found string "c 1"']],
+    ['a YAML id with a slash', 'id.yaml', 'clusters:\n  - id: eu/c-1\n    region: r\n    substrate: aws\n    environment: prod\n    tier: tier-0\n', [':2: clusters.0.id: expected an id of letters, digits, dot, dash or underscore, found string "eu/c-1"']],
   ])('%s: names file, line, field, what was expected and found', (_case, name, text, lines) => {
     const path = file(name, text);
 

@@ -13,7 +13,8 @@ const Q = { promql: 'up', startMs: 0, endMs: 60_000, stepSeconds: 60 };
 describe('a Prometheus answer that is not a matrix', () => {
   it.each([
     // before: `… is not a matrix: Invalid input: expected "matrix"`
-    [{ resultType: 'vector', result: [] }, 'resultType: expected one of "matrix", found string "vector"'],
+    // a single allowed value is named alone (was `expected one of "matrix"`)
+    [{ resultType: 'vector', result: [] }, 'resultType: expected "matrix", found string "vector"'],
     [{ resultType: 'matrix', result: [{ metric: { job: 1 } }] }, 'result.0.metric.job: expected a string, found number 1'],
     [{ resultType: 'matrix', result: [{ metric: {}, values: 'none' }] }, 'result.0.values: values must be an array'],
   ])('range query %j: names the field, what was expected and what was found', (data, what) => {
@@ -35,6 +36,6 @@ describe('a Prometheus answer that is not a matrix', () => {
     const error = await raw({ selector: 'ALERTS', fromMs: 0, toMs: 60_000 }, new AbortController().signal).then(() => undefined, (err: unknown) => err as Error);
 
     expect(error).toBeInstanceOf(ExternalServiceError);
-    expect(error?.message).toBe('Prometheus answer to ALERTS[…] is not a matrix: resultType: expected one of "matrix", found string "vector"');
+    expect(error?.message).toBe('Prometheus answer to ALERTS[…] is not a matrix: resultType: expected "matrix", found string "vector"');
   });
 });

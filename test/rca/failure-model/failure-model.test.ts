@@ -55,6 +55,16 @@ describe('loadFailureModel', () => {
     expect(message).not.toMatch(/Invalid option|Invalid input|Too small|Too big|Unrecognized key/);
   });
 
+  it.each([
+    // was `expected one of 1, found number 2`
+    ['a version other than 1', 'version: 2\ngroups: []\n', 'model.yaml:1: version: expected 1, found number 2\nmodel.yaml:2: groups: expected a list of at least 1 item, found a list with no items'],
+    // was `…id: failure-mode ids look like <group>.<mode>`, without the id
+    ['an id not of the form <group>.<mode>', 'version: 1\ngroups:\n  - group: etcd\n    failure_modes:\n      - id: etcd\n        description: d\n        symptoms: [{ component: etcd, signal: latency_p99, direction: up }]\n',
+      'model.yaml:5: groups.0.failure_modes.0.id: expected an id of the form <group>.<mode> such as coredns.overload, found string "etcd"\nmodel.yaml:5: groups.0.failure_modes.0.id: etcd must start with "etcd."'],
+  ])('names %s in words, with its line', (_name, text, expected) => {
+    expect(() => parseFailureModel(text, 'model.yaml')).toThrow(expected);
+  });
+
   it('shows the model\'s own sentence for an id outside its group, with its line', () => {
     const text = 'version: 1\ngroups:\n  - group: etcd\n    failure_modes:\n      - id: coredns.x\n        description: d\n        symptoms: [{ component: etcd, signal: latency_p99, direction: up }]\n';
 

@@ -27,6 +27,16 @@ describe('loadSafeOperationCatalog', () => {
 
     expect(() => parseSafeOperationCatalog(broken)).toThrow(ConfigError);
   });
+
+  it('names the file, line and field of a bad entry in words', () => {
+    const text = `version: 2\noperations:\n  - id: evict-pod\n    description: d\n    risk: extreme\n    reversible: true\n    target_kinds: [Pod]\n    guardrails: [pdb-respected]\n    parameters: {}\n`;
+
+    // before: `safe-operations.yaml: version: expected one of 1, found number 2`, and no line for either
+    expect(() => parseSafeOperationCatalog(text)).toThrow(new ConfigError([
+      'safe-operations.yaml:1: version: expected 1, found number 2',
+      'safe-operations.yaml:5: operations.0.risk: expected one of "low", "medium", "high", found string "extreme"',
+    ].join('\n')));
+  });
 });
 
 describe('validateParameters', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { COMPONENTS, SUBSTRATES } from '../../../fleet/types.js';
 
 export const InventoryCluster = z.strictObject({
-  id: z.string().min(1).regex(/^[a-zA-Z0-9._-]+$/, 'letters, digits, dot, dash or underscore'),
+  id: z.string().min(1).regex(/^[a-zA-Z0-9._-]+$/, 'an id of letters, digits, dot, dash or underscore'),
   region: z.string().min(1),
   substrate: z.enum(SUBSTRATES),
   environment: z.enum(['prod', 'staging', 'dev']),
