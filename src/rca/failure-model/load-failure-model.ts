@@ -20,9 +20,11 @@ export function defaultFailureModelPath(): string {
 /** Parses and validates failure-model YAML text; throws ConfigError naming each bad field and its line. */
 export function parseFailureModel(text: string, path = FILE_NAME): LoadedFailureModel {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  // prettyErrors off: the line is named in front, as for a bad field, not inside yaml's own wording
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
-    throw new ConfigError(`${path}: invalid YAML: ${doc.errors[0].message}`);
+    const e = doc.errors[0];
+    throw new ConfigError(`${path}:${lineCounter.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split('\n')[0]}`, { cause: e });
   }
   const data: unknown = doc.toJS();
   const result = FailureModel.safeParse(data);

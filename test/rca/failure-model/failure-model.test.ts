@@ -34,6 +34,8 @@ describe('loadFailureModel', () => {
     ['a prefix that does not match its group', 'version: 1\ngroups:\n  - group: etcd\n    failure_modes:\n      - id: coredns.x\n        description: d\n        symptoms: [{ component: etcd, signal: latency_p99, direction: up }]\n', /must start with "etcd\."/],
     ['an unknown signal', 'version: 1\ngroups:\n  - group: etcd\n    failure_modes:\n      - id: etcd.x\n        description: d\n        symptoms: [{ component: etcd, signal: fsync, direction: up }]\n', /symptoms\.0\.signal/],
     ['invalid YAML', 'version: [1\n', /invalid YAML/],
+    // before: `model.yaml: invalid YAML: …` with the line only inside yaml's multi-line wording
+    ['a key given twice, at its line', 'version: 1\ngroups: []\ngroups: []\n', /^model\.yaml:3: invalid YAML: Map keys must be unique$/],
   ])('rejects %s with a ConfigError', (_name, text, message) => {
     expect(() => parseFailureModel(text, 'model.yaml')).toThrow(ConfigError);
     expect(() => parseFailureModel(text, 'model.yaml')).toThrow(message);
