@@ -5,6 +5,7 @@ import type { CliIo, Command } from '../command.js';
 import { checkJobConfig } from '../job-runner.js';
 import type { ParsedArgs } from '../parse-args.js';
 import { runShardProcesses } from '../parallel-shards.js';
+import { keepDemoStorePerWeek } from './demo-store.js';
 import { runbooksLint } from './runbooks-lint-command.js';
 import { digestCommand } from './digest-command.js';
 import { proposalsCommand } from './proposals-command.js';
@@ -68,6 +69,8 @@ export const demoCommand: Command = {
     const end = new Date(endIso);
     const handoff = { FLEETOPS__REPORT__HANDOFF__WEEKDAY: end.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' }).toLowerCase(), FLEETOPS__REPORT__HANDOFF__TIME: endIso.slice(11, 16), FLEETOPS__REPORT__HANDOFF__TIMEZONE: 'UTC' };
     const env = { ...handoff, ...base, FLEETOPS__SIMULATOR__ENDTIME: endIso };
+    const storeNote = keepDemoStorePerWeek(app.outDir, app.config.store, endIso);
+    if (storeNote) io.stdout(`${storeNote}\n`);
     const started = Date.now();
     const results: { name: string; code: number; seconds: number; output: string }[] = [];
     for (const step of STEPS) {
