@@ -1,10 +1,12 @@
 import type { AnomalyRow, FeedbackRow, IncidentGroupRow, ProposalRow, RcaRow, Store } from '../../adapters/store/types.js';
 import { digestKeys } from '../../digest/publish-digest.js';
 import { isSuperseded } from '../../digest/supersede-groups.js';
+import { proposalWeekMs } from '../../reporting/report/store-figures.js';
 
 export interface StoreFacts {
   incidents: IncidentGroupRow[];
   rcas: Map<string, RcaRow>;
+  /** Proposals for the incident groups started in the week, whenever they were made; one whose group is no longer stored, by when it was made. */
   proposals: ProposalRow[];
   feedback: FeedbackRow[];
   findings: AnomalyRow[];
@@ -29,14 +31,34 @@ async function daysWithoutDigest(store: Store, week: { startMs: number; endMs: n
 }
 
 /**
- * Everything the store holds about the week: incident groups and their RCAs, proposals, feedback,
+ * The week's proposals: each counts in the week its incident group started in (proposalWeekMs), so a
+ * proposal made after the handoff for the week's last day counts beside its incident, and in no other week.
+ * `groups`: those overlapping the week, which hold every group started in it; the group of a proposal
+ * made in the week is read when it is not among them, so a stored group elsewhere keeps its proposal out.
+ * A superseded group's proposals nobody acted on are left out (withdrawn).
+ */
+async function weekProposals(store: Store, week: { startMs: number; endMs: number }, groups: readonly IncidentGroupRow[]): Promise<ProposalRow[]> {
+  const inWeek = (ms: number) => ms >= week.startMs && ms < week.endMs;
+  const all = await store.proposals.list({});
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  for (const id of new Set(all.filter((p) => !byId.has(p.groupId) && inWeek(p.createdAtMs)).map((p) => p.groupId))) {
+    const group = await store.incidents.get(id);
+    if (group) byId.set(id, group);
+  }
+  return all.filter((p) => {
+    const group = byId.get(p.groupId);
+    return inWeek(proposalWeekMs(p, group)) && !(group && isSuperseded(group) && (p.state === 'proposed' || p.state === 'expired'));
+  });
+}
+
+/**
+ * Everything the store holds about the week: incident groups and their RCAs, their proposals, feedback,
  * scan findings. Groups a later digest run of their day regrouped (superseded) are left out, with
  * their proposals nobody acted on (withdrawn): the groups that replaced them count those incidents.
  */
 export async function readStoreFacts(store: Store, week: { startMs: number; endMs: number }): Promise<StoreFacts> {
-  const [allIncidents, proposals, feedback, findings] = await Promise.all([
+  const [allIncidents, feedback, findings] = await Promise.all([
     store.incidents.list({ startMs: week.startMs, endMs: week.endMs }),
-    store.proposals.list({}),
     store.feedback.list({ sinceMs: week.startMs }),
     store.anomalies.list({ startMs: week.startMs, endMs: week.endMs }),
   ]);
@@ -47,5 +69,6 @@ export async function readStoreFacts(store: Store, week: { startMs: number; endM
     const rca = await store.rcas.get(g.id);
     if (rca) rcas.set(g.id, rca);
   }
-  return { incidents, rcas, daysWithoutDigest: await daysWithoutDigest(store, week, allIncidents), proposals: proposals.filter((p) => p.createdAtMs >= week.startMs && p.createdAtMs < week.endMs && !(superseded.has(p.groupId) && (p.state === 'proposed' || p.state === 'expired'))), feedback, findings };
+  const proposals = await weekProposals(store, week, allIncidents);
+  return { incidents, rcas, daysWithoutDigest: await daysWithoutDigest(store, week, allIncidents), proposals, feedback, findings };
 }

@@ -4,6 +4,7 @@
  */
 import { NumberPool, numberTokens, spelledNumberTokens, type NumberToken } from '../../rca/narrative/number-tokens.js';
 import { formatChange, formatMinutes, plural } from './report-format.js';
+import { REMEDIATION_SCOPE } from './store-figures.js';
 import type { WeeklyReport } from './weekly-report.js';
 
 export interface Highlights {
@@ -22,7 +23,7 @@ export function templateHighlights(r: WeeklyReport): string {
   if (a.flapping.length) parts.push(`${plural(a.flapping.length, 'alert series', 'alert series')} flapped.`);
   if (r.incidents) parts.push(`Incidents: ${r.incidents.length}${r.daysWithoutDigest.length ? ` (no digest yet for ${plural(r.daysWithoutDigest.length, 'day')} of the week)` : ''}.`);
   if (r.threads) parts.push(`${plural(r.threads.open.length, 'open investigation')} to hand off.`);
-  if (r.remediation) parts.push(`Remediation: ${r.remediation.proposed} proposed, ${r.remediation.executed} executed, ${r.remediation.rolledBack} rolled back.`);
+  if (r.remediation) parts.push(`Remediation of the week's incidents: ${r.remediation.proposed} proposed, ${r.remediation.executed} executed, ${r.remediation.rolledBack} rolled back.`);
   parts.push(`Toil saved: ${formatMinutes(r.toil.totalMinutes)}.`);
   return parts.join(' ');
 }
@@ -88,7 +89,7 @@ export function highlightFacts(r: WeeklyReport): Record<string, unknown> {
     daysWithoutDigest: r.daysWithoutDigest,
     openInvestigations: r.threads?.open.length,
     medianAckMinutes: r.threads?.medianAckMinutes,
-    remediation: r.remediation,
+    remediation: r.remediation && { covers: REMEDIATION_SCOPE, ...r.remediation },
     toilSavedMinutes: r.toil.totalMinutes,
   };
 }

@@ -5,6 +5,7 @@ import { dayLabel } from './alert-trend-chart.js';
 import { fitReportDoc, rankIncidents, shortenedNotice, type IncidentRanking, type ReportCut } from './fit-report-doc.js';
 import type { Highlights } from './highlights.js';
 import { formatChange, formatDate, formatLocal, formatMinutes, plural } from './report-format.js';
+import { REMEDIATION_SCOPE } from './store-figures.js';
 import type { WeeklyReport } from './weekly-report.js';
 
 export interface ReportLinks {
@@ -142,10 +143,10 @@ function outcomeBlocks(r: WeeklyReport, incidents: DocBlock[]): DocBlock[] {
     h2('Incidents'),
     ...incidents,
     h2('Remediation'),
-    !m ? p('Unavailable (see Data sources).') : {
+    ...(!m ? [p('Unavailable (see Data sources).')] : [p(REMEDIATION_SCOPE), {
       kind: 'table', header: ['Proposed', 'Approved', 'Rejected', 'Expired', 'Executed', 'Verified', 'Failed', 'Rolled back', 'Recovered, not run'],
       rows: [cells(m.proposed, m.approved, m.rejected, m.expired, m.executed, m.verified, m.failed, m.rolledBack, m.recovered)],
-    },
+    } satisfies DocBlock]),
     h2('Scan findings and feedback'),
     { kind: 'bullets', items: [
       [r.findings ? `${r.findings.total} fleet-scan findings (${r.findings.critical} critical): ${r.findings.byKind.map((k) => `${k.count} ${k.kind}`).join(', ') || 'none'}` : 'Fleet-scan findings unavailable'],

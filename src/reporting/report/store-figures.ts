@@ -42,9 +42,21 @@ export interface FeedbackFigures { helpful: number; unhelpful: number }
 const APPROVED: ProposalState[] = ['approved', 'executing', 'succeeded', 'failed', 'rolled-back', 'recovered'];
 const EXECUTED: ProposalState[] = ['succeeded', 'failed', 'rolled-back'];
 
-/** Proposals opened in the week, counted by how far each got (state now). */
-export function remediationFigures(proposals: readonly ProposalRow[], week: { startMs: number; endMs: number }): RemediationFigures {
-  const ps = proposals.filter((p) => p.createdAtMs >= week.startMs && p.createdAtMs < week.endMs);
+/**
+ * The time that puts a proposal in one report week: its incident group's start, the rule that lists the
+ * group (a proposal for a week's last day is made after the handoff, by the next morning's digest), or its
+ * creation when the group is no longer stored (deleted by retention).
+ */
+export function proposalWeekMs(p: ProposalRow, group: IncidentGroupRow | undefined): number {
+  return group ? group.startMs : p.createdAtMs;
+}
+
+/** What the remediation figures cover, as the document and the LLM's facts say it. */
+export const REMEDIATION_SCOPE = "Proposals for this week's incident groups, whenever they were made, in their state now "
+  + '(a proposal whose incident group is no longer stored counts in the week it was made).';
+
+/** The week's proposals (readStoreFacts selects them by proposalWeekMs), counted by how far each got (state now). */
+export function remediationFigures(ps: readonly ProposalRow[]): RemediationFigures {
   const count = (states: ProposalState[]) => ps.filter((p) => states.includes(p.state)).length;
   return {
     proposed: ps.length,

@@ -29,6 +29,7 @@ export interface WeeklyReportInput {
   /** Groups overlapping the week: alerts during any of them count as grouped; only those started in the week are listed. */
   incidents?: IncidentGroupRow[];
   rcas?: ReadonlyMap<string, RcaRow>;
+  /** The week's proposals: those for the incident groups started in it, whenever they were made (store-source.ts). */
   proposals?: ProposalRow[];
   feedback?: FeedbackRow[];
   /** Scan findings overlapping the week; only those started in it are counted. */
@@ -62,6 +63,7 @@ export interface WeeklyReport {
   incidents?: IncidentLine[];
   /** UTC days without a stored digest: incident groups that started on them are missing from `incidents`. */
   daysWithoutDigest: string[];
+  /** Proposals for the week's incident groups, in their state now: each proposal counts in one week. */
   remediation?: RemediationFigures;
   feedback?: FeedbackFigures;
   findings?: FindingFigures;
@@ -89,7 +91,7 @@ export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
   const started = incidents.filter(startedIn(week));
   const grouped = current.filter((e) => isGrouped(e, incidents));
   const acted = new Set([...grouped.map((e) => e.alertname), ...(input.threads ?? []).flatMap((t) => t.alertnames)]);
-  const remediation = input.proposals && remediationFigures(input.proposals, week);
+  const remediation = input.proposals && remediationFigures(input.proposals);
   const rcas = input.rcas ?? new Map<string, RcaRow>();
   // without the threads, "nobody acted on it" cannot be said of any alert
   const candidates = input.threads ? tuningCandidates(alerts, acted) : [];
