@@ -40,7 +40,7 @@ export async function recordProposal(rca: DigestRcaResult, deps: RecordProposalD
   for (;;) {
     const stored = await deps.store.proposals.get(proposalId({ ...content, round }));
     if (!stored) break;
-    if (stored.state !== 'expired' || round + 1 >= MAX_PROPOSAL_ROUNDS) return { view: proposalView(stored), created: false };
+    if (stored.state !== 'expired' || round + 1 >= MAX_PROPOSAL_ROUNDS) return { view: proposalView(stored, deps.nowMs), created: false };
     previous = stored;
     round++;
   }
@@ -61,12 +61,18 @@ export async function recordProposal(rca: DigestRcaResult, deps: RecordProposalD
       details: { operation: row.operation, cluster: row.cluster, target: row.target, params: row.params, risk: row.risk, groupId: row.groupId, source: 'digest', expiresAtMs: row.expiresAtMs, ...(previous ? { round, previous: previous.id } : {}) },
     });
   }
-  return { view: proposalView(stored), created };
+  return { view: proposalView(stored, deps.nowMs), created };
 }
 
 /** A stored proposal as the digest shows it (its state now). */
-export function proposalView(p: ProposalRow): DigestProposalView {
+/**
+ * A proposal as the digest shows it at `nowMs`: one still `proposed` past its expiry (the proposals job
+ * has not closed it yet) shows as `expired`, since an approval after expiry is refused; "approve in this
+ * thread" would be untrue.
+ */
+export function proposalView(p: ProposalRow, nowMs: number): DigestProposalView {
   const t = p.target as { kind?: string; namespace?: string; name?: string; cluster?: string };
   const name = t.namespace ? `${t.namespace}/${t.name}` : String(t.name);
-  return { id: p.id, id8: shortId(p.id), operation: p.operation, target: `${t.kind ?? 'object'} ${name} in ${p.cluster}`, risk: p.risk, state: p.state, expiresAtMs: p.expiresAtMs };
+  const state = p.state === 'proposed' && p.expiresAtMs <= nowMs ? 'expired' : p.state;
+  return { id: p.id, id8: shortId(p.id), operation: p.operation, target: `${t.kind ?? 'object'} ${name} in ${p.cluster}`, risk: p.risk, state, expiresAtMs: p.expiresAtMs };
 }

@@ -43,6 +43,8 @@ export async function analysedEarlier(store: Store, day: string): Promise<Set<st
 
 export interface ReuseDeps {
   store: Store;
+  /** The clock's now: a proposal past its expiry shows as expired (proposalView). */
+  nowMs: number;
   runbooksUrl?: string;
   /** The group's brief (inDigestOrder measured it); else measured here. */
   brief?: DigestGroupBrief;
@@ -77,7 +79,7 @@ export async function reuseStoredAnalysis(group: DigestIncidentGroup, deps: Reus
   if (ledger.length < ids.size) return { ok: false, reason: `${ids.size - ledger.length} of the ${ids.size} evidence rows of run ${row.runId} are gone` };
   const rca = body.rca as unknown as DigestRcaResult;
   const stored = body.proposalId ? await deps.store.proposals.get(body.proposalId) : undefined;
-  const { proposal, symptom } = deps.propose && mayProposeAgain(rca, stored) ? await deps.propose(rca) : { proposal: stored && proposalView(stored), symptom: body.symptom };
+  const { proposal, symptom } = deps.propose && mayProposeAgain(rca, stored) ? await deps.propose(rca) : { proposal: stored && proposalView(stored, deps.nowMs), symptom: body.symptom };
   // next steps are the template's for the proposal as it stands now, as for an analysed group (narrateGroup)
   const nextSteps = templateNextSteps({ group, rca, ledger, proposal });
   const view = buildGroupView({

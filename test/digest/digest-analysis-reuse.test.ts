@@ -1,3 +1,4 @@
+import { PROPOSAL_EXPIRY_MS } from '../../src/digest/record-proposal.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -326,4 +327,22 @@ describe('a reused group\'s incident rows and proposal', () => {
       : `- Next: Proposal ${id8} (rollout-restart on Deployment kube-system/coredns in c-eu-west-1-0002) ${state === 'rejected' ? 'was rejected' : 'was not run: the symptom recovered'}: nothing to approve.`]);
     expect((await h.store.proposals.list({ groupId: 'g-2' })).map((p) => [p.id, p.state])).toEqual([[stored.id, state]]);
   });
+
+  it.each([[5, 'analysed again'], [2, 'reused']])('shows a proposal still proposed past its expiry as expired, with nothing to approve (budget %i: %s)', async (budget) => {
+    h = await harness({ findings: FINDINGS, clusterCount: 9, metrics: constantMetrics(() => 0.9) });
+    await digest(h, 5, { engine: countingEngine().engine });
+    const [stored] = await h.store.proposals.list({ groupId: 'g-2' });
+    // the proposals job has not closed it yet: its row still says proposed
+    h.clock.advance(PROPOSAL_EXPIRY_MS + 60_000);
+
+    await digest(h, budget, { engine: countingEngine().engine });
+
+    const id8 = stored.id.slice(0, 8);
+    const reply = JSON.stringify(replyOf(h, 'g-2')?.blocks);
+    // before: "proposed, expires …. Approval happens in this thread." though an approval after expiry is refused
+    expect(reply).toContain(`\`${id8}\`: rollout-restart on Deployment kube-system/coredns in c-eu-west-1-0002, risk low, expired: nothing to approve.`);
+    expect(doc(h).split('\n').filter((l) => l.includes('Next: ') && l.includes(id8))).toEqual([`- Next: Proposal ${id8} (rollout-restart on Deployment kube-system/coredns in c-eu-west-1-0002) expired: nothing to approve.`]);
+    expect((await h.store.proposals.list({ groupId: 'g-2' })).map((p) => [p.id, p.state])).toEqual([[stored.id, 'proposed']]);
+  });
 });
+

@@ -8,7 +8,7 @@ const group = { id: 'g-3' } as unknown as DigestIncidentGroup;
 
 describe('reuseStoredAnalysis on a stored body of another shape', () => {
   it('says which fields of the body are wrong, in words', async () => {
-    const result = await reuseStoredAnalysis(group, { store: storeWith({ narrative: 'not an object', evidenceIds: 3 }) });
+    const result = await reuseStoredAnalysis(group, { store: storeWith({ narrative: 'not an object', evidenceIds: 3 }), nowMs: 0 });
 
     // before: `body.rca: Invalid input: expected object, received undefined; body.narrative: Invalid input: …`
     expect(result).toEqual({
