@@ -8,6 +8,7 @@ import { buildEpisodes, insideMaintenance, isSeed, onsetBuckets, type Episode } 
 import type { CorrelateOptions, IncidentGroup, SharedAttribute } from './incident-group.js';
 import { MIN_BACKGROUND_SPAN_MS } from './residual-burst.js';
 import { residualKey, splitBucket, type Draft, type SplitContext } from './split-bucket.js';
+import { compareText } from '../core/compare-text.js';
 
 const MIN = 60_000;
 
@@ -22,7 +23,7 @@ export function correlate(findings: AnomalyRow[], clusters: Cluster[], opts: Cor
   const { drafts, ctx } = splitDay(onsetBuckets(episodes, opts.onsetGapMs ?? 30 * MIN), splitContext(clusters, opts), kept);
   const merged = absorbStragglers(drafts, ctx, opts.episodeGapMs ?? 30 * MIN);
   const extras = byCluster(kept.filter((f) => !isSeed(f)));
-  return merged.map((d) => toGroup(d, extras, ctx, clusters.length, opts.day)).sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
+  return merged.map((d) => toGroup(d, extras, ctx, clusters.length, opts.day)).sort((a, b) => a.startMs - b.startMs || compareText(a.id, b.id));
 }
 
 /** Non-seed findings by cluster, each with its index in the input. */
@@ -143,7 +144,7 @@ function toGroup(d: Draft, extras: ExtrasByCluster, ctx: SplitContext, fleetSize
   const endMs = endOf(seeds);
   // in input order, as filtering the whole list per group gave them (that was O(groups × extras))
   const joined = clusters.flatMap((c) => extras.get(c) ?? []).filter(({ f }) => f.startMs < endMs && f.endMs >= startMs).sort((a, b) => a.i - b.i).map(({ f }) => f);
-  const findings = [...seeds, ...joined].sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
+  const findings = [...seeds, ...joined].sort((a, b) => a.startMs - b.startMs || compareText(a.id, b.id));
   const components = [...new Set(seeds.map((f) => f.component))].sort();
   const signals = [...new Set(seeds.map((f) => f.signal))].sort();
   const sharedAttributes = clusters.length >= ctx.minClusters ? sharedOf(clusters, ctx, fleetSize) : [];
@@ -166,7 +167,7 @@ function sharedOf(clusters: string[], ctx: SplitContext, fleetSize: number): Sha
     const lift = baseRate > 0 ? coverage / baseRate : 0;
     if (coverage >= ctx.minCoverage && lift >= ctx.minLift && fleetSize > clusters.length) out.push({ ...splitAttribute(key), coverage: round(coverage), baseRate: round(baseRate), lift: round(lift) });
   }
-  return out.sort((a, b) => b.lift * b.coverage - a.lift * a.coverage || a.name.localeCompare(b.name));
+  return out.sort((a, b) => b.lift * b.coverage - a.lift * a.coverage || compareText(a.name, b.name));
 }
 
 function titleOf(components: string[], signals: string[], clusters: string[], shared: SharedAttribute[]): string {

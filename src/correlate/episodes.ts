@@ -1,4 +1,5 @@
 import type { AnomalyRow } from '../adapters/store/types.js';
+import { compareText } from '../core/compare-text.js';
 
 /** One cluster's overlapping severe findings: the unit correlation groups. */
 export interface Episode {
@@ -39,7 +40,7 @@ export function buildEpisodes(seeds: AnomalyRow[], gapMs: number): Episode[] {
   }
   const out: Episode[] = [];
   for (const [cluster, rows] of byCluster) {
-    rows.sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
+    rows.sort((a, b) => a.startMs - b.startMs || compareText(a.id, b.id));
     let cur: Episode | undefined;
     for (const f of rows) {
       if (cur && f.startMs <= cur.endMs + gapMs) {
@@ -51,7 +52,7 @@ export function buildEpisodes(seeds: AnomalyRow[], gapMs: number): Episode[] {
       out.push(cur);
     }
   }
-  return out.sort((a, b) => a.startMs - b.startMs || a.cluster.localeCompare(b.cluster));
+  return out.sort((a, b) => a.startMs - b.startMs || compareText(a.cluster, b.cluster));
 }
 
 /** Chain episodes whose onsets follow each other within `gapMs`: candidates for one incident. */

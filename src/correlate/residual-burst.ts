@@ -1,4 +1,5 @@
 import type { Episode } from './episodes.js';
+import { compareText } from '../core/compare-text.js';
 
 /** Shortest window a burst is measured over: onsets a few minutes apart are one moment at scan resolution. */
 export const MIN_BURST_WINDOW_MS = 10 * 60_000;
@@ -25,7 +26,7 @@ export interface BurstTest {
 export function largestBurst(episodes: Episode[], key: string, t: BurstTest): Episode[] | undefined {
   // a tail probability is never below 0: nothing is a burst (the first, keying-only pass of a day)
   if (!(t.residualBurstP > 0)) return undefined;
-  const sorted = [...episodes].sort((a, b) => a.startMs - b.startMs || a.cluster.localeCompare(b.cluster));
+  const sorted = [...episodes].sort((a, b) => a.startMs - b.startMs || compareText(a.cluster, b.cluster));
   const isBurst = (n: number, spanMs: number) => n >= t.minClusters && poissonTail(n, t.rateOf(key) * Math.max(spanMs, MIN_BURST_WINDOW_MS)) < t.residualBurstP;
   const spanOf = (from: number, to: number) => sorted[to].startMs - sorted[from].startMs;
   const ids = new Map<string, number>();

@@ -1,6 +1,7 @@
 import { splitAttribute } from './cluster-attributes.js';
 import type { Episode } from './episodes.js';
 import { largestBurst, type BurstTest } from './residual-burst.js';
+import { compareText } from '../core/compare-text.js';
 
 export interface Draft {
   episodes: Episode[];
@@ -47,7 +48,7 @@ function bestAttribute(episodes: Episode[], ctx: SplitContext): string | undefin
   const holders = new Map<string, Episode[]>();
   for (const e of episodes) for (const a of ctx.attrsOf(e.cluster)) pushTo(holders, a, e);
   let best: { key: string; merit: number } | undefined;
-  for (const [key, hs] of [...holders].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, hs] of [...holders].sort(([a], [b]) => compareText(a, b))) {
     const clusters = new Set(hs.map((e) => e.cluster)).size;
     if (clusters < ctx.minClusters || !KEYING.has(splitAttribute(key).name.replace(/:.*/, ''))) continue;
     const lo = Math.min(...hs.map((e) => e.startMs));

@@ -5,6 +5,7 @@ import { unreadSources, type UnreadSource } from '../rca/narrative/unread-source
 import { describeEntity, groupFacts } from './group-facts.js';
 import type { DigestIncidentGroup, DigestRcaResult, SharedAttribute } from './rca-contract.js';
 import type { SloSummaryRow } from './slo-summary.js';
+import { compareText } from '../core/compare-text.js';
 
 /** The digest as renderers see it: data only, already decided; the renderers escape it. */
 export interface DigestModel {
@@ -203,7 +204,7 @@ export interface DigestOrderKey {
  */
 export function compareDigestGroups(a: DigestOrderKey, b: DigestOrderKey): number {
   return rank(a) - rank(b) || b.clusters.length - a.clusters.length || silent(b) - silent(a) || b.budgetBurned - a.budgetBurned
-    || b.findingCount - a.findingCount || a.startMs - b.startMs || a.id.localeCompare(b.id);
+    || b.findingCount - a.findingCount || a.startMs - b.startMs || compareText(a.id, b.id);
 }
 
 const silent = (g: DigestOrderKey): number => (g.components.includes('*') ? 1 : 0);

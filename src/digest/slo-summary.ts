@@ -1,4 +1,5 @@
 import type { AnomalyRow } from '../adapters/store/types.js';
+import { compareText } from '../core/compare-text.js';
 
 /** One row of the SLO and error-budget table: a signal of a component over the day. */
 export interface SloSummaryRow {
@@ -52,5 +53,5 @@ export function summariseSlo(findings: readonly AnomalyRow[], window?: { startMs
   return [...rows.values()].map(({ burnByCluster, ...row }) => {
     const [cluster, burned] = [...burnByCluster].reduce((best, cur) => (cur[1] > best[1] ? cur : best), ['', -1] as [string, number]);
     return { ...row, clustersDipped: burnByCluster.size, maxBudgetBurnedFraction: Math.max(0, burned), maxBudgetCluster: cluster || undefined };
-  }).sort((a, b) => b.maxBudgetBurnedFraction - a.maxBudgetBurnedFraction || a.signal.localeCompare(b.signal) || a.component.localeCompare(b.component));
+  }).sort((a, b) => b.maxBudgetBurnedFraction - a.maxBudgetBurnedFraction || compareText(a.signal, b.signal) || compareText(a.component, b.component));
 }

@@ -1,6 +1,7 @@
 import type { MetricsSource } from '../adapters/metrics/types.js';
 import type { AnomalyRow } from '../adapters/store/types.js';
 import type { SignalCatalog } from '../signals/catalog.js';
+import { compareText } from '../core/compare-text.js';
 
 export interface SymptomCheckOptions {
   metrics: MetricsSource;
@@ -80,7 +81,7 @@ function symptomsOf(findings: readonly AnomalyRow[], opts: SymptomCheckOptions):
     byKey.set(key, s);
   }
   const max = opts.maxClusters ?? 50;
-  return [...byKey.values()].map(({ worst, ...s }) => ({ ...s, clusters: [...worst].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, max).map(([c]) => c) }));
+  return [...byKey.values()].map(({ worst, ...s }) => ({ ...s, clusters: [...worst].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).slice(0, max).map(([c]) => c) }));
 }
 
 function thresholdOf(f: AnomalyRow, slo: number | undefined, overrides: Record<string, number> = {}, bad: 'up' | 'down'): number | undefined {

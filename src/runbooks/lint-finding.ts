@@ -1,3 +1,5 @@
+import { compareText } from '../core/compare-text.js';
+
 export type Severity = 'error' | 'warning';
 
 export interface Finding {
@@ -12,11 +14,6 @@ export interface Finding {
 /** `file:line: severity: message [rule]`, the format editors and CI annotations understand. */
 export function formatFinding(finding: Finding): string {
   return `${finding.file}:${finding.line}: ${finding.severity}: ${finding.message} [${finding.rule}]`;
-}
-
-/** Code-unit order, the same on every machine (localeCompare follows the locale in LANG). */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Stable order: by file, then line, then rule. */

@@ -1,7 +1,7 @@
 import { createBm25Index } from './bm25.js';
 import { chunkRunbook, failureModeKeyword, symptomKeywords, type RunbookChunk, type SymptomLike } from './chunk-runbook.js';
 import { tokenize } from './tokenize.js';
-import { compareText } from './lint-finding.js';
+import { compareText } from '../core/compare-text.js';
 import type { Runbook } from './runbook-schema.js';
 
 /** A structured look-up, as the digest makes it from an incident; every field is optional. */

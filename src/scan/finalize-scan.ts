@@ -8,6 +8,7 @@ import { findingId } from './finding-id.js';
 import { mergeShardPeers, peerWindowLastMs, type ShardPeers } from './peer-window.js';
 import { loadShardResults } from './shard-results.js';
 import { fleetAlertMessage, fleetWideGroups } from './fleet-alert.js';
+import { compareText } from '../core/compare-text.js';
 
 const PEER_MIN_PEERS = 5;
 const PEER_MIN_SCALE = 0.05;
@@ -74,7 +75,7 @@ export async function finalizeScan(
 function peerFindings(peers: ShardPeers, deps: { catalog: SignalCatalog; clusters: Cluster[] }, runId: string, opts: FinalizeOptions): AnomalyRow[] {
   const byId = new Map(deps.clusters.map((c) => [c.id, c]));
   const out: AnomalyRow[] = [];
-  for (const [key, { clusters, rows }] of [...peers.series].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, { clusters, rows }] of [...peers.series].sort(([a], [b]) => compareText(a, b))) {
     const [signal, component] = key.split('|');
     const entry = deps.catalog.entriesFor(signal, component)[0];
     if (!entry) continue;

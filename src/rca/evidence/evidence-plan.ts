@@ -1,5 +1,6 @@
 import type { IncidentGroup } from '../../correlate/incident-group.js';
 import { DEFAULT_COMPONENT_MATCHERS } from '../../signals/component-matchers.js';
+import { compareText } from '../../core/compare-text.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -34,7 +35,7 @@ export function evidencePlan(group: IncidentGroup, nowMs: number, maxSampled = 3
   }
   for (const c of group.clusters) if (!clusterOnsetMs.has(c)) clusterOnsetMs.set(c, group.startMs);
   const onsetMs = group.startMs;
-  const sampled = [...clusterOnsetMs].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).slice(0, maxSampled).map(([c]) => c);
+  const sampled = [...clusterOnsetMs].sort((a, b) => a[1] - b[1] || compareText(a[0], b[0])).slice(0, maxSampled).map(([c]) => c);
   const duringEnd = Math.max(onsetMs + 10 * MIN, Math.min(group.endMs, onsetMs + 2 * HOUR, nowMs));
   const componentNamespaces: Record<string, string[]> = {};
   for (const [component, matcher] of Object.entries(matchers)) {

@@ -1,5 +1,6 @@
 import type { IncidentGroup } from '../../correlate/incident-group.js';
 import type { EvidenceDraft } from './evidence-row.js';
+import { compareText } from '../../core/compare-text.js';
 
 /**
  * People's past votes as citable evidence: one row per failure mode that feedback on earlier RCAs
@@ -8,7 +9,7 @@ import type { EvidenceDraft } from './evidence-row.js';
  */
 export function feedbackEvidence(group: IncidentGroup, signature: string, priors: ReadonlyMap<string, number> | undefined): EvidenceDraft[] {
   const prefix = `${signature}::`;
-  return [...(priors ?? [])].filter(([key, net]) => key.startsWith(prefix) && net !== 0).sort(([a], [b]) => a.localeCompare(b)).map(([key, net]) => {
+  return [...(priors ?? [])].filter(([key, net]) => key.startsWith(prefix) && net !== 0).sort(([a], [b]) => compareText(a, b)).map(([key, net]) => {
     const failureMode = key.slice(prefix.length);
     return {
       source: 'history' as const, query: `feedback on past RCAs of incidents with signature ${signature}`, startMs: group.startMs, endMs: group.endMs,

@@ -3,6 +3,7 @@ import type { Series, Topology } from '../../fleet/types.js';
 import type { IncidentGroup } from '../../correlate/incident-group.js';
 import { fmt, type EvidenceDraft } from './evidence-row.js';
 import type { EvidencePlan } from './evidence-plan.js';
+import { compareText } from '../../core/compare-text.js';
 
 const STEP_SECONDS = 300;
 const UP_NODE_SIGNALS = ['node_network_saturation', 'node_disk_usage', 'node_memory_pressure'] as const;
@@ -64,7 +65,7 @@ export async function nodeMetricEvidence(metrics: MetricsSource, plan: EvidenceP
     for (const cluster of plan.sampled) {
       const rows = series.filter((s) => s.cluster === cluster).map((s) => ({ s, st: stats(s, plan, false) }))
         .map((r) => ({ ...r, rise: signal === 'node_ready' ? r.st.before - r.st.low : r.st.peak - r.st.before }))
-        .filter((r) => Number.isFinite(r.rise)).sort((a, b) => b.rise - a.rise || a.s.labels!.node.localeCompare(b.s.labels!.node));
+        .filter((r) => Number.isFinite(r.rise)).sort((a, b) => b.rise - a.rise || compareText(a.s.labels!.node, b.s.labels!.node));
       for (const { s, st } of (signal === 'node_ready' ? rows.filter((r) => r.rise > 0.5) : rows.slice(0, 3))) {
         const node = s.labels?.node ?? '?';
         out.push({ source: 'metrics', query, ...range(plan), excerpt: `${signal} on node ${node} (${cluster}): ${fmt(st.before)} before → ${fmt(st.during)} during (peak ${fmt(st.peak)} from 1 h before onset, low ${fmt(st.low)})`, data: { ...shift(s, plan, st, { node }) } });
@@ -87,7 +88,7 @@ export async function podMetricEvidence(metrics: MetricsSource, plan: EvidencePl
     for (const cluster of plan.sampled) {
       const rows = series.filter((s) => s.cluster === cluster).map((s) => ({ s, st: stats(s, plan, signal !== 'dns_timeouts') }))
         .filter((r) => signal === 'dns_timeouts' || r.st.during > 0)
-        .sort((a, b) => (b.st.during - b.st.before) - (a.st.during - a.st.before) || a.s.labels!.pod.localeCompare(b.s.labels!.pod)).slice(0, 3);
+        .sort((a, b) => (b.st.during - b.st.before) - (a.st.during - a.st.before) || compareText(a.s.labels!.pod, b.s.labels!.pod)).slice(0, 3);
       for (const { s, st } of rows) {
         const pod = s.labels?.pod ?? '?';
         const node = s.labels?.node || (await nodeOf(cluster, s.labels?.namespace ?? '', pod));

@@ -8,6 +8,7 @@ import { fmt, iso, type EvidenceDraft } from './evidence-row.js';
 import type { EvidencePlan } from './evidence-plan.js';
 import { maskLine } from '../log-templates.js';
 import { notConfiguredEvidence } from './not-configured-evidence.js';
+import { compareText } from '../../core/compare-text.js';
 
 /** The first `n` UTF-16 units of a message, never half a surrogate pair. */
 const cut = (s: string, n: number): string => s.slice(0, safeCut(s, n));
@@ -91,7 +92,7 @@ export async function logEvidence(logs: LogSearch, plan: EvidencePlan, abortSign
     by.set(key, g);
   }
   const rank = (lvl: string) => ({ error: 3, warn: 2, info: 1, debug: 0 })[lvl] ?? 0;
-  return [...by.values()].sort((a, b) => rank(b.line.level) - rank(a.line.level) || b.n - a.n || a.tpl.localeCompare(b.tpl)).slice(0, 10 * plan.sampled.length)
+  return [...by.values()].sort((a, b) => rank(b.line.level) - rank(a.line.level) || b.n - a.n || compareText(a.tpl, b.tpl)).slice(0, 10 * plan.sampled.length)
     .map((g) => {
       const span = coverage(plan, early, late, g.line.component, onsetOf(g.line.cluster), endMs);
       const rose = risen(g.before, span.before, g.n - g.before, span.after);
@@ -180,7 +181,7 @@ export async function changeEvidence(changes: ChangeSource, group: IncidentGroup
   const list = await changes.listChanges({ clusters, startMs, endMs: plan.during.endMs, abortSignal });
   const query = `changes of ${clusters.length} affected clusters in [${iso(startMs)}, ${iso(plan.during.endMs)})`;
   const rel = (c: (typeof list)[number]) => (plan.clusterOnsetMs.get(c.cluster) ?? plan.onsetMs) - c.tsMs;
-  return list.sort((a, b) => Math.abs(rel(a)) - Math.abs(rel(b)) || a.id.localeCompare(b.id)).slice(0, 60).map((c) => {
+  return list.sort((a, b) => Math.abs(rel(a)) - Math.abs(rel(b)) || compareText(a.id, b.id)).slice(0, 60).map((c) => {
     const minutes = rel(c) / MIN;
     const when = minutes >= 0 ? `${fmt(minutes)} min before onset` : `${fmt(-minutes)} min after onset`;
     const versions = c.fromVersion || c.toVersion ? ` ${c.fromVersion ?? '?'} → ${c.toVersion ?? '?'}` : '';

@@ -1,6 +1,7 @@
 import {
   listFailureModes, symptomKey, type FailureModel, type PropagationEdge, type Symptom,
 } from './failure-model-schema.js';
+import { compareText } from '../../core/compare-text.js';
 
 export interface CauseCandidate {
   failureModeId: string;
@@ -60,5 +61,5 @@ export function walkCauses(model: FailureModel, observed: Symptom, options: Walk
     }
     frontier = next;
   }
-  return [...found.values()].sort((a, b) => a.depth - b.depth || a.failureModeId.localeCompare(b.failureModeId));
+  return [...found.values()].sort((a, b) => a.depth - b.depth || compareText(a.failureModeId, b.failureModeId));
 }

@@ -15,6 +15,7 @@ import type { Claim, Hypothesis } from './hypothesis.js';
 import { createMetricRanker, type MetricRanker } from './metric-ranker.js';
 import { rejectedChanges, rejectedHypotheses } from './red-herrings.js';
 import { matchRunbook, proposeOperation, type ProposedOperation, type RunbookRef } from './remediation.js';
+import { compareText } from '../../core/compare-text.js';
 
 export interface AnalyseContext {
   failureModel: FailureModel;
@@ -52,7 +53,7 @@ export function analyseGroup(group: IncidentGroup, evidence: EvidenceRow[], ctx:
   const specific = [...checkBadRollout(f, group.clusters.length), ...checkRegional(f), ...checkStoppedReporting(f), ...checkNicSaturation(f, rank), ...checkDiskPressure(f, rank), ...checkCertExpired(f), ...checkOomAfterConfig(f)];
   const covered = new Set(['fleet.bad-rollout', 'cloud.regional-degradation', 'cluster.stopped-reporting', 'node.nic-saturation', 'node.disk-pressure', 'cert-manager.certificate-expired', 'workload.oom-after-config', 'coredns.nic-saturation']);
   const all = [...specific, ...genericCandidates(f, covered, ctx, group.clusters)].map((h) => withPrior(h, signature, f, ctx.feedbackPriors));
-  const hypotheses = all.sort((a, b) => b.score - a.score || a.failureMode.localeCompare(b.failureMode) || JSON.stringify(a.entity).localeCompare(JSON.stringify(b.entity)));
+  const hypotheses = all.sort((a, b) => b.score - a.score || compareText(a.failureMode, b.failureMode) || compareText(JSON.stringify(a.entity), JSON.stringify(b.entity)));
   const [first, second] = hypotheses;
   const decided = first !== undefined && first.score >= MIN_SCORE && first.score - (second?.score ?? 0) >= MIN_MARGIN;
   const top = decided ? first : undefined;

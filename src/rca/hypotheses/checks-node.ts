@@ -2,6 +2,7 @@ import { fmt } from '../evidence/evidence-row.js';
 import { ids, type Facts, type Shift } from './evidence-facts.js';
 import { HypothesisBuilder, type Hypothesis } from './hypothesis.js';
 import type { MetricRanker } from './metric-ranker.js';
+import { compareText } from '../../core/compare-text.js';
 
 /** Platform namespaces besides those the component matchers name (the row's `platformNamespaces`). */
 const PLATFORM_NS = ['kube-system', 'kube-node-lease', 'kube-public', 'ingress-nginx', 'istio-system', 'cert-manager', 'monitoring'];
@@ -74,7 +75,7 @@ function noisyPod(f: Facts, cluster: string, node: string): { pod: string; why: 
     const scheduled = f.events.filter((e) => e.cluster === cluster && e.reason === 'Scheduled' && e.objects.some((o) => o.name === p.name));
     const logs = f.logs.filter((l) => l.cluster === cluster && l.pods.includes(p.name));
     return { p, scheduled, logs, score: 2 * Number(scheduled.length > 0) + Number(logs.length > 0) + Number(outsiders.length === 1 && outsiders[0] === p) };
-  }).sort((a, b) => b.score - a.score || a.p.name.localeCompare(b.p.name));
+  }).sort((a, b) => b.score - a.score || compareText(a.p.name, b.p.name));
   const best = scored[0];
   if (!best || best.score === 0) return undefined;
   const why = best.scheduled.length ? 'was scheduled there just before the onset' : best.logs.length ? `was busy: "${best.logs[0].example.slice(0, 80)}"` : `is the only non-platform, non-app pod there (${best.p.namespace})`;

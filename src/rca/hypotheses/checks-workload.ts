@@ -1,6 +1,7 @@
 import { fmt } from '../evidence/evidence-row.js';
 import { ids, type Facts } from './evidence-facts.js';
 import { HypothesisBuilder, type Hypothesis } from './hypothesis.js';
+import { compareText } from '../../core/compare-text.js';
 
 /** A certificate that expired: TLS failures at the ingress. */
 export function checkCertExpired(f: Facts): Hypothesis[] {
@@ -21,7 +22,7 @@ export function checkCertExpired(f: Facts): Hypothesis[] {
 export function checkOomAfterConfig(f: Facts): Hypothesis[] {
   const ooms = f.shifts.filter((s) => s.signal === 'oom_kills' && s.during > 0 && s.during > 2 * s.before);
   return [...new Set(ooms.map((s) => s.cluster))].map((cluster) => {
-    const pods = ooms.filter((s) => s.cluster === cluster).sort((a, b) => b.during - a.during || String(a.pod).localeCompare(String(b.pod)));
+    const pods = ooms.filter((s) => s.cluster === cluster).sort((a, b) => b.during - a.during || compareText(String(a.pod), String(b.pod)));
     const config = f.changes.filter((c) => c.change.cluster === cluster && c.change.kind === 'config' && c.minutesBeforeOnset >= 0 && c.minutesBeforeOnset <= 180)
       .sort((a, b) => a.minutesBeforeOnset - b.minutesBeforeOnset);
     const h = new HypothesisBuilder('workload.oom-after-config', { cluster, component: 'workload', pod: pods[0].pod, changeId: config[0]?.change.id });

@@ -2,6 +2,7 @@ import type { RunbookIndex } from '../../runbooks/runbook-index.js';
 import { findOperation, validateParameters, type SafeOperationCatalog } from '../../remediation/catalog/index.js';
 import type { Cluster, Topology } from '../../fleet/types.js';
 import type { Hypothesis } from './hypothesis.js';
+import { compareText } from '../../core/compare-text.js';
 
 export interface RunbookRef { id: string; title: string; section: string; line: number }
 export interface ProposedOperation { id: string; target: { cluster: string; kind: string; namespace?: string; name: string }; params: Record<string, unknown> }
@@ -60,7 +61,7 @@ function componentWorkload(component: string, topology: Topology | undefined): {
     counts.set(key, c);
   }
   const usual = WORKLOADS[component]?.name;
-  return [...counts.values()].sort((a, b) => b.n - a.n || Number(b.w.name === usual) - Number(a.w.name === usual) || a.w.name.localeCompare(b.w.name))[0]?.w;
+  return [...counts.values()].sort((a, b) => b.n - a.n || Number(b.w.name === usual) - Number(a.w.name === usual) || compareText(a.w.name, b.w.name))[0]?.w;
 }
 
 const ENV_ORDER: Record<string, number> = { dev: 0, staging: 1, prod: 2 };
@@ -81,7 +82,7 @@ export function leastCriticalCluster(clusters: readonly string[], inventory: rea
   return [...clusters].sort((a, b) => {
     const [ea, ta] = rank(a);
     const [eb, tb] = rank(b);
-    return ea - eb || ta - tb || a.localeCompare(b);
+    return ea - eb || ta - tb || compareText(a, b);
   })[0];
 }
 

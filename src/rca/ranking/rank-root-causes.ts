@@ -13,6 +13,7 @@ import { pearson, robustBaseline, robustZ } from './robust-stats.js';
 import {
   DEFAULT_RANK_PARAMS, type RankInput, type RankParams, type RankResult, type RankedCause, type SymptomRef,
 } from './rank-types.js';
+import { compareText } from '../../core/compare-text.js';
 
 interface NodeEvidence {
   anomaly: number;
@@ -117,7 +118,7 @@ export function rankRootCauses(input: RankInput, params: RankParams = DEFAULT_RA
     const score = prior * (ev.correlation + params.downstreamWeight * (1 - explained) + 0.01 * (a / (1 + a)));
     return { node, score, anomaly: ev.anomaly, correlation: ev.correlation, reasons: reasonsFor(node, ev, below, prior, input.target) };
   });
-  ranked.sort((x, y) => y.score - x.score || y.correlation - x.correlation || y.anomaly - x.anomaly || x.node.localeCompare(y.node));
+  ranked.sort((x, y) => y.score - x.score || y.correlation - x.correlation || y.anomaly - x.anomaly || compareText(x.node, y.node));
   // The symptom node alone is no explanation: it or something unobserved, a human must look.
   return { ranked, inconclusive: ranked.every((c) => c.node === input.target.node) };
 }

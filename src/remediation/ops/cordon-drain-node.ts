@@ -2,6 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { SafetyViolationError } from '../../core/errors.js';
 import { isKubeStatus } from './kube-api.js';
 import { blocked, failed, num, ok, type OpContext, type SafeOperationImpl } from './operation-context.js';
+import { compareText } from '../../core/compare-text.js';
 
 const POLL_MS = 5_000;
 const podKey = (p: V1Pod) => `${p.metadata?.namespace}/${p.metadata?.name}`;
@@ -12,7 +13,7 @@ export function drainablePods(pods: V1Pod[]): V1Pod[] {
     .filter((p) => !(p.metadata?.ownerReferences ?? []).some((o) => o.kind === 'DaemonSet'))
     .filter((p) => !p.metadata?.annotations?.['kubernetes.io/config.mirror'])
     .filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed')
-    .sort((a, b) => podKey(a).localeCompare(podKey(b)));
+    .sort((a, b) => compareText(podKey(a), podKey(b)));
 }
 
 function nodeName(ctx: OpContext): string {

@@ -5,6 +5,7 @@
  */
 import type { AlertEpisode } from '../../adapters/alerts/types.js';
 import { addDays, zoneOffsetMs, zonedTimeToUtc } from '../../report/report-week.js';
+import { compareText } from '../../core/compare-text.js';
 
 export interface DayBucket { date: string; startMs: number; endMs: number }
 
@@ -53,7 +54,7 @@ const minutes = (ms: number) => Math.round(ms / 60_000);
 
 /** Stable identity of one alert series. */
 export function seriesKey(e: AlertEpisode): string {
-  const rest = Object.entries(e.labels).filter(([k]) => k !== 'alertname' && k !== 'severity' && k !== 'cluster').sort(([a], [b]) => a.localeCompare(b));
+  const rest = Object.entries(e.labels).filter(([k]) => k !== 'alertname' && k !== 'severity' && k !== 'cluster').sort(([a], [b]) => compareText(a, b));
   return JSON.stringify([e.alertname, e.cluster, rest]);
 }
 
@@ -80,7 +81,7 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return out;
 }
 
-const byCountThenName = <T extends { episodes: number }>(name: (t: T) => string) => (a: T, b: T) => b.episodes - a.episodes || name(a).localeCompare(name(b));
+const byCountThenName = <T extends { episodes: number }>(name: (t: T) => string) => (a: T, b: T) => b.episodes - a.episodes || compareText(name(a), name(b));
 
 function ruleRows(current: AlertEpisode[], previous: AlertEpisode[], clip: (e: AlertEpisode) => number): AlertRuleRow[] {
   const prev = countBy(previous, (e) => e.alertname);
@@ -99,7 +100,7 @@ function flappingRows(current: AlertEpisode[], minCycles: number, clip: (e: Aler
   return [...groupBy(current, seriesKey).values()].filter((eps) => eps.length >= minCycles).map((eps) => ({
     alertname: eps[0].alertname, cluster: eps[0].cluster, labels: eps[0].labels, cycles: eps.length,
     medianMinutes: minutes(median(eps.map(clip))),
-  })).sort((a, b) => b.cycles - a.cycles || a.alertname.localeCompare(b.alertname) || a.cluster.localeCompare(b.cluster));
+  })).sort((a, b) => b.cycles - a.cycles || compareText(a.alertname, b.alertname) || compareText(a.cluster, b.cluster));
 }
 
 /** Local wall-clock time `HH:MM` of an instant. */
@@ -116,7 +117,7 @@ function wallTime(atMs: number, tz: string): string {
  */
 function previousWeekDays(week: AlertAnalyticsInput['week']): { startMs: number; endMs: number }[] {
   const times = countBy([...week.days.map((d) => d.startMs), week.endMs], (ms) => wallTime(ms, week.timeZone));
-  const time = [...times].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
+  const time = [...times].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))[0][0];
   const starts = week.days.map((d, i) => (i === 0 ? week.previous.startMs : zonedTimeToUtc(addDays(d.date, -7), time, week.timeZone)));
   return starts.map((startMs, i) => ({ startMs, endMs: starts[i + 1] ?? week.previous.endMs }));
 }
@@ -142,7 +143,7 @@ export function analyseAlerts(input: AlertAnalyticsInput): AlertAnalytics {
     changePct: previous.length === 0 ? undefined : Math.round(((current.length - previous.length) / previous.length) * 100),
     byDay,
     bySeverity: [...countBy(current, (e) => e.severity)].map(([severity, episodes]) => ({ severity, episodes }))
-      .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.severity.localeCompare(b.severity)),
+      .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || compareText(a.severity, b.severity)),
     byCluster: [...countBy(current, (e) => e.cluster)].map(([cluster, episodes]) => ({ cluster, episodes })).sort(byCountThenName((r) => r.cluster)),
     clustersAffected: new Set(current.map((e) => e.cluster)).size,
     rules,

@@ -5,6 +5,7 @@
  */
 import type { ChatMessage } from '../../adapters/chat/types.js';
 import { median } from './alert-analytics.js';
+import { compareText } from '../../core/compare-text.js';
 
 export interface ThreadRules {
   resolutionReaction: string;
@@ -136,6 +137,6 @@ export function threadFigures(threads: readonly ThreadSummary[]): ThreadFigures 
     open: threads.filter((t) => !t.resolved && t.human),
     medianAckMinutes: acks.length ? Math.round(median(acks)) : undefined,
     medianResolveMinutes: resolves.length ? Math.round(median(resolves)) : undefined,
-    responders: [...counts].map(([user, n]) => ({ user, threads: n })).sort((a, b) => b.threads - a.threads || a.user.localeCompare(b.user)),
+    responders: [...counts].map(([user, n]) => ({ user, threads: n })).sort((a, b) => b.threads - a.threads || compareText(a.user, b.user)),
   };
 }

@@ -1,6 +1,7 @@
 /** The week's incidents, remediation outcomes, feedback and scan findings, from store rows (pure). */
 import type { AnomalyRow, FeedbackRow, IncidentGroupRow, ProposalRow, ProposalState, RcaRow } from '../../adapters/store/types.js';
 import { summariseFeedback } from '../../remediation/feedback/feedback-priors.js';
+import { compareText } from '../../core/compare-text.js';
 
 export interface IncidentLine {
   id: string;
@@ -89,7 +90,7 @@ function rootCauseOf(rca: RcaRow | undefined): string | undefined {
 }
 
 export function incidentLines(groups: readonly IncidentGroupRow[], rcas: ReadonlyMap<string, RcaRow>): IncidentLine[] {
-  return [...groups].sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id)).map((g) => {
+  return [...groups].sort((a, b) => a.startMs - b.startMs || compareText(a.id, b.id)).map((g) => {
     const rca = rcas.get(g.id);
     return { id: g.id, title: g.title, startMs: g.startMs, endMs: g.endMs, clusters: g.clusters.length, verdict: rca?.verdict ?? (g.attributes.notAnalysed ? 'not analysed' : 'no RCA'), rootCause: rootCauseOf(rca) };
   });
@@ -100,7 +101,7 @@ export function findingFigures(rows: readonly AnomalyRow[]): FindingFigures {
   for (const r of rows) kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
   return {
     total: rows.length,
-    byKind: [...kinds].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind)),
+    byKind: [...kinds].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count || compareText(a.kind, b.kind)),
     critical: rows.filter((r) => r.severity === 'critical').length,
   };
 }

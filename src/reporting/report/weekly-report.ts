@@ -5,6 +5,7 @@ import { analyseAlerts, type AlertAnalytics, type DayBucket } from './alert-anal
 import { threadFigures, type ThreadFigures, type ThreadSummary } from './oncall-threads.js';
 import { feedbackFigures, findingFigures, incidentLines, remediationFigures, type FeedbackFigures, type FindingFigures, type IncidentLine, type RemediationFigures } from './store-figures.js';
 import { toilSaved, type ToilMinutes, type ToilSaved } from './toil.js';
+import { compareText } from '../../core/compare-text.js';
 
 export interface ReportPeriod {
   /** Local date of the starting handoff, `YYYY-MM-DD`. */
@@ -104,7 +105,7 @@ export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
     tuningCandidatesTotal: candidates.length,
     tuningChecked: { threads: input.threads !== undefined, incidents: input.incidents !== undefined },
     groupedAlerts: grouped.length,
-    firing: input.firing && [...input.firing].sort((a, b) => a.sinceMs - b.sinceMs || a.alertname.localeCompare(b.alertname) || a.cluster.localeCompare(b.cluster)),
+    firing: input.firing && [...input.firing].sort((a, b) => a.sinceMs - b.sinceMs || compareText(a.alertname, b.alertname) || compareText(a.cluster, b.cluster)),
     threads: input.threads && threadFigures(input.threads),
     incidents: input.incidents && incidentLines(started, rcas),
     daysWithoutDigest: input.incidents ? [...(input.daysWithoutDigest ?? [])] : [],

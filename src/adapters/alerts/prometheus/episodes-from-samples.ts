@@ -10,6 +10,7 @@
  */
 import type { AlertEpisode } from '../types.js';
 import { SampleRuns } from './sample-runs.js';
+import { compareText } from '../../../core/compare-text.js';
 
 export interface SampledSeries {
   labels: Record<string, string>;
@@ -60,5 +61,5 @@ export function episodesFromRuns(input: readonly { labels: Record<string, string
       if (endMs > opts.range.startMs && startMs < opts.range.endMs) out.push({ ...base, labels: { ...labels }, startMs, endMs });
     }
   }
-  return out.sort((a, b) => a.startMs - b.startMs || a.alertname.localeCompare(b.alertname) || a.cluster.localeCompare(b.cluster));
+  return out.sort((a, b) => a.startMs - b.startMs || compareText(a.alertname, b.alertname) || compareText(a.cluster, b.cluster));
 }

@@ -19,6 +19,7 @@ import { episodesFromRuns, evaluationIntervalMs, maxGapMs } from './episodes-fro
 import { LOOKBACK_DELTA_MS, planWindows, PROBE_WINDOW_MS, probeQuery, type SampleCounts, type Span, type Window } from './plan-pieces.js';
 import { createRawClient } from './raw-client.js';
 import { SampleRuns } from './sample-runs.js';
+import { compareText } from '../../../core/compare-text.js';
 
 export interface PrometheusAlertHistoryOptions extends PrometheusConnection, HttpCallOptions {
   clusterLabel?: string;
@@ -71,7 +72,7 @@ export function createPrometheusAlertHistory(opts: PrometheusAlertHistoryOptions
         return a;
       }, signal);
       for (const s of answer.series) {
-        const key = JSON.stringify(Object.entries(s.metric).sort(([a], [b]) => a.localeCompare(b)));
+        const key = JSON.stringify(Object.entries(s.metric).sort(([a], [b]) => compareText(a, b)));
         const entry = into.get(key) ?? { labels: s.metric, ts: new SampleRuns() };
         for (const t of s.timestampsMs) entry.ts.add(t);
         into.set(key, entry);

@@ -30,6 +30,7 @@ import type { Inventory } from '../types.js';
 import { compileMatchers, matcherLabels } from './label-matchers.js';
 import { InstantSamples, type InstantSample } from './schema.js';
 import { abortableSleep, withBackoff, withTimeout } from '../../../core/backoff.js';
+import { compareText } from '../../../core/compare-text.js';
 
 export interface PrometheusInventoryOptions extends PrometheusConnection, HttpCallOptions {
   clusterLabel?: string;
@@ -181,7 +182,7 @@ function buildClusters(nodes: InstantSample[], labels: InstantSample[], images: 
       done.add(c.id);
     }
   }
-  return [...clusters.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return [...clusters.values()].sort((a, b) => compareText(a.id, b.id));
 }
 
 /** Most first; a tie (half the nodes upgraded) in label order, whatever order the answer listed them in. */

@@ -5,6 +5,7 @@
 import { Client, errors } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
 import type { Clock } from '../../../core/clock.js';
+import { compareText } from '../../../core/compare-text.js';
 import { describeIssues } from '../../../core/config/format-issues.js';
 import { ExternalServiceError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
@@ -136,10 +137,6 @@ export function checkQueryBounds(what: string, q: { startMs: number; endMs: numb
 /** Newest first; equal times by index and id, so the order does not depend on which shard copy answered. */
 export function newestFirst(a: { tsMs: number; hit: SearchHit }, b: { tsMs: number; hit: SearchHit }): number {
   return b.tsMs - a.tsMs || compareText(a.hit._index, b.hit._index) || compareText(a.hit._id, b.hit._id);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function toServiceError(err: unknown, index: string, nowMs: number): ExternalServiceError {
