@@ -85,7 +85,7 @@ describe('weekly report: the week a proposal counts in', () => {
     const slack = JSON.stringify(reportSlackMessage(r, highlights, 'https://docs.example/d/1').blocks);
 
     expect(r.incidents).toHaveLength(2);
-    expect(md).toContain("## Remediation\n\nProposals for this week's incident groups, whenever they were made, in their state now (a proposal whose incident group is no longer stored counts in the week it was made).");
+    expect(md).toContain("## Remediation\n\nProposals for this week's incident groups, whenever they were made, in their state now (a proposal whose incident group is no longer stored counts in the week it was made); proposals made, and states changed, after this report was generated show when it is run again for this week.");
     expect(md).toContain('| 8 | 3 | 0 | 0 | 2 | 2 | 0 | 0 | 0 |');
     expect(slack).toContain('*Remediations executed*\\n2 of 8 proposed');
     expect(highlights.text).toContain("Remediation of the week's incidents: 8 proposed, 2 executed, 0 rolled back.");

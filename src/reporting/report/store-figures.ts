@@ -54,7 +54,8 @@ export function proposalWeekMs(p: ProposalRow, group: IncidentGroupRow | undefin
 
 /** What the remediation figures cover, as the document and the LLM's facts say it. */
 export const REMEDIATION_SCOPE = "Proposals for this week's incident groups, whenever they were made, in their state now "
-  + '(a proposal whose incident group is no longer stored counts in the week it was made).';
+  + '(a proposal whose incident group is no longer stored counts in the week it was made); proposals made, and states '
+  + 'changed, after this report was generated show when it is run again for this week.';
 
 /** The week's proposals (readStoreFacts selects them by proposalWeekMs), counted by how far each got (state now). */
 export function remediationFigures(ps: readonly ProposalRow[]): RemediationFigures {
