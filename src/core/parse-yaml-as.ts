@@ -9,20 +9,27 @@ import { ConfigError } from './errors.js';
  * schema's refines speak in sentences (`min must not exceed max`), as the catalog's and registry's do.
  */
 export function parseYamlAs<S extends z.ZodType>(schema: S, text: string, path: string): z.output<S> {
+  const { data: raw, lineOf } = parseYamlLocated(text, path);
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const problems = describeIssues(result.error.issues, schema, raw, { ownMessages: 'sentence' });
+    throw new ConfigError(problems.map((p) => `${path}:${lineOf(p.path)}: ${p.field}: ${p.message}`).join('\n'), { cause: result.error });
+  }
+  return result.data;
+}
+
+/**
+ * YAML text's value and the line of any path in it (lineOf below), for a caller that checks the value
+ * itself; invalid YAML is a ConfigError naming `path` and its line.
+ */
+export function parseYamlLocated(text: string, path: string): { data: unknown; lineOf: (at: readonly PropertyKey[]) => number } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     throw new ConfigError(`${path}:${lineCounter.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split('\n')[0]}`, { cause: e });
   }
-  const raw = toJS(doc, lineCounter, path);
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    const problems = describeIssues(result.error.issues, schema, raw, { ownMessages: 'sentence' });
-    const line = (at: readonly PropertyKey[]) => lineOf(doc, lineCounter, at);
-    throw new ConfigError(problems.map((p) => `${path}:${line(p.path)}: ${p.field}: ${p.message}`).join('\n'), { cause: result.error });
-  }
-  return result.data;
+  return { data: toJS(doc, lineCounter, path), lineOf: (at) => lineOf(doc, lineCounter, at) };
 }
 
 /** The document's value; an alias with no anchor before it, or too many aliases, is refused at the (first) alias's line. */

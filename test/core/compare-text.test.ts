@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runUnderLocales } from '../support/run-under-locales.js';
 import { compareText } from '../../src/core/compare-text.js';
 
 const src = (path: string) => JSON.stringify(pathToFileURL(resolve(path)).href);
@@ -46,11 +46,7 @@ describe('compareText', () => {
 
 describe('tie order of published output', () => {
   it('is the same whatever the locale of the process', () => {
-    const tsx = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
-
-    const runs = ['en_US.UTF-8', 'et_EE.UTF-8'].map((lang) => spawnSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', SCRIPT], {
-      encoding: 'utf8', env: { ...process.env, LANG: lang, LC_ALL: lang },
-    }));
+    const runs = runUnderLocales(SCRIPT);
 
     expect(runs.map((run) => run.stderr)).toEqual(['', '']);
     const expected = { episodes: ['eu-tartu', 'eu-zurich'], noisiest: ['TargetDown', 'ZoneDown'] };

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runUnderLocales } from '../support/run-under-locales.js';
 
 // Equal scores are ordered by runbook id; localeCompare followed LANG (Estonian sorts z before t).
 const SCRIPT = `
@@ -13,11 +13,7 @@ console.log(index.search('CoreDNS answers slowly', 2).map((h) => h.runbookId).jo
 
 describe('runbook retrieval order', () => {
   it('breaks score ties by id in the same order whatever the locale', () => {
-    const tsx = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
-
-    const runs = ['en_US.UTF-8', 'et_EE.UTF-8'].map((lang) => spawnSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', SCRIPT], {
-      encoding: 'utf8', env: { ...process.env, LANG: lang, LC_ALL: lang },
-    }));
+    const runs = runUnderLocales(SCRIPT);
 
     expect(runs.map((run) => run.stderr)).toEqual(['', '']);
     expect(runs.map((run) => run.stdout.trim())).toEqual(['tallinn zebra', 'tallinn zebra']);

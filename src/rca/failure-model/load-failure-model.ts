@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument } from 'yaml';
 import { describeIssues } from '../../core/config/format-issues.js';
 import { ConfigError } from '../../core/errors.js';
+import { parseYamlLocated } from '../../core/parse-yaml-as.js';
 import { FailureModel, type LoadedFailureModel } from './failure-model-schema.js';
 
 const FILE_NAME = 'failure-model.yaml';
@@ -19,23 +19,8 @@ export function defaultFailureModelPath(): string {
 
 /** Parses and validates failure-model YAML text; throws ConfigError naming each bad field and its line. */
 export function parseFailureModel(text: string, path = FILE_NAME): LoadedFailureModel {
-  const lineCounter = new LineCounter();
-  // prettyErrors off: the line is named in front, as for a bad field, not inside yaml's own wording
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    throw new ConfigError(`${path}:${lineCounter.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split('\n')[0]}`, { cause: e });
-  }
-  const data: unknown = doc.toJS();
+  const { data, lineOf } = parseYamlLocated(text, path);
   const result = FailureModel.safeParse(data);
-  // the line of the value at a path, else of its nearest ancestor
-  const lineOf = (at: readonly PropertyKey[]): number => {
-    for (let n = at.length; n > 0; n--) {
-      const node = doc.getIn(at.slice(0, n), true) as { range?: number[] } | undefined;
-      if (node?.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return 1;
-  };
   if (!result.success) {
     // the schema's own messages are sentences (`etcd.x must start with "coredns."`)
     const problems = describeIssues(result.error.issues, FailureModel, data, { ownMessages: 'sentence' });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { parseYamlLocated } from '../../../core/parse-yaml-as.js';
 import { describeIssues } from '../../../core/config/format-issues.js';
 import { ConfigError, NotFoundError } from '../../../core/errors.js';
 import { DEFAULT_DEPENDENCIES } from '../../../fleet/dependencies.js';
@@ -52,18 +52,7 @@ function checkUnique(path: string, rows: Row[]): void {
 
 function parseYaml(path: string): Row[] {
   const text = read(path);
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  if (doc.errors.length) throw new ConfigError(`${path}:${doc.errors[0].linePos?.[0].line ?? 1}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-  // the line of the node at `path`, or of its nearest parent when the key is missing
-  const lineOf = (at: readonly PropertyKey[]): number => {
-    for (let p = [...at]; ; p = p.slice(0, -1)) {
-      const node = doc.getIn(p, true) as { range?: number[] } | undefined;
-      if (node?.range) return lc.linePos(node.range[0]).line;
-      if (p.length === 0) return 1;
-    }
-  };
-  const data: unknown = doc.toJS();
+  const { data, lineOf } = parseYamlLocated(text, path);
   const parsed = InventoryFile.safeParse(data);
   if (parsed.success) return parsed.data.clusters.map((cluster, i) => ({ cluster, line: lineOf(['clusters', i]) }));
   // an unknown field's path ends in its key, so it is named on its own line, not the cluster's first
