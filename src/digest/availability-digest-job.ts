@@ -161,7 +161,7 @@ async function analyseGroups(store: Store, ctx: JobContext, run: { toAnalyse: Br
     })),
     ...past.filter(({ group }) => earlier.has(group.id)).map(({ group, brief }) => attempt(group, async () => {
       const propose = (rca: DigestRcaResult) => proposeWhileSymptomPresent(group, rca, groupDeps, ctx);
-      const stored = await reuseStoredAnalysis(group, { store, nowMs: ctx.clock.nowMs(), runbooksUrl: groupDeps.runbooksUrl, brief, propose });
+      const stored = await reuseStoredAnalysis(group, { store, nowMs: ctx.clock.nowMs(), runbooksUrl: groupDeps.runbooksUrl, brief, catalog: groupDeps.knowledge.safeOperations, propose });
       if (!stored.ok) return void ctx.logger.warn({ day: groupDeps.day, groupId: group.id, reason: stored.reason }, 'digest stored analysis not reused');
       reused.set(group.id, stored.analysed);
     })),

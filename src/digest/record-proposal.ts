@@ -3,7 +3,7 @@ import type { ProposalRow, Store } from '../adapters/store/types.js';
 import type { SafeOperationCatalog } from '../remediation/catalog/index.js';
 import { checkAgainstCatalog, withDefaults } from '../remediation/proposals/create-proposal.js';
 import { saveProposalContext } from '../remediation/proposals/proposal-context.js';
-import { proposalId, shortId } from '../remediation/proposals/proposal-id.js';
+import { proposalId, shortId, type ProposalContent } from '../remediation/proposals/proposal-id.js';
 import type { DigestProposalView } from './digest-model.js';
 import type { DigestRcaResult } from './rca-contract.js';
 
@@ -35,15 +35,10 @@ export async function recordProposal(rca: DigestRcaResult, deps: RecordProposalD
   const op = checkAgainstCatalog(deps.catalog, { operation: rca.operation.id, target, params: rca.operation.params });
   const params = withDefaults(op, rca.operation.params);
   const content = { groupId: rca.groupId, operation: op.id, target, params };
-  let round = 0;
-  let previous: ProposalRow | undefined;
-  for (;;) {
-    const stored = await deps.store.proposals.get(proposalId({ ...content, round }));
-    if (!stored) break;
-    if (stored.state !== 'expired' || round + 1 >= MAX_PROPOSAL_ROUNDS) return { view: proposalView(stored, deps.nowMs), created: false };
-    previous = stored;
-    round++;
-  }
+  const latest = await latestRound(deps.store, content);
+  if (latest && (latest.row.state !== 'expired' || latest.round + 1 >= MAX_PROPOSAL_ROUNDS)) return { view: proposalView(latest.row, deps.nowMs), created: false };
+  const previous = latest?.row;
+  const round = latest ? latest.round + 1 : 0;
   const row: ProposalRow = {
     id: proposalId({ ...content, round }), groupId: rca.groupId, operation: op.id, cluster: target.cluster,
     target: target as unknown as Record<string, unknown>, params, risk: op.risk, state: 'proposed',
@@ -64,7 +59,29 @@ export async function recordProposal(rca: DigestRcaResult, deps: RecordProposalD
   return { view: proposalView(stored, deps.nowMs), created };
 }
 
-/** A stored proposal as the digest shows it (its state now). */
+/**
+ * The latest stored round of the RCA's operation (the row recordProposal would show or follow with a
+ * new round), or undefined when none is stored. Throws as recordProposal does when the catalog refuses it.
+ */
+export async function latestProposalRound(rca: DigestRcaResult, deps: { store: Store; catalog: SafeOperationCatalog }): Promise<ProposalRow | undefined> {
+  if (!rca.operation) return undefined;
+  const target = { ...rca.operation.target } as OperationTarget;
+  const op = checkAgainstCatalog(deps.catalog, { operation: rca.operation.id, target, params: rca.operation.params });
+  return (await latestRound(deps.store, { groupId: rca.groupId, operation: op.id, target, params: withDefaults(op, rca.operation.params) }))?.row;
+}
+
+/** Rounds are stored one after another from 0 (a new one only once the one before expired). */
+async function latestRound(store: Store, content: Omit<ProposalContent, 'round'>): Promise<{ row: ProposalRow; round: number } | undefined> {
+  let latest: { row: ProposalRow; round: number } | undefined;
+  for (let round = 0; round < MAX_PROPOSAL_ROUNDS; round++) {
+    const row = await store.proposals.get(proposalId({ ...content, round }));
+    if (!row) break;
+    latest = { row, round };
+    if (row.state !== 'expired') break;
+  }
+  return latest;
+}
+
 /**
  * A proposal as the digest shows it at `nowMs`: one still `proposed` past its expiry (the proposals job
  * has not closed it yet) shows as `expired`, since an approval after expiry is refused; "approve in this

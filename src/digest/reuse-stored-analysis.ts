@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { ProposalRow, Store } from '../adapters/store/types.js';
 import { describeIssues } from '../core/config/format-issues.js';
+import { SafetyViolationError } from '../core/errors.js';
 import type { Narrative } from '../rca/narrative/llm-narrative.js';
+import type { SafeOperationCatalog } from '../remediation/catalog/index.js';
 import { runbookUrl, type AnalysedGroup, type ProposalStep } from './analyse-digest-group.js';
 import { buildGroupView, type DigestGroupBrief } from './digest-model.js';
 import type { DigestRcaResult, DigestIncidentGroup } from './rca-contract.js';
-import { proposalView } from './record-proposal.js';
+import { latestProposalRound, proposalView } from './record-proposal.js';
 import { storedModelNarrative } from './stored-narrative.js';
 import { templateNextSteps } from './template-narrative.js';
 import { isSuperseded } from './supersede-groups.js';
@@ -48,6 +50,8 @@ export interface ReuseDeps {
   runbooksUrl?: string;
   /** The group's brief (inDigestOrder measured it); else measured here. */
   brief?: DigestGroupBrief;
+  /** The safe-operation catalog: a later round of an expired proposal is found as recordProposal finds it. */
+  catalog?: SafeOperationCatalog;
   /** The proposal step of an analysed group (proposeWhileSymptomPresent), for an RCA whose proposal expired or was never recorded. */
   propose?(rca: DigestRcaResult): Promise<ProposalStep>;
 }
@@ -78,7 +82,7 @@ export async function reuseStoredAnalysis(group: DigestIncidentGroup, deps: Reus
   const ledger = await deps.store.evidence.get([...ids]);
   if (ledger.length < ids.size) return { ok: false, reason: `${ids.size - ledger.length} of the ${ids.size} evidence rows of run ${row.runId} are gone` };
   const rca = body.rca as unknown as DigestRcaResult;
-  const stored = body.proposalId ? await deps.store.proposals.get(body.proposalId) : undefined;
+  const stored = await currentProposal(rca, body.proposalId, deps);
   const { proposal, symptom } = deps.propose && mayProposeAgain(rca, stored) ? await deps.propose(rca) : { proposal: stored && proposalView(stored, deps.nowMs), symptom: body.symptom };
   // next steps are the template's for the proposal as it stands now, as for an analysed group (narrateGroup)
   const nextSteps = templateNextSteps({ group, rca, ledger, proposal });
@@ -88,6 +92,24 @@ export async function reuseStoredAnalysis(group: DigestIncidentGroup, deps: Reus
   });
   if (view.runbook && deps.runbooksUrl) view.runbook = { ...view.runbook, url: runbookUrl(deps.runbooksUrl, view.runbook) };
   return { ok: true, analysed: { view, narration: row.engine === 'template' ? 'template' : 'reused' }, fromRunId: row.runId };
+}
+
+/**
+ * The RCA row's proposal, or the round after it when that expired and a later run of the day proposed
+ * again (the RCA row is not rewritten, so it still names the expired one). Without this, each rerun
+ * repeated the symptom check, and once the symptom had gone showed no proposal while the new round
+ * was still open in the thread. With no catalog, or one that refuses the operation now, the row's own.
+ */
+async function currentProposal(rca: DigestRcaResult, id: string | undefined, deps: ReuseDeps): Promise<ProposalRow | undefined> {
+  const stored = id ? await deps.store.proposals.get(id) : undefined;
+  if (stored?.state !== 'expired' || !deps.catalog) return stored;
+  let latest: ProposalRow | undefined;
+  try {
+    latest = await latestProposalRound(rca, { store: deps.store, catalog: deps.catalog });
+  } catch (err) {
+    if (!(err instanceof SafetyViolationError)) throw err;
+  }
+  return latest ?? stored;
 }
 
 /**

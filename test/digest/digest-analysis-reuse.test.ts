@@ -271,7 +271,8 @@ describe('a reused group\'s incident rows and proposal', () => {
     expect(rows.map((p) => p.state).sort()).toEqual(['expired', 'proposed']);
     const next = rows.find((p) => p.state === 'proposed')!;
     expect(again.collected).toEqual(['g-5', 'g-4']);
-    expect(metrics.requests.map((r) => [r.component, r.clusters])).toEqual([['comp-2', ['c-eu-west-1-0002']], ['comp-2', ['c-eu-west-1-0002']]]);
+    // one symptom check, by the second run: the third finds the open round and shows it as it stands
+    expect(metrics.requests.map((r) => [r.component, r.clusters])).toEqual([['comp-2', ['c-eu-west-1-0002']]]);
     expect(second.summary).toMatchObject({ reusedAnalyses: 3, proposals: 1 });
     const reply = JSON.stringify(replyOf(h, 'g-2')?.blocks);
     expect(reply).toContain(`\`${next.id.slice(0, 8)}\``);
@@ -286,6 +287,29 @@ describe('a reused group\'s incident rows and proposal', () => {
     expect(doc(h).replaceAll(third.runId, 'RUN')).toBe(shown.doc);
     expect(messages(h).map((m) => [keyOf(m), m.ts, JSON.stringify(m.blocks).replaceAll(third.runId, 'RUN')])).toEqual(shown.replies);
     expect(await h.store.proposals.list({ groupId: 'g-2' })).toEqual(rows);
+  });
+
+  it('keeps showing the new round a rerun proposed, with no symptom check, after the symptom went', async () => {
+    h = await harness({ findings: FINDINGS, clusterCount: 9, metrics: constantMetrics(() => 0.9) });
+    await digest(h, 5, { engine: countingEngine().engine });
+    const [expired] = await h.store.proposals.list({ groupId: 'g-2' });
+    await transitionProposal(h.store, expired, 'expired', h.clock.nowMs(), { actor: 'fleetops' });
+    await digest(h, 2, { engine: countingEngine().engine });
+    const next = (await h.store.proposals.list({ groupId: 'g-2' })).find((p) => p.state === 'proposed')!;
+    // the symptom recovers while the new round is open in the thread
+    const metrics = constantMetrics(() => 1);
+    h.deps.metrics = () => metrics;
+
+    const { summary } = await digest(h, 2, { engine: countingEngine().engine });
+
+    // before: the RCA row still named the expired round, so the rerun checked the symptom again and showed no proposal
+    expect(metrics.requests).toEqual([]);
+    expect(summary).toMatchObject({ reusedAnalyses: 3, proposals: 1 });
+    const reply = JSON.stringify(replyOf(h, 'g-2')?.blocks);
+    expect(reply).toContain(`\`${next.id.slice(0, 8)}\`: rollout-restart on Deployment kube-system/coredns in c-eu-west-1-0002, risk low, proposed, expires`);
+    expect(reply).not.toContain('No proposal');
+    expect(doc(h)).toContain(`Next: Review proposal ${next.id.slice(0, 8)}:`);
+    expect((await h.store.proposals.list({ groupId: 'g-2' })).map((p) => [p.id, p.state]).sort()).toEqual([[expired.id, 'expired'], [next.id, 'proposed']].sort());
   });
 
   it('shows no proposal for a reused group whose proposal expired after the symptom went, and says why', async () => {
