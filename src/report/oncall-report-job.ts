@@ -62,7 +62,8 @@ export interface OncallReportSummary {
   startMs: number;
   endMs: number;
   alertEpisodes: number;
-  previousAlertEpisodes: number;
+  /** Absent when the alert history does not reach back to last week (no figure, not 0). */
+  previousAlertEpisodes?: number;
   /** False when the alert history could not be read: the two counts above are then no data, not zeros. */
   alertsAvailable: boolean;
   incidents?: number;
@@ -99,10 +100,13 @@ async function gather(deps: OncallReportDeps, ctx: JobContext, week: ReportWeek,
   // Episodes count in the week they started in, which needs only whether one started before the range;
   // the real start shows only as "firing since", and that comes from this week's history when no Alertmanager answers.
   const [episodes, facts] = await Promise.all([
-    part(ctx, 'source:alert-history', unavailable, async () => ({
-      current: await deps.alerts.listEpisodes({ startMs: week.startMs, endMs: week.endMs, lookBack: fromAlertmanager ? 'range' : 'start', abortSignal: ctx.signal }),
-      previous: await deps.alerts.listEpisodes({ ...week.previous, lookBack: 'range', abortSignal: ctx.signal }),
-    })),
+    part(ctx, 'source:alert-history', unavailable, async () => {
+      const current = await deps.alerts.listEpisodes({ startMs: week.startMs, endMs: week.endMs, lookBack: fromAlertmanager ? 'range' : 'start', abortSignal: ctx.signal });
+      // a history that starts after last week's start has no week to compare with: "none last week" would be untrue
+      const from = await deps.alerts.historyStartMs?.(ctx.signal);
+      if (from !== undefined && from > week.previous.startMs) return { current };
+      return { current, previous: await deps.alerts.listEpisodes({ ...week.previous, lookBack: 'range', abortSignal: ctx.signal }) };
+    }),
     part(ctx, 'source:store', unavailable, () => readStoreFacts(deps.store, week)),
   ]);
   const alertnames = [...new Set((episodes?.current ?? []).map((e: AlertEpisode) => e.alertname))];
@@ -185,7 +189,7 @@ export async function oncallReportJob(deps: OncallReportDeps, ctx: JobContext, o
   const chart = posted && await part(ctx, 'sink:slack-chart', unavailable, () => uploadChart(deps, ctx, week.id, renderChartPng(svg), posted));
   ctx.logger.info({ week: week.id, episodes: report.alerts.total, doc: written?.id, slackTs: posted?.ts, highlights: highlights.source }, 'oncall report written');
   const summary: OncallReportSummary = {
-    week: week.id, startMs: week.startMs, endMs: week.endMs, alertEpisodes: report.alerts.total, previousAlertEpisodes: report.alerts.previousTotal,
+    week: week.id, startMs: week.startMs, endMs: week.endMs, alertEpisodes: report.alerts.total, previousAlertEpisodes: report.alerts.previousKnown ? report.alerts.previousTotal : undefined,
     alertsAvailable: report.alertsAvailable, incidents: report.incidents?.length, openInvestigations: report.threads?.open.length, highlights: highlights.source,
     doc: written, slack: posted && { channel: posted.channel, ts: posted.ts, created: posted.created }, chart,
   };

@@ -35,7 +35,7 @@ export function createSimulatedAdapters(fleet: SimulatedFleet): SimulatedAdapter
     logs: { search: async (q) => (q.abortSignal?.throwIfAborted(), fleet.logs(q)) },
     events: { listEvents: async (q) => (q.abortSignal?.throwIfAborted(), fleet.events(q)) },
     changes: { listChanges: async (q) => (q.abortSignal?.throwIfAborted(), fleet.changes(q)) },
-    alerts: { listEpisodes: async (r) => (r.abortSignal?.throwIfAborted(), fleet.alerts(r)) },
+    alerts: { listEpisodes: async (r) => (r.abortSignal?.throwIfAborted(), fleet.alerts(r)), historyStartMs: async () => fleet.rangeMs.startMs },
   };
 }
 

@@ -48,6 +48,7 @@ describe('fleetops report', () => {
 
     expect(formatReportSummary({ ...base, alertsAvailable: false })).toContain('alert episodes: unavailable (the alert history could not be read);');
     expect(formatReportSummary({ ...base, alertEpisodes: 7, previousAlertEpisodes: 3, alertsAvailable: true })).toContain('alert episodes: 7 (last week 3);');
+    expect(formatReportSummary({ ...base, alertEpisodes: 7, previousAlertEpisodes: undefined, alertsAvailable: true })).toContain('alert episodes: 7 (no alert history for last week);');
   });
 
   it('rejects an unknown flag as a usage error', () => {

@@ -18,4 +18,9 @@ export interface AlertHistory {
    * `range`; showing since when an alert fires needs `start`.
    */
   listEpisodes(range: { startMs: number; endMs: number; lookBack?: 'start' | 'range'; abortSignal?: AbortSignal }): Promise<AlertEpisode[]>;
+  /**
+   * The earliest time the source holds alert history for, when it knows it (a simulated fleet's first
+   * step). No episodes before it is no data, not a quiet week. Absent or undefined: not known.
+   */
+  historyStartMs?(signal?: AbortSignal): Promise<number | undefined>;
 }

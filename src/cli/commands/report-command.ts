@@ -6,7 +6,7 @@ import type { Command } from '../command.js';
 import { dataNowMs, runJobCommand } from '../job-runner.js';
 
 export function formatReportSummary(s: OncallReportSummary): string {
-  const alerts = s.alertsAvailable ? `${s.alertEpisodes} (last week ${s.previousAlertEpisodes})` : 'unavailable (the alert history could not be read)';
+  const alerts = s.alertsAvailable ? `${s.alertEpisodes} (${s.previousAlertEpisodes === undefined ? 'no alert history for last week' : `last week ${s.previousAlertEpisodes}`})` : 'unavailable (the alert history could not be read)';
   const lines = [
     `on-call report, week of ${s.week} (${new Date(s.startMs).toISOString()} – ${new Date(s.endMs).toISOString()})`,
     `  alert episodes: ${alerts}; incidents: ${s.incidents ?? 'unavailable'}; open investigations: ${s.openInvestigations ?? 'unavailable'}`,

@@ -11,7 +11,8 @@ export interface DayBucket { date: string; startMs: number; endMs: number }
 
 export interface AlertAnalyticsInput {
   current: readonly AlertEpisode[];
-  previous: readonly AlertEpisode[];
+  /** Last week's episodes; undefined when the alert history does not reach back to last week (nothing to compare with). */
+  previous: readonly AlertEpisode[] | undefined;
   week: { startMs: number; endMs: number; previous: { startMs: number; endMs: number }; days: readonly DayBucket[]; timeZone: string };
   topN: number;
   flappingMinCycles: number;
@@ -32,6 +33,8 @@ export interface FlappingRow { alertname: string; cluster: string; labels: Recor
 
 export interface AlertAnalytics {
   total: number;
+  /** Whether the alert history reaches back to last week: when false, every "last week" figure is 0 and is no figure. */
+  previousKnown: boolean;
   previousTotal: number;
   /** Week-over-week change in percent, rounded to an integer; undefined when last week had none. */
   changePct?: number;
@@ -125,7 +128,7 @@ function previousWeekDays(week: AlertAnalyticsInput['week']): { startMs: number;
 export function analyseAlerts(input: AlertAnalyticsInput): AlertAnalytics {
   const { week } = input;
   const current = input.current.filter((e) => inRange(e, week));
-  const previous = input.previous.filter((e) => inRange(e, week.previous));
+  const previous = (input.previous ?? []).filter((e) => inRange(e, week.previous));
   // Sources differ on episodes still firing at the end (Prometheus clips them): measure within the week.
   const clip = (e: AlertEpisode) => Math.max(0, Math.min(e.endMs, week.endMs) - e.startMs);
   const previousDays = previousWeekDays(week);
@@ -139,6 +142,7 @@ export function analyseAlerts(input: AlertAnalyticsInput): AlertAnalytics {
   const rules = ruleRows(current, previous, clip);
   return {
     total: current.length,
+    previousKnown: input.previous !== undefined,
     previousTotal: previous.length,
     changePct: previous.length === 0 ? undefined : Math.round(((current.length - previous.length) / previous.length) * 100),
     byDay,

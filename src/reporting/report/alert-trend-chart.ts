@@ -38,7 +38,7 @@ function severities(a: AlertAnalytics): string[] {
 export function alertTrendSvg(a: AlertAnalytics, title: string): string {
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
-  const { top, step } = axis(Math.max(1, ...a.byDay.map((d) => Math.max(d.total, d.previous))));
+  const { top, step } = axis(Math.max(1, ...a.byDay.map((d) => Math.max(d.total, a.previousKnown ? d.previous : 0))));
   const y = (v: number) => PAD.top + plotH - (v / top) * plotH;
   const slot = plotW / Math.max(1, a.byDay.length);
   const barW = slot * 0.6;
@@ -60,9 +60,12 @@ export function alertTrendSvg(a: AlertAnalytics, title: string): string {
     }
     out.push(`<text x="${(x + barW / 2).toFixed(1)}" y="${H - PAD.bottom + 16}" ${FONT} font-size="11" text-anchor="middle" fill="#333">${esc(dayLabel(d.date))}</text>`);
   });
-  const pts = a.byDay.map((d, i) => `${(PAD.left + (i + 0.5) * slot).toFixed(1)},${y(d.previous).toFixed(1)}`).join(' ');
-  out.push(`<polyline points="${pts}" fill="none" stroke="#424242" stroke-width="2" stroke-dasharray="6 4"/>`);
-  out.push(legend([...severities(a).map((s) => [colour(s), s] as const), ['#424242', 'last week'] as const]));
+  // no dashed line of zeros when the alert history does not reach back to last week
+  if (a.previousKnown) {
+    const pts = a.byDay.map((d, i) => `${(PAD.left + (i + 0.5) * slot).toFixed(1)},${y(d.previous).toFixed(1)}`).join(' ');
+    out.push(`<polyline points="${pts}" fill="none" stroke="#424242" stroke-width="2" stroke-dasharray="6 4"/>`);
+  }
+  out.push(legend([...severities(a).map((s) => [colour(s), s] as const), ...(a.previousKnown ? [['#424242', 'last week'] as const] : [])]));
   out.push('</svg>');
   return out.join('\n');
 }

@@ -17,7 +17,7 @@ export interface Highlights {
 export function templateHighlights(r: WeeklyReport): string {
   const a = r.alerts;
   const parts = r.alertsAvailable
-    ? [`${plural(a.total, 'alert episode')} fired (${a.previousTotal === 0 ? 'none last week' : `${formatChange(a.total, a.previousTotal)} on last week's ${a.previousTotal}`}) on ${plural(a.clustersAffected, 'cluster')}.`]
+    ? [`${plural(a.total, 'alert episode')} fired (${!a.previousKnown ? 'no alert history for last week' : a.previousTotal === 0 ? 'none last week' : `${formatChange(a.total, a.previousTotal)} on last week's ${a.previousTotal}`}) on ${plural(a.clustersAffected, 'cluster')}.`]
     : ['The alert history could not be read: no alert figures this week.'];
   if (a.noisiest[0]) parts.push(`The noisiest rule was ${a.noisiest[0].alertname} with ${plural(a.noisiest[0].episodes, 'episode')}.`);
   if (a.flapping.length) parts.push(`${plural(a.flapping.length, 'alert series', 'alert series')} flapped.`);
@@ -81,7 +81,7 @@ export function ungroundedNumbers(text: string, pool: ReportNumbers): string[] {
 export function highlightFacts(r: WeeklyReport): Record<string, unknown> {
   return {
     week: { start: r.week.id, timeZone: r.week.timeZone },
-    alerts: !r.alertsAvailable ? 'unavailable' : { total: r.alerts.total, previousTotal: r.alerts.previousTotal, changePct: r.alerts.changePct, clustersAffected: r.alerts.clustersAffected,
+    alerts: !r.alertsAvailable ? 'unavailable' : { total: r.alerts.total, previousTotal: r.alerts.previousKnown ? r.alerts.previousTotal : 'no alert history for last week', changePct: r.alerts.changePct, clustersAffected: r.alerts.clustersAffected,
       noisiest: r.alerts.noisiest.slice(0, 5).map((n) => ({ alertname: n.alertname, episodes: n.episodes, clusters: n.clusters })),
       flapping: r.alerts.flapping.slice(0, 5).map((f) => ({ alertname: f.alertname, cluster: f.cluster, cycles: f.cycles })),
       tuningCandidates: r.tuningChecked.threads ? r.tuningCandidates.slice(0, 5).map((t) => ({ alertname: t.alertname, episodes: t.episodes })) : 'unavailable' },

@@ -27,17 +27,20 @@ export function reportTitle(r: WeeklyReport): string {
 function alertBlocks(r: WeeklyReport, links: ReportLinks, chartSvg: string): DocBlock[] {
   if (!r.alertsAvailable) return [h2('Alerts'), p('Unavailable (see Data sources).')];
   const a = r.alerts;
-  const change = a.previousTotal === 0 ? 'no episodes last week to compare with' : `${formatChange(a.total, a.previousTotal)} on last week's ${a.previousTotal}`;
+  const change = !a.previousKnown ? 'the alert history does not reach back to last week: nothing to compare with'
+    : a.previousTotal === 0 ? 'no episodes last week to compare with' : `${formatChange(a.total, a.previousTotal)} on last week's ${a.previousTotal}`;
+  // without last week's history its columns would be zeros that are no figures
+  const known = a.previousKnown;
   return [
     h2('Alerts'),
     p(`${a.total} alert episodes started on ${a.clustersAffected} clusters (${change}); ${formatMinutes(a.firingMinutes)} of firing in all.`),
-    { kind: 'image', alt: `Alert episodes per day, ${dayLabel(r.week.days[0].date)} to ${dayLabel(r.week.days[6].date)}, by severity, with last week dashed`, svg: chartSvg },
-    { kind: 'table', header: ['Day', 'Episodes', 'Last week'], rows: a.byDay.map((d) => cells(dayLabel(d.date), d.total, d.previous)) },
+    { kind: 'image', alt: `Alert episodes per day, ${dayLabel(r.week.days[0].date)} to ${dayLabel(r.week.days[6].date)}, by severity${known ? ', with last week dashed' : ''}`, svg: chartSvg },
+    { kind: 'table', header: known ? ['Day', 'Episodes', 'Last week'] : ['Day', 'Episodes'], rows: a.byDay.map((d) => cells(dayLabel(d.date), d.total, ...(known ? [d.previous] : []))) },
     { kind: 'heading', level: 3, text: 'Top alerts' },
     ...(a.rules.length > a.noisiest.length ? [p(`${a.rules.length} alert rules fired; the ${a.noisiest.length} with the most episodes (ties by name):`)] : []),
     a.noisiest.length === 0 ? p('No alert fired this week.') : {
-      kind: 'table', header: ['Alert', 'Episodes', 'Last week', 'Change', 'Clusters', 'Severity', 'Median duration'],
-      rows: a.noisiest.map((n) => cells(linked(n.alertname, links.alert?.(n.alertname)), n.episodes, n.previousEpisodes, formatChange(n.episodes, n.previousEpisodes), n.clusters, n.severity, formatMinutes(n.medianMinutes))),
+      kind: 'table', header: known ? ['Alert', 'Episodes', 'Last week', 'Change', 'Clusters', 'Severity', 'Median duration'] : ['Alert', 'Episodes', 'Clusters', 'Severity', 'Median duration'],
+      rows: a.noisiest.map((n) => cells(linked(n.alertname, links.alert?.(n.alertname)), n.episodes, ...(known ? [n.previousEpisodes, formatChange(n.episodes, n.previousEpisodes)] : []), n.clusters, n.severity, formatMinutes(n.medianMinutes))),
     },
     { kind: 'heading', level: 3, text: 'By severity and cluster' },
     { kind: 'table', header: ['Severity', 'Episodes'], rows: a.bySeverity.map((s) => cells(s.severity, s.episodes)) },

@@ -20,7 +20,7 @@ export function reportSlackMessage(r: WeeklyReport, highlights: Highlights, docU
     header(reportTitle(r)),
     section(escapeSlackText(highlights.text), { docUrl }),
     fields([
-      ['Alert episodes', r.alertsAvailable ? `${a.total} (${a.previousTotal === 0 && a.total > 0 ? 'none last week' : `${escapeSlackText(formatChange(a.total, a.previousTotal))} week over week`})` : 'unavailable'],
+      ['Alert episodes', r.alertsAvailable ? `${a.total} (${!a.previousKnown ? 'no history for last week' : a.previousTotal === 0 && a.total > 0 ? 'none last week' : `${escapeSlackText(formatChange(a.total, a.previousTotal))} week over week`})` : 'unavailable'],
       ['Flapping series', r.alertsAvailable ? String(a.flapping.length) : 'unavailable'],
       ['Incidents', r.incidents ? `${r.incidents.length}${r.daysWithoutDigest.length ? ` (no digest yet for ${plural(r.daysWithoutDigest.length, 'day')})` : ''}` : 'unavailable'],
       ['Open investigations', r.threads ? String(r.threads.open.length) : 'unavailable'],

@@ -24,7 +24,8 @@ export interface WeeklyReportInput {
   week: ReportPeriod;
   generatedAtMs: number;
   /** Each source is undefined when it could not be read (named in `unavailable`). */
-  episodes?: { current: AlertEpisode[]; previous: AlertEpisode[] };
+  /** `previous` is undefined when the alert history does not reach back to last week. */
+  episodes?: { current: AlertEpisode[]; previous?: AlertEpisode[] };
   firing?: FiringAlert[];
   threads?: ThreadSummary[];
   /** Groups overlapping the week: alerts during any of them count as grouped; only those started in the week are listed. */
@@ -86,7 +87,7 @@ function tuningCandidates(alerts: AlertAnalytics, acted: ReadonlySet<string>): T
 export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
   const { week, options } = input;
   const current = (input.episodes?.current ?? []).filter(startedIn(week));
-  const alerts = analyseAlerts({ current, previous: input.episodes?.previous ?? [], week, topN: options.topN, flappingMinCycles: options.flappingMinCycles });
+  const alerts = analyseAlerts({ current, previous: input.episodes ? input.episodes.previous : [], week, topN: options.topN, flappingMinCycles: options.flappingMinCycles });
   const incidents = input.incidents ?? [];
   // the store lists groups overlapping the week: one crossing a handoff is listed (and its RCA counted) in the week it started
   const started = incidents.filter(startedIn(week));

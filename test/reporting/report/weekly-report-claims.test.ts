@@ -9,7 +9,8 @@ import type { ChatMessage } from '../../../src/adapters/chat/types.js';
 import type { FeedbackRow, ProposalRow, ProposalState } from '../../../src/adapters/store/types.js';
 import { resolveReportWeek } from '../../../src/report/report-week.js';
 import { renderMarkdown } from '../../../src/reporting/render-markdown.js';
-import { templateHighlights } from '../../../src/reporting/report/highlights.js';
+import { alertTrendSvg } from '../../../src/reporting/report/alert-trend-chart.js';
+import { highlightFacts, templateHighlights } from '../../../src/reporting/report/highlights.js';
 import { summariseThread } from '../../../src/reporting/report/oncall-threads.js';
 import { reportDocModel } from '../../../src/reporting/report/report-doc.js';
 import { reportSlackMessage } from '../../../src/reporting/report/report-slack.js';
@@ -127,6 +128,27 @@ describe('weekly report empty and partly read weeks', () => {
 
     expect(highlights).toContain('1 alert episode fired (none last week) on 1 cluster.');
     expect(slack).toContain('*Alert episodes*\\n1 (none last week)');
+  });
+
+  it('does not call last week quiet when the alert history does not reach back to it: no "none last week", no last-week columns or line', () => {
+    const r = build({ episodes: { current: [ep('KubeJobFailed', 'c1', 0), ep('KubeJobFailed', 'c2', 1)] } });
+    const { md, slack, highlights } = render(r);
+    const svg = alertTrendSvg(r.alerts, 'chart');
+
+    // before: "2 alert episodes fired (none last week)", a Last week column of zeros and a dashed line at 0
+    expect(r.alerts.previousKnown).toBe(false);
+    expect(highlights).toContain('2 alert episodes fired (no alert history for last week) on 2 clusters.');
+    expect(slack).toContain('*Alert episodes*\\n2 (no history for last week)');
+    expect(md).toContain('(the alert history does not reach back to last week: nothing to compare with)');
+    expect(md).not.toMatch(/none last week|Last week|last week dashed/);
+    expect(md).toContain('| Alert | Episodes | Clusters | Severity | Median duration |');
+    expect(svg).not.toContain('<polyline');
+    expect(svg).not.toContain('last week');
+    expect(highlightFacts(r).alerts).toMatchObject({ total: 2, previousTotal: 'no alert history for last week' });
+    // a history that reaches back and holds no episode is a quiet week
+    const quiet = build({ episodes: { current: [ep('KubeJobFailed', 'c1', 0)], previous: [] } });
+    expect(render(quiet).md).toContain('| Alert | Episodes | Last week | Change | Clusters | Severity | Median duration |');
+    expect(alertTrendSvg(quiet.alerts, 'chart')).toContain('<polyline');
   });
 
   it('names the days no digest is stored for, in the document, the Slack message and the highlights', () => {
