@@ -8,11 +8,12 @@ import { describeTarget, withinLastHour, type Guardrail } from './guard-context.
 export const changeFreeze: Guardrail = async (g) => {
   const { cluster } = g.req.target;
   const env = g.state.cluster?.environment;
+  // an empty list is the default (all), as activeChangeFreeze reads it: never "none"
   const hit = g.state.freezeWindows.find((w) => Date.parse(w.startsAt) <= g.state.nowMs && g.state.nowMs < Date.parse(w.endsAt)
-    && (!w.clusters || w.clusters.includes(cluster))
-    && (!w.environments || env === undefined || w.environments.includes(env)));
+    && (!w.clusters?.length || w.clusters.includes(cluster))
+    && (!w.environments?.length || env === undefined || w.environments.includes(env)));
   if (!hit) return undefined;
-  const unknown = hit.environments && env === undefined ? ` (it covers ${hit.environments.join(', ')}, and the environment of ${cluster} is unknown)` : '';
+  const unknown = hit.environments?.length && env === undefined ? ` (it covers ${hit.environments.join(', ')}, and the environment of ${cluster} is unknown)` : '';
   return `change freeze until ${hit.endsAt}: ${hit.reason}${unknown}`;
 };
 
