@@ -47,15 +47,26 @@ export interface ParsedThread {
   refused: RefusedReply[];
 }
 
-/** `approve <id8>` or `reject <id8> <reason>`, optionally after a mention; the whole message, nothing before (an approval with text after the id is refused). */
-const COMMAND = /^\s*(?:<@([A-Z0-9]+)>\s*)?(approve|reject)\s+([0-9a-f]{8,64})\b\s*([\s\S]*)$/i;
+/**
+ * `approve <id8>` or `reject <id8> <reason>`, optionally after a mention (`<@U…>`, or `<@U…|name>` as some
+ * clients send it); the whole message, nothing before (an approval with text after the id is refused).
+ */
+const COMMAND = /^\s*(?:<@([A-Z0-9]+)(?:\|[^>]*)?>\s*)?(approve|reject)\s+([0-9a-f]{8,64})\b\s*([\s\S]*)$/i;
+/**
+ * A rejection anywhere in a reply ("No, reject abcd1234: the node is draining"): read in the safe
+ * direction, where an approval must be the whole message. Not after a backtick, so fleetops' own
+ * instructions ("reply `reject abcd1234 <reason>`"), and a person quoting them, are no rejection.
+ */
+const REJECTION = /(?:^|[^\w`])reject\s+([0-9a-f]{8,64})\b/i;
 
 interface Command { decision: 'approve' | 'reject'; idPrefix: string; rest: string; mention?: string }
 
+/** The reply's command (see COMMAND), or a rejection within it (see REJECTION; its reason is the whole reply). */
 export function parseCommand(text: string): Command | undefined {
   const m = COMMAND.exec(text);
-  if (!m) return undefined;
-  return { decision: m[2].toLowerCase() as Command['decision'], idPrefix: m[3].toLowerCase(), rest: m[4].trim(), ...(m[1] ? { mention: m[1].toUpperCase() } : {}) };
+  if (m) return { decision: m[2].toLowerCase() as Command['decision'], idPrefix: m[3].toLowerCase(), rest: m[4].trim(), ...(m[1] ? { mention: m[1].toUpperCase() } : {}) };
+  const r = REJECTION.exec(text);
+  return r ? { decision: 'reject', idPrefix: r[1].toLowerCase(), rest: text.trim() } : undefined;
 }
 
 /** Subtypes a person's own reply can carry ("also send to channel"); only a rejection is read from one. */

@@ -23,6 +23,16 @@ describe('parseCommand', () => {
     ['approve abcdef0', undefined],
     ['approved abcdef01', undefined],
     ['log: ERROR approve abcdef01', undefined],
+    // a labelled mention, as some clients send it (before: no command at all)
+    ['<@UFLEETOPS|fleetops> approve abcdef01', { decision: 'approve', idPrefix: 'abcdef01', rest: '', mention: 'UFLEETOPS' }],
+    ['<@ualice|Alice> reject abcdef01 not during the batch', { decision: 'reject', idPrefix: 'abcdef01', rest: 'not during the batch', mention: 'UALICE' }],
+    // a rejection within a reply is read in the safe direction (before: ignored, and the approvals ran it)
+    ['No, reject abcdef01: the node is draining', { decision: 'reject', idPrefix: 'abcdef01', rest: 'No, reject abcdef01: the node is draining' }],
+    ['<@UFLEETOPS> please REJECT ABCDEF01', { decision: 'reject', idPrefix: 'abcdef01', rest: '<@UFLEETOPS> please REJECT ABCDEF01' }],
+    // fleetops' own instructions, and a person quoting them, are no decision
+    ['*To answer, reply in this thread:* `approve abcdef01` or `reject abcdef01 <reason>`.', undefined],
+    ['unreject abcdef01', undefined],
+    ['please approve abcdef01 and reject nothing', undefined],
   ])('%j', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
   });

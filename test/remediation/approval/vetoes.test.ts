@@ -66,6 +66,18 @@ describe('vetoes that must stop an approved proposal before it starts', () => {
     await expectStopped(world, p.id);
   });
 
+  it.each([
+    ['within a sentence', (id8: string) => `No, reject ${id8}: the node is draining`],
+    ['after a labelled mention', (id8: string) => `<@UOTHER|alice> reject ${id8} not during the batch`],
+  ])('a reject %s (before: not read as a command, so the approval ran it)', async (_, text) => {
+    const world = await createWorld();
+    const { p } = await approvedNotStarted(world);
+    await reply(world, p.id, U.onCall2, text(shortId(p.id)));
+
+    expect(await claimExecution(world.deps(), p)).toBeUndefined();
+    await expectStopped(world, p.id);
+  });
+
   it('the proposer (an approver) withdrawing their own proposal', async () => {
     const world = await createWorld();
     const { p } = await approvedNotStarted(world, draft({ context: { ...draft().context, proposer: U.proposer, source: 'human' } }));
