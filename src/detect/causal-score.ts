@@ -144,6 +144,8 @@ export class CausalScorer {
   private readonly warmupRows: number;
   private readonly seasonWeight: number;
   private readonly seasonGate: number;
+  /** 1 / seasonGate when exact (a power of two, as the default 0.25), else 0: a multiply then gives the division's bits. */
+  private readonly seasonGateInv: number;
   private readonly spatialTolerance: number;
   private readonly holdFrac: number;
   private readonly shortRecordTol: number;
@@ -177,8 +179,8 @@ export class CausalScorer {
   /** The range of short means seen (from shortSpan rows on) and rows since it last widened (see shortRecordTol). */
   private shortHi = -Infinity; private shortLo = Infinity; private sinceShortRecord = 0;
   /**
-   * The value being pushed and surprise()'s answer, handed over in fields: surprise() and learn()
-   * are too large to inline, and a double passed to or returned from a call that is not inlined is
+   * The value being pushed and advance()'s largest deviation, handed over in fields: advance() is
+   * too large to inline, and a double passed to or returned from a call that is not inlined is
    * boxed (two heap numbers per sample, ~32 bytes: 3 MB of garbage per 100,000 samples).
    */
   private x = NaN; private best = NaN;
@@ -207,6 +209,7 @@ export class CausalScorer {
     this.warmupRows = this.params.warmupRows;
     this.seasonWeight = this.params.seasonWeight;
     this.seasonGate = this.params.seasonGate;
+    this.seasonGateInv = exactInverse(this.seasonGate);
     this.spatialTolerance = this.params.spatialTolerance;
     this.holdFrac = this.params.holdFrac;
     this.shortRecordTol = this.params.shortRecordTol;
@@ -326,14 +329,9 @@ export class CausalScorer {
       return;
     }
     this.x = x;
-    let best = 0;
-    // a feature scores once warmupRows of its own values are recorded (the first two rows have none)
-    if (this.n >= 2) {
-      this.surprise(this.n >= this.warmupRows + 2);
-      best = this.best;
-    }
     const mean = this.mean;
-    this.learn();
+    this.advance();
+    const best = this.best;
     if (this.n <= this.warmupRows) {
       this.out = 0;
       return;
@@ -381,7 +379,7 @@ export class CausalScorer {
    * Whether the alarm just scored came from the first difference alone: it leads the deviations, the
    * value itself is within its quantile, this time yesterday was no different (a one-row spike on a
    * daily cycle is still news), and no new context or record value raised it. Worked out only for
-   * alarms, from the ratios surprise() left behind, to keep the per-sample path as it was.
+   * alarms, from the ratios advance() left behind, to keep the per-sample path as it was.
    */
   private firstDifferenceOnly(surprise: number): boolean {
     const r = this.ratio;
@@ -391,82 +389,54 @@ export class CausalScorer {
   }
 
   /**
-   * Records each standardised deviation in its own histogram and the value's context, and returns
-   * the largest deviation over its calibration quantile (0 while warming up).
+   * One row of this.x: from the third row on, records each standardised deviation in its own
+   * histogram and the value's context and leaves in `best` the largest deviation over its
+   * calibration quantile (0 while warming up); then the winsorised EW updates, so one spike cannot
+   * blow up the scale. One method, not surprise() and learn(): one call per sample instead of two,
+   * and the fields both read are loaded once.
    */
-  private surprise(scoring: boolean): void {
-    const x = this.x;
-    // floor every scale at 1% of the range seen: noise-free series would otherwise divide by ~0
-    const eps = 0.01 * (this.hi - this.lo) + 1e-9 * (Math.abs(this.mean) + 1);
-    const inv = 1 / (this.dev * SQRT_PI_2 + eps);
-    const dv = x - this.mean;
-    const dd = x - this.prev;
-    const ds = this.short + (x - this.short) * this.aShort - this.mean;
-    const z = this.z;
-    z[0] = Math.abs(dv) * inv;
-    z[1] = Math.abs(dd) / (this.dDev * SQRT_PI_2 + eps);
-    // x4 (as tuned): the short mean varies less than the value; this puts its quantile where the bins are fine
-    z[2] = Math.abs(ds) * inv * 4;
-    let features = 3;
-    let mask = scoring ? 7 : 0;
-    const seasonal = this.period > 0 && this.n >= 2 * this.period;
-    if (seasonal) {
-      const r = x - this.season[this.slot];
-      z[SEASON] = (Math.abs(r) / (this.sDev * SQRT_PI_2 + eps)) / 4;
-      features = 4;
-      if (this.n >= 2 * this.period + this.warmupRows) mask |= 1 << SEASON;
-    }
-    const ratio = this.ratio;
-    this.calib.observe(z, features, mask, (this.n & 15) === 0, ratio);
-    let best = max(max(ratio[0], ratio[1]), ratio[2]);
-    if (mask & (1 << SEASON)) best = this.gate(best, ratio[SEASON]);
-    // (max(best, 0) is best; `if (outside) best = max(best, …)` boxed a heap number per sample)
-    // (the short means' range is kept from the start, so shortRecord() runs on every row)
-    const shortRecord = this.shortRecordTol > 0 && this.shortRecord(ds + this.mean);
-    const outside = scoring && (x > this.spatialHi || x < this.spatialLo || shortRecord);
-    best = max(best, outside ? NOVELTY_RATIO : 0);
-    const novel = this.context.push(this.context.band((x - this.lo) * this.rangeInv));
-    const quiet = this.sinceNovel >= this.noveltyQuietRows;
-    this.sinceNovel = novel ? 0 : this.sinceNovel + 1;
-    this.best = scoring && novel && quiet && NOVELTY_RATIO > best ? NOVELTY_RATIO : best;
-  }
-
-  /**
-   * Whether the short mean sm lies beyond the range of short means seen by shortRecordTol of it after a
-   * quiet spell without a new one; then widens that range to sm. Called on every row (when enabled), scored or not.
-   */
-  private shortRecord(sm: number): boolean {
-    const w = this.shortRecordTol * (this.shortHi - this.shortLo);
-    const record = (sm > this.shortHi + w || sm < this.shortLo - w) && this.sinceShortRecord >= this.shortRecordQuietRows;
-    this.sinceShortRecord++;
-    if (this.n >= this.shortSpan) {
-      if (sm > this.shortHi) { this.shortHi = sm; this.sinceShortRecord = 0; }
-      if (sm < this.shortLo) { this.shortLo = sm; this.sinceShortRecord = 0; }
-    }
-    return record;
-  }
-
-  /** Once the seasonal residual scores, a small one damps the others (this time yesterday looked the same) and it joins them. */
-  private gate(best: number, seasonRatio: number): number {
-    const g = this.seasonGate;
-    const gated = g > 0 ? best * min(1, seasonRatio / g) : best;
-    return max(seasonRatio * this.seasonWeight, gated);
-  }
-
-  /** Scale of the context bands (1% wider than the range, like the deviations' floor) and the spatial bounds. */
-  private rangeChanged(): void {
-    const { lo, hi } = this;
-    this.rangeInv = 1 / (1.01 * (hi - lo) + 1e-9 * (Math.abs(lo) + 1));
-    if (this.spatialTolerance <= 0) return;
-    const w = this.spatialTolerance * (hi - lo);
-    this.spatialLo = lo - w;
-    this.spatialHi = hi + w;
-  }
-
-  /** Winsorised EW updates so one spike cannot blow up the scale. */
-  private learn(): void {
+  private advance(): void {
     const x = this.x;
     const n = this.n;
+    // a feature scores once warmupRows of its own values are recorded (the first two rows have none)
+    if (n >= 2) {
+      const scoring = n >= this.warmupRows + 2;
+      // floor every scale at 1% of the range seen: noise-free series would otherwise divide by ~0
+      const eps = 0.01 * (this.hi - this.lo) + 1e-9 * (Math.abs(this.mean) + 1);
+      const inv = 1 / (this.dev * SQRT_PI_2 + eps);
+      const dv = x - this.mean;
+      const dd = x - this.prev;
+      const ds = this.short + (x - this.short) * this.aShort - this.mean;
+      const z = this.z;
+      z[0] = Math.abs(dv) * inv;
+      z[1] = Math.abs(dd) / (this.dDev * SQRT_PI_2 + eps);
+      // x4 (as tuned): the short mean varies less than the value; this puts its quantile where the bins are fine
+      z[2] = Math.abs(ds) * inv * 4;
+      let features = 3;
+      let mask = scoring ? 7 : 0;
+      const seasonal = this.period > 0 && this.n >= 2 * this.period;
+      if (seasonal) {
+        const r = x - this.season[this.slot];
+        z[SEASON] = (Math.abs(r) / (this.sDev * SQRT_PI_2 + eps)) / 4;
+        features = 4;
+        if (this.n >= 2 * this.period + this.warmupRows) mask |= 1 << SEASON;
+      }
+      const ratio = this.ratio;
+      this.calib.observe(z, features, mask, (this.n & 15) === 0, ratio);
+      let best = max(max(ratio[0], ratio[1]), ratio[2]);
+      if (mask & (1 << SEASON)) best = this.gate(best, ratio[SEASON]);
+      // (max(best, 0) is best; `if (outside) best = max(best, …)` boxed a heap number per sample)
+      // (the short means' range is kept from the start, so shortRecord() runs on every row)
+      const shortRecord = this.shortRecordTol > 0 && this.shortRecord(ds + this.mean);
+      const outside = scoring && (x > this.spatialHi || x < this.spatialLo || shortRecord);
+      best = max(best, outside ? NOVELTY_RATIO : 0);
+      const novel = this.context.push(this.context.band((x - this.lo) * this.rangeInv));
+      const quiet = this.sinceNovel >= this.noveltyQuietRows;
+      this.sinceNovel = novel ? 0 : this.sinceNovel + 1;
+      this.best = scoring && novel && quiet && NOVELTY_RATIO > best ? NOVELTY_RATIO : best;
+    } else {
+      this.best = 0;
+    }
     if (n === 0) {
       this.mean = x; this.short = x;
     } else {
@@ -497,6 +467,39 @@ export class CausalScorer {
   }
 
   /**
+   * Whether the short mean sm lies beyond the range of short means seen by shortRecordTol of it after a
+   * quiet spell without a new one; then widens that range to sm. Called on every row (when enabled), scored or not.
+   */
+  private shortRecord(sm: number): boolean {
+    const w = this.shortRecordTol * (this.shortHi - this.shortLo);
+    const record = (sm > this.shortHi + w || sm < this.shortLo - w) && this.sinceShortRecord >= this.shortRecordQuietRows;
+    this.sinceShortRecord++;
+    if (this.n >= this.shortSpan) {
+      if (sm > this.shortHi) { this.shortHi = sm; this.sinceShortRecord = 0; }
+      if (sm < this.shortLo) { this.shortLo = sm; this.sinceShortRecord = 0; }
+    }
+    return record;
+  }
+
+  /** Once the seasonal residual scores, a small one damps the others (this time yesterday looked the same) and it joins them. */
+  private gate(best: number, seasonRatio: number): number {
+    const g = this.seasonGate;
+    const gi = this.seasonGateInv;
+    const gated = g > 0 ? best * min(1, gi > 0 ? seasonRatio * gi : seasonRatio / g) : best;
+    return max(seasonRatio * this.seasonWeight, gated);
+  }
+
+  /** Scale of the context bands (1% wider than the range, like the deviations' floor) and the spatial bounds. */
+  private rangeChanged(): void {
+    const { lo, hi } = this;
+    this.rangeInv = 1 / (1.01 * (hi - lo) + 1e-9 * (Math.abs(lo) + 1));
+    if (this.spatialTolerance <= 0) return;
+    const w = this.spatialTolerance * (hi - lo);
+    this.spatialLo = lo - w;
+    this.spatialHi = hi + w;
+  }
+
+  /**
    * One alarm per event: scores of 0.5 and more are alarms; after one, the next refractoryRows score 0
    * (unless BREAKTHROUGH stronger) and later ones must beat the alarm's linearly decaying peak. Lower
    * scores pass unchanged.
@@ -523,6 +526,14 @@ function max(a: number, b: number): number {
 
 function min(a: number, b: number): number {
   return 0.5 * (a + b - Math.abs(a - b));
+}
+
+/** 1 / g if g is a power of two whose inverse is representable (x * (1 / g) === x / g for every x), else 0. */
+function exactInverse(g: number): number {
+  if (!(g > 0 && g < Infinity)) return 0;
+  const k = Math.round(Math.log2(g));
+  const inv = 2 ** -k;
+  return g === 2 ** k && inv > 0 && inv < Infinity && inv * g === 1 ? inv : 0;
 }
 
 /** Scores a whole series with a fresh scorer. */
