@@ -44,7 +44,7 @@ export const RemediationConfig = z.strictObject({
   /** How long the symptom may take to recover after execution before rolling back. */
   verifyWindowMinutes: z.number().int().min(1).max(24 * 60).default(15),
   leaseTtlSeconds: z.number().int().min(5).max(3600).default(60),
-  /** Attempts for an execution that throws (not a refusal) before it is rolled back. */
+  /** Attempts for an execution that throws (not a refusal), or whose run stopped during it, before it is rolled back. */
   maxExecutionAttempts: z.number().int().min(1).max(10).default(3),
   /**
    * How long an execution (or a rollback) may stay in progress elsewhere (an Argo Workflow Pending

@@ -242,6 +242,13 @@ async function executePhase(run: Run): Promise<ExecutionResult> {
   const attempts = run.cp.attempts + 1;
   // checking again on an operation the last run left in progress is not audited as a new attempt
   const waiting = run.cp.inProgressMessage;
+  // an attempt is counted before it starts: a run that died during it (killed, out of memory, node gone)
+  // left the count without an answer, and without this each later run would start it again
+  if (waiting === undefined && run.cp.attempts >= deps.config.maxExecutionAttempts) {
+    const error = `${run.cp.attempts} attempts ended without a result (each run stopped while the operation ran)`;
+    await audit(run, 'execution.error', { attempt: run.cp.attempts, error });
+    return rollBack(run, `execution kept failing: ${error}`);
+  }
   await save(run, { ...run.cp, attempts, startedAtMs: run.cp.startedAtMs ?? deps.clock.nowMs(), inProgressMessage: undefined });
   if (waiting === undefined) await audit(run, run.cp.ops ? 'execution.resumed' : 'execution.started', { attempt: attempts, checkpoint: run.cp.ops ?? null });
   let outcome: OperationOutcome;
