@@ -82,7 +82,10 @@ export async function claimExecution(deps: RemediationDeps, p: ProposalRow): Pro
   // the thread is read again: a valid `reject` sent after the approvals still stops it (a claim that
   // failed on an earlier run leaves the proposal approved, and the thread is otherwise read only while proposed)
   const post = await findProposalPost(deps.store, p);
-  const policy = post ? await readDecisions(deps, view, post).catch((err: unknown) => (err instanceof ThreadGoneError ? 'gone' as const : Promise.reject(err))) : undefined;
+  // decisions are only ever read from its thread: without a record of its message, neither a deleted
+  // approval nor a later rejection could be seen, so it does not start
+  if (!post) return refuseExecution(deps, view, p, 'its Slack message is not recorded, so its thread cannot be read again for a rejection or a withdrawn approval');
+  const policy = await readDecisions(deps, view, post).catch((err: unknown) => (err instanceof ThreadGoneError ? 'gone' as const : Promise.reject(err)));
   if (policy === 'gone') return expireDeleted(deps, p);
   if (policy?.verdict === 'rejected' && policy.rejection) {
     const { userId, reason, messageTs } = policy.rejection;
@@ -92,7 +95,7 @@ export async function claimExecution(deps: RemediationDeps, p: ProposalRow): Pro
   }
   // an approval deleted from the thread since it was recorded is withdrawn: the stored approvals alone
   // would still let the operation start
-  if (policy && policy.verdict !== 'approved') return refuseExecution(deps, view, p, 'the approvals in its thread no longer satisfy the policy (an approval was deleted, or an approver left the group or allowlist)');
+  if (policy.verdict !== 'approved') return refuseExecution(deps, view, p, 'the approvals in its thread no longer satisfy the policy (an approval was deleted, or an approver left the group or allowlist)');
   if (!(await approvalsStillValid(deps, view))) return refuseExecution(deps, view, p, 'the approvals no longer satisfy the policy (group, allowlist or autonomy changed)');
   if ((await deps.verify(p)) === 'recovered') {
     const closed = await transitionProposal(deps.store, p, 'recovered', deps.clock.nowMs(), { actor: 'fleetops', details: { reason: 'symptom recovered before execution' } });
