@@ -16,6 +16,7 @@ import { auditRefusedToolCalls } from './refused-tool-audit.js';
 import { storedModelNarrative } from './stored-narrative.js';
 import { checkSymptomPresent } from './symptom-check.js';
 import { templateNarrative } from './template-narrative.js';
+import type { GuardrailGate } from '../remediation/proposals/guardrail-gate.js';
 
 export interface GroupRunDeps {
   engine: DigestEngine;
@@ -39,6 +40,8 @@ export interface GroupRunDeps {
   channel: string;
   /** `runbooksUrl`: the link template of a cited runbook. */
   runbooksUrl?: string;
+  /** The guardrails at proposal time (recordProposal); absent: checked at execution only. */
+  guardrails?: GuardrailGate;
 }
 
 export interface AnalysedGroup {
@@ -121,7 +124,11 @@ export async function proposeWhileSymptomPresent(group: DigestIncidentGroup, rca
     symptom: { component: first?.component ?? '*', signal: first?.signal ?? '*' },
   };
   try {
-    const recorded = await recordProposal(rca, { store: deps.store, catalog: deps.knowledge.safeOperations, nowMs: ctx.clock.nowMs(), channel: deps.channel, context });
+    const recorded = await recordProposal(rca, { store: deps.store, catalog: deps.knowledge.safeOperations, nowMs: ctx.clock.nowMs(), channel: deps.channel, context, guardrails: deps.guardrails });
+    if (recorded && 'refused' in recorded) {
+      const why = recorded.refused.map((f) => `${f.guardrail}: ${f.reason}`).join('; ');
+      return { symptom: { present: true, detail: `${rca.operation.id} was refused at proposal time by its guardrails (${why}); act by hand or wait for them to pass` } };
+    }
     return { symptom, proposal: recorded?.view };
   } catch (err) {
     if (ctx.signal.aborted) throw err;

@@ -20,6 +20,7 @@ import type { DigestEngine, DigestIncidentGroup, DigestRcaResult } from './rca-c
 import { analysedEarlier, reuseStoredAnalysis } from './reuse-stored-analysis.js';
 import { summariseSlo } from './slo-summary.js';
 import { supersedeEarlierGroups } from './supersede-groups.js';
+import type { GuardrailGate } from '../remediation/proposals/guardrail-gate.js';
 
 export type DigestDeps = Pick<Adapters, 'config' | 'inventory' | 'metrics' | 'logs' | 'events' | 'changes' | 'chat' | 'docs' | 'store'>;
 
@@ -37,6 +38,8 @@ export interface DigestJobOptions {
   symptomWindowMs?: number;
   /** Groups analysed at once (default 4). */
   concurrency?: number;
+  /** The guardrails a proposal is checked against before it is offered for approval (the CLI wires the proposals job's). */
+  guardrails?: GuardrailGate;
 }
 
 export interface DigestSummary extends Record<string, unknown> {
@@ -213,6 +216,7 @@ async function buildGroupDeps(deps: DigestDeps, store: Store, ctx: JobContext, o
     cap: llm ? createLlmCallCap(Math.min(run.groups, llm.maxCalls)) : undefined,
     dataNowMs: opts.endMs, stepSeconds: deps.config.simulator.stepSeconds,
     symptomWindowMs: opts.symptomWindowMs ?? 15 * 60_000, channel: deps.config.chat.slack.digestChannel, runbooksUrl: deps.config.runbooksUrl,
+    guardrails: opts.guardrails,
   };
 }
 

@@ -1,7 +1,9 @@
 import type { OperationTarget } from '../adapters/cluster-ops/types.js';
 import type { ProposalRow, Store } from '../adapters/store/types.js';
 import type { SafeOperationCatalog } from '../remediation/catalog/index.js';
-import { checkAgainstCatalog, withDefaults } from '../remediation/proposals/create-proposal.js';
+import { checkAgainstCatalog, operationRequest, withDefaults } from '../remediation/proposals/create-proposal.js';
+import type { GuardrailGate, GuardrailVerdict } from '../remediation/proposals/guardrail-gate.js';
+import { auditOnce } from '../remediation/audit/audit-once.js';
 import { saveProposalContext } from '../remediation/proposals/proposal-context.js';
 import { proposalId, shortId, type ProposalContent } from '../remediation/proposals/proposal-id.js';
 import type { DigestProposalView } from './digest-model.js';
@@ -16,6 +18,12 @@ export interface RecordProposalDeps {
   catalog: SafeOperationCatalog;
   nowMs: number;
   channel?: string;
+  /**
+   * The guardrails at proposal time, as for a proposal made by hand (createProposal): one they refuse
+   * (a change freeze, a strategy no bound can hold, too many operations at once) is not offered for
+   * approval only to be refused at execution. Absent: checked at execution only.
+   */
+  guardrails?: GuardrailGate;
   /** What the approval policy needs (autonomy scope, signature, symptom); saved before the row. */
   context?: { environment: string; tier: string; signature: string; runbookId?: string; symptom: { component: string; signal: string } };
 }
@@ -29,7 +37,9 @@ export interface RecordProposalDeps {
  * came back): it is called only while the symptom is present, so the same action is proposed again
  * as a new round with its own id, message and expiry; rejected, recovered and executed proposals stand.
  */
-export async function recordProposal(rca: DigestRcaResult, deps: RecordProposalDeps): Promise<{ view: DigestProposalView; created: boolean } | undefined> {
+export type RecordedProposal = { view: DigestProposalView; created: boolean } | { refused: GuardrailVerdict['failures'] };
+
+export async function recordProposal(rca: DigestRcaResult, deps: RecordProposalDeps): Promise<RecordedProposal | undefined> {
   if (!rca.operation) return undefined;
   const target = { ...rca.operation.target } as OperationTarget;
   const op = checkAgainstCatalog(deps.catalog, { operation: rca.operation.id, target, params: rca.operation.params });
@@ -44,6 +54,17 @@ export async function recordProposal(rca: DigestRcaResult, deps: RecordProposalD
     target: target as unknown as Record<string, unknown>, params, risk: op.risk, state: 'proposed',
     createdAtMs: deps.nowMs, expiresAtMs: deps.nowMs + PROPOSAL_EXPIRY_MS, channel: deps.channel, updatedAtMs: deps.nowMs,
   };
+  if (deps.guardrails) {
+    const verdict = await deps.guardrails.check(op, operationRequest(row), 'proposal', row);
+    if (!verdict.ok) {
+      // once per proposal and set of refusing guardrails: a rerun refused for the same reasons adds nothing
+      await auditOnce(deps.store, `digest-refused:${row.id}:${verdict.failures.map((f) => f.guardrail).sort().join(',')}`, {
+        atMs: deps.nowMs, actor: 'fleetops:availability-digest', action: 'proposal.refused', subject: rca.groupId,
+        details: { operation: row.operation, cluster: row.cluster, target: row.target, source: 'digest', reason: 'guardrail failed at proposal time', proposalId: row.id, failures: verdict.failures },
+      });
+      return { refused: verdict.failures };
+    }
+  }
   // the policy refuses a proposal without its context, so it is written first
   if (deps.context) {
     await saveProposalContext(deps.store, row.id, { proposer: 'fleetops', source: 'rca', rationale: '', ...deps.context }, deps.nowMs);

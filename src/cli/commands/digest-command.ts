@@ -21,7 +21,8 @@ Reruns for the same day edit the document and the Slack messages instead of post
     let summary: DigestSummary | undefined;
     let endMs = 0;
     const result = await runJobCommand('availability-digest', args, io, async (app, adapters, ctx) => {
-      summary = await availabilityDigestJob(adapters, ctx, { day, endMs, engine: createDefaultDigestEngine(), llm: createDigestLlm(app.config, ctx.logger) });
+      const guardrails = (await import('./proposals-wiring.js')).wireGuardrailGate(app, adapters);
+      summary = await availabilityDigestJob(adapters, ctx, { day, endMs, engine: createDefaultDigestEngine(), llm: createDigestLlm(app.config, ctx.logger), guardrails });
       writeFileAtomic(join(app.outDir, 'digest', `summary-${summary.day}.json`), JSON.stringify({ runId: ctx.runId, ...summary }, null, 1));
       return summary;
     }, {

@@ -7,7 +7,7 @@ import { loadSafeOperationCatalog } from '../../remediation/catalog/index.js';
 import { checkGuardrails, createKubeClusterReader, loadFleetAction, OPERATION_STATES, recentOperationsFrom, type GuardrailState } from '../../remediation/guardrails/index.js';
 import type { ProposalsJobDeps } from '../../remediation/proposals-job.js';
 import { loadClusterRegistry } from '../../remediation/registry/cluster-registry-file.js';
-import { createGuardrailGate, type SymptomStatus } from '../../remediation/proposals/index.js';
+import { createGuardrailGate, type GuardrailGate, type SymptomStatus } from '../../remediation/proposals/index.js';
 import type { RemediationConfig } from '../../remediation/remediation-config.js';
 import { configCatalog } from '../../signals/catalog.js';
 import { isSuperseded } from '../../digest/supersede-groups.js';
@@ -87,6 +87,11 @@ function rcaFeedbackSubjects(adapters: Adapters, sinceMs: () => number) {
 function splitExternalId(id: string): [string, string] {
   const i = id.lastIndexOf(':');
   return [id.slice(0, i), id.slice(i + 1)];
+}
+
+/** The proposals job's guardrail gate, for the digest to check a proposal before it offers it for approval. */
+export function wireGuardrailGate(app: AppContext, adapters: Adapters): GuardrailGate {
+  return createGuardrailGate(checkGuardrails, guardrailState(app, adapters, () => dataNowMs(app, adapters)));
 }
 
 /** The proposals job over the configured adapters: executor, guardrail gate, symptom verifier. */
