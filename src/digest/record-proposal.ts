@@ -21,7 +21,8 @@ export interface RecordProposalDeps {
   /**
    * The guardrails at proposal time, as for a proposal made by hand (createProposal): one they refuse
    * (a change freeze, a strategy no bound can hold, too many operations at once) is not offered for
-   * approval only to be refused at execution. Absent: checked at execution only.
+   * approval only to be refused at execution. A guardrail that could not read its facts (the digest's
+   * job may have no cluster credentials) does not refuse here. Absent: checked at execution only.
    */
   guardrails?: GuardrailGate;
   /** What the approval policy needs (autonomy scope, signature, symptom); saved before the row. */
@@ -56,13 +57,16 @@ export async function recordProposal(rca: DigestRcaResult, deps: RecordProposalD
   };
   if (deps.guardrails) {
     const verdict = await deps.guardrails.check(op, operationRequest(row), 'proposal', row);
-    if (!verdict.ok) {
+    // a guardrail the digest could not read (its job may have no cluster credentials) does not refuse
+    // here: the proposals job judges it before execution, where it fails closed
+    const refused = verdict.failures.filter((f) => !verdict.unevaluated?.includes(f.guardrail));
+    if (refused.length > 0) {
       // once per proposal and set of refusing guardrails: a rerun refused for the same reasons adds nothing
-      await auditOnce(deps.store, `digest-refused:${row.id}:${verdict.failures.map((f) => f.guardrail).sort().join(',')}`, {
+      await auditOnce(deps.store, `digest-refused:${row.id}:${refused.map((f) => f.guardrail).sort().join(',')}`, {
         atMs: deps.nowMs, actor: 'fleetops:availability-digest', action: 'proposal.refused', subject: rca.groupId,
-        details: { operation: row.operation, cluster: row.cluster, target: row.target, source: 'digest', reason: 'guardrail failed at proposal time', proposalId: row.id, failures: verdict.failures },
+        details: { operation: row.operation, cluster: row.cluster, target: row.target, source: 'digest', reason: 'guardrail failed at proposal time', proposalId: row.id, failures: refused },
       });
-      return { refused: verdict.failures };
+      return { refused };
     }
   }
   // the policy refuses a proposal without its context, so it is written first

@@ -5,7 +5,10 @@ import { FleetopsConfig } from '../../src/core/config/schema.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { runJob } from '../../src/core/run-job.js';
 import { availabilityDigestJob } from '../../src/digest/availability-digest-job.js';
-import type { GuardrailGate } from '../../src/remediation/proposals/guardrail-gate.js';
+import type { OperationRequest } from '../../src/adapters/cluster-ops/types.js';
+import { checkGuardrails, type ClusterReader } from '../../src/remediation/guardrails/index.js';
+import { createGuardrailGate, type GuardrailGate } from '../../src/remediation/proposals/guardrail-gate.js';
+import { healthyWorld, readerOf } from '../remediation/guardrails/world.js';
 import { constantMetrics, DAY, dipFindings, END_MS, handEngine, harness, type Harness } from './digest-fixtures.js';
 
 const ROLLOUT = { id: 'rollout-restart', target: { cluster: 'c-eu-west-1-0002', kind: 'Deployment', namespace: 'kube-system', name: 'coredns' }, params: {} };
@@ -54,5 +57,36 @@ describe('a digest proposal its guardrails refuse at proposal time', () => {
     await digest(h, g);
 
     expect((await h.store.proposals.list({})).map((p) => [p.operation, p.state])).toEqual([['rollout-restart', 'proposed']]);
+  });
+
+  describe('on the real guardrails', () => {
+    /** Fleet facts as the CLI's gate reads them; `reader` reads the target cluster. */
+    const realGate = (reader: ClusterReader, freeze = false) => createGuardrailGate(checkGuardrails, async (_req: OperationRequest) => ({
+      nowMs: END_MS, reader, recentOperations: [], argoCdConfigured: false, cluster: { environment: 'prod' },
+      freezeWindows: freeze ? [{ startsAt: '2026-11-01T00:00:00Z', endsAt: '2026-12-31T00:00:00Z', reason: 'year-end freeze' }] : [],
+    }));
+    const coredns = () => {
+      const w = healthyWorld();
+      w.workload = { ...w.workload, namespace: 'kube-system', name: 'coredns' };
+      return readerOf(w);
+    };
+    const noCredentials: ClusterReader = new Proxy({} as ClusterReader, { get: () => async () => { throw new Error('no read access to cluster c-eu-west-1-0002 for guardrail checks'); } });
+
+    it('proposes when the digest cannot read the cluster (its job has no cluster credentials): the proposals job judges those guardrails before execution', async () => {
+      h = await harness({ findings: dipFindings(3, 1), clusterCount: 4, metrics: constantMetrics(() => 0.9) });
+
+      await digest(h, realGate(noCredentials));
+
+      expect((await h.store.proposals.list({})).map((p) => p.operation)).toEqual(['rollout-restart']);
+    });
+
+    it('refuses one a change freeze covers, as read from the same facts', async () => {
+      h = await harness({ findings: dipFindings(3, 1), clusterCount: 4, metrics: constantMetrics(() => 0.9) });
+
+      await digest(h, realGate(coredns(), true));
+
+      expect(await h.store.proposals.list({})).toEqual([]);
+      expect(readFileSync(join(h.dir, 'docs', `digest_${DAY}.md`), 'utf8')).toContain('refused at proposal time by its guardrails (change-freeze: change freeze until 2026-12-31T00:00:00Z: year-end freeze)');
+    });
   });
 });

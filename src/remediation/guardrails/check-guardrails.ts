@@ -42,6 +42,8 @@ export interface GuardrailResult {
   failures: GuardrailFailure[];
   /** The failing guardrails that may pass later without anyone acting (a canary not yet verified). */
   waiting: string[];
+  /** The failing guardrails that could not read their facts (failed closed, not judged). */
+  unevaluated: string[];
 }
 
 /**
@@ -56,12 +58,13 @@ export async function checkGuardrails(op: SafeOperation, req: OperationRequest, 
   const all: Record<string, Guardrail> = { ...GUARDRAILS, ...FLEET_GUARDRAILS };
   const failures: GuardrailFailure[] = [];
   const waiting: string[] = [];
+  const unevaluated: string[] = [];
   if (req.operation !== op.id) failures.push({ guardrail: 'catalog', reason: `request names ${req.operation} but was checked against ${op.id}` });
   for (const name of names) {
-    const found = await all[name](g).catch((err: unknown) => `could not check: ${(err as Error).message}`);
+    const found = await all[name](g).catch((err: unknown) => (unevaluated.push(name), `could not check: ${(err as Error).message}`));
     if (!found) continue;
     failures.push({ guardrail: name, reason: typeof found === 'string' ? found : found.waiting });
     if (typeof found !== 'string') waiting.push(name);
   }
-  return { ok: failures.length === 0, failures, waiting };
+  return { ok: failures.length === 0, failures, waiting, unevaluated };
 }

@@ -9,6 +9,8 @@ export interface GuardrailVerdict {
   failures: { guardrail: string; reason: string }[];
   /** The failing guardrails that may pass later without anyone acting (a canary not yet verified). */
   waiting?: string[];
+  /** The failing guardrails that could not read their facts: failed closed, not judged (`guardrail-check`: none could be). */
+  unevaluated?: string[];
 }
 
 export type GuardrailPhase = 'proposal' | 'execution';
@@ -38,7 +40,7 @@ export function onlyWaiting(v: GuardrailVerdict): boolean {
 /** At proposal time a failure that may pass by itself does not refuse: it is judged again right before execution. */
 function withoutWaiting(v: GuardrailVerdict): GuardrailVerdict {
   const failures = v.failures.filter((f) => !v.waiting?.includes(f.guardrail));
-  return { ok: failures.length === 0, failures, waiting: [] };
+  return { ok: failures.length === 0, failures, waiting: [], unevaluated: v.unevaluated?.filter((g) => failures.some((f) => f.guardrail === g)) };
 }
 
 /**
@@ -53,7 +55,7 @@ export function createGuardrailGate<S extends { fleetAction?: FleetAction }>(che
         const verdict = await checkGuardrails(op, req, await loadState(req, phase, proposal));
         return phase === 'proposal' ? withoutWaiting(verdict) : verdict;
       } catch (err) {
-        return { ok: false, failures: [{ guardrail: 'guardrail-check', reason: `could not be evaluated: ${(err as Error).message}` }] };
+        return { ok: false, failures: [{ guardrail: 'guardrail-check', reason: `could not be evaluated: ${(err as Error).message}` }], unevaluated: ['guardrail-check'] };
       }
     },
     async fleetAction(proposal) {
