@@ -89,9 +89,14 @@ function splitExternalId(id: string): [string, string] {
   return [id.slice(0, i), id.slice(i + 1)];
 }
 
-/** The proposals job's guardrail gate, for the digest to check a proposal before it offers it for approval. */
+/**
+ * The proposals job's guardrail gate, for the digest to check a proposal before it offers it for approval.
+ * Built at its first check, inside it: an executor or registry the digest's job cannot set up (no Argo
+ * token, no registry file) leaves the guardrails unevaluated there instead of failing the digest.
+ */
 export function wireGuardrailGate(app: AppContext, adapters: Adapters): GuardrailGate {
-  return createGuardrailGate(checkGuardrails, guardrailState(app, adapters, () => dataNowMs(app, adapters)));
+  let load: ReturnType<typeof guardrailState> | undefined;
+  return createGuardrailGate(checkGuardrails, async (req, phase, proposal) => (load ??= guardrailState(app, adapters, () => dataNowMs(app, adapters)))(req, phase, proposal));
 }
 
 /** The proposals job over the configured adapters: executor, guardrail gate, symptom verifier. */
