@@ -150,9 +150,14 @@ const FEATURES = 4; // value, first difference, short mean, seasonal residual
 const SEASON = 3;
 /** Ratio a new context scores: just above the alarm level (0.545), so it alarms but ranks below strong deviations. */
 const NOVELTY_RATIO = 1.2;
-/** push()'s value and score when the discord is on (it goes through scoreInto). */
+/** push()'s value and score for the discord's pass when it is on. */
 const PUSH_IN = new Float64Array(1);
 const PUSH_OUT = new Float64Array(1);
+/**
+ * The rows seen and the range before a chunk, for the discord's pass: handed over in a typed array, as
+ * doubles passed to a call V8 does not inline are boxed (two heap numbers per push() otherwise).
+ */
+const PASS = new Float64Array(3);
 /** What a held alarm scores on its own row: just below the alarm level. */
 const HELD_SCORE = 0.49;
 
@@ -340,7 +345,13 @@ export class CausalScorer {
    */
   scoreInto(values: Float64Array, out: Float64Array | Float32Array, levels?: Float64Array): void {
     // the discord's pass (see discordPass) needs the rows seen and the range before this chunk
-    const n0 = this.n, lo0 = this.lo, hi0 = this.hi;
+    PASS[0] = this.n; PASS[1] = this.lo; PASS[2] = this.hi;
+    this.scoreRows(values, out, levels);
+    if (this.discordBlock > 0) this.discordPass(values, out);
+  }
+
+  /** scoreInto()'s rows, in a method of their own: with the discord's lines in it, step() was no longer inlined into the loop (15 bytes of heap per sample). */
+  private scoreRows(values: Float64Array, out: Float64Array | Float32Array, levels?: Float64Array): void {
     if (levels) {
       for (let i = 0; i < values.length; i++) {
         levels[i] = this.mean;
@@ -353,25 +364,25 @@ export class CausalScorer {
         out[i] = this.out;
       }
     }
-    if (this.discordBlock > 0) this.discordPass(values, out, n0, lo0, hi0);
   }
 
   /**
    * The left discord (causal-discord.ts), in its own pass over a chunk already scored: the valid rows
    * from the third on (as advance() scores them) are summed a block at a time, with the rows seen and
    * the range of values before each row followed as advance() keeps them (n, lo and hi at the chunk's
-   * start), and at a block's end the discord's deviation, once scoring, raises that row's score like
+   * start, in PASS), and at a block's end the discord's deviation, once scoring, raises that row's score like
    * any deviation (youth bar, x / (x + 1)) but outside the alarm's hold and refractory rows. In the
    * per-row path instead, a sum and a countdown alone cost ~5 % of the scorer's time (the row's code
    * is large and any addition to it costs out of proportion); fed into the row's own score, NAB gave
    * 73.0 / 63.2 / 78.2, this way 72.9 / 63.0 / 78.2.
    */
-  private discordPass(values: Float64Array, out: Float64Array | Float32Array, n: number, lo: number, hi: number): void {
+  private discordPass(values: Float64Array, out: Float64Array | Float32Array): void {
     const st = this.store, a = this.discAt, block = this.discordBlock, discord = this.discord as LeftDiscord;
+    let lo = PASS[1], hi = PASS[2];
     const scoringFrom = this.warmupRows + 2;
     let left = this.discLeft;
     let sum = st[a + DISC_SUM]; // added to in row order, so a chunk's split cannot change the rounding
-    let seen = n;
+    let seen = PASS[0];
     for (let i = 0; i < values.length; i++) {
       const x = values[i];
       if (x - x !== 0) continue;
@@ -405,13 +416,21 @@ export class CausalScorer {
    * learnt), which still take their row of the season.
    */
   push(x: number): number {
-    if (this.discordBlock > 0) {
-      PUSH_IN[0] = x;
-      this.scoreInto(PUSH_IN, PUSH_OUT);
-      return PUSH_OUT[0];
-    }
-    this.step(x);
+    // kept small, the value handed over in PUSH_IN: a push() V8 does not inline into the caller's loop
+    // boxes the value and the score (~47 bytes of heap per sample)
+    PUSH_IN[0] = x;
+    this.pushIn();
     return this.out;
+  }
+
+  /** push()'s row (its value in PUSH_IN): scored, then the discord's pass over it, which may raise this.out. */
+  private pushIn(): void {
+    PASS[0] = this.n; PASS[1] = this.lo; PASS[2] = this.hi;
+    this.step(PUSH_IN[0]);
+    if (this.discordBlock === 0) return;
+    PUSH_OUT[0] = this.out;
+    this.discordPass(PUSH_IN, PUSH_OUT);
+    this.out = PUSH_OUT[0];
   }
 
   /**
