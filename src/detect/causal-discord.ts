@@ -34,11 +34,9 @@ const C = 8;
 const PTR = 0, BELOW = 1, TOTAL = 2, INV = 3;
 
 export class LeftDiscord {
-  /** Offsets in st of: the ring (block means less REF, each written at pos and pos + history, so every window is contiguous), per window start 1 / sd (floored), |a|² / sd² and mean, per lag the sliding sums, the histogram, its scalars. */
+  /** Offsets in st of: the ring (block means less REF, each written at pos and pos + history, so every window is contiguous), per window start 1 / sd (floored; the window's mean and spread are read again from the ring), per lag the sliding sums, the histogram, its scalars. */
   private readonly ring: number;
   private readonly sd: number;
-  private readonly q: number;
-  private readonly mu: number;
   private readonly dots: number;
   private readonly hist: number;
   private readonly meta: number;
@@ -57,15 +55,13 @@ export class LeftDiscord {
     const H = history;
     this.ring = at + SCALARS;
     this.sd = this.ring + 2 * H;
-    this.q = this.sd + H;
-    this.mu = this.q + H;
-    this.dots = this.mu + H;
+    this.dots = this.sd + H;
     this.hist = this.dots + H;
     this.meta = this.hist + BINS;
   }
 
   static sizeFor(history: number): number {
-    return SCALARS + 6 * history + BINS + 4;
+    return SCALARS + 4 * history + BINS + 4;
   }
 
   /** Rows in the pending block (kept in st only when the state is exported; see the scorer). */
@@ -113,10 +109,8 @@ export class LeftDiscord {
     const ix = 1 / (Math.sqrt(v) + this.eps * st[A + IN_RANGE] + 1e-12);
     const qx = m * v * ix * ix;
     // kept per window with the floor of its time: no division per candidate
-    const SD = this.sd, Q = this.q, MU = this.mu;
+    const SD = this.sd;
     st[SD + cs] = ix;
-    st[Q + cs] = qx;
-    st[MU + cs] = mean;
     if (blocks < H) return;
     if (st[A + SLIDING] === 0 || pos === 0) {
       this.dotsAfresh(cs);
@@ -127,7 +121,15 @@ export class LeftDiscord {
     const twoIx = 2 * ix, mMean = m * mean;
     for (let lag = m; lag + m <= H; lag += ls) {
       const c = cs - lag < 0 ? cs - lag + H : cs - lag;
-      const d = qx + st[Q + c] - twoIx * (st[D + lag] - mMean * st[MU + c]) * st[SD + c];
+      // the candidate's mean and |b|² from the ring (not stored: 2 x history entries of state that do not compress)
+      const c0 = R + c;
+      let mc = 0;
+      for (let i = 0; i < m; i++) mc += st[c0 + i];
+      mc /= m;
+      let vc = 0;
+      for (let i = 0; i < m; i++) { const e = st[c0 + i] - mc; vc += e * e; }
+      const sc = st[SD + c];
+      const d = qx + vc * sc * sc - twoIx * (st[D + lag] - mMean * mc) * sc;
       if (d < best) best = d;
     }
     const z = SCALE * Math.sqrt((best > 0 ? best : 0) / m);
@@ -159,14 +161,13 @@ export class LeftDiscord {
     }
   }
 
-  /** Every `history` blocks: centres the block means (and the windows' means) on the ring's mean. */
+  /** Every `history` blocks: centres the block means on the ring's mean. */
   private recentre(): void {
-    const st = this.st, H = this.history, R = this.ring, MU = this.mu;
+    const st = this.st, H = this.history, R = this.ring;
     let shift = 0;
     for (let j = 0; j < H; j++) shift += st[R + j];
     shift /= H;
     for (let j = 0; j < 2 * H; j++) st[R + j] -= shift;
-    for (let j = 0; j < H; j++) st[MU + j] -= shift;
     st[this.at + REF] += shift;
     st[this.at + SLIDING] = 0;
   }

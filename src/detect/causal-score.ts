@@ -89,7 +89,7 @@ export interface CausalScoreParams {
    * difference or context is. Run in its own pass after the rows (see discordPass). On NAB: 71.4 / 61.9
    * / 76.7 → 72.9 / 63.0 / 78.2 (two more windows found); 2-fold (alternate files, grid × {off, on})
    * 71.2 / 62.4 / 76.5 → 72.7 / 63.6 / 78.0, on chosen in both halves. Cost ~+11-17 % of the scorer's
-   * time; state +270 entries. It scores from ~3,200 rows on (32 blocks, then 100 distances: 11 days
+   * time; state +206 entries. It scores from ~3,200 rows on (32 blocks, then 100 distances: 11 days
    * at 5 minutes), so a fleet series gets it from its stored state, not within one scan.
    */
   readonly discordBlock: number;

@@ -234,10 +234,10 @@ describe('CausalScorer state', () => {
   });
 
   it.each([
-    // the left discord's ring, windows and calibration: 270 entries of each (it was 610 and 323 without)
-    ['5-minute', 300, 900],
+    // the left discord's ring, windows and calibration: 206 entries of each (it was 610 and 323 without)
+    ['5-minute', 300, 820],
     ['1-minute (the largest daily ring)', 60, 2_048],
-    ['15-second (no daily ring)', 15, 600],
+    ['15-second (no daily ring)', 15, 530],
   ])('keeps the state of a %s series within %i entries however long it runs', (_name, stepSeconds, bound) => {
     const scorer = new CausalScorer({ stepSeconds });
     const before = scorer.toState().length;
