@@ -150,7 +150,7 @@ const FEATURES = 4; // value, first difference, short mean, seasonal residual
 const SEASON = 3;
 /** Ratio a new context scores: just above the alarm level (0.545), so it alarms but ranks below strong deviations. */
 const NOVELTY_RATIO = 1.2;
-/** push()'s value and score for the discord's pass when it is on. */
+/** push()'s value and score: a chunk of one for scoreInto(). */
 const PUSH_IN = new Float64Array(1);
 const PUSH_OUT = new Float64Array(1);
 /**
@@ -423,13 +423,9 @@ export class CausalScorer {
     return this.out;
   }
 
-  /** push()'s row (its value in PUSH_IN): scored, then the discord's pass over it, which may raise this.out. */
+  /** push()'s row (its value in PUSH_IN), scored as a chunk of one: scoreInto() runs the discord's pass over it. */
   private pushIn(): void {
-    PASS[0] = this.n; PASS[1] = this.lo; PASS[2] = this.hi;
-    this.step(PUSH_IN[0]);
-    if (this.discordBlock === 0) return;
-    PUSH_OUT[0] = this.out;
-    this.discordPass(PUSH_IN, PUSH_OUT);
+    this.scoreInto(PUSH_IN, PUSH_OUT);
     this.out = PUSH_OUT[0];
   }
 
