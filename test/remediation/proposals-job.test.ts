@@ -51,7 +51,7 @@ describe('proposals job', () => {
     expect(failures).toEqual([]);
     expect((await world.store.proposals.get(p.id))?.state).toBe('succeeded');
     expect(world.ops.calls.map((c) => c.step)).toEqual(['cordon', 'evict:pod-1', 'evict:pod-2', 'evict:pod-3', 'evict:pod-4']);
-    expect(world.guardrails.checks).toEqual(['proposal', 'execution']);
+    expect(world.guardrails.checks).toEqual(['proposal', 'execution', 'claim']);
     const actions = (await auditOf(world.store, p.id)).map((e) => e.action);
     expect(actions).toEqual(['proposal.proposed', 'approval.approve', 'approval.approve', 'proposal.approved', 'proposal.executing',
       'execution.started', 'execution.finished', 'verification', 'proposal.succeeded']);

@@ -192,6 +192,12 @@ export interface ProposalRepo {
   renewLease(id: string, owner: string, nowMs: number, ttlMs: number): Promise<boolean>;
   /** Expire this owner's own lease at once (another owner's is left alone). */
   releaseLease(id: string, owner: string, nowMs: number): Promise<void>;
+  /**
+   * `executing → approved` with an empty checkpoint and the lease expired, only while `owner` holds the
+   * lease unexpired (so no other process can have taken the execution over): a claim handed back before
+   * its first attempt. Returns the updated row, or undefined when the lease or the state had moved.
+   */
+  releaseClaim(id: string, owner: string, nowMs: number): Promise<ProposalRow | undefined>;
   /** Save the execution checkpoint while holding the lease of an executing proposal; false when the lease was lost. */
   saveCheckpoint(id: string, owner: string, checkpoint: Record<string, unknown>, nowMs: number): Promise<boolean>;
 }

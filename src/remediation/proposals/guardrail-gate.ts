@@ -13,7 +13,8 @@ export interface GuardrailVerdict {
   unevaluated?: string[];
 }
 
-export type GuardrailPhase = 'proposal' | 'execution';
+/** `claim`: checked again right after the claim, counting it (see confirmClaim in run-execution.ts). */
+export type GuardrailPhase = 'proposal' | 'execution' | 'claim';
 
 /** Runs an operation's guardrails against live state; called at proposal time and right before execution. */
 export interface GuardrailGate {

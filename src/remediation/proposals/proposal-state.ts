@@ -50,3 +50,22 @@ export async function transitionProposal(
   });
   return moved;
 }
+
+/**
+ * Hands back a claim that has not started (`executing → approved`): the one move back the state
+ * machine has, allowed only before the first attempt (checkpoint `executing`, no attempt, nothing
+ * done) and only while `owner` holds the execution lease (the store checks it in the same update), so
+ * no operation is under way. Returns the approved row, or undefined when the lease or state had moved.
+ */
+export async function releaseUnstartedClaim(store: Store, row: ProposalRow, owner: string, nowMs: number, details: Record<string, unknown>): Promise<ProposalRow | undefined> {
+  const cp = row.checkpoint ?? {};
+  const started = (typeof cp.attempts === 'number' && cp.attempts > 0) || cp.ops !== undefined || cp.startedAtMs !== undefined
+    || (cp.phase !== undefined && cp.phase !== 'executing');
+  if (row.state !== 'executing' || started) {
+    throw new SafetyViolationError(`proposal ${row.id.slice(0, 8)}: only a claim not yet started goes back to approved (it is ${row.state}, checkpoint ${JSON.stringify(cp)})`);
+  }
+  const moved = await store.proposals.releaseClaim(row.id, owner, nowMs);
+  if (!moved) return undefined;
+  await store.audit.append({ atMs: nowMs, actor: owner, action: 'proposal.claim-released', subject: row.id, details: { from: 'executing', to: 'approved', ...details } });
+  return moved;
+}

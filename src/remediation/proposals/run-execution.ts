@@ -10,11 +10,11 @@ import { operationRequest } from './create-proposal.js';
 import { takeLease, type HeldLease } from './execution-lease.js';
 import { loadProposalContext } from './proposal-context.js';
 import { shortId } from './proposal-id.js';
-import { transitionProposal } from './proposal-state.js';
+import { releaseUnstartedClaim, transitionProposal } from './proposal-state.js';
 import { findProposalPost, postThreadNote } from './proposal-thread.js';
 import { scopeOf, type RemediationDeps } from './remediation-deps.js';
 
-export type ExecutionResult = 'lease-held' | 'interrupted' | 'in-progress' | 'verifying' | 'succeeded' | 'failed' | 'rolled-back' | 'retry';
+export type ExecutionResult = 'lease-held' | 'deferred' | 'interrupted' | 'in-progress' | 'verifying' | 'succeeded' | 'failed' | 'rolled-back' | 'retry';
 
 interface Checkpoint {
   phase: 'executing' | 'verifying' | 'rolling-back';
@@ -237,8 +237,33 @@ async function verifyPhase(run: Run): Promise<ExecutionResult> {
   return rollBack(run, status === 'pending' ? 'no data to verify within the verification window' : 'the symptom did not recover within the verification window');
 }
 
+/** A claim whose first attempt has not begun: nothing was started or saved since it was claimed. */
+const unstarted = (cp: Checkpoint) => cp.phase === 'executing' && cp.attempts === 0 && cp.ops === undefined && cp.startedAtMs === undefined && cp.inProgressMessage === undefined;
+
+/**
+ * Right after the claim, under its lease and before the first attempt, the guardrails are checked
+ * again, now counting this claim as executing. Two runs that each passed the check before claiming
+ * (neither saw the other executing) would otherwise both start, past max-concurrent-operations,
+ * no-repeat or a rate limit. Each looks after its own write, so at least one of them sees the other
+ * and hands its claim back (approved again, judged anew by a later run's checks). False when handed back.
+ */
+async function confirmClaim(run: Run): Promise<boolean> {
+  const { deps, p } = run;
+  const op = findOperation(deps.catalog, p.operation);
+  const verdict = op
+    ? await deps.guardrails.check(op, operationRequest(p), 'claim')
+    : { ok: false, failures: [{ guardrail: 'catalog', reason: `${p.operation} is not in the safe-operation catalog` }] };
+  if (verdict.ok) return true;
+  const failures = verdict.failures.map((f) => `${f.guardrail}: ${f.reason}`);
+  deps.logger.warn({ proposal: p.id, failures }, 'claim handed back: a guardrail fails once this claim counts');
+  // a lease lost meanwhile: whoever holds it now decides (and checks again itself, the claim being unstarted)
+  await releaseUnstartedClaim(deps.store, p, deps.owner, deps.clock.nowMs(), { reason: 'guardrail failed once the claim counted', failures: verdict.failures });
+  return false;
+}
+
 async function executePhase(run: Run): Promise<ExecutionResult> {
   const { deps, p } = run;
+  if (unstarted(run.cp) && !(await confirmClaim(run))) return 'deferred';
   const attempts = run.cp.attempts + 1;
   // checking again on an operation the last run left in progress is not audited as a new attempt
   const waiting = run.cp.inProgressMessage;

@@ -81,6 +81,25 @@ export function registerProposalTests(ctx: StoreContext): void {
       expect((await ctx.store.proposals.get('p1'))?.checkpoint).toEqual({ step: 2 });
     });
 
+    it('hands a claim back (executing → approved) only while the lease is ours, unexpired, and the proposal executes', async () => {
+      await ctx.store.proposals.insert(proposal('p1', { state: 'executing', checkpoint: { phase: 'executing', attempts: 0 } }));
+      await ctx.store.proposals.insert(proposal('p2', { state: 'executing' }));
+      await ctx.store.proposals.insert(proposal('p3', { state: 'succeeded' }));
+      for (const id of ['p1', 'p2', 'p3']) await ctx.store.proposals.acquireLease(id, 'pod-a', T0, 60_000);
+
+      const notOurs = await ctx.store.proposals.releaseClaim('p1', 'pod-b', T0 + 1_000);
+      const expired = await ctx.store.proposals.releaseClaim('p2', 'pod-a', T0 + 61_000);
+      const finished = await ctx.store.proposals.releaseClaim('p3', 'pod-a', T0 + 1_000);
+      const ours = await ctx.store.proposals.releaseClaim('p1', 'pod-a', T0 + 1_000);
+
+      expect([notOurs, expired, finished]).toEqual([undefined, undefined, undefined]);
+      expect(ours).toMatchObject({ id: 'p1', state: 'approved', checkpoint: {}, updatedAtMs: T0 + 1_000 });
+      // the lease goes with it: the next run's claim takes it at once
+      expect(ours!.leaseUntilMs).toBeLessThan(T0 + 1_000);
+      expect((await ctx.store.proposals.get('p2'))?.state).toBe('executing');
+      expect((await ctx.store.proposals.get('p3'))?.state).toBe('succeeded');
+    });
+
     it('renews only an unexpired lease of its owner, never taking one back, and releases only its own', async () => {
       await ctx.store.proposals.insert(proposal('p1', { state: 'executing' }));
       const leases = ctx.store.proposals;

@@ -91,6 +91,17 @@ async function releaseLease(db: SqlDb, id: string, owner: string, nowMs: number)
   await db.query('UPDATE proposals SET lease_until_ms = $3 WHERE id = $1 AND lease_owner = $2 AND lease_until_ms >= $3', [id, owner, nowMs - 1]);
 }
 
+/** Only while the lease is ours and unexpired, as saveCheckpoint: no other process can be running it. */
+async function releaseClaim(db: SqlDb, id: string, owner: string, nowMs: number): Promise<ProposalRow | undefined> {
+  checkLease(id, owner, nowMs);
+  const rows = await db.query<Raw>(
+    `UPDATE proposals SET state = 'approved', checkpoint = $4, lease_until_ms = $5, updated_at_ms = $3
+     WHERE id = $1 AND lease_owner = $2 AND lease_until_ms >= $3 AND state = 'executing' RETURNING *`,
+    [id, owner, nowMs, storableJson({}, `Proposal ${id}`, 'checkpoint'), nowMs - 1],
+  );
+  return rows[0] && toProposal(rows[0]);
+}
+
 /** Only while the lease is ours and unexpired (an expired lease may be taken over at any moment), and the proposal still executing. */
 async function saveCheckpoint(db: SqlDb, id: string, owner: string, checkpoint: Record<string, unknown>, nowMs: number): Promise<boolean> {
   checkLease(id, owner, nowMs);
@@ -112,6 +123,7 @@ export function createProposalRepo(db: SqlDb, clock: Clock): ProposalRepo {
     },
     list: (filter) => list(db, filter),
     transition: (id, from, to, patch = {}, nowMs = clock.nowMs()) => transition(db, id, from, to, patch, nowMs),
+    releaseClaim: (id, owner, nowMs) => releaseClaim(db, id, owner, nowMs),
     acquireLease: (id, owner, nowMs, ttlMs) => acquireLease(db, id, owner, nowMs, ttlMs),
     renewLease: (id, owner, nowMs, ttlMs) => renewLease(db, id, owner, nowMs, ttlMs),
     releaseLease: (id, owner, nowMs) => releaseLease(db, id, owner, nowMs),
