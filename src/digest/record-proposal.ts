@@ -1,6 +1,6 @@
 import type { OperationTarget } from '../adapters/cluster-ops/types.js';
 import type { ProposalRow, Store } from '../adapters/store/types.js';
-import type { SafeOperationCatalog } from '../remediation/catalog/index.js';
+import type { SafeOperation, SafeOperationCatalog } from '../remediation/catalog/index.js';
 import { checkAgainstCatalog, operationRequest, withDefaults } from '../remediation/proposals/create-proposal.js';
 import type { GuardrailGate, GuardrailVerdict } from '../remediation/proposals/guardrail-gate.js';
 import { auditOnce } from '../remediation/audit/audit-once.js';
@@ -41,11 +41,10 @@ export interface RecordProposalDeps {
 export type RecordedProposal = { view: DigestProposalView; created: boolean } | { refused: GuardrailVerdict['failures'] };
 
 export async function recordProposal(rca: DigestRcaResult, deps: RecordProposalDeps): Promise<RecordedProposal | undefined> {
-  if (!rca.operation) return undefined;
-  const target = { ...rca.operation.target } as OperationTarget;
-  const op = checkAgainstCatalog(deps.catalog, { operation: rca.operation.id, target, params: rca.operation.params });
-  const params = withDefaults(op, rca.operation.params);
-  const content = { groupId: rca.groupId, operation: op.id, target, params };
+  const checked = proposalContent(rca, deps.catalog);
+  if (!checked) return undefined;
+  const { op, content } = checked;
+  const { target, params } = content;
   const latest = await latestRound(deps.store, content);
   if (latest && (latest.row.state !== 'expired' || latest.round + 1 >= MAX_PROPOSAL_ROUNDS)) return { view: proposalView(latest.row, deps.nowMs), created: false };
   const previous = latest?.row;
@@ -89,10 +88,19 @@ export async function recordProposal(rca: DigestRcaResult, deps: RecordProposalD
  * new round), or undefined when none is stored. Throws as recordProposal does when the catalog refuses it.
  */
 export async function latestProposalRound(rca: DigestRcaResult, deps: { store: Store; catalog: SafeOperationCatalog }): Promise<ProposalRow | undefined> {
+  const checked = proposalContent(rca, deps.catalog);
+  return checked && (await latestRound(deps.store, checked.content))?.row;
+}
+
+/**
+ * The RCA's operation checked against the catalog (SafetyViolationError when it refuses it), and the
+ * content its proposal ids hash (parameters with the catalog's defaults); undefined without one.
+ */
+function proposalContent(rca: DigestRcaResult, catalog: SafeOperationCatalog): { op: SafeOperation; content: Omit<ProposalContent, 'round'> & { target: OperationTarget } } | undefined {
   if (!rca.operation) return undefined;
   const target = { ...rca.operation.target } as OperationTarget;
-  const op = checkAgainstCatalog(deps.catalog, { operation: rca.operation.id, target, params: rca.operation.params });
-  return (await latestRound(deps.store, { groupId: rca.groupId, operation: op.id, target, params: withDefaults(op, rca.operation.params) }))?.row;
+  const op = checkAgainstCatalog(catalog, { operation: rca.operation.id, target, params: rca.operation.params });
+  return { op, content: { groupId: rca.groupId, operation: op.id, target, params: withDefaults(op, rca.operation.params) } };
 }
 
 /** Rounds are stored one after another from 0 (a new one only once the one before expired). */
