@@ -55,11 +55,16 @@ export async function finalizeScan(
   deps: { store: Store; catalog: SignalCatalog; clusters: Cluster[]; chat?: ChatChannel },
   ctx: Pick<JobContext, 'runId' | 'fail' | 'logger'>, opts: FinalizeOptions,
 ): Promise<FinalizeResult> {
-  const { parts, missingShards, failedShards, shardCount } = opts.peers
-    ? { parts: opts.peers, missingShards: [], failedShards: [], shardCount: opts.shardCount }
+  const { parts, missingShards: unfinished, failedShards, unreadableShards, shardCount } = opts.peers
+    ? { parts: opts.peers, missingShards: [], failedShards: [], unreadableShards: [], shardCount: opts.shardCount }
     : await loadShardResults(deps.store, opts.endMs, opts.shardCount, ctx.logger);
   const at = new Date(opts.endMs).toISOString();
-  missingShards.forEach((s) => ctx.fail(`shard:${s}`, new Error(`shard ${s} did not finish: its clusters were not scanned for ${at}`)));
+  unfinished.forEach((s) => ctx.fail(`shard:${s}`, new Error(`shard ${s} did not finish: its clusters were not scanned for ${at}`)));
+  for (const { shard, reason } of unreadableShards) {
+    ctx.fail(`shard:${shard}`, new Error(`shard ${shard} results for ${at} cannot be read (${reason}): its clusters are missing from the fleet-wide peers; run that shard again for this window (--shard ${shard} --end ${at})`));
+  }
+  // a shard whose results cannot be read is as blind as one that did not finish
+  const missingShards = [...unfinished, ...unreadableShards.map((u) => u.shard)].sort(compareShards);
   for (const { shard, outcome } of failedShards) {
     const parts = outcome.failedParts.slice(0, 3).join(', ') + (outcome.failedParts.length > 3 ? `, … ${outcome.failedParts.length - 3} more` : '');
     ctx.fail(`shard:${shard}`, new Error(`shard ${shard} finished with failures for ${at} (${parts || 'no part named'}): ${outcome.failedClusters} clusters got no answer and are missing from the fleet-wide peers; see that shard's run`));
@@ -166,6 +171,8 @@ async function closeEpisodes(store: Store, ctx: Ctx, opts: FinalizeOptions, rows
     }
   }
 }
+
+const compareShards = (a: string, b: string) => Number(a.split('/')[0]) - Number(b.split('/')[0]);
 
 /** What an episode's record holds once its group is no longer fleet-wide (or went unseen past the blind hold). */
 const CLOSED = 'closed';

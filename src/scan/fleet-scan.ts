@@ -122,10 +122,12 @@ interface Accumulator {
   peers: ShardPeers;
   /** Per signal × component: the clusters it got no answer for, over all batches, and why. */
   failures: Map<string, { clusters: string[]; reasons: Set<string> }>;
+  /** Per cluster: the series (`signal|component`) whose query failed for it in this run. */
+  failedKeys: Map<string, Set<string>>;
 }
 
 function newAccumulator(clusters: Cluster[], endMs: number, stepMs: number): Accumulator {
-  return { findings: [], pending: [], series: 0, bytes: 0, failed: new Set(), answered: new Set(), lastSeenMs: new Map(), peers: collectShardPeers.empty(clusters, endMs, stepMs), failures: new Map() };
+  return { findings: [], pending: [], series: 0, bytes: 0, failed: new Set(), answered: new Set(), lastSeenMs: new Map(), peers: collectShardPeers.empty(clusters, endMs, stepMs), failures: new Map(), failedKeys: new Map() };
 }
 
 function noteFailure(acc: Accumulator, entry: CatalogEntry, clusters: readonly string[], reasons: readonly string[]): void {
@@ -134,6 +136,11 @@ function noteFailure(acc: Accumulator, entry: CatalogEntry, clusters: readonly s
   if (!f) acc.failures.set(part, (f = { clusters: [], reasons: new Set() }));
   f.clusters.push(...clusters);
   for (const r of reasons) f.reasons.add(r);
+  for (const id of clusters) {
+    let keys = acc.failedKeys.get(id);
+    if (!keys) acc.failedKeys.set(id, (keys = new Set()));
+    keys.add(`${entry.id}|${entry.component}`);
+  }
 }
 
 /**
@@ -262,7 +269,7 @@ function detectEntry(
     scan(s.cluster, clusterStates, s.values, s.startMs);
     acc.series++;
     noteLastSeen(acc, s.cluster, s.values, s.startMs, s.stepMs);
-    collectShardPeers.add(acc.peers, key, s);
+    collectShardPeers.add(acc.peers, key, s, spec.floor);
   }
   const { firstMs, n } = grid(range.startMs, range.endMs, stepMs);
   const lastMs = firstMs + (n - 1) * stepMs;
@@ -287,10 +294,23 @@ function noteLastSeen(acc: Accumulator, cluster: string, values: Float64Array, s
 /**
  * Silent: a query answered for the cluster, and its last sample, in this run's answers or in its
  * stored states (a rerun of an earlier window fetches nothing new for a healthy cluster), is older
- * than the limit.
+ * than the limit; and no signal whose query failed for it was still sending when last read.
  */
-const isMissing = (c: Cluster, acc: Accumulator, states: Map<string, Map<string, SeriesScanState>>, limit: number) =>
-  acc.answered.has(c.id) && Math.max(acc.lastSeenMs.get(c.id) ?? -Infinity, previousLastSeen(states.get(c.id)) ?? -Infinity) < limit;
+const isMissing = (c: Cluster, acc: Accumulator, states: Map<string, Map<string, SeriesScanState>>, limit: number, afterMs: number) =>
+  acc.answered.has(c.id) && Math.max(acc.lastSeenMs.get(c.id) ?? -Infinity, previousLastSeen(states.get(c.id)) ?? -Infinity) < limit && !blindTo(c, acc, states, afterMs);
+
+/**
+ * Whether a series whose query failed for the cluster had a sample within `afterMs` of the end of
+ * its stored state: it may have samples since, unseen. (Queries that answered with no series, for
+ * components the cluster does not run, do not make it silent then.)
+ */
+function blindTo(c: Cluster, acc: Accumulator, states: Map<string, Map<string, SeriesScanState>>, afterMs: number): boolean {
+  for (const key of acc.failedKeys.get(c.id) ?? []) {
+    const s = states.get(c.id)?.get(key);
+    if (s?.lastSeenMs !== undefined && s.lastSeenMs >= s.throughMs - afterMs) return true;
+  }
+  return false;
+}
 
 /**
  * Where the missing-data episode of a cluster never seen in the lookback began, from the rows earlier
@@ -299,7 +319,7 @@ const isMissing = (c: Cluster, acc: Accumulator, states: Map<string, Map<string,
  */
 async function openMissingStarts(store: Store, clusters: Cluster[], acc: Accumulator, states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions): Promise<Map<string, number>> {
   const limit = endMs - opts.missingAfterMinutes * 60_000;
-  const never = new Set(clusters.filter((c) => isMissing(c, acc, states, limit) && acc.lastSeenMs.get(c.id) === undefined && previousLastSeen(states.get(c.id)) === undefined).map((c) => c.id));
+  const never = new Set(clusters.filter((c) => isMissing(c, acc, states, limit, opts.missingAfterMinutes * 60_000) && acc.lastSeenMs.get(c.id) === undefined && previousLastSeen(states.get(c.id)) === undefined).map((c) => c.id));
   const out = new Map<string, number>();
   if (never.size === 0) return out;
   const rows = await store.anomalies.list({ startMs: endMs - opts.lookbackHours * 3_600_000, endMs, kinds: ['missing-data'] });
@@ -311,8 +331,9 @@ async function openMissingStarts(store: Store, clusters: Cluster[], acc: Accumul
 
 function missingFindings(clusters: Cluster[], acc: Accumulator, states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions, runId: string, openStarts = new Map<string, number>()): { cluster: string; row: AnomalyRow }[] {
   const limit = endMs - opts.missingAfterMinutes * 60_000;
-  // one failing signal must not hide a silent cluster: any query that answered for it is enough
-  return clusters.filter((c) => isMissing(c, acc, states, limit)).map((c) => {
+  // one failing signal must not hide a silent cluster: any query that answered for it is enough, unless
+  // the failing one was still sending when last read (blindTo)
+  return clusters.filter((c) => isMissing(c, acc, states, limit, opts.missingAfterMinutes * 60_000)).map((c) => {
     const lastSeen = acc.lastSeenMs.get(c.id) ?? previousLastSeen(states.get(c.id));
     const startMs = lastSeen !== undefined ? lastSeen + opts.stepSeconds * 1000 : openStarts.get(c.id) ?? endMs - opts.lookbackHours * 3_600_000;
     return {

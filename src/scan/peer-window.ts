@@ -23,16 +23,18 @@ export const peerWindowLastMs = (peers: Pick<ShardPeers, 'endMs' | 'stepMs'>) =>
 
 /**
  * The last PEER_WINDOW_POINTS points of the scan grid (ending one step before `endMs`) as relative departures from the series' own
- * median over the PEER_BASELINE_POINTS before them (NaN where there is no point or no level).
+ * median over the PEER_BASELINE_POINTS before them, or `floor` when that is larger (NaN where there is no point or no level).
  * Clusters differ in size and load, so raw values of peers are not comparable; a departure is: a
  * cluster that moved while its peers did not is an outlier, a cluster that is merely bigger is not.
  */
-function add(peers: ShardPeers, key: string, s: Series): void {
+function add(peers: ShardPeers, key: string, s: Series, floor = 0): void {
   const row = newRow();
   const firstMs = peerWindowLastMs(peers) - (PEER_WINDOW_POINTS - 1) * peers.stepMs;
   const first = Math.round((firstMs - s.startMs) / s.stepMs);
   const level = ownLevel(s.values, first);
-  const scale = Math.max(Math.abs(level), 1e-12);
+  // `floor` as in the series' own detectors: against a level of 0 (an error ratio with no errors),
+  // 0.00002 was a departure of 2e7 and a peer outlier of its zero peers
+  const scale = Math.max(Math.abs(level), floor, 1e-12);
   for (let j = 0; j < PEER_WINDOW_POINTS; j++) {
     const i = first + j;
     if (i >= 0 && i < s.values.length) row[j] = (s.values[i] - level) / scale;

@@ -38,22 +38,34 @@ export interface ShardResults {
   missingShards: string[];
   /** Shards that finished with failures, and what failed. */
   failedShards: { shard: string; outcome: ShardOutcome }[];
+  /** Shards whose stored results cannot be read (damaged, or another version's format), and why. */
+  unreadableShards: { shard: string; reason: string }[];
 }
 
 /** The window's shard results; a slot still holding another window counts as missing. */
 export async function loadShardResults(store: Store, endMs: number, configuredCount: number, logger: JobContext['logger']): Promise<ShardResults> {
   const shardCount = await shardCountOfWindow(store, endMs, configuredCount, logger);
-  const out: ShardResults = { parts: [], shardCount, missingShards: [], failedShards: [] };
+  const out: ShardResults = { parts: [], shardCount, missingShards: [], failedShards: [], unreadableShards: [] };
   for (let i = 0; i < shardCount; i++) {
+    const shard = `${i}/${shardCount}`;
     const blob = await store.baselines.get(PEERS_KEY(endMs, i, shardCount));
     if (!blob || blob.throughMs !== endMs) {
-      out.missingShards.push(`${i}/${shardCount}`);
+      out.missingShards.push(shard);
       continue;
     }
-    out.parts.push(decodeShardPeers(blob.state));
     const saved = await store.baselines.get(OUTCOME_KEY(endMs, i, shardCount));
-    const outcome = saved && saved.throughMs === endMs ? (JSON.parse(Buffer.from(saved.state).toString()) as ShardOutcome) : undefined;
-    if (outcome && (outcome.failedParts.length > 0 || outcome.failedClusters > 0)) out.failedShards.push({ shard: `${i}/${shardCount}`, outcome });
+    let part: ShardPeers;
+    let outcome: ShardOutcome | undefined;
+    // one damaged shard result (or one of another version) failed the whole finalize: the others are merged
+    try {
+      part = decodeShardPeers(blob.state);
+      outcome = saved && saved.throughMs === endMs ? (JSON.parse(Buffer.from(saved.state).toString()) as ShardOutcome) : undefined;
+    } catch (err) {
+      out.unreadableShards.push({ shard, reason: (err as Error).message });
+      continue;
+    }
+    out.parts.push(part);
+    if (outcome && (outcome.failedParts.length > 0 || outcome.failedClusters > 0)) out.failedShards.push({ shard, outcome });
   }
   return out;
 }

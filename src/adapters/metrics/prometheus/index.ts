@@ -8,7 +8,7 @@ import type { MetricsAnswer, MetricsRequest, MetricsSource } from '../types.js';
 import { assembleSeries, type QueryOutcome } from './assemble-series.js';
 import type { PrometheusConnection } from './connection.js';
 import { createDriverRangeClient } from './driver-client.js';
-import { createLeanRangeClient, leanTransport, type Compression, type RangeClient } from './lean-client.js';
+import { abortReason, createLeanRangeClient, leanTransport, type Compression, type RangeClient } from './lean-client.js';
 import { PrometheusError } from './prometheus-error.js';
 import { probeRecordingRules, type UseRecordingRules } from './recording-rule-probe.js';
 import { abortableSleep, withBackoff, withTimeout } from '../../../core/backoff.js';
@@ -107,7 +107,7 @@ export function createPrometheusMetrics(opts: PrometheusMetricsOptions): Metrics
   /** One planned query through the queue; a 422 splits it and runs the pieces, never the same again. */
   async function execute(q: PlannedQuery, signal: AbortSignal): Promise<QueryOutcome[]> {
     // no `{ signal }` for the queue: it keeps an abort listener per waiting query on the job's signal
-    const outcome = await queue.add(() => { signal.throwIfAborted(); return attempt(q, signal); });
+    const outcome = await queue.add(() => { throwIfCutOff(signal); return attempt(q, signal); });
     if (outcome.kind !== 'split') return [outcome];
     const pieces = splitFurther(q, outcome.error.tooManyPointsPerSeries ? 'range' : 'clusters');
     if (pieces.length === 0) return [{ kind: 'failed', query: q, error: outcome.error }];
@@ -145,6 +145,14 @@ export function createPrometheusMetrics(opts: PrometheusMetricsOptions): Metrics
     const samples = q.clusters.length * (Math.floor((q.endMs - q.startMs) / (q.stepSeconds * 1000)) + 1);
     return samples >= (opts.leanThresholdSamples ?? LEAN_THRESHOLD_SAMPLES) ? clients.lean : clients.driver;
   }
+}
+
+/**
+ * A query still waiting when the run was cut off is not sent; the error says why (the run's deadline
+ * or an interrupt) where the bare abort reason read "The operation was aborted due to timeout".
+ */
+function throwIfCutOff(signal: AbortSignal): void {
+  if (signal.aborted) throw new PrometheusError(`Prometheus query not sent: ${abortReason(signal)}`, undefined, undefined, { cause: signal.reason });
 }
 
 /**

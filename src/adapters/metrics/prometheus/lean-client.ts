@@ -118,9 +118,14 @@ function networkError(err: unknown, signal: AbortSignal): PrometheusError {
   return new PrometheusError(`Prometheus request failed: ${reason}`, undefined, undefined, { cause: err });
 }
 
+/** The per-call timeout's reason (withTimeout): any other TimeoutError is the run's deadline. */
+const CALL_TIMEOUT = /^no answer within /;
+
 /** Why a call was cut off: its own timeout (with the limit and the setting) or the run's deadline. */
 export function abortReason(signal: AbortSignal): string {
   const reason = signal.reason as Error | undefined;
-  if (reason?.name === 'TimeoutError') return `${reason.message || 'timed out'} (metrics.prometheus.timeoutMs)`;
+  if (reason?.name === 'TimeoutError' && CALL_TIMEOUT.test(reason.message)) return `${reason.message} (metrics.prometheus.timeoutMs)`;
+  // the run's deadline (AbortSignal.timeout) is a TimeoutError too: naming the query timeout sent people to raise the wrong setting
+  if (reason?.name === 'TimeoutError') return `the run's deadline passed (deadlineSeconds): ${reason.message || 'timed out'}`;
   return `aborted (${reason?.message || reason?.name || 'cancelled'})`;
 }
