@@ -22,6 +22,11 @@ export interface SymptomCheck {
   present: boolean;
   /** Clusters where the symptom was seen in the window. */
   clusters: string[];
+  /**
+   * Clusters whose query failed (MetricsAnswer.failedClusters): not judged. Absent rows there are no
+   * answer, neither a silence (missing data) nor a recovery; with none seen, the symptom is unknown.
+   */
+  unknown: string[];
   detail: string;
 }
 
@@ -44,22 +49,34 @@ export async function checkSymptomPresent(findings: readonly AnomalyRow[], opts:
   const windowMs = opts.windowMs ?? 15 * 60_000;
   const symptoms = symptomsOf(findings, opts);
   const seen = new Set<string>();
+  const unanswered = new Set<string>();
+  const reasons = new Set<string>();
   for (const s of symptoms) {
     const answer = await opts.metrics.query({
       signal: s.signal, component: s.kind === 'missing-data' ? undefined : s.component, clusters: s.clusters,
       startMs: opts.nowMs - windowMs, endMs: opts.nowMs, stepSeconds: opts.stepSeconds, abortSignal: opts.signal,
     });
+    const failed = new Set(answer.failedClusters);
+    for (const r of answer.failureReasons ?? []) reasons.add(r);
     for (const cluster of s.clusters) {
+      if (failed.has(cluster)) {
+        unanswered.add(cluster);
+        continue;
+      }
       const values = answer.series.filter((x) => x.cluster === cluster).flatMap((x) => [...x.values]);
       if (isBad(values, s)) seen.add(cluster);
     }
   }
   const clusters = [...seen].sort();
+  const unknown = [...unanswered].filter((c) => !seen.has(c)).sort();
   const minutes = Math.round(windowMs / 60_000);
-  return {
-    present: clusters.length > 0, clusters,
-    detail: clusters.length ? `symptom still present in the last ${minutes} minutes on ${clusters.length} clusters` : `symptom not present in the last ${minutes} minutes (recovered)`,
-  };
+  const why = reasons.size ? ` (${[...reasons].slice(0, 2).join('; ')})` : '';
+  const detail = clusters.length
+    ? `symptom still present in the last ${minutes} minutes on ${clusters.length} clusters`
+    : unknown.length
+      ? `symptom not judged: the metrics query failed for ${unknown.join(', ')}${why}`
+      : `symptom not present in the last ${minutes} minutes (recovered)`;
+  return { present: clusters.length > 0, clusters, unknown, detail };
 }
 
 function isBad(values: number[], s: Symptom): boolean {

@@ -27,3 +27,34 @@ describe('checkSymptomPresent', () => {
     expect(metrics.requests[0]).toMatchObject({ clusters: ['c1'], startMs: NOW - 15 * 60_000, endMs: NOW });
   });
 });
+
+describe('checkSymptomPresent with a query that failed for some clusters', () => {
+  /** c2's query failed (a partial answer): it is absent from the series and listed in failedClusters. */
+  function partial(value: number) {
+    const base = constantMetrics(() => value);
+    return {
+      ...base,
+      async query(req: Parameters<typeof base.query>[0]) {
+        const answer = await base.query(req);
+        return { ...answer, series: answer.series.filter((s) => s.cluster !== 'c2'), failedClusters: ['c2'], failureReasons: ['HTTP 503 from Prometheus'] };
+      },
+    };
+  }
+
+  it.each([
+    { name: 'a silent cluster whose query failed is not "still silent"', f: finding({ kind: 'missing-data', cluster: 'c2' }) },
+    { name: 'a dip whose query failed is not "recovered"', f: finding({ cluster: 'c2', details: { slo: 0.999 } }) },
+  ])('$name: not judged, and says why', async ({ f }) => {
+    const check = await checkSymptomPresent([f], { metrics: partial(0.9999), catalog: buildCatalog(), nowMs: NOW, stepSeconds: 300 });
+
+    // before: the missing-data symptom read as present (no samples) and the dip as recovered
+    expect(check).toMatchObject({ present: false, clusters: [], unknown: ['c2'] });
+    expect(check.detail).toBe('symptom not judged: the metrics query failed for c2 (HTTP 503 from Prometheus)');
+  });
+
+  it('a cluster that answered with the symptom still counts, whatever failed elsewhere', async () => {
+    const check = await checkSymptomPresent([finding({ details: { slo: 0.999 } }), finding({ cluster: 'c2', details: { slo: 0.999 } })], { metrics: partial(0.99), catalog: buildCatalog(), nowMs: NOW, stepSeconds: 300 });
+
+    expect(check).toMatchObject({ present: true, clusters: ['c1'], unknown: ['c2'] });
+  });
+});

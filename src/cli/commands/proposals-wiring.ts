@@ -48,7 +48,7 @@ function guardrailState(app: AppContext, adapters: Adapters, dataNow: () => numb
  * Recovered when none of the group's symptoms is present in the last 15 minutes of data, or in the
  * verification window if it is shorter: judged at its end, that stretch is all after the change.
  */
-function symptomVerifier(app: AppContext, adapters: Adapters, dataNow: () => number, verifyWindowMinutes: number) {
+export function symptomVerifier(app: AppContext, adapters: Adapters, dataNow: () => number, verifyWindowMinutes: number) {
   const catalog = configCatalog(app.config);
   return async (p: ProposalRow): Promise<SymptomStatus> => {
     const store = await adapters.store();
@@ -61,7 +61,8 @@ function symptomVerifier(app: AppContext, adapters: Adapters, dataNow: () => num
       metrics: adapters.metrics(), catalog, sloOverrides: app.config.scan.slo, nowMs: dataNow(), stepSeconds: app.config.simulator.stepSeconds,
       windowMs: Math.min(15, verifyWindowMinutes) * 60_000,
     });
-    return check.present ? 'not-recovered' : 'recovered';
+    // a query that failed for a cluster is no answer: neither recovered nor still present
+    return check.present ? 'not-recovered' : check.unknown.length > 0 ? 'pending' : 'recovered';
   };
 }
 
