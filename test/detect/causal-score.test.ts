@@ -235,9 +235,9 @@ describe('CausalScorer state', () => {
 
   it.each([
     // the left discord's ring, windows and calibration: 206 entries of each (it was 610 and 323 without)
-    ['5-minute', 300, 820],
+    ['5-minute', 300, 830],
     ['1-minute (the largest daily ring)', 60, 2_048],
-    ['15-second (no daily ring)', 15, 530],
+    ['15-second (no daily ring)', 15, 540],
   ])('keeps the state of a %s series within %i entries however long it runs', (_name, stepSeconds, bound) => {
     const scorer = new CausalScorer({ stepSeconds });
     const before = scorer.toState().length;
@@ -247,7 +247,7 @@ describe('CausalScorer state', () => {
   });
 
   it.each([
-    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 8; rebuild baselines/],
+    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 9; rebuild baselines/],
     ['a truncated array', (s: Float64Array) => s.subarray(0, s.length - 3), /expected \d+; rebuild baselines/],
   ])('refuses %s with a clear message', (_name, damage, message) => {
     const state = new CausalScorer({ stepSeconds: STEP }).toState();
@@ -255,5 +255,62 @@ describe('CausalScorer state', () => {
     const damaged = damage(state) ?? state;
     expect(CausalScorer.isCurrentState(damaged)).toBe(false); // the scan rebuilds such a series instead of failing
     expect(() => CausalScorer.fromState(damaged)).toThrow(message);
+  });
+});
+
+describe('causalScore: a series\' own history of alarms (smallSpikeMin, noveltyBudget)', () => {
+  /** A wide slow wave (40 either side of 50), so jumps of a few units are news only as differences; seven one-row jumps of 30, then jumps of 5, 6, 7 and 25. */
+  function spiky(): { values: Float64Array; later: number[] } {
+    const spikes = new Map<number, number>();
+    for (let k = 0; k < 7; k++) spikes.set(1000 + 900 * k, 30);
+    const later = [[8000, 5], [8900, 6], [9800, 7], [10700, 25]];
+    for (const [at, h] of later) spikes.set(at, h);
+    const e = noise(11_000, 9);
+    return { values: e.map((v, i) => 50 + 40 * Math.sin((2 * Math.PI * i) / 500) + 0.5 * v + (spikes.get(i) ?? 0)), later: later.map(([at]) => at) };
+  }
+  /** A square wave between 0 and 10; from each episode start, 30 rows at 5 (a context never seen, in range). */
+  function squareWithBreaks(episodes: number[], n: number): Float64Array {
+    return noise(n, 5).map((v, i) => (episodes.some((s) => i >= s && i < s + 30) ? 5 : (Math.floor(i / 6) % 2) * 10) + 0.1 * v);
+  }
+  const alarmNear = (s: Float64Array, at: number) => Math.max(...s.subarray(at, at + 35)) >= 0.5;
+
+  it('lets lesser jumps through no more once the series has shown its jumps: under half its largest, after six', () => {
+    const { values, later } = spiky();
+
+    const withRule = causalScore(values, { stepSeconds: 0 });
+    const without = causalScore(values, { stepSeconds: 0, smallSpikeMin: 0 });
+
+    // jumps of 5 and 6 (under half of 30) alarm only without the rule; 7 is strong enough either way, 25 is not lesser
+    expect(later.map((at) => alarmNear(without, at))).toEqual([true, true, true, true]);
+    expect(later.map((at) => alarmNear(withRule, at))).toEqual([false, false, true, true]);
+    expect(withRule[10_701]).toBe(without[10_701]);
+    // the first seven are news in both
+    expect(withRule.subarray(0, 7000)).toEqual(without.subarray(0, 7000));
+  });
+
+  it('drops a third new context within its horizon, and news of one comes back once the count has decayed', () => {
+    const episodes = [1000, 2500, 4000, 20_000];
+    const values = squareWithBreaks(episodes, 20_500);
+
+    const withBudget = causalScore(values, { stepSeconds: 0 });
+    const without = causalScore(values, { stepSeconds: 0, noveltyBudget: 0 });
+
+    expect(episodes.map((at) => alarmNear(without, at))).toEqual([true, true, true, true]);
+    // 1.5 novelties within ~10,000 rows: the third is no news; 16,000 rows later the count has decayed
+    expect(episodes.map((at) => alarmNear(withBudget, at))).toEqual([true, true, false, true]);
+  });
+
+  it.each([
+    ['jumps', () => spiky().values, 7_500],
+    ['new contexts', () => squareWithBreaks([1000, 2500, 4000, 20_000], 20_500), 3_000],
+  ])('continues the counts of %s from a stored state exactly', (_name, make, cut) => {
+    const values = make();
+    const whole = causalScore(values, { stepSeconds: 0 });
+    const first = new CausalScorer({ stepSeconds: 0 });
+    const out = new Float64Array(values.length);
+    first.scoreInto(values.subarray(0, cut), out.subarray(0, cut));
+    CausalScorer.fromState(first.toState()).scoreInto(values.subarray(cut), out.subarray(cut));
+
+    expect(out).toEqual(whole);
   });
 });
