@@ -177,7 +177,7 @@ async function fetchAndDetect(
         backlog++;
         const detection = nextTurn().then(() => {
           backlog--;
-          if (answer) detectEntry(ctx, opts, entry, answer, members, states, acc, range);
+          if (answer) detectSafely(ctx, opts, entry, answer, members, states, acc, range);
           if (--partsLeft === 0) entryDone();
         });
         detections.push(detection);
@@ -192,6 +192,22 @@ async function fetchAndDetect(
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * detectEntry, with an error (a bug, or an answer no source should give) recorded as this query's
+ * failure for its clusters: the rest of the run goes on. Thrown, it failed the whole scan (or, from a
+ * queued task, was an unhandled rejection).
+ */
+function detectSafely(...args: Parameters<typeof detectEntry>): void {
+  try {
+    detectEntry(...args);
+  } catch (err) {
+    const [, , entry, , members, , acc] = args;
+    const ids = members.map((c) => c.id);
+    noteFailure(acc, entry, ids, [`detection failed: ${(err as Error)?.message ?? String(err)}`]);
+    ids.forEach((id) => acc.failed.add(id));
+  }
+}
 
 type Range = { startMs: number; endMs: number };
 
