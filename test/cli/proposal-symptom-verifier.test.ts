@@ -36,7 +36,7 @@ describe('the proposals job\'s symptom verifier', () => {
     { answer: 0.99, status: 'not-recovered' },
     { answer: 0.9999, status: 'recovered' },
     // before: 'recovered', so an execution whose check could not read Prometheus was closed as succeeded
-    { answer: 'fails' as const, status: 'pending' },
+    { answer: 'fails' as const, status: 'unknown' },
   ])('Prometheus answering $answer → $status', async ({ answer, status }) => {
     const verify = await verifierWith(answer);
 

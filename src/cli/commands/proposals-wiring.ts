@@ -62,7 +62,7 @@ export function symptomVerifier(app: AppContext, adapters: Adapters, dataNow: ()
       windowMs: Math.min(15, verifyWindowMinutes) * 60_000,
     });
     // a query that failed for a cluster is no answer: neither recovered nor still present
-    return check.present ? 'not-recovered' : check.unknown.length > 0 ? 'pending' : 'recovered';
+    return check.present ? 'not-recovered' : check.unknown.length > 0 ? 'unknown' : 'recovered';
   };
 }
 

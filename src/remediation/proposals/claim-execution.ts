@@ -97,7 +97,10 @@ export async function claimExecution(deps: RemediationDeps, p: ProposalRow): Pro
   // would still let the operation start
   if (policy.verdict !== 'approved') return refuseExecution(deps, view, p, 'the approvals in its thread no longer satisfy the policy (an approval was deleted, or an approver left the group or allowlist)');
   if (!(await approvalsStillValid(deps, view))) return refuseExecution(deps, view, p, 'the approvals no longer satisfy the policy (group, allowlist or autonomy changed)');
-  if ((await deps.verify(p)) === 'recovered') {
+  const symptom = await deps.verify(p);
+  // not started blind: a check that could not read the symptom is tried again on the next runs, until the deadline
+  if (symptom === 'unknown') return noteWaiting(deps, p, [{ guardrail: 'symptom-check', reason: 'the symptom could not be read (its metrics query failed)' }], deadlineMs);
+  if (symptom === 'recovered') {
     const closed = await transitionProposal(deps.store, p, 'recovered', deps.clock.nowMs(), { actor: 'fleetops', details: { reason: 'symptom recovered before execution' } });
     const post = await findProposalPost(deps.store, p);
     if (closed && post) await postThreadNote(deps, post, p.id, 'recovered', `The symptom recovered by itself: \`${shortId(p.id)}\` is closed as recovered, nothing was executed.`);

@@ -8,8 +8,11 @@ import type { GuardrailGate, GuardrailVerdict } from './guardrail-gate.js';
 import { saveProposalContext, type ProposalContext } from './proposal-context.js';
 import { proposalId } from './proposal-id.js';
 
-/** Whether the symptom a proposal should fix is still there (`pending`: not decided yet). */
-export type SymptomStatus = 'recovered' | 'not-recovered' | 'pending';
+/**
+ * Whether the symptom a proposal should fix is still there (`pending`: not decided yet, e.g. no data;
+ * `unknown`: it could not be read, its metrics query failed).
+ */
+export type SymptomStatus = 'recovered' | 'not-recovered' | 'pending' | 'unknown';
 export type SymptomVerifier = (proposal: ProposalRow) => Promise<SymptomStatus>;
 
 /** A suggested action. `operation`, `target` and `params` are untrusted until checked against the catalog. */

@@ -234,7 +234,10 @@ async function verifyPhase(run: Run): Promise<ExecutionResult> {
     await note(run, 'succeeded', `\`${shortId(p.id)}\` executed and the symptom recovered.`);
     return finish(run, 'succeeded', { verification: status });
   }
-  return rollBack(run, status === 'pending' ? 'no data to verify within the verification window' : 'the symptom did not recover within the verification window');
+  const why = status === 'pending' ? 'no data to verify within the verification window'
+    : status === 'unknown' ? 'the symptom could not be read (its metrics query failed) at the end of the verification window'
+      : 'the symptom did not recover within the verification window';
+  return rollBack(run, why);
 }
 
 /** A claim whose first attempt has not begun: nothing was started or saved since it was claimed. */
