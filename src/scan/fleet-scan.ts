@@ -89,6 +89,7 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
       const parts = windowParts(batch, states, endMs, opts);
       for (const part of parts) startMs = Math.min(startMs, part.range.startMs);
       await fetchAndDetect(deps, ctx, opts, entries, parts, states, acc, () => deps.progress?.(++done, entries.length * batches));
+      if (opts.fullRebuild) await keepFailedStates(deps.store, batch, states, acc, opts.stepSeconds);
       const missing = missingFindings(batch, acc, states, endMs, opts, ctx.runId, await openMissingStarts(deps.store, batch, acc, states, endMs, opts));
       missingClusters.push(...missing.map((m) => m.cluster));
       const rows = [...acc.pending, ...missing.map((m) => m.row)];
@@ -409,6 +410,33 @@ async function loadStates(store: Store, clusters: Cluster[], opts: Pick<FleetSca
   return out;
 }
 
+/**
+ * A rebuild (`--full`) starts each series afresh, and the cluster's stored state is written over at
+ * the end: a series whose query failed this run would lose its state. It keeps the stored one (current
+ * version), to be fetched on from there by the next run.
+ */
+async function keepFailedStates(store: Store, batch: Cluster[], states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, stepSeconds: number): Promise<void> {
+  const hit = batch.filter((c) => [...(acc.failedKeys.get(c.id) ?? [])].some((key) => !states.get(c.id)?.has(key)));
+  if (hit.length === 0) return;
+  const stored = await store.baselines.getMany(hit.map((c) => STATE_KEY(c.id)));
+  for (const c of hit) {
+    const saved = stored.get(STATE_KEY(c.id));
+    let before: Map<string, SeriesScanState>;
+    try {
+      if (!saved) continue;
+      before = decodeClusterState(saved.state);
+    } catch {
+      continue; // unreadable: nothing to keep
+    }
+    let now = states.get(c.id);
+    if (!now) states.set(c.id, (now = new Map()));
+    for (const key of acc.failedKeys.get(c.id) ?? []) {
+      const s = before.get(key);
+      if (s && !now.has(key) && isCurrent(key, s, stepSeconds)) now.set(key, s);
+    }
+  }
+}
+
 /** The signal whose series get SLO dips (and a dip tracker in their state). */
 const DIP_SIGNAL = 'availability';
 
@@ -437,12 +465,6 @@ async function saveStates(store: Store, states: Map<string, Map<string, SeriesSc
 }
 
 /**
- * A batch's clusters by the window they need, each part one query per signal: clusters with stored
- * state from their last scanned point minus the context, clusters without (new in the inventory, or
- * rebuilt) from the full lookback. Before, one new cluster made its whole batch of 250 fetch the
- * full lookback (7 days instead of 7 hours) in the hourly run after it joined the fleet.
- */
-/**
  * Drops the states of series no catalog entry scans any more (a signal removed from config): they
  * never move forward, and the fetch window starts at the oldest state, so each hourly run would
  * fetch an hour more than the last until it fetched the whole lookback.
@@ -455,6 +477,12 @@ function pruneStates(states: Map<string, Map<string, SeriesScanState>>, entries:
   return states;
 }
 
+/**
+ * A batch's clusters by the window they need, each part one query per signal: clusters with stored
+ * state from their last scanned point minus the context, clusters without (new in the inventory, or
+ * rebuilt) from the full lookback. Before, one new cluster made its whole batch of 250 fetch the
+ * full lookback (7 days instead of 7 hours) in the hourly run after it joined the fleet.
+ */
 function windowParts(batch: Cluster[], states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions): { clusters: Cluster[]; range: Range }[] {
   const full = endMs - opts.lookbackHours * 3_600_000;
   const contextMs = opts.contextHours * 3_600_000;
