@@ -178,7 +178,17 @@ async function fetchAndDetect(
         backlog++;
         const detection = nextTurn().then(() => {
           backlog--;
-          if (answer) detectSafely(ctx, opts, entry, answer, members, states, acc, range);
+          if (answer) {
+            // an error here (a bug, or an answer no source should give) is this query's failure for its
+            // clusters, and the run goes on: thrown, it failed the whole scan (or, from a queued task, was unhandled)
+            try {
+              detectEntry(ctx, opts, entry, answer, members, states, acc, range);
+            } catch (err) {
+              const ids = members.map((c) => c.id);
+              noteFailure(acc, entry, ids, [`detection failed: ${(err as Error)?.message ?? String(err)}`]);
+              ids.forEach((id) => acc.failed.add(id));
+            }
+          }
           if (--partsLeft === 0) entryDone();
         });
         detections.push(detection);
@@ -193,22 +203,6 @@ async function fetchAndDetect(
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * detectEntry, with an error (a bug, or an answer no source should give) recorded as this query's
- * failure for its clusters: the rest of the run goes on. Thrown, it failed the whole scan (or, from a
- * queued task, was an unhandled rejection).
- */
-function detectSafely(...args: Parameters<typeof detectEntry>): void {
-  try {
-    detectEntry(...args);
-  } catch (err) {
-    const [, , entry, , members, , acc] = args;
-    const ids = members.map((c) => c.id);
-    noteFailure(acc, entry, ids, [`detection failed: ${(err as Error)?.message ?? String(err)}`]);
-    ids.forEach((id) => acc.failed.add(id));
-  }
-}
 
 type Range = { startMs: number; endMs: number };
 

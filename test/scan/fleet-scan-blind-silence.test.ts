@@ -3,40 +3,17 @@
  * conclude about the clusters behind them.
  */
 import { describe, expect, it } from 'vitest';
-import type { MetricsAnswer, MetricsRequest, MetricsSource } from '../../src/adapters/metrics/types.js';
+import type { MetricsSource } from '../../src/adapters/metrics/types.js';
 import type { Store } from '../../src/adapters/store/types.js';
-import type { Cluster } from '../../src/fleet/types.js';
-import { grid } from '../../src/fleet/grid.js';
 import { scanShard, type FleetScanOptions } from '../../src/scan/fleet-scan.js';
-import { buildCatalog, type CatalogEntry } from '../../src/signals/catalog.js';
-import { memoryStore, scanContext } from './fleet-fixtures.js';
+import { catalogOf, memoryStore, plainClusters, scanContext, valueSource } from './fleet-fixtures.js';
 
 const STEP = 300;
 const H = 3_600_000;
 const E0 = Date.UTC(2025, 0, 10);
-const full = buildCatalog();
-const clusters = Array.from({ length: 4 }, (_, i) => ({ id: `c${i}`, region: 'r', substrate: 'aws', environment: 'prod', tier: 'tier-1', versions: {}, nodePools: [] })) as unknown as Cluster[];
-
-function catalogOf(pred: (e: CatalogEntry) => boolean) {
-  const entries = full.entries.filter((e) => e.kind === 'golden' && pred(e));
-  return { ...full, entries, entriesFor: (s: string, c?: string) => entries.filter((e) => e.id === s && (c === undefined || e.component === c)) } as typeof full;
-}
-
-/** A source from a value function per component; NaN everywhere leaves the series out, as Prometheus does. */
-function source(fn: (cluster: string, component: string, tMs: number) => number): MetricsSource {
-  return {
-    async query(req: MetricsRequest): Promise<MetricsAnswer> {
-      const stepMs = req.stepSeconds * 1000;
-      const { firstMs, n } = grid(req.startMs, req.endMs, stepMs);
-      const series = req.clusters.map((cluster) => {
-        const values = new Float64Array(n);
-        for (let i = 0; i < n; i++) values[i] = fn(cluster, req.component!, firstMs + i * stepMs);
-        return { cluster, component: req.component!, signal: req.signal, startMs: firstMs, stepMs, values };
-      }).filter((s) => s.values.some((x) => !Number.isNaN(x)));
-      return { series, warnings: [], failedClusters: [], bytesFetched: 0 };
-    },
-  };
-}
+const clusters = plainClusters(4);
+/** A source from a value function per component (see valueSource). */
+const source = (fn: (cluster: string, component: string, tMs: number) => number): MetricsSource => valueSource((c, t, component) => fn(c, component, t));
 
 const opts = (endMs: number): FleetScanOptions => ({
   shard: { index: 0, count: 1 }, endMs, stepSeconds: STEP, lookbackHours: 48, contextHours: 6, fullRebuild: false, slo: {}, missingAfterMinutes: 30, concurrency: 2,

@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsSource } from '../../src/adapters/metrics/types.js';
-import type { Cluster } from '../../src/fleet/types.js';
 import { grid } from '../../src/fleet/grid.js';
 import { scanShard } from '../../src/scan/fleet-scan.js';
-import { buildCatalog } from '../../src/signals/catalog.js';
-import { memoryStore, scanContext } from './fleet-fixtures.js';
+import { catalogOf, memoryStore, plainClusters, scanContext } from './fleet-fixtures.js';
 
 const STEP = 300;
 const E0 = Date.UTC(2025, 0, 10);
-const full = buildCatalog();
-const clusters = Array.from({ length: 3 }, (_, i) => ({ id: `c${i}`, region: 'r', substrate: 'aws', environment: 'prod', tier: 'tier-1', versions: {}, nodePools: [] })) as unknown as Cluster[];
-const entries = full.entries.filter((e) => e.kind === 'golden' && e.component === 'coredns' && (e.id === 'latency_p99' || e.id === 'availability'));
-const catalog = { ...full, entries, entriesFor: (s: string, c?: string) => entries.filter((e) => e.id === s && (c === undefined || e.component === c)) } as typeof full;
+const clusters = plainClusters(3);
+const catalog = catalogOf((e) => e.component === 'coredns' && (e.id === 'latency_p99' || e.id === 'availability'));
 
 /** Steady series; the latency answer for c1 comes without its values (an answer no source should give). */
 const broken: MetricsSource = {

@@ -3,35 +3,15 @@
  * from the level is measured against the same floor the series' own detectors use.
  */
 import { describe, expect, it } from 'vitest';
-import type { MetricsAnswer, MetricsRequest, MetricsSource } from '../../src/adapters/metrics/types.js';
-import type { Cluster } from '../../src/fleet/types.js';
-import { grid } from '../../src/fleet/grid.js';
 import { scanShard } from '../../src/scan/fleet-scan.js';
 import { finalizeScan } from '../../src/scan/finalize-scan.js';
-import { buildCatalog, type CatalogEntry } from '../../src/signals/catalog.js';
-import { memoryStore, scanContext } from './fleet-fixtures.js';
+import { catalogOf, memoryStore, plainClusters, scanContext, valueSource } from './fleet-fixtures.js';
 
 const E0 = Date.UTC(2025, 0, 10);
 const MIN = 60_000;
-const full = buildCatalog();
-const clusters = Array.from({ length: 12 }, (_, i) => ({ id: `c${i}`, region: 'r', substrate: 'aws', environment: 'prod', tier: 'tier-1', versions: {}, nodePools: [] })) as unknown as Cluster[];
-const errorRatio = (() => {
-  const entries = full.entries.filter((e: CatalogEntry) => e.kind === 'golden' && e.id === 'error_ratio' && e.component === 'coredns');
-  return { ...full, entries, entriesFor: (s: string, c?: string) => entries.filter((e) => e.id === s && (c === undefined || e.component === c)) } as typeof full;
-})();
-
-function source(fn: (cluster: string, tMs: number) => number): MetricsSource {
-  return { async query(req: MetricsRequest): Promise<MetricsAnswer> {
-    const stepMs = req.stepSeconds * 1000;
-    const { firstMs, n } = grid(req.startMs, req.endMs, stepMs);
-    const series = req.clusters.map((cluster) => {
-      const values = new Float64Array(n);
-      for (let i = 0; i < n; i++) values[i] = fn(cluster, firstMs + i * stepMs);
-      return { cluster, component: req.component!, signal: req.signal, startMs: firstMs, stepMs, values };
-    });
-    return { series, warnings: [], failedClusters: [], bytesFetched: 0 };
-  } };
-}
+const clusters = plainClusters(12);
+const errorRatio = catalogOf((e) => e.id === 'error_ratio' && e.component === 'coredns');
+const source = valueSource;
 
 async function peerOutliers(fn: (cluster: string, tMs: number) => number) {
   const store = await memoryStore();

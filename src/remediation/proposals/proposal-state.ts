@@ -51,6 +51,12 @@ export async function transitionProposal(
   return moved;
 }
 
+/** An execution checkpoint from before the first attempt: nothing started, saved or waited for since the claim. */
+export function isUnstarted(cp: Record<string, unknown>): boolean {
+  return (cp.phase === undefined || cp.phase === 'executing') && !(typeof cp.attempts === 'number' && cp.attempts > 0)
+    && cp.ops === undefined && cp.startedAtMs === undefined && cp.inProgressMessage === undefined;
+}
+
 /**
  * Hands back a claim that has not started (`executing → approved`): the one move back the state
  * machine has, allowed only before the first attempt (checkpoint `executing`, no attempt, nothing
@@ -58,11 +64,8 @@ export async function transitionProposal(
  * no operation is under way. Returns the approved row, or undefined when the lease or state had moved.
  */
 export async function releaseUnstartedClaim(store: Store, row: ProposalRow, owner: string, nowMs: number, details: Record<string, unknown>): Promise<ProposalRow | undefined> {
-  const cp = row.checkpoint ?? {};
-  const started = (typeof cp.attempts === 'number' && cp.attempts > 0) || cp.ops !== undefined || cp.startedAtMs !== undefined
-    || (cp.phase !== undefined && cp.phase !== 'executing');
-  if (row.state !== 'executing' || started) {
-    throw new SafetyViolationError(`proposal ${row.id.slice(0, 8)}: only a claim not yet started goes back to approved (it is ${row.state}, checkpoint ${JSON.stringify(cp)})`);
+  if (row.state !== 'executing' || !isUnstarted(row.checkpoint ?? {})) {
+    throw new SafetyViolationError(`proposal ${row.id.slice(0, 8)}: only a claim not yet started goes back to approved (it is ${row.state}, checkpoint ${JSON.stringify(row.checkpoint ?? {})})`);
   }
   const moved = await store.proposals.releaseClaim(row.id, owner, nowMs);
   if (!moved) return undefined;

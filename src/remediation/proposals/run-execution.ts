@@ -10,7 +10,7 @@ import { operationRequest } from './create-proposal.js';
 import { takeLease, type HeldLease } from './execution-lease.js';
 import { loadProposalContext } from './proposal-context.js';
 import { shortId } from './proposal-id.js';
-import { releaseUnstartedClaim, transitionProposal } from './proposal-state.js';
+import { isUnstarted, releaseUnstartedClaim, transitionProposal } from './proposal-state.js';
 import { findProposalPost, postThreadNote } from './proposal-thread.js';
 import { scopeOf, type RemediationDeps } from './remediation-deps.js';
 
@@ -240,9 +240,6 @@ async function verifyPhase(run: Run): Promise<ExecutionResult> {
   return rollBack(run, why);
 }
 
-/** A claim whose first attempt has not begun: nothing was started or saved since it was claimed. */
-const unstarted = (cp: Checkpoint) => cp.phase === 'executing' && cp.attempts === 0 && cp.ops === undefined && cp.startedAtMs === undefined && cp.inProgressMessage === undefined;
-
 /**
  * Right after the claim, under its lease and before the first attempt, the guardrails are checked
  * again, now counting this claim as executing. Two runs that each passed the check before claiming
@@ -266,7 +263,7 @@ async function confirmClaim(run: Run): Promise<boolean> {
 
 async function executePhase(run: Run): Promise<ExecutionResult> {
   const { deps, p } = run;
-  if (unstarted(run.cp) && !(await confirmClaim(run))) return 'deferred';
+  if (isUnstarted({ ...run.cp }) && !(await confirmClaim(run))) return 'deferred';
   const attempts = run.cp.attempts + 1;
   // checking again on an operation the last run left in progress is not audited as a new attempt
   const waiting = run.cp.inProgressMessage;
