@@ -9,7 +9,7 @@ import type { JobContext } from '../core/run-job.js';
 import { mapLimit } from '../core/map-limit.js';
 import { selectShard } from '../fleet/sharding.js';
 import { grid } from '../fleet/grid.js';
-import type { Cluster } from '../fleet/types.js';
+import type { Cluster, ComponentId } from '../fleet/types.js';
 import type { CatalogEntry, SignalCatalog } from '../signals/catalog.js';
 import { findingId } from './finding-id.js';
 import { collectShardPeers, PEER_BASELINE_POINTS, PEER_WINDOW_POINTS, type ShardPeers } from './peer-window.js';
@@ -88,8 +88,9 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
       const states = pruneStates(await loadStates(deps.store, batch, { ...opts, oldestMs: endMs - opts.lookbackHours * 3_600_000 }, ctx.logger), entries);
       const parts = windowParts(batch, states, endMs, opts);
       for (const part of parts) startMs = Math.min(startMs, part.range.startMs);
+      const built = new Set(batch.filter((c) => [...(states.get(c.id)?.values() ?? [])].some((st) => !st.unbuilt)).map((c) => c.id));
       await fetchAndDetect(deps, ctx, opts, entries, parts, states, acc, () => deps.progress?.(++done, entries.length * batches));
-      if (opts.fullRebuild) await keepFailedStates(deps.store, batch, states, acc, opts.stepSeconds);
+      markUnbuilt(batch, states, acc, endMs, opts.fullRebuild ? await keepFailedStates(deps.store, batch, states, acc, opts.stepSeconds) : built);
       const missing = missingFindings(batch, acc, states, endMs, opts, ctx.runId, await openMissingStarts(deps.store, batch, acc, states, endMs, opts));
       missingClusters.push(...missing.map((m) => m.cluster));
       const rows = [...acc.pending, ...missing.map((m) => m.row)];
@@ -263,7 +264,9 @@ function detectEntry(
   const stepMs = opts.stepSeconds * 1000;
   const spec = { component: entry.component, signal: entry.id, badDirection: entry.badDirection, slo: entry.id === DIP_SIGNAL ? slo : undefined, floor: RELATIVE_FLOOR[entry.unit] };
   const scan = (cluster: string, clusterStates: Map<string, SeriesScanState>, values: Float64Array, startMs: number): void => {
-    const prev = clusterStates.get(key);
+    // a placeholder (see SeriesScanState.unbuilt) is scanned as new, from this fetch's start
+    const stored = clusterStates.get(key);
+    const prev = stored?.unbuilt ? undefined : stored;
     const newFromMs = prev ? prev.throughMs + stepMs : range.startMs;
     const { findings, state } = scanSeries({ ...spec, cluster }, values, startMs, prev, { stepSeconds: opts.stepSeconds, newFromMs, runId: ctx.runId, ...DEFAULT_SCAN_OPTIONS });
     clusterStates.set(key, state);
@@ -288,6 +291,11 @@ function detectEntry(
     const clusterStates = states.get(c.id);
     const prev = clusterStates?.get(key);
     if (!clusterStates || !prev || handled.has(c.id)) continue;
+    // a placeholder answered with no series: there is nothing to build (a component the cluster does not run)
+    if (prev.unbuilt) {
+      clusterStates.delete(key);
+      continue;
+    }
     const missing = Math.round((lastMs - prev.throughMs) / stepMs);
     if (missing > 0) scan(c.id, clusterStates, new Float64Array(missing).fill(NaN), prev.throughMs + stepMs);
   }
@@ -394,7 +402,7 @@ async function loadStates(store: Store, clusters: Cluster[], opts: Pick<FleetSca
   clusters.forEach((c, j) => {
     const states = decoded[j];
     const current = states !== undefined && [...states].every(([key, s]) => isCurrent(key, s, opts.stepSeconds));
-    const recent = current && [...states.values()].every((s) => s.throughMs >= opts.oldestMs);
+    const recent = current && [...states.values()].every((s) => s.unbuilt || s.throughMs >= opts.oldestMs);
     if (states && !current) stale++;
     else if (current && !recent) old++;
     out.set(c.id, recent ? states : new Map());
@@ -409,9 +417,10 @@ async function loadStates(store: Store, clusters: Cluster[], opts: Pick<FleetSca
  * the end: a series whose query failed this run would lose its state. It keeps the stored one (current
  * version), to be fetched on from there by the next run.
  */
-async function keepFailedStates(store: Store, batch: Cluster[], states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, stepSeconds: number): Promise<void> {
+async function keepFailedStates(store: Store, batch: Cluster[], states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, stepSeconds: number): Promise<Set<string>> {
+  const kept = new Set<string>();
   const hit = batch.filter((c) => [...(acc.failedKeys.get(c.id) ?? [])].some((key) => !states.get(c.id)?.has(key)));
-  if (hit.length === 0) return;
+  if (hit.length === 0) return kept;
   const stored = await store.baselines.getMany(hit.map((c) => STATE_KEY(c.id)));
   for (const c of hit) {
     const saved = stored.get(STATE_KEY(c.id));
@@ -422,11 +431,38 @@ async function keepFailedStates(store: Store, batch: Cluster[], states: Map<stri
     } catch {
       continue; // unreadable: nothing to keep
     }
+    if ([...before.values()].some((st) => !st.unbuilt)) kept.add(c.id);
     let now = states.get(c.id);
     if (!now) states.set(c.id, (now = new Map()));
     for (const key of acc.failedKeys.get(c.id) ?? []) {
       const s = before.get(key);
       if (s && !now.has(key) && isCurrent(key, s, stepSeconds)) now.set(key, s);
+    }
+  }
+  return kept;
+}
+
+/**
+ * Placeholders (SeriesScanState.unbuilt, written with the cluster's state) for the series whose query
+ * failed while they had no state: the cluster's next run fetches its full lookback and builds them.
+ * For a cluster that was scanned before (`built`), only for a component the inventory says it runs:
+ * a failed query for a component it does not run would otherwise refetch the whole lookback of every
+ * cluster of the batch. A placeholder still failing is moved to this run's end (never "older than the
+ * lookback", which would rebuild the whole cluster).
+ */
+function markUnbuilt(batch: Cluster[], states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, endMs: number, built: ReadonlySet<string>): void {
+  for (const c of batch) {
+    let clusterStates = states.get(c.id);
+    for (const key of acc.failedKeys.get(c.id) ?? []) {
+      const s = clusterStates?.get(key);
+      if (s) {
+        if (s.unbuilt) s.throughMs = endMs;
+        continue;
+      }
+      const component = key.slice(key.indexOf('|') + 1);
+      if (built.has(c.id) && c.versions[component as ComponentId] === undefined) continue;
+      if (!clusterStates) states.set(c.id, (clusterStates = new Map()));
+      clusterStates.set(key, { throughMs: endMs, unbuilt: true });
     }
   }
 }
@@ -492,7 +528,8 @@ function windowParts(batch: Cluster[], states: Map<string, Map<string, SeriesSca
       continue;
     }
     let start = endMs;
-    for (const st of s.values()) start = Math.min(start, st.throughMs - contextMs);
+    // a placeholder (a series never built) needs the full lookback
+    for (const st of s.values()) start = Math.min(start, st.unbuilt ? full : st.throughMs - contextMs);
     // a rerun of a window the states have passed fetches its context, not a range that ends before it starts
     known.push({ cluster: c, startMs: Math.min(Math.max(full, start), latestStartMs) });
   }

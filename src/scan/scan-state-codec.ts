@@ -71,7 +71,7 @@ function withMarker(deflated: Buffer): Uint8Array {
 
 // 8th field: the open dip's start, written between open-dip starts and the dip tracker (now null and
 // not read); 9th: the length of the dip tracker's floats (absent in states written before it)
-type HeaderRow = [string, number, number | null, number, number | null, (number | null)[] | null | undefined, number | undefined, (number | null)?, number?];
+type HeaderRow = [string, number, number | null, number, number | null, (number | null)[] | null | undefined, number | undefined, (number | null)?, number?, 1?];
 
 /**
  * Header, then the floats of every scorer and tracker byte-shuffled straight from their arrays:
@@ -82,7 +82,12 @@ function packClusterState(states: Map<string, SeriesScanState>): Buffer {
   // a series that never had a point (throughMs -Infinity) has nothing to keep; JSON would write its
   // time as null, and the next run would fill the "gap" since then point by point
   const entries = [...states.entries()].filter(([, s]) => Number.isFinite(s.throughMs));
-  const header: HeaderRow[] = entries.map(([key, s]) => [key, s.throughMs, s.openEventStartMs ?? null, s.scorer?.length ?? 0, s.lastSeenMs ?? null, s.openEvent ? [s.openEvent.peak, s.openEvent.worst, s.openEvent.level].map(finiteOrNull) : null, s.shift?.length ?? 0, null, s.dip?.length ?? 0]);
+  const header: HeaderRow[] = entries.map(([key, s]) => {
+    const row: HeaderRow = [key, s.throughMs, s.openEventStartMs ?? null, s.scorer?.length ?? 0, s.lastSeenMs ?? null, s.openEvent ? [s.openEvent.peak, s.openEvent.worst, s.openEvent.level].map(finiteOrNull) : null, s.shift?.length ?? 0, null, s.dip?.length ?? 0];
+    // (a tenth field only on a placeholder: every other row is written as before)
+    if (s.unbuilt) row.push(1);
+    return row;
+  });
   const json = Buffer.from(JSON.stringify(header));
   const n = entries.reduce((sum, [, s]) => sum + (s.scorer?.length ?? 0) + (s.shift?.length ?? 0) + (s.dip?.length ?? 0), 0);
   const out = Buffer.allocUnsafe(4 + json.length + n * 8);
@@ -131,13 +136,13 @@ function unpackClusterState(inflated: Buffer, shuffled: boolean): Map<string, Se
   let at = 0;
   const take = (length: number) => (length ? floats.subarray(at, (at += length)) : undefined);
   const out = new Map<string, SeriesScanState>();
-  for (const [key, throughMs, open, length, lastSeen, ev, shiftLength, , dipLength] of header) {
+  for (const [key, throughMs, open, length, lastSeen, ev, shiftLength, , dipLength, unbuilt] of header) {
     if (typeof key !== 'string' || !Number.isFinite(throughMs)) throw new Error(`scan state blob is corrupt: entry ${JSON.stringify(key)} has no time it was scanned through (${JSON.stringify(throughMs)})`);
     const scorer = take(length);
     const shift = take(shiftLength ?? 0);
     const dip = take(dipLength ?? 0);
     const openEvent = ev ? { peak: ev[0] ?? NaN, worst: ev[1] ?? NaN, level: ev[2] ?? NaN } : undefined;
-    out.set(key, { throughMs, openEventStartMs: open ?? undefined, openEvent, scorer, lastSeenMs: lastSeen ?? undefined, ...(shift ? { shift } : {}), ...(dip ? { dip } : {}), ...(dipLength === undefined ? { beforeDipTracker: true } : {}) });
+    out.set(key, { throughMs, openEventStartMs: open ?? undefined, openEvent, scorer, lastSeenMs: lastSeen ?? undefined, ...(shift ? { shift } : {}), ...(dip ? { dip } : {}), ...(dipLength === undefined ? { beforeDipTracker: true } : {}), ...(unbuilt === 1 ? { unbuilt: true } : {}) });
   }
   return out;
 }

@@ -41,6 +41,13 @@ export interface SeriesScanState {
    * history, so the scan rebuilds the cluster from the full lookback (see loadStates).
    */
   beforeDipTracker?: boolean;
+  /**
+   * A placeholder, not a state: this series' query failed before it was ever scanned (a new cluster,
+   * or a rebuild), so it has no baseline. The next run fetches the cluster from the full lookback and
+   * scans the series as new; without it, the cluster's other states moved its window on to the
+   * context, and this series was scanned from those 6-7 hours only, for good.
+   */
+  unbuilt?: boolean;
 }
 
 export interface SeriesScanOptions {
