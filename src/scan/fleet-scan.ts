@@ -164,14 +164,16 @@ function reportFailures(ctx: Pick<JobContext, 'fail'>, acc: Accumulator): void {
  */
 async function fetchAndDetect(
   deps: FleetScanDeps, ctx: Pick<JobContext, 'runId' | 'signal'>, opts: FleetScanOptions, entries: CatalogEntry[],
-  parts: { clusters: Cluster[]; range: Range }[], states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, entryDone: () => void,
+  parts: Part[], states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, entryDone: () => void,
 ): Promise<void> {
   const queue = new PQueue({ concurrency: opts.concurrency });
   const detections: Promise<void>[] = [];
   let backlog = 0;
   for (const entry of entries) {
-    let partsLeft = parts.length;
-    for (const { clusters: members, range } of parts) {
+    const mine = parts.filter((p) => p.key === undefined || p.key === `${entry.id}|${entry.component}`);
+    let partsLeft = mine.length;
+    for (const part of mine) {
+      const { clusters: members, range } = part;
       void queue.add(async () => {
         const answer = await fetchEntry(deps, ctx, opts, entry, members, acc, range);
         // detect once this query's slot is free: the next query is then already on its way to the
@@ -183,7 +185,7 @@ async function fetchAndDetect(
             // an error here (a bug, or an answer no source should give) is this query's failure for its
             // clusters, and the run goes on: thrown, it failed the whole scan (or, from a queued task, was unhandled)
             try {
-              detectEntry(ctx, opts, entry, answer, members, states, acc, range);
+              detectEntry(ctx, opts, entry, answer, members, states, acc, part);
             } catch (err) {
               const ids = members.map((c) => c.id);
               noteFailure(acc, entry, ids, [`detection failed: ${(err as Error)?.message ?? String(err)}`]);
@@ -206,6 +208,12 @@ async function fetchAndDetect(
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type Range = { startMs: number; endMs: number };
+/**
+ * One query per signal of these clusters over this range (only the signal `key`, when set). `builds`:
+ * its series that are placeholders (SeriesScanState.unbuilt) are scanned as new; in other parts
+ * they are left alone (their range is too short to build them).
+ */
+type Part = { clusters: Cluster[]; range: Range; key?: string; builds: boolean };
 
 /** One signal × component query for the batch; failures are recorded, and undefined returned. */
 async function fetchEntry(
@@ -257,8 +265,9 @@ function partialAnswer(answer: MetricsAnswer, ids: string[]): MetricsAnswer {
  */
 function detectEntry(
   ctx: Pick<JobContext, 'runId'>, opts: FleetScanOptions, entry: CatalogEntry, answer: MetricsAnswer, members: Cluster[],
-  states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, range: Range,
+  states: Map<string, Map<string, SeriesScanState>>, acc: Accumulator, part: Part,
 ): void {
+  const range = part.range;
   const slo = opts.slo[`${entry.id}:${entry.component}`] ?? opts.slo[entry.id] ?? entry.slo;
   const key = `${entry.id}|${entry.component}`;
   const stepMs = opts.stepSeconds * 1000;
@@ -280,6 +289,7 @@ function detectEntry(
     // piece was: scanning it would carry its state past data never seen; it is fetched again whole
     if (!clusterStates || failed.has(s.cluster)) continue;
     handled.add(s.cluster);
+    if (!inPart(clusterStates.get(key), part)) continue;
     scan(s.cluster, clusterStates, s.values, s.startMs);
     acc.series++;
     noteLastSeen(acc, s.cluster, s.values, s.startMs, s.stepMs);
@@ -290,7 +300,7 @@ function detectEntry(
   for (const c of members) {
     const clusterStates = states.get(c.id);
     const prev = clusterStates?.get(key);
-    if (!clusterStates || !prev || handled.has(c.id)) continue;
+    if (!clusterStates || !prev || handled.has(c.id) || !inPart(prev, part)) continue;
     // a placeholder answered with no series: there is nothing to build (a component the cluster does not run)
     if (prev.unbuilt) {
       clusterStates.delete(key);
@@ -299,6 +309,11 @@ function detectEntry(
     const missing = Math.round((lastMs - prev.throughMs) / stepMs);
     if (missing > 0) scan(c.id, clusterStates, new Float64Array(missing).fill(NaN), prev.throughMs + stepMs);
   }
+}
+
+/** Whether this part scans a series with this stored state: a placeholder only in a part that builds, and a part for one signal (`key`) only placeholders. */
+function inPart(stored: SeriesScanState | undefined, part: Part): boolean {
+  return stored?.unbuilt ? part.builds : part.key === undefined;
 }
 
 function noteLastSeen(acc: Accumulator, cluster: string, values: Float64Array, startMs: number, stepMs: number): void {
@@ -513,7 +528,7 @@ function pruneStates(states: Map<string, Map<string, SeriesScanState>>, entries:
  * rebuilt) from the full lookback. Before, one new cluster made its whole batch of 250 fetch the
  * full lookback (7 days instead of 7 hours) in the hourly run after it joined the fleet.
  */
-function windowParts(batch: Cluster[], states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions): { clusters: Cluster[]; range: Range }[] {
+function windowParts(batch: Cluster[], states: Map<string, Map<string, SeriesScanState>>, endMs: number, opts: FleetScanOptions): Part[] {
   const full = endMs - opts.lookbackHours * 3_600_000;
   const contextMs = opts.contextHours * 3_600_000;
   // a rerun of a window the states have passed still fetches the finalize step's peer window and the
@@ -521,15 +536,21 @@ function windowParts(batch: Cluster[], states: Map<string, Map<string, SeriesSca
   const latestStartMs = endMs - Math.max(contextMs, (PEER_WINDOW_POINTS + PEER_BASELINE_POINTS) * opts.stepSeconds * 1000);
   const known: { cluster: Cluster; startMs: number }[] = [];
   const fresh: Cluster[] = [];
+  // series never built (placeholders) of clusters otherwise scanned, by signal: a part of their own
+  // over the full lookback, for that signal only (one such series must not refetch the cluster's lookback of every signal)
+  const unbuilt = new Map<string, Cluster[]>();
   for (const c of batch) {
     const s = states.get(c.id);
-    if (!s || s.size === 0) {
+    if (!s || [...s.values()].every((st) => st.unbuilt)) {
       fresh.push(c);
       continue;
     }
     let start = endMs;
-    // a placeholder (a series never built) needs the full lookback
-    for (const st of s.values()) start = Math.min(start, st.unbuilt ? full : st.throughMs - contextMs);
+    for (const [key, st] of s) {
+      if (!st.unbuilt) start = Math.min(start, st.throughMs - contextMs);
+      else if (unbuilt.has(key)) unbuilt.get(key)!.push(c);
+      else unbuilt.set(key, [c]);
+    }
     // a rerun of a window the states have passed fetches its context, not a range that ends before it starts
     known.push({ cluster: c, startMs: Math.min(Math.max(full, start), latestStartMs) });
   }
@@ -537,10 +558,11 @@ function windowParts(batch: Cluster[], states: Map<string, Map<string, SeriesSca
   // whose queries failed for hours) are fetched from where they stopped in a part of their own: before,
   // one of them made its whole batch fetch the full lookback
   const headMs = Math.max(...known.map((k) => k.startMs)) - 3_600_000;
-  const parts = [];
+  const parts: Part[] = [];
   for (const group of [known.filter((k) => k.startMs >= headMs), known.filter((k) => k.startMs < headMs)]) {
-    if (group.length) parts.push({ clusters: group.map((k) => k.cluster), range: { startMs: Math.min(...group.map((k) => k.startMs)), endMs } });
+    if (group.length) parts.push({ clusters: group.map((k) => k.cluster), range: { startMs: Math.min(...group.map((k) => k.startMs)), endMs }, builds: false });
   }
-  if (fresh.length) parts.push({ clusters: fresh, range: { startMs: full, endMs } });
+  if (fresh.length) parts.push({ clusters: fresh, range: { startMs: full, endMs }, builds: true });
+  for (const [key, clusters] of unbuilt) parts.push({ clusters, range: { startMs: full, endMs }, key, builds: true });
   return parts;
 }

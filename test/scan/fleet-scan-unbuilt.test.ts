@@ -52,8 +52,9 @@ describe('a series whose query fails before it was ever scanned', () => {
     const second: MetricsRequest[] = [];
     const r2 = await scan(store, clusters, source(second), E0 + H);
     expect(r2.failedClusters).toEqual([]);
-    // the cluster is fetched from the full lookback again, so the new series gets its whole history
+    // that series is fetched from the full lookback, so it gets its whole history; the built one its context only
     expect(startOf(second, 'availability', 'c0')).toBeLessThanOrEqual(E0 + H - LOOKBACK_H * H);
+    expect(startOf(second, 'latency_p99', 'c0')).toBeGreaterThan(E0 + H - 12 * H);
     const built = (await statesOf(store, 'c0')).get('availability|coredns')!;
     expect(built.unbuilt).toBeUndefined();
     expect(built.throughMs).toBe(E0 + H - STEP * 1000); // the last point before the run's end
@@ -107,9 +108,10 @@ describe('a series whose query fails before it was ever scanned', () => {
       expect((await statesOf(store, 'c0')).get('availability|coredns')?.unbuilt === true).toBe(expectPlaceholder);
       const calls: MetricsRequest[] = [];
       await scan(store, [...clusters], withoutAvailability(calls), E0 + 2 * H);
-      // a placeholder refetches the full lookback; without one the hourly run fetches the context only
-      if (expectPlaceholder) expect(startOf(calls, 'latency_p99', 'c0')).toBeLessThanOrEqual(E0 + 2 * H - LOOKBACK_H * H);
-      else expect(startOf(calls, 'latency_p99', 'c0')).toBeGreaterThan(E0 + 2 * H - 12 * H);
+      // a placeholder fetches its signal's full lookback; without one the hourly run fetches the context only
+      if (expectPlaceholder) expect(startOf(calls, 'availability', 'c0')).toBeLessThanOrEqual(E0 + 2 * H - LOOKBACK_H * H);
+      else expect(startOf(calls, 'availability', 'c0')).toBeGreaterThan(E0 + 2 * H - 12 * H);
+      expect(startOf(calls, 'latency_p99', 'c0')).toBeGreaterThan(E0 + 2 * H - 12 * H);
     }
   });
 
