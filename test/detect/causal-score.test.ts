@@ -234,10 +234,11 @@ describe('CausalScorer state', () => {
   });
 
   it.each([
-    // the left discord's ring, windows and calibration: 206 entries of each (it was 610 and 323 without)
-    ['5-minute', 300, 830],
-    ['1-minute (the largest daily ring)', 60, 2_048],
-    ['15-second (no daily ring)', 15, 540],
+    // the left discord's ring, windows and calibration: 206 entries of each (it was 610 and 323 without);
+    // the slow view's calibration, scalars and params: 75
+    ['5-minute', 300, 900],
+    ['1-minute (the largest daily ring)', 60, 2_052],
+    ['15-second (no daily ring)', 15, 615],
   ])('keeps the state of a %s series within %i entries however long it runs', (_name, stepSeconds, bound) => {
     const scorer = new CausalScorer({ stepSeconds });
     const before = scorer.toState().length;
@@ -247,7 +248,7 @@ describe('CausalScorer state', () => {
   });
 
   it.each([
-    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 9; rebuild baselines/],
+    ['an older version', (s: Float64Array) => { s[0] = 1; }, /state version 1 is not 10; rebuild baselines/],
     ['a truncated array', (s: Float64Array) => s.subarray(0, s.length - 3), /expected \d+; rebuild baselines/],
   ])('refuses %s with a clear message', (_name, damage, message) => {
     const state = new CausalScorer({ stepSeconds: STEP }).toState();
@@ -312,5 +313,52 @@ describe('causalScore: a series\' own history of alarms (smallSpikeMin, noveltyB
     CausalScorer.fromState(first.toState()).scoreInto(values.subarray(cut), out.subarray(cut));
 
     expect(out).toEqual(whole);
+  });
+});
+
+describe('causalScore: the slow view of a count series (slowSpan)', () => {
+  /** Poisson counts (inverse CDF of the pseudo-noise): 4 per step, from row 3000 for 800 rows `lift` times as many. */
+  function counts(lift: number, seed = 7): Float64Array {
+    return noise(4000, seed).map((u, i) => {
+      const lambda = 4 * (i >= 3000 && i < 3800 ? lift : 1);
+      let k = 0, p = Math.exp(-lambda), c = p;
+      while ((u + 1) / 2 > c) { k++; p *= lambda / k; c += p; }
+      return k;
+    });
+  }
+  const alarmsIn = (s: Float64Array, from: number, to: number) => s.subarray(from, to).filter((x) => x >= 0.5).length;
+
+  it('alarms on a quarter more events per step for hours, which no row, step or short mean shows', () => {
+    const values = counts(1.25);
+    expect(alarmsIn(causalScore(values, { stepSeconds: STEP }), 3000, 3200)).toBeGreaterThan(0);
+    expect(alarmsIn(causalScore(values, { stepSeconds: STEP, slowSpan: 0 }), 3000, 3800)).toBe(0);
+  });
+
+  it('is left for good once a value is no count (the scores are those without it)', () => {
+    const values = counts(1.25);
+    values[100] = 2.5;
+    expect(causalScore(values, { stepSeconds: STEP })).toEqual(causalScore(values, { stepSeconds: STEP, slowSpan: 0 }));
+  });
+
+  it.each([1, 2, 1999, 2001, 3100, 3999])('continues exactly like an unbroken run when split at %i', (cut) => {
+    const values = counts(1.25);
+    values.fill(NaN, 2500, 2510);
+    const whole = causalScore(values, { stepSeconds: STEP });
+    const first = new CausalScorer({ stepSeconds: STEP });
+    const out = new Float64Array(values.length);
+    first.scoreInto(values.subarray(0, cut), out.subarray(0, cut));
+    CausalScorer.fromState(first.toState()).scoreInto(values.subarray(cut), out.subarray(cut));
+    expect(Array.from(out)).toEqual(Array.from(whole));
+  });
+
+  it('gives push() the scores of scoreInto, levels or not', () => {
+    const values = counts(1.25);
+    const one = new CausalScorer({ stepSeconds: STEP });
+    const pushed = values.map((x) => one.push(x));
+    const scores = new Float64Array(values.length);
+    const all = new CausalScorer({ stepSeconds: STEP });
+    all.scoreInto(values, scores, new Float64Array(values.length));
+    expect(scores).toEqual(pushed);
+    expect(all.toState()).toEqual(one.toState());
   });
 });
