@@ -11,14 +11,15 @@
 const BINS = 64;
 export const CALIB_BINS = BINS;
 const C = 8;
+export const CALIB_C = C;
 /** Scalars kept per feature besides its histogram: pointer bin, count below it, total count, 1 / quantile. */
 const PER_FEATURE = 4;
 
 export class FeatureCalibration {
-  /** Counts per feature and bin (whole numbers), then the per-feature scalars: views of one storage. */
-  private readonly hist: Float64Array;
+  /** Counts per feature and bin (whole numbers), then the per-feature scalars: views of one storage (the scorer's loop records its rows here itself, see prepare). */
+  readonly hist: Float64Array;
   /** Per feature: pointer bin, count below the pointer, count, 1 / quantile (0: never read, -1: open top bin). */
-  private readonly meta: Float64Array;
+  readonly meta: Float64Array;
   /** The quantile each feature is measured against. */
   private readonly quantiles: Float64Array;
   /** Bit f: feature f's 1 / quantile is known (d[m + 3] !== 0; a refresh never sets it back to 0). */
@@ -70,6 +71,27 @@ export class FeatureCalibration {
       if (b < d[m]) d[m + 1]++;
       d[m + 2]++;
     }
+  }
+
+  /**
+   * observe()'s refreshes alone, for a caller that records its rows itself (CausalScorer.scoreRows,
+   * straight into `hist` and `meta` as observe() does, in its loop's own code: no call per row, and
+   * each array checked once per row): the quantiles of the first `count` features whose bits are set in
+   * `scoring` are re-read, all of them when `refresh`, else only on a feature's first scored row.
+   */
+  prepare(count: number, scoring: number, refresh: boolean): void {
+    if (!refresh && (scoring & ~this.refreshed) === 0) return;
+    const d = this.meta;
+    for (let f = 0; f < count; f++) {
+      if (!((scoring >> f) & 1)) continue;
+      if (refresh || d[f * PER_FEATURE + 3] === 0) this.refresh(f);
+      this.refreshed |= 1 << f; // (1 / quantile is never 0 once refreshed)
+    }
+  }
+
+  /** Whether prepare() has work for this row (a call is not made on the 15 rows in 16 without). */
+  needsPrepare(scoring: number, refresh: boolean): boolean {
+    return refresh || (scoring & ~this.refreshed) !== 0;
   }
 
   /** Moves feature f's pointer to the bin holding its quantile and caches 1 / that bin's upper edge. */

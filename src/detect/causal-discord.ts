@@ -33,13 +33,26 @@ const C = 8;
 /** Calibration scalars after the histogram: pointer bin, count below it, count, 1 / quantile (0: never read, -1: open top bin). */
 const PTR = 0, BELOW = 1, TOTAL = 2, INV = 3;
 
+/**
+ * Per window start, the window's mean and the sum of its squared deviations from it, as the search
+ * reads them from the ring: a window's blocks stay as they are from the block end that makes it the
+ * latest until it leaves the searched lags, so they are worked out there once instead of at each of
+ * its ~(history - 2 length) / lagStep searches (a re-centring changes every block: then all are
+ * worked out again). Not state, and one copy for all discords (two typed arrays per scorer cost more
+ * to allocate than a short series' searches): held by the discord that last searched (`owner`), and
+ * rebuilt from the ring by another that searches next.
+ */
+const WINDOWS: { owner: LeftDiscord | null; mean: Float64Array; sq: Float64Array } = { owner: null, mean: new Float64Array(64), sq: new Float64Array(64) };
+
 export class LeftDiscord {
-  /** Offsets in st of: the ring (block means less REF, each written at pos and pos + history, so every window is contiguous), per window start 1 / sd (floored; the window's mean and spread are read again from the ring), per lag the sliding sums, the histogram, its scalars. */
+  /** Offsets in st of: the ring (block means less REF, each written at pos and pos + history, so every window is contiguous), per window start 1 / sd (floored; the window's mean and spread are not stored: see WINDOWS), per lag the sliding sums, the histogram, its scalars. */
   private readonly ring: number;
   private readonly sd: number;
   private readonly dots: number;
   private readonly hist: number;
   private readonly meta: number;
+  /** Whether WINDOWS holds this discord's windows as they are (see WINDOWS; false after a re-centring). */
+  private windows = false;
 
   constructor(
     private readonly st: Float64Array, private readonly at: number,
@@ -105,6 +118,10 @@ export class LeftDiscord {
     mean /= m;
     let v = 0;
     for (let i = 0; i < m; i++) { const e = st[w0 + i] - mean; v += e * e; }
+    if (WINDOWS.owner === this) {
+      WINDOWS.mean[cs] = mean;
+      WINDOWS.sq[cs] = v;
+    }
     v /= m;
     const ix = 1 / (Math.sqrt(v) + this.eps * st[A + IN_RANGE] + 1e-12);
     const qx = m * v * ix * ix;
@@ -116,18 +133,16 @@ export class LeftDiscord {
       this.dotsAfresh(cs);
       st[A + SLIDING] = 1;
     }
+    if (!this.windows || WINDOWS.owner !== this) this.windowsAfresh();
     let best = Infinity;
     // |a/sa - b/sb|² over the window, a and b centred: |a|²/sa² + |b|²/sb² - 2 a·b/(sa sb), a·b = Σ x y - m mean_x mean_y
     const twoIx = 2 * ix, mMean = m * mean;
+    const WM = WINDOWS.mean, WQ = WINDOWS.sq;
     for (let lag = m; lag + m <= H; lag += ls) {
       const c = cs - lag < 0 ? cs - lag + H : cs - lag;
-      // the candidate's mean and |b|² from the ring (not stored: 2 x history entries of state that do not compress)
-      const c0 = R + c;
-      let mc = 0;
-      for (let i = 0; i < m; i++) mc += st[c0 + i];
-      mc /= m;
-      let vc = 0;
-      for (let i = 0; i < m; i++) { const e = st[c0 + i] - mc; vc += e * e; }
+      // the candidate's mean and |b|² (see WINDOWS; not state: 2 x history entries that do not compress)
+      const mc = WM[c];
+      const vc = WQ[c];
       const sc = st[SD + c];
       const d = qx + vc * sc * sc - twoIx * (st[D + lag] - mMean * mc) * sc;
       if (d < best) best = d;
@@ -161,6 +176,27 @@ export class LeftDiscord {
     }
   }
 
+  /** Every window's mean and sum of squared deviations (see WINDOWS), from the ring as it is; this discord holds them. */
+  private windowsAfresh(): void {
+    const st = this.st, H = this.history, m = this.length, R = this.ring;
+    if (WINDOWS.mean.length < H) {
+      WINDOWS.mean = new Float64Array(H);
+      WINDOWS.sq = new Float64Array(H);
+    }
+    WINDOWS.owner = this;
+    for (let w = 0; w < H; w++) {
+      const c0 = R + w;
+      let mc = 0;
+      for (let i = 0; i < m; i++) mc += st[c0 + i];
+      mc /= m;
+      let vc = 0;
+      for (let i = 0; i < m; i++) { const e = st[c0 + i] - mc; vc += e * e; }
+      WINDOWS.mean[w] = mc;
+      WINDOWS.sq[w] = vc;
+    }
+    this.windows = true;
+  }
+
   /** Every `history` blocks: centres the block means on the ring's mean. */
   private recentre(): void {
     const st = this.st, H = this.history, R = this.ring;
@@ -170,6 +206,7 @@ export class LeftDiscord {
     for (let j = 0; j < 2 * H; j++) st[R + j] -= shift;
     st[this.at + REF] += shift;
     st[this.at + SLIDING] = 0;
+    this.windows = false;
   }
 
   /** Moves the pointer to the bin holding the quantile and caches 1 / that bin's upper edge. */

@@ -10,7 +10,7 @@
  * 1 - calibQuantile of this feature's past". Scores of 0.5 and more are alarms, one per event
  * (suppress()); lower scores pass unchanged.
  */
-import { FeatureCalibration } from './causal-calibration.js';
+import { CALIB_BINS, CALIB_C, FeatureCalibration } from './causal-calibration.js';
 import { ContextNovelty } from './causal-context.js';
 import { IN_MEAN, IN_RANGE, LeftDiscord, OUT, SUM as DISC_SUM } from './causal-discord.js';
 
@@ -191,6 +191,10 @@ const SQRT_PI_2 = Math.sqrt(Math.PI / 2); // mean |N(0,1)| -> sigma
 const CLIP = 4 * SQRT_PI_2; // winsorise at 4 sigma
 const FEATURES = 4; // value, first difference, short mean, seasonal residual
 const SEASON = 3;
+/** The calibration's bins and the constant of its bin map (causal-calibration.ts), as private consts: V8 folds them (an imported one is loaded and hole-checked per use). */
+const BINS = 64;
+const BIN_C = 8;
+if (BINS !== CALIB_BINS || BIN_C !== CALIB_C) throw new Error('causal-score: calibration constants out of step with causal-calibration.ts');
 /** The slow view's ratio in `ratio` (calibrated apart: most series are no counts, and skip it). */
 const SLOW = 4;
 /** slowPass()'s ratios for the rows of the chunk being scored (grown as needed, shared by all scorers). */
@@ -261,7 +265,7 @@ export class CausalScorer {
   /** The slow view's calibration and its deviation (null when slowSpan is 0). */
   private readonly slowCalib: FeatureCalibration | null;
   private readonly slowZ = new Float64Array(1);
-  /** The slow calibration's output: a one-entry view of ratio[SLOW], made once (scoreSlowRows() then sets ratio[SLOW] per row). */
+  /** The slow calibration's output: a one-entry view of ratio[SLOW], made once (scoreRows() then sets ratio[SLOW] per row). */
   private readonly slowRatio = this.ratio.subarray(SLOW);
   private n = 0; private slot = 0;
   private mean = 0; private dev = 0; private dDev = 0; private sDev = 0;
@@ -280,12 +284,11 @@ export class CausalScorer {
   private readonly discordBlock: number;
   private discLeft = 0;
   /**
-   * The value being pushed and advance()'s largest deviation, handed over in fields: advance() is
-   * too large to inline, and a double passed to or returned from a call that is not inlined is
-   * boxed (two heap numbers per sample, ~32 bytes: 3 MB of garbage per 100,000 samples).
+   * An alarm row's value for its methods (see alarmRow), and the score alarmRow() and pushIn() hand
+   * over in a field: a double passed to or returned from a call that is not inlined is boxed (a heap
+   * number per call).
    */
-  private x = NaN; private best = NaN;
-  /** step()'s score, handed over the same way (see step). */
+  private x = NaN;
   private out = NaN;
   /** smallSpike*: per feature (first difference, short mean) the largest candidate's size and the candidates seen. */
   private fdSpike = -0; private fdSpikes = 0; private shortSpike = -0; private shortSpikes = 0;
@@ -439,53 +442,206 @@ export class CausalScorer {
     PASS[0] = this.n; PASS[1] = this.lo; PASS[2] = this.hi;
     if (this.counts > 0) {
       this.slowPass(values);
-      this.scoreSlowRows(values, out, levels);
+      this.scoreRows(values, out, levels, SLOW_RATIOS);
     } else {
-      this.scoreRows(values, out, levels);
+      this.scoreRows(values, out, levels, null);
     }
     if (this.discordBlock > 0) this.discordPass(values, out);
   }
 
-  /** scoreInto()'s rows, in a method of their own: with the discord's lines in it, step() was no longer inlined into the loop (15 bytes of heap per sample). */
-  private scoreRows(values: Float64Array, out: Float64Array | Float32Array, levels?: Float64Array): void {
-    if (levels) {
-      for (let i = 0; i < values.length; i++) {
-        levels[i] = this.mean;
-        this.step(values[i]);
-        out[i] = this.out;
+  /**
+   * scoreInto()'s rows, in one loop with the scorer's per-row state in locals (written back at the
+   * chunk's end): each row is one standardised deviation per feature, recorded in its own histogram
+   * (causal-calibration.ts) and measured against its quantile, the context, the records; then the
+   * winsorised EW updates, so one spike cannot blow up the scale; then the youth bar, the hold and
+   * the suppression. Before, a row was step() (inlined here) calling advance() calling
+   * FeatureCalibration.observe(): every row loaded and stored each field through its heap number and
+   * checked every typed array again after each call (NAB and fleet scores, levels and states are the
+   * same to the bit; ~1.45x the samples per second). The rare paths (an alarm or a held one, a wider
+   * range, a quantile refresh) stay methods, with the fields they read brought up to date before the
+   * call and those they change read back after. One large function: see the note at the end of this
+   * module on why it is run once at load.
+   */
+  private scoreRows(values: Float64Array, out: Float64Array | Float32Array, levels: Float64Array | undefined, slow: Float64Array | null): void {
+    const period = this.period, season = this.season, warmupRows = this.warmupRows;
+    const aShort = this.aShort, aLong = this.aLong, longSpan = this.longSpan;
+    const seasonGate = this.seasonGate, seasonGateInv = this.seasonGateInv, seasonWeight = this.seasonWeight;
+    const shortRecordTol = this.shortRecordTol, shortRecordQuietRows = this.shortRecordQuietRows, shortSpan = this.shortSpan;
+    const noveltyQuietRows = this.noveltyQuietRows, youthRows = this.youthRows, youthBar = this.youthBar;
+    const calib = this.calib, h = calib.hist, d = calib.meta, context = this.context;
+    const zs = this.z, rs = this.ratio;
+    let n = this.n, slot = this.slot;
+    let mean = this.mean, dev = this.dev, dDev = this.dDev, sDev = this.sDev, short = this.short, prev = this.prev;
+    let lo = this.lo, hi = this.hi, rangeInv = this.rangeInv, spatialLo = this.spatialLo, spatialHi = this.spatialHi;
+    let sinceNovel = this.sinceNovel, shortHi = this.shortHi, shortLo = this.shortLo, sinceShortRecord = this.sinceShortRecord;
+    let sincePeak = this.sincePeak;
+    // the latest row's first-difference deviation and ratios, for the alarm rows' methods (written to z and ratio before alarmRow)
+    let z1 = zs[1], r0 = rs[0], r1 = rs[1], r2 = rs[2], r3 = rs[SEASON], rSlow = rs[SLOW];
+    for (let i = 0; i < values.length; i++) {
+      if (levels !== undefined) levels[i] = mean;
+      // the slow view's ratio for this row, from slowPass (a count series' chunk), else as left (0)
+      if (slow !== null) rSlow = slow[i];
+      const x = values[i];
+      if (x - x !== 0) {
+        // a missing point keeps the seasonal ring on the clock: without a step here, every later "this
+        // time yesterday" was the gap's length off for a day, and a normal daily peak after a gap scored
+        // as news. Its slot keeps the value of a day before (in the first season, not yet written, the
+        // last value). Its score is 0, nothing is learnt.
+        if (period > 0 && n > 0) {
+          if (n < period) season[slot] = prev;
+          if (++slot === period) slot = 0;
+        }
+        out[i] = 0;
+        continue;
       }
-    } else {
-      for (let i = 0; i < values.length; i++) {
-        this.step(values[i]);
-        out[i] = this.out;
+      const mean0 = mean;
+      let best = 0;
+      // a feature scores once warmupRows of its own values are recorded (the first two rows have none)
+      if (n >= 2) {
+        const scoring = n >= warmupRows + 2;
+        // floor every scale at 1% of the range seen: noise-free series would otherwise divide by ~0
+        const eps = 0.01 * (hi - lo) + 1e-9 * (Math.abs(mean) + 1);
+        const inv = 1 / (dev * SQRT_PI_2 + eps);
+        const dv = x - mean;
+        const dd = x - prev;
+        const ds = short + (x - short) * aShort - mean;
+        const z0 = Math.abs(dv) * inv;
+        z1 = Math.abs(dd) / (dDev * SQRT_PI_2 + eps);
+        // x4 (as tuned): the short mean varies less than the value; this puts its quantile where the bins are fine
+        const z2 = Math.abs(ds) * inv * 4;
+        let mask = scoring ? 7 : 0;
+        const seasonal = period > 0 && n >= 2 * period;
+        let z3 = 0;
+        if (seasonal) {
+          z3 = (Math.abs(x - season[slot]) / (sDev * SQRT_PI_2 + eps)) / 4;
+          if (n >= 2 * period + warmupRows) mask |= 1 << SEASON;
+        }
+        // the calibration (causal-calibration.ts): quantiles re-read every 16 rows or on a feature's first scored row
+        const refresh = (n & 15) === 0;
+        if (calib.needsPrepare(mask, refresh)) calib.prepare(seasonal ? 4 : 3, mask, refresh);
+        // per feature: its ratio to its quantile (scored only), then it joins its histogram
+        let scale = d[3];
+        r0 = scoring && scale > 0 ? z0 * scale : 0;
+        let b = ((z0 * BINS) / (z0 + BIN_C)) | 0;
+        if (b >= BINS) b = BINS - 1;
+        h[b]++;
+        if (b < d[0]) d[1]++;
+        d[2]++;
+        scale = d[7];
+        r1 = scoring && scale > 0 ? z1 * scale : 0;
+        b = ((z1 * BINS) / (z1 + BIN_C)) | 0;
+        if (b >= BINS) b = BINS - 1;
+        h[BINS + b]++;
+        if (b < d[4]) d[5]++;
+        d[6]++;
+        scale = d[11];
+        r2 = scoring && scale > 0 ? z2 * scale : 0;
+        b = ((z2 * BINS) / (z2 + BIN_C)) | 0;
+        if (b >= BINS) b = BINS - 1;
+        h[2 * BINS + b]++;
+        if (b < d[8]) d[9]++;
+        d[10]++;
+        best = max(max(r0, r1), r2);
+        if (seasonal) {
+          scale = d[15];
+          r3 = mask & (1 << SEASON) && scale > 0 ? z3 * scale : 0;
+          b = ((z3 * BINS) / (z3 + BIN_C)) | 0;
+          if (b >= BINS) b = BINS - 1;
+          h[3 * BINS + b]++;
+          if (b < d[12]) d[13]++;
+          d[14]++;
+          // once the seasonal residual scores, a small one damps the others (this time yesterday looked the same) and it joins them
+          if (mask & (1 << SEASON)) {
+            const gated = seasonGate > 0 ? best * min(1, seasonGateInv > 0 ? r3 * seasonGateInv : r3 / seasonGate) : best;
+            best = max(r3 * seasonWeight, gated);
+          }
+        }
+        best = max(best, rSlow);
+        // (max(best, 0) is best; `if (outside) best = max(best, …)` boxed a heap number per sample)
+        // the short mean beyond the range of short means seen by shortRecordTol of it after a quiet
+        // spell without a new one; then that range widens to it (kept from the start, on every row)
+        let shortRecord = false;
+        if (shortRecordTol > 0) {
+          const sm = ds + mean;
+          const w = shortRecordTol * (shortHi - shortLo);
+          shortRecord = (sm > shortHi + w || sm < shortLo - w) && sinceShortRecord >= shortRecordQuietRows;
+          sinceShortRecord++;
+          if (n >= shortSpan) {
+            if (sm > shortHi) { shortHi = sm; sinceShortRecord = 0; }
+            if (sm < shortLo) { shortLo = sm; sinceShortRecord = 0; }
+          }
+        }
+        const outside = scoring && (x > spatialHi || x < spatialLo || shortRecord);
+        best = max(best, outside ? NOVELTY_RATIO : 0);
+        const novel = context.push(context.band((x - lo) * rangeInv));
+        const quiet = sinceNovel >= noveltyQuietRows;
+        sinceNovel = novel ? 0 : sinceNovel + 1;
+        if (scoring && novel && quiet && NOVELTY_RATIO > best) best = NOVELTY_RATIO;
       }
+      // the winsorised EW updates
+      if (n === 0) {
+        mean = x; short = x;
+      } else {
+        const a = n < longSpan ? 1 / (n + 1) : aLong;
+        const clip = CLIP * dev || Infinity;
+        const r = Math.max(-clip, Math.min(clip, x - mean));
+        mean += a * r;
+        dev += a * (Math.abs(r) - dev);
+        dDev += a * (Math.min(CLIP * dDev || Infinity, Math.abs(x - prev)) - dDev);
+        short += (x - short) * aShort;
+        if (period > 0 && n >= period) sDev += a * (Math.min(CLIP * sDev || Infinity, Math.abs(x - season[slot])) - sDev);
+      }
+      if (period > 0) {
+        season[slot] = x;
+        if (++slot === period) slot = 0;
+      }
+      if (x < lo || x > hi) {
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+        this.lo = lo; this.hi = hi;
+        this.rangeChanged();
+        rangeInv = this.rangeInv; spatialLo = this.spatialLo; spatialHi = this.spatialHi;
+      }
+      prev = x;
+      n++;
+      if (n <= warmupRows) {
+        out[i] = 0;
+        continue;
+      }
+      const aged = n + youthRows;
+      const bar = (best * aged) / (aged + youthBar);
+      // a deviation that overflows (values near ±1.8e308) is as unusual as can be, not NaN
+      let s = bar < 1e300 ? bar / (bar + 1) : 1;
+      sincePeak++;
+      // hold() only when there is something to hold or release, suppression only for an alarm (see suppress)
+      if (this.held > 0 || s >= 0.5) {
+        this.n = n; this.x = x; this.mean = mean; this.dDev = dDev; this.lo = lo; this.hi = hi;
+        this.sinceShortRecord = sinceShortRecord; this.sincePeak = sincePeak;
+        zs[1] = z1; rs[0] = r0; rs[1] = r1; rs[2] = r2; rs[SEASON] = r3; rs[SLOW] = rSlow;
+        this.alarmRow(s, x - mean0, best);
+        s = this.out;
+        sincePeak = this.sincePeak;
+      }
+      out[i] = s;
     }
+    this.n = n; this.slot = slot;
+    this.mean = mean; this.dev = dev; this.dDev = dDev; this.sDev = sDev; this.short = short; this.prev = prev;
+    this.lo = lo; this.hi = hi; this.rangeInv = rangeInv; this.spatialLo = spatialLo; this.spatialHi = spatialHi;
+    this.sinceNovel = sinceNovel; this.shortHi = shortHi; this.shortLo = shortLo; this.sinceShortRecord = sinceShortRecord;
+    this.sincePeak = sincePeak;
+    zs[1] = z1; rs[0] = r0; rs[1] = r1; rs[2] = r2; rs[SEASON] = r3; rs[SLOW] = rSlow;
   }
 
-  /** scoreRows() with the slow view's ratios (slowPass) handed to each row in ratio[SLOW]. */
-  private scoreSlowRows(values: Float64Array, out: Float64Array | Float32Array, levels?: Float64Array): void {
-    const r = this.ratio;
-    const buf = SLOW_RATIOS;
-    if (levels) {
-      for (let i = 0; i < values.length; i++) {
-        levels[i] = this.mean;
-        r[SLOW] = buf[i];
-        this.step(values[i]);
-        out[i] = this.out;
-      }
-    } else {
-      for (let i = 0; i < values.length; i++) {
-        r[SLOW] = buf[i];
-        this.step(values[i]);
-        out[i] = this.out;
-      }
-    }
+  /** An alarm row or a held alarm's next: the hold, then the suppression; the score is left in `out` (a double returned from a call is boxed). */
+  private alarmRow(raw: number, dev: number, best: number): void {
+    const s = this.hold(raw, dev, best);
+    this.out = s < 0.5 ? s : this.suppress(s);
   }
 
   /**
    * The left discord (causal-discord.ts), in its own pass over a chunk already scored: the valid rows
-   * from the third on (as advance() scores them) are summed a block at a time, with the rows seen and
-   * the range of values before each row followed as advance() keeps them (n, lo and hi at the chunk's
+   * from the third on (as scoreRows() scores them) are summed a block at a time, with the rows seen and
+   * the range of values before each row followed as scoreRows() keeps them (n, lo and hi at the chunk's
    * start, in PASS), and at a block's end the discord's deviation, once scoring, raises that row's score like
    * any deviation (youth bar, x / (x + 1)) but outside the alarm's hold and refractory rows. In the
    * per-row path instead, a sum and a countdown alone cost ~5 % of the scorer's time (the row's code
@@ -546,32 +702,6 @@ export class CausalScorer {
   }
 
   /**
-   * push() with the score left in `out`: a double returned from a call V8 does not inline is boxed,
-   * and with the missing-point branch push() was no longer inlined into scoreInto's loop (21 bytes of
-   * heap per sample instead of 4-6 in `npm run bench:detect`).
-   */
-  private step(x: number): void {
-    if (x - x !== 0) {
-      this.out = this.missing();
-      return;
-    }
-    this.x = x;
-    const mean = this.mean;
-    this.advance();
-    const best = this.best;
-    if (this.n <= this.warmupRows) {
-      this.out = 0;
-      return;
-    }
-    const aged = this.n + this.youthRows;
-    const bar = (best * aged) / (aged + this.youthBar);
-    // a deviation that overflows (values near ±1.8e308) is as unusual as can be, not NaN
-    const raw = bar < 1e300 ? bar / (bar + 1) : 1;
-    // hold() only when there is something to hold or release: the per-sample path stays as short as it was
-    this.out = this.suppress(this.held > 0 || raw >= 0.5 ? this.hold(raw, x - mean, best) : raw);
-  }
-
-  /**
    * hold()'s first step with smallSpike* or noveltyBudget on (an alarm row, or a held alarm's next row):
    * returns the score to hold and suppress. A novelty over budget is scored as if it never was; a lesser
    * spike keeps its score for the hold and the suppression and leaves its damped score in dampedOut
@@ -580,7 +710,7 @@ export class CausalScorer {
   private dampen(raw: number, dev: number, best: number): number {
     this.dampedRaw = -0.5;
     if (raw < 0.5) return raw;
-    // the step's size from its standardised deviation, on the scale as advance() left it (the row's own
+    // the step's size from its standardised deviation, on the scale as scoreRows() left it (the row's own
     // step is not kept: a field written per row costs more than this approximation)
     const eps = 0.01 * (this.hi - this.lo) + 1e-9 * (Math.abs(this.mean) + 1);
     const b2 = this.damp(best, dev, this.z[1] * (this.dDev * SQRT_PI_2 + eps));
@@ -596,7 +726,7 @@ export class CausalScorer {
 
   /**
    * The candidate's largest deviation after the two rules (see smallSpikeMin and noveltyBudget); keeps
-   * their counts. Which deviation leads is worked out here, from the ratios advance() left behind.
+   * their counts. Which deviation leads is worked out here, from the ratios scoreRows() left behind.
    */
   private damp(best: number, dev: number, diff: number): number {
     const p = this.params;
@@ -639,19 +769,6 @@ export class CausalScorer {
   }
 
   /**
-   * A missing point keeps the seasonal ring on the clock: without a step here, every later "this time
-   * yesterday" was the gap's length off for a day, and a normal daily peak after a gap scored as news.
-   * Its slot keeps the value of a day before (in the first season, not yet written, the last value).
-   */
-  private missing(): number {
-    if (this.period > 0 && this.n > 0) {
-      if (this.n < this.period) this.season[this.slot] = this.prev;
-      if (++this.slot === this.period) this.slot = 0;
-    }
-    return 0;
-  }
-
-  /**
    * A first-difference-only alarm scores just below 0.5 now and its score next row if the value
    * stays at least holdFrac as far from the mean on the same side (else the next row scores alone).
    */
@@ -674,7 +791,7 @@ export class CausalScorer {
    * Whether the alarm just scored came from the first difference alone: it leads the deviations, the
    * value itself is within its quantile, this time yesterday was no different (a one-row spike on a
    * daily cycle is still news), and no new context or record value raised it. Worked out only for
-   * alarms, from the ratios advance() left behind, to keep the per-sample path as it was.
+   * alarms, from the ratios scoreRows() left behind, to keep the per-sample path as it was.
    */
   private firstDifferenceOnly(surprise: number): boolean {
     const r = this.ratio;
@@ -684,107 +801,13 @@ export class CausalScorer {
   }
 
   /**
-   * One row of this.x: from the third row on, records each standardised deviation in its own
-   * histogram and the value's context and leaves in `best` the largest deviation over its
-   * calibration quantile (0 while warming up); then the winsorised EW updates, so one spike cannot
-   * blow up the scale. One method, not surprise() and learn(): one call per sample instead of two,
-   * and the fields both read are loaded once.
-   */
-  private advance(): void {
-    const x = this.x;
-    const n = this.n;
-    // a feature scores once warmupRows of its own values are recorded (the first two rows have none)
-    if (n >= 2) {
-      const scoring = n >= this.warmupRows + 2;
-      // floor every scale at 1% of the range seen: noise-free series would otherwise divide by ~0
-      const eps = 0.01 * (this.hi - this.lo) + 1e-9 * (Math.abs(this.mean) + 1);
-      const inv = 1 / (this.dev * SQRT_PI_2 + eps);
-      const dv = x - this.mean;
-      const dd = x - this.prev;
-      const ds = this.short + (x - this.short) * this.aShort - this.mean;
-      const z = this.z;
-      z[0] = Math.abs(dv) * inv;
-      z[1] = Math.abs(dd) / (this.dDev * SQRT_PI_2 + eps);
-      // x4 (as tuned): the short mean varies less than the value; this puts its quantile where the bins are fine
-      z[2] = Math.abs(ds) * inv * 4;
-      let features = 3;
-      let mask = scoring ? 7 : 0;
-      const seasonal = this.period > 0 && this.n >= 2 * this.period;
-      if (seasonal) {
-        const r = x - this.season[this.slot];
-        z[SEASON] = (Math.abs(r) / (this.sDev * SQRT_PI_2 + eps)) / 4;
-        features = 4;
-        if (this.n >= 2 * this.period + this.warmupRows) mask |= 1 << SEASON;
-      }
-      const ratio = this.ratio;
-      this.calib.observe(z, features, mask, (this.n & 15) === 0, ratio);
-      let best = max(max(ratio[0], ratio[1]), ratio[2]);
-      if (mask & (1 << SEASON)) best = this.gate(best, ratio[SEASON]);
-      best = max(best, ratio[SLOW]);
-      // (max(best, 0) is best; `if (outside) best = max(best, …)` boxed a heap number per sample)
-      // (the short means' range is kept from the start, so shortRecord() runs on every row)
-      const shortRecord = this.shortRecordTol > 0 && this.shortRecord(ds + this.mean);
-      const outside = scoring && (x > this.spatialHi || x < this.spatialLo || shortRecord);
-      best = max(best, outside ? NOVELTY_RATIO : 0);
-      const novel = this.context.push(this.context.band((x - this.lo) * this.rangeInv));
-      const quiet = this.sinceNovel >= this.noveltyQuietRows;
-      this.sinceNovel = novel ? 0 : this.sinceNovel + 1;
-      this.best = scoring && novel && quiet && NOVELTY_RATIO > best ? NOVELTY_RATIO : best;
-    } else {
-      this.best = 0;
-    }
-    if (n === 0) {
-      this.mean = x; this.short = x;
-    } else {
-      const a = n < this.longSpan ? 1 / (n + 1) : this.aLong;
-      const clip = CLIP * this.dev || Infinity;
-      const r = Math.max(-clip, Math.min(clip, x - this.mean));
-      this.mean += a * r;
-      this.dev += a * (Math.abs(r) - this.dev);
-      const d = x - this.prev;
-      this.dDev += a * (Math.min(CLIP * this.dDev || Infinity, Math.abs(d)) - this.dDev);
-      this.short += (x - this.short) * this.aShort;
-      if (this.period > 0 && n >= this.period) {
-        const s = x - this.season[this.slot];
-        this.sDev += a * (Math.min(CLIP * this.sDev || Infinity, Math.abs(s)) - this.sDev);
-      }
-    }
-    if (this.period > 0) {
-      this.season[this.slot] = x;
-      if (++this.slot === this.period) this.slot = 0;
-    }
-    if (x < this.lo || x > this.hi) {
-      if (x < this.lo) this.lo = x;
-      if (x > this.hi) this.hi = x;
-      this.rangeChanged();
-    }
-    this.prev = x;
-    this.n = n + 1;
-  }
-
-  /**
-   * Whether the short mean sm lies beyond the range of short means seen by shortRecordTol of it after a
-   * quiet spell without a new one; then widens that range to sm. Called on every row (when enabled), scored or not.
-   */
-  private shortRecord(sm: number): boolean {
-    const w = this.shortRecordTol * (this.shortHi - this.shortLo);
-    const record = (sm > this.shortHi + w || sm < this.shortLo - w) && this.sinceShortRecord >= this.shortRecordQuietRows;
-    this.sinceShortRecord++;
-    if (this.n >= this.shortSpan) {
-      if (sm > this.shortHi) { this.shortHi = sm; this.sinceShortRecord = 0; }
-      if (sm < this.shortLo) { this.shortLo = sm; this.sinceShortRecord = 0; }
-    }
-    return record;
-  }
-
-  /**
    * The slow view (see slowSpan) of a chunk, in a pass of its own before its rows are scored (in the
    * row's code it cost ~40 % of the scorer's time on a count series): for each valid row, while the
    * series is a count's, SLOW_RATIOS gets the excess of the slow mean of √x, x included, over the long
    * mean, in units of the long mean absolute deviation (floored at 1 % of √hi − √lo of the range
    * before the row), ×4 as the short mean's, over its calibration quantile (0 before it scores), and
    * the winsorised EW updates follow. From a value that is not a count on, the rows get 0 and the
-   * series never again (counts = 0). The rows seen and the range are followed as advance() keeps them.
+   * series never again (counts = 0). The rows seen and the range are followed as scoreRows() keeps them.
    */
   private slowPass(values: Float64Array): void {
     if (SLOW_RATIOS.length < values.length) SLOW_RATIOS = new Float64Array(Math.max(values.length, 2 * SLOW_RATIOS.length));
@@ -835,14 +858,6 @@ export class CausalScorer {
     if (!counts) this.counts = 0;
   }
 
-  /** Once the seasonal residual scores, a small one damps the others (this time yesterday looked the same) and it joins them. */
-  private gate(best: number, seasonRatio: number): number {
-    const g = this.seasonGate;
-    const gi = this.seasonGateInv;
-    const gated = g > 0 ? best * min(1, gi > 0 ? seasonRatio * gi : seasonRatio / g) : best;
-    return max(seasonRatio * this.seasonWeight, gated);
-  }
-
   /** Scale of the context bands (1% wider than the range, like the deviations' floor) and the spatial bounds. */
   private rangeChanged(): void {
     const { lo, hi } = this;
@@ -859,8 +874,7 @@ export class CausalScorer {
    * scores pass unchanged.
    */
   private suppress(raw: number): number {
-    this.sincePeak++;
-    if (raw < 0.5) return raw;
+    // (sincePeak is counted by the loop, for every scored row)
     if (this.peak > 0 && this.sincePeak <= this.refractoryRows && raw < this.peak + BREAKTHROUGH) return 0;
     if (raw <= this.peak * Math.max(0, 1 - this.sincePeak / this.restRows)) return 0;
     this.peak = raw;
@@ -926,4 +940,33 @@ function layoutOf(p: CausalScoreParams): { period: number; calibAt: number; slow
   const discordAt = slowAt + (p.slowSpan > 0 ? FeatureCalibration.sizeFor(1) : 0);
   const contextAt = discordAt + (p.discordBlock > 0 ? LeftDiscord.sizeFor(p.discordHistory) : 0);
   return { period, calibAt, slowAt, discordAt, contextAt, length: contextAt + ContextNovelty.sizeFor(p.contextLevels) };
+}
+
+/**
+ * The scorer's loop (scoreRows) run at load on short series that take each of its paths (missing
+ * and infinite values, alarms, a held alarm, levels or not, both kinds of output array, a count
+ * series' slow view or none, a scorer restored from a state). The loop is one large function that runs a whole chunk per call: should V8
+ * optimise it before a path was ever taken (it compiles an untaken path to a deoptimisation, here
+ * the alarm rows' methods inlined into the loop), the first row on that path deoptimised it, and V8
+ * then ran it for the rest of the process as on-stack-replaced code entered at every call, ~45-55 %
+ * slower (about one run in three of bench/detect-core.ts, at its first alarm). ~1 ms, once; the
+ * scores are discarded.
+ */
+{
+  const rows = 700;
+  const v = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) v[i] = 10 + Math.sin(i / 3) + (i % 7) * 0.1;
+  v[200] = NaN; v[201] = Infinity; v[400] = 80; v[500] = -60; v[520] = 30; v[600] = 200; v[601] = 10;
+  // and a count series (the slow view's chunks: see slowPass)
+  const counts = v.map((x, i) => (x - x === 0 ? Math.abs(Math.round(x)) : i % 2 ? NaN : Infinity));
+  const out64 = new Float64Array(rows), out32 = new Float32Array(rows), levels = new Float64Array(rows);
+  for (let k = 0; k < 3; k++) {
+    new CausalScorer({ stepSeconds: 300, seasonSeconds: 3000 }).scoreInto(counts, out64, levels);
+    new CausalScorer({ stepSeconds: 300, seasonSeconds: 3000 }).scoreInto(counts, out32);
+    new CausalScorer({ stepSeconds: 300, seasonSeconds: 3000 }).scoreInto(v, out64, levels);
+    new CausalScorer({ stepSeconds: 300, seasonSeconds: 3000 }).scoreInto(v, out32);
+    const s = new CausalScorer({ stepSeconds: 300, seasonSeconds: 3000 });
+    s.scoreInto(v.subarray(0, 350), out64);
+    CausalScorer.fromState(s.toState()).scoreInto(v.subarray(350), out64, levels);
+  }
 }
