@@ -33,6 +33,22 @@ describe('scan state codec', () => {
     expect([...decoded.keys()]).toEqual([...states.keys()]);
   });
 
+  it('round-trips a placeholder (a series never built) and writes every other entry as before (nine header fields)', () => {
+    const states = new Map<string, SeriesScanState>([
+      ['availability|coredns', { throughMs: at(10), unbuilt: true }],
+      ['latency_p99|coredns', { throughMs: at(10), lastSeenMs: at(9) }],
+    ]);
+
+    const blob = encodeClusterState(states);
+
+    const decoded = decodeClusterState(blob);
+    expect(decoded.get('availability|coredns')).toEqual({ throughMs: at(10), unbuilt: true });
+    expect(decoded.get('latency_p99|coredns')?.unbuilt).toBeUndefined();
+    const inflated = inflateRawSync(blob.subarray(1));
+    const header = JSON.parse(inflated.subarray(4, 4 + inflated.readUInt32LE(0)).toString()) as unknown[][];
+    expect(header.map((row) => row.length)).toEqual([10, 9]);
+  });
+
   it('drops a series that never had a point (throughMs -Infinity) instead of writing its time as null, and refuses a blob with a null time', () => {
     const empty = scanSeries({ cluster: 'c1', component: 'coredns', signal: 'latency_p99', badDirection: 'up' }, new Float64Array(0), at(0), undefined, opts()).state;
     expect(empty.throughMs).toBe(-Infinity);
