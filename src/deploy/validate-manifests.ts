@@ -1,8 +1,9 @@
-import { LineCounter, parse, parseDocument } from 'yaml';
+import { parse } from 'yaml';
 import { describeIssues } from '../core/config/format-issues.js';
 import { checkConfigRules } from '../core/config/load-config.js';
 import { unmetRequirements } from '../core/config/requirements.js';
 import { FleetopsConfig } from '../core/config/schema.js';
+import { yamlLines } from '../core/config/yaml-lines.js';
 import { ConfigError } from '../core/errors.js';
 import { CONTAINER } from './cronjob-manifests.js';
 
@@ -85,7 +86,7 @@ function configRules(text: string): string[] {
   if (!parsed.success) {
     const lineOf = yamlLines(text);
     return describeIssues(parsed.error.issues, FleetopsConfig, data, { reference: 'fleetops.example.yaml' })
-      .map((p) => `fleetops.yaml:${lineOf(p.path)}: ${p.field}: ${p.message}`);
+      .map((p) => `fleetops.yaml:${lineOf(p.path) ?? 1}: ${p.field}: ${p.message}`);
   }
   const store = parsed.data.store.kind === 'postgres' ? [] : ['fleetops.yaml: store.kind must be postgres: CronJob pods share one database (SQLite is for one process)'];
   return [...store, ...crossFieldRules(parsed.data, data)];
@@ -102,15 +103,3 @@ function crossFieldRules(config: FleetopsConfig, data: Record<string, unknown>):
   }
 }
 
-/** The line of the value at a path in YAML text, else of its nearest ancestor there. */
-function yamlLines(text: string): (path: PropertyKey[]) => number {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  return (path) => {
-    for (let n = path.length; n > 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: number[] } | undefined;
-      if (node?.range) return lc.linePos(node.range[0]).line;
-    }
-    return 1;
-  };
-}

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { configCatalog } from '../../signals/catalog.js';
 import { ConfigError } from '../errors.js';
 import { childOf, defOf, describeIssues, describeValue, schemaIn, shapeOf, type SchemaNode } from './format-issues.js';
 import { unmetRequirements } from './requirements.js';
 import { FleetopsConfig } from './schema.js';
+import { yamlLocator } from './yaml-lines.js';
 
 type Json = Record<string, unknown>;
 
@@ -138,24 +139,8 @@ function readYaml(file: string): { data: Json } & FileLines {
   }
   const data = doc.toJS() ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`${file}:1: config must be a YAML mapping, found ${describeValue(data)}`);
-  const locate = (path: PropertyKey[]): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n) as unknown[], true) as YamlNode | undefined;
-      const keyLine = n > 0 ? keyLineOf(doc.getIn(path.slice(0, n - 1) as unknown[], true), path[n - 1], lineCounter) : undefined;
-      if (keyLine) return keyLine;
-      if (node?.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
+  const locate = yamlLocator(doc, lineCounter);
   return { data: data as Json, locate, has: (path) => doc.hasIn(path) };
-}
-
-function keyLineOf(parent: unknown, key: PropertyKey, lc: LineCounter): number | undefined {
-  if (!isMap(parent) && !isSeq(parent)) return undefined;
-  for (const item of parent.items as { key?: { value?: unknown; range?: number[] }; range?: number[] }[]) {
-    if (isMap(parent) && item.key?.value === key && item.key.range) return lc.linePos(item.key.range[0]).line;
-  }
-  return undefined;
 }
 
 /** Where a value that did not come from the file came from, by dotted path: errors name it instead of a file line. */
