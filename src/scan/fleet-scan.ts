@@ -87,6 +87,7 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
       const batch = clusters.slice(b * size, (b + 1) * size);
       const states = pruneStates(await loadStates(deps.store, batch, { ...opts, oldestMs: endMs - opts.lookbackHours * 3_600_000 }, ctx.logger), entries);
       const parts = windowParts(batch, states, endMs, opts);
+      const hadStates = new Set([...states].filter(([, s]) => s.size).map(([id]) => id));
       for (const part of parts) startMs = Math.min(startMs, part.range.startMs);
       const built = new Set(batch.filter((c) => [...(states.get(c.id)?.values() ?? [])].some((st) => !st.unbuilt)).map((c) => c.id));
       await fetchAndDetect(deps, ctx, opts, entries, parts, states, acc, () => deps.progress?.(++done, entries.length * batches));
@@ -99,7 +100,7 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
       inserted += stored.inserted;
       acc.findings.push(...rows);
       // (writing a batch's states while the next one is scanned was measured too: no faster, 100 MB more)
-      await saveStates(deps.store, states, endMs);
+      await saveStates(deps.store, states, endMs, hadStates);
     }
   } finally {
     reportFailures(ctx, acc);
@@ -123,7 +124,7 @@ interface Accumulator {
   lastSeenMs: Map<string, number>;
   peers: ShardPeers;
   /** Per signal × component: the clusters it got no answer for, over all batches, and why. */
-  failures: Map<string, { clusters: string[]; reasons: Set<string> }>;
+  failures: Map<string, { clusters: Set<string>; reasons: Set<string> }>;
   /** Per cluster: the series (`signal|component`) whose query failed for it in this run. */
   failedKeys: Map<string, Set<string>>;
 }
@@ -135,8 +136,9 @@ function newAccumulator(clusters: Cluster[], endMs: number, stepMs: number): Acc
 function noteFailure(acc: Accumulator, entry: CatalogEntry, clusters: readonly string[], reasons: readonly string[]): void {
   const part = `signal:${entry.id}:${entry.component}`;
   let f = acc.failures.get(part);
-  if (!f) acc.failures.set(part, (f = { clusters: [], reasons: new Set() }));
-  f.clusters.push(...clusters);
+  if (!f) acc.failures.set(part, (f = { clusters: new Set(), reasons: new Set() }));
+  // (a set: a cluster with a placeholder is in two of the signal's queries)
+  for (const id of clusters) f.clusters.add(id);
   for (const r of reasons) f.reasons.add(r);
   for (const id of clusters) {
     let keys = acc.failedKeys.get(id);
@@ -151,10 +153,11 @@ function noteFailure(acc: Accumulator, entry: CatalogEntry, clusters: readonly s
  */
 function reportFailures(ctx: Pick<JobContext, 'fail'>, acc: Accumulator): void {
   for (const [part, f] of acc.failures) {
-    const shown = f.clusters.slice(0, 5).join(', ') + (f.clusters.length > 5 ? `, … ${f.clusters.length - 5} more` : '');
+    const ids = [...f.clusters];
+    const shown = ids.slice(0, 5).join(', ') + (ids.length > 5 ? `, … ${ids.length - 5} more` : '');
     const reasons = [...f.reasons];
     const why = reasons.length ? reasons.slice(0, 3).join('; ') + (reasons.length > 3 ? `; … ${reasons.length - 3} more` : '') : 'no reason given';
-    ctx.fail(part, new Error(`no answer for ${f.clusters.length} clusters (${shown}): ${why}`));
+    ctx.fail(part, new Error(`no answer for ${ids.length} clusters (${shown}): ${why}`));
   }
 }
 
@@ -170,7 +173,9 @@ async function fetchAndDetect(
   const detections: Promise<void>[] = [];
   let backlog = 0;
   for (const entry of entries) {
-    const mine = parts.filter((p) => p.key === undefined || p.key === `${entry.id}|${entry.component}`);
+    const entryKey = `${entry.id}|${entry.component}`;
+    const building = new Set(parts.filter((p) => p.key === entryKey).flatMap((p) => p.clusters.map((c) => c.id)));
+    const mine = parts.filter((p) => p.key === undefined || p.key === entryKey).map((p) => (p.key === undefined && building.size ? { ...p, building } : p));
     let partsLeft = mine.length;
     for (const part of mine) {
       const { clusters: members, range } = part;
@@ -213,7 +218,7 @@ type Range = { startMs: number; endMs: number };
  * its series that are placeholders (SeriesScanState.unbuilt) are scanned as new; in other parts
  * they are left alone (their range is too short to build them).
  */
-type Part = { clusters: Cluster[]; range: Range; key?: string; builds: boolean };
+type Part = { clusters: Cluster[]; range: Range; key?: string; builds: boolean; building?: Set<string> };
 
 /** One signal × component query for the batch; failures are recorded, and undefined returned. */
 async function fetchEntry(
@@ -289,10 +294,11 @@ function detectEntry(
     // piece was: scanning it would carry its state past data never seen; it is fetched again whole
     if (!clusterStates || failed.has(s.cluster)) continue;
     handled.add(s.cluster);
-    if (!inPart(clusterStates.get(key), part)) continue;
+    // its samples are samples, whichever part scans the series (isMissing)
+    noteLastSeen(acc, s.cluster, s.values, s.startMs, s.stepMs);
+    if (!inPart(clusterStates.get(key), part, s.cluster)) continue;
     scan(s.cluster, clusterStates, s.values, s.startMs);
     acc.series++;
-    noteLastSeen(acc, s.cluster, s.values, s.startMs, s.stepMs);
     collectShardPeers.add(acc.peers, key, s, spec.floor);
   }
   const { firstMs, n } = grid(range.startMs, range.endMs, stepMs);
@@ -300,7 +306,7 @@ function detectEntry(
   for (const c of members) {
     const clusterStates = states.get(c.id);
     const prev = clusterStates?.get(key);
-    if (!clusterStates || !prev || handled.has(c.id) || !inPart(prev, part)) continue;
+    if (!clusterStates || !prev || handled.has(c.id) || !inPart(prev, part, c.id)) continue;
     // a placeholder answered with no series: there is nothing to build (a component the cluster does not run)
     if (prev.unbuilt) {
       clusterStates.delete(key);
@@ -312,7 +318,8 @@ function detectEntry(
 }
 
 /** Whether this part scans a series with this stored state: a placeholder only in a part that builds, and a part for one signal (`key`) only placeholders. */
-function inPart(stored: SeriesScanState | undefined, part: Part): boolean {
+function inPart(stored: SeriesScanState | undefined, part: Part, cluster: string): boolean {
+  if (part.key === undefined && part.building?.has(cluster)) return false; // its own part builds it (whichever answers first)
   return stored?.unbuilt ? part.builds : part.key === undefined;
 }
 
@@ -446,7 +453,7 @@ async function keepFailedStates(store: Store, batch: Cluster[], states: Map<stri
     } catch {
       continue; // unreadable: nothing to keep
     }
-    if ([...before.values()].some((st) => !st.unbuilt)) kept.add(c.id);
+    if ([...before].some(([k, st]) => !st.unbuilt && isCurrent(k, st, stepSeconds))) kept.add(c.id);
     let now = states.get(c.id);
     if (!now) states.set(c.id, (now = new Map()));
     for (const key of acc.failedKeys.get(c.id) ?? []) {
@@ -499,8 +506,9 @@ function isCurrent(key: string, s: SeriesScanState, stepSeconds: number): boolea
  * of CPU and 300-340 ms wall, against 340-355 ms and 220-240 ms with 4 (zlib's per-stream buffers
  * allocated and freed concurrently on two cores).
  */
-async function saveStates(store: Store, states: Map<string, Map<string, SeriesScanState>>, endMs: number): Promise<void> {
-  const todo = [...states].filter(([, s]) => s.size);
+async function saveStates(store: Store, states: Map<string, Map<string, SeriesScanState>>, endMs: number, hadStates: ReadonlySet<string> = new Set()): Promise<void> {
+  // a cluster whose last state (a placeholder) was dropped is written empty: else the stored one stays
+  const todo = [...states].filter(([id, s]) => s.size || hadStates.has(id));
   for (let i = 0; i < todo.length; i += 64) {
     const chunk = todo.slice(i, i + 64);
     const blobs = await mapLimit(chunk, CODEC_CONCURRENCY, ([, s]) => encodeClusterStateAsync(s));
