@@ -89,7 +89,7 @@ export async function scanShard(deps: FleetScanDeps, ctx: Pick<JobContext, 'runI
       const parts = windowParts(batch, states, endMs, opts);
       const hadStates = new Set([...states].filter(([, s]) => s.size).map(([id]) => id));
       for (const part of parts) startMs = Math.min(startMs, part.range.startMs);
-      const built = new Set(batch.filter((c) => [...(states.get(c.id)?.values() ?? [])].some((st) => !st.unbuilt)).map((c) => c.id));
+      const built = new Set(batch.filter((c) => isBuilt(states.get(c.id))).map((c) => c.id));
       await fetchAndDetect(deps, ctx, opts, entries, parts, states, acc, () => deps.progress?.(++done, entries.length * batches));
       markUnbuilt(batch, states, acc, endMs, opts.fullRebuild ? await keepFailedStates(deps.store, batch, states, acc, opts.stepSeconds) : built);
       const missing = missingFindings(batch, acc, states, endMs, opts, ctx.runId, await openMissingStarts(deps.store, batch, acc, states, endMs, opts));
@@ -173,9 +173,7 @@ async function fetchAndDetect(
   const detections: Promise<void>[] = [];
   let backlog = 0;
   for (const entry of entries) {
-    const entryKey = `${entry.id}|${entry.component}`;
-    const building = new Set(parts.filter((p) => p.key === entryKey).flatMap((p) => p.clusters.map((c) => c.id)));
-    const mine = parts.filter((p) => p.key === undefined || p.key === entryKey).map((p) => (p.key === undefined && building.size ? { ...p, building } : p));
+    const mine = parts.filter((p) => p.key === undefined || p.key === `${entry.id}|${entry.component}`);
     let partsLeft = mine.length;
     for (const part of mine) {
       const { clusters: members, range } = part;
@@ -214,11 +212,11 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type Range = { startMs: number; endMs: number };
 /**
- * One query per signal of these clusters over this range (only the signal `key`, when set). `builds`:
- * its series that are placeholders (SeriesScanState.unbuilt) are scanned as new; in other parts
- * they are left alone (their range is too short to build them).
+ * One query per signal of these clusters over this range (only the signal `key`, when set: the part
+ * that builds placeholders, SeriesScanState.unbuilt, from the full lookback). `skip`: by signal, the
+ * clusters whose series another part builds, left alone here whichever answer comes first.
  */
-type Part = { clusters: Cluster[]; range: Range; key?: string; builds: boolean; building?: Set<string> };
+interface Part { clusters: Cluster[]; range: Range; key?: string; skip?: ReadonlyMap<string, ReadonlySet<string>> }
 
 /** One signal × component query for the batch; failures are recorded, and undefined returned. */
 async function fetchEntry(
@@ -296,7 +294,7 @@ function detectEntry(
     handled.add(s.cluster);
     // its samples are samples, whichever part scans the series (isMissing)
     noteLastSeen(acc, s.cluster, s.values, s.startMs, s.stepMs);
-    if (!inPart(clusterStates.get(key), part, s.cluster)) continue;
+    if (part.skip?.get(key)?.has(s.cluster)) continue;
     scan(s.cluster, clusterStates, s.values, s.startMs);
     acc.series++;
     collectShardPeers.add(acc.peers, key, s, spec.floor);
@@ -306,7 +304,7 @@ function detectEntry(
   for (const c of members) {
     const clusterStates = states.get(c.id);
     const prev = clusterStates?.get(key);
-    if (!clusterStates || !prev || handled.has(c.id) || !inPart(prev, part, c.id)) continue;
+    if (!clusterStates || !prev || handled.has(c.id) || part.skip?.get(key)?.has(c.id)) continue;
     // a placeholder answered with no series: there is nothing to build (a component the cluster does not run)
     if (prev.unbuilt) {
       clusterStates.delete(key);
@@ -315,12 +313,6 @@ function detectEntry(
     const missing = Math.round((lastMs - prev.throughMs) / stepMs);
     if (missing > 0) scan(c.id, clusterStates, new Float64Array(missing).fill(NaN), prev.throughMs + stepMs);
   }
-}
-
-/** Whether this part scans a series with this stored state: a placeholder only in a part that builds, and a part for one signal (`key`) only placeholders. */
-function inPart(stored: SeriesScanState | undefined, part: Part, cluster: string): boolean {
-  if (part.key === undefined && part.building?.has(cluster)) return false; // its own part builds it (whichever answers first)
-  return stored?.unbuilt ? part.builds : part.key === undefined;
 }
 
 function noteLastSeen(acc: Accumulator, cluster: string, values: Float64Array, startMs: number, stepMs: number): void {
@@ -489,6 +481,12 @@ function markUnbuilt(batch: Cluster[], states: Map<string, Map<string, SeriesSca
   }
 }
 
+/** Whether a cluster's states hold a series scanned before (not only placeholders). */
+function isBuilt(states: ReadonlyMap<string, SeriesScanState> | undefined): boolean {
+  for (const st of states?.values() ?? []) if (!st.unbuilt) return true;
+  return false;
+}
+
 /** The signal whose series get SLO dips (and a dip tracker in their state). */
 const DIP_SIGNAL = 'availability';
 
@@ -506,7 +504,7 @@ function isCurrent(key: string, s: SeriesScanState, stepSeconds: number): boolea
  * of CPU and 300-340 ms wall, against 340-355 ms and 220-240 ms with 4 (zlib's per-stream buffers
  * allocated and freed concurrently on two cores).
  */
-async function saveStates(store: Store, states: Map<string, Map<string, SeriesScanState>>, endMs: number, hadStates: ReadonlySet<string> = new Set()): Promise<void> {
+async function saveStates(store: Store, states: Map<string, Map<string, SeriesScanState>>, endMs: number, hadStates: ReadonlySet<string>): Promise<void> {
   // a cluster whose last state (a placeholder) was dropped is written empty: else the stored one stays
   const todo = [...states].filter(([id, s]) => s.size || hadStates.has(id));
   for (let i = 0; i < todo.length; i += 64) {
@@ -549,15 +547,18 @@ function windowParts(batch: Cluster[], states: Map<string, Map<string, SeriesSca
   const unbuilt = new Map<string, Cluster[]>();
   for (const c of batch) {
     const s = states.get(c.id);
-    if (!s || [...s.values()].every((st) => st.unbuilt)) {
+    if (!s || !isBuilt(s)) {
       fresh.push(c);
       continue;
     }
     let start = endMs;
     for (const [key, st] of s) {
-      if (!st.unbuilt) start = Math.min(start, st.throughMs - contextMs);
-      else if (unbuilt.has(key)) unbuilt.get(key)!.push(c);
-      else unbuilt.set(key, [c]);
+      if (!st.unbuilt) {
+        start = Math.min(start, st.throughMs - contextMs);
+        continue;
+      }
+      if (!unbuilt.has(key)) unbuilt.set(key, []);
+      unbuilt.get(key)!.push(c);
     }
     // a rerun of a window the states have passed fetches its context, not a range that ends before it starts
     known.push({ cluster: c, startMs: Math.min(Math.max(full, start), latestStartMs) });
@@ -566,11 +567,12 @@ function windowParts(batch: Cluster[], states: Map<string, Map<string, SeriesSca
   // whose queries failed for hours) are fetched from where they stopped in a part of their own: before,
   // one of them made its whole batch fetch the full lookback
   const headMs = Math.max(...known.map((k) => k.startMs)) - 3_600_000;
+  const skip = new Map([...unbuilt].map(([key, cs]) => [key, new Set(cs.map((c) => c.id))]));
   const parts: Part[] = [];
   for (const group of [known.filter((k) => k.startMs >= headMs), known.filter((k) => k.startMs < headMs)]) {
-    if (group.length) parts.push({ clusters: group.map((k) => k.cluster), range: { startMs: Math.min(...group.map((k) => k.startMs)), endMs }, builds: false });
+    if (group.length) parts.push({ clusters: group.map((k) => k.cluster), range: { startMs: Math.min(...group.map((k) => k.startMs)), endMs }, ...(skip.size ? { skip } : {}) });
   }
-  if (fresh.length) parts.push({ clusters: fresh, range: { startMs: full, endMs }, builds: true });
-  for (const [key, clusters] of unbuilt) parts.push({ clusters, range: { startMs: full, endMs }, key, builds: true });
+  if (fresh.length) parts.push({ clusters: fresh, range: { startMs: full, endMs } });
+  for (const [key, clusters] of unbuilt) parts.push({ clusters, range: { startMs: full, endMs }, key });
   return parts;
 }
