@@ -44,6 +44,20 @@ const PTR = 0, BELOW = 1, TOTAL = 2, INV = 3;
  */
 const WINDOWS: { owner: LeftDiscord | null; mean: Float64Array; sq: Float64Array } = { owner: null, mean: new Float64Array(64), sq: new Float64Array(64) };
 
+/** moments()'s answer: a window's mean and centred sum of squares (two doubles returned from a call would be boxed). */
+const MOMENTS = new Float64Array(2);
+
+/** The mean and centred sum of squares of st[from, from + m), into MOMENTS. */
+function moments(st: Float64Array, from: number, m: number): void {
+  let mean = 0;
+  for (let i = 0; i < m; i++) mean += st[from + i];
+  mean /= m;
+  let v = 0;
+  for (let i = 0; i < m; i++) { const e = st[from + i] - mean; v += e * e; }
+  MOMENTS[0] = mean;
+  MOMENTS[1] = v;
+}
+
 export class LeftDiscord {
   /** Offsets in st of: the ring (block means less REF, each written at pos and pos + history, so every window is contiguous), per window start 1 / sd (floored; the window's mean and spread are not stored: see WINDOWS), per lag the sliding sums, the histogram, its scalars. */
   private readonly ring: number;
@@ -112,12 +126,9 @@ export class LeftDiscord {
     if (pos === 0 && blocks >= H) this.recentre();
     // the latest window starts at cs and runs contiguously in ring (cs < H)
     const cs = pos - m < 0 ? pos - m + H : pos - m;
-    const w0 = R + cs;
-    let mean = 0;
-    for (let i = 0; i < m; i++) mean += st[w0 + i];
-    mean /= m;
-    let v = 0;
-    for (let i = 0; i < m; i++) { const e = st[w0 + i] - mean; v += e * e; }
+    moments(st, R + cs, m);
+    const mean = MOMENTS[0];
+    let v = MOMENTS[1];
     if (WINDOWS.owner === this) {
       WINDOWS.mean[cs] = mean;
       WINDOWS.sq[cs] = v;
@@ -185,14 +196,9 @@ export class LeftDiscord {
     }
     WINDOWS.owner = this;
     for (let w = 0; w < H; w++) {
-      const c0 = R + w;
-      let mc = 0;
-      for (let i = 0; i < m; i++) mc += st[c0 + i];
-      mc /= m;
-      let vc = 0;
-      for (let i = 0; i < m; i++) { const e = st[c0 + i] - mc; vc += e * e; }
-      WINDOWS.mean[w] = mc;
-      WINDOWS.sq[w] = vc;
+      moments(st, R + w, m);
+      WINDOWS.mean[w] = MOMENTS[0];
+      WINDOWS.sq[w] = MOMENTS[1];
     }
     this.windows = true;
   }
